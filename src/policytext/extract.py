@@ -1,0 +1,293 @@
+"""Raw bytes (and the URL or file name they came from) to clean text.
+
+Extraction is a pure function: no network, no database, so it re-runs from the
+raw archive offline. Every failure raises :class:`ExtractionError` naming the
+URL or file and the reason; nothing returns an empty text silently.
+
+Example::
+
+    >>> extract_html(b"<html><body><nav>Home</nav><p>Power to the people.</p></body></html>").text
+    'Power to the people.'
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from policytext.errors import ExtractionError
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Extracted",
+    "decode_bytes",
+    "extract_html",
+    "extract_pdf",
+    "extract_text_file",
+    "html_to_text",
+]
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "1"
+
+# Elements that are page furniture, never speech text.
+_FURNITURE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "svg",
+    "template",
+    "select",
+    "input",
+)
+_FURNITURE_HINT = re.compile(
+    r"(^|[-_ ])(cookie|banner|breadcrumb|share|social|related|sidebar|menu|nav|navigation|"
+    r"footer|header|skip|promo|newsletter|subscribe|comments?|wb-?banner|wm-ipp|ukgwa)([-_ ]|$)",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text and metadata extracted from one raw document."""
+
+    text: str
+    title: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
+    """Decode bytes as UTF-8 (or a declared charset), falling back to cp1252 for
+    text that is not valid UTF-8, as old British sites often send.
+
+    Raises
+    ------
+    ExtractionError
+        When the bytes are not text (NUL bytes) or decode in no known charset.
+    """
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractionError(f"{where}: binary data, not text")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    candidates = [c for c in (declared, "utf-8") if c]
+    for charset in candidates:
+        try:
+            return raw.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ExtractionError(
+            f"{where}: not valid UTF-8 (byte {_first_bad_byte(raw)}) and not cp1252 either"
+        ) from None
+    logger.info("%s: not valid UTF-8; decoded as cp1252", where)
+    return text
+
+
+def _first_bad_byte(raw: bytes) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"0x{raw[exc.start]:02x} at offset {exc.start}"
+    return "?"
+
+
+def extract_text_file(raw: bytes, *, where: str = "<text>", strict: bool = True) -> Extracted:
+    """Plain text file to text. With ``strict`` (the default for imports) the
+    bytes must be UTF-8: a wrong encoding is an error rather than a guess.
+
+    Raises
+    ------
+    ExtractionError
+        Invalid UTF-8 (with the offset of the first bad byte), binary data or no text.
+    """
+    if strict:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if b"\x00" in raw[:4096]:
+            raise ExtractionError(f"{where}: binary data, not text")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExtractionError(
+                f"{where}: not valid UTF-8 (byte {_first_bad_byte(raw)}); re-save the file as UTF-8"
+            ) from None
+    else:
+        text = decode_bytes(raw, where=where)
+    text = _tidy(text)
+    if not text:
+        raise ExtractionError(f"{where}: no text")
+    return Extracted(text=text)
+
+
+def _is_furniture(tag: object) -> bool:
+    attrs = getattr(tag, "attrs", None)
+    if not attrs:
+        return False
+    values = []
+    for key in ("id", "class", "role", "aria-label"):
+        value = attrs.get(key)
+        if isinstance(value, list):
+            values.extend(value)
+        elif value:
+            values.append(value)
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+        return True
+    return any(_FURNITURE_HINT.search(str(v)) for v in values)
+
+
+def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+    """HTML to paragraph text, without navigation, banners and other furniture.
+
+    Parameters
+    ----------
+    html:
+        The page (bytes are decoded with :func:`decode_bytes`).
+    selector:
+        A CSS selector for the body; when omitted, ``<main>``, ``<article>`` or
+        ``<body>`` is used after removing furniture.
+
+    Returns
+    -------
+    Extracted
+        Paragraphs separated by blank lines; the ``<title>`` or first ``<h1>``.
+    """
+    from bs4 import BeautifulSoup
+
+    if isinstance(html, bytes):
+        html = decode_bytes(html, where=where)
+    soup = BeautifulSoup(html, "lxml")
+    title_tag = soup.find("h1") or soup.find("title")
+    title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
+    for tag in soup.find_all(_FURNITURE_TAGS):
+        tag.decompose()
+    if selector:
+        root = soup.select_one(selector)
+        if root is None:
+            raise ExtractionError(f"{where}: no element matches {selector!r}")
+    else:
+        for tag in soup.find_all(True):
+            if getattr(tag, "attrs", None) is not None and tag.name not in ("html", "body") and _is_furniture(tag):
+                tag.decompose()
+        root = soup.find("main") or soup.find("article") or soup.body or soup
+    paragraphs = []
+    blocks = root.find_all(_BLOCK_TAGS)
+    if blocks:
+        for block in blocks:
+            if block.find(_BLOCK_TAGS):
+                continue  # the inner blocks carry the text
+            line = " ".join(block.get_text(" ").split())
+            if line:
+                paragraphs.append(line)
+    else:
+        for line in root.get_text("\n").split("\n"):
+            line = " ".join(line.split())
+            if line:
+                paragraphs.append(line)
+    text = "\n\n".join(_rejoin_punctuation(p) for p in paragraphs)
+    if not text.strip():
+        raise ExtractionError(f"{where}: no text found in the HTML")
+    return Extracted(text=text, title=title)
+
+
+def _rejoin_punctuation(line: str) -> str:
+    # get_text(" ") puts a space before punctuation that followed an inline tag.
+    return re.sub(r"\s+([,.;:!?)\]])", r"\1", line)
+
+
+def extract_html(raw: bytes | str, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+    """Alias of :func:`html_to_text` for raw page bytes."""
+    return html_to_text(raw, where=where, selector=selector)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+
+
+def extract_pdf(raw: bytes, *, where: str = "<pdf>") -> Extracted:
+    """PDF bytes to text with pypdf: running headers and footers and page numbers
+    removed, words hyphenated across line breaks rejoined.
+
+    Raises
+    ------
+    ExtractionError
+        A broken or encrypted PDF, or one with no extractable text (a scan).
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.lstrip()[:5].startswith(b"%PDF"):
+        raise ExtractionError(f"{where}: not a PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises several types here
+                raise ExtractionError(f"{where}: encrypted PDF") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = None
+        if reader.metadata and reader.metadata.title:
+            title = str(reader.metadata.title).strip() or None
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ExtractionError(f"{where}: broken PDF ({type(exc).__name__}: {exc})") from None
+    text = clean_pdf_pages(pages)
+    if not text:
+        raise ExtractionError(f"{where}: the PDF has no extractable text (a scan?)")
+    return Extracted(text=text, title=title)
+
+
+def clean_pdf_pages(pages: list[str]) -> str:
+    """Join page texts: drop lines repeated at the top or bottom of many pages
+    (running heads and feet) and page numbers, and rejoin hyphenated words."""
+    split_pages = [[line.rstrip() for line in page.splitlines()] for page in pages]
+    edges: Counter[str] = Counter()
+    for lines in split_pages:
+        content = [line for line in lines if line.strip()]
+        for line in {*content[:2], *content[-2:]}:
+            edges[_edge_key(line)] += 1
+    threshold = max(3, len(pages) // 2) if len(pages) >= 3 else len(pages) + 1
+    repeated = {key for key, n in edges.items() if n >= threshold and key}
+    kept_pages = []
+    for lines in split_pages:
+        content = [line for line in lines if line.strip()]
+        head_tail = {*content[:2], *content[-2:]}
+        kept = [
+            line
+            for line in lines
+            if not (line in head_tail and (_edge_key(line) in repeated or _PAGE_NUMBER.match(line)))
+        ]
+        kept_pages.append("\n".join(kept))
+    text = "\n".join(kept_pages)
+    # Hyphenated word broken over a line: "decentral-\nisation" -> "decentralisation".
+    text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
+    return _tidy(text)
+
+
+def _edge_key(line: str) -> str:
+    # Running heads often carry the page number: compare them without digits.
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
