@@ -371,11 +371,7 @@ def normalise_document(doc: Document, *, where: str | None = None) -> Document:
     party = normalise_party(_clean(doc.party))
     if not party and speaker:
         party = registry.party_of(speaker)
-    doc_id = _clean(doc.id)
-    if doc_id is None:
-        basis = f"{doc.source or ''}\n{doc.url}" if doc.url else text
-        prefix = (doc.source or "doc").replace(" ", "-").lower()
-        doc_id = f"{prefix}-{sha256_hex(basis)[:12]}"
+    doc_id = _clean(doc.id) or _automatic_id(_clean(doc.source), _clean(doc.url), text)
     return replace(
         doc,
         text=text,
@@ -390,6 +386,13 @@ def normalise_document(doc: Document, *, where: str | None = None) -> Document:
         venue=_clean(doc.venue),
         status=status.lower() if status else None,
     )
+
+
+def _automatic_id(source: str | None, url: str | None, text: str) -> str:
+    """The id of a document that does not state one: from its source and URL, else its text."""
+    basis = f"{source or ''}\n{url}" if url else text
+    prefix = (source or "doc").replace(" ", "-").lower()
+    return f"{prefix}-{sha256_hex(basis)[:12]}"
 
 
 class Corpus:
@@ -575,7 +578,8 @@ class Corpus:
         row = self.conn.execute(
             "SELECT * FROM documents WHERE id = ? AND is_current = 1", (doc.id,)
         ).fetchone()
-        if row is None and doc.url:
+        if row is None and doc.url and doc.id == _automatic_id(doc.source, doc.url, doc.text):
+            # No id given: a document stored before under its own id is found by source and URL.
             row = self.conn.execute(
                 "SELECT * FROM documents WHERE source IS ? AND url = ? AND is_current = 1 "
                 "ORDER BY pk DESC LIMIT 1",
@@ -784,7 +788,7 @@ class Corpus:
         allowed = ("source", "speaker", "year", "party", "government", "doc_type")
         if by not in allowed:
             raise MetadataError(f"summary: cannot group by {by!r}; use one of {', '.join(allowed)}")
-        order = "value" if by == "year" else "tokens DESC, value"
+        order = "value IS NULL, value" if by == "year" else "tokens DESC, value IS NULL, value"
         rows = self.conn.execute(
             f"SELECT {by} AS value, count(*) AS documents, coalesce(sum(tokens), 0) AS tokens "
             f"FROM documents WHERE is_current = 1 GROUP BY {by} ORDER BY {order}"

@@ -172,6 +172,8 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     soup = BeautifulSoup(html, "lxml")
     title_tag = soup.find("h1") or soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
+    if title_tag is not None and title_tag.name == "h1":
+        title_tag.decompose()  # the title is metadata, not part of the text
     for tag in soup.find_all(_FURNITURE_TAGS):
         tag.decompose()
     if selector:

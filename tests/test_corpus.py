@@ -1,0 +1,284 @@
+"""The SQLite corpus store: round-trips, idempotence, versions, migrations, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policytext.corpus import SCHEMA_VERSION, _MIGRATIONS, AddOutcome, Corpus, Document, default_db_path
+from policytext.errors import MetadataError, SchemaError, StoreError
+
+
+def _doc(n: int, **extra: object) -> Document:
+    values: dict[str, object] = {
+        "id": f"d{n}",
+        "text": f"Speech number {n}. We will give power to communities.",
+        "speaker": "Tony Blair",
+        "date": "2001-06-0%d" % (n % 9 + 1),
+        "source": "test",
+        "url": f"http://example.org/{n}",
+        "doc_type": "speech",
+    }
+    values.update(extra)
+    return Document(**values)  # type: ignore[arg-type]
+
+
+def test_corpus_round_trip_keeps_metadata(corpus: Corpus) -> None:
+    doc = Document(
+        id="hugo-young",
+        text="The Big Society.\n\nWe must redistribute power.",
+        speaker="The Rt Hon David Cameron MP",
+        date="2009-11-10",
+        title="The Big Society (Hugo Young lecture)",
+        doc_type="lecture",
+        venue="Kings Place, London",
+        source="test",
+        url="http://example.org/hugo",
+        sha256="ab" * 32,
+        retrieved_at="2026-01-01T00:00:00+00:00",
+        extractor_version="x/1",
+    )
+    assert corpus.add(doc) is AddOutcome.ADDED
+    stored = corpus.get("hugo-young")
+    assert stored is not None
+    assert stored.text == doc.text
+    assert stored.speaker == "David Cameron"
+    assert stored.party == "Conservative"  # from the registry
+    assert (stored.date, stored.date_precision, stored.year) == ("2009-11-10", "day", 2009)
+    assert stored.government == "Brown"  # an opposition leader under the government of the day
+    assert (stored.title, stored.doc_type, stored.venue) == (doc.title, "lecture", doc.venue)
+    assert (stored.sha256, stored.retrieved_at, stored.extractor_version) == (doc.sha256, doc.retrieved_at, "x/1")
+    assert stored.tokens == 7  # The Big Society We must redistribute power
+    assert stored.status == "ok"
+
+
+def test_corpus_partial_dates_are_kept_and_grouped(corpus: Corpus) -> None:
+    corpus.add(_doc(1, date="1998"))
+    corpus.add(_doc(2, date="1998-09"))
+    corpus.add(_doc(3, date="1998-09-21"))
+    assert [d.date for d in corpus.query()] == ["1998", "1998-09", "1998-09-21"]
+    assert corpus.summary("year") == [{"value": 1998, "documents": 3, "tokens": 3 * 9}]
+    # A year-only document is inside a year range but not inside a narrower one: nothing is invented.
+    assert corpus.count(since="1998", until="1998") == 3
+    assert corpus.count(since="1998-09") == 2
+    assert corpus.count(since="1998-09", until="1998-09-30") == 2
+
+
+def test_corpus_same_document_twice_is_stored_once(corpus: Corpus) -> None:
+    assert corpus.add(_doc(1)) is AddOutcome.ADDED
+    assert corpus.add(_doc(1)) is AddOutcome.UNCHANGED
+    # Same source and URL and text, no id: the same document.
+    assert corpus.add(_doc(1, id=None)) is AddOutcome.UNCHANGED
+    assert corpus.count() == 1
+    assert corpus.count(all_versions=True) == 1
+
+
+def test_corpus_changed_text_is_a_new_version_old_kept(corpus: Corpus) -> None:
+    corpus.add(_doc(1))
+    assert corpus.add(_doc(1, id=None, text="A corrected transcript.")) is AddOutcome.NEW_VERSION
+    versions = corpus.versions("d1")
+    assert [(v.version, v.is_current) for v in versions] == [(1, False), (2, True)]
+    assert versions[0].text.startswith("Speech number 1")
+    assert corpus.get("d1").text == "A corrected transcript."  # type: ignore[union-attr]
+    assert corpus.get("d1", version=1).text.startswith("Speech number 1")  # type: ignore[union-attr]
+    assert corpus.count() == 1
+    assert corpus.count(all_versions=True) == 2
+
+
+def test_corpus_same_text_new_metadata_updates_in_place(corpus: Corpus) -> None:
+    corpus.add(_doc(1, title=None, date=None))
+    assert corpus.add(_doc(1, title="Better title", date="2001-06-07")) is AddOutcome.UPDATED
+    stored = corpus.get("d1")
+    assert stored is not None
+    assert (stored.title, stored.year, stored.government, stored.version) == ("Better title", 2001, "Blair", 1)
+
+
+def test_corpus_withdrawn_status(corpus: Corpus) -> None:
+    corpus.add(_doc(1, status="withdrawn"))
+    assert corpus.get("d1").status == "withdrawn"  # type: ignore[union-attr]
+    with pytest.raises(MetadataError, match="status 'gone'"):
+        corpus.add(_doc(2, status="gone"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date", "31/02/2001", r"document 'd1': date: cannot read '31/02/2001'"),
+        ("date", "2001-02-31", r"document 'd1': date: '2001-02-31' is not a calendar date"),
+        ("doc_type", "tweet", r"document 'd1': doc_type 'tweet' is not one of speech"),
+        ("text", "   ", r"document 'd1': 'text' is empty"),
+    ],
+)
+def test_corpus_bad_metadata_is_a_one_line_error(corpus: Corpus, field: str, value: str, message: str) -> None:
+    with pytest.raises(MetadataError, match=message):
+        corpus.add(_doc(1, **{field: value}))
+    assert corpus.count() == 0
+
+
+def test_corpus_query_filters(corpus: Corpus) -> None:
+    corpus.add(_doc(1, speaker="Gordon Brown", date="2008-07-09", doc_type="white_paper", text="Communities in control of their neighbourhoods."))
+    corpus.add(_doc(2, speaker="David Cameron", date="2010-07-19", text="The Big Society is about a huge culture change."))
+    corpus.add(_doc(3, speaker="Ed Miliband", date="2012-10-02", source="other", text="One Nation Labour."))
+    assert [d.id for d in corpus.query(speaker="Mr Cameron")] == ["d2"]
+    assert [d.id for d in corpus.query(party="Lab")] == ["d1", "d3"]
+    assert [d.id for d in corpus.query(doc_type="white_paper")] == ["d1"]
+    assert [d.id for d in corpus.query(source="other")] == ["d3"]
+    assert [d.id for d in corpus.query(since="2009", until="2011")] == ["d2"]
+    assert [d.id for d in corpus.query(government="Cameron-Clegg coalition")] == ["d2", "d3"]
+    assert [d.id for d in corpus.query(text='"big society"')] == ["d2"]
+    assert [d.id for d in corpus.query(text="neighbourhood")] == ["d1"]  # stemmed
+    assert [d.id for d in corpus.query(year=[2008, 2012])] == ["d1", "d3"]
+    assert all(d.text == "" for d in corpus.query(include_text=False))
+    with pytest.raises(StoreError, match="query:"):
+        list(corpus.query(text='"unbalanced'))
+
+
+def test_corpus_iter_texts_streams(corpus: Corpus) -> None:
+    corpus.add_many(_doc(n) for n in range(50))
+    stream = corpus.iter_texts()
+    first = next(stream)
+    assert first[1].startswith("Speech number 0")
+    assert sum(1 for _ in stream) == 49
+
+
+def test_corpus_export_round_trip(tmp_path: Path, corpus: Corpus) -> None:
+    corpus.add(_doc(1, date="1999"))
+    corpus.add(_doc(2, title='Quotes "and" commas, too'))
+    text = corpus.export_text(fmt="jsonl")
+    records = [json.loads(line) for line in text.splitlines()]
+    assert [r["id"] for r in records] == ["d1", "d2"]
+    assert records[0]["date"] == "1999"
+    assert {"retrieved_at", "sha256", "status", "version", "tokens"} <= set(records[0])
+    other = Corpus.open(tmp_path / "copy.db")
+    for record in records:
+        other.add(Document(**{k: record[k] for k in ("id", "text", "speaker", "party", "date", "title", "doc_type", "source", "url", "venue")}))
+    assert other.export_text(fmt="jsonl").count("\n") == 2
+    assert [d.title for d in other.query()] == [None, 'Quotes "and" commas, too']
+    csv_text = corpus.export_text(fmt="csv")
+    assert csv_text.splitlines()[0].startswith("id,text,speaker,party,date,title,doc_type,source,url,venue")
+    assert '"Quotes ""and"" commas, too"' in csv_text
+
+
+def test_corpus_exception_mid_batch_keeps_earlier_documents(corpus: Corpus) -> None:
+    def documents():
+        for n in range(5):
+            yield _doc(n)
+        raise RuntimeError("source broke")
+
+    with pytest.raises(RuntimeError, match="source broke"):
+        corpus.add_many(documents(), batch_size=2)
+    assert corpus.count() == 5
+    assert all(d.text.startswith("Speech number") for d in corpus.query())
+
+
+def test_corpus_bad_document_mid_batch_keeps_earlier_whole(corpus: Corpus) -> None:
+    docs = [_doc(0), _doc(1), _doc(2, date="not a date"), _doc(3)]
+    with pytest.raises(MetadataError, match="date"):
+        corpus.add_many(docs, batch_size=10)
+    assert sorted(d.id for d in corpus.query()) == ["d0", "d1"]
+
+
+def test_corpus_add_all_is_all_or_nothing(corpus: Corpus) -> None:
+    corpus.add(_doc(9))
+    with pytest.raises(MetadataError):
+        corpus.add_all([_doc(0), _doc(1), _doc(2, doc_type="tweet")])
+    assert [d.id for d in corpus.query()] == ["d9"]
+
+
+def test_corpus_migrates_an_older_schema(db_path: Path) -> None:
+    old = Corpus(db_path, migrate=False)
+    old.migrate(target=1)
+    assert old.schema_version == 1
+    old.conn.execute(
+        "INSERT INTO documents (id, text, text_sha256, imported_at, tokens, date, year) "
+        "VALUES ('old', 'Localism is here.', 'x', '2020-01-01', 3, '2011', 2011)"
+    )
+    old.close()
+    store = Corpus.open(db_path)
+    assert store.schema_version == SCHEMA_VERSION == len(_MIGRATIONS)
+    names = [row[0] for row in store.conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+    assert names == [name for name, _ in _MIGRATIONS]
+    stored = store.get("old")
+    assert stored is not None and stored.status == "ok" and stored.text == "Localism is here."
+    assert [d.id for d in store.query(text="localism")] == ["old"]  # full-text index built for old rows
+    store.close()
+
+
+def test_corpus_refuses_newer_or_foreign_databases(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaError, match="newer than this policytext"):
+        Corpus.open(newer)
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.close()
+    with pytest.raises(SchemaError, match="not a policytext corpus"):
+        Corpus.open(foreign)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="garbage.db: not a policytext database"):
+        Corpus.open(garbage)
+
+
+def test_corpus_default_path_honours_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("POLICYTEXT_DB", raising=False)
+    assert default_db_path() == Path("corpus/policytext.db")
+    monkeypatch.setenv("POLICYTEXT_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+
+
+_KILL_SCRIPT = """
+import sys, time
+from policytext.corpus import Corpus, Document
+corpus = Corpus.open(sys.argv[1])
+def docs():
+    n = 0
+    while True:
+        yield Document(id=f"k{n}", text=f"Document {n}. " + "Power to the people. " * 200, date="2003")
+        n += 1
+        if n % 10 == 0:
+            print(n, flush=True)
+corpus.add_many(docs(), batch_size=7)
+"""
+
+
+def test_corpus_sigkill_mid_import_leaves_whole_documents(db_path: Path) -> None:
+    Corpus.open(db_path).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILL_SCRIPT, str(db_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    seen = 0
+    while seen < 60 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen = int(line)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    assert seen >= 60, "the writer did not get far enough before the kill"
+    with Corpus.open(db_path) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        docs = list(store.query())
+        assert len(docs) >= 49  # at least the batches committed before the last report
+        assert len(docs) % 7 == 0  # only whole batches, no half-written one
+        for doc in docs:
+            number = int(doc.id[1:])
+            assert doc.text == f"Document {number}. " + " ".join(["Power to the people."] * 200)
+            assert doc.tokens == 2 + 200 * 4
