@@ -10,8 +10,6 @@ Example::
     1
 """
 
-from __future__ import annotations
-
 import logging
 
 __version__ = "0.1.0"

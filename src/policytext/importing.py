@@ -24,7 +24,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from policytext.corpus import IMPORT_FIELDS, AddSummary, Corpus, Document, normalise_document
+from policytext.corpus import EXPORT_FIELDS, IMPORT_FIELDS, AddSummary, Corpus, Document, normalise_document
 from policytext.errors import ExtractionError, ImportFormatError, MetadataError
 from policytext.extract import EXTRACTOR_VERSION, extract_html, extract_pdf, extract_text_file
 
@@ -37,6 +37,7 @@ _DOC_FIELDS = {f.name for f in fields(Document)}
 # Columns of a metadata CSV that name the file, and accepted other names of fields.
 _FILE_COLUMNS = ("file", "filename", "file_name", "path")
 _ALIASES = {"location": "venue", "type": "doc_type"}
+_DERIVED_FIELDS = set(EXPORT_FIELDS) - set(IMPORT_FIELDS) - _DOC_FIELDS
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -138,6 +139,8 @@ def read_jsonl(path: str | Path) -> list[Document]:
             raise ImportFormatError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(record, dict):
             raise ImportFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        # Derived fields of an export are recomputed on import, so exports import back.
+        record = {k: v for k, v in record.items() if k not in _DERIVED_FIELDS}
         unknown = sorted(set(record) - set(IMPORT_FIELDS) - _DOC_FIELDS)
         if unknown:
             raise ImportFormatError(

@@ -1,0 +1,142 @@
+"""The command line: import, export, corpus, run; errors as one line; help everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from policytext.cli import main
+
+LOCAL = FIXTURES / "local"
+
+
+def _invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_import_export_corpus(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    code, _, err = _invoke(runner, "import", str(LOCAL), "--meta", str(LOCAL / "meta.csv"), "--db", db)
+    assert code == 0, err
+    assert "5 added" in err
+    code, _, err = _invoke(runner, "import", str(LOCAL), "--meta", str(LOCAL / "meta.csv"), "--db", db)
+    assert code == 0 and "0 added" in err and "5 unchanged" in err
+
+    code, out, _ = _invoke(runner, "export", "--db", db)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 5
+    assert {r["id"] for r in records} == {"fx-1", "fx-2", "fx-3", "neighbourhoods", "town-hall"}
+    assert {"retrieved_at", "sha256", "status"} <= set(records[0])
+
+    out_path = tmp_path / "out" / "docs.csv"
+    code, _, err = _invoke(runner, "export", "--format", "csv", "--out", str(out_path), "--db", db)
+    assert code == 0 and "wrote 5 documents" in err
+    rows = list(csv.DictReader(io.StringIO(out_path.read_text("utf-8"))))
+    assert len(rows) == 5 and rows[0]["id"]
+
+    code, out, _ = _invoke(runner, "corpus", "--db", db)
+    assert code == 0
+    assert out.startswith("# Corpus: 5 documents,")
+    assert "## By speaker" in out and "Hazel Blears" in out and "## By year" in out
+    code, out, _ = _invoke(runner, "corpus", "--format", "json", "--db", db)
+    summary = json.loads(out)
+    assert summary["documents"] == 5
+    assert {row["speaker"] for row in summary["speaker"]} >= {"Hazel Blears", "Eric Pickles", "Ed Miliband", "Gordon Brown"}
+    assert sum(row["tokens"] for row in summary["year"]) == summary["tokens"]
+
+
+def test_cli_export_reimports(runner: CliRunner, tmp_path: Path) -> None:
+    db1, db2 = str(tmp_path / "1.db"), str(tmp_path / "2.db")
+    _invoke(runner, "import", str(LOCAL / "speeches.jsonl"), "--db", db1)
+    exported = tmp_path / "export.jsonl"
+    code, _, _ = _invoke(runner, "export", "--out", str(exported), "--db", db1)
+    assert code == 0
+    code, _, err = _invoke(runner, "import", str(exported), "--db", db2)
+    assert code == 0, err
+    _, out1, _ = _invoke(runner, "export", "--format", "csv", "--db", db1)
+    _, out2, _ = _invoke(runner, "export", "--format", "csv", "--db", db2)
+
+    def strip(text: str) -> list[dict[str, str]]:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for row in rows:
+            row.pop("imported_at")
+            row.pop("extractor_version")
+        return rows
+
+    assert strip(out1) == strip(out2)
+
+
+def test_cli_db_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("POLICYTEXT_DB", str(db))
+    code, _, _ = _invoke(runner, "import", str(LOCAL / "speeches.jsonl"))
+    assert code == 0 and db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "{tmp}/missing.txt"], "Error: {tmp}/missing.txt: no such file or folder"),
+        (["import", "{tmp}/bad.jsonl"], "Error: {tmp}/bad.jsonl:1: invalid JSON"),
+        (["export"], "Error: {tmp}/c.db: no corpus database here"),
+        (["corpus"], "Error: {tmp}/c.db: no corpus database here"),
+        (["import", "{tmp}/garbage.db"], "Error: {tmp}/garbage.db: unsupported file type '.db'"),
+    ],
+)
+def test_cli_bad_input_is_one_error_line(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "bad.jsonl").write_text("{not json\n")
+    (tmp_path / "garbage.db").write_bytes(b"garbage")
+    args = [a.format(tmp=tmp_path) for a in args] + ["--db", str(tmp_path / "c.db")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(message.format(tmp=tmp_path))
+
+
+def test_cli_bad_database_file(runner: CliRunner, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database" * 200)
+    result = runner.invoke(main, ["corpus", "--db", str(garbage)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {garbage}: not a policytext database (file is not a database)"]
+
+
+def test_cli_run_on_empty_store_ends_with_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", "--offline", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    assert result.stderr.strip().splitlines()[-1]
+
+
+def _commands(group=main, prefix=()):  # type: ignore[no-untyped-def]
+    import click
+
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+@pytest.mark.parametrize(("path", "command"), list(_commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_cli_every_command_has_help_with_example_and_docs(runner: CliRunner, path: tuple[str, ...], command: object) -> None:
+    result = runner.invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"policytext {' '.join(path)} --help has no example"
+    docs = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    assert f"policytext {' '.join(path)}" in docs, f"docs/cli.md does not document 'policytext {' '.join(path)}'"
+
+
+def test_cli_version(runner: CliRunner) -> None:
+    from policytext import __version__
+
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output

@@ -1,0 +1,69 @@
+"""Generic extraction: bytes to text, decoding, HTML furniture, PDFs."""
+
+from __future__ import annotations
+
+import pytest
+from _pdf import make_pdf
+
+from policytext.errors import ExtractionError
+from policytext.extract import clean_pdf_pages, decode_bytes, extract_html, extract_pdf, extract_text_file
+
+
+def test_extract_decode_falls_back_to_cp1252() -> None:
+    raw = "The \u2018Big Society\u2019 \u2013 a speech".encode("cp1252")
+    assert decode_bytes(raw, where="page") == "The \u2018Big Society\u2019 \u2013 a speech"
+    assert decode_bytes("caf\u00e9".encode(), where="page") == "caf\u00e9"
+
+
+def test_extract_binary_is_an_error() -> None:
+    with pytest.raises(ExtractionError, match="image.txt: binary data"):
+        extract_text_file(b"\x89PNG\x00\x00\x00", where="image.txt")
+
+
+def test_extract_html_keeps_paragraphs_drops_furniture() -> None:
+    html = b"""<html><head><title>T</title><script>var x = 1;</script><style>p{}</style></head>
+    <body><div id="global-cookie-message">Cookies on GOV.UK</div>
+    <div class="breadcrumbs"><a>Home</a></div>
+    <article><p>First <strong>paragraph</strong>, with <a href="#">a link</a>.</p>
+    <ul><li>A listed point</li></ul><p>Second paragraph.</p></article>
+    <div role="navigation">Menu</div></body></html>"""
+    extracted = extract_html(html, where="page")
+    assert extracted.text == "First paragraph, with a link.\n\nA listed point\n\nSecond paragraph."
+    assert extracted.title == "T"
+
+
+def test_extract_html_selector_and_errors() -> None:
+    html = "<html><body><div class='speech'><p>The body.</p></div><p>Other.</p></body></html>"
+    assert extract_html(html, selector="div.speech").text == "The body."
+    with pytest.raises(ExtractionError, match=r"page: no element matches 'div.missing'"):
+        extract_html(html, where="page", selector="div.missing")
+    with pytest.raises(ExtractionError, match="page: no text found"):
+        extract_html("<html><body><nav>Only navigation</nav></body></html>", where="page")
+
+
+def test_extract_malformed_html_still_gives_text() -> None:
+    html = "<html><body><p>Unclosed paragraph <b>bold<p>Next one</div></span><p>Third &amp; last"
+    assert extract_html(html).text == "Unclosed paragraph bold\n\nNext one\n\nThird & last"
+
+
+def test_extract_pdf_page_furniture_and_hyphens() -> None:
+    pages = [
+        ["Open Public Services", "Power to choose is power to chal-", "lenge.", "1"],
+        ["Open Public Services", "Second page.", "2"],
+        ["Open Public Services", "Third page.", "3"],
+        ["Open Public Services", "Fourth page.", "4"],
+    ]
+    text = extract_pdf(make_pdf(pages)).text
+    assert text == "Power to choose is power to challenge.\nSecond page.\nThird page.\nFourth page."
+
+
+def test_extract_pdf_running_heads_with_page_numbers() -> None:
+    bodies = ["Councils gain powers.", "Neighbourhoods decide.", "Citizens get a voice.", "Budgets move down."]
+    pages = [[f"Chapter {n} | Communities in control", body, f"Page {n} of 4"] for n, body in enumerate(bodies, 1)]
+    assert clean_pdf_pages(["\n".join(p) for p in pages]) == "\n".join(bodies)
+
+
+def test_extract_truncated_pdf() -> None:
+    raw = make_pdf([["Some words."]] * 3)
+    with pytest.raises(ExtractionError, match=r"wp.pdf: broken PDF"):
+        extract_pdf(raw[:200], where="wp.pdf")
