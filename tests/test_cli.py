@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, ROOT
 
+from conftest import FIXTURES, ROOT
 from policytext.cli import main
 
 LOCAL = FIXTURES / "local"

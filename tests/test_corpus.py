@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from policytext.corpus import SCHEMA_VERSION, _MIGRATIONS, AddOutcome, Corpus, Document, default_db_path
+from policytext.corpus import _MIGRATIONS, SCHEMA_VERSION, AddOutcome, Corpus, Document, default_db_path
 from policytext.errors import MetadataError, SchemaError, StoreError
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from _pdf import make_pdf
 
+from _pdf import make_pdf
 from policytext.errors import ExtractionError
 from policytext.extract import clean_pdf_pages, decode_bytes, extract_html, extract_pdf, extract_text_file
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from _pdf import make_pdf
 from conftest import FIXTURES
-
 from policytext.corpus import Corpus
 from policytext.errors import ImportFormatError
 from policytext.importing import import_paths, read_jsonl, read_meta_csv

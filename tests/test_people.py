@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from policytext.errors import MetadataError
-from policytext.people import PartialDate, government_on, load_registry, normalise_party, parse_date, resolve_speaker
+from policytext.people import (
+    PartialDate,
+    government_on,
+    load_registry,
+    normalise_party,
+    parse_date,
+    resolve_speaker,
+)
 
 
 @pytest.mark.parametrize(

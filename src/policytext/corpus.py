@@ -761,7 +761,7 @@ class Corpus:
         ):
             if value is None:
                 continue
-            values = [value] if isinstance(value, (str, int)) else list(value)
+            values: list[Any] = [value] if isinstance(value, (str, int)) else list(value)
             if column == "speaker":
                 values = [default_registry().resolve(str(v)) for v in values]
             if column == "party":

@@ -125,8 +125,8 @@ def read_jsonl(path: str | Path) -> list[Document]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFormatError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFormatError(f"{path}:{bad_line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
     documents = []
     seen: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -151,7 +151,9 @@ def read_jsonl(path: str | Path) -> list[Document]:
         for name, value in record.items():
             if value is not None and not isinstance(value, (str, int)) or isinstance(value, bool):
                 raise ImportFormatError(f"{where}: field {name!r} must be a string, got {type(value).__name__}")
-        values = {k: (str(v) if v is not None and k != "warc_offset" else v) for k, v in record.items()}
+        values: dict[str, Any] = {
+            k: (str(v) if v is not None and k != "warc_offset" else v) for k, v in record.items()
+        }
         try:
             doc = normalise_document(Document(**values), where=where)
         except MetadataError as exc:
