@@ -203,6 +203,13 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
     second = import_paths(store, [bps / "texts", ukpol], meta=bps / "metadata.csv", source="bps")
     assert second.added == second.new_version == 0
     assert store.count(all_versions=True) == documents
+    # Manifestos: quanteda's texts with their metadata CSV (party codes, election years).
+    manifestos = shared_data / "quanteda_ukmanifestos"
+    added = import_paths(store, [manifestos / "texts"], meta=manifestos / "metadata.csv", source="quanteda", doc_type="manifesto")
+    assert added.added == 101
+    again = import_paths(store, [manifestos / "texts"], meta=manifestos / "metadata.csv", source="quanteda", doc_type="manifesto")
+    assert (again.added, again.new_version, again.unchanged) == (0, 0, 101)
+    assert store.count(party="Labour", doc_type="manifesto", year=1997) >= 1
     # Metadata from the CSV reached the store, normalised.
     assert store.count(speaker="Tony Blair", source="bps") > 5
     assert store.summary("year")[0]["value"] is not None

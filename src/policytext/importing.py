@@ -36,7 +36,7 @@ SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".jsonl")
 _DOC_FIELDS = {f.name for f in fields(Document)}
 # Columns of a metadata CSV that name the file, and accepted other names of fields.
 _FILE_COLUMNS = ("file", "filename", "file_name", "path")
-_ALIASES = {"location": "venue", "type": "doc_type"}
+_ALIASES = {"location": "venue"}
 _DERIVED_FIELDS = set(EXPORT_FIELDS) - set(IMPORT_FIELDS) - _DOC_FIELDS
 
 
