@@ -236,3 +236,19 @@ def test_catalogue_duplicate_ids_are_caught(tmp_path: Path) -> None:
     )
     ids = [entry["id"] for entry in _load_documents(path)]
     assert _duplicates(ids) == ["a"]
+
+
+DOCS_PAGE = CATALOGUE.parent.parent / "docs" / "catalogue.md"
+
+
+def test_catalogue_docs_table_matches_the_data() -> None:
+    rows: dict[str, list[str]] = {}
+    for line in DOCS_PAGE.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) >= 5:
+            rows[cells[0].strip("`")] = cells[1:5]
+    expected = {
+        e["id"]: [e.get("speaker", ""), e.get("date", ""), e["type"], e["url_status"]]
+        for e in DOCUMENTS
+    }
+    assert rows == expected
