@@ -241,14 +241,36 @@ def test_catalogue_duplicate_ids_are_caught(tmp_path: Path) -> None:
 DOCS_PAGE = CATALOGUE.parent.parent / "docs" / "catalogue.md"
 
 
+def _recipe_for(url: str) -> str:
+    """The recipe column of the docs table, from the URL's host as docs/catalogue.md states."""
+    parts = urlsplit(url)
+    if parts.netloc == "www.gov.uk":
+        return "govuk"
+    if parts.netloc == "www.britishpoliticalspeech.org":
+        return "bps"
+    if parts.path.endswith(".pdf"):
+        return "pdf"
+    if parts.netloc.endswith(".sayit.mysociety.org"):
+        return "sayit"
+    if parts.netloc.endswith("parliament.uk"):
+        return "hansard (page URL)"
+    return "none"
+
+
 def test_catalogue_docs_table_matches_the_data() -> None:
     rows: dict[str, list[str]] = {}
     for line in DOCS_PAGE.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("| `") and len(cells) >= 5:
-            rows[cells[0].strip("`")] = cells[1:5]
+        if line.startswith("| `") and len(cells) == 6:
+            rows[cells[0].strip("`")] = cells[1:]
     expected = {
-        e["id"]: [e.get("speaker", ""), e.get("date", ""), e["type"], e["url_status"]]
+        e["id"]: [
+            e.get("speaker", ""),
+            e.get("date", ""),
+            e["type"],
+            e["url_status"],
+            _recipe_for(e["url"]),
+        ]
         for e in DOCUMENTS
     }
     assert rows == expected
