@@ -140,3 +140,44 @@ def test_cli_version(runner: CliRunner) -> None:
 
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_cli_usage_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["export", "--format", "xml", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "xml" in lines[0]
+    result = runner.invoke(main, ["import", str(LOCAL), "--doc-type", "tweet", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(main, ["no-such-command"])
+    assert result.exit_code == 2 and result.stderr.strip().splitlines()[0].startswith("Error: ")
+
+
+def test_cli_broken_pdf_is_one_stderr_line(runner: CliRunner, tmp_path: Path) -> None:
+    from _pdf import make_pdf
+
+    pdf = make_pdf([["Words on a page."]])
+    path = tmp_path / "half.pdf"
+    path.write_bytes(pdf[: len(pdf) // 2])
+    result = runner.invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"Error: {path}: broken PDF")
+
+
+def test_cli_failed_import_does_not_create_a_store(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    result = runner.invoke(main, ["import", str(tmp_path / "nope.txt"), "--db", str(db)])
+    assert result.exit_code == 1 and not db.exists()
+
+
+def test_cli_export_to_a_folder_leaves_nothing_behind(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    runner.invoke(main, ["import", str(LOCAL / "speeches.jsonl"), "--db", db])
+    folder = tmp_path / "outdir"
+    folder.mkdir()
+    result = runner.invoke(main, ["export", "--out", str(folder), "--db", db])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {folder}: is a folder; give a file name for --out"
+    assert not (tmp_path / "outdir.part").exists()
+    assert list(folder.iterdir()) == []

@@ -282,3 +282,62 @@ def test_corpus_sigkill_mid_import_leaves_whole_documents(db_path: Path) -> None
             number = int(doc.id[1:])
             assert doc.text == f"Document {number}. " + " ".join(["Power to the people."] * 200)
             assert doc.tokens == 2 + 200 * 4
+
+
+def test_corpus_same_source_url_and_text_under_two_ids_is_stored_once(corpus: Corpus) -> None:
+    assert corpus.add(_doc(1, id="a")) is AddOutcome.ADDED
+    assert corpus.add(_doc(1, id="b")) is AddOutcome.UNCHANGED
+    assert corpus.count(all_versions=True) == 1
+
+
+def test_corpus_failing_progress_callback_does_not_retry_the_batch(corpus: Corpus) -> None:
+    calls: list[str] = []
+
+    def on_progress(outcome: AddOutcome, doc: Document) -> None:
+        calls.append(doc.id or "")
+        if len(calls) == 2:
+            raise RuntimeError("callback broke")
+
+    with pytest.raises(RuntimeError, match="callback broke"):
+        corpus.add_many([_doc(0), _doc(1), _doc(2)], batch_size=10, on_progress=on_progress)
+    assert calls == ["d0", "d1"]
+    assert corpus.count() == 0  # the failed batch was rolled back, not committed twice
+
+
+def test_corpus_bad_fulltext_query_in_count_is_a_store_error(corpus: Corpus) -> None:
+    with pytest.raises(StoreError, match="query: unterminated string"):
+        corpus.count(text='"unbalanced')
+    with pytest.raises(StoreError, match="query:"):
+        list(corpus.iter_texts(text='"unbalanced'))
+
+
+def test_corpus_locked_database_is_a_store_error(db_path: Path) -> None:
+    Corpus.open(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store = Corpus(db_path)
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    try:
+        with pytest.raises(StoreError, match="database is locked"):
+            store.add(_doc(1))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.add(_doc(1)) is AddOutcome.ADDED
+    store.close()
+
+
+_OPEN_SCRIPT = "import sys; from policytext.corpus import Corpus; Corpus.open(sys.argv[1]).close(); print('ok')"
+
+
+def test_corpus_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
+    for round_ in range(3):
+        path = tmp_path / f"new{round_}.db"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _OPEN_SCRIPT, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        results = [proc.communicate(timeout=60) for proc in procs]
+        assert [proc.returncode for proc in procs] == [0, 0, 0], results
+        with Corpus.open(path) as store:
+            assert store.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION

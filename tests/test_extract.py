@@ -67,3 +67,48 @@ def test_extract_truncated_pdf() -> None:
     raw = make_pdf([["Some words."]] * 3)
     with pytest.raises(ExtractionError, match=r"wp.pdf: broken PDF"):
         extract_pdf(raw[:200], where="wp.pdf")
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<body><p>Intro.</p><div>Main speech text<br>More text</div></body>", "Intro.\n\nMain speech text\n\nMore text"),
+        ("<body><ul><li>Point one<ul><li>sub</li></ul></li></ul></body>", "Point one\n\nsub"),
+        ("<body><blockquote>Quoted words <p>para</p></blockquote></body>", "Quoted words\n\npara"),
+        ("<body><p>em<b>power</b>ment and <i>de</i>volution</p></body>", "empowerment and devolution"),
+        ("<body><!-- a comment --><p>Only this.</p></body>", "Only this."),
+    ],
+)
+def test_extract_html_keeps_all_text(html: str, text: str) -> None:
+    assert extract_html(html).text == text
+
+
+def test_extract_html_content_wrapper_with_furniture_like_class_is_kept() -> None:
+    html = "<body><div class='layout-with-sidebar'><article><p>The speech.</p></article><div class='sidebar'>Links</div></div></body>"
+    assert extract_html(html).text == "The speech."
+
+
+def test_extract_html_title_from_main_not_site_header() -> None:
+    html = "<body><header><h1>GOV.UK</h1></header><main><h1>Big Society speech</h1><p>Text.</p></main></body>"
+    extracted = extract_html(html)
+    assert (extracted.title, extracted.text) == ("Big Society speech", "Text.")
+
+
+def test_extract_utf16_with_bom() -> None:
+    raw = "<html><body><p>Caf\u00e9 society.</p></body></html>".encode("utf-16")
+    assert extract_html(raw).text == "Caf\u00e9 society."
+
+
+def test_extract_encrypted_pdf(tmp_path) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf([["Secret text."]]))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="pw", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(ExtractionError, match=r"enc.pdf: encrypted PDF \(a password is needed"):
+        extract_pdf(buffer.getvalue(), where="enc.pdf")

@@ -10,7 +10,7 @@ import pytest
 
 from _pdf import make_pdf
 from conftest import FIXTURES
-from policytext.corpus import Corpus
+from policytext.corpus import Corpus, Document
 from policytext.errors import ImportFormatError
 from policytext.importing import import_paths, read_jsonl, read_meta_csv
 
@@ -214,3 +214,51 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
     assert store.count(speaker="Tony Blair", source="bps") > 5
     assert store.summary("year")[0]["value"] is not None
     store.close()
+
+
+def test_importing_same_stem_in_one_import_is_an_error_not_a_version(tmp_path: Path, corpus: Corpus) -> None:
+    (tmp_path / "a.txt").write_text("A plain text speech.")
+    (tmp_path / "a.html").write_text("<p>An HTML speech.</p>")
+    with pytest.raises(ImportFormatError, match=r"a.txt: document id 'a' is also the id of a document in .*a.html"):
+        import_paths(corpus, [tmp_path])
+    assert corpus.count(all_versions=True) == 1  # the first file, whole; no version flip-flop
+
+
+def test_importing_nested_folders_give_distinct_ids(tmp_path: Path, corpus: Corpus) -> None:
+    for year in ("2001", "2002"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "speech.txt").write_text(f"The {year} speech.")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,date\n2001/speech.txt,2001\n2002/speech.txt,2002\n")
+    import_paths(corpus, [tmp_path], meta=meta)
+    assert [(d.id, d.date) for d in corpus.query()] == [("2001/speech", "2001"), ("2002/speech", "2002")]
+    again = import_paths(corpus, [tmp_path], meta=meta)
+    assert (again.added, again.new_version, again.unchanged) == (0, 0, 2)
+
+
+def test_importing_meta_csv_extra_field_and_real_line_numbers(tmp_path: Path) -> None:
+    meta = tmp_path / "meta.csv"
+    meta.write_text('file,title\na.txt,"A title\nover two lines"\n\nb.txt,B,extra\n')
+    with pytest.raises(ImportFormatError, match=r"meta.csv:5: more fields than the header has columns"):
+        read_meta_csv(meta)
+
+
+def test_importing_export_with_line_separators_round_trips(tmp_path: Path) -> None:
+    first = Corpus.open(tmp_path / "1.db")
+    first.add(Document(id="ls", text="Line one\u2028still one.\u2029And\x85more."))
+    exported = tmp_path / "e.jsonl"
+    exported.write_text(first.export_text(), encoding="utf-8")
+    assert len(exported.read_text("utf-8").split("\n")) == 2
+    second = Corpus.open(tmp_path / "2.db")
+    import_paths(second, [exported])
+    assert second.get("ls").text == first.get("ls").text  # type: ignore[union-attr]
+
+
+def test_importing_jsonl_year_stands_in_for_date(tmp_path: Path, corpus: Corpus) -> None:
+    path = tmp_path / "y.jsonl"
+    path.write_text('{"id": "y", "text": "A speech.", "year": 1997}\n{"id": "z", "text": "B.", "warc_offset": "abc"}\n')
+    with pytest.raises(ImportFormatError, match=r"y.jsonl:2: field 'warc_offset' must be an integer"):
+        import_paths(corpus, [path])
+    path.write_text('{"id": "y", "text": "A speech.", "year": 1997}\n')
+    import_paths(corpus, [path])
+    assert corpus.get("y").date == "1997"  # type: ignore[union-attr]

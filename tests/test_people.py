@@ -135,3 +135,28 @@ def test_people_custom_registry_errors_name_file(tmp_path) -> None:
     path.write_text("[[person]\n")
     with pytest.raises(MetadataError, match="not valid TOML"):
         load_registry(path)
+
+
+def test_people_partial_dates_sort_coarse_before_fine() -> None:
+    dates = [PartialDate(2010, 5, 2), PartialDate(2010, 5), PartialDate(2010), PartialDate(2009, 12, 31)]
+    assert sorted(dates) == [PartialDate(2009, 12, 31), PartialDate(2010), PartialDate(2010, 5), PartialDate(2010, 5, 2)]
+
+
+def test_people_weekday_must_match_the_date() -> None:
+    assert parse_date("Monday 19 July 2010").iso == "2010-07-19"
+    with pytest.raises(MetadataError, match="2010-07-19 was a Monday, not a Friday"):
+        parse_date("Friday 19 July 2010")
+    with pytest.raises(MetadataError, match="cannot read"):
+        parse_date("Someday 19 July 2010")
+
+
+@pytest.mark.parametrize(
+    ("raw", "date"),
+    [("Mr Smith", "1993-05-01"), ("Ms Smith", "2008-01-01"), ("Mr Benn", "1985"), ("Mr Hurd", "1992"), ("Mr Cameron", "2003")],
+)
+def test_people_common_surnames_are_not_guessed(raw: str, date: str) -> None:
+    assert resolve_speaker(raw, date=date) == raw.split()[-1]
+
+
+def test_people_full_surname_resolves() -> None:
+    assert resolve_speaker("Mr Duncan Smith") == "Iain Duncan Smith"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from policytext import __version__
+from policytext.corpus import DOC_TYPES
 from policytext.errors import PolicytextError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,6 +91,9 @@ def reports_errors(func: F) -> F:
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
+        except sqlite3.Error as exc:
+            click.echo(f"Error: database: {' '.join(str(exc).split())}", err=True)
+            sys.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
@@ -115,7 +120,28 @@ def show_progress(quiet: bool) -> bool:
 # -- the command group -----------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """A command group whose usage errors are one ``Error: ...`` line (exit status 2)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+            click.echo(f"Error: {where}{' '.join(exc.format_message().split())} (see --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Error: aborted", err=True)
+            sys.exit(1)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="policytext")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 def main(verbose: int) -> None:
@@ -128,6 +154,8 @@ def main(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # pypdf reports repairs of damaged files as warnings; our error line says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR if verbose < 2 else logging.DEBUG)
 
 
 @main.command("import")
@@ -138,7 +166,13 @@ def main(verbose: int) -> None:
     help="CSV of metadata keyed by file name (column 'file').",
 )
 @click.option("--source", default=None, help="Source name for documents that do not give one.")
-@click.option("--doc-type", "doc_type", default=None, help="doc_type for documents that do not give one.")
+@click.option(
+    "--doc-type",
+    "doc_type",
+    type=click.Choice(DOC_TYPES),
+    default=None,
+    help="doc_type for documents that do not give one.",
+)
 @db_option
 @quiet_option
 @reports_errors
@@ -158,8 +192,9 @@ def import_command(
         policytext import texts/ --meta metadata.csv --doc-type speech
     """
     from policytext.corpus import Corpus
-    from policytext.importing import import_paths
+    from policytext.importing import collect_files, import_paths
 
+    collect_files(paths)  # a missing or unsupported path is reported before the store is touched
     with Corpus.open(db) as corpus:
         summary = import_paths(
             corpus, paths, meta=meta, source=source, doc_type=doc_type, progress=show_progress(quiet)
@@ -190,11 +225,16 @@ def export_command(fmt: str, out: Path | None, db: Path) -> None:
         if out is None:
             corpus.export(sys.stdout, fmt=fmt)
             return
+        if out.is_dir():
+            raise PolicytextError(f"{out}: is a folder; give a file name for --out")
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            count = corpus.export(handle, fmt=fmt)
-        tmp.replace(out)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as handle:
+                count = corpus.export(handle, fmt=fmt)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
     click.echo(f"wrote {count} documents to {out}", err=True)
 
 

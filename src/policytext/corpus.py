@@ -430,7 +430,11 @@ class Corpus:
             raise StoreError(f"{path}: not a policytext database ({exc})") from None
         self._depth = 0
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.conn.close()
+                raise
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Corpus:
@@ -470,6 +474,10 @@ class Corpus:
             statements = [s for s in _split_sql(script) if s.strip()]
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
+                if self.schema_version >= number:
+                    # Another process applied it while we waited for the lock.
+                    self.conn.execute("COMMIT")
+                    continue
                 if number == 1:
                     self.conn.execute(
                         "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -484,7 +492,8 @@ class Corpus:
                 self.conn.execute(f"PRAGMA user_version = {number}")
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise SchemaError(f"{self.path}: migration {name} failed ({exc})") from None
             logger.info("applied migration %s to %s", name, self.path)
             applied.append(name)
@@ -503,18 +512,31 @@ class Corpus:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """All-or-nothing block; nests (inner blocks join the outer one)."""
         if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path}: {exc}") from None
         self._depth += 1
         try:
             yield self.conn
+        except sqlite3.Error as exc:
+            self._depth -= 1
+            if self._depth == 0 and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: {exc}") from exc
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         self._depth -= 1
         if self._depth == 0:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: {exc}") from None
 
     # -- writing ------------------------------------------------------------
 
@@ -545,22 +567,32 @@ class Corpus:
         batch: list[Document] = []
 
         def flush() -> None:
-            with self.transaction():
-                for item in batch:
-                    outcome = self._write(item)
-                    summary.record(outcome, item.id or "")
-                    if on_progress:
-                        on_progress(outcome, item)
-            batch.clear()
+            try:
+                with self.transaction():
+                    for item in batch:
+                        outcome = self._write(item)
+                        summary.record(outcome, item.id or "")
+                        if on_progress:
+                            on_progress(outcome, item)
+            finally:
+                batch.clear()
 
-        try:
-            for doc in docs:
+        iterator = iter(docs)
+        while True:
+            try:
+                doc = next(iterator, None)
+                if doc is None:
+                    break
                 batch.append(normalise_document(doc))
-                if len(batch) >= batch_size:
+            except BaseException:
+                # The source or a document failed: keep the whole documents read before it.
+                if batch:
                     flush()
-        finally:
-            if batch:
+                raise
+            if len(batch) >= batch_size:
                 flush()
+        if batch:
+            flush()
         return summary
 
     def add_all(self, docs: Iterable[Document], *, where: str | None = None) -> AddSummary:
@@ -586,6 +618,16 @@ class Corpus:
                 (doc.source, doc.url),
             ).fetchone()
             if row is not None:
+                doc = replace(doc, id=row["id"])
+        if row is None and doc.url:
+            twin = self.conn.execute(
+                "SELECT * FROM documents WHERE source IS ? AND url = ? AND text_sha256 = ? "
+                "AND is_current = 1 LIMIT 1",
+                (doc.source, doc.url, text_hash),
+            ).fetchone()
+            if twin is not None:
+                # Same source, URL and content under another id: the same document.
+                row = twin
                 doc = replace(doc, id=row["id"])
         if row is not None and row["text_sha256"] == text_hash:
             changes = {
@@ -714,24 +756,27 @@ class Corpus:
             f"SELECT {', '.join('d.' + c for c in columns)} FROM documents d {where} "
             "ORDER BY d.date_start IS NULL, d.date_start, d.id, d.version"
         )
-        try:
-            cursor = self.conn.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"query: {exc}") from None
+        cursor = self._execute(sql, params)
         for row in cursor:
             yield _from_row(row)
 
     def iter_texts(self, **filters: Any) -> Iterator[tuple[int, str]]:
         """Stream ``(pk, text)`` pairs of the documents matching ``filters``."""
         where, params = self._filters(**filters)
-        cursor = self.conn.execute(f"SELECT d.pk, d.text FROM documents d {where} ORDER BY d.pk", params)
+        cursor = self._execute(f"SELECT d.pk, d.text FROM documents d {where} ORDER BY d.pk", params)
         for pk, text in cursor:
             yield pk, text
 
     def count(self, **filters: Any) -> int:
         """Number of documents matching ``filters`` (see :meth:`query`)."""
         where, params = self._filters(**filters)
-        return int(self.conn.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0])
+        return int(self._execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0])
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"query: {exc}") from None
 
     def _filters(
         self,
@@ -812,7 +857,10 @@ class Corpus:
             if writer:
                 writer.writerow({k: "" if v is None else v for k, v in record.items()})
             else:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                line = json.dumps(record, ensure_ascii=False)
+                # U+2028/U+2029/U+0085 are line breaks to many readers: keep them escaped.
+                line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+                out.write(line + "\n")
             count += 1
         return count
 

@@ -12,11 +12,13 @@ Example::
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from policytext.errors import ExtractionError
 
@@ -68,6 +70,15 @@ class Extracted:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
     """Decode bytes as UTF-8 (or a declared charset), falling back to cp1252 for
     text that is not valid UTF-8, as old British sites often send.
@@ -77,7 +88,13 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
     ExtractionError
         When the bytes are not text (NUL bytes) or decode in no known charset.
     """
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    for bom, charset in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(charset)
+            except UnicodeDecodeError:
+                raise ExtractionError(f"{where}: starts with a {charset} byte-order mark but is not {charset}") from None
+    if b"\x00" in raw[:4096]:
         raise ExtractionError(f"{where}: binary data, not text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -170,10 +187,7 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     if isinstance(html, bytes):
         html = decode_bytes(html, where=where)
     soup = BeautifulSoup(html, "lxml")
-    title_tag = soup.find("h1") or soup.find("title")
-    title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
-    if title_tag is not None and title_tag.name == "h1":
-        title_tag.decompose()  # the title is metadata, not part of the text
+    page_title = soup.find("title")
     for tag in soup.find_all(_FURNITURE_TAGS):
         tag.decompose()
     if selector:
@@ -181,28 +195,90 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
         if root is None:
             raise ExtractionError(f"{where}: no element matches {selector!r}")
     else:
-        for tag in soup.find_all(True):
-            if getattr(tag, "attrs", None) is not None and tag.name not in ("html", "body") and _is_furniture(tag):
-                tag.decompose()
+        remove_furniture(soup)
         root = soup.find("main") or soup.find("article") or soup.body or soup
-    paragraphs = []
-    blocks = root.find_all(_BLOCK_TAGS)
-    if blocks:
-        for block in blocks:
-            if block.find(_BLOCK_TAGS):
-                continue  # the inner blocks carry the text
-            line = " ".join(block.get_text(" ").split())
-            if line:
-                paragraphs.append(line)
-    else:
-        for line in root.get_text("\n").split("\n"):
-            line = " ".join(line.split())
-            if line:
-                paragraphs.append(line)
-    text = "\n\n".join(_rejoin_punctuation(p) for p in paragraphs)
+    heading = root.find("h1") or soup.find("h1")
+    title_tag = heading or page_title
+    title = " ".join(title_tag.get_text(" ").split()) or None if title_tag else None
+    if heading is not None:
+        heading.decompose()  # the title is metadata, not part of the text
+    text = "\n\n".join(html_paragraphs(root))
     if not text.strip():
         raise ExtractionError(f"{where}: no text found in the HTML")
     return Extracted(text=text, title=title)
+
+
+def remove_furniture(root: Any) -> None:
+    """Remove elements whose id, class or role mark them as page furniture (cookie
+    banners, navigation, share links, related content), never one that holds the
+    page's ``<main>`` or ``<article>``."""
+    for tag in root.find_all(True):
+        if getattr(tag, "attrs", None) is None or tag.name in ("html", "body", "main", "article"):
+            continue
+        if _is_furniture(tag) and tag.find(("main", "article")) is None:
+            tag.decompose()
+
+
+# Elements that start a new paragraph; inline elements (a, em, strong, span...) do not.
+_BREAKING_TAGS = frozenset(
+    {
+        *_BLOCK_TAGS,
+        "div", "section", "article", "main", "ul", "ol", "dl", "table", "tbody", "thead", "tr",
+        "br", "hr", "figure", "figcaption", "address", "details", "summary", "body", "html",
+    }
+)
+
+
+def html_paragraphs(root: Any) -> list[str]:
+    """The paragraphs of an element: text between block boundaries, whitespace collapsed.
+
+    Text outside ``<p>`` elements, and the text of a block that also holds nested
+    blocks, are kept; inline elements join their neighbours without extra spaces.
+    """
+    from bs4 import Comment, NavigableString, Tag
+    from bs4.element import Declaration, Doctype, ProcessingInstruction
+
+    skipped = (Comment, Doctype, Declaration, ProcessingInstruction)
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            paragraphs.append(line)
+        current.clear()
+
+    stack: list[Any] = [iter(root.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            flush()  # leaving a block (or the root)
+            continue
+        if isinstance(child, NavigableString):
+            if not isinstance(child, skipped):
+                current.append(str(child))
+        elif isinstance(child, Tag):
+            if child.name in _BREAKING_TAGS:
+                flush()
+                stack.append(iter(child.children))
+            else:
+                # Inline: its text flows into the current paragraph.
+                current.append(_inline_text(child, skipped))
+    flush()
+    return paragraphs
+
+
+def _inline_text(tag: Any, skipped: tuple[type, ...]) -> str:
+    from bs4 import NavigableString
+
+    parts = []
+    for node in tag.descendants:
+        if isinstance(node, NavigableString) and not isinstance(node, skipped):
+            parts.append(str(node))
+        elif getattr(node, "name", None) == "br":
+            parts.append(" ")
+    return "".join(parts)
 
 
 def _rejoin_punctuation(line: str) -> str:
@@ -228,7 +304,8 @@ def extract_pdf(raw: bytes, *, where: str = "<pdf>") -> Extracted:
         A broken or encrypted PDF, or one with no extractable text (a scan).
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PasswordType
+    from pypdf.errors import PyPdfError
 
     if not raw.lstrip()[:5].startswith(b"%PDF"):
         raise ExtractionError(f"{where}: not a PDF (no %PDF header)")
@@ -236,16 +313,18 @@ def extract_pdf(raw: bytes, *, where: str = "<pdf>") -> Extracted:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             try:
-                reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises several types here
-                raise ExtractionError(f"{where}: encrypted PDF") from None
+                opened = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError):
+                opened = PasswordType.NOT_DECRYPTED
+            if opened == PasswordType.NOT_DECRYPTED:
+                raise ExtractionError(f"{where}: encrypted PDF (a password is needed to read it)")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = None
         if reader.metadata and reader.metadata.title:
             title = str(reader.metadata.title).strip() or None
     except ExtractionError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
         raise ExtractionError(f"{where}: broken PDF ({type(exc).__name__}: {exc})") from None
     text = clean_pdf_pages(pages)
     if not text:

@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,12 +49,19 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     ImportFormatError
         For a path that does not exist or a file of an unsupported type.
     """
-    found: list[Path] = []
+    return [path for path, _ in _collect(paths)]
+
+
+def _collect(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Files with their names relative to the folder given (the file name for a file given)."""
+    found: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                (p, p.relative_to(path).as_posix())
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
         elif path.is_file():
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -61,7 +69,7 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
                     f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                     f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
                 )
-            found.append(path)
+            found.append((path, path.name))
         else:
             raise ImportFormatError(f"{path}: no such file or folder")
     return found
@@ -86,13 +94,16 @@ def read_meta_csv(path: str | Path) -> dict[str, dict[str, str]]:
         raise ImportFormatError(f"{path}: not valid UTF-8 (offset {exc.start})") from None
     except FileNotFoundError:
         raise ImportFormatError(f"{path}: no such metadata file") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     key_column = next((c for c in _FILE_COLUMNS if c in columns), None)
     if key_column is None:
         raise ImportFormatError(f"{path}:1: no 'file' column naming the files the metadata is for")
     rows: dict[str, dict[str, str]] = {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise ImportFormatError(f"{path}:{line}: more fields than the header has columns")
         clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         name = clean.pop(key_column, "")
         if not name:
@@ -104,11 +115,22 @@ def read_meta_csv(path: str | Path) -> dict[str, dict[str, str]]:
                 record[column] = value
         if "date" not in record and clean.get("year"):
             record["date"] = clean["year"]
-        key = Path(name).name
+        key = Path(name).as_posix()
         if key in rows:
             raise ImportFormatError(f"{path}:{line}: file {key!r} is listed twice")
         rows[key] = record
     return rows
+
+
+def _meta_for(metadata: dict[str, dict[str, str]], path: Path, relative: str) -> dict[str, str] | None:
+    """The CSV row for a file: by its path relative to the folder imported, by a path
+    written in the CSV that ends with it, or by its file name when that is unique."""
+    if relative in metadata:
+        return metadata[relative]
+    matches = [row for key, row in metadata.items() if key.endswith("/" + relative) or key == path.name]
+    if not matches:
+        matches = [row for key, row in metadata.items() if Path(key).name == path.name]
+    return matches[0] if len(matches) == 1 else None
 
 
 def read_jsonl(path: str | Path) -> list[Document]:
@@ -129,7 +151,9 @@ def read_jsonl(path: str | Path) -> list[Document]:
         raise ImportFormatError(f"{path}:{bad_line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
     documents = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: U+2028 and friends may appear inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -139,8 +163,13 @@ def read_jsonl(path: str | Path) -> list[Document]:
             raise ImportFormatError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(record, dict):
             raise ImportFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        # Derived fields of an export are recomputed on import, so exports import back.
+        # Derived fields of an export are recomputed on import, so exports import back;
+        # a year stands in for a missing date, as in a metadata CSV.
+        if record.get("date") in (None, "") and record.get("year") not in (None, ""):
+            record["date"] = str(record["year"])
         record = {k: v for k, v in record.items() if k not in _DERIVED_FIELDS}
+        if record.get("warc_offset") is not None and not isinstance(record["warc_offset"], int):
+            raise ImportFormatError(f"{where}: field 'warc_offset' must be an integer")
         unknown = sorted(set(record) - set(IMPORT_FIELDS) - _DOC_FIELDS)
         if unknown:
             raise ImportFormatError(
@@ -176,11 +205,12 @@ def read_file(
     meta: dict[str, str] | None = None,
     source: str | None = None,
     doc_type: str | None = None,
+    doc_id: str | None = None,
 ) -> Document:
     """Read one .txt, .html or .pdf file as a document (metadata from ``meta``).
 
-    The document id defaults to the file's stem; the source to ``source`` or
-    ``"local"``.
+    The document id is ``doc_id``, else an ``id`` column of ``meta``, else the
+    file's stem; the source is ``source`` or ``"local"``.
 
     Raises
     ------
@@ -200,7 +230,7 @@ def read_file(
             extracted = extract_text_file(raw, where=str(path))
     except ExtractionError as exc:
         raise ImportFormatError(str(exc)) from None
-    values: dict[str, Any] = {"id": path.stem, "title": extracted.title}
+    values: dict[str, Any] = {"id": doc_id or path.stem, "title": extracted.title}
     values |= meta or {}
     values.setdefault("source", source or "local")
     if doc_type and not values.get("doc_type"):
@@ -260,31 +290,43 @@ def import_paths(
     AddSummary
         Counts of added, new-version, updated and unchanged documents.
     """
-    files = collect_files(paths)
+    files = _collect(paths)
     if not files:
         raise ImportFormatError(
             f"{', '.join(str(p) for p in paths)}: no {', '.join(SUPPORTED_SUFFIXES)} files found"
         )
     metadata = read_meta_csv(meta) if meta else {}
     summary = AddSummary()
+    owners: dict[str, Path] = {}
     for path, documents in _progress(_read_all(files, metadata, source, doc_type), len(files), progress):
+        for doc in documents:
+            assert doc.id is not None
+            other = owners.setdefault(doc.id, path)
+            if other != path:
+                raise ImportFormatError(
+                    f"{path}: document id {doc.id!r} is also the id of a document in {other}; "
+                    "give the documents distinct ids"
+                )
         added = corpus.add_all(documents, where=str(path))
         for name in ("added", "new_version", "unchanged", "updated"):
             setattr(summary, name, getattr(summary, name) + getattr(added, name))
         summary.ids.extend(added.ids)
         logger.info("imported %s (%d documents)", path, len(documents))
     if metadata:
-        used = {p.name for p in files}
-        unused = sorted(set(metadata) - used)
+        used = {relative for _, relative in files} | {path.name for path, _ in files}
+        unused = sorted(key for key in metadata if key not in used and Path(key).name not in used)
         if unused:
             logger.warning("%s: %d rows name files that were not imported, e.g. %s", meta, len(unused), unused[0])
     return summary
 
 
 def _read_all(
-    files: list[Path], metadata: dict[str, dict[str, str]], source: str | None, doc_type: str | None
+    files: list[tuple[Path, str]],
+    metadata: dict[str, dict[str, str]],
+    source: str | None,
+    doc_type: str | None,
 ) -> Iterator[tuple[Path, list[Document]]]:
-    for path in files:
+    for path, relative in files:
         if path.suffix.lower() == ".jsonl":
             documents = read_jsonl(path)
             if source or doc_type:
@@ -298,7 +340,15 @@ def _read_all(
                 ]
                 documents = [normalise_document(d, where=str(path)) for d in documents]
         else:
-            documents = [read_file(path, meta=metadata.get(path.name), source=source, doc_type=doc_type)]
+            documents = [
+                read_file(
+                    path,
+                    meta=_meta_for(metadata, path, relative),
+                    source=source,
+                    doc_type=doc_type,
+                    doc_id=str(Path(relative).with_suffix("").as_posix()),
+                )
+            ]
         yield path, documents
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, total_ordering
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -74,8 +74,9 @@ _MONTHS = {
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # "19 July 2010", "19th July 2010", "Monday 19 July 2010"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_MONTH_YEAR_RE = re.compile(
-    rf"^(?:[a-z]+day,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?,?\s+(\d{{4}})$"
+    rf"^(?:({'|'.join(_WEEKDAYS)}),?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?,?\s+(\d{{4}})$"
 )
 # "July 19, 2010"
 _MONTH_DAY_YEAR_RE = re.compile(rf"^({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$")
@@ -83,7 +84,8 @@ _MONTH_DAY_YEAR_RE = re.compile(rf"^({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|t
 _MONTH_YEAR_RE = re.compile(rf"^({_MONTH_ALT})\.?,?\s+(\d{{4}})$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     """A calendar date known to a year, a month or a day.
 
@@ -150,6 +152,12 @@ class PartialDate:
     def __str__(self) -> str:
         return self.iso
 
+    def __lt__(self, other: object) -> bool:
+        """Earlier first; a coarser date sorts before the finer dates it contains."""
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.first_day, self.last_day) < (other.first_day, other.last_day)
+
 
 def parse_date(value: str | dt.date | PartialDate | int, *, where: str = "date") -> PartialDate:
     """Parse a full or partial date strictly.
@@ -214,7 +222,12 @@ def _parse_date_text(text: str) -> PartialDate:
         return _checked(year, month, day, text)
     lowered = " ".join(text.lower().split())
     if match := _DAY_MONTH_YEAR_RE.match(lowered):
-        return _checked(int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)), text)
+        weekday, day, month, year = match.groups()
+        parsed = _checked(int(year), _MONTHS[month], int(day), text)
+        if weekday and _WEEKDAYS[parsed.first_day.weekday()] != weekday:
+            actual = _WEEKDAYS[parsed.first_day.weekday()].capitalize()
+            raise MetadataError(f"{text!r}: {parsed.iso} was a {actual}, not a {weekday.capitalize()}")
+        return parsed
     if match := _MONTH_DAY_YEAR_RE.match(lowered):
         return _checked(int(match.group(3)), _MONTHS[match.group(1)], int(match.group(2)), text)
     if match := _MONTH_YEAR_RE.match(lowered):
@@ -359,7 +372,7 @@ class Registry:
             for name in (person.name, *person.aliases):
                 self._by_name[_key(_clean_name(name))] = person
                 self._by_name[_key(name)] = person
-            surnames.setdefault(_key(person.name.split()[-1]), []).append(person)
+            surnames.setdefault(_key(" ".join(person.name.split()[1:])), []).append(person)
         self._by_surname = surnames
         self._titles = sorted(
             {_key(office.title) for person in self.people for office in person.offices},
@@ -411,15 +424,12 @@ class Registry:
                 rest = self.person(cleaned[len(title) :].strip(" ,"))
                 if rest:
                     return rest.name
-        words = key.split()
-        if len(words) == 1:
-            candidates = self._by_surname.get(words[0], [])
-            if len(candidates) == 1:
-                return candidates[0].name
-            if when is not None and len(candidates) > 1:
-                active = [p for p in candidates if any(o.covers(when) for o in p.offices)]
-                if len(active) == 1:
-                    return active[0].name
+        candidates = self._by_surname.get(key, [])
+        if when is not None:
+            # With a date, a bare surname is someone who held an office then.
+            candidates = [p for p in candidates if any(o.covers(when) for o in p.offices)]
+        if len(candidates) == 1:
+            return candidates[0].name
         return cleaned
 
     def party_of(self, name: str) -> str | None:
