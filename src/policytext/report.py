@@ -322,7 +322,7 @@ def format_table(
     if fmt == "md":
         header = ""
         if lines:
-            header = "<!--\n" + "\n".join(line.replace("--", "- -") for line in lines) + "\n-->\n\n"
+            header = "<!--\n" + "\n".join(line.replace("-->", "-- >") for line in lines) + "\n-->\n\n"
         if caption:
             header += caption + "\n\n"
         return header + _markdown(frame)
@@ -539,6 +539,9 @@ def plot_rates_over_time(
     if not frames:
         raise InputError("chart: no frames to plot")
     data = table[table["year"].notna()]
+    # Frames never mentioned would only add empty panels.
+    used = [f for f in frames if data[f"{f}_count"].sum() > 0]
+    frames = used or frames
     groups = _top_groups(data, group, max_groups)
     ncols = 2 if len(frames) > 1 else 1
     nrows = math.ceil(len(frames) / ncols)
@@ -602,7 +605,7 @@ def plot_frame_heatmap(
     data = table[table[group].notna()].sort_values("tokens", ascending=False).head(max_groups)
     values = data[[f"{f}_per_10k" for f in frames]].to_numpy(dtype=float)
     labels = [str(v) for v in data[group]]
-    fig = _figure(1.0 + 0.9 * len(frames), 1.4 + 0.32 * max(len(labels), 1))
+    fig = _figure(2.5 + 0.9 * len(frames), max(3.4, 1.6 + 0.32 * len(labels)))
     ax = fig.subplots()
     image = ax.imshow(values if len(labels) else np.zeros((1, len(frames))), cmap="cividis", aspect="auto")
     ax.set_xticks(range(len(frames)), [f.replace("_", " ") for f in frames], rotation=35, ha="right")
@@ -617,7 +620,7 @@ def plot_frame_heatmap(
                         color="white" if v < middle else "black")  # fmt: skip
     ax.set_xlabel("frame")
     ax.set_ylabel(group)
-    fig.colorbar(image, ax=ax, label=RATE_LABEL)
+    fig.colorbar(image, ax=ax, label="mentions per\n10,000 tokens")
     ax.set_title(f"Frame rates by {group}", fontsize=10)
     return _save(fig, Path(out_base))
 
@@ -660,7 +663,7 @@ def plot_government_shares(
         ax.barh(range(len(names)), shares[:, j], left=left, color=PALETTE[j % len(PALETTE)],
                 label=frame.replace("_", " "), edgecolor="white", linewidth=0.5)  # fmt: skip
         left += shares[:, j]
-    ax.set_yticks(range(len(names)), [f"{n} (n={int(t)})" for n, t in zip(names, totals[:, 0], strict=True)])
+    ax.set_yticks(range(len(names)), [f"{n} ({int(t)} mentions)" for n, t in zip(names, totals[:, 0], strict=True)])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of the government's frame mentions (%)")
