@@ -252,7 +252,7 @@ def _command_line() -> str:
     import shlex
 
     ctx = click.get_current_context()
-    parts = ctx.command_path.split()
+    parts = ["policytext", *ctx.command_path.split()[1:]]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
         if param.name == "db" or value in (None, (), False) or value == param.default:

@@ -487,14 +487,18 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _save(fig: Figure, out_base: Path) -> list[Path]:
+    import matplotlib
+
     out_base.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    for suffix, extra in ((".png", {"dpi": 150}), (".svg", {"metadata": {"Date": None}})):
-        path = out_base.with_suffix(suffix)
-        tmp = path.with_name(path.stem + ".part" + suffix)
-        fig.savefig(tmp, format=suffix[1:], **extra)
-        os.replace(tmp, path)
-        paths.append(path)
+    # SVG text stays text (editable, searchable); the setting is restored afterwards.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        for suffix, extra in ((".png", {"dpi": 150}), (".svg", {"metadata": {"Date": None}})):
+            path = out_base.with_suffix(suffix)
+            tmp = path.with_name(path.stem + ".part" + suffix)
+            fig.savefig(tmp, format=suffix[1:], **extra)
+            os.replace(tmp, path)
+            paths.append(path)
     return paths
 
 
