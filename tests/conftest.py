@@ -91,13 +91,23 @@ def store_tagged(
     from policytext.corpus import Document
 
     if codebook is None:
-        codebook = {"name": "test codebook", "version": "1.0",
-                    "frames": [{"id": f, "patterns": [{"id": f"{f}-1"}]} for f in TEST_FRAMES]}
+        codebook = {
+            "name": "test codebook",
+            "version": "1.0",
+            "frames": [{"id": f, "patterns": [{"id": f"{f}-1"}]} for f in TEST_FRAMES],
+        }
     pks: dict[str, int] = {}
     with store.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
-            (codebook_hash, codebook.get("name"), codebook.get("version"), json.dumps(codebook), tagged_at),
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                codebook_hash,
+                codebook.get("name"),
+                codebook.get("version"),
+                json.dumps(codebook),
+                tagged_at,
+            ),
         )
         for spec in docs:
             spec = dict(spec)
@@ -105,8 +115,9 @@ def store_tagged(
             tags = list(spec.pop("tags", []))  # type: ignore[call-overload]
             text = " ".join(sentences)
             store.add(Document(text=text, **spec))  # type: ignore[arg-type]
-            row = conn.execute("SELECT pk, tokens FROM documents WHERE id = ? AND is_current = 1",
-                               (spec["id"],)).fetchone()
+            row = conn.execute(
+                "SELECT pk, tokens FROM documents WHERE id = ? AND is_current = 1", (spec["id"],)
+            ).fetchone()
             pk = int(row["pk"])
             pks[str(spec["id"])] = pk
             starts, offset = [], 0
@@ -122,14 +133,27 @@ def store_tagged(
                 assert found, f"{phrase!r} not in sentence {index} of {spec['id']}"
                 for hit in found:
                     conn.execute(
-                        "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, "
+                        "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, "
+                        "sent_end, "
                         "start_char, end_char, frame, pattern_id, text, negated) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (pk, codebook_hash, index, s_start, s_end, s_start + hit.start(),
-                         s_start + hit.end(), frame, f"{frame}-1", hit.group(0), negated),
+                        (
+                            pk,
+                            codebook_hash,
+                            index,
+                            s_start,
+                            s_end,
+                            s_start + hit.start(),
+                            s_start + hit.end(),
+                            frame,
+                            f"{frame}-1",
+                            hit.group(0),
+                            negated,
+                        ),
                     )
             conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "
+                "INSERT OR REPLACE INTO tagged_documents "
+                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (pk, codebook_hash, len(sentences), row["tokens"], tagged_at),
             )
@@ -145,20 +169,55 @@ BIG = "The Big Society means people taking charge of their lives."
 FILL = "The weather was fine and the meeting ended on time."
 
 SMALL_CORPUS: list[dict[str, object]] = [
-    {"id": "b1", "speaker": "Tony Blair", "date": "1998-03-01", "doc_type": "speech", "source": "test",
-     "sentences": [EMP3, FILL, FILL, FILL], "tags": [(0, "empowerment", "empower")]},
-    {"id": "b2", "speaker": "Tony Blair", "date": "1999", "doc_type": "speech", "source": "test",
-     "sentences": [DEV, DEV, FILL, FILL, FILL, FILL],
-     "tags": [(0, "devolution", "devolve"), (1, "devolution", "devolve")]},
-    {"id": "c1", "speaker": "David Cameron", "date": "2010-10-06", "doc_type": "speech", "source": "test",
-     "sentences": [BIG, EMP, FILL, FILL],
-     "tags": [(0, "civil_society", "Big Society"), (1, "empowerment", "empower")]},
-    {"id": "c2", "speaker": "David Cameron", "date": "2011", "doc_type": "white_paper", "source": "test",
-     "sentences": [BIG, BOTH, FILL, FILL, FILL],
-     "tags": [(0, "civil_society", "Big Society"), (1, "empowerment", "Empower"),
-              (1, "devolution", "devolve")]},
-    {"id": "c3", "speaker": "David Cameron", "date": "2012-05", "doc_type": "speech", "source": "test",
-     "sentences": [EMP, FILL], "tags": [(0, "empowerment", "empower", True)]},
+    {
+        "id": "b1",
+        "speaker": "Tony Blair",
+        "date": "1998-03-01",
+        "doc_type": "speech",
+        "source": "test",
+        "sentences": [EMP3, FILL, FILL, FILL],
+        "tags": [(0, "empowerment", "empower")],
+    },
+    {
+        "id": "b2",
+        "speaker": "Tony Blair",
+        "date": "1999",
+        "doc_type": "speech",
+        "source": "test",
+        "sentences": [DEV, DEV, FILL, FILL, FILL, FILL],
+        "tags": [(0, "devolution", "devolve"), (1, "devolution", "devolve")],
+    },
+    {
+        "id": "c1",
+        "speaker": "David Cameron",
+        "date": "2010-10-06",
+        "doc_type": "speech",
+        "source": "test",
+        "sentences": [BIG, EMP, FILL, FILL],
+        "tags": [(0, "civil_society", "Big Society"), (1, "empowerment", "empower")],
+    },
+    {
+        "id": "c2",
+        "speaker": "David Cameron",
+        "date": "2011",
+        "doc_type": "white_paper",
+        "source": "test",
+        "sentences": [BIG, BOTH, FILL, FILL, FILL],
+        "tags": [
+            (0, "civil_society", "Big Society"),
+            (1, "empowerment", "Empower"),
+            (1, "devolution", "devolve"),
+        ],
+    },
+    {
+        "id": "c3",
+        "speaker": "David Cameron",
+        "date": "2012-05",
+        "doc_type": "speech",
+        "source": "test",
+        "sentences": [EMP, FILL],
+        "tags": [(0, "empowerment", "empower", True)],
+    },
     {"id": "x1", "source": "test", "sentences": [FILL]},
 ]
 

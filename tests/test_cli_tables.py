@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SMALL_CORPUS, TEST_FRAMES, store_tagged
 
+from conftest import SMALL_CORPUS, TEST_FRAMES, store_tagged
 from policytext.cli import main
 from policytext.corpus import Corpus
 
@@ -25,7 +25,9 @@ def invoke(runner: CliRunner, *args: str) -> object:
 
 
 def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(runner, "table", "--db", str(tagged_db), "--by", "speaker,year", "--format", "json")
+    result = invoke(
+        runner, "table", "--db", str(tagged_db), "--by", "speaker,year", "--format", "json"
+    )
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert isinstance(rows, list) and len(rows) == 6
@@ -42,21 +44,54 @@ def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
     assert manifest["codebook_hash"] == "cb-test-1"
 
 
-def test_cli_table_out_writes_file_and_manifest(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
+def test_cli_table_out_writes_file_and_manifest(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "tables" / "party.tex"
-    result = invoke(runner, "table", "--db", str(tagged_db), "--by", "party", "--frames", "empowerment",
-                    "--format", "latex", "--out", str(out))  # fmt: skip
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "party",
+        "--frames",
+        "empowerment",
+        "--format",
+        "latex",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     text = out.read_text(encoding="utf-8")
-    assert "% command: policytext table --by party --frames empowerment --format latex --out" in text
+    assert (
+        "% command: policytext table --by party --frames empowerment --format latex --out" in text
+    )
     assert "empowerment\\_per\\_10k" in text
-    assert json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"] == "party"
+    assert (
+        json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"]
+        == "party"
+    )
 
 
 def test_cli_table_filters(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(runner, "table", "--db", str(tagged_db), "--by", "year", "--speaker", "David Cameron",
-                    "--since", "2011", "--format", "json", "--bootstrap", "0")  # fmt: skip
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "year",
+        "--speaker",
+        "David Cameron",
+        "--since",
+        "2011",
+        "--format",
+        "json",
+        "--bootstrap",
+        "0",
+    )
     assert [r["year"] for r in json.loads(result.stdout)] == [2011, 2012]
 
 
@@ -64,14 +99,25 @@ def test_cli_table_filters(runner: CliRunner, tagged_db: Path) -> None:
     ("args", "message"),
     [
         (["table", "--by", "colour"], "Error: by: cannot group by 'colour'"),
-        (["table", "--frames", "empowerment,nonsense"], "Error: frames: 'nonsense' not in the codebook"),
+        (
+            ["table", "--frames", "empowerment,nonsense"],
+            "Error: frames: 'nonsense' not in the codebook",
+        ),
         (["table", "--since", "1997-13"], "Error: since"),
         (["kwic"], "Error: kwic: give a TERM or --frame F"),
-        (["kwic", "power", "--frame", "empowerment"], "Error: kwic: give a TERM or --frame F, not both"),
-        (["keyness", "--by", "speaker", "--target", "Nobody"], "Error: target: no tagged documents"),
+        (
+            ["kwic", "power", "--frame", "empowerment"],
+            "Error: kwic: give a TERM or --frame F, not both",
+        ),
+        (
+            ["keyness", "--by", "speaker", "--target", "Nobody"],
+            "Error: target: no tagged documents",
+        ),
     ],
 )
-def test_cli_bad_input_one_line_error(runner: CliRunner, tagged_db: Path, args: list[str], message: str) -> None:
+def test_cli_bad_input_one_line_error(
+    runner: CliRunner, tagged_db: Path, args: list[str], message: str
+) -> None:
     result = invoke(runner, *args, "--db", str(tagged_db))
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
@@ -92,12 +138,24 @@ def test_cli_untagged_database(runner: CliRunner, db_path: Path) -> None:
 
 
 def test_cli_kwic_json_and_txt(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(runner, "kwic", "--db", str(tagged_db), "--frame", "devolution", "--format", "json")
+    result = invoke(
+        runner, "kwic", "--db", str(tagged_db), "--frame", "devolution", "--format", "json"
+    )
     assert result.exit_code == 0, result.stderr
     lines = json.loads(result.stdout)
     assert len(lines) == 3
     for line in lines:
-        assert {"doc_id", "left", "match", "right", "speaker", "party", "date", "title", "doc_type"} <= set(line)
+        assert {
+            "doc_id",
+            "left",
+            "match",
+            "right",
+            "speaker",
+            "party",
+            "date",
+            "title",
+            "doc_type",
+        } <= set(line)
     assert {line["match"] for line in lines} == {"devolve"}
     text = invoke(runner, "kwic", "--db", str(tagged_db), "big society", "--window", "2")
     assert text.exit_code == 0
@@ -107,27 +165,64 @@ def test_cli_kwic_json_and_txt(runner: CliRunner, tagged_db: Path) -> None:
 
 def test_cli_kwic_csv_out(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "kwic.csv"
-    result = invoke(runner, "kwic", "--db", str(tagged_db), "empower*", "--format", "csv", "--out", str(out))
+    result = invoke(
+        runner, "kwic", "--db", str(tagged_db), "empower*", "--format", "csv", "--out", str(out)
+    )
     assert result.exit_code == 0, result.stderr
     assert out.read_text().startswith("# policytext run manifest")
     assert (tmp_path / "kwic.csv.manifest.json").is_file()
 
 
 def test_cli_keyness(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(runner, "keyness", "--db", str(tagged_db), "--by", "speaker", "--target", "David Cameron",
-                    "--reference", "Tony Blair", "--min-freq", "1", "--format", "json")  # fmt: skip
+    result = invoke(
+        runner,
+        "keyness",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "speaker",
+        "--target",
+        "David Cameron",
+        "--reference",
+        "Tony Blair",
+        "--min-freq",
+        "1",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows[0]["item"] == "civil_society" and rows[0]["direction"] == "over"
     assert {"g2", "log_ratio", "p", "p_adjusted"} <= set(rows[0])
-    words = invoke(runner, "keyness", "--db", str(tagged_db), "--by", "year", "--target", "2010",
-                   "--unit", "phrase", "--min-freq", "2")  # fmt: skip
+    words = invoke(
+        runner,
+        "keyness",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "year",
+        "--target",
+        "2010",
+        "--unit",
+        "phrase",
+        "--min-freq",
+        "2",
+    )
     assert words.exit_code == 0
     assert "| big society |" in words.stdout
 
 
 def test_cli_report(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
-    result = invoke(runner, "report", "--db", str(tagged_db), "--out", str(tmp_path / "rep"), "--bootstrap", "20")
+    result = invoke(
+        runner,
+        "report",
+        "--db",
+        str(tagged_db),
+        "--out",
+        str(tmp_path / "rep"),
+        "--bootstrap",
+        "20",
+    )
     assert result.exit_code == 0, result.stderr
     path = Path(result.stdout.strip())
     assert path == tmp_path / "rep" / "index.html" and path.is_file()

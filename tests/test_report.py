@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SMALL_CORPUS, store_tagged
 
+from conftest import SMALL_CORPUS, store_tagged
 from policytext.corpus import Corpus, Document
 from policytext.errors import InputError
 from policytext.pipeline import run_pipeline
@@ -40,7 +40,8 @@ SCORES = {
 def add_evaluation(corpus: Corpus, codebook_hash: str = "cb-test-1") -> None:
     """The tagger branch's evaluations table, as described to this branch."""
     corpus.conn.execute(
-        "CREATE TABLE IF NOT EXISTS evaluations (pk INTEGER PRIMARY KEY, codebook_hash TEXT NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS evaluations (pk INTEGER PRIMARY KEY, "
+        "codebook_hash TEXT NOT NULL, "
         "gold TEXT NOT NULL, scores TEXT NOT NULL, created_at TEXT NOT NULL)"
     )
     corpus.conn.execute(
@@ -54,7 +55,9 @@ def add_evaluation(corpus: Corpus, codebook_hash: str = "cb-test-1") -> None:
 
 def test_report_latex_escapes_special_characters() -> None:
     assert latex_escape("R&D 50% top_up") == r"R\&D 50\% top\_up"
-    frame = pd.DataFrame({"speaker": ["Smith & Jones", "100% local", "big_society"], "tokens": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {"speaker": ["Smith & Jones", "100% local", "big_society"], "tokens": [1, 2, 3]}
+    )
     text = format_table(frame, fmt="latex")
     assert "Smith \\& Jones & 1 \\\\\n" in text
     assert "100\\% local & 2 \\\\\n" in text
@@ -69,8 +72,10 @@ def test_report_manifest_fields(small_tagged: Corpus) -> None:
     assert manifest.documents == 6 and manifest.tokens == 220
     assert len(manifest.corpus_hash) == 64
     assert (manifest.codebook_name, manifest.codebook_version, manifest.codebook_hash) == (
-        "test codebook", "1.0", "cb-test-1",
-    )  # fmt: skip
+        "test codebook",
+        "1.0",
+        "cb-test-1",
+    )
     assert manifest.spacy_version and manifest.policytext_version
     assert manifest.validation["micro"]["f1"] == 0.6
     assert manifest.validation["gold"] == "eval/dev.jsonl"
@@ -89,7 +94,9 @@ def test_report_manifest_without_evaluations_table(small_tagged: Corpus) -> None
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "latex", "json"])
-def test_report_table_formats_carry_the_manifest(small_tagged: Corpus, tmp_path: Path, fmt: str) -> None:
+def test_report_table_formats_carry_the_manifest(
+    small_tagged: Corpus, tmp_path: Path, fmt: str
+) -> None:
     table = frequency_table(small_tagged, by="speaker", bootstrap=0)
     manifest = run_manifest(small_tagged, command="policytext table --by speaker")
     out = write_table(table, tmp_path / f"t.{fmt}", fmt=fmt, manifest=manifest)
@@ -100,8 +107,14 @@ def test_report_table_formats_carry_the_manifest(small_tagged: Corpus, tmp_path:
     if fmt == "json":
         rows = json.loads(text)
         assert isinstance(rows, list) and len(rows) == 3
-        assert {"speaker", "tokens", "documents", "empowerment_count", "empowerment_sentences",
-                "empowerment_per_10k"} <= set(rows[0])  # fmt: skip
+        assert {
+            "speaker",
+            "tokens",
+            "documents",
+            "empowerment_count",
+            "empowerment_sentences",
+            "empowerment_per_10k",
+        } <= set(rows[0])
         return
     assert manifest.corpus_hash in text and "cb-test-1" in text
     if fmt == "csv":
@@ -184,7 +197,9 @@ def parse_page(path: Path) -> _PageParser:
     return parser
 
 
-def test_report_html_parses_and_references_existing_files(small_tagged: Corpus, tmp_path: Path) -> None:
+def test_report_html_parses_and_references_existing_files(
+    small_tagged: Corpus, tmp_path: Path
+) -> None:
     add_evaluation(small_tagged)
     index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
     assert index == tmp_path / "report" / "index.html"
@@ -233,13 +248,15 @@ def test_report_includes_topic_sections_when_available(
     monkeypatch.setitem(sys.modules, "policytext.topics", topics)
     index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
     html = index.read_text(encoding="utf-8")
-    assert "<h2 id=\"section-1\">Topics over time</h2>" in html
+    assert '<h2 id="section-1">Topics over time</h2>' in html
     assert "<p>topic <b>fixture</b> section</p>" in html
     assert calls == [tmp_path / "r"]
     parse_page(index)
 
 
-def test_report_without_topics_module(small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_without_topics_module(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "policytext.topics", types.ModuleType("policytext.topics"))
     html = write_report(small_tagged, tmp_path / "r", bootstrap=0).read_text(encoding="utf-8")
     assert "section-1" not in html

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
 from scipy.stats import chi2, chi2_contingency
 
+from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
 from policytext.corpus import Corpus
 from policytext.errors import InputError, StoreError
 from policytext.tables import (
@@ -66,7 +66,9 @@ def test_tables_rates_by_speaker_hand_computed(small_tagged: Corpus) -> None:
     unknown = table[table["speaker"].isna()].iloc[0]
     assert (unknown["documents"], unknown["tokens"], unknown["empowerment_count"]) == (1, 10, 0)
     assert list(table.columns[:3]) == ["speaker", "documents", "tokens"]
-    assert [c for c in table.columns if c.endswith("_per_10k")] == [f"{f}_per_10k" for f in TEST_FRAMES]
+    assert [c for c in table.columns if c.endswith("_per_10k")] == [
+        f"{f}_per_10k" for f in TEST_FRAMES
+    ]
 
 
 def test_tables_whole_corpus_row_without_grouping(small_tagged: Corpus) -> None:
@@ -91,7 +93,9 @@ def test_tables_group_by_several_fields(small_tagged: Corpus) -> None:
     b2 = row(table, speaker="Tony Blair", year=1999)
     assert b2["devolution_count"] == 2
     assert b2["devolution_per_10k"] == pytest.approx(10_000 * 2 / 60)
-    by_party_type = frequency_table(small_tagged, by="party,doc_type", frames=["empowerment"], bootstrap=0)
+    by_party_type = frequency_table(
+        small_tagged, by="party,doc_type", frames=["empowerment"], bootstrap=0
+    )
     speeches = row(by_party_type, party="Conservative", doc_type="speech")
     assert (speeches["documents"], speeches["tokens"], speeches["empowerment_count"]) == (2, 60, 1)
     paper = row(by_party_type, party="Conservative", doc_type="white_paper")
@@ -111,10 +115,19 @@ def test_tables_empty_groups(small_tagged: Corpus) -> None:
 
 
 def test_tables_group_without_tokens_has_no_rate(corpus: Corpus) -> None:
-    store_tagged(corpus, [
-        {"id": "p1", "speaker": "Tony Blair", "date": "2000", "sentences": ["..."]},
-        {"id": "p2", "speaker": "Gordon Brown", "date": "2000", "sentences": [EMP], "tags": [(0, "empowerment", "empower")]},
-    ])  # fmt: skip
+    store_tagged(
+        corpus,
+        [
+            {"id": "p1", "speaker": "Tony Blair", "date": "2000", "sentences": ["..."]},
+            {
+                "id": "p2",
+                "speaker": "Gordon Brown",
+                "date": "2000",
+                "sentences": [EMP],
+                "tags": [(0, "empowerment", "empower")],
+            },
+        ],
+    )
     table = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=50)
     blair = row(table, speaker="Tony Blair")
     assert blair["tokens"] == 0
@@ -126,9 +139,20 @@ def test_tables_phrase_only_in_2010_2011_shows_in_year_table(corpus: Corpus) -> 
     docs = []
     for year in range(2006, 2016):
         sentences = [BIG, FILL] if year in (2010, 2011) else [EMP, FILL]
-        tag = (0, "civil_society", "Big Society") if year in (2010, 2011) else (0, "empowerment", "empower")
-        docs.append({"id": f"y{year}", "speaker": "David Cameron", "date": str(year),
-                     "sentences": sentences, "tags": [tag]})  # fmt: skip
+        tag = (
+            (0, "civil_society", "Big Society")
+            if year in (2010, 2011)
+            else (0, "empowerment", "empower")
+        )
+        docs.append(
+            {
+                "id": f"y{year}",
+                "speaker": "David Cameron",
+                "date": str(year),
+                "sentences": sentences,
+                "tags": [tag],
+            }
+        )
     store_tagged(corpus, docs)
     table = frequency_table(corpus, by="year", frames=["civil_society"], bootstrap=0)
     assert list(table["year"]) == list(range(2006, 2016))
@@ -148,7 +172,10 @@ def test_tables_filters(small_tagged: Corpus) -> None:
     alias = frequency_table(small_tagged, speaker="D Cameron", bootstrap=0)
     assert alias.loc[0, "documents"] == 3
     frames = frequency_table(small_tagged, frames=["devolution", "empowerment"], bootstrap=0)
-    assert [c for c in frames.columns if c.endswith("_count")] == ["devolution_count", "empowerment_count"]
+    assert [c for c in frames.columns if c.endswith("_count")] == [
+        "devolution_count",
+        "empowerment_count",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -176,20 +203,38 @@ def test_tables_untagged_store_is_an_error(corpus: Corpus) -> None:
 def test_tables_latest_codebook_only(small_tagged: Corpus) -> None:
     store_tagged(
         small_tagged,
-        [{"id": "old", "speaker": "Tony Blair", "date": "1998", "sentences": [DEV], "tags": [(0, "devolution", "devolve")]}],
-        codebook_hash="cb-old", tagged_at="2025-01-01T00:00:00+00:00",
-    )  # fmt: skip
+        [
+            {
+                "id": "old",
+                "speaker": "Tony Blair",
+                "date": "1998",
+                "sentences": [DEV],
+                "tags": [(0, "devolution", "devolve")],
+            }
+        ],
+        codebook_hash="cb-old",
+        tagged_at="2025-01-01T00:00:00+00:00",
+    )
     assert current_tagging(small_tagged).codebook_hash == "cb-test-1"
     table = frequency_table(small_tagged, by="speaker", bootstrap=0)
-    assert row(table, speaker="Tony Blair")["documents"] == 2  # the document tagged earlier is left out
+    assert (
+        row(table, speaker="Tony Blair")["documents"] == 2
+    )  # the document tagged earlier is left out
 
 
 def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
-    store_tagged(corpus, SMALL_CORPUS[:2], codebook={"name": "mini", "version": "2", "frames": ["devolution", "empowerment"]})
+    store_tagged(
+        corpus,
+        SMALL_CORPUS[:2],
+        codebook={"name": "mini", "version": "2", "frames": ["devolution", "empowerment"]},
+    )
     tagging = current_tagging(corpus)
     assert tagging.frames == ("devolution", "empowerment")
     assert (tagging.codebook_name, tagging.codebook_version) == ("mini", "2")
-    assert codebook_frames("frames:\n  empowerment: {}\n  targeting: {}\n") == ("empowerment", "targeting")
+    assert codebook_frames("frames:\n  empowerment: {}\n  targeting: {}\n") == (
+        "empowerment",
+        "targeting",
+    )
     assert codebook_frames("not a codebook [") == ()
 
 
@@ -204,14 +249,20 @@ def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
 def test_tables_bootstrap_interval_hand_checked(small_tagged: Corpus) -> None:
     # Blair: b1 (3 mentions / 40 tokens) and b2 (0 / 60). Resamples of two documents give
     # 750 ({b1, b1}, p=1/4), 300 ({b1, b2}, p=1/2) or 0 ({b2, b2}, p=1/4): 95% interval [0, 750].
-    table = frequency_table(small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1)
+    table = frequency_table(
+        small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1
+    )
     blair = row(table, speaker="Tony Blair")
     assert blair["empowerment_per_10k_low"] == 0.0
     assert blair["empowerment_per_10k_high"] == pytest.approx(750.0)
     # One document: every resample is that document.
     single = frequency_table(small_tagged, by="year", frames=["civil_society"], bootstrap=200)
     y2010 = row(single, year=2010)
-    assert y2010["civil_society_per_10k_low"] == y2010["civil_society_per_10k_high"] == pytest.approx(250.0)
+    assert (
+        y2010["civil_society_per_10k_low"]
+        == y2010["civil_society_per_10k_high"]
+        == pytest.approx(250.0)
+    )
 
 
 def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
@@ -219,7 +270,9 @@ def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
     again = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
     pd.testing.assert_frame_equal(first, again)
     rates = first["empowerment_per_10k"]
-    assert ((first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])).all()
+    assert (
+        (first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])
+    ).all()
     none = frequency_table(small_tagged, by="party", bootstrap=0)
     assert none["empowerment_per_10k_low"].isna().all()
 
@@ -241,9 +294,13 @@ def test_tables_g2_williams_worked_example() -> None:
     assert corrected == pytest.approx(13.2506, abs=1e-4)
 
 
-@pytest.mark.parametrize(("a", "b", "c", "d"), [(5, 30, 10_000, 25_000), (120, 80, 50_000, 60_000), (1, 0, 300, 900)])
+@pytest.mark.parametrize(
+    ("a", "b", "c", "d"), [(5, 30, 10_000, 25_000), (120, 80, 50_000, 60_000), (1, 0, 300, 900)]
+)
 def test_tables_g2_matches_scipy_g_test(a: int, b: int, c: int, d: int) -> None:
-    expected = chi2_contingency([[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood")[0]
+    expected = chi2_contingency(
+        [[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood"
+    )[0]
     assert g2_williams(a, b, c, d)[0] == pytest.approx(expected)
     assert g2_williams(a, b, c, d)[1] < g2_williams(a, b, c, d)[0]
 
@@ -299,14 +356,20 @@ def test_tables_keyness_words_lemmas_phrases(small_tagged: Corpus) -> None:
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
-        (("speaker", "Nobody Known"), {}, "target: no tagged documents with speaker = 'Nobody Known'"),
+        (
+            ("speaker", "Nobody Known"),
+            {},
+            "target: no tagged documents with speaker = 'Nobody Known'",
+        ),
         (("speaker", "Tony Blair"), {"reference": "Blair"}, "same group"),
         (("year", "last year"), {}, "target: year must be a year"),
         (("colour", "red"), {}, "by: cannot compare by 'colour'"),
         (("speaker", "Tony Blair"), {"unit": "letters"}, "unit: 'letters'"),
     ],
 )
-def test_tables_keyness_bad_input(small_tagged: Corpus, args: tuple, kwargs: dict, message: str) -> None:
+def test_tables_keyness_bad_input(
+    small_tagged: Corpus, args: tuple, kwargs: dict, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         keyness(small_tagged, *args, **kwargs)
 
@@ -320,7 +383,9 @@ def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -
         lines = concordance(small_tagged, frame=frame)
         assert len(lines) == table[f"{frame}_count"].sum()
     for record in table.dropna(subset=["speaker"]).itertuples(index=False):
-        cell = concordance(small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year))
+        cell = concordance(
+            small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year)
+        )
         assert len(cell) == record.empowerment_count
 
 

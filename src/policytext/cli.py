@@ -226,12 +226,18 @@ def filter_options(func: F) -> F:
     options = [
         click.option("--speaker", multiple=True, help="Only this speaker (repeatable)."),
         click.option("--party", multiple=True, help="Only this party (repeatable)."),
-        click.option("--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."),
+        click.option(
+            "--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."
+        ),
         click.option("--source", multiple=True, help="Only this source (repeatable)."),
         click.option("--government", multiple=True, help="Only this government (repeatable)."),
         click.option("--year", multiple=True, type=int, help="Only this year (repeatable)."),
-        click.option("--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."),
-        click.option("--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."),
+        click.option(
+            "--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."
+        ),
+        click.option(
+            "--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -244,7 +250,11 @@ _FILTER_NAMES = ("speaker", "party", "doc_type", "source", "government", "year",
 def _pop_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Take the filter options out of ``kwargs``, dropping those not given."""
     filters = {name: kwargs.pop(name) for name in _FILTER_NAMES}
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in filters.items() if v not in (None, ())}
+    return {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in filters.items()
+        if v not in (None, ())
+    }
 
 
 def _command_line() -> str:
@@ -279,26 +289,46 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     click.echo(format_table(frame, fmt=fmt, manifest=manifest, caption=caption), nl=False)
     if fmt == "json":
         # The JSON on stdout stays a bare list of rows; its manifest goes to stderr.
-        click.echo("manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True)
+        click.echo(
+            "manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True
+        )
 
 
 @main.command("table")
-@click.option("--by", default=None, help="Group by these fields, comma-separated: speaker, party, "
-              "government, year, decade, doc_type, source, venue.")  # fmt: skip
+@click.option(
+    "--by",
+    default=None,
+    help="Group by these fields, comma-separated: speaker, party, "
+    "government, year, decade, doc_type, source, venue.",
+)
 @click.option("--frames", default=None, help="Only these frames, comma-separated (default: all).")
 @filter_options
-@click.option("--bootstrap", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap resamples for the 95% intervals (0: none).")  # fmt: skip
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the 95% intervals (0: none).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
+@click.option(
+    "--include-negated", is_flag=True, help="Count matches the tagger flagged as negated."
+)
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
 @db_option
 @reports_errors
 def table_command(
-    by: str | None, frames: str | None, bootstrap: int, seed: int, include_negated: bool,
-    fmt: str, out: Path | None, db: Path, **kwargs: Any,
-) -> None:  # fmt: skip
+    by: str | None,
+    frames: str | None,
+    bootstrap: int,
+    seed: int,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
     """Frame frequencies per group: mentions, sentences, documents, rates per 10,000 tokens.
 
     For each frame: F_count (mentions), F_sentences (frame-bearing sentences),
@@ -322,24 +352,46 @@ def table_command(
     frame_list = [f.strip() for f in frames.split(",") if f.strip()] if frames else None
     with Corpus.open(db) as corpus:
         table = frequency_table(
-            corpus, by=by, frames=frame_list, include_negated=include_negated,
-            bootstrap=bootstrap, seed=seed, **filters,
-        )  # fmt: skip
+            corpus,
+            by=by,
+            frames=frame_list,
+            include_negated=include_negated,
+            bootstrap=bootstrap,
+            seed=seed,
+            **filters,
+        )
         manifest = run_manifest(
-            corpus, command=_command_line(),
-            parameters={"by": by, "frames": frame_list, "filters": filters, "bootstrap": bootstrap,
-                        "seed": seed, "include_negated": include_negated},
-        )  # fmt: skip
-    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; intervals: 95% bootstrap over documents"
+            corpus,
+            command=_command_line(),
+            parameters={
+                "by": by,
+                "frames": frame_list,
+                "filters": filters,
+                "bootstrap": bootstrap,
+                "seed": seed,
+                "include_negated": include_negated,
+            },
+        )
+    caption = (
+        f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; "
+        "intervals: 95% bootstrap over documents"
+    )
     _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
 
 
 @main.command("kwic")
 @click.argument("term", required=False)
 @click.option("--frame", default=None, help="Lines for this frame's stored matches.")
-@click.option("--window", type=click.IntRange(min=0), default=10, show_default=True,
-              help="Words of context each side.")  # fmt: skip
-@click.option("--sentence", is_flag=True, help="Whole sentence as context instead of a word window.")
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Words of context each side.",
+)
+@click.option(
+    "--sentence", is_flag=True, help="Whole sentence as context instead of a word window."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")
 @click.option("--include-negated", is_flag=True, help="With --frame, include negated matches.")
 @filter_options
@@ -348,9 +400,17 @@ def table_command(
 @db_option
 @reports_errors
 def kwic_command(
-    term: str | None, frame: str | None, window: int, sentence: bool, limit: int | None,
-    include_negated: bool, fmt: str, out: Path | None, db: Path, **kwargs: Any,
-) -> None:  # fmt: skip
+    term: str | None,
+    frame: str | None,
+    window: int,
+    sentence: bool,
+    limit: int | None,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
     """Keyword in context: every line a table counts, or every use of a term.
 
     With --frame F the lines are exactly the matches counted in F_count by
@@ -376,9 +436,15 @@ def kwic_command(
     _require_db(db)
     with Corpus.open(db) as corpus:
         lines = concordance(
-            corpus, term, frame=frame, window=window, sentence=sentence,
-            include_negated=include_negated, limit=limit, **filters,
-        )  # fmt: skip
+            corpus,
+            term,
+            frame=frame,
+            window=window,
+            sentence=sentence,
+            include_negated=include_negated,
+            limit=limit,
+            **filters,
+        )
         manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
     if fmt == "txt":
         text = _kwic_text(lines)
@@ -390,7 +456,9 @@ def kwic_command(
             click.echo(text, nl=False)
         click.echo(f"{len(lines)} lines", err=True)
         return
-    _emit_table(lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines")
+    _emit_table(
+        lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines"
+    )
 
 
 def _kwic_text(lines: Any) -> str:
@@ -404,16 +472,38 @@ def _kwic_text(lines: Any) -> str:
 
 
 @main.command("keyness")
-@click.option("--by", required=True, help="The field that defines the groups (speaker, party, year, ...).")
+@click.option(
+    "--by", required=True, help="The field that defines the groups (speaker, party, year, ...)."
+)
 @click.option("--target", required=True, help="The target group's value.")
-@click.option("--reference", default=None, help="The reference group's value (default: all others).")
-@click.option("--unit", type=click.Choice(["frame", "word", "lemma", "phrase"]), default="frame",
-              show_default=True, help="What to compare.")  # fmt: skip
-@click.option("--min-freq", "min_freq", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Leave out items seen fewer times in both groups together.")  # fmt: skip
-@click.option("--top", type=click.IntRange(min=1), default=None, help="Keep the top N of each direction.")
-@click.option("--correction", type=click.Choice(["fdr_bh", "holm", "bonferroni", "none"]),
-              default="fdr_bh", show_default=True, help="Multiple-comparison correction of p-values.")  # fmt: skip
+@click.option(
+    "--reference", default=None, help="The reference group's value (default: all others)."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["frame", "word", "lemma", "phrase"]),
+    default="frame",
+    show_default=True,
+    help="What to compare.",
+)
+@click.option(
+    "--min-freq",
+    "min_freq",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Leave out items seen fewer times in both groups together.",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Keep the top N of each direction."
+)
+@click.option(
+    "--correction",
+    type=click.Choice(["fdr_bh", "holm", "bonferroni", "none"]),
+    default="fdr_bh",
+    show_default=True,
+    help="Multiple-comparison correction of p-values.",
+)
 @click.option("--include-negated", is_flag=True, help="For frames, count negated matches.")
 @filter_options
 @format_option("md", "csv", "latex", "json", default="md")
@@ -421,9 +511,19 @@ def _kwic_text(lines: Any) -> str:
 @db_option
 @reports_errors
 def keyness_command(
-    by: str, target: str, reference: str | None, unit: str, min_freq: int, top: int | None,
-    correction: str, include_negated: bool, fmt: str, out: Path | None, db: Path, **kwargs: Any,
-) -> None:  # fmt: skip
+    by: str,
+    target: str,
+    reference: str | None,
+    unit: str,
+    min_freq: int,
+    top: int | None,
+    correction: str,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
     """What one group says more (or less) than another: G2, log ratio, corrected p.
 
     Log-likelihood G2 with Williams' correction, Hardie's log ratio (log2 of the
@@ -443,9 +543,17 @@ def keyness_command(
     _require_db(db)
     with Corpus.open(db) as corpus:
         table = keyness(
-            corpus, by, target, reference=reference, unit=unit,  # type: ignore[arg-type]
-            min_freq=min_freq, correction=correction, include_negated=include_negated, top=top, **filters,
-        )  # fmt: skip
+            corpus,
+            by,
+            target,
+            reference=reference,
+            unit=unit,  # type: ignore[arg-type]
+            min_freq=min_freq,
+            correction=correction,
+            include_negated=include_negated,
+            top=top,
+            **filters,
+        )
         manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
     caption = (
         f"Keyness of {unit}s, {by} = {target} against {reference or 'all other documents'}: "
@@ -455,10 +563,20 @@ def keyness_command(
 
 
 @main.command("report")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Report folder (default: report/ beside the database, e.g. corpus/report).")  # fmt: skip
-@click.option("--bootstrap", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap resamples for the intervals (0: none).")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder (default: report/ beside the database, e.g. corpus/report).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the intervals (0: none).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @db_option
 @reports_errors
@@ -477,8 +595,13 @@ def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> Non
 
     _require_db(db)
     with Corpus.open(db) as corpus:
-        path = write_report(corpus, out or db.parent / "report", command=_command_line(),
-                            bootstrap=bootstrap, seed=seed)  # fmt: skip
+        path = write_report(
+            corpus,
+            out or db.parent / "report",
+            command=_command_line(),
+            bootstrap=bootstrap,
+            seed=seed,
+        )
     click.echo(str(path))
 
 

@@ -58,8 +58,7 @@ def run_pipeline(
         # Final stage: the report, from whatever the earlier stages stored.
         from policytext.report import write_report
 
-        report = write_report(
-            corpus, Path(report_dir) if report_dir else Path(db).parent / "report", command="policytext run"
-        )
+        out_dir = Path(report_dir) if report_dir else Path(db).parent / "report"
+        report = write_report(corpus, out_dir, command="policytext run")
         echo(f"report: {report}")
         return report

@@ -140,7 +140,8 @@ class RunManifest:
             "policytext run manifest",
             f"command: {self.command}",
             f"created_at: {self.created_at}",
-            f"policytext: {self.policytext_version}; spacy: {self.spacy_version or '(not installed)'}",
+            f"policytext: {self.policytext_version}; "
+            f"spacy: {self.spacy_version or '(not installed)'}",
             f"corpus: {self.documents} documents, {self.tokens} tokens, hash {self.corpus_hash}",
             f"codebook: {codebook}",
             f"validated_with: {_validation_line(self.validation)}",
@@ -148,7 +149,8 @@ class RunManifest:
         ]
         if self.parameters:
             lines.append(
-                "parameters: " + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
+                "parameters: "
+                + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
             )
         return lines
 
@@ -218,7 +220,9 @@ def validation_scores(corpus: Corpus, codebook_hash: str | None) -> dict[str, An
     try:
         scores = json.loads(row["scores"])
     except (TypeError, ValueError):
-        logger.warning("evaluation of codebook %s has unreadable scores; left out", codebook_hash[:12])
+        logger.warning(
+            "evaluation of codebook %s has unreadable scores; left out", codebook_hash[:12]
+        )
         return None
     if not isinstance(scores, dict):
         return None
@@ -322,7 +326,9 @@ def format_table(
     if fmt == "md":
         header = ""
         if lines:
-            header = "<!--\n" + "\n".join(line.replace("-->", "-- >") for line in lines) + "\n-->\n\n"
+            header = (
+                "<!--\n" + "\n".join(line.replace("-->", "-- >") for line in lines) + "\n-->\n\n"
+            )
         if caption:
             header += caption + "\n\n"
         return header + _markdown(frame)
@@ -422,7 +428,9 @@ def corpus_summary(corpus: Corpus) -> dict[str, pd.DataFrame]:
     frames = {}
     for by in ("source", "speaker", "year"):
         rows = corpus.summary(by)
-        frame = pd.DataFrame(rows, columns=["value", "documents", "tokens"]).rename(columns={"value": by})
+        frame = pd.DataFrame(rows, columns=["value", "documents", "tokens"]).rename(
+            columns={"value": by}
+        )
         if by == "year":
             frame[by] = frame[by].astype("Int64")
         frames[by] = frame
@@ -440,9 +448,13 @@ def _markdown(frame: pd.DataFrame) -> str:
         return str(value).replace("|", "\\|")
 
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join(
-        "---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns
-    ) + "|"
+    rule = (
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns
+        )
+        + "|"
+    )
     lines = [header, rule]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")
@@ -557,10 +569,14 @@ def plot_rates_over_time(
             rows = data[data[group] == name].sort_values("year")
             years = rows["year"].astype(int).to_numpy()
             colour = PALETTE[i % len(PALETTE)]
-            ax.plot(years, rows[f"{frame}_per_10k"], marker="o", ms=3, color=colour, label=str(name))
+            ax.plot(
+                years, rows[f"{frame}_per_10k"], marker="o", ms=3, color=colour, label=str(name)
+            )
             low, high = rows[f"{frame}_per_10k_low"], rows[f"{frame}_per_10k_high"]
             if low.notna().any():
-                ax.fill_between(years, low.astype(float), high.astype(float), color=colour, alpha=0.18, lw=0)
+                ax.fill_between(
+                    years, low.astype(float), high.astype(float), color=colour, alpha=0.18, lw=0
+                )
         ax.set_title(frame.replace("_", " "))
         ax.set_ylabel(RATE_LABEL, fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
@@ -574,7 +590,11 @@ def plot_rates_over_time(
     note = f" ({left_out} smaller groups not shown)" if left_out > 0 else ""
     fig.suptitle(f"Frame rates by {group} and year, 95% bootstrap bands{note}", fontsize=10)
     if groups:
-        fig.legend(*axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(groups), 6))
+        fig.legend(
+            *axes[0][0].get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=min(len(groups), 6),
+        )
     return _save(fig, Path(out_base))
 
 
@@ -611,8 +631,12 @@ def plot_frame_heatmap(
     labels = [str(v) for v in data[group]]
     fig = _figure(2.5 + 0.9 * len(frames), max(3.4, 1.6 + 0.32 * len(labels)))
     ax = fig.subplots()
-    image = ax.imshow(values if len(labels) else np.zeros((1, len(frames))), cmap="cividis", aspect="auto")
-    ax.set_xticks(range(len(frames)), [f.replace("_", " ") for f in frames], rotation=35, ha="right")
+    image = ax.imshow(
+        values if len(labels) else np.zeros((1, len(frames))), cmap="cividis", aspect="auto"
+    )
+    ax.set_xticks(
+        range(len(frames)), [f.replace("_", " ") for f in frames], rotation=35, ha="right"
+    )
     ax.set_yticks(range(len(labels)), labels)
     finite = values[np.isfinite(values)]
     middle = (finite.max() + finite.min()) / 2 if finite.size else 0
@@ -620,8 +644,15 @@ def plot_frame_heatmap(
         for j in range(len(frames)):
             v = values[i, j]
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7,
-                        color="white" if v < middle else "black")  # fmt: skip
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v < middle else "black",
+                )
     ax.set_xlabel("frame")
     ax.set_ylabel(group)
     fig.colorbar(image, ax=ax, label="mentions per\n10,000 tokens")
@@ -651,7 +682,8 @@ def plot_government_shares(
 
     Example::
 
-        >>> plot_government_shares(frequency_table(c, by="government"), "out/shares")  # doctest: +SKIP
+        >>> table = frequency_table(c, by="government")        # doctest: +SKIP
+        >>> plot_government_shares(table, "out/shares")        # doctest: +SKIP
     """
     frames = list(frames or table.attrs.get("frames", ()))
     data = table[table["government"].notna()].set_index("government")
@@ -664,10 +696,20 @@ def plot_government_shares(
     ax = fig.subplots()
     left = np.zeros(len(names))
     for j, frame in enumerate(frames):
-        ax.barh(range(len(names)), shares[:, j], left=left, color=PALETTE[j % len(PALETTE)],
-                label=frame.replace("_", " "), edgecolor="white", linewidth=0.5)  # fmt: skip
+        ax.barh(
+            range(len(names)),
+            shares[:, j],
+            left=left,
+            color=PALETTE[j % len(PALETTE)],
+            label=frame.replace("_", " "),
+            edgecolor="white",
+            linewidth=0.5,
+        )
         left += shares[:, j]
-    ax.set_yticks(range(len(names)), [f"{n} ({int(t)} mentions)" for n, t in zip(names, totals[:, 0], strict=True)])
+    ax.set_yticks(
+        range(len(names)),
+        [f"{n} ({int(t)} mentions)" for n, t in zip(names, totals[:, 0], strict=True)],
+    )
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of the government's frame mentions (%)")
@@ -695,11 +737,17 @@ class ReportSection:
     html: str
 
 
-def _rate_view(table: pd.DataFrame, group_fields: Sequence[str], frames: Sequence[str]) -> pd.DataFrame:
+def _rate_view(
+    table: pd.DataFrame, group_fields: Sequence[str], frames: Sequence[str]
+) -> pd.DataFrame:
     """A readable table: groups, documents, tokens and per frame 'rate [low, high]'."""
     view = table[[*group_fields, "documents", "tokens"]].copy()
     for f in frames:
-        rate, low, high = table[f"{f}_per_10k"], table[f"{f}_per_10k_low"], table[f"{f}_per_10k_high"]
+        rate, low, high = (
+            table[f"{f}_per_10k"],
+            table[f"{f}_per_10k_low"],
+            table[f"{f}_per_10k_high"],
+        )
         view[f.replace("_", " ")] = [
             "" if pd.isna(r) else (f"{r:.1f}" if pd.isna(lo) else f"{r:.1f} [{lo:.1f}, {hi:.1f}]")
             for r, lo, hi in zip(rate, low, high, strict=True)
@@ -722,14 +770,18 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
             entries = {str(k): v for k, v in raw.items()}
         elif isinstance(raw, list):
             entries = {
-                str(item.get("id") or item.get("name")): item for item in raw if isinstance(item, dict)
+                str(item.get("id") or item.get("name")): item
+                for item in raw
+                if isinstance(item, dict)
             }
     rows = []
     for frame in tagging.frames:
         entry = entries.get(frame)
         entry = entry if isinstance(entry, dict) else {}
         patterns = entry.get("patterns")
-        description = entry.get("definition") or entry.get("description") or entry.get("label") or ""
+        description = (
+            entry.get("definition") or entry.get("description") or entry.get("label") or ""
+        )
         rows.append(
             {
                 "frame": frame,
@@ -841,11 +893,23 @@ def write_report(
             table = frequency_table(corpus, by=by, bootstrap=bootstrap, seed=seed)
             if by == "government":
                 rank = {g: i for i, g in enumerate(_government_order(corpus))}
-                table = table.sort_values("government", key=lambda s: s.map(rank)).reset_index(drop=True)
+                table = table.sort_values("government", key=lambda s: s.map(rank)).reset_index(
+                    drop=True
+                )
             name = f"tables/by_{by}.csv"
-            write_table(table, out / name, fmt="csv", manifest=manifest, caption=f"Frame frequencies by {by}")
+            write_table(
+                table,
+                out / name,
+                fmt="csv",
+                manifest=manifest,
+                caption=f"Frame frequencies by {by}",
+            )
             context["tables"].append(
-                {"by": by, "file": name, "html": Markup(_html_table(_rate_view(table, [by], frames)))}
+                {
+                    "by": by,
+                    "file": name,
+                    "html": Markup(_html_table(_rate_view(table, [by], frames))),
+                }
             )
             if by == "speaker":
                 plot_frame_heatmap(table, out / "charts" / "heatmap_speaker", frames=frames)
@@ -853,8 +917,12 @@ def write_report(
                     {"title": "Frame x speaker heatmap", "base": "charts/heatmap_speaker"}
                 )
             if by == "government":
-                plot_government_shares(table, out / "charts" / "shares_government", frames=frames,
-                                       order=list(table["government"].dropna()))  # fmt: skip
+                plot_government_shares(
+                    table,
+                    out / "charts" / "shares_government",
+                    frames=frames,
+                    order=list(table["government"].dropna()),
+                )
                 context["charts"].append(
                     {"title": "Frame shares by government", "base": "charts/shares_government"}
                 )
@@ -865,7 +933,8 @@ def write_report(
             base = f"charts/rates_{group}_year"
             plot_rates_over_time(over_time, out / base, group=group, frames=frames)
             context["charts"].insert(
-                0 if group == "party" else 1, {"title": f"Frame rates over time by {group}", "base": base}
+                0 if group == "party" else 1,
+                {"title": f"Frame rates over time by {group}", "base": base},
             )
         context["codebook"] = _codebook_summary(tagging)
         validation = manifest.validation
@@ -876,7 +945,12 @@ def write_report(
                 if isinstance(s, dict)
             ]
             rows += [
-                {"frame": avg, **{k: (validation.get(avg) or {}).get(k) for k in ("precision", "recall", "f1")}}
+                {
+                    "frame": avg,
+                    **{
+                        k: (validation.get(avg) or {}).get(k) for k in ("precision", "recall", "f1")
+                    },
+                }
                 for avg in ("micro", "macro")
             ]
             context["validation"] = Markup(_html_table(pd.DataFrame(rows).round(3)))
@@ -893,4 +967,3 @@ def write_report(
     index = out / "index.html"
     _write_atomic(index, html)
     return index
-

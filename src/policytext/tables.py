@@ -85,7 +85,17 @@ GROUP_FIELDS: dict[str, str] = {
 }
 
 #: Document metadata carried by every concordance line.
-KWIC_FIELDS = ("speaker", "party", "date", "year", "government", "doc_type", "source", "title", "url")
+KWIC_FIELDS = (
+    "speaker",
+    "party",
+    "date",
+    "year",
+    "government",
+    "doc_type",
+    "source",
+    "title",
+    "url",
+)
 
 RATE_BASE = 10_000
 Filters = dict[str, Any]
@@ -157,7 +167,8 @@ def current_tagging(corpus: Corpus) -> Tagging | None:
     stored = [
         r[0]
         for r in corpus.conn.execute(
-            "SELECT DISTINCT frame FROM matches WHERE codebook_hash = ? ORDER BY frame", (codebook_hash,)
+            "SELECT DISTINCT frame FROM matches WHERE codebook_hash = ? ORDER BY frame",
+            (codebook_hash,),
         )
     ]
     extra = [f for f in stored if f not in frames]
@@ -258,7 +269,9 @@ def _document_where(corpus: Corpus, filters: Filters) -> tuple[str, list[Any]]:
     allowed = {"speaker", "party", "since", "until", "doc_type", "source", "government", "year"}
     bad = set(filters) - allowed
     if bad:
-        raise InputError(f"filters: unknown filter {sorted(bad)[0]!r}; use {', '.join(sorted(allowed))}")
+        raise InputError(
+            f"filters: unknown filter {sorted(bad)[0]!r}; use {', '.join(sorted(allowed))}"
+        )
     given = {k: v for k, v in filters.items() if v not in (None, (), [])}
     # The store's own filter builder, so tables select exactly what `query` selects.
     return corpus._filters(**given)
@@ -382,7 +395,12 @@ def frequency_table(
         corpus.conn,
         params=[tagging.codebook_hash, *selected, *params],
     )
-    columns = [*group_fields, "documents", "tokens", *(c for f in selected for c in frame_columns(f))]
+    columns = [
+        *group_fields,
+        "documents",
+        "tokens",
+        *(c for f in selected for c in frame_columns(f)),
+    ]
     if docs.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
@@ -396,7 +414,11 @@ def frequency_table(
     docs["group"] = docs.groupby(keys, dropna=False, sort=True).ngroup()
     groups = (
         docs.groupby("group", sort=True)
-        .agg(**{k: (k, "first") for k in keys}, documents=("doc_pk", "size"), tokens=("tokens", "sum"))
+        .agg(
+            **{k: (k, "first") for k in keys},
+            documents=("doc_pk", "size"),
+            tokens=("tokens", "sum"),
+        )
         .reset_index()
     )
     n_groups = len(groups)
@@ -405,8 +427,8 @@ def frequency_table(
     mentions = np.zeros((len(docs), len(selected)), dtype=np.int64)
     sentences = np.zeros_like(mentions)
     if not per_doc.empty:
-        rows = doc_index.get_indexer(per_doc["doc_pk"])
-        cols = pd.Index(selected).get_indexer(per_doc["frame"])
+        rows = doc_index.get_indexer(pd.Index(per_doc["doc_pk"]))
+        cols = pd.Index(selected).get_indexer(pd.Index(per_doc["frame"]))
         mentions[rows, cols] = per_doc["mentions"].to_numpy()
         sentences[rows, cols] = per_doc["sentences"].to_numpy()
     group_of = docs["group"].to_numpy()
@@ -659,20 +681,30 @@ def keyness(
     ):
         side_params = [*params, value]
         n_docs, n_tokens = corpus.conn.execute(
-            f"SELECT count(*), coalesce(sum(d.tokens), 0) FROM documents d {side_where}", side_params
+            f"SELECT count(*), coalesce(sum(d.tokens), 0) FROM documents d {side_where}",
+            side_params,
         ).fetchone()
         if n_docs == 0:
-            raise InputError(f"{side}: no {'tagged ' if tagging else ''}documents with {by} = {label!r}")
+            raise InputError(
+                f"{side}: no {'tagged ' if tagging else ''}documents with {by} = {label!r}"
+            )
         if unit == "frame":
             assert tagging is not None
-            counts, total = _frame_counts(corpus, tagging, side_where, side_params, include_negated), n_tokens
+            counts, total = (
+                _frame_counts(corpus, tagging, side_where, side_params, include_negated),
+                n_tokens,
+            )
         else:
             counts, total = _term_counts(corpus, side_where, side_params, unit)
         if total <= 0:
             raise InputError(f"{side}: documents with {by} = {label!r} have no tokens")
         sides[side] = (counts, float(total))
     (count_t, size_t), (count_r, size_r) = sides["target"], sides["reference"]
-    items = [item for item in (count_t.keys() | count_r.keys()) if count_t[item] + count_r[item] >= min_freq]
+    items = [
+        item
+        for item in (count_t.keys() | count_r.keys())
+        if count_t[item] + count_r[item] >= min_freq
+    ]
     if unit == "frame":
         assert tagging is not None
         items = [f for f in tagging.frames if count_t[f] + count_r[f] >= min_freq]
@@ -697,9 +729,17 @@ def keyness(
             }
         )
     columns = [
-        "item", "target_count", "reference_count", "target_per_10k", "reference_per_10k",
-        "g2", "log_ratio", "direction", "p", "p_adjusted",
-    ]  # fmt: skip
+        "item",
+        "target_count",
+        "reference_count",
+        "target_per_10k",
+        "reference_per_10k",
+        "g2",
+        "log_ratio",
+        "direction",
+        "p",
+        "p_adjusted",
+    ]
     if not records:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     table = pd.DataFrame(records)
@@ -708,13 +748,22 @@ def keyness(
     table = table.sort_values(["signed", "item"], ascending=[False, True], kind="stable")
     if top is not None:
         table = pd.concat(
-            [table[table["direction"] == "over"].head(top), table[table["direction"] == "under"].tail(top)]
+            [
+                table[table["direction"] == "over"].head(top),
+                table[table["direction"] == "under"].tail(top),
+            ]
         )
     table = table[columns].reset_index(drop=True)
     table.attrs.update(
-        by=by, target=target, reference=reference, unit=unit, target_tokens=size_t,
-        reference_tokens=size_r, correction=correction, min_freq=min_freq,
-    )  # fmt: skip
+        by=by,
+        target=target,
+        reference=reference,
+        unit=unit,
+        target_tokens=size_t,
+        reference_tokens=size_r,
+        correction=correction,
+        min_freq=min_freq,
+    )
     return table
 
 
@@ -753,14 +802,18 @@ def _lemmatizer() -> Language:
     return nlp
 
 
-def _term_counts(corpus: Corpus, where: str, params: list[Any], unit: str) -> tuple[Counter[str], int]:
+def _term_counts(
+    corpus: Corpus, where: str, params: list[Any], unit: str
+) -> tuple[Counter[str], int]:
     """Counts of words, lemmas or phrases over the selected documents, and the token total."""
     from policytext._text import blank_english, split_for_spacy
 
     nlp = _lemmatizer() if unit == "lemma" else blank_english()
     texts = (
         piece
-        for (text,) in corpus.conn.execute(f"SELECT d.text FROM documents d {where} ORDER BY d.pk", params)
+        for (text,) in corpus.conn.execute(
+            f"SELECT d.text FROM documents d {where} ORDER BY d.pk", params
+        )
         for piece in split_for_spacy(text, nlp.max_length // 2)
     )
     counts: Counter[str] = Counter()
@@ -872,7 +925,11 @@ def concordance(
             bounds = (int(row["sent_start"]), int(row["sent_end"]))
             lines.append(
                 _line(row, text, start, end, window=window, sentence=sentence, sent_bounds=bounds)
-                | {"frame": row["frame"], "pattern_id": row["pattern_id"], "sentence": row["sentence"]}
+                | {
+                    "frame": row["frame"],
+                    "pattern_id": row["pattern_id"],
+                    "sentence": row["sentence"],
+                }
             )
             if limit is not None and len(lines) >= limit:
                 break
@@ -888,7 +945,14 @@ def concordance(
         for row in _fts_rows(corpus, sql, [*params, fts], term):
             for found in pattern.finditer(row["text"]):
                 lines.append(
-                    _line(row, row["text"], found.start(), found.end(), window=window, sentence=sentence)
+                    _line(
+                        row,
+                        row["text"],
+                        found.start(),
+                        found.end(),
+                        window=window,
+                        sentence=sentence,
+                    )
                     | {"frame": None, "pattern_id": None, "sentence": None}
                 )
                 if limit is not None and len(lines) >= limit:
@@ -896,9 +960,17 @@ def concordance(
             if limit is not None and len(lines) >= limit:
                 break
     columns = [
-        "doc_id", "left", "match", "right", *KWIC_FIELDS,
-        "frame", "pattern_id", "sentence", "start_char", "end_char",
-    ]  # fmt: skip
+        "doc_id",
+        "left",
+        "match",
+        "right",
+        *KWIC_FIELDS,
+        "frame",
+        "pattern_id",
+        "sentence",
+        "start_char",
+        "end_char",
+    ]
     return pd.DataFrame(lines, columns=columns)
 
 

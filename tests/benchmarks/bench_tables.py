@@ -29,9 +29,15 @@ from policytext.corpus import Corpus
 from policytext.people import government_on
 
 FRAMES = (
-    "empowerment", "devolution", "social_action", "civil_society",
-    "market_reform", "collaboration", "responsibility", "targeting",
-)  # fmt: skip
+    "empowerment",
+    "devolution",
+    "social_action",
+    "civil_society",
+    "market_reform",
+    "collaboration",
+    "responsibility",
+    "targeting",
+)
 SPEAKERS = [f"Speaker {i:02d}" for i in range(25)]
 MATCHES_PER_10K = 50  # all frames together; well above what the codebook finds in real speeches
 
@@ -45,18 +51,31 @@ def build(path: Path, *, documents: int = 10_000, seed: int = 0) -> tuple[int, i
     governments = {int(y): government_on(f"{y}-07-01") for y in set(years.tolist())}
     with Corpus.open(path) as corpus, corpus.transaction() as conn:
         conn.executemany(
-            "INSERT INTO documents (pk, id, source, speaker, party, date, date_precision, date_start, "
+            "INSERT INTO documents (pk, id, source, speaker, party, date, date_precision, "
+            "date_start, "
             "date_end, year, government, doc_type, text, text_sha256, imported_at, tokens) "
             "VALUES (?, ?, 'bench', ?, 'Labour', ?, 'year', ?, ?, ?, ?, 'speech', ?, ?, ?, ?)",
             (
-                (i + 1, f"bench-{i}", SPEAKERS[s], str(y), f"{y}-01-01", f"{y}-12-31", int(y),
-                 governments[int(y)], f"synthetic document {i}",
-                 hashlib.sha256(str(i).encode()).hexdigest(), now, int(t))
+                (
+                    i + 1,
+                    f"bench-{i}",
+                    SPEAKERS[s],
+                    str(y),
+                    f"{y}-01-01",
+                    f"{y}-12-31",
+                    int(y),
+                    governments[int(y)],
+                    f"synthetic document {i}",
+                    hashlib.sha256(str(i).encode()).hexdigest(),
+                    now,
+                    int(t),
+                )
                 for i, (s, y, t) in enumerate(zip(speakers, years, tokens, strict=True))
             ),
-        )  # fmt: skip
+        )
         conn.execute(
-            "INSERT INTO codebooks (hash, name, version, content, created_at) VALUES ('bench', 'bench', '1', ?, ?)",
+            "INSERT INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES ('bench', 'bench', '1', ?, ?)",
             ('{"frames": [' + ", ".join(f'"{f}"' for f in FRAMES) + "]}", now),
         )
         conn.executemany(
@@ -64,19 +83,32 @@ def build(path: Path, *, documents: int = 10_000, seed: int = 0) -> tuple[int, i
             "VALUES (?, 'bench', ?, ?, ?)",
             ((i + 1, int(t) // 20, int(t), now) for i, t in enumerate(tokens)),
         )
-        counts = rng.poisson(tokens[:, None] * MATCHES_PER_10K / 10_000 / len(FRAMES), size=(documents, len(FRAMES)))
+        counts = rng.poisson(
+            tokens[:, None] * MATCHES_PER_10K / 10_000 / len(FRAMES), size=(documents, len(FRAMES))
+        )
 
         def matches():  # type: ignore[no-untyped-def]
             for i in range(documents):
                 for j, frame in enumerate(FRAMES):
                     for k in range(int(counts[i, j])):
                         sentence = int(rng.integers(0, tokens[i] // 20))
-                        yield (i + 1, sentence, sentence * 100, sentence * 100 + 99, sentence * 100 + 3,
-                               sentence * 100 + 10, frame, f"{frame}-{k % 3}", "phrase", 0)  # fmt: skip
+                        yield (
+                            i + 1,
+                            sentence,
+                            sentence * 100,
+                            sentence * 100 + 99,
+                            sentence * 100 + 3,
+                            sentence * 100 + 10,
+                            frame,
+                            f"{frame}-{k % 3}",
+                            "phrase",
+                            0,
+                        )
 
         conn.executemany(
-            "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, start_char, "
-            "end_char, frame, pattern_id, text, negated) VALUES (?, 'bench', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, "
+            "start_char, end_char, frame, pattern_id, text, negated) "
+            "VALUES (?, 'bench', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             matches(),
         )
     return int(tokens.sum()), int(counts.sum())
@@ -104,8 +136,10 @@ def main_bench() -> None:
     else:
         start = time.perf_counter()
         total_tokens, total_matches = build(db, documents=args.documents)
-        print(f"built {db}: {args.documents:,} documents, {total_tokens:,} tokens, "
-              f"{total_matches:,} matches in {time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"built {db}: {args.documents:,} documents, {total_tokens:,} tokens, "
+            f"{total_matches:,} matches in {time.perf_counter() - start:.1f} s"
+        )
 
     with Corpus.open(db) as corpus:
 
@@ -114,12 +148,17 @@ def main_bench() -> None:
                 "SELECT speaker, year, count(*), sum(tokens) FROM documents WHERE is_current = 1 "
                 "GROUP BY speaker, year"
             ).fetchall()
-            corpus.conn.execute("SELECT doc_pk, frame, count(*) FROM matches GROUP BY doc_pk, frame").fetchall()
+            corpus.conn.execute(
+                "SELECT doc_pk, frame, count(*) FROM matches GROUP BY doc_pk, frame"
+            ).fetchall()
 
         base = median_seconds(baseline, args.runs)
     runner = CliRunner()
     results = {}
-    for label, extra in (("default (1000 bootstrap resamples)", []), ("--bootstrap 0", ["--bootstrap", "0"])):
+    for label, extra in (
+        ("default (1000 bootstrap resamples)", []),
+        ("--bootstrap 0", ["--bootstrap", "0"]),
+    ):
         argv = ["table", "--db", str(db), "--by", "speaker,year", "--format", "csv", *extra]
 
         def run(argv: list[str] = argv) -> None:
@@ -127,14 +166,28 @@ def main_bench() -> None:
             assert result.exit_code == 0, result.stderr
 
         results[label] = median_seconds(run, args.runs)
-    rows = runner.invoke(main, ["table", "--db", str(db), "--by", "speaker,year", "--format", "csv"])
+    rows = runner.invoke(
+        main, ["table", "--db", str(db), "--by", "speaker,year", "--format", "csv"]
+    )
     n_rows = sum(1 for line in rows.stdout.splitlines() if line and not line.startswith("#")) - 1
 
     def cold() -> None:
         subprocess.run(
-            [sys.executable, "-m", "policytext.cli", "table", "--db", str(db), "--by", "speaker,year",
-             "--format", "csv"], check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "policytext.cli",
+                "table",
+                "--db",
+                str(db),
+                "--by",
+                "speaker,year",
+                "--format",
+                "csv",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     cold_s = median_seconds(cold, max(3, args.runs // 2))
     print(f"table --by speaker,year -> {n_rows} rows; medians of {args.runs} runs")
