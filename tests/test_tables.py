@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,7 +13,7 @@ import pytest
 from scipy.stats import chi2, chi2_contingency
 
 from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
-from policytext.corpus import Corpus
+from policytext.corpus import Corpus, Document
 from policytext.errors import InputError, StoreError
 from policytext.tables import (
     DEFAULT_FRAMES,
@@ -414,3 +417,54 @@ def test_tables_kwic_term(small_tagged: Corpus) -> None:
     assert len(concordance(small_tagged, "empower", limit=2)) == 2
     with pytest.raises(InputError, match="give a TERM or --frame"):
         concordance(small_tagged, "  ")
+
+
+# -- real speeches (../shared/data, read only) ------------------------------------------------
+
+
+def _load_ukpol(corpus: Corpus, root: Path, slug: str, speaker: str, years: range, n: int) -> None:
+    index = pd.read_csv(root / "ukpol_speeches" / "index.csv")
+    chosen = index[(index["speaker_slug"] == slug) & index["year"].isin(list(years))].head(n)
+    for record in chosen.itertuples(index=False):
+        data = json.loads((root / "ukpol_speeches" / record.path).read_text(encoding="utf-8"))
+        paragraphs = [p for p in data["content"] if not p.startswith("[![")]
+        date = record.date_from_summary if isinstance(record.date_from_summary, str) else None
+        corpus.add(
+            Document(
+                text="\n\n".join(paragraphs),
+                id=Path(record.path).stem,
+                speaker=speaker,
+                date=date or str(record.year),
+                source="ukpol",
+            )
+        )
+
+
+@pytest.mark.realdata
+def test_tables_real_speeches_kwic_and_keyness(corpus: Corpus, shared_data: Path) -> None:
+    _load_ukpol(corpus, shared_data, "cameron-david", "David Cameron", range(2009, 2012), 12)
+    _load_ukpol(corpus, shared_data, "brown-gordon", "Gordon Brown", range(2008, 2011), 12)
+    assert (
+        corpus.count(speaker="David Cameron") == 12 and corpus.count(speaker="Gordon Brown") == 12
+    )
+    texts = {doc.id: doc.text for doc in corpus.query()}
+    lines = concordance(corpus, "big society", window=5)
+    expected = sum(
+        len(re.findall(r"(?<!\w)big\s+society(?!\w)", text, re.IGNORECASE))
+        for text in texts.values()
+    )
+    assert expected > 0 and len(lines) == expected
+    for line in lines.itertuples(index=False):
+        assert texts[line.doc_id][line.start_char : line.end_char].lower().split() == [
+            "big",
+            "society",
+        ]
+    # Word keyness uses the same token definition as documents.tokens: the totals agree.
+    words = keyness(corpus, "speaker", "David Cameron", reference="Gordon Brown", unit="word")
+    (cameron_tokens,) = corpus.conn.execute(
+        "SELECT sum(tokens) FROM documents WHERE speaker = 'David Cameron'"
+    ).fetchone()
+    assert words.attrs["target_tokens"] == cameron_tokens
+    top_over = words[words["direction"] == "over"].head(50)
+    assert (top_over["target_per_10k"] > top_over["reference_per_10k"]).all()
+    assert (words["p_adjusted"] >= words["p"] - 1e-12).all()
