@@ -390,6 +390,28 @@ def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -
             small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year)
         )
         assert len(cell) == record.empowerment_count
+        assert (
+            len(set(zip(cell["doc_id"], cell["sentence"], strict=True)))
+            == record.empowerment_sentences
+        )
+        assert cell["doc_id"].nunique() == record.empowerment_documents
+
+
+def test_tables_warns_about_untagged_documents(
+    small_tagged: Corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    small_tagged.add(Document(text="Not tagged yet.", id="late", speaker="Tony Blair", date="2001"))
+    with caplog.at_level("WARNING", logger="policytext.tables"):
+        table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    assert "1 current documents are not tagged with codebook" in caplog.text
+    assert row(table, speaker="Tony Blair")["documents"] == 2
+
+
+def test_tables_group_by_decade(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="decade", frames=["empowerment"], bootstrap=0)
+    assert list(table["decade"][:2]) == [1990, 2010]
+    assert list(table["empowerment_count"][:2]) == [3, 2]
+    assert list(table["tokens"][:2]) == [100, 110]
 
 
 def test_tables_kwic_window_and_sentence(small_tagged: Corpus) -> None:

@@ -454,6 +454,7 @@ def kwic_command(
             manifest_path.write_text(manifest.to_json(), encoding="utf-8")
         else:
             click.echo(text, nl=False)
+            click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
         click.echo(f"{len(lines)} lines", err=True)
         return
     _emit_table(

@@ -254,8 +254,8 @@ def _check_frames(frames: Sequence[str] | None, tagging: Tagging) -> list[str]:
 def _check_by(by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return []
-    fields_ = [b.strip() for b in ([by] if isinstance(by, str) else by) for b in b.split(",")]
-    fields_ = [f for f in fields_ if f]
+    given = [by] if isinstance(by, str) else list(by)
+    fields_ = [name.strip() for item in given for name in item.split(",") if name.strip()]
     bad = [f for f in fields_ if f not in GROUP_FIELDS]
     if bad:
         raise InputError(f"by: cannot group by {bad[0]!r}; use one of {', '.join(GROUP_FIELDS)}")
