@@ -566,11 +566,19 @@ def plot_rates_over_time(
     for k, frame in enumerate(frames):
         ax = axes[k // ncols][k % ncols]
         for i, name in enumerate(groups):
-            rows = data[data[group] == name].sort_values("year")
-            years = rows["year"].astype(int).to_numpy()
+            rows = data[data[group] == name].set_index("year").sort_index()
+            # Years without documents become gaps, not straight lines across them.
+            span = range(int(rows.index.min()), int(rows.index.max()) + 1)
+            rows = rows.reindex(pd.Index(span, dtype="Int64"))
+            years = np.asarray(span)
             colour = PALETTE[i % len(PALETTE)]
             ax.plot(
-                years, rows[f"{frame}_per_10k"], marker="o", ms=3, color=colour, label=str(name)
+                years,
+                rows[f"{frame}_per_10k"].astype(float),
+                marker="o",
+                ms=3,
+                color=colour,
+                label=str(name),
             )
             low, high = rows[f"{frame}_per_10k_low"], rows[f"{frame}_per_10k_high"]
             if low.notna().any():
@@ -584,8 +592,17 @@ def plot_rates_over_time(
         ax.set_ylim(bottom=0)
     for k in range(len(frames), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("year")
+    for column in range(ncols):
+        # The lowest visible panel of each column carries the year axis.
+        last = (
+            max(k for k in range(len(frames)) if k % ncols == column)
+            if column < len(frames)
+            else None
+        )
+        if last is not None:
+            ax = axes[last // ncols][column]
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel("year")
     left_out = data[group].nunique(dropna=True) - len(groups)
     note = f" ({left_out} smaller groups not shown)" if left_out > 0 else ""
     fig.suptitle(f"Frame rates by {group} and year, 95% bootstrap bands{note}", fontsize=10)
