@@ -75,6 +75,30 @@ def test_cli_table_out_writes_file_and_manifest(
     )
 
 
+def test_cli_manifest_command_keeps_zero_and_flags(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--bootstrap",
+        "0",
+        "--include-negated",
+        "--speaker",
+        "Tony Blair",
+        "--speaker",
+        "David Cameron",
+        "--format",
+        "json",
+    )
+    manifest = json.loads(result.stderr.strip().splitlines()[-1].removeprefix("manifest: "))
+    assert manifest["command"] == (
+        "policytext table --speaker 'Tony Blair' --speaker 'David Cameron' --bootstrap 0 "
+        "--include-negated --format json"
+    )
+    assert manifest["parameters"]["bootstrap"] == 0
+
+
 def test_cli_table_filters(runner: CliRunner, tagged_db: Path) -> None:
     result = invoke(
         runner,

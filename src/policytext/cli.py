@@ -265,7 +265,10 @@ def _command_line() -> str:
     parts = ["policytext", *ctx.command_path.split()[1:]]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
-        if param.name == "db" or value in (None, (), False) or value == param.default:
+        # Identity checks: 0 is a real value (--bootstrap 0), not "not given".
+        if param.name == "db" or value is None or value is False or value == ():
+            continue
+        if value == param.default and type(value) is type(param.default):
             continue
         flag = param.opts[0] if isinstance(param, click.Option) else None
         values = value if isinstance(value, tuple) else (value,)
