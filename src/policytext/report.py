@@ -50,6 +50,7 @@ __all__ = [
     "RATE_NOTE",
     "ReportSection",
     "RunManifest",
+    "corpus_hash",
     "corpus_summary",
     "format_summary",
     "format_table",
@@ -58,6 +59,7 @@ __all__ = [
     "plot_government_shares",
     "plot_rates_over_time",
     "run_manifest",
+    "validation_scores",
     "write_report",
     "write_table",
 ]

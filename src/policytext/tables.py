@@ -49,13 +49,16 @@ __all__ = [
     "GROUP_FIELDS",
     "KWIC_FIELDS",
     "Tagging",
+    "adjust_p_values",
+    "codebook_frames",
     "concordance",
     "current_tagging",
+    "frame_columns",
     "frequency_table",
     "g2_williams",
     "keyness",
     "log_ratio",
-    "adjust_p_values",
+    "parse_codebook_content",
 ]
 
 logger = logging.getLogger(__name__)
