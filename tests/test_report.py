@@ -218,6 +218,7 @@ def test_report_html_parses_and_references_existing_files(
     assert "cb-test-1" in text and "test codebook" in text
     assert "0.686" in text  # empowerment F1 from the evaluation
     assert "Tony Blair" in text and "Cameron-Clegg coalition" in text
+    assert "<NA>" not in text and "nan" not in text.split()  # missing values read "(none)"
     assert "http" not in index.read_text(encoding="utf-8")  # opens offline: nothing fetched
     by_year = pd.read_csv(index.parent / "tables" / "by_year.csv", comment="#")
     assert list(by_year["year"][:5]) == [1998, 1999, 2010, 2011, 2012]

@@ -775,7 +775,9 @@ def _rate_view(
 
 
 def _html_table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, na_rep="(none)", classes="data", escape=True)
+    # Nullable integer columns (years) ignore na_rep, so missing values are replaced first.
+    shown = frame.astype(object).where(frame.notna(), "(none)")
+    return shown.to_html(index=False, border=0, classes="data", escape=True)
 
 
 def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
