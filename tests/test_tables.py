@@ -490,3 +490,34 @@ def test_tables_real_speeches_kwic_and_keyness(corpus: Corpus, shared_data: Path
     top_over = words[words["direction"] == "over"].head(50)
     assert (top_over["target_per_10k"] > top_over["reference_per_10k"]).all()
     assert (words["p_adjusted"] >= words["p"] - 1e-12).all()
+
+
+def test_tables_aggregation_matches_plain_sql_at_scale(tmp_path: Path) -> None:
+    """The benchmark's synthetic store, small: every cell against an independent GROUP BY."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_tables", Path(__file__).parent / "benchmarks" / "bench_tables.py"
+    )
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    db = tmp_path / "bench.db"
+    total_tokens, total_matches = bench.build(db, documents=400, seed=3)
+    with Corpus.open(db) as corpus:
+        table = frequency_table(corpus, by="speaker,year", bootstrap=0)
+        assert table["tokens"].sum() == total_tokens
+        assert sum(table[f"{f}_count"].sum() for f in bench.FRAMES) == total_matches
+        expected = pd.read_sql_query(
+            "SELECT d.speaker, d.year, m.frame, count(*) AS n, "
+            "count(DISTINCT m.doc_pk || ':' || m.sentence) AS s, count(DISTINCT m.doc_pk) AS k "
+            "FROM matches m JOIN documents d ON d.pk = m.doc_pk GROUP BY 1, 2, 3",
+            corpus.conn,
+        )
+    cells = table.set_index(["speaker", "year"])
+    for rec in expected.itertuples(index=False):
+        cell = cells.loc[(rec.speaker, rec.year)]
+        assert cell[f"{rec.frame}_count"] == rec.n
+        assert cell[f"{rec.frame}_sentences"] == rec.s
+        assert cell[f"{rec.frame}_documents"] == rec.k
+        assert cell[f"{rec.frame}_per_10k"] == pytest.approx(10_000 * rec.n / cell["tokens"])
