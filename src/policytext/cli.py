@@ -8,6 +8,7 @@ Errors derived from :class:`~policytext.errors.PolicytextError` become one
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sqlite3
 import sys
@@ -255,6 +256,397 @@ def corpus_command(fmt: str, db: Path) -> None:
     _require_db(db)
     with Corpus.open(db) as corpus:
         click.echo(format_summary(corpus, fmt=fmt))
+
+
+# -- tables, concordance, keyness, report --------------------------------------------------
+
+
+def filter_options(func: F) -> F:
+    """Document filters shared by table, kwic and keyness (each option may repeat)."""
+    options = [
+        click.option("--speaker", multiple=True, help="Only this speaker (repeatable)."),
+        click.option("--party", multiple=True, help="Only this party (repeatable)."),
+        click.option(
+            "--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."
+        ),
+        click.option("--source", multiple=True, help="Only this source (repeatable)."),
+        click.option("--government", multiple=True, help="Only this government (repeatable)."),
+        click.option("--year", multiple=True, type=int, help="Only this year (repeatable)."),
+        click.option(
+            "--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."
+        ),
+        click.option(
+            "--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+_FILTER_NAMES = ("speaker", "party", "doc_type", "source", "government", "year", "since", "until")
+
+
+def _pop_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Take the filter options out of ``kwargs``, dropping those not given."""
+    filters = {name: kwargs.pop(name) for name in _FILTER_NAMES}
+    return {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in filters.items()
+        if v not in (None, ())
+    }
+
+
+def _command_line() -> str:
+    """The command as typed (from the click context), for the run manifest."""
+    import shlex
+
+    ctx = click.get_current_context()
+    parts = ["policytext", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        # Identity checks: 0 is a real value (--bootstrap 0), not "not given".
+        if param.name == "db" or value is None or value is False or value == ():
+            continue
+        if value == param.default and type(value) is type(param.default):
+            continue
+        flag = param.opts[0] if isinstance(param, click.Option) else None
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            if flag is None:
+                parts.append(str(item))
+            elif value is True:
+                parts.append(flag)
+            else:
+                parts += [flag, str(item)]
+    return shlex.join(parts)
+
+
+def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, caption: str) -> None:
+    from policytext.report import format_table, write_table
+
+    if out is not None:
+        write_table(frame, out, fmt=fmt, manifest=manifest, caption=caption)
+        click.echo(f"wrote {out} and {out.name}.manifest.json", err=True)
+        return
+    click.echo(format_table(frame, fmt=fmt, manifest=manifest, caption=caption), nl=False)
+    if fmt == "json":
+        # The JSON on stdout stays a bare list of rows; its manifest goes to stderr.
+        click.echo(
+            "manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True
+        )
+
+
+@main.command("table")
+@click.option(
+    "--by",
+    default=None,
+    help="Group by these fields, comma-separated: speaker, party, "
+    "government, year, decade, doc_type, source, venue.",
+)
+@click.option("--frames", default=None, help="Only these frames, comma-separated (default: all).")
+@filter_options
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the 95% intervals (0: none).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--include-negated", is_flag=True, help="Count matches the tagger flagged as negated."
+)
+@format_option("csv", "md", "latex", "json", default="md")
+@out_option
+@db_option
+@reports_errors
+def table_command(
+    by: str | None,
+    frames: str | None,
+    bootstrap: int,
+    seed: int,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
+    """Frame frequencies per group: mentions, sentences, documents, rates per 10,000 tokens.
+
+    For each frame: F_count (mentions), F_sentences (frame-bearing sentences),
+    F_documents and F_share (documents using the frame), F_per_10k (mentions per
+    10,000 tokens of the group's documents) and its 95% bootstrap interval over
+    documents (F_per_10k_low, F_per_10k_high). Every output carries the run
+    manifest (a comment header; with --out also FILE.manifest.json; for JSON on
+    stdout, one 'manifest: {...}' line on stderr).
+
+    \b
+    Example:
+        policytext table --by speaker,year --frames empowerment,devolution
+        policytext table --by party --since 1997 --until 2010 --format latex --out party.tex
+    """
+    from policytext.corpus import Corpus
+    from policytext.report import RATE_NOTE, run_manifest
+    from policytext.tables import frequency_table
+
+    filters = _pop_filters(kwargs)
+    _require_db(db)
+    frame_list = [f.strip() for f in frames.split(",") if f.strip()] if frames else None
+    with Corpus.open(db) as corpus:
+        table = frequency_table(
+            corpus,
+            by=by,
+            frames=frame_list,
+            include_negated=include_negated,
+            bootstrap=bootstrap,
+            seed=seed,
+            **filters,
+        )
+        manifest = run_manifest(
+            corpus,
+            command=_command_line(),
+            parameters={
+                "by": by,
+                "frames": frame_list,
+                "filters": filters,
+                "bootstrap": bootstrap,
+                "seed": seed,
+                "include_negated": include_negated,
+            },
+        )
+    caption = (
+        f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; "
+        "intervals: 95% bootstrap over documents"
+    )
+    _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
+
+
+@main.command("kwic")
+@click.argument("term", required=False)
+@click.option("--frame", default=None, help="Lines for this frame's stored matches.")
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Words of context each side.",
+)
+@click.option(
+    "--sentence", is_flag=True, help="Whole sentence as context instead of a word window."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")
+@click.option("--include-negated", is_flag=True, help="With --frame, include negated matches.")
+@filter_options
+@format_option("txt", "csv", "json", default="txt")
+@out_option
+@db_option
+@reports_errors
+def kwic_command(
+    term: str | None,
+    frame: str | None,
+    window: int,
+    sentence: bool,
+    limit: int | None,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
+    """Keyword in context: every line a table counts, or every use of a term.
+
+    With --frame F the lines are exactly the matches counted in F_count by
+    'policytext table' with the same filters. With TERM, every case-insensitive
+    occurrence of the words (a final '*' matches any ending). JSON: a list of
+    objects with doc_id, left, match, right and the document's metadata.
+
+    \b
+    Example:
+        policytext kwic --frame devolution --speaker "David Cameron" --year 2010
+        policytext kwic "big society" --sentence --format csv --out big-society.csv
+    """
+    from policytext.corpus import Corpus
+    from policytext.errors import InputError
+    from policytext.report import run_manifest
+    from policytext.tables import concordance
+
+    filters = _pop_filters(kwargs)
+    if frame is not None and term is not None:
+        raise InputError("kwic: give a TERM or --frame F, not both")
+    if frame is None and term is None:
+        raise InputError("kwic: give a TERM or --frame F")
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        lines = concordance(
+            corpus,
+            term,
+            frame=frame,
+            window=window,
+            sentence=sentence,
+            include_negated=include_negated,
+            limit=limit,
+            **filters,
+        )
+        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+    if fmt == "txt":
+        text = _kwic_text(lines)
+        if out is not None:
+            write_output(text, out)
+            manifest_path = out.with_name(out.name + ".manifest.json")
+            manifest_path.write_text(manifest.to_json(), encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+            click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
+        click.echo(f"{len(lines)} lines", err=True)
+        return
+    _emit_table(
+        lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines"
+    )
+
+
+def _kwic_text(lines: Any) -> str:
+    rows = []
+    for line in lines.itertuples(index=False):
+        where = " ".join(str(v) for v in (line.doc_id, line.speaker, line.date) if v is not None)
+        left = line.left if len(line.left) <= 60 else "..." + line.left[-57:]
+        right = line.right if len(line.right) <= 60 else line.right[:57] + "..."
+        rows.append(f"{where:<40.40} {left:>60} [{line.match}] {right}")
+    return "\n".join(rows) + ("\n" if rows else "")
+
+
+@main.command("keyness")
+@click.option(
+    "--by", required=True, help="The field that defines the groups (speaker, party, year, ...)."
+)
+@click.option("--target", required=True, help="The target group's value.")
+@click.option(
+    "--reference", default=None, help="The reference group's value (default: all others)."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["frame", "word", "lemma", "phrase"]),
+    default="frame",
+    show_default=True,
+    help="What to compare.",
+)
+@click.option(
+    "--min-freq",
+    "min_freq",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Leave out items seen fewer times in both groups together.",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Keep the top N of each direction."
+)
+@click.option(
+    "--correction",
+    type=click.Choice(["fdr_bh", "holm", "bonferroni", "none"]),
+    default="fdr_bh",
+    show_default=True,
+    help="Multiple-comparison correction of p-values.",
+)
+@click.option("--include-negated", is_flag=True, help="For frames, count negated matches.")
+@filter_options
+@format_option("md", "csv", "latex", "json", default="md")
+@out_option
+@db_option
+@reports_errors
+def keyness_command(
+    by: str,
+    target: str,
+    reference: str | None,
+    unit: str,
+    min_freq: int,
+    top: int | None,
+    correction: str,
+    include_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+    **kwargs: Any,
+) -> None:
+    """What one group says more (or less) than another: G2, log ratio, corrected p.
+
+    Log-likelihood G2 with Williams' correction, Hardie's log ratio (log2 of the
+    ratio of relative frequencies) and p-values corrected for the number of
+    items tested; over-used items first, strongest first.
+
+    \b
+    Example:
+        policytext keyness --by speaker --target "David Cameron" --reference "Gordon Brown"
+        policytext keyness --by year --target 2010 --unit phrase --min-freq 10 --top 30
+    """
+    from policytext.corpus import Corpus
+    from policytext.report import run_manifest
+    from policytext.tables import keyness
+
+    filters = _pop_filters(kwargs)
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        table = keyness(
+            corpus,
+            by,
+            target,
+            reference=reference,
+            unit=unit,  # type: ignore[arg-type]
+            min_freq=min_freq,
+            correction=correction,
+            include_negated=include_negated,
+            top=top,
+            **filters,
+        )
+        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+    caption = (
+        f"Keyness of {unit}s, {by} = {target} against {reference or 'all other documents'}: "
+        f"G2 (Williams-corrected), log ratio, p adjusted by {correction}"
+    )
+    _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
+
+
+@main.command("report")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder (default: report/ beside the database, e.g. corpus/report).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the intervals (0: none).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@db_option
+@reports_errors
+def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
+    """Write the HTML report: corpus summary, tables, charts, codebook, validation.
+
+    One static page (index.html) with its charts (PNG and SVG) and tables (CSV)
+    beside it; it opens offline. Prints the path of index.html.
+
+    \b
+    Example:
+        policytext report --out corpus/report
+    """
+    from policytext.corpus import Corpus
+    from policytext.report import write_report
+
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        path = write_report(
+            corpus,
+            out or db.parent / "report",
+            command=_command_line(),
+            bootstrap=bootstrap,
+            seed=seed,
+        )
+    click.echo(str(path))
 
 
 @main.command("run")

@@ -23,7 +23,8 @@ def run_pipeline(
     offline: bool = False,
     progress: bool = False,
     echo: Callable[[str], None] = print,
-) -> None:
+    report_dir: str | Path | None = None,
+) -> Path | None:
     """Run every stage on the corpus at ``db`` and say what happened at each.
 
     Parameters
@@ -36,6 +37,14 @@ def run_pipeline(
         Progress bars on stderr.
     echo:
         Where one-line stage messages go.
+    report_dir:
+        Where the final stage writes the HTML report (default: ``report/``
+        beside the database, i.e. ``corpus/report``).
+
+    Returns
+    -------
+    Path or None
+        The report's ``index.html``, or ``None`` when there was nothing to report.
     """
     with Corpus.open(db) as corpus:
         documents = corpus.count()
@@ -45,4 +54,11 @@ def run_pipeline(
                 "nothing to analyse yet: import documents with 'policytext import PATH' "
                 "(see README), then run again"
             )
-            return
+            return None
+        # Final stage: the report, from whatever the earlier stages stored.
+        from policytext.report import write_report
+
+        out_dir = Path(report_dir) if report_dir else Path(db).parent / "report"
+        report = write_report(corpus, out_dir, command="policytext run")
+        echo(f"report: {report}")
+        return report

@@ -1,0 +1,268 @@
+"""The table, kwic, keyness and report commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SMALL_CORPUS, TEST_FRAMES, store_tagged
+from policytext.cli import main
+from policytext.corpus import Corpus
+
+
+@pytest.fixture
+def tagged_db(db_path: Path) -> Path:
+    with Corpus.open(db_path) as corpus:
+        store_tagged(corpus, SMALL_CORPUS)
+    return db_path
+
+
+def invoke(runner: CliRunner, *args: str) -> object:
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner, "table", "--db", str(tagged_db), "--by", "speaker,year", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list) and len(rows) == 6
+    for record in rows:
+        assert {"speaker", "year", "tokens", "documents"} <= set(record)
+        for frame in TEST_FRAMES:
+            assert {f"{frame}_count", f"{frame}_sentences", f"{frame}_per_10k"} <= set(record)
+    blair_1998 = next(r for r in rows if r["speaker"] == "Tony Blair" and r["year"] == 1998)
+    assert blair_1998["empowerment_count"] == 3 and blair_1998["empowerment_per_10k"] == 750.0
+    manifest_line = result.stderr.strip().splitlines()[-1]
+    assert manifest_line.startswith("manifest: ")
+    manifest = json.loads(manifest_line.removeprefix("manifest: "))
+    assert manifest["command"] == "policytext table --by speaker,year --format json"
+    assert manifest["codebook_hash"] == "cb-test-1"
+
+
+def test_cli_table_out_writes_file_and_manifest(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tables" / "party.tex"
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "party",
+        "--frames",
+        "empowerment",
+        "--format",
+        "latex",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "% command: policytext table --by party --frames empowerment --format latex --out" in text
+    )
+    assert "empowerment\\_per\\_10k" in text
+    assert (
+        json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"]
+        == "party"
+    )
+
+
+def test_cli_manifest_command_keeps_zero_and_flags(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--bootstrap",
+        "0",
+        "--include-negated",
+        "--speaker",
+        "Tony Blair",
+        "--speaker",
+        "David Cameron",
+        "--format",
+        "json",
+    )
+    manifest = json.loads(result.stderr.strip().splitlines()[-1].removeprefix("manifest: "))
+    assert manifest["command"] == (
+        "policytext table --speaker 'Tony Blair' --speaker 'David Cameron' --bootstrap 0 "
+        "--include-negated --format json"
+    )
+    assert manifest["parameters"]["bootstrap"] == 0
+
+
+def test_cli_table_filters(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "year",
+        "--speaker",
+        "David Cameron",
+        "--since",
+        "2011",
+        "--format",
+        "json",
+        "--bootstrap",
+        "0",
+    )
+    assert [r["year"] for r in json.loads(result.stdout)] == [2011, 2012]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["table", "--by", "colour"], "Error: by: cannot group by 'colour'"),
+        (
+            ["table", "--frames", "empowerment,nonsense"],
+            "Error: frames: 'nonsense' not in the codebook",
+        ),
+        (["table", "--since", "1997-13"], "Error: since"),
+        (["kwic"], "Error: kwic: give a TERM or --frame F"),
+        (
+            ["kwic", "power", "--frame", "empowerment"],
+            "Error: kwic: give a TERM or --frame F, not both",
+        ),
+        (
+            ["keyness", "--by", "speaker", "--target", "Nobody"],
+            "Error: target: no tagged documents",
+        ),
+    ],
+)
+def test_cli_bad_input_one_line_error(
+    runner: CliRunner, tagged_db: Path, args: list[str], message: str
+) -> None:
+    result = invoke(runner, *args, "--db", str(tagged_db))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_missing_database(runner: CliRunner, tmp_path: Path) -> None:
+    result = invoke(runner, "table", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code == 1
+    assert "no corpus database here" in result.stderr
+
+
+def test_cli_untagged_database(runner: CliRunner, db_path: Path) -> None:
+    Corpus.open(db_path).close()
+    result = invoke(runner, "table", "--db", str(db_path))
+    assert result.exit_code == 1
+    assert "no tagged documents; run 'policytext tag' first" in result.stderr
+
+
+def test_cli_kwic_json_and_txt(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner, "kwic", "--db", str(tagged_db), "--frame", "devolution", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = json.loads(result.stdout)
+    assert len(lines) == 3
+    for line in lines:
+        assert {
+            "doc_id",
+            "left",
+            "match",
+            "right",
+            "speaker",
+            "party",
+            "date",
+            "title",
+            "doc_type",
+        } <= set(line)
+    assert {line["match"] for line in lines} == {"devolve"}
+    text = invoke(runner, "kwic", "--db", str(tagged_db), "big society", "--window", "2")
+    assert text.exit_code == 0
+    assert text.stdout.count("[Big Society]") == 2
+    assert "2 lines" in text.stderr
+
+
+def test_cli_kwic_csv_out(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kwic.csv"
+    result = invoke(
+        runner, "kwic", "--db", str(tagged_db), "empower*", "--format", "csv", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text().startswith("# policytext run manifest")
+    assert (tmp_path / "kwic.csv.manifest.json").is_file()
+
+
+def test_cli_keyness(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner,
+        "keyness",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "speaker",
+        "--target",
+        "David Cameron",
+        "--reference",
+        "Tony Blair",
+        "--min-freq",
+        "1",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["item"] == "civil_society" and rows[0]["direction"] == "over"
+    assert {"g2", "log_ratio", "p", "p_adjusted"} <= set(rows[0])
+    words = invoke(
+        runner,
+        "keyness",
+        "--db",
+        str(tagged_db),
+        "--by",
+        "year",
+        "--target",
+        "2010",
+        "--unit",
+        "phrase",
+        "--min-freq",
+        "2",
+    )
+    assert words.exit_code == 0
+    assert "| big society |" in words.stdout
+
+
+def test_cli_report(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
+    result = invoke(
+        runner,
+        "report",
+        "--db",
+        str(tagged_db),
+        "--out",
+        str(tmp_path / "rep"),
+        "--bootstrap",
+        "20",
+    )
+    assert result.exit_code == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path == tmp_path / "rep" / "index.html" and path.is_file()
+    default = invoke(runner, "report", "--db", str(tagged_db), "--bootstrap", "0")
+    assert Path(default.stdout.strip()) == tagged_db.parent / "report" / "index.html"
+
+
+def test_cli_run_prints_report_path(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(runner, "run", "--db", str(tagged_db), "--offline", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert f"report: {tagged_db.parent / 'report' / 'index.html'}" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["table", "kwic", "keyness", "report"])
+def test_cli_help_ends_with_example(runner: CliRunner, command: str) -> None:
+    result = invoke(runner, command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"policytext {command}" in result.stdout.split("Example:")[1]

@@ -1,0 +1,279 @@
+"""Table writers, the run manifest, charts and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import SMALL_CORPUS, store_tagged
+from policytext.corpus import Corpus, Document
+from policytext.errors import InputError
+from policytext.pipeline import run_pipeline
+from policytext.report import (
+    PALETTE,
+    ReportSection,
+    format_table,
+    latex_escape,
+    plot_frame_heatmap,
+    plot_government_shares,
+    plot_rates_over_time,
+    run_manifest,
+    write_report,
+    write_table,
+)
+from policytext.tables import frequency_table
+
+SCORES = {
+    "frames": {"empowerment": {"precision": 0.8, "recall": 0.6, "f1": 0.6857, "support": 20}},
+    "micro": {"precision": 0.75, "recall": 0.5, "f1": 0.6},
+    "macro": {"precision": 0.7, "recall": 0.45, "f1": 0.55},
+}
+
+
+def add_evaluation(corpus: Corpus, codebook_hash: str = "cb-test-1") -> None:
+    """The tagger branch's evaluations table, as described to this branch."""
+    corpus.conn.execute(
+        "CREATE TABLE IF NOT EXISTS evaluations (pk INTEGER PRIMARY KEY, "
+        "codebook_hash TEXT NOT NULL, "
+        "gold TEXT NOT NULL, scores TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
+    corpus.conn.execute(
+        "INSERT INTO evaluations (codebook_hash, gold, scores, created_at) VALUES (?, ?, ?, ?)",
+        (codebook_hash, "eval/dev.jsonl", json.dumps(SCORES), "2026-02-01T00:00:00+00:00"),
+    )
+
+
+# -- writers and manifest -------------------------------------------------------------------
+
+
+def test_report_latex_escapes_special_characters() -> None:
+    assert latex_escape("R&D 50% top_up") == r"R\&D 50\% top\_up"
+    frame = pd.DataFrame(
+        {"speaker": ["Smith & Jones", "100% local", "big_society"], "tokens": [1, 2, 3]}
+    )
+    text = format_table(frame, fmt="latex")
+    assert "Smith \\& Jones & 1 \\\\\n" in text
+    assert "100\\% local & 2 \\\\\n" in text
+    assert "big\\_society & 3 \\\\\n" in text
+    assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
+    assert "\\begin{tabular}{lr}" in text
+
+
+def test_report_manifest_fields(small_tagged: Corpus) -> None:
+    add_evaluation(small_tagged)
+    manifest = run_manifest(small_tagged, command="policytext table --by year")
+    assert manifest.documents == 6 and manifest.tokens == 220
+    assert len(manifest.corpus_hash) == 64
+    assert (manifest.codebook_name, manifest.codebook_version, manifest.codebook_hash) == (
+        "test codebook",
+        "1.0",
+        "cb-test-1",
+    )
+    assert manifest.spacy_version and manifest.policytext_version
+    assert manifest.validation["micro"]["f1"] == 0.6
+    assert manifest.validation["gold"] == "eval/dev.jsonl"
+    lines = manifest.comment_lines()
+    assert any("micro P=0.750 R=0.500 F1=0.600" in line for line in lines)
+    assert any(line == "command: policytext table --by year" for line in lines)
+    # The hash follows the content: a new document changes it.
+    small_tagged.add(Document(text="Another text entirely.", id="new"))
+    assert run_manifest(small_tagged, command="x").corpus_hash != manifest.corpus_hash
+
+
+def test_report_manifest_without_evaluations_table(small_tagged: Corpus) -> None:
+    manifest = run_manifest(small_tagged, command="x")
+    assert manifest.validation is None
+    assert any("no evaluation stored" in line for line in manifest.comment_lines())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "latex", "json"])
+def test_report_table_formats_carry_the_manifest(
+    small_tagged: Corpus, tmp_path: Path, fmt: str
+) -> None:
+    table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    manifest = run_manifest(small_tagged, command="policytext table --by speaker")
+    out = write_table(table, tmp_path / f"t.{fmt}", fmt=fmt, manifest=manifest)
+    text = out.read_text(encoding="utf-8")
+    sidecar = json.loads((tmp_path / f"t.{fmt}.manifest.json").read_text(encoding="utf-8"))
+    assert sidecar["corpus_hash"] == manifest.corpus_hash
+    assert sidecar["codebook_hash"] == "cb-test-1"
+    if fmt == "json":
+        rows = json.loads(text)
+        assert isinstance(rows, list) and len(rows) == 3
+        assert {
+            "speaker",
+            "tokens",
+            "documents",
+            "empowerment_count",
+            "empowerment_sentences",
+            "empowerment_per_10k",
+        } <= set(rows[0])
+        return
+    assert manifest.corpus_hash in text and "cb-test-1" in text
+    if fmt == "csv":
+        assert text.startswith("# policytext run manifest\n")
+        back = pd.read_csv(out, comment="#")
+        assert list(back.columns) == list(table.columns) and len(back) == 3
+    if fmt == "md":
+        assert text.startswith("<!--\n") and "-->" in text
+        assert "| speaker | documents | tokens |" in text
+    if fmt == "latex":
+        assert all(line.startswith("%") for line in text.split("\\begin{tabular}")[0].splitlines())
+
+
+def test_report_unknown_format() -> None:
+    with pytest.raises(InputError, match="format: 'xlsx'"):
+        format_table(pd.DataFrame({"a": [1]}), fmt="xlsx")
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+
+def assert_png_and_svg(paths: list[Path]) -> ET.Element:
+    png, svg = paths
+    assert png.suffix == ".png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert svg.suffix == ".svg"
+    return ET.parse(svg).getroot()
+
+
+def test_report_charts(small_tagged: Corpus, tmp_path: Path) -> None:
+    over_time = frequency_table(small_tagged, by="party,year", bootstrap=100)
+    root = assert_png_and_svg(plot_rates_over_time(over_time, tmp_path / "rates", group="party"))
+    svg = ET.tostring(root, encoding="unicode").lower()
+    assert PALETTE[0].lower() in svg and PALETTE[1].lower() in svg  # the two parties' colours
+    assert "mentions per 10,000 tokens" in svg and "year" in svg  # axes labelled, text kept as text
+    heat = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    assert_png_and_svg(plot_frame_heatmap(heat, tmp_path / "heat"))
+    gov = frequency_table(small_tagged, by="government", bootstrap=0)
+    assert_png_and_svg(plot_government_shares(gov, tmp_path / "gov"))
+    assert not list(tmp_path.glob("*.part*"))
+
+
+# -- the HTML report -----------------------------------------------------------------------------
+
+
+class _PageParser(HTMLParser):
+    VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.images: list[str] = []
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img":
+            self.images.append(values["src"] or "")
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if values.get("id"):
+            self.ids.append(values["id"] or "")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1:]}>"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_page(path: Path) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    assert parser.stack == [], f"unclosed tags: {parser.stack}"
+    return parser
+
+
+def test_report_html_parses_and_references_existing_files(
+    small_tagged: Corpus, tmp_path: Path
+) -> None:
+    add_evaluation(small_tagged)
+    index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
+    assert index == tmp_path / "report" / "index.html"
+    page = parse_page(index)
+    assert len(page.images) == 4
+    for src in page.images:
+        assert not src.startswith(("http:", "https:", "/")), src
+        assert (index.parent / src).is_file(), src
+    local = [h for h in page.links if not h.startswith("#")]
+    assert any(h.endswith("by_year.csv") for h in local)
+    for href in local:
+        assert (index.parent / href).is_file(), href
+    for anchor in (h[1:] for h in page.links if h.startswith("#")):
+        assert anchor in page.ids
+    text = " ".join(page.text)
+    assert "cb-test-1" in text and "test codebook" in text
+    assert "0.686" in text  # empowerment F1 from the evaluation
+    assert "Tony Blair" in text and "Cameron-Clegg coalition" in text
+    assert "<NA>" not in text and "nan" not in text.split()  # missing values read "(none)"
+    assert "http" not in index.read_text(encoding="utf-8")  # opens offline: nothing fetched
+    by_year = pd.read_csv(index.parent / "tables" / "by_year.csv", comment="#")
+    assert list(by_year["year"][:5]) == [1998, 1999, 2010, 2011, 2012]
+    assert by_year["year"][5:].isna().all()  # the undated document
+    assert json.loads((index.parent / "manifest.json").read_text())["codebook_hash"] == "cb-test-1"
+
+
+def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path: Path) -> None:
+    corpus.add(Document(text="Power to the people.", id="d1", speaker="Tony Blair", date="1998"))
+    index = write_report(corpus, tmp_path / "r")
+    page = parse_page(index)
+    text = " ".join(page.text)
+    assert "policytext tag" in text and "Tony Blair" in text
+    assert page.images == []
+
+
+def test_report_includes_topic_sections_when_available(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topics = types.ModuleType("policytext.topics")
+    calls: list[Path] = []
+
+    def report_section(corpus: Corpus, out_dir: Path) -> ReportSection:
+        calls.append(Path(out_dir))
+        return ReportSection(title="Topics over time", html="<p>topic <b>fixture</b> section</p>")
+
+    topics.report_section = report_section  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "policytext.topics", topics)
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
+    html = index.read_text(encoding="utf-8")
+    assert '<h2 id="section-1">Topics over time</h2>' in html
+    assert "<p>topic <b>fixture</b> section</p>" in html
+    assert calls == [tmp_path / "r"]
+    parse_page(index)
+
+
+def test_report_without_topics_module(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "policytext.topics", types.ModuleType("policytext.topics"))
+    html = write_report(small_tagged, tmp_path / "r", bootstrap=0).read_text(encoding="utf-8")
+    assert "section-1" not in html
+
+
+def test_report_out_must_be_a_folder(small_tagged: Corpus, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        write_report(small_tagged, tmp_path / "file")
+
+
+def test_report_run_pipeline_ends_with_report(db_path: Path) -> None:
+    with Corpus.open(db_path) as corpus:
+        store_tagged(corpus, SMALL_CORPUS)
+    messages: list[str] = []
+    path = run_pipeline(db_path, offline=True, echo=messages.append)
+    assert path == db_path.parent / "report" / "index.html"
+    assert path.is_file()
+    assert messages[-1] == f"report: {path}"

@@ -1,0 +1,523 @@
+"""Frequency tables, keyness and concordance on small hand-checked corpora."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2, chi2_contingency
+
+from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
+from policytext.corpus import Corpus, Document
+from policytext.errors import InputError, StoreError
+from policytext.tables import (
+    DEFAULT_FRAMES,
+    adjust_p_values,
+    codebook_frames,
+    concordance,
+    current_tagging,
+    frequency_table,
+    g2_williams,
+    keyness,
+    log_ratio,
+)
+
+
+def row(table: pd.DataFrame, **where: object) -> pd.Series:
+    mask = np.ones(len(table), dtype=bool)
+    for key, value in where.items():
+        mask &= (table[key] == value).to_numpy(dtype=bool, na_value=False)
+    assert mask.sum() == 1, f"expected one row for {where}, got {mask.sum()}"
+    return table[mask].iloc[0]
+
+
+def test_tables_fixture_has_ten_token_sentences(small_tagged: Corpus) -> None:
+    tokens = dict(small_tagged.conn.execute("SELECT id, tokens FROM documents").fetchall())
+    assert tokens == {"b1": 40, "b2": 60, "c1": 40, "c2": 50, "c3": 20, "x1": 10}
+
+
+# -- frequency tables: arithmetic against hand-computed values ---------------------------
+
+
+def test_tables_rates_by_speaker_hand_computed(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    blair = row(table, speaker="Tony Blair")
+    assert (blair["documents"], blair["tokens"]) == (2, 100)
+    # b1: three "empower" in one sentence; b2: "devolve" in two sentences.
+    assert blair["empowerment_count"] == 3
+    assert blair["empowerment_sentences"] == 1
+    assert blair["empowerment_documents"] == 1
+    assert blair["empowerment_share"] == pytest.approx(0.5)
+    assert blair["empowerment_per_10k"] == pytest.approx(10_000 * 3 / 100)
+    assert blair["devolution_count"] == 2
+    assert blair["devolution_sentences"] == 2
+    assert blair["devolution_per_10k"] == pytest.approx(200.0)
+    cameron = row(table, speaker="David Cameron")
+    assert (cameron["documents"], cameron["tokens"]) == (3, 110)
+    # c3's match is negated, so it does not count.
+    assert cameron["empowerment_count"] == 2
+    assert cameron["empowerment_documents"] == 2
+    assert cameron["empowerment_share"] == pytest.approx(2 / 3)
+    assert cameron["empowerment_per_10k"] == pytest.approx(10_000 * 2 / 110)
+    assert cameron["civil_society_per_10k"] == pytest.approx(10_000 * 2 / 110)
+    assert cameron["devolution_count"] == 1
+    unknown = table[table["speaker"].isna()].iloc[0]
+    assert (unknown["documents"], unknown["tokens"], unknown["empowerment_count"]) == (1, 10, 0)
+    assert list(table.columns[:3]) == ["speaker", "documents", "tokens"]
+    assert [c for c in table.columns if c.endswith("_per_10k")] == [
+        f"{f}_per_10k" for f in TEST_FRAMES
+    ]
+
+
+def test_tables_whole_corpus_row_without_grouping(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, frames=["empowerment"], bootstrap=0)
+    assert len(table) == 1
+    assert table.loc[0, "tokens"] == 220
+    assert table.loc[0, "empowerment_count"] == 5
+    assert table.loc[0, "empowerment_per_10k"] == pytest.approx(10_000 * 5 / 220)
+
+
+def test_tables_negated_matches_counted_on_request(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="speaker", include_negated=True, bootstrap=0)
+    cameron = row(table, speaker="David Cameron")
+    assert cameron["empowerment_count"] == 3
+    assert cameron["empowerment_documents"] == 3
+
+
+def test_tables_group_by_several_fields(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by=["speaker", "year"], bootstrap=0)
+    assert list(table.columns[:4]) == ["speaker", "year", "documents", "tokens"]
+    assert len(table) == 6
+    b2 = row(table, speaker="Tony Blair", year=1999)
+    assert b2["devolution_count"] == 2
+    assert b2["devolution_per_10k"] == pytest.approx(10_000 * 2 / 60)
+    by_party_type = frequency_table(
+        small_tagged, by="party,doc_type", frames=["empowerment"], bootstrap=0
+    )
+    speeches = row(by_party_type, party="Conservative", doc_type="speech")
+    assert (speeches["documents"], speeches["tokens"], speeches["empowerment_count"]) == (2, 60, 1)
+    paper = row(by_party_type, party="Conservative", doc_type="white_paper")
+    assert paper["empowerment_per_10k"] == pytest.approx(10_000 * 1 / 50)
+
+
+def test_tables_empty_groups(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="year", bootstrap=0)
+    quiet = row(table, year=2012)  # c3: its only match is negated
+    assert quiet["documents"] == 1
+    assert quiet["empowerment_count"] == 0
+    assert quiet["empowerment_per_10k"] == 0.0
+    assert quiet["empowerment_share"] == 0.0
+    empty = frequency_table(small_tagged, by="year", since="2020", bootstrap=0)
+    assert empty.empty
+    assert list(empty.columns[:3]) == ["year", "documents", "tokens"]
+
+
+def test_tables_group_without_tokens_has_no_rate(corpus: Corpus) -> None:
+    store_tagged(
+        corpus,
+        [
+            {"id": "p1", "speaker": "Tony Blair", "date": "2000", "sentences": ["..."]},
+            {
+                "id": "p2",
+                "speaker": "Gordon Brown",
+                "date": "2000",
+                "sentences": [EMP],
+                "tags": [(0, "empowerment", "empower")],
+            },
+        ],
+    )
+    table = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=50)
+    blair = row(table, speaker="Tony Blair")
+    assert blair["tokens"] == 0
+    assert math.isnan(blair["empowerment_per_10k"])
+    assert row(table, speaker="Gordon Brown")["empowerment_per_10k"] == pytest.approx(1000.0)
+
+
+def test_tables_phrase_only_in_2010_2011_shows_in_year_table(corpus: Corpus) -> None:
+    docs = []
+    for year in range(2006, 2016):
+        sentences = [BIG, FILL] if year in (2010, 2011) else [EMP, FILL]
+        tag = (
+            (0, "civil_society", "Big Society")
+            if year in (2010, 2011)
+            else (0, "empowerment", "empower")
+        )
+        docs.append(
+            {
+                "id": f"y{year}",
+                "speaker": "David Cameron",
+                "date": str(year),
+                "sentences": sentences,
+                "tags": [tag],
+            }
+        )
+    store_tagged(corpus, docs)
+    table = frequency_table(corpus, by="year", frames=["civil_society"], bootstrap=0)
+    assert list(table["year"]) == list(range(2006, 2016))
+    using = table[table["civil_society_count"] > 0]
+    assert list(using["year"]) == [2010, 2011]
+    assert list(using["civil_society_per_10k"]) == pytest.approx([500.0, 500.0])
+    lines = concordance(corpus, "Big Society")
+    assert sorted(set(lines["year"])) == [2010, 2011]
+
+
+def test_tables_filters(small_tagged: Corpus) -> None:
+    by_type = frequency_table(small_tagged, by="speaker", doc_type="white_paper", bootstrap=0)
+    assert list(by_type["speaker"]) == ["David Cameron"]
+    assert by_type.loc[0, "tokens"] == 50
+    dated = frequency_table(small_tagged, by="year", since="1999", until="2011", bootstrap=0)
+    assert list(dated["year"]) == [1999, 2010, 2011]
+    alias = frequency_table(small_tagged, speaker="D Cameron", bootstrap=0)
+    assert alias.loc[0, "documents"] == 3
+    frames = frequency_table(small_tagged, frames=["devolution", "empowerment"], bootstrap=0)
+    assert [c for c in frames.columns if c.endswith("_count")] == [
+        "devolution_count",
+        "empowerment_count",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"by": "colour"}, "by: cannot group by 'colour'"),
+        ({"by": "year,year"}, "named twice"),
+        ({"frames": ["nonsense"]}, "frames: 'nonsense' not in the codebook"),
+        ({"bootstrap": -1}, "bootstrap"),
+        ({"since": "2010-13"}, "since"),
+        ({"colour": "red"}, "unknown filter 'colour'"),
+    ],
+)
+def test_tables_bad_input_one_line_error(small_tagged: Corpus, kwargs: dict, message: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        frequency_table(small_tagged, **kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_tables_untagged_store_is_an_error(corpus: Corpus) -> None:
+    with pytest.raises(StoreError, match="no tagged documents"):
+        frequency_table(corpus, by="year")
+
+
+def test_tables_latest_codebook_only(small_tagged: Corpus) -> None:
+    store_tagged(
+        small_tagged,
+        [
+            {
+                "id": "old",
+                "speaker": "Tony Blair",
+                "date": "1998",
+                "sentences": [DEV],
+                "tags": [(0, "devolution", "devolve")],
+            }
+        ],
+        codebook_hash="cb-old",
+        tagged_at="2025-01-01T00:00:00+00:00",
+    )
+    assert current_tagging(small_tagged).codebook_hash == "cb-test-1"
+    table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    assert (
+        row(table, speaker="Tony Blair")["documents"] == 2
+    )  # the document tagged earlier is left out
+
+
+def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
+    store_tagged(
+        corpus,
+        SMALL_CORPUS[:2],
+        codebook={"name": "mini", "version": "2", "frames": ["devolution", "empowerment"]},
+    )
+    tagging = current_tagging(corpus)
+    assert tagging.frames == ("devolution", "empowerment")
+    assert (tagging.codebook_name, tagging.codebook_version) == ("mini", "2")
+    assert codebook_frames("frames:\n  empowerment: {}\n  targeting: {}\n") == (
+        "empowerment",
+        "targeting",
+    )
+    assert codebook_frames("not a codebook [") == ()
+
+
+def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
+    store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
+    assert current_tagging(corpus).frames == DEFAULT_FRAMES
+
+
+# -- bootstrap intervals ------------------------------------------------------------------
+
+
+def test_tables_bootstrap_interval_hand_checked(small_tagged: Corpus) -> None:
+    # Blair: b1 (3 mentions / 40 tokens) and b2 (0 / 60). Resamples of two documents give
+    # 750 ({b1, b1}, p=1/4), 300 ({b1, b2}, p=1/2) or 0 ({b2, b2}, p=1/4): 95% interval [0, 750].
+    table = frequency_table(
+        small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1
+    )
+    blair = row(table, speaker="Tony Blair")
+    assert blair["empowerment_per_10k_low"] == 0.0
+    assert blair["empowerment_per_10k_high"] == pytest.approx(750.0)
+    # One document: every resample is that document.
+    single = frequency_table(small_tagged, by="year", frames=["civil_society"], bootstrap=200)
+    y2010 = row(single, year=2010)
+    assert (
+        y2010["civil_society_per_10k_low"]
+        == y2010["civil_society_per_10k_high"]
+        == pytest.approx(250.0)
+    )
+
+
+def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
+    first = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
+    again = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
+    pd.testing.assert_frame_equal(first, again)
+    rates = first["empowerment_per_10k"]
+    assert (
+        (first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])
+    ).all()
+    none = frequency_table(small_tagged, by="party", bootstrap=0)
+    assert none["empowerment_per_10k_low"].isna().all()
+
+
+# -- keyness --------------------------------------------------------------------------------
+
+
+def test_tables_g2_williams_worked_example() -> None:
+    # Item 10 times in a 1,000-token target, never in a 1,000-token reference.
+    # Cells O: 10, 0, 990, 1000; expected E: 5, 5, 995, 995.
+    g2_hand = 2 * (10 * math.log(10 / 5) + 990 * math.log(990 / 995) + 1000 * math.log(1000 / 995))
+    # Williams: q = 1 + (N(1/R1 + 1/R2) - 1)(N(1/C1 + 1/C2) - 1) / 6N, N = 2000.
+    q = 1 + (2000 * (1 / 10 + 1 / 1990) - 1) * (2000 * (1 / 1000 + 1 / 1000) - 1) / (6 * 2000)
+    g2, corrected = g2_williams(10, 0, 1000, 1000)
+    assert g2 == pytest.approx(g2_hand)
+    assert g2 == pytest.approx(13.9132, abs=1e-4)
+    assert q == pytest.approx(1.0500013, abs=1e-7)
+    assert corrected == pytest.approx(g2_hand / q)
+    assert corrected == pytest.approx(13.2506, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "c", "d"), [(5, 30, 10_000, 25_000), (120, 80, 50_000, 60_000), (1, 0, 300, 900)]
+)
+def test_tables_g2_matches_scipy_g_test(a: int, b: int, c: int, d: int) -> None:
+    expected = chi2_contingency(
+        [[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood"
+    )[0]
+    assert g2_williams(a, b, c, d)[0] == pytest.approx(expected)
+    assert g2_williams(a, b, c, d)[1] < g2_williams(a, b, c, d)[0]
+
+
+def test_tables_log_ratio() -> None:
+    assert log_ratio(20, 10, 1000, 1000) == pytest.approx(1.0)
+    assert log_ratio(10, 40, 1000, 2000) == pytest.approx(-1.0)
+    assert log_ratio(4, 0, 1000, 1000) == pytest.approx(3.0)  # zero counted as 0.5
+
+
+def test_tables_adjusted_p_values() -> None:
+    p = [0.01, 0.02, 0.03, 0.04, 0.05]
+    assert adjust_p_values(p, method="fdr_bh") == pytest.approx([0.05] * 5)
+    assert adjust_p_values([0.01, 0.04, 0.03], method="holm") == pytest.approx([0.03, 0.06, 0.06])
+    assert adjust_p_values([0.01, 0.4], method="bonferroni") == pytest.approx([0.02, 0.8])
+    assert adjust_p_values([0.2], method="none") == pytest.approx([0.2])
+    with pytest.raises(InputError, match="correction: 'sidak'"):
+        adjust_p_values(p, method="sidak")
+
+
+def test_tables_keyness_frames(small_tagged: Corpus) -> None:
+    table = keyness(small_tagged, "speaker", "David Cameron", reference="Tony Blair", min_freq=1)
+    assert list(table["item"]) == ["civil_society", "empowerment", "devolution"]
+    civil = table.iloc[0]
+    assert (civil["target_count"], civil["reference_count"]) == (2, 0)
+    assert civil["direction"] == "over"
+    assert civil["g2"] == pytest.approx(g2_williams(2, 0, 110, 100)[1])
+    assert civil["p"] == pytest.approx(chi2.sf(civil["g2"], 1))
+    assert civil["log_ratio"] == pytest.approx(math.log2((2 / 110) / (0.5 / 100)))
+    assert (table["p_adjusted"] >= table["p"]).all()
+    assert set(table.loc[1:, "direction"]) == {"under"}
+    # Against every other document (Blair and the unattributed one): 110 vs 110 tokens.
+    complement = keyness(small_tagged, "speaker", "Cameron", min_freq=1)
+    assert complement.attrs["reference_tokens"] == 110
+
+
+def test_tables_keyness_words_lemmas_phrases(small_tagged: Corpus) -> None:
+    words = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=3)
+    communities = row(words, item="communities")
+    assert (communities["target_count"], communities["reference_count"]) == (3, 0)
+    assert (words["target_count"] + words["reference_count"] >= 3).all()
+    assert words.attrs["target_tokens"] == 110
+    lemmas = keyness(small_tagged, "speaker", "David Cameron", unit="lemma", min_freq=3)
+    assert "community" in set(lemmas["item"])
+    phrases = keyness(small_tagged, "speaker", "David Cameron", unit="phrase", min_freq=2)
+    big = row(phrases, item="big society")
+    assert (big["target_count"], big["reference_count"]) == (2, 0)
+    assert not any(item.split()[0] in {"the", "and", "to"} for item in phrases["item"])
+    top = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, top=2)
+    assert (top["direction"] == "over").sum() == 2 and (top["direction"] == "under").sum() == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (
+            ("speaker", "Nobody Known"),
+            {},
+            "target: no tagged documents with speaker = 'Nobody Known'",
+        ),
+        (("speaker", "Tony Blair"), {"reference": "Blair"}, "same group"),
+        (("year", "last year"), {}, "target: year must be a year"),
+        (("colour", "red"), {}, "by: cannot compare by 'colour'"),
+        (("speaker", "Tony Blair"), {"unit": "letters"}, "unit: 'letters'"),
+    ],
+)
+def test_tables_keyness_bad_input(
+    small_tagged: Corpus, args: tuple, kwargs: dict, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        keyness(small_tagged, *args, **kwargs)
+
+
+# -- concordance ------------------------------------------------------------------------------
+
+
+def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by=["speaker", "year"], bootstrap=0)
+    for frame in TEST_FRAMES:
+        lines = concordance(small_tagged, frame=frame)
+        assert len(lines) == table[f"{frame}_count"].sum()
+    for record in table.dropna(subset=["speaker"]).itertuples(index=False):
+        cell = concordance(
+            small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year)
+        )
+        assert len(cell) == record.empowerment_count
+        assert (
+            len(set(zip(cell["doc_id"], cell["sentence"], strict=True)))
+            == record.empowerment_sentences
+        )
+        assert cell["doc_id"].nunique() == record.empowerment_documents
+
+
+def test_tables_warns_about_untagged_documents(
+    small_tagged: Corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    small_tagged.add(Document(text="Not tagged yet.", id="late", speaker="Tony Blair", date="2001"))
+    with caplog.at_level("WARNING", logger="policytext.tables"):
+        table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    assert "1 current documents are not tagged with codebook" in caplog.text
+    assert row(table, speaker="Tony Blair")["documents"] == 2
+
+
+def test_tables_group_by_decade(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="decade", frames=["empowerment"], bootstrap=0)
+    assert list(table["decade"][:2]) == [1990, 2010]
+    assert list(table["empowerment_count"][:2]) == [3, 2]
+    assert list(table["tokens"][:2]) == [100, 110]
+
+
+def test_tables_kwic_window_and_sentence(small_tagged: Corpus) -> None:
+    lines = concordance(small_tagged, frame="empowerment", window=2, speaker="Tony Blair")
+    assert list(lines["match"]) == ["empower"] * 3
+    assert list(lines["left"]) == ["We", "empower people,", "places and"]
+    assert list(lines["right"]) == ["people, empower", "places and", "the whole"]
+    assert set(lines["speaker"]) == {"Tony Blair"} and set(lines["doc_id"]) == {"b1"}
+    whole = concordance(small_tagged, frame="devolution", sentence=True, speaker="Tony Blair")
+    assert list(whole["left"] + " " + whole["match"] + " " + whole["right"]) == [DEV, DEV]
+    negated = concordance(small_tagged, frame="empowerment", include_negated=True, year=2012)
+    assert list(negated["doc_id"]) == ["c3"]
+
+
+def test_tables_kwic_term(small_tagged: Corpus) -> None:
+    lines = concordance(small_tagged, "EMPOWER", window=1)
+    assert len(lines) == 6  # b1 x3, c1, c2 ("Empower"), c3
+    assert set(lines["match"].str.lower()) == {"empower"}
+    prefixed = concordance(small_tagged, "devol*")
+    assert set(prefixed["match"]) == {"devolve"}
+    sentence = concordance(small_tagged, "whole nation", sentence=True)
+    assert sentence.loc[0, "left"].startswith("We empower people")
+    assert sentence.loc[0, "right"] == "."
+    assert concordance(small_tagged, "zeppelin").empty
+    assert len(concordance(small_tagged, "empower", limit=2)) == 2
+    with pytest.raises(InputError, match="give a TERM or --frame"):
+        concordance(small_tagged, "  ")
+
+
+# -- real speeches (../shared/data, read only) ------------------------------------------------
+
+
+def _load_ukpol(corpus: Corpus, root: Path, slug: str, speaker: str, years: range, n: int) -> None:
+    index = pd.read_csv(root / "ukpol_speeches" / "index.csv")
+    chosen = index[(index["speaker_slug"] == slug) & index["year"].isin(list(years))].head(n)
+    for record in chosen.itertuples(index=False):
+        data = json.loads((root / "ukpol_speeches" / record.path).read_text(encoding="utf-8"))
+        paragraphs = [p for p in data["content"] if not p.startswith("[![")]
+        date = record.date_from_summary if isinstance(record.date_from_summary, str) else None
+        corpus.add(
+            Document(
+                text="\n\n".join(paragraphs),
+                id=Path(record.path).stem,
+                speaker=speaker,
+                date=date or str(record.year),
+                source="ukpol",
+            )
+        )
+
+
+@pytest.mark.realdata
+def test_tables_real_speeches_kwic_and_keyness(corpus: Corpus, shared_data: Path) -> None:
+    _load_ukpol(corpus, shared_data, "cameron-david", "David Cameron", range(2009, 2012), 12)
+    _load_ukpol(corpus, shared_data, "brown-gordon", "Gordon Brown", range(2008, 2011), 12)
+    assert (
+        corpus.count(speaker="David Cameron") == 12 and corpus.count(speaker="Gordon Brown") == 12
+    )
+    texts = {doc.id: doc.text for doc in corpus.query()}
+    lines = concordance(corpus, "big society", window=5)
+    expected = sum(
+        len(re.findall(r"(?<!\w)big\s+society(?!\w)", text, re.IGNORECASE))
+        for text in texts.values()
+    )
+    assert expected > 0 and len(lines) == expected
+    for line in lines.itertuples(index=False):
+        assert texts[line.doc_id][line.start_char : line.end_char].lower().split() == [
+            "big",
+            "society",
+        ]
+    # Word keyness uses the same token definition as documents.tokens: the totals agree.
+    words = keyness(corpus, "speaker", "David Cameron", reference="Gordon Brown", unit="word")
+    (cameron_tokens,) = corpus.conn.execute(
+        "SELECT sum(tokens) FROM documents WHERE speaker = 'David Cameron'"
+    ).fetchone()
+    assert words.attrs["target_tokens"] == cameron_tokens
+    top_over = words[words["direction"] == "over"].head(50)
+    assert (top_over["target_per_10k"] > top_over["reference_per_10k"]).all()
+    assert (words["p_adjusted"] >= words["p"] - 1e-12).all()
+
+
+def test_tables_aggregation_matches_plain_sql_at_scale(tmp_path: Path) -> None:
+    """The benchmark's synthetic store, small: every cell against an independent GROUP BY."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_tables", Path(__file__).parent / "benchmarks" / "bench_tables.py"
+    )
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    db = tmp_path / "bench.db"
+    total_tokens, total_matches = bench.build(db, documents=400, seed=3)
+    with Corpus.open(db) as corpus:
+        table = frequency_table(corpus, by="speaker,year", bootstrap=0)
+        assert table["tokens"].sum() == total_tokens
+        assert sum(table[f"{f}_count"].sum() for f in bench.FRAMES) == total_matches
+        expected = pd.read_sql_query(
+            "SELECT d.speaker, d.year, m.frame, count(*) AS n, "
+            "count(DISTINCT m.doc_pk || ':' || m.sentence) AS s, count(DISTINCT m.doc_pk) AS k "
+            "FROM matches m JOIN documents d ON d.pk = m.doc_pk GROUP BY 1, 2, 3",
+            corpus.conn,
+        )
+    cells = table.set_index(["speaker", "year"])
+    for rec in expected.itertuples(index=False):
+        cell = cells.loc[(rec.speaker, rec.year)]
+        assert cell[f"{rec.frame}_count"] == rec.n
+        assert cell[f"{rec.frame}_sentences"] == rec.s
+        assert cell[f"{rec.frame}_documents"] == rec.k
+        assert cell[f"{rec.frame}_per_10k"] == pytest.approx(10_000 * rec.n / cell["tokens"])
