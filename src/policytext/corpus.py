@@ -739,7 +739,7 @@ class Corpus:
         ``devolve AND city``). Rows are fetched lazily, so the corpus is never
         loaded into memory.
         """
-        where, params = self._filters(
+        where, params = self.filter_sql(
             speaker=speaker,
             party=party,
             since=since,
@@ -762,14 +762,14 @@ class Corpus:
 
     def iter_texts(self, **filters: Any) -> Iterator[tuple[int, str]]:
         """Stream ``(pk, text)`` pairs of the documents matching ``filters``."""
-        where, params = self._filters(**filters)
+        where, params = self.filter_sql(**filters)
         cursor = self._execute(f"SELECT d.pk, d.text FROM documents d {where} ORDER BY d.pk", params)
         for pk, text in cursor:
             yield pk, text
 
     def count(self, **filters: Any) -> int:
         """Number of documents matching ``filters`` (see :meth:`query`)."""
-        where, params = self._filters(**filters)
+        where, params = self.filter_sql(**filters)
         return int(self._execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0])
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
@@ -778,7 +778,7 @@ class Corpus:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"query: {exc}") from None
 
-    def _filters(
+    def filter_sql(
         self,
         *,
         speaker: str | Sequence[str] | None = None,
@@ -792,6 +792,8 @@ class Corpus:
         text: str | None = None,
         all_versions: bool = False,
     ) -> tuple[str, list[Any]]:
+        """The ``WHERE`` clause (over ``documents d``) and parameters that select what
+        :meth:`query` selects with the same filters; for callers that aggregate in SQL."""
         clauses: list[str] = []
         params: list[Any] = []
         if not all_versions:

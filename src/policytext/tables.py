@@ -277,7 +277,7 @@ def _document_where(corpus: Corpus, filters: Filters) -> tuple[str, list[Any]]:
         )
     given = {k: v for k, v in filters.items() if v not in (None, (), [])}
     # The store's own filter builder, so tables select exactly what `query` selects.
-    return corpus._filters(**given)
+    return corpus.filter_sql(**given)
 
 
 def _tagged_where(corpus: Corpus, tagging: Tagging, filters: Filters) -> tuple[str, list[Any]]:
