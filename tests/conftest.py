@@ -52,3 +52,13 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A Click runner with POLICYTEXT_DB unset."""
     monkeypatch.delenv("POLICYTEXT_DB", raising=False)
     return CliRunner()
+
+
+@pytest.fixture
+def site_server() -> Iterator[object]:
+    """A real HTTP server on 127.0.0.1 serving routes a test sets (tests/site_server.py)."""
+    from site_server import SiteServer
+
+    server = SiteServer().start()
+    yield server
+    server.stop()

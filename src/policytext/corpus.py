@@ -271,6 +271,20 @@ _MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0005_http_cache",
+        """
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            source TEXT,
+            status INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            sha256 TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
