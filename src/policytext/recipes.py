@@ -121,9 +121,9 @@ class Recipe:
         return urlunsplit((new.scheme, new.netloc, parts.path, parts.query, ""))
 
     def handles(self, url: str) -> bool:
-        """Whether the URL is on one of the recipe's hosts (original or overriding)."""
+        """Whether the URL is on one of the recipe's own (public) hosts."""
         host = urlsplit(url).netloc.lower()
-        return host in self.hosts or host in self.host_map
+        return host in (self.host_map or self.hosts)
 
 
 def _recipe_dir() -> Any:

@@ -232,8 +232,11 @@ class _Scraper:
         key = f"{recipe.name}@{recipe.base_url}"
         if key not in self.adapters:
             self.adapters[key] = adapter_for(recipe)
-            for host in recipe.hosts:
-                self.fetcher.set_host_delay(host, recipe.delay)
+            if not recipe.host_map:
+                # The recipe's rate is for the real site; a --base-url mirror (or a test
+                # server) gets the fetcher's own delay.
+                for host in recipe.hosts:
+                    self.fetcher.set_host_delay(host, recipe.delay)
         return self.adapters[key]
 
     def submit(self, job: _Job) -> None:
@@ -416,6 +419,15 @@ class _Scraper:
         def pick(name: str) -> str | None:
             value = getattr(page, name)
             return value if value else (meta.get(name) or None)
+
+        date = pick("date")
+        known = meta.get("date")
+        if page.date and known and known != page.date:
+            if known.startswith(page.date):
+                date = known  # the page gives only the year or month: the catalogue's day refines it
+            else:
+                logger.warning("%s: the page's date %s differs from the catalogue's %s; keeping the page's",
+                               page.url, page.date, known)
         return Document(
             text=page.text,
             id=job.target.catalogue_id,
@@ -423,7 +435,7 @@ class _Scraper:
             url=page.url,
             speaker=pick("speaker"),
             party=pick("party"),
-            date=pick("date"),
+            date=date,
             title=pick("title"),
             doc_type=pick("doc_type") or job.recipe.doc_type,
             venue=pick("venue"),
