@@ -240,9 +240,13 @@ class _Scraper:
         return self.adapters[key]
 
     def submit(self, job: _Job) -> None:
-        url = job.recipe.rewrite(job.target.url)
-        if url != job.target.url:
-            job = replace(job, target=replace(job.target, url=url))
+        recipe, target = job.recipe, job.target
+        url = recipe.rewrite(target.url)
+        if url != target.url:
+            job = replace(job, target=replace(target, url=url, origin_url=target.origin_url or target.url))
+        elif recipe.host_map and target.origin_url is None:
+            # Found on a --base-url mirror (a listing's link): its public URL is on the recipe's home.
+            job = replace(job, target=replace(target, origin_url=recipe.public(url)))
         self.queues.submit(host_of(url), job)
 
     # -- worker side (host threads): fetch and extract, no database --------------------
@@ -258,7 +262,7 @@ class _Scraper:
         if self.stop.is_set():
             return
         recipe, target = job.recipe, job.target
-        key = recipe.public(target.url)
+        key = target.public_url
         cached = self.cache.get(key) if target.kind == "document" else None
         if cached and not (cached.get("etag") or cached.get("last_modified")):
             self.results.put(_Result(job, "unchanged", message="stored before; no validators to re-check"))
@@ -268,7 +272,7 @@ class _Scraper:
             "WARC-Policytext-Kind": target.kind,
             "WARC-Policytext-Target": json.dumps(
                 {"metadata": dict(target.metadata), "catalogue_id": target.catalogue_id,
-                 "label": job.source_label}, sort_keys=True),
+                 "label": job.source_label, "origin_url": target.origin_url}, sort_keys=True),
         }
         if recipe.host_map:
             annotations["WARC-Policytext-Base-URL"] = recipe.base_url
@@ -349,7 +353,7 @@ class _Scraper:
 
     def store(self, result: _Result) -> None:
         job, summary = result.job, self.summary
-        url = job.recipe.public(job.target.url)
+        url = job.target.public_url
         source = job.recipe.name
         if result.kind == "crash":
             raise PolicytextError(f"internal error while scraping {result.message}")
@@ -381,7 +385,7 @@ class _Scraper:
 
     def _store_pages(self, job: _Job, response: Response, pages: Sequence[Page]) -> None:
         summary = self.summary
-        key = job.recipe.public(job.target.url)
+        key = job.target.public_url
         stored_any = False
         for page in pages:
             if self.stop.is_set():
@@ -632,7 +636,8 @@ def scrape_archive(
             except json.JSONDecodeError:
                 info = {}
             target = Target(url=record.url, kind=record.extra.get("WARC-Policytext-Kind", "document"),
-                            metadata=info.get("metadata") or {}, catalogue_id=info.get("catalogue_id"))
+                            metadata=info.get("metadata") or {}, catalogue_id=info.get("catalogue_id"),
+                            origin_url=info.get("origin_url"))
             job = _Job(recipe, target, str(info.get("label") or name))
             scraper.summary.fetched += 1
             scraper.handle_response(job, record.as_response(), follow=False)

@@ -41,13 +41,20 @@ class Target:
     ``kind`` is ``"document"`` for a document page or ``"listing"`` for a page
     that lists documents (search results, an index, a CDX answer).
     ``metadata`` holds known fields (from the catalogue or a listing) that fill
-    what the page lacks.
+    what the page lacks. ``origin_url`` keeps the public URL when ``url`` was
+    moved to a ``--base-url`` origin.
     """
 
     url: str
     kind: str = "document"
     metadata: Mapping[str, str] = field(default_factory=dict)
     catalogue_id: str | None = None
+    origin_url: str | None = None
+
+    @property
+    def public_url(self) -> str:
+        """The URL on the site's public host (``url`` may point at a ``--base-url`` mirror)."""
+        return self.origin_url or self.url
 
 
 @dataclass(frozen=True)

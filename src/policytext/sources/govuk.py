@@ -8,7 +8,8 @@
   venue; a withdrawn speech (non-empty ``withdrawn_notice``) is stored with
   status ``withdrawn``.
 - Publications: an HTML publication child is preferred; else the PDF
-  attachments (a command paper is a ``white_paper``) are fetched and read.
+  attachments (a command paper is a ``white_paper``) are fetched and read;
+  failing both, the publication page's own body is stored.
 - HTTP 410 (schema ``gone``) is reported as gone, not as a failure.
 
 Example::
@@ -190,7 +191,20 @@ class GovukAdapter(Adapter):
         order = details.get("featured_attachments") or []
         attachments.sort(key=lambda a: order.index(a.get("id")) if a.get("id") in order else len(order))
         if not attachments:
-            raise ExtractionError(f"{target.url}: the publication has no HTML version and no PDF attachment")
+            body = details.get("body")
+            if not body:
+                raise ExtractionError(
+                    f"{target.url}: the publication has no HTML version, no PDF attachment and no body"
+                )
+            # Only the summary page exists: store it, so the document is not lost.
+            return Extraction(pages=(Page(
+                url=self._public_url(data),
+                text=html_to_text(str(body), where=target.url).text,
+                title=data.get("title"),
+                date=meta["date"] or None,
+                doc_type=target.metadata.get("doc_type") or "other",
+                status="withdrawn" if data.get("withdrawn_notice") else "ok",
+            ),))
         first = attachments[0]
         pdf_meta = dict(meta)
         if first.get("command_paper_number") or first.get("unnumbered_command_paper"):
@@ -203,7 +217,7 @@ class GovukAdapter(Adapter):
         extracted = extract_pdf(response.body, where=target.url)
         meta = target.metadata
         return Extraction(pages=(Page(
-            url=self.recipe.public(target.url),
+            url=target.public_url,
             text=extracted.text,
             title=meta.get("title") or extracted.title,
             date=meta.get("date") or None,

@@ -111,7 +111,7 @@ class HtmlAdapter(Adapter):
             if match:
                 date = match.group("date")
         return Extraction(pages=(Page(
-            url=self.recipe.public(target.url),
+            url=target.public_url,
             text=found.text,
             title=values.get("title"),
             speaker=speaker or None,

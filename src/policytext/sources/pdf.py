@@ -33,7 +33,7 @@ class PdfAdapter(Adapter):
         else:
             raise ExtractionError(f"{target.url}: {response.content_type or 'unknown'} content is not a PDF")
         return Extraction(pages=(Page(
-            url=self.recipe.public(target.url),
+            url=target.public_url,
             text=extracted.text,
             title=target.metadata.get("title") or extracted.title,
             doc_type=self.recipe.doc_type,
