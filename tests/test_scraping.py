@@ -411,3 +411,15 @@ def test_scraping_archive_written_for_every_response(site_server: SiteServer, co
     assert len(urls) == len(site_server.requests)  # robots.txt, the listing and three pages
     assert any(u.endswith("/robots.txt") for u in urls)
     assert threading.active_count() < 50
+
+
+def test_scraping_ukpol_editorial_note_dropped(site_server: SiteServer, corpus: Corpus, tmp_path: Path) -> None:
+    site_server.routes["/gordon-brown-2008-speech/"] = Reply(body=fixture("ukpol", "speech.html"))
+    catalogue = write_catalogue(tmp_path, [{"id": "gb", "url": "https://www.ukpol.co.uk/gordon-brown-2008-speech/",
+                                            "speaker": "Gordon Brown"}])
+    summary = scrape(corpus, catalogue=catalogue, base_urls={"ukpol": site_server.url}, settings=FAST)
+    doc = corpus.get("gb")
+    assert doc is not None, summary.report()
+    assert doc.text == "Communities should be in control of the services they rely on.\n\nThat is our mission."
+    assert doc.date == "2008-07-09" and doc.speaker == "Gordon Brown"
+    assert doc.url == "https://www.ukpol.co.uk/gordon-brown-2008-speech/"

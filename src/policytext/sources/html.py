@@ -10,8 +10,10 @@ selectors, ``speaker_pattern`` (a regular expression with ``speaker`` and
 optional ``party`` groups, applied to the speaker text), ``venue_prefix``
 (stripped), ``date_formats`` (strptime formats; a bare 4-digit year is kept as
 a year), ``date_from_title`` (a regular expression with a ``date`` group),
-``withheld`` (phrases that mark a removed text: reported, not stored) and
-``doc_type``.
+``withheld`` (phrases that mark a removed text: reported, not stored),
+``drop_paragraphs`` (regular expressions: paragraphs matching one are an
+editor's note, not the speech, and are removed), ``date_from_dropped`` (take the
+first date in those removed paragraphs) and ``doc_type``.
 
 Example::
 
@@ -94,6 +96,19 @@ class HtmlAdapter(Adapter):
             drop=[str(d) for d in conf.get("drop", [])],
         )
         values = dict(found.fields)
+        text = found.text
+        preamble = ""
+        patterns = [re.compile(str(p)) for p in conf.get("drop_paragraphs", [])]
+        if patterns:
+            kept = []
+            for paragraph in text.split("\n\n"):
+                if any(p.search(paragraph) for p in patterns):
+                    preamble += paragraph + " "
+                else:
+                    kept.append(paragraph)
+            text = "\n\n".join(kept)
+            if not text.strip():
+                raise ExtractionError(f"{target.url}: nothing left after dropping the recipe's editorial paragraphs")
         speaker = values.get("speaker")
         party = None
         if speaker and conf.get("speaker_pattern"):
@@ -106,13 +121,15 @@ class HtmlAdapter(Adapter):
         if venue and prefix and venue.lower().startswith(str(prefix).lower()):
             venue = venue[len(str(prefix)):].strip(" :")
         date = _parse_date(values.get("date"), [str(f) for f in conf.get("date_formats", [])])
+        if date is None and preamble and conf.get("date_from_dropped"):
+            date = first_date(preamble)
         if date is None and values.get("title") and conf.get("date_from_title"):
             match = re.search(str(conf["date_from_title"]), values["title"])
             if match:
                 date = match.group("date")
         return Extraction(pages=(Page(
             url=target.public_url,
-            text=found.text,
+            text=text,
             title=values.get("title"),
             speaker=speaker or None,
             party=party,
