@@ -62,3 +62,12 @@ def site_server() -> Iterator[object]:
     server = SiteServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`policytext run` scrapes corpus/catalogue.toml: never the real one (real hosts) in tests."""
+    import policytext.pipeline
+
+    missing = tmp_path_factory.getbasetemp() / "no-catalogue.toml"
+    monkeypatch.setattr(policytext.pipeline, "DEFAULT_CATALOGUE", missing, raising=False)

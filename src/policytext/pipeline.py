@@ -62,7 +62,7 @@ def run_pipeline(
     offline: bool = False,
     progress: bool = False,
     echo: Callable[[str], None] = print,
-    catalogue: str | Path = DEFAULT_CATALOGUE,
+    catalogue: str | Path | None = None,
     base_urls: Mapping[str, str] | None = None,
     fetch_settings: FetchSettings | None = None,
 ) -> None:
@@ -79,14 +79,16 @@ def run_pipeline(
     echo:
         Where one-line stage messages go.
     catalogue:
-        The catalogue scraped first (skipped when the file is absent).
+        The catalogue scraped first (default ``corpus/catalogue.toml``; the
+        scrape is skipped when the file is absent).
     base_urls:
         Source name -> origin overrides for the scrape (``--base-url``).
     fetch_settings:
         Politeness settings for the scrape.
     """
     with Corpus.open(db) as corpus:
-        _scrape_stage(corpus, db, offline=offline, progress=progress, echo=echo, catalogue=catalogue,
+        _scrape_stage(corpus, db, offline=offline, progress=progress, echo=echo,
+                      catalogue=DEFAULT_CATALOGUE if catalogue is None else catalogue,
                       base_urls=base_urls, fetch_settings=fetch_settings)
         documents = corpus.count()
         echo(f"corpus {db}: {documents} documents")
