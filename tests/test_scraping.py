@@ -377,17 +377,14 @@ def test_scraping_hosts_run_in_parallel(tmp_path: Path, corpus: Corpus) -> None:
                 server.routes[f"/d{i}.pdf"] = Reply(body=white_paper_pdf(), content_type="application/pdf")
                 entries.append({"id": f"h{n}-{i}", "url": f"{server.url}/d{i}.pdf"})
         catalogue = write_catalogue(tmp_path, entries)
-        import time
-
-        started = time.monotonic()
         summary = scrape(corpus, catalogue=catalogue, settings=FetchSettings(delay=0.2, retries=0))
-        elapsed = time.monotonic() - started
     finally:
         for server in servers:
             server.stop()
     assert summary.stored == 8
-    # Sequential hosts would need 2 x (robots + 4 documents) x 0.2 s; in parallel about half.
-    assert elapsed < 1.6
+    # The hosts' request spans overlap: each host's queue ran while the other's did.
+    first, second = ([r.at for r in server.requests] for server in servers)
+    assert second[0] < first[-1] and first[0] < second[-1]
     for server in servers:
         times = [r.at for r in server.requests]
         assert all(b - a >= 0.19 for a, b in zip(times, times[1:], strict=False))
