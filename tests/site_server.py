@@ -54,7 +54,9 @@ class SiteServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                request = Request(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                )
                 with server._lock:
                     server.requests.append(request)
                 reply = server._reply(request)
@@ -152,6 +154,10 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R" + (f" /Info {info_id} 0 R" if info_id else "") + " >>"
+    trailer = (
+        f"<< /Size {len(objects) + 1} /Root 1 0 R"
+        + (f" /Info {info_id} 0 R" if info_id else "")
+        + " >>"
+    )
     out += f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)

@@ -15,12 +15,20 @@ FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 
 def test_catalogue_loads_fields_and_ignores_notes() -> None:
     entries = load_catalogue(FIXTURES / "small.toml")
-    assert [e.id for e in entries] == ["cameron-2012-local-power", "clegg-2011-community-rights",
-                                       "ops-white-paper", "blair-1997-conference"]
+    assert [e.id for e in entries] == [
+        "cameron-2012-local-power",
+        "clegg-2011-community-rights",
+        "ops-white-paper",
+        "blair-1997-conference",
+    ]
     first = entries[0]
     assert first.url == "https://www.gov.uk/government/speeches/pm-speech-on-local-power"
-    assert first.metadata() == {"speaker": "David Cameron", "date": "2012-06-03", "doc_type": "speech",
-                                "venue": "Catalogue venue that the page overrides"}
+    assert first.metadata() == {
+        "speaker": "David Cameron",
+        "date": "2012-06-03",
+        "doc_type": "speech",
+        "venue": "Catalogue venue that the page overrides",
+    }
     assert entries[2].doc_type == "white_paper"
 
 
@@ -40,11 +48,16 @@ def test_catalogue_unknown_key_names_file_and_entry() -> None:
         ('[[document]]\nurl = "https://a.org/1"\ndate = "2012-13-01"\n', "document 1: date"),
         ('[[document]]\nurl = "https://a.org/1"\ntype = "essay"\n', "type 'essay' is not one of"),
         ('[[document]]\nurl = "https://a.org/1"\ndate = 2012\n', "'date' must be a string"),
-        ('[[document]]\nid = "a"\nurl = "https://a.org/1"\n[[document]]\nid = "a"\nurl = "https://a.org/2"\n',
-         "document 2 (a): id 'a' already used"),
-        ('[[document]]\nurl = "https://a.org/1"\n[[document]]\nurl = "https://a.org/1"\n', "already listed"),
+        (
+            '[[document]]\nid = "a"\nurl = "https://a.org/1"\n[[document]]\nid = "a"\nurl = "https://a.org/2"\n',
+            "document 2 (a): id 'a' already used",
+        ),
+        (
+            '[[document]]\nurl = "https://a.org/1"\n[[document]]\nurl = "https://a.org/1"\n',
+            "already listed",
+        ),
         ('title = "x"\n', "unknown top-level key 'title'"),
-        ('[[document]\n', "not valid TOML"),
+        ("[[document]\n", "not valid TOML"),
     ],
 )
 def test_catalogue_bad_entries(tmp_path: Path, text: str, message: str) -> None:

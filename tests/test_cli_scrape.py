@@ -6,13 +6,13 @@ import socket
 from pathlib import Path
 
 from click.testing import CliRunner
-from site_server import SiteServer
-from test_scraping import FIXTURES, serve_bps, serve_govuk
 
 from policytext.cli import main
 from policytext.corpus import Corpus
 from policytext.fetch import FetchSettings
 from policytext.pipeline import run_pipeline
+from site_server import SiteServer
+from test_scraping import FIXTURES, serve_bps, serve_govuk
 
 
 def closed_port() -> int:
@@ -23,15 +23,31 @@ def closed_port() -> int:
     return int(port)
 
 
-def test_cli_scrape_catalogue_then_from_archive(site_server: SiteServer, runner: CliRunner, tmp_path: Path) -> None:
+def test_cli_scrape_catalogue_then_from_archive(
+    site_server: SiteServer, runner: CliRunner, tmp_path: Path
+) -> None:
     serve_govuk(site_server)
     serve_bps(site_server)
     db, archive = tmp_path / "c.db", tmp_path / "raw.warc.gz"
-    result = runner.invoke(main, [
-        "scrape", "--catalogue", str(FIXTURES / "catalogue" / "small.toml"),
-        "--base-url", f"govuk={site_server.url}", "--base-url", f"bps={site_server.url}",
-        "--db", str(db), "--archive", str(archive), "--delay", "0", "--quiet",
-    ])
+    result = runner.invoke(
+        main,
+        [
+            "scrape",
+            "--catalogue",
+            str(FIXTURES / "catalogue" / "small.toml"),
+            "--base-url",
+            f"govuk={site_server.url}",
+            "--base-url",
+            f"bps={site_server.url}",
+            "--db",
+            str(db),
+            "--archive",
+            str(archive),
+            "--delay",
+            "0",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "stored 4 new" in result.stderr and "0 failed" in result.stderr
     assert archive.is_file()
@@ -41,14 +57,32 @@ def test_cli_scrape_catalogue_then_from_archive(site_server: SiteServer, runner:
     assert result.exit_code == 0, result.output
     assert "stored 4 new" in result.stderr
     with Corpus.open(db) as live, Corpus.open(replay_db) as replay:
-        assert sorted((d.id, d.text) for d in live.query()) == sorted((d.id, d.text) for d in replay.query())
+        assert sorted((d.id, d.text) for d in live.query()) == sorted(
+            (d.id, d.text) for d in replay.query()
+        )
 
 
-def test_cli_scrape_default_archive_beside_db(site_server: SiteServer, runner: CliRunner, tmp_path: Path) -> None:
+def test_cli_scrape_default_archive_beside_db(
+    site_server: SiteServer, runner: CliRunner, tmp_path: Path
+) -> None:
     serve_bps(site_server)
     db = tmp_path / "corpus" / "c.db"
-    result = runner.invoke(main, ["scrape", "--source", "bps", "--base-url", f"bps={site_server.url}",
-                                  "--db", str(db), "--delay", "0", "--limit", "1"])
+    result = runner.invoke(
+        main,
+        [
+            "scrape",
+            "--source",
+            "bps",
+            "--base-url",
+            f"bps={site_server.url}",
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--limit",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "stored 1 new" in result.stderr
     assert len(list((tmp_path / "corpus" / "archive").glob("scrape-*.warc.gz"))) == 1
@@ -58,10 +92,19 @@ def test_cli_scrape_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> No
     db = str(tmp_path / "c.db")
     cases = [
         (["scrape", "--db", db], "Error: give either a catalogue"),
-        (["scrape", "--source", "bps", "--base-url", "bogus", "--db", db], "Error: --base-url 'bogus': expected SOURCE=URL"),
+        (
+            ["scrape", "--source", "bps", "--base-url", "bogus", "--db", db],
+            "Error: --base-url 'bogus': expected SOURCE=URL",
+        ),
         (["scrape", "--source", "nowhere", "--db", db], "Error: --source nowhere: unknown source"),
-        (["scrape", "--catalogue", str(tmp_path / "none.toml"), "--db", db], "no such catalogue file"),
-        (["scrape", "--from-archive", str(tmp_path / "none.warc.gz"), "--db", db], "no such archive file"),
+        (
+            ["scrape", "--catalogue", str(tmp_path / "none.toml"), "--db", db],
+            "no such catalogue file",
+        ),
+        (
+            ["scrape", "--from-archive", str(tmp_path / "none.warc.gz"), "--db", db],
+            "no such archive file",
+        ),
         (["scrape", "--source", "bps", "--since", "2012-99", "--db", db], "Error: --since"),
         (["scrape", "--source", "bps", "--limit", "0", "--db", db], "Error: --limit 0"),
     ]
@@ -70,14 +113,20 @@ def test_cli_scrape_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> No
         assert result.exit_code == 1, (args, result.output)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and message in lines[0], (args, result.stderr)
-    result = runner.invoke(main, ["scrape", "--from-archive", "x.warc.gz", "--source", "bps", "--db", db])
+    result = runner.invoke(
+        main, ["scrape", "--from-archive", "x.warc.gz", "--source", "bps", "--db", db]
+    )
     assert result.exit_code == 2
 
 
 def test_cli_scrape_help_has_example(runner: CliRunner) -> None:
     result = runner.invoke(main, ["scrape", "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output and "--from-archive" in result.output and "--base-url" in result.output
+    assert (
+        "Example:" in result.output
+        and "--from-archive" in result.output
+        and "--base-url" in result.output
+    )
 
 
 def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) -> None:
@@ -85,17 +134,29 @@ def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) ->
     with Corpus.open(db) as corpus:
         from policytext.corpus import Document
 
-        corpus.add(Document(text="Power to the people.", id="kept", speaker="Tony Blair", date="1998"))
+        corpus.add(
+            Document(text="Power to the people.", id="kept", speaker="Tony Blair", date="1998")
+        )
     catalogue = tmp_path / "catalogue.toml"
-    catalogue.write_text('[[document]]\nurl = "https://www.gov.uk/government/speeches/a"\n'
-                         '[[document]]\nurl = "https://www.gov.uk/government/speeches/b"\n', encoding="utf-8")
+    catalogue.write_text(
+        '[[document]]\nurl = "https://www.gov.uk/government/speeches/a"\n'
+        '[[document]]\nurl = "https://www.gov.uk/government/speeches/b"\n',
+        encoding="utf-8",
+    )
     port = closed_port()
     lines: list[str] = []
-    run_pipeline(db, echo=lines.append, catalogue=catalogue, base_urls={"govuk": f"http://127.0.0.1:{port}"},
-                 fetch_settings=FetchSettings(retries=1, backoff=0.01, delay=0))
+    run_pipeline(
+        db,
+        echo=lines.append,
+        catalogue=catalogue,
+        base_urls={"govuk": f"http://127.0.0.1:{port}"},
+        fetch_settings=FetchSettings(retries=1, backoff=0.01, delay=0),
+    )
     unreachable = [line for line in lines if "unreachable" in line]
-    assert unreachable == [f"network unreachable: could not connect to 127.0.0.1:{port}; "
-                           "carrying on with the 1 documents stored"]
+    assert unreachable == [
+        f"network unreachable: could not connect to 127.0.0.1:{port}; "
+        "carrying on with the 1 documents stored"
+    ]
     assert any(line.startswith(f"corpus {db}: 1 documents") for line in lines)
     with Corpus.open(db) as corpus:
         assert corpus.count() == 1 and corpus.failures() == []
@@ -116,7 +177,9 @@ def test_pipeline_without_catalogue_says_so(tmp_path: Path) -> None:
     assert lines[0] == f"no catalogue at {tmp_path / 'none.toml'}: nothing to fetch"
 
 
-def test_cli_run_never_scrapes_the_real_catalogue_in_tests(runner: CliRunner, tmp_path: Path) -> None:
+def test_cli_run_never_scrapes_the_real_catalogue_in_tests(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     result = runner.invoke(main, ["run", "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 0, result.output
     assert "no catalogue at" in result.stderr and "nothing to fetch" in result.stderr

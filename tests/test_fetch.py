@@ -6,13 +6,19 @@ import time
 from pathlib import Path
 
 import pytest
-from site_server import Reply, Request, SiteServer
 
 from policytext.errors import FetchError, HostNotAllowed, ResponseTooLarge, RobotsDisallowed
 from policytext.fetch import Fetcher, FetchSettings, HostUnreachable, WarcArchive, read_archive
+from site_server import Reply, Request, SiteServer
 
-FAST = FetchSettings(delay=0.0, backoff=0.05, retries=2, connect_timeout=2, read_timeout=2,
-                     user_agent="policytext-tests/1 (+https://example.org/contact)")
+FAST = FetchSettings(
+    delay=0.0,
+    backoff=0.05,
+    retries=2,
+    connect_timeout=2,
+    read_timeout=2,
+    user_agent="policytext-tests/1 (+https://example.org/contact)",
+)
 
 
 def hosts(server: SiteServer) -> set[str]:
@@ -52,7 +58,10 @@ def test_fetch_gives_up_after_retries(site_server: SiteServer) -> None:
 
 
 def test_fetch_honours_retry_after(site_server: SiteServer) -> None:
-    site_server.routes["/busy"] = [Reply(429, b"slow down", headers={"Retry-After": "1"}), Reply(200, b"ok")]
+    site_server.routes["/busy"] = [
+        Reply(429, b"slow down", headers={"Retry-After": "1"}),
+        Reply(200, b"ok"),
+    ]
     with Fetcher(FAST) as fetcher:
         response = fetcher.fetch(site_server.url + "/busy", allowed_hosts=hosts(site_server))
     assert response.status == 200
@@ -77,7 +86,8 @@ def test_fetch_stalled_response_times_out(site_server: SiteServer) -> None:
 
 def test_fetch_robots_wildcards_obeyed(site_server: SiteServer) -> None:
     site_server.routes["/robots.txt"] = Reply(
-        body=b"User-agent: *\nDisallow: /*/print$\nDisallow: /search/all*\n", content_type="text/plain"
+        body=b"User-agent: *\nDisallow: /*/print$\nDisallow: /search/all*\n",
+        content_type="text/plain",
     )
     site_server.routes["/guide/print"] = Reply(body=b"no")
     site_server.routes["/guide/print/more"] = Reply(body=b"yes")
@@ -86,7 +96,12 @@ def test_fetch_robots_wildcards_obeyed(site_server: SiteServer) -> None:
             fetcher.fetch(site_server.url + "/guide/print", allowed_hosts=hosts(site_server))
         with pytest.raises(RobotsDisallowed):
             fetcher.fetch(site_server.url + "/search/all?q=x", allowed_hosts=hosts(site_server))
-        assert fetcher.fetch(site_server.url + "/guide/print/more", allowed_hosts=hosts(site_server)).body == b"yes"
+        assert (
+            fetcher.fetch(
+                site_server.url + "/guide/print/more", allowed_hosts=hosts(site_server)
+            ).body
+            == b"yes"
+        )
     assert "/guide/print" not in site_server.paths()
     assert site_server.paths().count("/robots.txt") == 1  # cached per run
 
@@ -96,7 +111,10 @@ def test_fetch_redirect_within_hosts_followed_other_host_refused(site_server: Si
     site_server.routes["/new"] = Reply(body=b"moved here")
     site_server.routes["/away"] = Reply(302, b"", headers={"Location": "http://evil.example.com/x"})
     with Fetcher(FAST) as fetcher:
-        assert fetcher.fetch(site_server.url + "/old", allowed_hosts=hosts(site_server)).body == b"moved here"
+        assert (
+            fetcher.fetch(site_server.url + "/old", allowed_hosts=hosts(site_server)).body
+            == b"moved here"
+        )
         with pytest.raises(HostNotAllowed, match="evil.example.com"):
             fetcher.fetch(site_server.url + "/away", allowed_hosts=hosts(site_server))
 
@@ -119,8 +137,9 @@ def test_fetch_conditional_request_gets_304(site_server: SiteServer) -> None:
     site_server.routes["/doc"] = page
     with Fetcher(FAST) as fetcher:
         first = fetcher.fetch(site_server.url + "/doc", allowed_hosts=hosts(site_server))
-        again = fetcher.fetch(site_server.url + "/doc", allowed_hosts=hosts(site_server),
-                              etag=first.headers["etag"])
+        again = fetcher.fetch(
+            site_server.url + "/doc", allowed_hosts=hosts(site_server), etag=first.headers["etag"]
+        )
     assert not first.not_modified and again.not_modified and again.body == b""
 
 
@@ -149,8 +168,11 @@ def test_fetch_archive_round_trip(site_server: SiteServer, tmp_path: Path) -> No
     site_server.routes["/a"] = Reply(body=b"<p>archived</p>", headers={"ETag": '"e"'})
     archive = tmp_path / "run.warc.gz"
     with Fetcher(FAST, archive=WarcArchive(archive)) as fetcher:
-        response = fetcher.fetch(site_server.url + "/a", allowed_hosts=hosts(site_server),
-                                 annotations={"WARC-Policytext-Source": "test"})
+        response = fetcher.fetch(
+            site_server.url + "/a",
+            allowed_hosts=hosts(site_server),
+            annotations={"WARC-Policytext-Source": "test"},
+        )
     records = [r for r in read_archive(archive) if r.url.endswith("/a")]
     assert len(records) == 1
     record = records[0]

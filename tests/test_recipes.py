@@ -31,7 +31,10 @@ def test_recipes_shipped_load_and_build_adapters() -> None:
         ("https://www.gov.uk/government/speeches/pms-speech-on-big-society", "govuk"),
         ("https://assets.publishing.service.gov.uk/media/x.pdf", "govuk"),
         ("http://www.britishpoliticalspeech.org/speech-archive.htm?speech=203", "bps"),
-        ("https://webarchive.nationalarchives.gov.uk/20070601/http://www.number10.gov.uk/output/Page1.asp", "ukgwa"),
+        (
+            "https://webarchive.nationalarchives.gov.uk/20070601/http://www.number10.gov.uk/output/Page1.asp",
+            "ukgwa",
+        ),
         ("https://labour-speeches.sayit.mysociety.org/speech/1", "sayit"),
         ("https://hansard-api.parliament.uk/search/contributions/Spoken.json", "hansard"),
         ("https://www.ukpol.co.uk/tony-blair-2002-speech/", "ukpol"),
@@ -49,8 +52,14 @@ def test_recipes_unknown_host_is_an_error_naming_it() -> None:
 def test_recipes_base_url_moves_every_host_paths_unchanged() -> None:
     govuk = load_recipes()["govuk"].with_base_url("http://127.0.0.1:8080/")
     assert govuk.hosts == ("127.0.0.1:8080",)
-    assert govuk.rewrite("https://www.gov.uk/api/content/a?b=1") == "http://127.0.0.1:8080/api/content/a?b=1"
-    assert govuk.rewrite("https://assets.publishing.service.gov.uk/m/x.pdf") == "http://127.0.0.1:8080/m/x.pdf"
+    assert (
+        govuk.rewrite("https://www.gov.uk/api/content/a?b=1")
+        == "http://127.0.0.1:8080/api/content/a?b=1"
+    )
+    assert (
+        govuk.rewrite("https://assets.publishing.service.gov.uk/m/x.pdf")
+        == "http://127.0.0.1:8080/m/x.pdf"
+    )
     assert govuk.rewrite("https://elsewhere.org/x") == "https://elsewhere.org/x"
     assert govuk.home == "https://www.gov.uk"
     assert govuk.handles("https://www.gov.uk/x") and not govuk.handles("http://127.0.0.1:8080/x")
@@ -70,12 +79,26 @@ def test_recipes_parse_base_urls_errors() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('name = "x"\nadapter = "html"\nbase_url = "https://a.org"\nhosts = ["a.org"]\nspeed = 1\n',
-         "unknown key 'speed'"),
-        ('name = "x"\nadapter = "html"\nbase_url = "https://a.org"\n', "missing required key 'hosts'"),
-        ('name = "x"\nadapter = "magic"\nbase_url = "https://a.org"\nhosts = ["a.org"]\n', "adapter 'magic'"),
-        ('name = "x"\nadapter = "html"\nbase_url = "https://b.org"\nhosts = ["a.org"]\n', "must be http"),
-        ('name = "x"\nadapter = "html"\nbase_url = "https://a.org"\nhosts = ["a.org"]\ndelay = -1\n', "'delay'"),
+        (
+            'name = "x"\nadapter = "html"\nbase_url = "https://a.org"\nhosts = ["a.org"]\nspeed = 1\n',
+            "unknown key 'speed'",
+        ),
+        (
+            'name = "x"\nadapter = "html"\nbase_url = "https://a.org"\n',
+            "missing required key 'hosts'",
+        ),
+        (
+            'name = "x"\nadapter = "magic"\nbase_url = "https://a.org"\nhosts = ["a.org"]\n',
+            "adapter 'magic'",
+        ),
+        (
+            'name = "x"\nadapter = "html"\nbase_url = "https://b.org"\nhosts = ["a.org"]\n',
+            "must be http",
+        ),
+        (
+            'name = "x"\nadapter = "html"\nbase_url = "https://a.org"\nhosts = ["a.org"]\ndelay = -1\n',
+            "'delay'",
+        ),
         ('name = "x\n', "not valid TOML"),
     ],
 )
@@ -98,9 +121,21 @@ def test_recipes_duplicate_names_rejected(tmp_path: Path) -> None:
 def test_recipes_ship_in_the_wheel(tmp_path: Path) -> None:
     """Build the wheel offline, install it into a folder and load the recipes from there."""
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path / "dist"), str(ROOT)],
-        capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert build.returncode == 0, build.stderr
     wheel = next((tmp_path / "dist").glob("policytext-*.whl"))
@@ -112,17 +147,35 @@ def test_recipes_ship_in_the_wheel(tmp_path: Path) -> None:
         assert init.relative_to(ROOT / "src").as_posix() in names
     target = tmp_path / "site"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(target),
-         str(wheel)],
-        capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert install.returncode == 0, install.stderr
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import policytext.recipes as r, sys; rs = r.load_recipes(); "
-         "assert r.__file__.startswith(sys.argv[1]), r.__file__; print(','.join(sorted(rs)))",
-         str(target)],
-        capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(target), "PATH": ""},
+        [
+            sys.executable,
+            "-c",
+            "import policytext.recipes as r, sys; rs = r.load_recipes(); "
+            "assert r.__file__.startswith(sys.argv[1]), r.__file__; print(','.join(sorted(rs)))",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(target), "PATH": ""},
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == ",".join(sorted(n.removesuffix(".toml") for n in shipped))

@@ -29,8 +29,17 @@ __all__ = ["FIELD_KEYS", "NOTE_KEYS", "CatalogueEntry", "load_catalogue"]
 FIELD_KEYS = ("url", "id", "speaker", "party", "date", "title", "type", "venue")
 #: Keys for the curators' notes: read, never used.
 NOTE_KEYS = (
-    "note", "notes", "comment", "url_status", "url_evidence", "date_basis", "alt_url",
-    "alt_url_evidence", "shared_text", "source_note", "checked",
+    "note",
+    "notes",
+    "comment",
+    "url_status",
+    "url_evidence",
+    "date_basis",
+    "alt_url",
+    "alt_url_evidence",
+    "shared_text",
+    "source_note",
+    "checked",
 )
 
 
@@ -54,8 +63,12 @@ class CatalogueEntry:
     def metadata(self) -> dict[str, str]:
         """The known fields as a mapping (Document field names), without empty ones."""
         out = {
-            "speaker": self.speaker, "party": self.party, "date": self.date, "title": self.title,
-            "doc_type": self.doc_type, "venue": self.venue,
+            "speaker": self.speaker,
+            "party": self.party,
+            "date": self.date,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "venue": self.venue,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -90,7 +103,9 @@ def load_catalogue(path: str | Path) -> list[CatalogueEntry]:
         raise InputError(f"{path}: cannot read the catalogue ({exc})") from None
     extra = sorted(set(data) - {"document"})
     if extra:
-        raise InputError(f"{path}: unknown top-level key {extra[0]!r}; documents go in [[document]] tables")
+        raise InputError(
+            f"{path}: unknown top-level key {extra[0]!r}; documents go in [[document]] tables"
+        )
     documents = data.get("document", [])
     if not isinstance(documents, list):
         raise InputError(f"{path}: 'document' must be an array of tables ([[document]])")

@@ -256,7 +256,9 @@ class Fetcher:
             logger.warning("%s: robots.txt unavailable (%s); not fetching from this host", url, exc)
             return Protego.parse("User-agent: *\nDisallow: /\n")
         if response.status >= 500:
-            logger.warning("%s: robots.txt gave HTTP %s; not fetching from this host", url, response.status)
+            logger.warning(
+                "%s: robots.txt gave HTTP %s; not fetching from this host", url, response.status
+            )
             return Protego.parse("User-agent: *\nDisallow: /\n")
         if response.status != 200:
             return False  # no robots.txt: everything allowed
@@ -320,8 +322,9 @@ class Fetcher:
                 )
             if not self.is_allowed_by_robots(current):
                 raise RobotsDisallowed(f"{current}: disallowed by robots.txt", url=url)
-            response = self._request(current, conditional=conditional, original=url,
-                                     annotations=annotations)
+            response = self._request(
+                current, conditional=conditional, original=url, annotations=annotations
+            )
             if response.status in _REDIRECT_STATUSES and "location" in response.headers:
                 current = urljoin(current, response.headers["location"])
                 continue
@@ -355,25 +358,32 @@ class Fetcher:
                 try:
                     response = self._send(url, conditional, annotations)
                 except requests.exceptions.ConnectionError as exc:
-                    if isinstance(exc, requests.exceptions.ReadTimeout) or "Read timed out" in str(exc):
+                    if isinstance(exc, requests.exceptions.ReadTimeout) or "Read timed out" in str(
+                        exc
+                    ):
                         problem: Exception = FetchError(
                             f"{label}: no response within {settings.read_timeout:g} s (read time-out)",
                             url=label,
                         )
                     else:
                         problem = HostUnreachable(
-                            f"{label}: cannot connect to {host} ({_reason(exc)})", url=label, host=host
+                            f"{label}: cannot connect to {host} ({_reason(exc)})",
+                            url=label,
+                            host=host,
                         )
                 except requests.exceptions.Timeout:
                     problem = FetchError(
-                        f"{label}: no response within {settings.read_timeout:g} s (time-out)", url=label
+                        f"{label}: no response within {settings.read_timeout:g} s (time-out)",
+                        url=label,
                     )
                 except requests.exceptions.RequestException as exc:
                     raise FetchError(f"{label}: {type(exc).__name__}: {exc}", url=label) from None
                 else:
                     if response.status not in _RETRY_STATUSES:
                         return response
-                    problem = FetchError(f"{label}: HTTP {response.status} after {attempt + 1} attempts", url=label)
+                    problem = FetchError(
+                        f"{label}: HTTP {response.status} after {attempt + 1} attempts", url=label
+                    )
                     retry_wait = _retry_after(response.headers.get("retry-after"))
                     if retry_wait is not None and retry_wait > settings.max_retry_after:
                         raise FetchError(
@@ -394,7 +404,9 @@ class Fetcher:
             slot.next_time = max(slot.next_time, time.monotonic() + wait)
             attempt += 1
 
-    def _send(self, url: str, conditional: dict[str, str], annotations: dict[str, str] | None) -> Response:
+    def _send(
+        self, url: str, conditional: dict[str, str], annotations: dict[str, str] | None
+    ) -> Response:
         settings = self.settings
         session = self._session()
         retrieved_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -426,8 +438,15 @@ class Fetcher:
         warc_file = warc_offset = None
         if self.archive is not None:
             warc_file, warc_offset = self.archive.write(
-                url, status, reason, headers, body, request_headers, truncated=too_large,
-                date=retrieved_at, annotations=annotations,
+                url,
+                status,
+                reason,
+                headers,
+                body,
+                request_headers,
+                truncated=too_large,
+                date=retrieved_at,
+                annotations=annotations,
             )
         if too_large:
             raise ResponseTooLarge(
@@ -448,8 +467,14 @@ class Fetcher:
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
-    for marker in ("Connection refused", "Name or service not known", "No route to host",
-                   "Temporary failure in name resolution", "Network is unreachable", "timed out"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "No route to host",
+        "Temporary failure in name resolution",
+        "Network is unreachable",
+        "timed out",
+    ):
         if marker in text:
             return marker
     return type(exc).__name__
@@ -530,11 +555,19 @@ class WarcArchive:
             warc_headers["WARC-Date"] = date.replace("+00:00", "Z")
         with self._lock:
             response_record = self._writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=http,
                 warc_headers_dict=warc_headers,
             )
             request_record = self._writer.create_warc_record(
-                url, "request", payload=io.BytesIO(b""), length=0, http_headers=request,
+                url,
+                "request",
+                payload=io.BytesIO(b""),
+                length=0,
+                http_headers=request,
                 warc_headers_dict={
                     "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID")
                 },
@@ -617,13 +650,21 @@ def read_archive(path: str | Path) -> Iterator[ArchivedResponse]:
                     warc_offset=iterator.get_record_offset(),
                     retrieved_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                     truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
-                    extra={k: v for k, v in record.rec_headers.headers if k.startswith("WARC-Policytext-")},
+                    extra={
+                        k: v
+                        for k, v in record.rec_headers.headers
+                        if k.startswith("WARC-Policytext-")
+                    },
                 )
         except ArchiveLoadFailed as exc:
-            raise FetchError(f"{path}: not a readable WARC archive ({exc})", url=str(path)) from None
+            raise FetchError(
+                f"{path}: not a readable WARC archive ({exc})", url=str(path)
+            ) from None
 
 
 def _warc_date(value: str | None) -> str:
     if not value:
         return ""
-    return value.replace("Z", "+00:00").split(".")[0] if "." in value else value.replace("Z", "+00:00")
+    return (
+        value.replace("Z", "+00:00").split(".")[0] if "." in value else value.replace("Z", "+00:00")
+    )

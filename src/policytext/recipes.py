@@ -33,8 +33,16 @@ __all__ = ["Recipe", "load_recipe", "load_recipes", "parse_base_urls", "recipe_f
 logger = logging.getLogger(__name__)
 
 _KEYS = {
-    "name", "title", "adapter", "base_url", "hosts", "delay", "doc_type", "licence",
-    "discover", "extract",
+    "name",
+    "title",
+    "adapter",
+    "base_url",
+    "hosts",
+    "delay",
+    "doc_type",
+    "licence",
+    "discover",
+    "extract",
 }
 _REQUIRED = ("name", "adapter", "base_url", "hosts")
 _ADAPTERS = ("govuk", "hansard", "html", "ukgwa", "pdf")
@@ -154,18 +162,26 @@ def load_recipe(path: str | Path, *, text: str | None = None) -> Recipe:
         raise InputError(f"{where}: cannot read ({exc.strerror})") from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS))})")
+        raise InputError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS))})"
+        )
     for key in _REQUIRED:
         if not data.get(key):
             raise InputError(f"{where}: missing required key {key!r}")
     if data["adapter"] not in _ADAPTERS:
-        raise InputError(f"{where}: adapter {data['adapter']!r} is not one of {', '.join(_ADAPTERS)}")
+        raise InputError(
+            f"{where}: adapter {data['adapter']!r} is not one of {', '.join(_ADAPTERS)}"
+        )
     hosts = data["hosts"]
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
         raise InputError(f"{where}: 'hosts' must be a list of host names")
     base = urlsplit(str(data["base_url"]))
-    if base.scheme not in ("http", "https") or base.netloc.lower() not in [h.lower() for h in hosts]:
-        raise InputError(f"{where}: base_url {data['base_url']!r} must be http(s) on one of 'hosts'")
+    if base.scheme not in ("http", "https") or base.netloc.lower() not in [
+        h.lower() for h in hosts
+    ]:
+        raise InputError(
+            f"{where}: base_url {data['base_url']!r} must be http(s) on one of 'hosts'"
+        )
     delay = data.get("delay", 1.0)
     if not isinstance(delay, int | float) or delay < 0:
         raise InputError(f"{where}: 'delay' must be a number of seconds >= 0, not {delay!r}")
@@ -198,8 +214,11 @@ def load_recipes(folder: str | Path | None = None) -> dict[str, Recipe]:
     """
     recipes: dict[str, Recipe] = {}
     if folder is None:
-        entries = [(f"scrapers/{e.name}", e.read_text(encoding="utf-8"))
-                   for e in _recipe_dir().iterdir() if e.name.endswith(".toml")]
+        entries = [
+            (f"scrapers/{e.name}", e.read_text(encoding="utf-8"))
+            for e in _recipe_dir().iterdir()
+            if e.name.endswith(".toml")
+        ]
     else:
         folder = Path(folder)
         if not folder.is_dir():
@@ -208,7 +227,9 @@ def load_recipes(folder: str | Path | None = None) -> dict[str, Recipe]:
     for where, text in sorted(entries):
         recipe = load_recipe(where, text=text)
         if recipe.name in recipes:
-            raise InputError(f"{where}: recipe name {recipe.name!r} already used by {recipes[recipe.name].path}")
+            raise InputError(
+                f"{where}: recipe name {recipe.name!r} already used by {recipes[recipe.name].path}"
+            )
         recipes[recipe.name] = recipe
     return recipes
 
@@ -225,10 +246,14 @@ def recipe_for_url(url: str, recipes: Mapping[str, Recipe]) -> Recipe:
         if recipe.handles(url):
             return recipe
     host = urlsplit(url).netloc or url
-    raise InputError(f"{url}: no recipe handles host {host!r} (recipes: {', '.join(sorted(recipes))})")
+    raise InputError(
+        f"{url}: no recipe handles host {host!r} (recipes: {', '.join(sorted(recipes))})"
+    )
 
 
-def parse_base_urls(values: list[str] | tuple[str, ...], recipes: Mapping[str, Recipe]) -> dict[str, str]:
+def parse_base_urls(
+    values: list[str] | tuple[str, ...], recipes: Mapping[str, Recipe]
+) -> dict[str, str]:
     """``SOURCE=URL`` strings to a mapping, checking the source names.
 
     Raises
@@ -242,6 +267,8 @@ def parse_base_urls(values: list[str] | tuple[str, ...], recipes: Mapping[str, R
         if not sep or not url:
             raise InputError(f"--base-url {value!r}: expected SOURCE=URL")
         if name not in recipes:
-            raise InputError(f"--base-url {value!r}: unknown source {name!r} (sources: {', '.join(sorted(recipes))})")
+            raise InputError(
+                f"--base-url {value!r}: unknown source {name!r} (sources: {', '.join(sorted(recipes))})"
+            )
         out[name] = url
     return out

@@ -100,7 +100,7 @@ class ScrapeSummary:
         ]
         for host, reason in sorted(self.unreachable.items()):
             lines.append(f"unreachable: {host} ({reason})")
-        for url, reason in self.robots:
+        for url, _reason in self.robots:
             lines.append(f"robots.txt: {url}")
         for message in self.gone:
             lines.append(f"gone: {message}")
@@ -221,9 +221,15 @@ class _Scraper:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET source = excluded.source, "
             "status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, "
             "sha256 = excluded.sha256, fetched_at = excluded.fetched_at",
-            (key, source, response.status, response.headers.get("etag"),
-             response.headers.get("last-modified"), sha256_hex(response.body),
-             response.retrieved_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()),
+            (
+                key,
+                source,
+                response.status,
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+                sha256_hex(response.body),
+                response.retrieved_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            ),
         )
 
     # -- queueing ----------------------------------------------------------------------
@@ -243,7 +249,9 @@ class _Scraper:
         recipe, target = job.recipe, job.target
         url = recipe.rewrite(target.url)
         if url != target.url:
-            job = replace(job, target=replace(target, url=url, origin_url=target.origin_url or target.url))
+            job = replace(
+                job, target=replace(target, url=url, origin_url=target.origin_url or target.url)
+            )
         elif recipe.host_map and target.origin_url is None:
             # Found on a --base-url mirror (a listing's link): its public URL is on the recipe's home.
             job = replace(job, target=replace(target, origin_url=recipe.public(url)))
@@ -255,7 +263,9 @@ class _Scraper:
         try:
             self._work(job)
         except Exception as exc:  # noqa: BLE001 - a bug in a worker must reach the main thread
-            self.results.put(_Result(job, "crash", message=f"{job.target.url}: {type(exc).__name__}: {exc}"))
+            self.results.put(
+                _Result(job, "crash", message=f"{job.target.url}: {type(exc).__name__}: {exc}")
+            )
             self.stop.set()
 
     def _work(self, job: _Job) -> None:
@@ -265,19 +275,30 @@ class _Scraper:
         key = target.public_url
         cached = self.cache.get(key) if target.kind == "document" else None
         if cached and not (cached.get("etag") or cached.get("last_modified")):
-            self.results.put(_Result(job, "unchanged", message="stored before; no validators to re-check"))
+            self.results.put(
+                _Result(job, "unchanged", message="stored before; no validators to re-check")
+            )
             return
         annotations = {
             "WARC-Policytext-Source": recipe.name,
             "WARC-Policytext-Kind": target.kind,
             "WARC-Policytext-Target": json.dumps(
-                {"metadata": dict(target.metadata), "catalogue_id": target.catalogue_id,
-                 "label": job.source_label, "origin_url": target.origin_url}, sort_keys=True),
+                {
+                    "metadata": dict(target.metadata),
+                    "catalogue_id": target.catalogue_id,
+                    "label": job.source_label,
+                    "origin_url": target.origin_url,
+                },
+                sort_keys=True,
+            ),
         }
         if recipe.host_map:
             annotations["WARC-Policytext-Base-URL"] = recipe.base_url
-        allowed = set(recipe.hosts) | {host_of(target.url)} if recipe.name == _FALLBACK_RECIPE \
+        allowed = (
+            set(recipe.hosts) | {host_of(target.url)}
+            if recipe.name == _FALLBACK_RECIPE
             else set(recipe.hosts)
+        )
         try:
             response = self.fetcher.fetch(
                 target.url,
@@ -309,7 +330,9 @@ class _Scraper:
             self.results.put(_Result(job, "unchanged", message="not modified (HTTP 304)"))
             return
         if response.status >= 400 and response.status != 410:
-            self.results.put(_Result(job, "failed", message=f"{target.url}: HTTP {response.status}"))
+            self.results.put(
+                _Result(job, "failed", message=f"{target.url}: HTTP {response.status}")
+            )
             return
         if response.status == 410 and job.recipe.adapter != "govuk":
             self.results.put(_Result(job, "gone", message=f"{target.url}: gone (HTTP 410)"))
@@ -317,8 +340,13 @@ class _Scraper:
         try:
             extraction = self.adapter(job.recipe).extract(response, target)
         except ExtractionError as exc:
-            self.results.put(_Result(job, "failed", message=f"{exc}" if target.url in str(exc)
-                                     else f"{target.url}: {exc}"))
+            self.results.put(
+                _Result(
+                    job,
+                    "failed",
+                    message=f"{exc}" if target.url in str(exc) else f"{target.url}: {exc}",
+                )
+            )
             return
         except PolicytextError as exc:
             self.results.put(_Result(job, "failed", message=f"{target.url}: {exc}"))
@@ -332,11 +360,22 @@ class _Scraper:
         if follow:
             for item in extraction.follow:
                 # A catalogue entry's metadata carries on to what its page links to.
-                merged = {**target.metadata, **{k: v for k, v in item.metadata.items() if v}} \
-                    if job.source_label == "catalogue" else dict(item.metadata)
-                self.submit(_Job(job.recipe, replace(item, metadata=merged,
-                                                     catalogue_id=item.catalogue_id or target.catalogue_id),
-                                 job.source_label))
+                merged = (
+                    {**target.metadata, **{k: v for k, v in item.metadata.items() if v}}
+                    if job.source_label == "catalogue"
+                    else dict(item.metadata)
+                )
+                self.submit(
+                    _Job(
+                        job.recipe,
+                        replace(
+                            item,
+                            metadata=merged,
+                            catalogue_id=item.catalogue_id or target.catalogue_id,
+                        ),
+                        job.source_label,
+                    )
+                )
 
     # -- main thread: store -------------------------------------------------------------
 
@@ -428,10 +467,16 @@ class _Scraper:
         known = meta.get("date")
         if page.date and known and known != page.date:
             if known.startswith(page.date):
-                date = known  # the page gives only the year or month: the catalogue's day refines it
+                date = (
+                    known  # the page gives only the year or month: the catalogue's day refines it
+                )
             else:
-                logger.warning("%s: the page's date %s differs from the catalogue's %s; keeping the page's",
-                               page.url, page.date, known)
+                logger.warning(
+                    "%s: the page's date %s differs from the catalogue's %s; keeping the page's",
+                    page.url,
+                    page.date,
+                    known,
+                )
         return Document(
             text=page.text,
             id=job.target.catalogue_id,
@@ -480,17 +525,22 @@ class _Scraper:
             bar.close()
 
 
-def _with_overrides(recipes: Mapping[str, Recipe], base_urls: Mapping[str, str]) -> dict[str, Recipe]:
+def _with_overrides(
+    recipes: Mapping[str, Recipe], base_urls: Mapping[str, str]
+) -> dict[str, Recipe]:
     out = dict(recipes)
     for name, url in base_urls.items():
         if name not in out:
-            raise InputError(f"--base-url {name}={url}: unknown source {name!r} (sources: {', '.join(sorted(out))})")
+            raise InputError(
+                f"--base-url {name}={url}: unknown source {name!r} (sources: {', '.join(sorted(out))})"
+            )
         out[name] = out[name].with_base_url(url)
     return out
 
 
-def _catalogue_jobs(entries: Iterable[CatalogueEntry], recipes: Mapping[str, Recipe],
-                    scraper: _Scraper) -> list[_Job]:
+def _catalogue_jobs(
+    entries: Iterable[CatalogueEntry], recipes: Mapping[str, Recipe], scraper: _Scraper
+) -> list[_Job]:
     jobs = []
     for entry in entries:
         try:
@@ -559,18 +609,26 @@ def scrape(
         20
     """
     if bool(catalogue) == bool(sources):
-        raise InputError("give either a catalogue (--catalogue PATH) or sources (--source NAME), not both or neither")
+        raise InputError(
+            "give either a catalogue (--catalogue PATH) or sources (--source NAME), not both or neither"
+        )
     if limit is not None and limit < 1:
         raise InputError(f"--limit {limit}: must be at least 1")
-    all_recipes = _with_overrides(recipes if recipes is not None else load_recipes(), base_urls or {})
+    all_recipes = _with_overrides(
+        recipes if recipes is not None else load_recipes(), base_urls or {}
+    )
     for name in sources:
         if name not in all_recipes:
-            raise InputError(f"--source {name}: unknown source (sources: {', '.join(sorted(all_recipes))})")
+            raise InputError(
+                f"--source {name}: unknown source (sources: {', '.join(sorted(all_recipes))})"
+            )
     entries = load_catalogue(catalogue) if catalogue else []
     settings = settings or FetchSettings()
     warc = WarcArchive(archive) if archive else None
     with Fetcher(settings, archive=warc) as fetcher:
-        scraper = _Scraper(corpus, fetcher, since=since, until=until, limit=limit, progress=progress)
+        scraper = _Scraper(
+            corpus, fetcher, since=since, until=until, limit=limit, progress=progress
+        )
         try:
             if catalogue:
                 jobs = _catalogue_jobs(entries, all_recipes, scraper)
@@ -626,7 +684,9 @@ def scrape_archive(
                 break
             name = record.extra["WARC-Policytext-Source"]
             if name not in all_recipes:
-                scraper.summary.failed.append((record.url, f"{record.url}: archived by unknown recipe {name!r}"))
+                scraper.summary.failed.append(
+                    (record.url, f"{record.url}: archived by unknown recipe {name!r}")
+                )
                 continue
             recipe = all_recipes[name]
             if record.extra.get("WARC-Policytext-Base-URL"):
@@ -635,9 +695,13 @@ def scrape_archive(
                 info = json.loads(record.extra.get("WARC-Policytext-Target") or "{}")
             except json.JSONDecodeError:
                 info = {}
-            target = Target(url=record.url, kind=record.extra.get("WARC-Policytext-Kind", "document"),
-                            metadata=info.get("metadata") or {}, catalogue_id=info.get("catalogue_id"),
-                            origin_url=info.get("origin_url"))
+            target = Target(
+                url=record.url,
+                kind=record.extra.get("WARC-Policytext-Kind", "document"),
+                metadata=info.get("metadata") or {},
+                catalogue_id=info.get("catalogue_id"),
+                origin_url=info.get("origin_url"),
+            )
             job = _Job(recipe, target, str(info.get("label") or name))
             scraper.summary.fetched += 1
             scraper.handle_response(job, record.as_response(), follow=False)

@@ -20,11 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_server import Reply, SiteServer  # noqa: E402
-
 from policytext.corpus import Corpus, Document  # noqa: E402
 from policytext.fetch import FetchSettings  # noqa: E402
 from policytext.scraping import scrape  # noqa: E402
+from site_server import Reply, SiteServer  # noqa: E402
 
 HOSTS = 4
 DOCUMENTS = 200
@@ -41,8 +40,12 @@ def start_servers() -> tuple[list[SiteServer], Path]:
     lines = []
     for n in range(DOCUMENTS):
         server = servers[n % HOSTS]
-        body = (f"<html><head><title>Speech {n}</title></head><body><nav>Home | News</nav>"
-                f"<main><h1>Speech {n}</h1>" + f"<p>{PARAGRAPH} ({n})</p>" * 12 + "</main></body></html>")
+        body = (
+            f"<html><head><title>Speech {n}</title></head><body><nav>Home | News</nav>"
+            f"<main><h1>Speech {n}</h1>"
+            + f"<p>{PARAGRAPH} ({n})</p>" * 12
+            + "</main></body></html>"
+        )
         server.routes[f"/speech/{n}"] = Reply(body=body.encode())
         lines.append(f'[[document]]\nid = "doc-{n}"\nurl = "{server.url}/speech/{n}"\n')
     catalogue = Path(tempfile.mkdtemp()) / "catalogue.toml"
@@ -53,8 +56,12 @@ def start_servers() -> tuple[list[SiteServer], Path]:
 def one_run(catalogue: Path, delay: float) -> float:
     with tempfile.TemporaryDirectory() as folder, Corpus.open(Path(folder) / "c.db") as corpus:
         started = time.perf_counter()
-        summary = scrape(corpus, catalogue=catalogue, archive=Path(folder) / "a.warc.gz",
-                         settings=FetchSettings(delay=delay, retries=0))
+        summary = scrape(
+            corpus,
+            catalogue=catalogue,
+            archive=Path(folder) / "a.warc.gz",
+            settings=FetchSettings(delay=delay, retries=0),
+        )
         elapsed = time.perf_counter() - started
         assert summary.stored == DOCUMENTS and not summary.failed, summary.report()
     return elapsed
@@ -77,7 +84,9 @@ def main() -> None:
     bound = DOCUMENTS / HOSTS * DELAY
     print(f"documents {DOCUMENTS}, hosts {HOSTS}, delay {DELAY} s, runs {args.runs}")
     print(f"politeness bound (documents / hosts x delay): {bound:.2f} s")
-    print(f"polite scrape, median wall time: {wall:.2f} s (runs: {', '.join(f'{t:.2f}' for t in polite)})")
+    print(
+        f"polite scrape, median wall time: {wall:.2f} s (runs: {', '.join(f'{t:.2f}' for t in polite)})"
+    )
     print(f"ratio to the bound: {wall / bound:.2f}x (target <= 1.30x)")
     print(f"baseline, same scrape with no delay (the work itself): {baseline:.2f} s")
     print(f"time spent being polite: {wall - baseline:.2f} s")

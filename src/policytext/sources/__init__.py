@@ -137,7 +137,11 @@ def first_date(text: str) -> str | None:
     if match:
         for fmt in ("%d %B %Y", "%d %b %Y"):
             try:
-                return dt.datetime.strptime(f"{match[1]} {match[2]} {match[3]}", fmt).date().isoformat()
+                return (
+                    dt.datetime.strptime(f"{match[1]} {match[2]} {match[3]}", fmt)
+                    .date()
+                    .isoformat()
+                )
             except ValueError:
                 continue
     return None

@@ -33,8 +33,12 @@ from policytext.sources import Adapter, Extraction, Page, Target
 
 __all__ = ["GovukAdapter"]
 
-_SPEECH_TYPES = {"speech": "speech", "authored_article": "other", "oral_statement": "other",
-                 "written_statement": "other"}
+_SPEECH_TYPES = {
+    "speech": "speech",
+    "authored_article": "other",
+    "oral_statement": "other",
+    "written_statement": "other",
+}
 
 
 class GovukAdapter(Adapter):
@@ -49,8 +53,13 @@ class GovukAdapter(Adapter):
         for year in range(start_year, end_year + 1):
             low = since if since and since[:4] == str(year) else f"{year}-01-01"
             high = until if until and until[:4] == str(year) else f"{year}-12-31"
-            seeds.append(Target(url=self._search_url(low, high, 0), kind="listing",
-                                metadata={"from": low, "to": high}))
+            seeds.append(
+                Target(
+                    url=self._search_url(low, high, 0),
+                    kind="listing",
+                    metadata={"from": low, "to": high},
+                )
+            )
         return seeds
 
     def _search_url(self, low: str, high: str, start: int) -> str:
@@ -99,8 +108,13 @@ class GovukAdapter(Adapter):
             redirects = data.get("redirects") or []
             if redirects and redirects[0].get("destination"):
                 dest = self.recipe.base_url + "/api/content" + str(redirects[0]["destination"])
-                return Extraction(follow=(Target(url=dest, metadata=target.metadata,
-                                                 catalogue_id=target.catalogue_id),))
+                return Extraction(
+                    follow=(
+                        Target(
+                            url=dest, metadata=target.metadata, catalogue_id=target.catalogue_id
+                        ),
+                    )
+                )
             return Extraction(gone=f"{target.url}: a GOV.UK redirect with no destination")
         if schema == "speech":
             return Extraction(pages=(self._speech(data, target),))
@@ -108,7 +122,9 @@ class GovukAdapter(Adapter):
             return Extraction(pages=(self._html_publication(data, target),))
         if schema == "publication":
             return self._publication(data, target)
-        raise ExtractionError(f"{target.url}: GOV.UK schema {schema!r} is not a speech or publication")
+        raise ExtractionError(
+            f"{target.url}: GOV.UK schema {schema!r} is not a speech or publication"
+        )
 
     # -- pieces ------------------------------------------------------------------
 
@@ -129,10 +145,15 @@ class GovukAdapter(Adapter):
         total = int(data.get("total") or 0)
         start = int(data.get("start") or 0)
         if results and start + len(results) < total:
-            follow.append(Target(
-                url=self._search_url(target.metadata["from"], target.metadata["to"], start + len(results)),
-                kind="listing", metadata=target.metadata,
-            ))
+            follow.append(
+                Target(
+                    url=self._search_url(
+                        target.metadata["from"], target.metadata["to"], start + len(results)
+                    ),
+                    kind="listing",
+                    metadata=target.metadata,
+                )
+            )
         return Extraction(follow=tuple(follow))
 
     def _speech(self, data: Mapping[str, Any], target: Target) -> Page:
@@ -142,8 +163,11 @@ class GovukAdapter(Adapter):
         if not body:
             raise ExtractionError(f"{target.url}: the speech has no details.body")
         text = html_to_text(str(body), where=target.url).text
-        speaker = _first_title(links.get("speaker")) or details.get("speaker_without_profile") \
+        speaker = (
+            _first_title(links.get("speaker"))
+            or details.get("speaker_without_profile")
             or _first_title(links.get("people"))
+        )
         delivered = details.get("delivered_on") or data.get("first_published_at")
         return Page(
             url=self._public_url(data),
@@ -162,7 +186,10 @@ class GovukAdapter(Adapter):
         if not body:
             raise ExtractionError(f"{target.url}: the HTML publication has no details.body")
         text = html_to_text(str(body), where=target.url).text
-        is_command = bool(details.get("command_paper_number")) or target.metadata.get("doc_type") == "white_paper"
+        is_command = (
+            bool(details.get("command_paper_number"))
+            or target.metadata.get("doc_type") == "white_paper"
+        )
         return Page(
             url=self._public_url(data),
             text=text,
@@ -183,13 +210,26 @@ class GovukAdapter(Adapter):
         children = [c for c in links.get("children") or [] if c.get("base_path")]
         if children:
             child = children[0]
-            return Extraction(follow=(Target(
-                url=f"{self.recipe.base_url}/api/content{child['base_path']}",
-                metadata=meta, catalogue_id=target.catalogue_id),))
-        attachments = [a for a in details.get("attachments") or []
-                       if isinstance(a, dict) and str(a.get("content_type", "")).endswith("pdf") and a.get("url")]
+            return Extraction(
+                follow=(
+                    Target(
+                        url=f"{self.recipe.base_url}/api/content{child['base_path']}",
+                        metadata=meta,
+                        catalogue_id=target.catalogue_id,
+                    ),
+                )
+            )
+        attachments = [
+            a
+            for a in details.get("attachments") or []
+            if isinstance(a, dict)
+            and str(a.get("content_type", "")).endswith("pdf")
+            and a.get("url")
+        ]
         order = details.get("featured_attachments") or []
-        attachments.sort(key=lambda a: order.index(a.get("id")) if a.get("id") in order else len(order))
+        attachments.sort(
+            key=lambda a: order.index(a.get("id")) if a.get("id") in order else len(order)
+        )
         if not attachments:
             body = details.get("body")
             if not body:
@@ -197,32 +237,43 @@ class GovukAdapter(Adapter):
                     f"{target.url}: the publication has no HTML version, no PDF attachment and no body"
                 )
             # Only the summary page exists: store it, so the document is not lost.
-            return Extraction(pages=(Page(
-                url=self._public_url(data),
-                text=html_to_text(str(body), where=target.url).text,
-                title=data.get("title"),
-                date=meta["date"] or None,
-                doc_type=target.metadata.get("doc_type") or "other",
-                status="withdrawn" if data.get("withdrawn_notice") else "ok",
-            ),))
+            return Extraction(
+                pages=(
+                    Page(
+                        url=self._public_url(data),
+                        text=html_to_text(str(body), where=target.url).text,
+                        title=data.get("title"),
+                        date=meta["date"] or None,
+                        doc_type=target.metadata.get("doc_type") or "other",
+                        status="withdrawn" if data.get("withdrawn_notice") else "ok",
+                    ),
+                )
+            )
         first = attachments[0]
         pdf_meta = dict(meta)
         if first.get("command_paper_number") or first.get("unnumbered_command_paper"):
             pdf_meta["doc_type"] = "white_paper"
         pdf_meta["title"] = meta["title"] or str(first.get("title") or "")
-        return Extraction(follow=(Target(url=str(first["url"]), metadata=pdf_meta,
-                                         catalogue_id=target.catalogue_id),))
+        return Extraction(
+            follow=(
+                Target(url=str(first["url"]), metadata=pdf_meta, catalogue_id=target.catalogue_id),
+            )
+        )
 
     def _pdf(self, response: Response, target: Target) -> Extraction:
         extracted = extract_pdf(response.body, where=target.url)
         meta = target.metadata
-        return Extraction(pages=(Page(
-            url=target.public_url,
-            text=extracted.text,
-            title=meta.get("title") or extracted.title,
-            date=meta.get("date") or None,
-            doc_type=meta.get("doc_type") or None,
-        ),))
+        return Extraction(
+            pages=(
+                Page(
+                    url=target.public_url,
+                    text=extracted.text,
+                    title=meta.get("title") or extracted.title,
+                    date=meta.get("date") or None,
+                    doc_type=meta.get("doc_type") or None,
+                ),
+            )
+        )
 
 
 def _first_title(items: Any) -> str | None:

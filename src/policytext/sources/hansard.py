@@ -37,7 +37,9 @@ class HansardAdapter(Adapter):
             raise InputError(f"{self.recipe.path}: [discover] member_id is needed to crawl Hansard")
         low = since or str(self.recipe.discover.get("since", "1997-01-01"))
         high = until or str(self.recipe.discover.get("until", "2015-12-31"))
-        return [Target(url=self._url(low, high, 0), kind="listing", metadata={"from": low, "to": high})]
+        return [
+            Target(url=self._url(low, high, 0), kind="listing", metadata={"from": low, "to": high})
+        ]
 
     def _url(self, low: str, high: str, skip: int) -> str:
         discover = self.recipe.discover
@@ -66,9 +68,15 @@ class HansardAdapter(Adapter):
         skip = int(_param(target.url, "queryParameters.skip") or 0)
         total = int(data.get("TotalResultCount") or 0)
         if results and skip + len(results) < total and "from" in target.metadata:
-            follow.append(Target(url=self._url(target.metadata["from"], target.metadata["to"],
-                                               skip + len(results)),
-                                 kind="listing", metadata=target.metadata))
+            follow.append(
+                Target(
+                    url=self._url(
+                        target.metadata["from"], target.metadata["to"], skip + len(results)
+                    ),
+                    kind="listing",
+                    metadata=target.metadata,
+                )
+            )
         return Extraction(pages=tuple(p for p in pages if p is not None), follow=tuple(follow))
 
     def _page(self, item: dict[str, Any], target: Target) -> Page | None:

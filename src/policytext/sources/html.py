@@ -58,7 +58,9 @@ class HtmlAdapter(Adapter):
         discover = self.recipe.discover
         html = decode_bytes(response.body, where=target.url, declared=response.charset)
         soup = BeautifulSoup(html, "lxml")
-        pattern = re.compile(str(discover["link_pattern"])) if discover.get("link_pattern") else None
+        pattern = (
+            re.compile(str(discover["link_pattern"])) if discover.get("link_pattern") else None
+        )
         seen: set[str] = set()
         follow: list[Target] = []
         for link in soup.select(str(discover.get("link_selector", "a[href]"))):
@@ -90,9 +92,16 @@ class HtmlAdapter(Adapter):
         for phrase in withheld:
             if phrase.lower() in lowered:
                 return Extraction(gone=f"{target.url}: withheld by the site ({phrase!r})")
-        fields = {name: str(conf[name]) for name in ("title", "speaker", "date", "venue") if conf.get(name)}
+        fields = {
+            name: str(conf[name])
+            for name in ("title", "speaker", "date", "venue")
+            if conf.get(name)
+        }
         found = extract_with_selectors(
-            self.prepare(html), where=target.url, body=str(conf["body"]), fields=fields,
+            self.prepare(html),
+            where=target.url,
+            body=str(conf["body"]),
+            fields=fields,
             drop=[str(d) for d in conf.get("drop", [])],
         )
         values = dict(found.fields)
@@ -108,7 +117,9 @@ class HtmlAdapter(Adapter):
                     kept.append(paragraph)
             text = "\n\n".join(kept)
             if not text.strip():
-                raise ExtractionError(f"{target.url}: nothing left after dropping the recipe's editorial paragraphs")
+                raise ExtractionError(
+                    f"{target.url}: nothing left after dropping the recipe's editorial paragraphs"
+                )
         speaker = values.get("speaker")
         party = None
         if speaker and conf.get("speaker_pattern"):
@@ -119,7 +130,7 @@ class HtmlAdapter(Adapter):
         venue = values.get("venue")
         prefix = conf.get("venue_prefix")
         if venue and prefix and venue.lower().startswith(str(prefix).lower()):
-            venue = venue[len(str(prefix)):].strip(" :")
+            venue = venue[len(str(prefix)) :].strip(" :")
         date = _parse_date(values.get("date"), [str(f) for f in conf.get("date_formats", [])])
         if date is None and preamble and conf.get("date_from_dropped"):
             date = first_date(preamble)
@@ -127,16 +138,20 @@ class HtmlAdapter(Adapter):
             match = re.search(str(conf["date_from_title"]), values["title"])
             if match:
                 date = match.group("date")
-        return Extraction(pages=(Page(
-            url=target.public_url,
-            text=text,
-            title=values.get("title"),
-            speaker=speaker or None,
-            party=party,
-            date=date,
-            doc_type=str(conf.get("doc_type") or self.recipe.doc_type or "") or None,
-            venue=venue or None,
-        ),))
+        return Extraction(
+            pages=(
+                Page(
+                    url=target.public_url,
+                    text=text,
+                    title=values.get("title"),
+                    speaker=speaker or None,
+                    party=party,
+                    date=date,
+                    doc_type=str(conf.get("doc_type") or self.recipe.doc_type or "") or None,
+                    venue=venue or None,
+                ),
+            )
+        )
 
 
 def _parse_date(value: str | None, formats: list[str]) -> str | None:

@@ -31,13 +31,19 @@ class PdfAdapter(Adapter):
         elif response.content_type in ("text/html", "application/xhtml+xml"):
             extracted = extract_html(response.body, where=target.url)
         else:
-            raise ExtractionError(f"{target.url}: {response.content_type or 'unknown'} content is not a PDF")
-        return Extraction(pages=(Page(
-            url=target.public_url,
-            text=extracted.text,
-            title=target.metadata.get("title") or extracted.title,
-            doc_type=self.recipe.doc_type,
-        ),))
+            raise ExtractionError(
+                f"{target.url}: {response.content_type or 'unknown'} content is not a PDF"
+            )
+        return Extraction(
+            pages=(
+                Page(
+                    url=target.public_url,
+                    text=extracted.text,
+                    title=target.metadata.get("title") or extracted.title,
+                    doc_type=self.recipe.doc_type,
+                ),
+            )
+        )
 
 
 ADAPTER = PdfAdapter

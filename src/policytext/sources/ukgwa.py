@@ -45,13 +45,20 @@ class UkgwaAdapter(HtmlAdapter):
         """One CDX prefix query per host prefix in the recipe."""
         seeds = []
         for prefix in self.recipe.discover.get("prefixes", []):
-            params = [("url", str(prefix)), ("matchType", "prefix"), ("output", "json"),
-                      ("filter", "status:200"), ("filter", "mimetype:text/html")]
+            params = [
+                ("url", str(prefix)),
+                ("matchType", "prefix"),
+                ("output", "json"),
+                ("filter", "status:200"),
+                ("filter", "mimetype:text/html"),
+            ]
             if since:
                 params.append(("from", since.replace("-", "")))
             if until:
                 params.append(("to", until.replace("-", "")))
-            seeds.append(Target(url=f"{self.recipe.base_url}/ukgwa/cdx?{urlencode(params)}", kind="listing"))
+            seeds.append(
+                Target(url=f"{self.recipe.base_url}/ukgwa/cdx?{urlencode(params)}", kind="listing")
+            )
         return seeds
 
     def resolve(self, url: str, *, metadata: Mapping[str, str] | None = None) -> Target:
@@ -84,7 +91,9 @@ class UkgwaAdapter(HtmlAdapter):
             if digest in digests:
                 continue
             digests.add(digest)
-            follow.append(Target(url=f"{self.recipe.base_url}/ukgwa/{record.get('timestamp')}id_/{original}"))
+            follow.append(
+                Target(url=f"{self.recipe.base_url}/ukgwa/{record.get('timestamp')}id_/{original}")
+            )
         return Extraction(follow=tuple(follow))
 
 
