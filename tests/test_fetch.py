@@ -188,3 +188,18 @@ def test_read_archive_rejects_a_non_warc_file(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a warc file at all\n")
     with pytest.raises(FetchError, match="bad.warc.gz"):
         list(read_archive(bad))
+
+
+def test_fetch_robots_behind_a_redirect_is_followed(site_server: SiteServer) -> None:
+    site_server.routes["/robots.txt"] = Reply(301, b"", headers={"Location": "/real-robots.txt"})
+    site_server.routes["/real-robots.txt"] = Reply(body=b"User-agent: *\nDisallow: /no\n", content_type="text/plain")
+    with Fetcher(FAST) as fetcher:
+        assert not fetcher.is_allowed_by_robots(site_server.url + "/no")
+        assert fetcher.is_allowed_by_robots(site_server.url + "/yes")
+
+
+def test_fetch_robots_server_error_means_fetch_nothing(site_server: SiteServer) -> None:
+    site_server.routes["/robots.txt"] = Reply(500, b"broken", content_type="text/plain")
+    with Fetcher(FAST) as fetcher, pytest.raises(RobotsDisallowed):
+        fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server))
+    assert "/page" not in site_server.paths()

@@ -31,7 +31,11 @@ from policytext.errors import (
     SchemaError,
     StoreError,
 )
+from policytext.catalogue import load_catalogue
+from policytext.fetch import FetchSettings
 from policytext.importing import import_paths
+from policytext.recipes import load_recipes
+from policytext.scraping import ScrapeSummary, scrape, scrape_archive
 from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -44,6 +48,7 @@ __all__ = [
     "Document",
     "ExtractionError",
     "FetchError",
+    "FetchSettings",
     "GoldFileError",
     "ImportFormatError",
     "InputError",
@@ -53,11 +58,16 @@ __all__ = [
     "PartialDate",
     "PolicytextError",
     "SchemaError",
+    "ScrapeSummary",
     "StoreError",
     "StoredDocument",
     "__version__",
     "government_on",
     "import_paths",
+    "load_catalogue",
+    "load_recipes",
     "parse_date",
     "resolve_speaker",
+    "scrape",
+    "scrape_archive",
 ]

@@ -247,6 +247,10 @@ class Fetcher:
         url = origin + "/robots.txt"
         try:
             response = self._request(url, conditional={})
+            for _hop in range(5):  # RFC 9309: follow at least five redirects for robots.txt
+                if response.status not in _REDIRECT_STATUSES or "location" not in response.headers:
+                    break
+                response = self._request(urljoin(url, response.headers["location"]), conditional={})
         except (ResponseTooLarge, HostNotAllowed):
             return False
         except HostUnreachable:
