@@ -16,6 +16,7 @@ import logging
 
 __version__ = "0.1.0"
 
+from policytext.catalogue import load_catalogue
 from policytext.corpus import AddOutcome, AddSummary, Corpus, Document, StoredDocument
 from policytext.errors import (
     CodebookError,
@@ -31,12 +32,11 @@ from policytext.errors import (
     SchemaError,
     StoreError,
 )
-from policytext.catalogue import load_catalogue
 from policytext.fetch import FetchSettings
 from policytext.importing import import_paths
+from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
 from policytext.recipes import load_recipes
 from policytext.scraping import ScrapeSummary, scrape, scrape_archive
-from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

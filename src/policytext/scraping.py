@@ -114,6 +114,7 @@ class _Job:
     recipe: Recipe
     target: Target
     source_label: str
+    from_catalogue: bool = False
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ class _Scraper:
                     "metadata": dict(target.metadata),
                     "catalogue_id": target.catalogue_id,
                     "label": job.source_label,
+                    "from_catalogue": job.from_catalogue,
                     "origin_url": target.origin_url,
                 },
                 sort_keys=True,
@@ -362,7 +364,7 @@ class _Scraper:
                 # A catalogue entry's metadata carries on to what its page links to.
                 merged = (
                     {**target.metadata, **{k: v for k, v in item.metadata.items() if v}}
-                    if job.source_label == "catalogue"
+                    if job.from_catalogue
                     else dict(item.metadata)
                 )
                 self.submit(
@@ -374,6 +376,7 @@ class _Scraper:
                             catalogue_id=item.catalogue_id or target.catalogue_id,
                         ),
                         job.source_label,
+                        job.from_catalogue,
                     )
                 )
 
@@ -549,7 +552,7 @@ def _catalogue_jobs(
             recipe = recipes[_FALLBACK_RECIPE]
         target = scraper.adapter(recipe).resolve(entry.url, metadata=entry.metadata())
         target = replace(target, catalogue_id=entry.id or None)
-        jobs.append(_Job(recipe, target, "catalogue"))
+        jobs.append(_Job(recipe, target, recipe.name, from_catalogue=True))
     return jobs
 
 
@@ -702,7 +705,8 @@ def scrape_archive(
                 catalogue_id=info.get("catalogue_id"),
                 origin_url=info.get("origin_url"),
             )
-            job = _Job(recipe, target, str(info.get("label") or name))
+            job = _Job(recipe, target, str(info.get("label") or name),
+                       from_catalogue=bool(info.get("from_catalogue")))
             scraper.summary.fetched += 1
             scraper.handle_response(job, record.as_response(), follow=False)
             while not scraper.results.empty():
