@@ -636,3 +636,75 @@ def test_scraping_ukpol_editorial_note_dropped(
     )
     assert doc.date == "2008-07-09" and doc.speaker == "Gordon Brown"
     assert doc.url == "https://www.ukpol.co.uk/gordon-brown-2008-speech/"
+
+
+def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_path: Path) -> None:
+    """A real `policytext scrape` process killed with SIGKILL, then run again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(8):
+        site_server.routes[f"/speech-archive.htm?speech={i}"] = Reply(
+            body=f"<html><body><div class='speech-content'><p>Speech {i}.</p></div></body></html>".encode()
+        )
+    catalogue = write_catalogue(
+        tmp_path,
+        [
+            {
+                "id": f"s{i}",
+                "url": f"http://www.britishpoliticalspeech.org/speech-archive.htm?speech={i}",
+            }
+            for i in range(8)
+        ],
+    )
+    db = tmp_path / "c.db"
+    command = [
+        sys.executable,
+        "-m",
+        "policytext.cli",
+        "scrape",
+        "--catalogue",
+        str(catalogue),
+        "--base-url",
+        f"bps={site_server.url}",
+        "--db",
+        str(db),
+        "--delay",
+        "0.4",
+        "--quiet",
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 2:
+            time.sleep(0.1)
+            if db.exists():
+                with Corpus.open(db) as corpus:
+                    stored = corpus.count()
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    with Corpus.open(db) as corpus:
+        kept = {d.id for d in corpus.query()}
+    assert 2 <= len(kept) < 8
+    site_server.clear()
+    with Corpus.open(db) as corpus:
+        summary = scrape(
+            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST
+        )
+        ids = [row[0] for row in corpus.conn.execute("SELECT id FROM documents")]
+    assert sorted(ids) == [f"s{i}" for i in range(8)]
+    assert summary.stored == 8 - len(kept)
+    refetched = {
+        p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")
+    }
+    assert not refetched & {k.removeprefix("s") for k in kept}
