@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any
 
@@ -34,6 +35,8 @@ from policytext.fetch import Response
 from policytext.sources import Adapter, Extraction, Page, Target, absolute_url, first_date
 
 __all__ = ["HtmlAdapter"]
+
+logger = logging.getLogger(__name__)
 
 
 class HtmlAdapter(Adapter):
@@ -168,7 +171,8 @@ def _parse_date(value: str | None, formats: list[str]) -> str | None:
         return year.group(1)
     found = first_date(value)
     if found is None:
-        raise ExtractionError(f"date {value!r} matches none of the recipe's date formats {formats}")
+        # Keep the speech: the catalogue may give the date; say what could not be read.
+        logger.warning("date %r matches none of the recipe's date formats %s; left empty", value, formats)
     return found
 
 
