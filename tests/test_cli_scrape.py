@@ -183,3 +183,27 @@ def test_cli_run_never_scrapes_the_real_catalogue_in_tests(
     result = runner.invoke(main, ["run", "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 0, result.output
     assert "no catalogue at" in result.stderr and "nothing to fetch" in result.stderr
+
+
+def test_cli_scrape_dry_run_checks_catalogue_without_network(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(
+        '[[document]]\nid = "a"\nurl = "https://www.gov.uk/government/speeches/x"\n'
+        '[[document]]\nid = "b"\nurl = "http://www.britishpoliticalspeech.org/about.htm"\n'
+        '[[document]]\nid = "c"\nurl = "https://labourlist.org/2014/02/a-speech/"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        main, ["scrape", "--catalogue", str(catalogue), "--dry-run", "--db", str(tmp_path / "c.db")]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")][1:]
+    assert rows[0].startswith(
+        "| a | govuk | https://www.gov.uk/government/speeches/x | "
+        "https://www.gov.uk/api/content/government/speeches/x | ok |"
+    )
+    assert "| b | bps |" in rows[1] and "does not look like a bps document" in rows[1]
+    assert "| c | pdf |" in rows[2] and "no recipe for this host" in rows[2]
+    assert not (tmp_path / "c.db").exists()

@@ -249,6 +249,12 @@ def corpus_command(fmt: str, db: Path) -> None:
     help="Re-extract from this WARC file instead of fetching (no network).",
 )
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host [default: 1].")
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="With --catalogue: list each entry's recipe and URL to fetch, and check its URL shape; fetch nothing.",
+)
 @db_option
 @quiet_option
 @reports_errors
@@ -262,6 +268,7 @@ def scrape_command(
     archive: Path | None,
     from_archive: Path | None,
     delay: float | None,
+    dry_run: bool,
     db: Path,
     quiet: bool,
 ) -> None:
@@ -278,6 +285,7 @@ def scrape_command(
         policytext scrape --catalogue corpus/catalogue.toml
         policytext scrape --source govuk --since 2011 --until 2011 --limit 50
         policytext scrape --from-archive corpus/archive/scrape-20250101T000000Z.warc.gz
+        policytext scrape --catalogue corpus/catalogue.toml --dry-run
     """
     from policytext.corpus import Corpus
     from policytext.fetch import FetchSettings
@@ -288,6 +296,18 @@ def scrape_command(
     overrides = parse_base_urls(base_urls, recipes)
     if from_archive is not None and (catalogue or sources):
         raise click.UsageError("--from-archive replays an archive; do not combine it with --catalogue or --source")
+    if dry_run:
+        import pandas as pd
+
+        from policytext.report import format_table
+        from policytext.scraping import plan_catalogue
+
+        if catalogue is None:
+            raise click.UsageError("--dry-run checks a catalogue: give --catalogue PATH")
+        rows = plan_catalogue(catalogue, recipes=recipes)
+        columns = ["id", "recipe", "url", "fetch_url", "check"]
+        click.echo(format_table(pd.DataFrame(rows, columns=columns), fmt="md"), nl=False)
+        return
     settings = FetchSettings() if delay is None else FetchSettings(delay=delay)
     with Corpus.open(db) as corpus:
         if from_archive is not None:

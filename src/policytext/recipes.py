@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,7 @@ _KEYS = {
     "licence",
     "discover",
     "extract",
+    "document_pattern",
 }
 _REQUIRED = ("name", "adapter", "base_url", "hosts")
 _ADAPTERS = ("govuk", "hansard", "html", "ukgwa", "pdf")
@@ -66,6 +68,9 @@ class Recipe:
         Seconds between requests to one host (at least the fetcher's delay).
     discover, extract:
         Adapter-specific settings from the TOML tables of the same names.
+    document_pattern:
+        A regular expression document URLs of the site match (used to check
+        catalogue entries; empty: not checked).
     """
 
     name: str
@@ -80,6 +85,7 @@ class Recipe:
     extract: Mapping[str, Any] = field(default_factory=dict)
     path: str = ""
     public_url: str = ""
+    document_pattern: str = ""
     host_map: Mapping[str, str] = field(default_factory=dict)
 
     def with_base_url(self, base_url: str) -> Recipe:
@@ -185,6 +191,13 @@ def load_recipe(path: str | Path, *, text: str | None = None) -> Recipe:
     delay = data.get("delay", 1.0)
     if not isinstance(delay, int | float) or delay < 0:
         raise InputError(f"{where}: 'delay' must be a number of seconds >= 0, not {delay!r}")
+    pattern = data.get("document_pattern", "")
+    try:
+        re.compile(str(pattern))
+    except re.error as exc:
+        raise InputError(
+            f"{where}: document_pattern {pattern!r} is not a regular expression ({exc})"
+        ) from None
     for table in ("discover", "extract"):
         if not isinstance(data.get(table, {}), dict):
             raise InputError(f"{where}: [{table}] must be a table")
@@ -201,6 +214,7 @@ def load_recipe(path: str | Path, *, text: str | None = None) -> Recipe:
         extract=MappingProxyType(dict(data.get("extract", {}))),
         path=where,
         public_url=str(data["base_url"]).rstrip("/"),
+        document_pattern=str(pattern),
     )
 
 

@@ -57,7 +57,7 @@ from policytext.people import parse_date
 from policytext.recipes import Recipe, load_recipes, recipe_for_url
 from policytext.sources import Adapter, Page, Target, adapter_for
 
-__all__ = ["ScrapeSummary", "default_archive_path", "scrape", "scrape_archive"]
+__all__ = ["ScrapeSummary", "default_archive_path", "plan_catalogue", "scrape", "scrape_archive"]
 
 logger = logging.getLogger(__name__)
 
@@ -556,6 +556,53 @@ def _catalogue_jobs(
     return jobs
 
 
+def plan_catalogue(
+    catalogue: str | Path,
+    *,
+    recipes: Mapping[str, Recipe] | None = None,
+) -> list[dict[str, str]]:
+    """What a catalogue scrape would fetch, entry by entry, with no network.
+
+    Each row gives the entry's ``id``, the ``recipe`` chosen from the URL's
+    host, the ``fetch_url`` (a GOV.UK page becomes its Content API URL, an
+    archive link its raw memento) and a ``check``: ``ok`` when the URL has the
+    shape of the recipe's documents, else what is uncertain about it.
+
+    Example::
+
+        >>> plan_catalogue("corpus/catalogue.toml")[0]["recipe"]   # doctest: +SKIP
+        'bps'
+    """
+    import re
+
+    all_recipes = dict(recipes if recipes is not None else load_recipes())
+    rows = []
+    for entry in load_catalogue(catalogue):
+        try:
+            recipe = recipe_for_url(entry.url, all_recipes)
+            check = "ok"
+        except InputError:
+            recipe = all_recipes[_FALLBACK_RECIPE]
+            check = "no recipe for this host: read as a generic page or PDF"
+        if (
+            check == "ok"
+            and recipe.document_pattern
+            and not re.search(recipe.document_pattern, entry.url)
+        ):
+            check = f"URL does not look like a {recipe.name} document"
+        target = adapter_for(recipe).resolve(entry.url)
+        rows.append(
+            {
+                "id": entry.id or "",
+                "recipe": recipe.name,
+                "url": entry.url,
+                "fetch_url": target.url,
+                "check": check,
+            }
+        )
+    return rows
+
+
 def scrape(
     corpus: Corpus,
     *,
@@ -705,8 +752,12 @@ def scrape_archive(
                 catalogue_id=info.get("catalogue_id"),
                 origin_url=info.get("origin_url"),
             )
-            job = _Job(recipe, target, str(info.get("label") or name),
-                       from_catalogue=bool(info.get("from_catalogue")))
+            job = _Job(
+                recipe,
+                target,
+                str(info.get("label") or name),
+                from_catalogue=bool(info.get("from_catalogue")),
+            )
             scraper.summary.fetched += 1
             scraper.handle_response(job, record.as_response(), follow=False)
             while not scraper.results.empty():
