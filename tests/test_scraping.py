@@ -98,6 +98,15 @@ def test_scraping_catalogue_govuk_and_bps(
         speech.sha256
         == __import__("hashlib").sha256(fixture("govuk", "speech-bst.json")).hexdigest()
     )
+    from policytext.scraping import document_attributes
+
+    attributes = document_attributes(corpus, "cameron-2012-local-power")
+    assert attributes["speech_type"] == "Transcript of the speech, exactly as it was delivered"
+    assert (
+        attributes["government"]
+        == "2010-to-2015-conservative-and-liberal-democrat-coalition-government"
+    )
+    assert attributes["delivered_on"] == "2012-06-04T00:00:00+01:00"
     withdrawn = corpus.get("clegg-2011-community-rights")
     assert (
         withdrawn is not None

@@ -86,6 +86,13 @@ def test_sources_govuk_real_content_api_json(
     ]
     assert oral.date == "2014-04-30" and oral.speaker == "Theresa May"
     assert "withdrawn" in {d.status for d in docs.values()}
+    from policytext.scraping import document_attributes
+
+    with Corpus.open(db) as corpus:
+        speech_types = {
+            document_attributes(corpus, d.id or "").get("speech_type") for d in docs.values()
+        }
+    assert "Original script, may differ from delivered version" in speech_types
 
 
 def test_sources_govuk_real_publications(

@@ -285,6 +285,17 @@ _MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_document_attributes",
+        """
+        CREATE TABLE document_attributes (
+            doc_pk INTEGER NOT NULL REFERENCES documents (pk) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (doc_pk, key)
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -57,7 +57,14 @@ from policytext.people import parse_date
 from policytext.recipes import Recipe, load_recipes, recipe_for_url
 from policytext.sources import Adapter, Page, Target, adapter_for
 
-__all__ = ["ScrapeSummary", "default_archive_path", "plan_catalogue", "scrape", "scrape_archive"]
+__all__ = [
+    "ScrapeSummary",
+    "default_archive_path",
+    "document_attributes",
+    "plan_catalogue",
+    "scrape",
+    "scrape_archive",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -439,6 +446,8 @@ class _Scraper:
             try:
                 with self.corpus.transaction():
                     outcome = self.corpus.add(doc, where=page.url)
+                    if page.attributes:
+                        self._write_attributes(doc, page)
                     if job.target.kind == "document":
                         self._remember(key, job.recipe.name, response)
             except MetadataError as exc:
@@ -458,6 +467,20 @@ class _Scraper:
                 return
         if not stored_any:
             logger.info("%s: nothing stored", key)
+
+    def _write_attributes(self, doc: Document, page: Page) -> None:
+        row = self.corpus.conn.execute(
+            "SELECT pk FROM documents WHERE source IS ? AND url = ? AND is_current = 1 "
+            "ORDER BY pk DESC LIMIT 1",
+            (doc.source, page.url),
+        ).fetchone()
+        if row is None:
+            return
+        self.corpus.conn.executemany(
+            "INSERT INTO document_attributes (doc_pk, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (doc_pk, key) DO UPDATE SET value = excluded.value",
+            [(row["pk"], key, value) for key, value in sorted(page.attributes.items())],
+        )
 
     def _document(self, job: _Job, response: Response, page: Page) -> Document:
         meta = job.target.metadata
@@ -554,6 +577,22 @@ def _catalogue_jobs(
         target = replace(target, catalogue_id=entry.id or None)
         jobs.append(_Job(recipe, target, recipe.name, from_catalogue=True))
     return jobs
+
+
+def document_attributes(corpus: Corpus, doc_id: str) -> dict[str, str]:
+    """Source facts stored beside a document (e.g. GOV.UK ``speech_type``).
+
+    Example::
+
+        >>> document_attributes(corpus, "cameron-2011-big-society")["speech_type"]  # doctest: +SKIP
+        'Transcript of the speech, exactly as it was delivered'
+    """
+    rows = corpus.conn.execute(
+        "SELECT a.key, a.value FROM document_attributes a JOIN documents d ON d.pk = a.doc_pk "
+        "WHERE d.id = ? AND d.is_current = 1 ORDER BY a.key",
+        (doc_id,),
+    )
+    return {row["key"]: row["value"] for row in rows}
 
 
 def plan_catalogue(

@@ -59,7 +59,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Page:
-    """One document extracted from a response, before it is stored."""
+    """One document extracted from a response, before it is stored.
+
+    ``attributes`` are source facts the document record has no field for
+    (GOV.UK's speech type, government, description); they are stored in the
+    ``document_attributes`` table.
+    """
 
     url: str
     text: str
@@ -70,6 +75,7 @@ class Page:
     doc_type: str | None = None
     venue: str | None = None
     status: str = "ok"
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

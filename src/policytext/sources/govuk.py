@@ -178,6 +178,7 @@ class GovukAdapter(Adapter):
             doc_type=_SPEECH_TYPES.get(str(data.get("document_type")), "other"),
             venue=details.get("location"),
             status="withdrawn" if data.get("withdrawn_notice") else "ok",
+            attributes=_attributes(data),
         )
 
     def _html_publication(self, data: Mapping[str, Any], target: Target) -> Page:
@@ -274,6 +275,23 @@ class GovukAdapter(Adapter):
                 ),
             )
         )
+
+
+def _attributes(data: Mapping[str, Any]) -> dict[str, str]:
+    """Speech facts the document record has no field for."""
+    details = data.get("details") or {}
+    government = details.get("government") or {}
+    withdrawn = data.get("withdrawn_notice") or {}
+    values = {
+        "speech_type": details.get("speech_type_explanation"),
+        "document_type": data.get("document_type"),
+        "government": government.get("slug") if isinstance(government, dict) else None,
+        "political": str(details["political"]).lower() if "political" in details else None,
+        "description": data.get("description"),
+        "delivered_on": details.get("delivered_on"),
+        "withdrawn_at": withdrawn.get("withdrawn_at") if isinstance(withdrawn, dict) else None,
+    }
+    return {k: " ".join(str(v).split()) for k, v in values.items() if v}
 
 
 def _first_title(items: Any) -> str | None:
