@@ -717,3 +717,59 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
         p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")
     }
     assert not refetched & {k.removeprefix("s") for k in kept}
+
+
+def test_scraping_redirects_live_and_from_archive(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    serve_govuk(site_server)
+    site_server.routes["/speech-archive.htm?speech=1"] = Reply(
+        301, b"", headers={"Location": "/speech-archive.htm?speech=203"}
+    )
+    serve_bps(site_server)
+    site_server.routes["/api/content/government/speeches/old-slug"] = Reply(
+        body=b'{"schema_name": "redirect", "base_path": "/government/speeches/old-slug", "redirects": '
+        b'[{"path": "/government/speeches/old-slug", "destination": '
+        b'"/government/speeches/pm-speech-on-local-power"}]}',
+        content_type=JSON,
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [
+            {
+                "id": "moved",
+                "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=1",
+            },
+            {"id": "renamed", "url": "https://www.gov.uk/government/speeches/old-slug"},
+        ],
+    )
+    archive = tmp_path / "r.warc.gz"
+    summary = scrape(
+        corpus,
+        catalogue=catalogue,
+        base_urls={"bps": site_server.url, "govuk": site_server.url},
+        archive=archive,
+        settings=FAST,
+    )
+    assert summary.failed == [] and summary.stored == 2, summary.report()
+    moved, renamed = corpus.get("moved"), corpus.get("renamed")
+    assert moved is not None and moved.speaker == "Tony Blair"
+    assert moved.url == "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=203"
+    assert renamed is not None and renamed.url.endswith(
+        "/government/speeches/pm-speech-on-local-power"
+    )
+    with Corpus.open(tmp_path / "replay.db") as replay:
+        again = scrape_archive(replay, archive)
+        assert again.failed == [] and {d.id for d in replay.query()} == {"moved", "renamed"}
+        assert replay.get("moved").url == moved.url  # type: ignore[union-attr]
+    site_server.clear()
+    rerun = scrape(
+        corpus,
+        catalogue=catalogue,
+        base_urls={"bps": site_server.url, "govuk": site_server.url},
+        settings=FAST,
+    )
+    assert rerun.stored == 0 and rerun.unchanged == 2
+    assert not any(
+        "speech=" in p for p in site_server.paths()
+    )  # the redirected page is not fetched again

@@ -131,6 +131,7 @@ class _Result:
     response: Response | None = None
     pages: tuple[Page, ...] = ()
     message: str = ""
+    cache_key: str = ""
 
 
 class _HostQueues:
@@ -296,6 +297,7 @@ class _Scraper:
                     "catalogue_id": target.catalogue_id,
                     "label": job.source_label,
                     "from_catalogue": job.from_catalogue,
+                    "url": target.url,
                     "origin_url": target.origin_url,
                 },
                 sort_keys=True,
@@ -335,6 +337,16 @@ class _Scraper:
     def handle_response(self, job: _Job, response: Response, *, follow: bool) -> None:
         """Extract one response and queue its results (also used by the archive replay)."""
         target = job.target
+        cache_key = target.public_url
+        if response.final_url != target.url:
+            # Redirected (within the recipe's hosts): the document is where it ended up.
+            recipe = job.recipe
+            target = replace(
+                target,
+                url=response.final_url,
+                origin_url=recipe.public(response.final_url) if recipe.host_map else None,
+            )
+            job = replace(job, target=target)
         if response.not_modified:
             self.results.put(_Result(job, "unchanged", message="not modified (HTTP 304)"))
             return
@@ -363,7 +375,11 @@ class _Scraper:
         if extraction.gone:
             self.results.put(_Result(job, "gone", message=extraction.gone))
         if extraction.pages:
-            self.results.put(_Result(job, "pages", response=response, pages=extraction.pages))
+            self.results.put(
+                _Result(
+                    job, "pages", response=response, pages=extraction.pages, cache_key=cache_key
+                )
+            )
         elif target.kind == "document" and not extraction.follow and not extraction.gone:
             self.results.put(_Result(job, "failed", message=f"{target.url}: no document found"))
         if follow:
@@ -429,12 +445,14 @@ class _Scraper:
             self._tick(job)
         elif result.kind == "pages":
             assert result.response is not None
-            self._store_pages(job, result.response, result.pages)
+            self._store_pages(job, result.response, result.pages, cache_key=result.cache_key)
             self._tick(job)
 
-    def _store_pages(self, job: _Job, response: Response, pages: Sequence[Page]) -> None:
+    def _store_pages(
+        self, job: _Job, response: Response, pages: Sequence[Page], *, cache_key: str = ""
+    ) -> None:
         summary = self.summary
-        key = job.target.public_url
+        key = cache_key or job.target.public_url
         stored_any = False
         for page in pages:
             if self.stop.is_set():
@@ -761,7 +779,7 @@ def scrape_archive(
     latest: dict[str, Any] = {}
     for record in read_archive(archive):
         source = record.extra.get("WARC-Policytext-Source")
-        if not source or record.status in (304,) or record.truncated:
+        if not source or record.status == 304 or 300 <= record.status < 400 or record.truncated:
             continue
         latest[record.url] = record
     fetcher = Fetcher(FetchSettings(obey_robots=False))
@@ -785,7 +803,7 @@ def scrape_archive(
             except json.JSONDecodeError:
                 info = {}
             target = Target(
-                url=record.url,
+                url=str(info.get("url") or record.url),
                 kind=record.extra.get("WARC-Policytext-Kind", "document"),
                 metadata=info.get("metadata") or {},
                 catalogue_id=info.get("catalogue_id"),
