@@ -305,11 +305,11 @@ class _Scraper:
         }
         if recipe.host_map:
             annotations["WARC-Policytext-Base-URL"] = recipe.base_url
-        allowed = (
-            set(recipe.hosts) | {host_of(target.url)}
-            if recipe.name == _FALLBACK_RECIPE
-            else set(recipe.hosts)
-        )
+        allowed = set(recipe.hosts)
+        if recipe.name == _FALLBACK_RECIPE:
+            # A catalogue URL on a host no recipe names: that host (and its www. twin) only.
+            host = host_of(target.url)
+            allowed |= {host, host[4:] if host.startswith("www.") else f"www.{host}"}
         try:
             response = self.fetcher.fetch(
                 target.url,
