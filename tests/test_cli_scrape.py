@@ -160,6 +160,7 @@ def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) ->
     assert any(line.startswith(f"corpus {db}: 1 documents") for line in lines)
     with Corpus.open(db) as corpus:
         assert corpus.count() == 1 and corpus.failures() == []
+    assert not (tmp_path / "archive").exists()  # nothing fetched, no empty archive left
 
 
 def test_pipeline_offline_skips_fetching(tmp_path: Path, site_server: SiteServer) -> None:

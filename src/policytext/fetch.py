@@ -518,13 +518,20 @@ class WarcArchive:
     """
 
     def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._handle: IO[bytes] | None = None
+        self._writer: Any = None
+        self._lock = threading.Lock()
+
+    def _open(self) -> IO[bytes]:
+        # Opened at the first record, so a run that fetches nothing leaves no file.
         from warcio.warcwriter import WARCWriter
 
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle: IO[bytes] = self.path.open("ab")
-        self._writer = WARCWriter(self._handle, gzip=self.path.suffix == ".gz")
-        self._lock = threading.Lock()
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("ab")
+            self._writer = WARCWriter(self._handle, gzip=self.path.suffix == ".gz")
+        return self._handle
 
     def write(
         self,
@@ -558,6 +565,7 @@ class WarcArchive:
         if date:
             warc_headers["WARC-Date"] = date.replace("+00:00", "Z")
         with self._lock:
+            handle = self._open()
             response_record = self._writer.create_warc_record(
                 url,
                 "response",
@@ -576,17 +584,17 @@ class WarcArchive:
                     "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID")
                 },
             )
-            self._handle.seek(0, io.SEEK_END)
-            offset = self._handle.tell()
+            handle.seek(0, io.SEEK_END)
+            offset = handle.tell()
             self._writer.write_record(response_record)
             self._writer.write_record(request_record)
-            self._handle.flush()
+            handle.flush()
         return str(self.path), offset
 
     def close(self) -> None:
         """Close the file."""
         with self._lock:
-            if not self._handle.closed:
+            if self._handle is not None and not self._handle.closed:
                 self._handle.close()
 
 
