@@ -142,7 +142,13 @@ class Response:
 
 
 def host_of(url: str) -> str:
-    """The ``host[:port]`` of a URL, lower case."""
+    """The ``host[:port]`` of a URL, lower case.
+
+    Example::
+
+        >>> host_of("http://127.0.0.1:8080/a")
+        '127.0.0.1:8080'
+    """
     return urlsplit(url).netloc.lower()
 
 

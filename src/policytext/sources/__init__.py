@@ -26,12 +26,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from policytext.fetch import Response
 from policytext.recipes import Recipe
 
-__all__ = ["Adapter", "Extraction", "Page", "Target", "adapter_for"]
+__all__ = ["Adapter", "Extraction", "Page", "Target", "adapter_for", "first_date"]
 
 
 @dataclass(frozen=True)
@@ -120,20 +119,14 @@ class Adapter:
         raise NotImplementedError
 
 
-def absolute_url(base: str, href: str) -> str:
-    """``href`` resolved against the page URL ``base``."""
-    from urllib.parse import urljoin
-
-    return urljoin(base, href)
-
-
-def same_site(url: str, recipe: Recipe) -> bool:
-    """Whether ``url`` is on a host of ``recipe``."""
-    return urlsplit(url).netloc.lower() in recipe.hosts or recipe.handles(url)
-
-
 def first_date(text: str) -> str | None:
-    """The first ``D Month YYYY`` / ``YYYY-MM-DD`` date in text, as ISO, or None."""
+    """The first ``D Month YYYY`` / ``YYYY-MM-DD`` date in text, as ISO, or None.
+
+    Example::
+
+        >>> first_date("Speech made in London on 9 July 2008.")
+        '2008-07-09'
+    """
     import datetime as dt
 
     match = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)

@@ -28,11 +28,12 @@ import datetime as dt
 import logging
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from policytext.errors import ExtractionError
 from policytext.extract import decode_bytes, extract_with_selectors
 from policytext.fetch import Response
-from policytext.sources import Adapter, Extraction, Page, Target, absolute_url, first_date
+from policytext.sources import Adapter, Extraction, Page, Target, first_date
 
 __all__ = ["HtmlAdapter"]
 
@@ -70,7 +71,7 @@ class HtmlAdapter(Adapter):
             href = link.get("href")
             if not isinstance(href, str):
                 continue
-            url = absolute_url(target.url, href)
+            url = urljoin(target.url, href)
             if (pattern and not pattern.search(url)) or url in seen:
                 continue
             seen.add(url)
@@ -80,7 +81,7 @@ class HtmlAdapter(Adapter):
             nxt = soup.select_one(str(next_selector))
             href = nxt.get("href") if nxt is not None else None
             if isinstance(href, str):
-                follow.append(Target(url=absolute_url(target.url, href), kind="listing"))
+                follow.append(Target(url=urljoin(target.url, href), kind="listing"))
         return Extraction(follow=tuple(follow))
 
     def prepare(self, html: str) -> str:
