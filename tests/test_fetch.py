@@ -203,3 +203,28 @@ def test_fetch_robots_server_error_means_fetch_nothing(site_server: SiteServer) 
     with Fetcher(FAST) as fetcher, pytest.raises(RobotsDisallowed):
         fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server))
     assert "/page" not in site_server.paths()
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [("5", 5, 5), ("0", 0, 0), ("soon", None, None), (None, None, None)],
+)
+def test_fetch_retry_after_values(value: str | None, low: float | None, high: float | None) -> None:
+    from policytext.fetch import _retry_after
+
+    result = _retry_after(value)
+    if low is None:
+        assert result is None
+    else:
+        assert result is not None and low <= result <= high  # type: ignore[operator]
+
+
+def test_fetch_retry_after_http_date() -> None:
+    import email.utils
+
+    from policytext.fetch import _retry_after
+
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    result = _retry_after(when)
+    assert result is not None and 25 <= result <= 31
+    assert _retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0
