@@ -227,3 +227,20 @@ def small_tagged(corpus: Corpus) -> Corpus:
     """The small hand-checked corpus of SMALL_CORPUS, tagged (see store_tagged)."""
     store_tagged(corpus, SMALL_CORPUS)
     return corpus
+@pytest.fixture
+def site_server() -> Iterator[object]:
+    """A real HTTP server on 127.0.0.1 serving routes a test sets (tests/site_server.py)."""
+    from site_server import SiteServer
+
+    server = SiteServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`policytext run` scrapes corpus/catalogue.toml: never the real one (real hosts) in tests."""
+    import policytext.pipeline
+
+    missing = tmp_path_factory.getbasetemp() / "no-catalogue.toml"
+    monkeypatch.setattr(policytext.pipeline, "DEFAULT_CATALOGUE", missing, raising=False)

@@ -1,6 +1,10 @@
 """policytext: collect, tag and measure British governing rhetoric about
 empowerment and devolution.
 
+The names in ``__all__`` are the public API. Those that need heavy libraries
+(requests, spaCy, pandas, scikit-learn) are loaded on first use, so
+``import policytext`` stays fast and loads no model.
+
 Example::
 
     >>> import policytext
@@ -10,7 +14,9 @@ Example::
     1
 """
 
+import importlib
 import logging
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -34,6 +40,16 @@ from policytext.people import PartialDate, government_on, parse_date, resolve_sp
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+# Public names loaded on first use: name -> module.
+_LAZY = {
+    "FetchSettings": "policytext.fetch",
+    "ScrapeSummary": "policytext.scraping",
+    "load_catalogue": "policytext.catalogue",
+    "load_recipes": "policytext.recipes",
+    "scrape": "policytext.scraping",
+    "scrape_archive": "policytext.scraping",
+}
+
 __all__ = [
     "AddOutcome",
     "AddSummary",
@@ -42,6 +58,7 @@ __all__ = [
     "Document",
     "ExtractionError",
     "FetchError",
+    "FetchSettings",
     "GoldFileError",
     "ImportFormatError",
     "InputError",
@@ -51,11 +68,29 @@ __all__ = [
     "PartialDate",
     "PolicytextError",
     "SchemaError",
+    "ScrapeSummary",
     "StoreError",
     "StoredDocument",
     "__version__",
     "government_on",
     "import_paths",
+    "load_catalogue",
+    "load_recipes",
     "parse_date",
     "resolve_speaker",
+    "scrape",
+    "scrape_archive",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policytext' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -271,6 +271,31 @@ _MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0005_http_cache",
+        """
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            source TEXT,
+            status INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            sha256 TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0006_document_attributes",
+        """
+        CREATE TABLE document_attributes (
+            doc_pk INTEGER NOT NULL REFERENCES documents (pk) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (doc_pk, key)
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -25,7 +25,9 @@ from policytext.errors import ExtractionError
 __all__ = [
     "EXTRACTOR_VERSION",
     "Extracted",
+    "SiteFields",
     "decode_bytes",
+    "extract_with_selectors",
     "extract_html",
     "extract_pdf",
     "extract_text_file",
@@ -372,3 +374,89 @@ def _tidy(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+# -- site extraction by CSS selectors (recipes) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFields:
+    """Text and fields a recipe's selectors found on one page (None when absent)."""
+
+    text: str
+    title: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def extract_with_selectors(
+    raw: bytes | str,
+    *,
+    where: str,
+    body: str,
+    fields: dict[str, str] | None = None,
+    drop: list[str] | tuple[str, ...] = (),
+    declared_charset: str | None = None,
+) -> SiteFields:
+    """A page's body text and fields by CSS selectors (BeautifulSoup + lxml).
+
+    Parameters
+    ----------
+    raw:
+        Page bytes (decoded as the declared charset, else UTF-8, else cp1252).
+    where:
+        The URL, for messages.
+    body:
+        CSS selector of the element holding the text (comma-separated
+        alternatives allowed; the first that matches is used).
+    fields:
+        Field name -> CSS selector; each value is the matching element's text.
+    drop:
+        Selectors of elements removed first (banners, summaries, share links).
+    declared_charset:
+        The charset the server declared.
+
+    Returns
+    -------
+    SiteFields
+        Paragraphs separated by blank lines; fields found.
+
+    Raises
+    ------
+    ExtractionError
+        The body selector matches nothing or the body has no text.
+
+    Example::
+
+        >>> extract_with_selectors(b"<div class='s'><p>One.</p><p>Two.</p></div>",
+        ...                        where="x", body=".s").text
+        'One.\\n\\nTwo.'
+    """
+    from bs4 import BeautifulSoup
+
+    if isinstance(raw, bytes):
+        raw = decode_bytes(raw, where=where, declared=declared_charset)
+    soup = BeautifulSoup(raw, "lxml")
+    found: dict[str, str] = {}
+    for name, selector in (fields or {}).items():
+        element = soup.select_one(selector)
+        if element is not None:
+            value = " ".join(element.get_text(" ").split())
+            if value:
+                found[name] = _rejoin_punctuation(value)
+    for selector in drop:
+        for element in soup.select(selector):
+            element.decompose()
+    for element in soup.find_all(("script", "style", "noscript", "nav", "form", "button", "iframe")):
+        element.decompose()
+    root = None
+    for alternative in body.split(","):
+        root = soup.select_one(alternative.strip())
+        if root is not None:
+            break
+    if root is None:
+        raise ExtractionError(f"{where}: no element matches the body selector {body!r}")
+    remove_furniture(root)
+    text = "\n\n".join(html_paragraphs(root))
+    if not text.strip():
+        raise ExtractionError(f"{where}: the body ({body!r}) has no text")
+    return SiteFields(text=text, title=found.get("title"), fields=found)

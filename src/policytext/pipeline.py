@@ -7,14 +7,53 @@ alone from the command line.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from policytext.corpus import Corpus
+from policytext.fetch import FetchSettings
 
 __all__ = ["run_pipeline"]
 
 logger = logging.getLogger(__name__)
+
+DEFAULT_CATALOGUE = Path("corpus/catalogue.toml")
+
+
+def _scrape_stage(
+    corpus: Corpus,
+    db: str | Path,
+    *,
+    offline: bool,
+    progress: bool,
+    echo: Callable[[str], None],
+    catalogue: str | Path,
+    base_urls: Mapping[str, str] | None,
+    fetch_settings: FetchSettings | None,
+) -> None:
+    """Scrape the catalogue unless offline; one line when the network is unreachable."""
+    from policytext.scraping import default_archive_path, scrape
+
+    if offline:
+        echo("offline: not fetching; using the documents stored")
+        return
+    if not Path(catalogue).is_file():
+        echo(f"no catalogue at {catalogue}: nothing to fetch")
+        return
+    summary = scrape(
+        corpus,
+        catalogue=catalogue,
+        base_urls=base_urls,
+        archive=default_archive_path(db),
+        settings=fetch_settings,
+        progress=progress,
+    )
+    if summary.unreachable:
+        hosts = ", ".join(sorted(summary.unreachable))
+        echo(f"network unreachable: could not connect to {hosts}; carrying on with the "
+             f"{corpus.count()} documents stored")
+    first = summary.report().splitlines()[0]
+    echo(f"scrape {catalogue}: {first}")
 
 
 def run_pipeline(
@@ -24,6 +63,9 @@ def run_pipeline(
     progress: bool = False,
     echo: Callable[[str], None] = print,
     report_dir: str | Path | None = None,
+    catalogue: str | Path | None = None,
+    base_urls: Mapping[str, str] | None = None,
+    fetch_settings: FetchSettings | None = None,
 ) -> Path | None:
     """Run every stage on the corpus at ``db`` and say what happened at each.
 
@@ -37,6 +79,13 @@ def run_pipeline(
         Progress bars on stderr.
     echo:
         Where one-line stage messages go.
+    catalogue:
+        The catalogue scraped first (default ``corpus/catalogue.toml``; the
+        scrape is skipped when the file is absent).
+    base_urls:
+        Source name -> origin overrides for the scrape (``--base-url``).
+    fetch_settings:
+        Politeness settings for the scrape.
     report_dir:
         Where the final stage writes the HTML report (default: ``report/``
         beside the database, i.e. ``corpus/report``).
@@ -47,6 +96,9 @@ def run_pipeline(
         The report's ``index.html``, or ``None`` when there was nothing to report.
     """
     with Corpus.open(db) as corpus:
+        _scrape_stage(corpus, db, offline=offline, progress=progress, echo=echo,
+                      catalogue=DEFAULT_CATALOGUE if catalogue is None else catalogue,
+                      base_urls=base_urls, fetch_settings=fetch_settings)
         documents = corpus.count()
         echo(f"corpus {db}: {documents} documents")
         if documents == 0:
