@@ -386,7 +386,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     min_df, max_df:
         Vocabulary pruning by document frequency (count or share of units).
     max_iter:
-        Iterations (None: 400 for NMF, 30 for LDA, 20 for the online variants).
+        Iterations, or passes for the online variants (None: 400 NMF, 30 LDA,
+        200 MiniBatchNMF, 20 online LDA).
     n_top_terms:
         Terms kept per topic in :meth:`topics` and scored for coherence.
     seed_terms:
@@ -418,7 +419,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         method: str = "nmf",
         online: bool = False,
         min_df: int | float = 2,
-        max_df: int | float = 0.5,
+        max_df: int | float = 0.9,
         max_iter: int | None = None,
         n_top_terms: int = 10,
         seed_terms: Mapping[str, Sequence[str]] | None = None,
@@ -463,7 +464,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         if self.max_iter is not None:
             return int(self.max_iter)
         if self.online:
-            return 20
+            return 200 if self.method == "nmf" else 20
         return 400 if self.method == "nmf" else 30
 
     # -- fitting ------------------------------------------------------------------
@@ -570,30 +571,46 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         return nmf, unit_topics, nmf.components_
 
     def _seeded_init(self, matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray]:
+        """Initial W, H: one row of H per frame, the rest from NNDSVDa.
+
+        A frame's row is the centroid of the units that use any of its seed
+        terms, with the seed terms raised by ``seed_weight`` times the row's
+        largest weight. Of the NNDSVDa rows, those most like a seeded row are
+        dropped so the free topics start elsewhere.
+        """
         from sklearn.decomposition._nmf import _initialize_nmf
 
         assert self.seed_terms is not None
         k = self.n_topics
+        matrix = sparse.csr_matrix(matrix)
         index = {t: i for i, t in enumerate(self.vocabulary_)}
         _, h = _initialize_nmf(matrix, k, init="nndsvda", random_state=self.random_state)
-        top = float(h.max()) or 1.0
-        floor = top * 1e-4
+        scale = float(np.mean(np.linalg.norm(h, axis=1))) or 1.0
         rows = []
         for label, terms in self.seed_terms.items():
             used = [t for t in dict.fromkeys(terms) if t in index]
             if not used:
                 logger.warning("seeded topic %s: none of its seed terms is in the vocabulary; left unseeded", label)
                 continue
-            row = np.full(len(index), floor)
-            row[[index[t] for t in used]] = top * self.seed_weight
-            rows.append(row)
+            ids = [index[t] for t in used]
+            users = np.asarray(matrix[:, ids].sum(axis=1)).ravel() > 0
+            row = np.asarray(matrix[users].mean(axis=0)).ravel() if users.any() else np.zeros(len(index))
+            row[ids] += self.seed_weight * max(float(row.max()), 1e-12)
+            row = np.maximum(row, 1e-12)
+            rows.append(row * scale / np.linalg.norm(row))
             self.seed_labels_.append(label)
             self.seed_terms_used_[label] = used
-        # Seeded rows first, then NNDSVDa rows for the free topics.
-        h_init = np.vstack([*rows, h[: k - len(rows)]]) if rows else h
+        if not rows:
+            return np.asarray(matrix @ h.T), h
+        free = list(range(k))
+        h_unit = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-300)
+        for row in rows:
+            similarity = h_unit[free] @ (row / np.linalg.norm(row))
+            free.pop(int(np.argmax(similarity)))
+        h_init = np.vstack([*rows, h[free]])
         w_init = np.asarray(matrix @ h_init.T)
         # Scale W so that W @ H best matches the data in the least-squares sense.
-        numerator = float(np.sum(w_init * np.asarray(matrix @ h_init.T)))
+        numerator = float(np.sum(w_init * w_init))
         denominator = float(np.sum((w_init.T @ w_init) * (h_init @ h_init.T)))
         w_init *= numerator / denominator if denominator > 0 else 1.0
         return np.maximum(w_init, 0.0), h_init
@@ -883,7 +900,7 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
         n_top_terms: int = 20,
         link_threshold: float = 0.25,
         min_df: int | float = 2,
-        max_df: int | float = 0.5,
+        max_df: int | float = 0.9,
         max_iter: int | None = None,
         random_state: int | None = 0,
     ) -> None:
@@ -1122,7 +1139,7 @@ def analyse_topics(
     n_boot: int = 200,
     random_state: int = 0,
     min_df: int | float = 2,
-    max_df: int | float = 0.5,
+    max_df: int | float = 0.9,
     **filters: Any,
 ) -> TopicAnalysis:
     """Fit topics over a corpus store, with prevalence by ``by`` and optional dynamic topics.
