@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from policytext.cli import main
 from policytext.corpus import Corpus, Document
 from policytext.errors import ModelError, NotFittedError
 from policytext.topics import (
@@ -425,3 +426,64 @@ def test_topics_real_speeches_find_phrases_and_topics(shared_data: Path):
     assert ("big", "society") in prepared.phrases
     model = TopicModel(5, random_state=0).fit(prepared.passages)
     assert len(model.topics()) == 5 and all(t.coherence is not None for t in model.topics())
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def test_topics_cli_writes_contract_files(runner, planted_store, db_path, tmp_path):
+    out = tmp_path / "topics"
+    result = runner.invoke(
+        main, ["topics", "--db", str(db_path), "--k", "4", "--format", "json", "--out", str(out),
+               "--passage-size", "40", "--bootstrap", "20"],
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed == json.loads((out / "topics.json").read_text())
+    assert {_match([t for t, _ in topic["terms"][:8]]) for topic in printed} == set(PLANTED)
+    prevalence = pd.read_csv(out / "prevalence.csv", index_col="year")
+    assert np.allclose(prevalence.sum(axis=1), 1.0, atol=1e-5)
+    assert (out / "prevalence_heatmap.svg").exists() and (out / "prevalence_area.png").exists()
+
+
+def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path):
+    result = runner.invoke(
+        main, ["topics", "--db", str(db_path), "--k", "4", "--by", "government", "--seeded", "--bootstrap", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "## Prevalence by government" in result.stdout
+    assert "| Blair |" in result.stdout and "| Brown |" in result.stdout
+    assert "unit: passages" in result.stdout
+    # Frames whose seed terms occur get topics with the frame id; the others are named.
+    assert "| civil_society |" in result.stdout and "| social_action |" in result.stdout
+    assert "no seed term in the corpus (no seeded topic): empowerment" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--k", "0"], "Error: TopicModel: parameter n_topics must be an integer >= 1; got 0"),
+        (["--method", "lda", "--seeded"], "Error: TopicModel: parameter seed_terms needs method='nmf'"),
+    ],
+)
+def test_topics_cli_bad_options_give_one_error_line(runner, planted_store, db_path, args, message):
+    result = runner.invoke(main, ["topics", "--db", str(db_path), *args])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(message)
+
+
+def test_topics_cli_missing_or_empty_corpus(runner, tmp_path, corpus, db_path):
+    missing = runner.invoke(main, ["topics", "--db", str(tmp_path / "nope.db")])
+    assert missing.exit_code == 1 and "nope.db: no corpus database here" in missing.stderr
+    empty = runner.invoke(main, ["topics", "--db", str(db_path)])
+    assert empty.exit_code == 1
+    assert "Error: topics: the corpus has no documents with text to model" in empty.stderr
+
+
+def test_topics_cli_help_ends_with_example(runner):
+    result = runner.invoke(main, ["topics", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "policytext topics --k" in result.output
+    for flag in ("--k", "--method", "--by", "--dynamic", "--seeded", "--format", "--out", "--db"):
+        assert flag in result.output

@@ -217,6 +217,64 @@ def corpus_command(fmt: str, db: Path) -> None:
         click.echo(format_summary(corpus, fmt=fmt))
 
 
+@main.command("topics")
+@click.option("--k", "k", type=int, default=10, show_default=True, help="Number of topics.")
+@click.option(
+    "--method", type=click.Choice(["nmf", "lda"]), default="nmf", show_default=True,
+    help="NMF on TF-IDF or LDA on counts.",
+)
+@click.option(
+    "--by", "by", type=click.Choice(["year", "government", "speaker", "party", "doc_type", "source"]),
+    default="year", show_default=True, help="Group (or period) for prevalence and dynamic windows.",
+)
+@click.option("--dynamic", is_flag=True, help="Also fit dynamic topics, one window per --by value.")
+@click.option("--seeded", is_flag=True, help="Seed topics on the codebook frames (topics keep the frame ids).")
+@click.option(
+    "--unit", type=click.Choice(["passage", "document"]), default="passage", show_default=True,
+    help="Model paragraph-window passages or whole documents.",
+)
+@click.option("--passage-size", type=int, default=150, show_default=True, help="Terms per passage (about).")
+@click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
+@click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
+@format_option("json", "md", "csv", default="md")
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder for topics.json, prevalence.csv, tables and charts.",
+)
+@db_option
+@reports_errors
+def topics_command(
+    k: int, method: str, by: str, dynamic: bool, seeded: bool, unit: str, passage_size: int, online: bool,
+    seed: int, n_boot: int, fmt: str, out: Path | None, db: Path,
+) -> None:
+    """Fit topic models and show topic prevalence over time or by group.
+
+    Prints the topics (top terms, NPMI coherence) and, as Markdown, the
+    prevalence table. With --out DIR also writes topics.json, prevalence.csv
+    (rows sum to 1), intervals, drift and charts (heatmap, stacked area,
+    and a term-rank bump chart per dynamic topic with --dynamic).
+
+    \b
+    Example:
+        policytext topics --k 12 --by government --dynamic --out results/topics
+    """
+    from policytext.corpus import Corpus
+    from policytext.report import format_table
+    from policytext.topics import analyse_topics, format_topics, write_topic_outputs
+
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        analysis = analyse_topics(
+            corpus, k=k, method=method, by=by, dynamic=dynamic, seeded=seeded, unit=unit,
+            passage_size=passage_size, online=online, random_state=seed, n_boot=n_boot,
+        )
+    click.echo(format_topics(analysis, fmt=fmt, format_table=format_table), nl=False)
+    if out is not None:
+        written = write_topic_outputs(analysis, out)
+        click.echo(f"wrote {len(written)} files to {out}", err=True)
+
+
 @main.command("run")
 @click.option("--offline", is_flag=True, help="Do not fetch anything; use what is stored.")
 @db_option

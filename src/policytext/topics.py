@@ -74,6 +74,7 @@ __all__ = [
     "TopicModel",
     "analyse_topics",
     "evaluate_k",
+    "format_topics",
     "jensen_shannon",
     "npmi_coherence",
     "prepare_corpus",
@@ -386,7 +387,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     min_df, max_df:
         Vocabulary pruning by document frequency (count or share of units).
     max_iter:
-        Iterations, or passes for the online variants (None: 400 NMF, 30 LDA,
+        Iterations, or passes for the online variants (None: 1000 NMF, 30 LDA,
         200 MiniBatchNMF, 20 online LDA).
     n_top_terms:
         Terms kept per topic in :meth:`topics` and scored for coherence.
@@ -465,7 +466,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
             return int(self.max_iter)
         if self.online:
             return 200 if self.method == "nmf" else 20
-        return 400 if self.method == "nmf" else 30
+        return 1000 if self.method == "nmf" else 30
 
     # -- fitting ------------------------------------------------------------------
 
@@ -781,7 +782,7 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
     if by == "year":
         return sorted(present)
     if by == "government":
-        first = {g: dates[values == g].dropna().min() for g in present}
+        first = {g: dates[(values == g).to_numpy()].dropna().min() for g in present}
         return sorted(present, key=lambda g: (str(first[g]), str(g)))
     return sorted(present, key=str)
 
@@ -818,7 +819,7 @@ def topic_prevalence(
     values = prepared.documents[by].reset_index(drop=True)
     dates = prepared.documents["date"].reset_index(drop=True)
     keep = has_text & values.notna().to_numpy()
-    groups = _group_order(values[keep], by, dates)
+    groups = _group_order(values[keep], by, dates[keep])
     rng = np.random.default_rng(random_state)
     lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
     k = unit_topics.shape[1]
@@ -1183,6 +1184,11 @@ def analyse_topics(
     notes: list[str] = [prepared.describe_unit()]
     if seeded or seed_terms:
         seeds = seed_terms_for(prepared, seed_terms if seed_terms is not None else DEFAULT_FRAME_SEEDS)
+        seen = {t for p in prepared.passages for t in p.tokens}
+        absent = [label for label, terms in seeds.items() if not seen.intersection(terms)]
+        if absent:
+            notes.append(f"frames with no seed term in the corpus (no seeded topic): {', '.join(absent)}")
+            seeds = {label: terms for label, terms in seeds.items() if label not in absent}
         k = max(k, len(seeds))
     model = TopicModel(
         k,
@@ -1248,7 +1254,7 @@ def analyse_topics(
 
 
 def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFrame:
-    """One row per topic: id, coherence, seeded, terms (best first, joined by ", ")."""
+    """One row per topic: id, coherence, seeded (yes/no), terms (best first, joined by ", ")."""
     rows = []
     for topic in analysis.topics:
         terms = topic.terms[:n] if n else topic.terms
@@ -1256,11 +1262,54 @@ def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFra
             {
                 "id": topic.id,
                 "coherence": None if topic.coherence is None else round(topic.coherence, 3),
-                "seeded": topic.seeded,
+                "seeded": "yes" if topic.seeded else "no",
                 "terms": ", ".join(t for t, _ in terms),
             }
         )
     return pd.DataFrame(rows, columns=["id", "coherence", "seeded", "terms"])
+
+
+def format_topics(
+    analysis: TopicAnalysis, *, fmt: str, format_table: Callable[..., str] | None = None
+) -> str:
+    """The topics as text: ``json`` (the topics.json list), ``csv`` or ``md``.
+
+    Markdown adds the settings line, the prevalence table and, with dynamic
+    topics, each dynamic topic's terms per window.
+    """
+    if format_table is None:
+        from policytext.report import format_table
+    if fmt == "json":
+        return json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False) + "\n"
+    table = topics_table(analysis)
+    if fmt == "csv":
+        return str(format_table(table, fmt="csv"))
+    if fmt != "md":
+        raise ModelError(f"topics: format {fmt!r} is not one of json, md, csv")
+    s = analysis.settings
+    parts = [
+        f"# Topics: {s['method'].upper()}, k={s['k']}, {s['documents']} documents, {s['units']} units",
+        "",
+        f"{analysis.prepared.describe_unit()}; coherence: {s['coherence']}.",
+        *[f"Note: {note}." for note in analysis.notes[1:]],
+        "",
+        str(format_table(table, fmt="md")),
+        f"## Prevalence by {s['by']} (shares; {s['prevalence']}; smoothing: {s['smoothing']})",
+        "",
+        str(format_table(analysis.prevalence.shares.round(3).reset_index(), fmt="md")),
+    ]
+    if not analysis.drift.empty:
+        parts += ["## Drift (Jensen-Shannon divergence between consecutive periods)", ""]
+        parts.append(str(format_table(analysis.drift.round(4), fmt="md")))
+    if analysis.dynamic is not None:
+        terms = analysis.dynamic.window_terms(6)
+        parts += ["## Dynamic topics (terms of each window's own model)", ""]
+        rows = [
+            {"dynamic_topic": dyn, "window": window, "terms": ", ".join(group["term"])}
+            for (dyn, window), group in terms.groupby(["dynamic_topic", "window"], sort=False)
+        ]
+        parts.append(str(format_table(pd.DataFrame(rows, columns=["dynamic_topic", "window", "terms"]), fmt="md")))
+    return "\n".join(parts)
 
 
 def _write_text(path: Path, text: str) -> None:
