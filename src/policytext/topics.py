@@ -287,22 +287,27 @@ def prepare_corpus(
 def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Seed terms put through the corpus's preprocessing (lemmas, phrases).
 
-    A two-word seed becomes the joined phrase when the corpus has that phrase,
-    else its kept words. Order and frame ids are preserved.
+    A two-word seed becomes the joined phrase when the corpus has that phrase
+    and is left out otherwise (its words alone would mean something else);
+    seeds that are stop words are left out. Order and frame ids are preserved.
 
     Example::
 
         >>> prepared = prepare_texts(["Volunteers give."], phrase_min_count=1)
         >>> seed_terms_for(prepared, {"social_action": ["volunteers", "social action"]})
-        {'social_action': ['volunteer', 'social', 'action']}
+        {'social_action': ['volunteer']}
     """
     out: dict[str, list[str]] = {}
     labels = list(seeds)
     for label, paragraphs in zip(labels, tokenize_paragraphs(" \n".join(seeds[k]) for k in labels), strict=True):
         terms: list[str] = []
-        for para in paragraphs:
+        for para in paragraphs:  # one paragraph per seed
             for run in para:
-                terms.extend(join_phrases(run, prepared.phrases))
+                joined = join_phrases(run, prepared.phrases)
+                # A multi-word seed counts only as the corpus's joined phrase:
+                # "free school" must not seed on "school" alone.
+                if len(para) == 1 and len(joined) == 1:
+                    terms.extend(joined)
         out[label] = list(dict.fromkeys(terms))
     return out
 
@@ -352,23 +357,30 @@ class Topic:
     """A learned topic: its id, top terms with weights (best first) and NPMI coherence.
 
     ``id`` is ``topic_NN`` or, for a frame-seeded topic, the frame id
-    (``seeded`` is then true).
+    (``seeded`` is then true and ``seed_retention`` is the share of its seed
+    terms still among its top terms: seeding only sets the starting point, so
+    a low value says the topic moved away from its frame).
     """
 
     id: str
     terms: tuple[tuple[str, float], ...]
     coherence: float | None
     seeded: bool = False
+    seed_retention: float | None = None
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON record: ``id``, ``terms`` as [term, weight] pairs, ``coherence``, ``seeded``."""
+        """The JSON record: ``id``, ``terms`` as [term, weight] pairs, ``coherence``, ``seeded``
+        and, for seeded topics, ``seed_retention``."""
         coherence = None if self.coherence is None or np.isnan(self.coherence) else round(self.coherence, 4)
-        return {
+        record: dict[str, Any] = {
             "id": self.id,
             "terms": [[t, round(w, 6)] for t, w in self.terms],
             "coherence": coherence,
             "seeded": self.seeded,
         }
+        if self.seeded:
+            record["seed_retention"] = None if self.seed_retention is None else round(self.seed_retention, 4)
+        return record
 
 
 class TopicModel(BaseEstimator):  # type: ignore[misc]
@@ -646,6 +658,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                     terms=tuple((str(self.vocabulary_[j]), float(row[j])) for j in best),
                     coherence=float(self.coherence_[i]),
                     seeded=self.topic_ids_[i] in self.seed_labels_,
+                    seed_retention=self.seed_retention_.get(self.topic_ids_[i]),
                 )
             )
         return out
@@ -1254,7 +1267,7 @@ def analyse_topics(
 
 
 def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFrame:
-    """One row per topic: id, coherence, seeded (yes/no), terms (best first, joined by ", ")."""
+    """One row per topic: id, coherence, seeded (no, or yes with seed retention), terms (best first)."""
     rows = []
     for topic in analysis.topics:
         terms = topic.terms[:n] if n else topic.terms
@@ -1262,7 +1275,7 @@ def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFra
             {
                 "id": topic.id,
                 "coherence": None if topic.coherence is None else round(topic.coherence, 3),
-                "seeded": "yes" if topic.seeded else "no",
+                "seeded": f"yes, {topic.seed_retention or 0:.0%} of seeds in top terms" if topic.seeded else "no",
                 "terms": ", ".join(t for t, _ in terms),
             }
         )
