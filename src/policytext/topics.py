@@ -399,7 +399,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     min_df, max_df:
         Vocabulary pruning by document frequency (count or share of units).
     max_iter:
-        Iterations, or passes for the online variants (None: 1000 NMF, 30 LDA,
+        Iterations, or passes for the online variants (None: 1000 NMF, 20 LDA,
         200 MiniBatchNMF, 20 online LDA).
     n_top_terms:
         Terms kept per topic in :meth:`topics` and scored for coherence.
@@ -478,7 +478,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
             return int(self.max_iter)
         if self.online:
             return 200 if self.method == "nmf" else 20
-        return 1000 if self.method == "nmf" else 30
+        return 1000 if self.method == "nmf" else 20
 
     # -- fitting ------------------------------------------------------------------
 
