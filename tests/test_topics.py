@@ -32,10 +32,28 @@ from policytext.topics import (
 
 # Known topic-word vocabularies (the planted structure).
 PLANTED = {
-    "schools": ["school", "teacher", "pupil", "classroom", "curriculum", "exam", "lesson", "headteacher"],
+    "schools": [
+        "school",
+        "teacher",
+        "pupil",
+        "classroom",
+        "curriculum",
+        "exam",
+        "lesson",
+        "headteacher",
+    ],
     "policing": ["police", "crime", "offender", "prison", "court", "sentence", "victim", "officer"],
     "health": ["hospital", "nurse", "patient", "doctor", "clinic", "surgery", "ward", "medicine"],
-    "community": ["community", "volunteer", "neighbourhood", "charity", "council", "parish", "club", "festival"],
+    "community": [
+        "community",
+        "volunteer",
+        "neighbourhood",
+        "charity",
+        "council",
+        "parish",
+        "club",
+        "festival",
+    ],
 }
 YEARS = list(range(2000, 2010))
 
@@ -51,7 +69,9 @@ def _mixture(year: int) -> np.ndarray:
     return np.array([0.25, 0.45 - 0.35 * t, 0.25, 0.05 + 0.35 * t])
 
 
-def planted_texts(seed: int = 7, docs_per_year: int = 12) -> tuple[list[str], list[dict[str, object]]]:
+def planted_texts(
+    seed: int = 7, docs_per_year: int = 12
+) -> tuple[list[str], list[dict[str, object]]]:
     """Generated documents: each word drawn from a topic drawn from the year's mixture."""
     rng = np.random.default_rng(seed)
     names = list(PLANTED)
@@ -62,14 +82,20 @@ def planted_texts(seed: int = 7, docs_per_year: int = 12) -> tuple[list[str], li
             paragraphs = []
             for _ in range(3):
                 topics = rng.choice(len(names), size=40, p=theta)
-                words = [
-                    PLANTED[names[z]][rng.choice(8, p=_word_weights(8))] for z in topics
-                ]
+                words = [PLANTED[names[z]][rng.choice(8, p=_word_weights(8))] for z in topics]
                 sentences = [" ".join(words[i : i + 8]) + "." for i in range(0, 40, 8)]
                 paragraphs.append(" ".join(sentences))
             texts.append("\n\n".join(paragraphs))
-            meta.append({"pk": len(meta), "id": f"doc-{year}-{d}", "date": str(year), "year": year,
-                         "speaker": f"Speaker {d % 3}", "party": "Lab" if year < 2005 else "Con"})
+            meta.append(
+                {
+                    "pk": len(meta),
+                    "id": f"doc-{year}-{d}",
+                    "date": str(year),
+                    "year": year,
+                    "speaker": f"Speaker {d % 3}",
+                    "party": "Lab" if year < 2005 else "Con",
+                }
+            )
     return texts, meta
 
 
@@ -150,7 +176,9 @@ def test_topics_prevalence_follows_the_planted_shift(planted, method, online):
     first, last = shares.loc[YEARS[0]], shares.loc[YEARS[-1]]
     assert last[names["community"]] - first[names["community"]] > 0.15
     assert first[names["policing"]] - last[names["policing"]] > 0.15
-    assert (prevalence.low <= shares + 1e-12).all().all() and (shares <= prevalence.high + 1e-12).all().all()
+    assert (prevalence.low <= shares + 1e-12).all().all() and (
+        shares <= prevalence.high + 1e-12
+    ).all().all()
     assert (prevalence.documents == 12).all()
 
 
@@ -249,7 +277,10 @@ def test_topics_agreement_and_jensen_shannon_bounds():
         ({"n_topics": 0}, "parameter n_topics must be an integer >= 1; got 0"),
         ({"max_df": 1.5}, "parameter max_df must be"),
         ({"seed_terms": {"a": ["x"]}, "method": "lda"}, "seed_terms needs method='nmf'"),
-        ({"seed_terms": {f"f{i}": ["x"] for i in range(5)}}, "n_topics must be at least the number of frames"),
+        (
+            {"seed_terms": {f"f{i}": ["x"] for i in range(5)}},
+            "n_topics must be at least the number of frames",
+        ),
     ],
 )
 def test_topics_model_validates_parameters_in_fit(planted, params, message):
@@ -298,15 +329,23 @@ def test_topics_seeded_topics_keep_frame_ids(planted):
 
 def test_topics_default_seeds_cover_the_eight_frames_and_lemmatise(planted):
     assert list(DEFAULT_FRAME_SEEDS) == [
-        "empowerment", "devolution", "social_action", "civil_society",
-        "market_reform", "collaboration", "responsibility", "targeting",
+        "empowerment",
+        "devolution",
+        "social_action",
+        "civil_society",
+        "market_reform",
+        "collaboration",
+        "responsibility",
+        "targeting",
     ]
     terms = seed_terms_for(planted, {"social_action": ["volunteers", "charities"]})
     assert terms == {"social_action": ["volunteer", "charity"]}
 
 
 def test_topics_seeded_analysis_labels_prevalence_columns(planted):
-    analysis = analyse_topics(planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, n_boot=20)
+    analysis = analyse_topics(
+        planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, n_boot=20
+    )
     assert analysis.prevalence.shares.columns[0] == "civic"
     rise = analysis.prevalence.shares["civic"]
     assert rise.iloc[-1] > rise.iloc[0]
@@ -319,7 +358,9 @@ def _window_docs(rng: np.random.Generator, groups: list[list[str]], n: int = 30)
     docs = []
     for i in range(n):
         words = groups[i % len(groups)]
-        docs.append([words[j] for j in rng.choice(len(words), size=30, p=_word_weights(len(words)))])
+        docs.append(
+            [words[j] for j in rng.choice(len(words), size=30, p=_word_weights(len(words)))]
+        )
     return docs
 
 
@@ -332,16 +373,24 @@ def test_topics_dynamic_links_a_known_split_and_merge():
         "w2": _window_docs(rng, [schools, policing, health]),  # split into two
         "w3": _window_docs(rng, [[*merged, "tablet"], health]),  # merged again, new word
     }
-    model = DynamicTopicModel(window_k={"w1": 2, "w2": 3, "w3": 2}, dynamic_k=3, random_state=0).fit(windows)
+    model = DynamicTopicModel(
+        window_k={"w1": 2, "w2": 3, "w3": 2}, dynamic_k=3, random_state=0
+    ).fit(windows)
     events = model.events()
     kinds = list(zip(events["kind"], events["from"], events["to"], strict=True))
     assert ("split", "w1", "w2") in kinds
     assert ("merge", "w2", "w3") in kinds
     split = events[events["kind"] == "split"].iloc[0]
-    assert len(split["to_topics"].split("; ")) == 2 and len(split["dynamic_topics"].split("; ")) == 2
+    assert (
+        len(split["to_topics"].split("; ")) == 2 and len(split["dynamic_topics"].split("; ")) == 2
+    )
     # The health topic runs through every window, linked to one dynamic topic.
     terms = model.window_terms(8)
-    health_dyn = [d for d in model.dynamic_ids_ if _match(list(terms[terms["dynamic_topic"] == d]["term"])) == "health"]
+    health_dyn = [
+        d
+        for d in model.dynamic_ids_
+        if _match(list(terms[terms["dynamic_topic"] == d]["term"])) == "health"
+    ]
     assert len(health_dyn) == 1
     assert set(terms[terms["dynamic_topic"] == health_dyn[0]]["window"]) == {"w1", "w2", "w3"}
     # No leakage: a word first used in w3 appears in no earlier window's terms.
@@ -362,7 +411,12 @@ def test_topics_dynamic_analysis_by_year_writes_bump_charts(planted, tmp_path):
     assert analysis.dynamic is not None and analysis.dynamic.windows_ == [str(y) for y in YEARS]
     paths = write_topic_outputs(analysis, tmp_path)
     names = {p.name for p in paths}
-    assert {"dynamic_topics.json", "dynamic_terms.csv", "dynamic_changes.csv", "dynamic_events.csv"} <= names
+    assert {
+        "dynamic_topics.json",
+        "dynamic_terms.csv",
+        "dynamic_changes.csv",
+        "dynamic_events.csv",
+    } <= names
     assert any(n.startswith("dynamic_bump_") and n.endswith(".svg") for n in names)
     records = json.loads((tmp_path / "dynamic_topics.json").read_text())
     assert set(records[0]["windows"]) <= {str(y) for y in YEARS}
@@ -375,7 +429,13 @@ def test_topics_dynamic_analysis_by_year_writes_bump_charts(planted, tmp_path):
 def planted_store(corpus: Corpus) -> Corpus:
     texts, meta = planted_texts(docs_per_year=8)
     corpus.add_all(
-        Document(text=text, id=str(m["id"]), date=str(m["date"]), speaker=str(m["speaker"]), party=str(m["party"]))
+        Document(
+            text=text,
+            id=str(m["id"]),
+            date=str(m["date"]),
+            speaker=str(m["speaker"]),
+            party=str(m["party"]),
+        )
         for text, m in zip(texts, meta, strict=True)
     )
     return corpus
@@ -434,8 +494,22 @@ def test_topics_real_speeches_find_phrases_and_topics(shared_data: Path):
 def test_topics_cli_writes_contract_files(runner, planted_store, db_path, tmp_path):
     out = tmp_path / "topics"
     result = runner.invoke(
-        main, ["topics", "--db", str(db_path), "--k", "4", "--format", "json", "--out", str(out),
-               "--passage-size", "40", "--bootstrap", "20"],
+        main,
+        [
+            "topics",
+            "--db",
+            str(db_path),
+            "--k",
+            "4",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+            "--passage-size",
+            "40",
+            "--bootstrap",
+            "20",
+        ],
     )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
@@ -448,7 +522,19 @@ def test_topics_cli_writes_contract_files(runner, planted_store, db_path, tmp_pa
 
 def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path):
     result = runner.invoke(
-        main, ["topics", "--db", str(db_path), "--k", "4", "--by", "government", "--seeded", "--bootstrap", "0"]
+        main,
+        [
+            "topics",
+            "--db",
+            str(db_path),
+            "--k",
+            "4",
+            "--by",
+            "government",
+            "--seeded",
+            "--bootstrap",
+            "0",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "## Prevalence by government" in result.stdout
@@ -463,7 +549,10 @@ def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path
     ("args", "message"),
     [
         (["--k", "0"], "Error: TopicModel: parameter n_topics must be an integer >= 1; got 0"),
-        (["--method", "lda", "--seeded"], "Error: TopicModel: parameter seed_terms needs method='nmf'"),
+        (
+            ["--method", "lda", "--seeded"],
+            "Error: TopicModel: parameter seed_terms needs method='nmf'",
+        ),
     ],
 )
 def test_topics_cli_bad_options_give_one_error_line(runner, planted_store, db_path, args, message):
@@ -487,3 +576,13 @@ def test_topics_cli_help_ends_with_example(runner):
     assert "Example:" in result.output and "policytext topics --k" in result.output
     for flag in ("--k", "--method", "--by", "--dynamic", "--seeded", "--format", "--out", "--db"):
         assert flag in result.output
+
+
+def test_topics_stage_of_the_main_job(planted_store, db_path):
+    from policytext.pipeline import run_pipeline
+
+    planted_store.close()
+    messages: list[str] = []
+    run_pipeline(db_path, offline=True, echo=messages.append)
+    assert any(m.startswith("topics: NMF k=10 on ") for m in messages), messages
+    assert json.loads((db_path.parent / "topics" / "topics.json").read_text())

@@ -78,7 +78,9 @@ def bump_chart(
     """
     present = [w for w in windows if (terms["window"] == w).any()]
     best = (
-        terms.groupby("term")["rank"].agg(["mean", "count"]).sort_values(["count", "mean"], ascending=[False, True])
+        terms.groupby("term")["rank"]
+        .agg(["mean", "count"])
+        .sort_values(["count", "mean"], ascending=[False, True])
     )
     chosen = list(best.index[:n_terms])
     max_rank = int(terms["rank"].max()) if not terms.empty else 1

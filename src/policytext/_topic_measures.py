@@ -61,7 +61,9 @@ def npmi_coherence(
         values = []
         for a in range(len(ids)):
             for b in range(a + 1, len(ids)):
-                values.append(_npmi(counts[ids[a]], counts[ids[b]], pair_counts[ids[a], ids[b]], n_windows))
+                values.append(
+                    _npmi(counts[ids[a]], counts[ids[b]], pair_counts[ids[a], ids[b]], n_windows)
+                )
         scores.append(float(np.mean(values)))
     return scores
 
@@ -103,7 +105,9 @@ def _window_counts(
         return np.zeros(size), np.zeros((size, size)), n_windows
     r = np.concatenate(rows)
     c = np.concatenate(cols)
-    contains = sparse.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(n_windows, size))
+    contains = sparse.csr_matrix(
+        (np.ones(len(r), dtype=np.float64), (r, c)), shape=(n_windows, size)
+    )
     contains.sum_duplicates()
     contains.data[:] = 1.0
     pairs = (contains.T @ contains).toarray()
@@ -172,6 +176,10 @@ def prevalence_drift(shares: pd.DataFrame) -> pd.DataFrame:
     values = shares.to_numpy(dtype=float)
     for i in range(1, len(shares)):
         rows.append(
-            {"from": shares.index[i - 1], "to": shares.index[i], "jsd": jensen_shannon(values[i - 1], values[i])}
+            {
+                "from": shares.index[i - 1],
+                "to": shares.index[i],
+                "jsd": jensen_shannon(values[i - 1], values[i]),
+            }
         )
     return pd.DataFrame(rows, columns=["from", "to", "jsd"])

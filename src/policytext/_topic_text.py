@@ -31,13 +31,67 @@ logger = logging.getLogger(__name__)
 #: applause markers and the fillers of spoken delivery. Extend it per project.
 DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
     {
-        "mr", "mrs", "ms", "hon", "honourable", "gentleman", "lady", "friend", "member",
-        "speaker", "deputy", "applause", "laughter", "cheer", "cheers", "thank", "thanks",
-        "today", "tonight", "yesterday", "year", "time", "just", "like", "lot", "way",
-        "want", "think", "know", "say", "tell", "let", "thing", "get", "got", "go",
-        "come", "look", "need", "mean", "sure", "actually", "really", "course",
-        "shall", "will", "would", "can", "could", "must", "may", "might", "also",
-        "new", "good", "great", "important", "very", "lord", "ladies", "gentlemen",
+        "mr",
+        "mrs",
+        "ms",
+        "hon",
+        "honourable",
+        "gentleman",
+        "lady",
+        "friend",
+        "member",
+        "speaker",
+        "deputy",
+        "applause",
+        "laughter",
+        "cheer",
+        "cheers",
+        "thank",
+        "thanks",
+        "today",
+        "tonight",
+        "yesterday",
+        "year",
+        "time",
+        "just",
+        "like",
+        "lot",
+        "way",
+        "want",
+        "think",
+        "know",
+        "say",
+        "tell",
+        "let",
+        "thing",
+        "get",
+        "got",
+        "go",
+        "come",
+        "look",
+        "need",
+        "mean",
+        "sure",
+        "actually",
+        "really",
+        "course",
+        "shall",
+        "will",
+        "would",
+        "can",
+        "could",
+        "must",
+        "may",
+        "might",
+        "also",
+        "new",
+        "good",
+        "great",
+        "important",
+        "very",
+        "lord",
+        "ladies",
+        "gentlemen",
     }
 )
 
@@ -45,9 +99,7 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
 #: (spaCy's list spares them; this guards against a domain list that would
 #: not), "together" (collaboration) and "own" ("their own services") are in
 #: spaCy's list but carry frame meaning here.
-KEPT_WORDS: frozenset[str] = frozenset(
-    {"government", "people", "together", "own"}
-)
+KEPT_WORDS: frozenset[str] = frozenset({"government", "people", "together", "own"})
 
 _WORD = re.compile(r"^[a-z][a-z'-]*[a-z]$")
 
@@ -98,7 +150,9 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
-def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[list[list[str]]]]:
+def tokenize_paragraphs(
+    texts: Iterable[str], *, batch_size: int = 64
+) -> Iterator[list[list[list[str]]]]:
     """Per text, per paragraph, the runs of kept lemmas between dropped tokens.
 
     A run ends at every dropped token (stop word, number, punctuation), so a
@@ -121,10 +175,14 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
         out: list[list[list[str]]] = []
         for doc in nlp.pipe(paragraphs, batch_size=batch_size, disable=["lemmatizer"]):
             sentences = list(doc.sents)
-            chunks = [doc[:]] if len(paragraphs) > 1 or len(sentences) <= 5 else [
-                doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
-                for i in range(0, len(sentences), 5)
-            ]
+            chunks = (
+                [doc[:]]
+                if len(paragraphs) > 1 or len(sentences) <= 5
+                else [
+                    doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
+                    for i in range(0, len(sentences), 5)
+                ]
+            )
             for span in chunks:
                 runs: list[list[str]] = []
                 run: list[str] = []

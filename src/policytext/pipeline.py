@@ -46,3 +46,10 @@ def run_pipeline(
                 "(see README), then run again"
             )
             return
+        _topics_stage(corpus, Path(db).parent / "topics", echo)
+
+
+def _topics_stage(corpus: Corpus, out_dir: Path, echo: Callable[[str], None]) -> None:
+    from policytext.topics import run_topics_stage
+
+    echo(run_topics_stage(corpus, out_dir))

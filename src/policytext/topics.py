@@ -81,6 +81,7 @@ __all__ = [
     "prepare_texts",
     "prevalence_drift",
     "report_section",
+    "run_topics_stage",
     "seed_terms_for",
     "topic_agreement",
     "topic_prevalence",
@@ -112,26 +113,80 @@ _PERIOD_FIELDS = ("year", "government")
 #: phrase and as its two words otherwise.
 DEFAULT_FRAME_SEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "empowerment": ("empower", "empowerment", "power", "control", "voice", "citizen", "people power"),
+        "empowerment": (
+            "empower",
+            "empowerment",
+            "power",
+            "control",
+            "voice",
+            "citizen",
+            "people power",
+        ),
         "devolution": (
-            "devolve", "devolution", "decentralise", "decentralisation", "localism", "whitehall",
-            "local government", "council", "mayor", "city deal",
+            "devolve",
+            "devolution",
+            "decentralise",
+            "decentralisation",
+            "localism",
+            "whitehall",
+            "local government",
+            "council",
+            "mayor",
+            "city deal",
         ),
         "social_action": (
-            "volunteer", "volunteering", "social action", "philanthropy", "mentor", "citizen service",
+            "volunteer",
+            "volunteering",
+            "social action",
+            "philanthropy",
+            "mentor",
+            "citizen service",
             "active citizenship",
         ),
         "civil_society": (
-            "charity", "voluntary sector", "social enterprise", "mutual", "cooperative", "civil society",
-            "faith group", "trade union",
+            "charity",
+            "voluntary sector",
+            "social enterprise",
+            "mutual",
+            "cooperative",
+            "civil society",
+            "faith group",
+            "trade union",
         ),
         "market_reform": (
-            "choice", "competition", "provider", "contestability", "commissioning", "academy",
-            "free school", "market",
+            "choice",
+            "competition",
+            "provider",
+            "contestability",
+            "commissioning",
+            "academy",
+            "free school",
+            "market",
         ),
-        "collaboration": ("partnership", "partner", "collaboration", "together", "coproduction", "joined up"),
-        "responsibility": ("responsibility", "responsible", "duty", "obligation", "something for something"),
-        "targeting": ("poor", "poverty", "disadvantaged", "deprived", "deprivation", "inequality", "gap"),
+        "collaboration": (
+            "partnership",
+            "partner",
+            "collaboration",
+            "together",
+            "coproduction",
+            "joined up",
+        ),
+        "responsibility": (
+            "responsibility",
+            "responsible",
+            "duty",
+            "obligation",
+            "something for something",
+        ),
+        "targeting": (
+            "poor",
+            "poverty",
+            "disadvantaged",
+            "deprived",
+            "deprivation",
+            "inequality",
+            "gap",
+        ),
     }
 )
 
@@ -240,9 +295,15 @@ def _prepare(
     passages: list[Passage] = []
     for doc_index, doc in enumerate(tokenised):
         paragraphs = [[t for run in para for t in join_phrases(run, phrases)] for para in doc]
-        passages.extend(make_passages(doc_index, paragraphs, size=passage_size if unit == "passage" else None))
+        passages.extend(
+            make_passages(doc_index, paragraphs, size=passage_size if unit == "passage" else None)
+        )
     columns = ["pk", "id", "date", "title", *GROUP_FIELDS]
-    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    frame = (
+        pd.DataFrame.from_records(records, columns=columns)
+        if records
+        else pd.DataFrame(columns=columns)
+    )
     return TopicCorpus(
         documents=frame,
         passages=tuple(passages),
@@ -274,7 +335,9 @@ def prepare_corpus(
         [1997]
     """
     names = ("pk", "id", "date", "title", *GROUP_FIELDS)
-    pairs = ((doc.text, {name: getattr(doc, name) for name in names}) for doc in corpus.query(**filters))
+    pairs = (
+        (doc.text, {name: getattr(doc, name) for name in names}) for doc in corpus.query(**filters)
+    )
     return _prepare(
         pairs,
         unit=unit,
@@ -284,7 +347,9 @@ def prepare_corpus(
     )
 
 
-def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def seed_terms_for(
+    prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
     """Seed terms put through the corpus's preprocessing (lemmas, phrases).
 
     A two-word seed becomes the joined phrase when the corpus has that phrase
@@ -299,7 +364,9 @@ def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) ->
     """
     out: dict[str, list[str]] = {}
     labels = list(seeds)
-    for label, paragraphs in zip(labels, tokenize_paragraphs(" \n".join(seeds[k]) for k in labels), strict=True):
+    for label, paragraphs in zip(
+        labels, tokenize_paragraphs(" \n".join(seeds[k]) for k in labels), strict=True
+    ):
         terms: list[str] = []
         for para in paragraphs:  # one paragraph per seed
             for run in para:
@@ -343,10 +410,15 @@ _PARAMETERS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "n_top_terms": ("an integer >= 2", lambda v: _is_int(v) and v >= 2),
     "seed_terms": (
         "None or a mapping of label to a list of terms",
-        lambda v: v is None
-        or (isinstance(v, Mapping) and all(isinstance(t, (list, tuple)) for t in v.values())),
+        lambda v: (
+            v is None
+            or (isinstance(v, Mapping) and all(isinstance(t, (list, tuple)) for t in v.values()))
+        ),
     ),
-    "seed_weight": ("a number > 0", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0),
+    "seed_weight": (
+        "a number > 0",
+        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+    ),
     "coherence_window": ("an integer >= 2", lambda v: _is_int(v) and v >= 2),
     "random_state": ("None or an integer", lambda v: v is None or _is_int(v)),
 }
@@ -371,7 +443,9 @@ class Topic:
     def to_record(self) -> dict[str, Any]:
         """The JSON record: ``id``, ``terms`` as [term, weight] pairs, ``coherence``, ``seeded``
         and, for seeded topics, ``seed_retention``."""
-        coherence = None if self.coherence is None or np.isnan(self.coherence) else round(self.coherence, 4)
+        coherence = (
+            None if self.coherence is None or np.isnan(self.coherence) else round(self.coherence, 4)
+        )
         record: dict[str, Any] = {
             "id": self.id,
             "terms": [[t, round(w, 6)] for t, w in self.terms],
@@ -379,7 +453,9 @@ class Topic:
             "seeded": self.seeded,
         }
         if self.seeded:
-            record["seed_retention"] = None if self.seed_retention is None else round(self.seed_retention, 4)
+            record["seed_retention"] = (
+                None if self.seed_retention is None else round(self.seed_retention, 4)
+            )
         return record
 
 
@@ -462,7 +538,9 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 raise ModelError(f"{name}: parameter {param} must be {allowed}; got {value!r}")
         if self.seed_terms:
             if self.method != "nmf":
-                raise ModelError(f"{name}: parameter seed_terms needs method='nmf'; got method={self.method!r}")
+                raise ModelError(
+                    f"{name}: parameter seed_terms needs method='nmf'; got method={self.method!r}"
+                )
             if len(self.seed_terms) > self.n_topics:
                 raise ModelError(
                     f"{name}: parameter seed_terms has {len(self.seed_terms)} frames but n_topics is "
@@ -519,7 +597,12 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
         totals = unit_topics.sum(axis=0)
         free = [i for i in range(k) if i >= len(seeded)]
-        free.sort(key=lambda i: (-round(float(totals[i]), 9), str(self.vocabulary_[int(np.argmax(weights[i]))])))
+        free.sort(
+            key=lambda i: (
+                -round(float(totals[i]), 9),
+                str(self.vocabulary_[int(np.argmax(weights[i]))]),
+            )
+        )
         order = list(range(len(seeded))) + free
         self.order_ = np.asarray(order)
         self.components_ = weights[order]
@@ -528,12 +611,15 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         top = self._top_term_lists(self.n_top_terms)
         self.coherence_ = np.asarray(npmi_coherence(top, texts, window=self.coherence_window))
         self.seed_retention_ = {
-            label: len(set(self.seed_terms_used_[label]) & set(top[i])) / len(self.seed_terms_used_[label])
+            label: len(set(self.seed_terms_used_[label]) & set(top[i]))
+            / len(self.seed_terms_used_[label])
             for i, label in enumerate(seeded)
         }
         for label, share in self.seed_retention_.items():
             if share == 0:
-                logger.warning("seeded topic %s kept none of its seed terms among its top terms", label)
+                logger.warning(
+                    "seeded topic %s kept none of its seed terms among its top terms", label
+                )
         return self
 
     def _weigh(self, counts: sparse.spmatrix, *, fit: bool) -> sparse.spmatrix:
@@ -570,10 +656,16 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         nmf: Any
         if self.online:
             nmf = MiniBatchNMF(
-                n_components=k, init=init, max_iter=self._max_iter(), random_state=self.random_state, batch_size=1024
+                n_components=k,
+                init=init,
+                max_iter=self._max_iter(),
+                random_state=self.random_state,
+                batch_size=1024,
             )
         else:
-            nmf = NMF(n_components=k, init=init, max_iter=self._max_iter(), random_state=self.random_state)
+            nmf = NMF(
+                n_components=k, init=init, max_iter=self._max_iter(), random_state=self.random_state
+            )
         # On an exact fit sklearn's reconstruction error rounds below zero
         # before its square root; that NaN is harmless, the warning is noise.
         with np.errstate(invalid="ignore"):
@@ -603,11 +695,18 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         for label, terms in self.seed_terms.items():
             used = [t for t in dict.fromkeys(terms) if t in index]
             if not used:
-                logger.warning("seeded topic %s: none of its seed terms is in the vocabulary; left unseeded", label)
+                logger.warning(
+                    "seeded topic %s: none of its seed terms is in the vocabulary; left unseeded",
+                    label,
+                )
                 continue
             ids = [index[t] for t in used]
             users = np.asarray(matrix[:, ids].sum(axis=1)).ravel() > 0
-            row = np.asarray(matrix[users].mean(axis=0)).ravel() if users.any() else np.zeros(len(index))
+            row = (
+                np.asarray(matrix[users].mean(axis=0)).ravel()
+                if users.any()
+                else np.zeros(len(index))
+            )
             row[ids] += self.seed_weight * max(float(row.max()), 1e-12)
             row = np.maximum(row, 1e-12)
             rows.append(row * scale / np.linalg.norm(row))
@@ -643,7 +742,10 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.fit(units).unit_topics_)
 
     def _top_term_lists(self, n: int) -> list[list[str]]:
-        return [[str(self.vocabulary_[j]) for j in np.argsort(-row, kind="stable")[:n]] for row in self.components_]
+        return [
+            [str(self.vocabulary_[j]) for j in np.argsort(-row, kind="stable")[:n]]
+            for row in self.components_
+        ]
 
     def topics(self, n: int | None = None) -> list[Topic]:
         """The topics with their ``n`` best terms (default ``n_top_terms``), in id order."""
@@ -713,7 +815,9 @@ def evaluate_k(
         agreements = []
         for seed in seeds:
             rng = np.random.default_rng(seed)
-            take = np.sort(rng.choice(len(units), size=max(2, int(round(sample * len(units)))), replace=False))
+            take = np.sort(
+                rng.choice(len(units), size=max(2, int(round(sample * len(units)))), replace=False)
+            )
             model = clone(reference).set_params(random_state=seed).fit([units[i] for i in take])
             agreements.append(topic_agreement(top, model._top_term_lists(reference.n_top_terms)))
         rows.append(
@@ -725,7 +829,9 @@ def evaluate_k(
                 "stability_sd": float(np.std(agreements)) if agreements else float("nan"),
             }
         )
-    return pd.DataFrame(rows, columns=["k", "coherence", "coherence_min", "stability", "stability_sd"])
+    return pd.DataFrame(
+        rows, columns=["k", "coherence", "coherence_min", "stability", "stability_sd"]
+    )
 
 
 # -- prevalence over time and groups --------------------------------------------------
@@ -771,7 +877,9 @@ class Prevalence:
         return pd.DataFrame(rows)
 
 
-def document_topics(prepared: TopicCorpus, unit_topics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def document_topics(
+    prepared: TopicCorpus, unit_topics: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Each document's topic shares from its units' shares, weighted by unit length.
 
     Returns the shares (documents x topics) and a mask of documents that had
@@ -825,9 +933,13 @@ def topic_prevalence(
         np.float64(0.75)
     """
     if by not in GROUP_FIELDS:
-        raise ModelError(f"prevalence: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}")
+        raise ModelError(
+            f"prevalence: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}"
+        )
     if n_boot < 0 or not 0 < level < 1:
-        raise ModelError(f"prevalence: need n_boot >= 0 and 0 < level < 1; got n_boot={n_boot}, level={level}")
+        raise ModelError(
+            f"prevalence: need n_boot >= 0 and 0 < level < 1; got n_boot={n_boot}, level={level}"
+        )
     doc_shares, has_text = document_topics(prepared, unit_topics)
     values = prepared.documents[by].reset_index(drop=True)
     dates = prepared.documents["date"].reset_index(drop=True)
@@ -858,9 +970,13 @@ def topic_prevalence(
     columns = list(topic_ids)
     return Prevalence(
         by=by,
-        shares=pd.DataFrame(np.array(share_rows).reshape(len(groups), k), index=index, columns=columns),
+        shares=pd.DataFrame(
+            np.array(share_rows).reshape(len(groups), k), index=index, columns=columns
+        ),
         low=pd.DataFrame(np.array(low_rows).reshape(len(groups), k), index=index, columns=columns),
-        high=pd.DataFrame(np.array(high_rows).reshape(len(groups), k), index=index, columns=columns),
+        high=pd.DataFrame(
+            np.array(high_rows).reshape(len(groups), k), index=index, columns=columns
+        ),
         documents=pd.Series(counts, index=index, dtype=int),
         level=level,
         n_boot=n_boot,
@@ -930,21 +1046,33 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
     def _k_for(self, window: str) -> int:
         if isinstance(self.window_k, Mapping):
             if window not in self.window_k:
-                raise ModelError(f"DynamicTopicModel: parameter window_k has no k for window {window!r}")
+                raise ModelError(
+                    f"DynamicTopicModel: parameter window_k has no k for window {window!r}"
+                )
             return int(self.window_k[window])
         return int(self.window_k)
 
-    def fit(self, windows: Mapping[str, Sequence[Passage | Sequence[str]]], y: None = None) -> DynamicTopicModel:
+    def fit(
+        self, windows: Mapping[str, Sequence[Passage | Sequence[str]]], y: None = None
+    ) -> DynamicTopicModel:
         """Fit one model per window (in the mapping's order), then link them; return ``self``."""
         from sklearn.decomposition import NMF
 
         name = type(self).__name__
-        if not isinstance(self.window_k, Mapping) and not (_is_int(self.window_k) and self.window_k >= 1):
-            raise ModelError(f"{name}: parameter window_k must be an integer >= 1 or a mapping; got {self.window_k!r}")
+        if not isinstance(self.window_k, Mapping) and not (
+            _is_int(self.window_k) and self.window_k >= 1
+        ):
+            raise ModelError(
+                f"{name}: parameter window_k must be an integer >= 1 or a mapping; got {self.window_k!r}"
+            )
         if self.dynamic_k is not None and not (_is_int(self.dynamic_k) and self.dynamic_k >= 1):
-            raise ModelError(f"{name}: parameter dynamic_k must be None or an integer >= 1; got {self.dynamic_k!r}")
+            raise ModelError(
+                f"{name}: parameter dynamic_k must be None or an integer >= 1; got {self.dynamic_k!r}"
+            )
         if not 0 < self.link_threshold <= 1:
-            raise ModelError(f"{name}: parameter link_threshold must be in (0, 1]; got {self.link_threshold!r}")
+            raise ModelError(
+                f"{name}: parameter link_threshold must be in (0, 1]; got {self.link_threshold!r}"
+            )
         if len(windows) < 2:
             raise ModelError(f"{name}: need at least 2 windows; got {len(windows)}")
         self.windows_: list[str] = []
@@ -970,7 +1098,9 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
             self.windows_.append(window)
             self.window_models_[window] = model
         if len(self.windows_) < 2:
-            raise ModelError(f"{name}: fewer than 2 windows could be fitted ({', '.join(self.skipped_windows_)} left out)")
+            raise ModelError(
+                f"{name}: fewer than 2 windows could be fitted ({', '.join(self.skipped_windows_)} left out)"
+            )
         # Layer two: window topics x union of their top terms.
         self.window_topics_: list[tuple[str, str]] = []
         term_index: dict[str, int] = {}
@@ -988,12 +1118,16 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
                     cols.append(col)
                     vals.append(float(row[j]))
                 self.window_topics_.append((window, topic_id))
-        stacked = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.window_topics_), len(term_index)))
+        stacked = sparse.csr_matrix(
+            (vals, (rows, cols)), shape=(len(self.window_topics_), len(term_index))
+        )
         norms = np.sqrt(np.asarray(stacked.multiply(stacked).sum(axis=1)).ravel())
         stacked = sparse.diags(1 / np.maximum(norms, 1e-300)) @ stacked
         dynamic_k = self.dynamic_k or max(self._k_for(w) for w in self.windows_)
         dynamic_k = min(dynamic_k, len(self.window_topics_), len(term_index))
-        nmf = NMF(n_components=dynamic_k, init="nndsvda", max_iter=1000, random_state=self.random_state)
+        nmf = NMF(
+            n_components=dynamic_k, init="nndsvda", max_iter=1000, random_state=self.random_state
+        )
         with np.errstate(invalid="ignore"):  # see TopicModel._fit_estimator
             loadings = nmf.fit_transform(stacked)
         terms = np.empty(len(term_index), dtype=object)
@@ -1001,7 +1135,10 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
             terms[j] = term
         order = sorted(
             range(dynamic_k),
-            key=lambda z: (-int((loadings.argmax(axis=1) == z).sum()), str(terms[int(np.argmax(nmf.components_[z]))])),
+            key=lambda z: (
+                -int((loadings.argmax(axis=1) == z).sum()),
+                str(terms[int(np.argmax(nmf.components_[z]))]),
+            ),
         )
         loadings = loadings[:, order]
         sums = loadings.sum(axis=1, keepdims=True)
@@ -1024,7 +1161,14 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
             for z, dyn in enumerate(self.dynamic_ids_):
                 weight = float(self.memberships_[row, z])
                 if weight >= self.link_threshold:
-                    out.append({"window": window, "window_topic": topic_id, "dynamic_topic": dyn, "weight": weight})
+                    out.append(
+                        {
+                            "window": window,
+                            "window_topic": topic_id,
+                            "dynamic_topic": dyn,
+                            "weight": weight,
+                        }
+                    )
         return pd.DataFrame(out, columns=["window", "window_topic", "dynamic_topic", "weight"])
 
     def topics(self, n: int = 10) -> list[Topic]:
@@ -1065,8 +1209,13 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
                 for rank, j in enumerate(best, start=1):
                     if weights[j] > 0:
                         out.append(
-                            {"dynamic_topic": dyn, "window": window, "rank": rank,
-                             "term": str(model.vocabulary_[j]), "weight": float(weights[j])}
+                            {
+                                "dynamic_topic": dyn,
+                                "window": window,
+                                "rank": rank,
+                                "term": str(model.vocabulary_[j]),
+                                "weight": float(weights[j]),
+                            }
                         )
         return pd.DataFrame(out, columns=["dynamic_topic", "window", "rank", "term", "weight"])
 
@@ -1084,9 +1233,13 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
                 old = list(mine[mine["window"] == before]["term"])
                 new = list(mine[mine["window"] == after]["term"])
                 out.append(
-                    {"dynamic_topic": dyn, "from": before, "to": after,
-                     "entered": "; ".join(t for t in new if t not in old),
-                     "left": "; ".join(t for t in old if t not in new)}
+                    {
+                        "dynamic_topic": dyn,
+                        "from": before,
+                        "to": after,
+                        "entered": "; ".join(t for t in new if t not in old),
+                        "left": "; ".join(t for t in old if t not in new),
+                    }
                 )
         return pd.DataFrame(out, columns=["dynamic_topic", "from", "to", "entered", "left"])
 
@@ -1100,7 +1253,9 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
         """
         links = self.links()
         linked: dict[str, dict[str, set[str]]] = {w: {} for w in self.windows_}
-        for window, topic_id, dyn in zip(links["window"], links["window_topic"], links["dynamic_topic"], strict=True):
+        for window, topic_id, dyn in zip(
+            links["window"], links["window_topic"], links["dynamic_topic"], strict=True
+        ):
             linked[window].setdefault(topic_id, set()).add(dyn)
         out = []
         for before, after in zip(self.windows_, self.windows_[1:], strict=False):
@@ -1112,12 +1267,24 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
                     covered = {t for t, d in carriers.items() if len(d) < len(dyns)}
                     if len(covered) < 2:
                         continue
-                    sources, targets = ([topic_id], sorted(covered)) if kind == "split" else (sorted(covered), [topic_id])
-                    out.append(
-                        {"kind": kind, "from": before, "to": after, "from_topics": "; ".join(sources),
-                         "to_topics": "; ".join(targets), "dynamic_topics": "; ".join(sorted(dyns))}
+                    sources, targets = (
+                        ([topic_id], sorted(covered))
+                        if kind == "split"
+                        else (sorted(covered), [topic_id])
                     )
-        return pd.DataFrame(out, columns=["kind", "from", "to", "from_topics", "to_topics", "dynamic_topics"])
+                    out.append(
+                        {
+                            "kind": kind,
+                            "from": before,
+                            "to": after,
+                            "from_topics": "; ".join(sources),
+                            "to_topics": "; ".join(targets),
+                            "dynamic_topics": "; ".join(sorted(dyns)),
+                        }
+                    )
+        return pd.DataFrame(
+            out, columns=["kind", "from", "to", "from_topics", "to_topics", "dynamic_topics"]
+        )
 
 
 # -- the whole job ------------------------------------------------------------------
@@ -1192,15 +1359,21 @@ def analyse_topics(
     else:
         prepared = prepare_corpus(source, unit=unit, passage_size=passage_size, **filters)
     if not prepared.passages:
-        raise ModelError("topics: the corpus has no documents with text to model; import documents first")
+        raise ModelError(
+            "topics: the corpus has no documents with text to model; import documents first"
+        )
     seeds: dict[str, list[str]] | None = None
     notes: list[str] = [prepared.describe_unit()]
     if seeded or seed_terms:
-        seeds = seed_terms_for(prepared, seed_terms if seed_terms is not None else DEFAULT_FRAME_SEEDS)
+        seeds = seed_terms_for(
+            prepared, seed_terms if seed_terms is not None else DEFAULT_FRAME_SEEDS
+        )
         seen = {t for p in prepared.passages for t in p.tokens}
         absent = [label for label, terms in seeds.items() if not seen.intersection(terms)]
         if absent:
-            notes.append(f"frames with no seed term in the corpus (no seeded topic): {', '.join(absent)}")
+            notes.append(
+                f"frames with no seed term in the corpus (no seeded topic): {', '.join(absent)}"
+            )
             seeds = {label: terms for label, terms in seeds.items() if label not in absent}
         k = max(k, len(seeds))
     model = TopicModel(
@@ -1216,11 +1389,22 @@ def analyse_topics(
     if seeds:
         dropped = [label for label in seeds if label not in model.seed_labels_]
         if dropped:
-            notes.append(f"seeded frames without any seed term in the vocabulary (left unseeded): {', '.join(dropped)}")
+            notes.append(
+                f"seeded frames without any seed term in the vocabulary (left unseeded): {', '.join(dropped)}"
+            )
     prevalence = topic_prevalence(
-        prepared, model.unit_topics_, model.topic_ids_, by=by, n_boot=n_boot, random_state=random_state
+        prepared,
+        model.unit_topics_,
+        model.topic_ids_,
+        by=by,
+        n_boot=n_boot,
+        random_state=random_state,
     )
-    drift = prevalence_drift(prevalence.shares) if by in _PERIOD_FIELDS else pd.DataFrame(columns=["from", "to", "jsd"])
+    drift = (
+        prevalence_drift(prevalence.shares)
+        if by in _PERIOD_FIELDS
+        else pd.DataFrame(columns=["from", "to", "jsd"])
+    )
     dynamic_model = None
     if dynamic:
         windows: dict[str, list[tuple[str, ...]]] = {}
@@ -1233,7 +1417,8 @@ def analyse_topics(
         ).fit(windows)
         if dynamic_model.skipped_windows_:
             notes.append(
-                "dynamic topics: windows left out for too little text: " + ", ".join(dynamic_model.skipped_windows_)
+                "dynamic topics: windows left out for too little text: "
+                + ", ".join(dynamic_model.skipped_windows_)
             )
     settings = {
         "k": k,
@@ -1275,7 +1460,9 @@ def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFra
             {
                 "id": topic.id,
                 "coherence": None if topic.coherence is None else round(topic.coherence, 3),
-                "seeded": f"yes, {topic.seed_retention or 0:.0%} of seeds in top terms" if topic.seeded else "no",
+                "seeded": f"yes, {topic.seed_retention or 0:.0%} of seeds in top terms"
+                if topic.seeded
+                else "no",
                 "terms": ", ".join(t for t, _ in terms),
             }
         )
@@ -1293,7 +1480,10 @@ def format_topics(
     if format_table is None:
         from policytext.report import format_table
     if fmt == "json":
-        return json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False)
+            + "\n"
+        )
     table = topics_table(analysis)
     if fmt == "csv":
         return str(format_table(table, fmt="csv"))
@@ -1321,7 +1511,13 @@ def format_topics(
             {"dynamic_topic": dyn, "window": window, "terms": ", ".join(group["term"])}
             for (dyn, window), group in terms.groupby(["dynamic_topic", "window"], sort=False)
         ]
-        parts.append(str(format_table(pd.DataFrame(rows, columns=["dynamic_topic", "window", "terms"]), fmt="md")))
+        parts.append(
+            str(
+                format_table(
+                    pd.DataFrame(rows, columns=["dynamic_topic", "window", "terms"]), fmt="md"
+                )
+            )
+        )
     return "\n".join(parts)
 
 
@@ -1331,7 +1527,9 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts: bool = True) -> list[Path]:
+def write_topic_outputs(
+    analysis: TopicAnalysis, out_dir: str | Path, *, charts: bool = True
+) -> list[Path]:
     """Write topic tables, prevalence tables and charts into ``out_dir``; return the paths.
 
     Files: ``topics.json`` (list of topics: id, terms as [term, weight] pairs
@@ -1351,11 +1549,20 @@ def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts:
         _write_text(out / name, text)
         written.append(out / name)
 
-    put("topics.json", json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False) + "\n")
+    put(
+        "topics.json",
+        json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False) + "\n",
+    )
     put("prevalence.csv", analysis.prevalence.shares.to_csv(float_format="%.6f"))
-    put("prevalence_intervals.csv", analysis.prevalence.long().to_csv(index=False, float_format="%.6f"))
+    put(
+        "prevalence_intervals.csv",
+        analysis.prevalence.long().to_csv(index=False, float_format="%.6f"),
+    )
     put("drift.csv", analysis.drift.to_csv(index=False, float_format="%.6f"))
-    put("settings.json", json.dumps({**analysis.settings, "notes": list(analysis.notes)}, indent=2) + "\n")
+    put(
+        "settings.json",
+        json.dumps({**analysis.settings, "notes": list(analysis.notes)}, indent=2) + "\n",
+    )
     dyn = analysis.dynamic
     if dyn is not None:
         records = []
@@ -1366,7 +1573,10 @@ def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts:
                 {
                     **topic.to_record(),
                     "windows": {
-                        str(w): [[t, round(float(x), 6)] for t, x in zip(g["term"], g["weight"], strict=True)]
+                        str(w): [
+                            [t, round(float(x), 6)]
+                            for t, x in zip(g["term"], g["weight"], strict=True)
+                        ]
                         for w, g in mine.groupby("window", sort=False)
                     },
                 }
@@ -1379,14 +1589,18 @@ def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts:
         from policytext._topic_charts import bump_chart, prevalence_area, prevalence_heatmap
 
         label = f"{analysis.settings['method'].upper()}, k={analysis.settings['k']}; {analysis.prepared.describe_unit()}"
-        written += prevalence_heatmap(analysis.prevalence, out / "prevalence_heatmap", subtitle=label)
+        written += prevalence_heatmap(
+            analysis.prevalence, out / "prevalence_heatmap", subtitle=label
+        )
         written += prevalence_area(analysis.prevalence, out / "prevalence_area", subtitle=label)
         if dyn is not None:
             terms = dyn.window_terms(10)
             for topic_id in dyn.dynamic_ids_:
                 mine = terms[terms["dynamic_topic"] == topic_id]
                 if mine["window"].nunique() >= 2:
-                    written += bump_chart(mine, dyn.windows_, out / f"dynamic_bump_{topic_id}", title=topic_id)
+                    written += bump_chart(
+                        mine, dyn.windows_, out / f"dynamic_bump_{topic_id}", title=topic_id
+                    )
     return written
 
 
@@ -1426,3 +1640,26 @@ def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> Repor
         f"{charts}"
     )
     return ReportSection(title="Topics over time", html=body)
+
+
+def run_topics_stage(corpus: Corpus, out_dir: str | Path, **options: Any) -> str:
+    """The topics stage of ``policytext run``: default model, outputs in ``out_dir``; a one-line message.
+
+    Too little text is not an error here: the stage says it was skipped and why.
+
+    Example::
+
+        >>> from policytext.corpus import Corpus
+        >>> run_topics_stage(Corpus.open(":memory:"), "unused")
+        'topics: skipped (topics: the corpus has no documents with text to model; import documents first)'
+    """
+    try:
+        analysis = analyse_topics(corpus, **options)
+    except ModelError as exc:
+        return f"topics: skipped ({exc})"
+    written = write_topic_outputs(analysis, out_dir)
+    s = analysis.settings
+    return (
+        f"topics: {s['method'].upper()} k={s['k']} on {s['units']} {s['unit']}s of {s['documents']} documents; "
+        f"{len(written)} files in {out_dir}"
+    )

@@ -41,7 +41,10 @@ import numpy as np
 from policytext.topics import DynamicTopicModel, TopicModel, npmi_coherence, prepare_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ukpol_speeches"
+DATA = (
+    Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    / "ukpol_speeches"
+)
 _NOISE = re.compile(r"^\s*\*\[[^\]]+\]:.*$", re.MULTILINE)
 
 
@@ -52,12 +55,14 @@ def load_speeches(limit: int) -> tuple[list[str], list[int]]:
     with (DATA / "index.csv").open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if 1997 <= int(r["year"]) <= 2015]
     rows.sort(key=lambda r: (r["year"], r["path"]))
-    step = max(1, len(rows) // limit)
-    rows = rows[::step][:limit]
+    if len(rows) > limit:  # spread the sample over the whole period
+        rows = [rows[int(i)] for i in np.linspace(0, len(rows) - 1, limit)]
     texts, years = [], []
     for row in rows:
         record = json.loads((DATA / row["path"]).read_text(encoding="utf-8"))
-        paragraphs = [_NOISE.sub("", p).strip() for p in record["content"] if not p.startswith("[![")]
+        paragraphs = [
+            _NOISE.sub("", p).strip() for p in record["content"] if not p.startswith("[![")
+        ]
         texts.append("\n\n".join(p for p in paragraphs if p))
         years.append(int(row["year"]))
     return texts, years
@@ -86,12 +91,16 @@ def main() -> int:
         import gensim  # noqa: F401
     except ImportError:
         gensim = None
-        print("gensim baseline skipped: not installed (pip install gensim, in a benchmark venv only)")
+        print(
+            "gensim baseline skipped: not installed (pip install gensim, in a benchmark venv only)"
+        )
     try:
         import tomotopy
     except ImportError:
         tomotopy = None
-        print("tomotopy baseline skipped: not installed (pip install tomotopy, in a benchmark venv only)")
+        print(
+            "tomotopy baseline skipped: not installed (pip install tomotopy, in a benchmark venv only)"
+        )
 
     texts, years = load_speeches(args.docs)
     start = time.perf_counter()
@@ -110,8 +119,12 @@ def main() -> int:
     vocab = set(vectorizer.get_feature_names_out())
     docs = [[t for t in p if t in vocab] for p in prepared.texts]
     docs = [d for d in docs if d]
-    print(f"vocabulary: {len(vocab):,} terms; {len(docs)} non-empty passages; {sum(map(len, docs)):,} tokens")
-    print("threads: OMP/BLAS default for scikit-learn; gensim LdaModel single process; tomotopy workers=1")
+    print(
+        f"vocabulary: {len(vocab):,} terms; {len(docs)} non-empty passages; {sum(map(len, docs)):,} tokens"
+    )
+    print(
+        "threads: OMP/BLAS default for scikit-learn; gensim LdaModel single process; tomotopy workers=1"
+    )
     print()
     print(f"{'model':<28}{'k':>4}{'fit s (median)':>16}{'NPMI':>8}")
     results: dict[tuple[str, int], tuple[float, float]] = {}
@@ -123,8 +136,15 @@ def main() -> int:
 
     for k in [int(x) for x in args.ks.split(",")]:
         for method in ("nmf", "lda"):
-            seconds, model = timed(lambda m=method: TopicModel(k, method=m, random_state=0).fit(docs), args.repeats)
-            report(f"policytext {method.upper()}", k, seconds, [[t for t, _ in x.terms] for x in model.topics(10)])
+            seconds, model = timed(
+                lambda m=method: TopicModel(k, method=m, random_state=0).fit(docs), args.repeats
+            )
+            report(
+                f"policytext {method.upper()}",
+                k,
+                seconds,
+                [[t for t, _ in x.terms] for x in model.topics(10)],
+            )
         if gensim is not None:
             from gensim.corpora import Dictionary
             from gensim.models import LdaModel
@@ -132,16 +152,27 @@ def main() -> int:
             dictionary = Dictionary(docs)
             bow = [dictionary.doc2bow(d) for d in docs]
 
-            def fit_gensim():
-                return LdaModel(bow, id2word=dictionary, num_topics=k, passes=10, iterations=50,
-                                random_state=0, eval_every=None)
+            def fit_gensim(bow=bow, dictionary=dictionary, k=k):
+                return LdaModel(
+                    bow,
+                    id2word=dictionary,
+                    num_topics=k,
+                    passes=10,
+                    iterations=50,
+                    random_state=0,
+                    eval_every=None,
+                )
 
             seconds, lda = timed(fit_gensim, args.repeats)
-            report("gensim LdaModel (10 passes)", k, seconds,
-                   [[w for w, _ in lda.show_topic(z, topn=10)] for z in range(k)])
+            report(
+                "gensim LdaModel (10 passes)",
+                k,
+                seconds,
+                [[w for w, _ in lda.show_topic(z, topn=10)] for z in range(k)],
+            )
         if tomotopy is not None:
 
-            def fit_tomotopy():
+            def fit_tomotopy(k=k):
                 model = tomotopy.LDAModel(k=k, seed=0)
                 for d in docs:
                     model.add_doc(d)
@@ -149,7 +180,12 @@ def main() -> int:
                 return model
 
             seconds, tm = timed(fit_tomotopy, args.repeats)
-            report("tomotopy LDA (500 iter)", k, seconds, [[w for w, _ in tm.get_topic_words(z, top_n=10)] for z in range(k)])
+            report(
+                "tomotopy LDA (500 iter)",
+                k,
+                seconds,
+                [[w for w, _ in tm.get_topic_words(z, top_n=10)] for z in range(k)],
+            )
 
     print()
     for (name, k), (seconds, score) in sorted(results.items(), key=lambda x: (x[0][1], x[0][0])):
@@ -161,7 +197,9 @@ def main() -> int:
             notes.append(f"time/gensim {seconds / g_s:.2f}x, NPMI - gensim {score - g_score:+.3f}")
         if ("tomotopy LDA (500 iter)", k) in results:
             t_s, t_score = results[("tomotopy LDA (500 iter)", k)]
-            notes.append(f"time/tomotopy {seconds / t_s:.2f}x, NPMI - tomotopy {score - t_score:+.3f}")
+            notes.append(
+                f"time/tomotopy {seconds / t_s:.2f}x, NPMI - tomotopy {score - t_score:+.3f}"
+            )
         print(f"{name} k={k}: " + ("; ".join(notes) if notes else "no baseline"))
 
     if not args.no_dynamic:
