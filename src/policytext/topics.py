@@ -769,7 +769,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
 def _normalise_rows(values: np.ndarray, counts: sparse.spmatrix) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     sums = values.sum(axis=1, keepdims=True)
-    out = np.divide(values, sums, out=np.zeros_like(values), where=sums > 0)
+    out: np.ndarray = np.divide(values, sums, out=np.zeros_like(values), where=sums > 0)
     empty = np.asarray(counts.sum(axis=1)).ravel() == 0
     out[empty] = 0.0
     return out
@@ -868,9 +868,9 @@ class Prevalence:
                     {
                         self.by: group,
                         "topic": topic,
-                        "share": float(self.shares.at[group, topic]),
-                        "low": float(self.low.at[group, topic]),
-                        "high": float(self.high.at[group, topic]),
+                        "share": float(self.shares.at[group, topic]),  # type: ignore[arg-type]
+                        "low": float(self.low.at[group, topic]),  # type: ignore[arg-type]
+                        "high": float(self.high.at[group, topic]),  # type: ignore[arg-type]
                         "documents": int(self.documents[group]),
                     }
                 )
@@ -1478,7 +1478,9 @@ def format_topics(
     topics, each dynamic topic's terms per window.
     """
     if format_table is None:
-        from policytext.report import format_table
+        from policytext.report import format_table as report_format_table
+
+        format_table = report_format_table
     if fmt == "json":
         return (
             json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False)
