@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections.abc import Sequence
@@ -119,7 +120,7 @@ def _match(topic_terms: Sequence[str], n: int = 5) -> str | None:
 def test_topics_preprocessing_drops_stop_words_numbers_and_keeps_domain_words():
     prepared = prepare_texts(
         ["The government gave people 12 new powers, Mr Speaker!\n\nPeople and government, 1997."],
-        passage_size=None or 150,
+        passage_size=150,
     )
     tokens = [t for p in prepared.passages for t in p.tokens]
     assert "government" in tokens and "people" in tokens
@@ -518,6 +519,11 @@ def test_topics_cli_writes_contract_files(runner, planted_store, db_path, tmp_pa
     prevalence = pd.read_csv(out / "prevalence.csv", index_col="year")
     assert np.allclose(prevalence.sum(axis=1), 1.0, atol=1e-5)
     assert (out / "prevalence_heatmap.svg").exists() and (out / "prevalence_area.png").exists()
+    assert all(topic["unit"].startswith("unit: passages") for topic in printed)
+    as_csv = runner.invoke(main, ["topics", "--db", str(db_path), "--k", "4", "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    table = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert list(table.columns) == ["id", "coherence", "seeded", "terms", "unit"] and len(table) == 4
 
 
 def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path):

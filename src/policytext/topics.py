@@ -1482,12 +1482,12 @@ def format_topics(
 
         format_table = report_format_table
     if fmt == "json":
-        return (
-            json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False)
-            + "\n"
-        )
+        unit = analysis.prepared.describe_unit()
+        records = [{**t.to_record(), "unit": unit} for t in analysis.topics]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     table = topics_table(analysis)
     if fmt == "csv":
+        table.insert(len(table.columns), "unit", analysis.prepared.describe_unit())
         return str(format_table(table, fmt="csv"))
     if fmt != "md":
         raise ModelError(f"topics: format {fmt!r} is not one of json, md, csv")
@@ -1551,15 +1551,15 @@ def write_topic_outputs(
         _write_text(out / name, text)
         written.append(out / name)
 
-    put(
-        "topics.json",
-        json.dumps([t.to_record() for t in analysis.topics], indent=2, ensure_ascii=False) + "\n",
-    )
+    unit = analysis.prepared.describe_unit()
+    records = [{**t.to_record(), "unit": unit} for t in analysis.topics]
+    put("topics.json", json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+    # prevalence.csv keeps the contract (group column + one column per topic);
+    # the unit is said in every other file.
     put("prevalence.csv", analysis.prevalence.shares.to_csv(float_format="%.6f"))
-    put(
-        "prevalence_intervals.csv",
-        analysis.prevalence.long().to_csv(index=False, float_format="%.6f"),
-    )
+    intervals = analysis.prevalence.long()
+    intervals["unit"] = unit
+    put("prevalence_intervals.csv", intervals.to_csv(index=False, float_format="%.6f"))
     put("drift.csv", analysis.drift.to_csv(index=False, float_format="%.6f"))
     put(
         "settings.json",
