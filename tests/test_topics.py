@@ -592,3 +592,10 @@ def test_topics_stage_of_the_main_job(planted_store, db_path):
     run_pipeline(db_path, offline=True, echo=messages.append)
     assert any(m.startswith("topics: NMF k=10 on ") for m in messages), messages
     assert json.loads((db_path.parent / "topics" / "topics.json").read_text())
+
+
+def test_topics_undated_documents_are_left_out_and_named(planted_store):
+    planted_store.add(Document(text="school teacher pupil police crime hospital nurse", id="undated"))
+    analysis = analyse_topics(planted_store, k=4, n_boot=0)
+    assert analysis.prevalence.documents.sum() == analysis.settings["documents"] - 1
+    assert "1 documents without a year left out of prevalence" in analysis.notes

@@ -1400,6 +1400,9 @@ def analyse_topics(
         n_boot=n_boot,
         random_state=random_state,
     )
+    missing = int(prepared.documents[by].isna().sum())
+    if missing:
+        notes.append(f"{missing} documents without a {by} left out of prevalence")
     drift = (
         prevalence_drift(prevalence.shares)
         if by in _PERIOD_FIELDS
@@ -1611,6 +1614,8 @@ def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> Repor
 
     Returns None when the corpus has too little text to model (said in the log).
     ``options`` go to :func:`analyse_topics` (default k=10, NMF, by year).
+    Image links are relative to the folder above ``out_dir``, where the
+    report's HTML page is expected (``report/index.html`` with ``report/topics/``).
     """
     out = Path(out_dir)
     try:
