@@ -484,7 +484,9 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         topic whose initial term weights are concentrated on its seed terms;
         the topic keeps the label as its id. Must not exceed ``n_topics``.
     seed_weight:
-        Initial weight of seed terms relative to the largest NNDSVDa weight.
+        Factor on the seed terms' TF-IDF columns during the fit (reported
+        weights are scaled back), so the model must account for them; 1 means
+        the seeds only set the starting point.
     coherence_window:
         Sliding-window length for NPMI coherence.
     random_state:
@@ -512,7 +514,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         max_iter: int | None = None,
         n_top_terms: int = 10,
         seed_terms: Mapping[str, Sequence[str]] | None = None,
-        seed_weight: float = 1.0,
+        seed_weight: float = 3.0,
         coherence_window: int = 10,
         random_state: int | None = 0,
     ) -> None:
@@ -588,22 +590,29 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
             raise ModelError(
                 f"{name}: vocabulary of {len(self.vocabulary_)} terms is smaller than n_topics={self.n_topics}"
             )
+        self.column_weights_: np.ndarray | None = None
         matrix = self._weigh(counts, fit=True)
         estimator, unit_topics, components = self._fit_estimator(matrix)
+        if self.column_weights_ is not None:
+            # Report term weights on the unscaled TF-IDF scale.
+            components = components / self.column_weights_[None, :]
         self.estimator_ = estimator
         k = self.n_topics
         seeded = list(self.seed_labels_)
         # Order: seeded topics in frame order, then the rest by prevalence, ties by top term.
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
         totals = unit_topics.sum(axis=0)
-        free = [i for i in range(k) if i >= len(seeded)]
+        # NMF may trade seeded starting rows between frames: each frame is given
+        # the topic carrying most of its seed terms' weight (one topic per frame).
+        seeded_topics = self._match_frames(weights, seeded)
+        free = [i for i in range(k) if i not in seeded_topics]
         free.sort(
             key=lambda i: (
                 -round(float(totals[i]), 9),
                 str(self.vocabulary_[int(np.argmax(weights[i]))]),
             )
         )
-        order = list(range(len(seeded))) + free
+        order = seeded_topics + free
         self.order_ = np.asarray(order)
         self.components_ = weights[order]
         self.unit_topics_ = _normalise_rows(unit_topics[:, order], counts)
@@ -622,6 +631,20 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 )
         return self
 
+    def _match_frames(self, weights: np.ndarray, labels: Sequence[str]) -> list[int]:
+        """For each seeded frame (in order), its topic: a one-to-one matching maximising seed weight."""
+        if not labels:
+            return []
+        from scipy.optimize import linear_sum_assignment
+
+        index = {t: i for i, t in enumerate(self.vocabulary_)}
+        mass = np.array(
+            [weights[:, [index[t] for t in self.seed_terms_used_[label]]].sum(axis=1) for label in labels]
+        )
+        rows, cols = linear_sum_assignment(-mass)
+        chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+        return [int(chosen[i]) for i in range(len(labels))]
+
     def _weigh(self, counts: sparse.spmatrix, *, fit: bool) -> sparse.spmatrix:
         if self.method == "lda":
             return counts
@@ -629,8 +652,25 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
 
         if fit:
             self.tfidf_ = TfidfTransformer(sublinear_tf=True)
-            return self.tfidf_.fit_transform(counts)
-        return self.tfidf_.transform(counts)
+            weighted = self.tfidf_.fit_transform(counts)
+            self.column_weights_ = self._seed_column_weights()
+        else:
+            weighted = self.tfidf_.transform(counts)
+        if self.column_weights_ is None:
+            return weighted
+        return sparse.csr_matrix(weighted @ sparse.diags(self.column_weights_))
+
+    def _seed_column_weights(self) -> np.ndarray | None:
+        """Seed terms' TF-IDF columns scaled by ``seed_weight`` so the fit must explain them."""
+        if not self.seed_terms:
+            return None
+        index = {t: i for i, t in enumerate(self.vocabulary_)}
+        weights = np.ones(len(index))
+        for terms in self.seed_terms.values():
+            for term in terms:
+                if term in index:
+                    weights[index[term]] = float(self.seed_weight)
+        return weights
 
     def _fit_estimator(self, matrix: sparse.spmatrix) -> tuple[Any, np.ndarray, np.ndarray]:
         from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
@@ -707,7 +747,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 if users.any()
                 else np.zeros(len(index))
             )
-            row[ids] += self.seed_weight * max(float(row.max()), 1e-12)
+            row[ids] += max(float(row.max()), 1e-12)
             row = np.maximum(row, 1e-12)
             rows.append(row * scale / np.linalg.norm(row))
             self.seed_labels_.append(label)
