@@ -108,7 +108,9 @@ GROUP_FIELDS: tuple[str, ...] = ("year", "government", "speaker", "party", "doc_
 _PERIOD_FIELDS = ("year", "government")
 
 #: Seed terms of the eight frames of CODEBOOK-GUIDE.md, for frame-seeded
-#: topics until the codebook supplies them. Terms are lemmatised like the
+#: topics until the codebook supplies them. Words whose lemma is ambiguous
+#: here are left out ("commissioning" lemmatises to "commission", as in the
+#: European Commission; "joined up" to "join"). Terms are lemmatised like the
 #: corpus; a two-word seed counts as one term when the corpus joined it as a
 #: phrase and as its two words otherwise.
 DEFAULT_FRAME_SEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -158,7 +160,6 @@ DEFAULT_FRAME_SEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "competition",
             "provider",
             "contestability",
-            "commissioning",
             "academy",
             "free school",
             "market",
@@ -169,7 +170,6 @@ DEFAULT_FRAME_SEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "collaboration",
             "together",
             "coproduction",
-            "joined up",
         ),
         "responsibility": (
             "responsibility",
