@@ -599,3 +599,18 @@ def test_topics_undated_documents_are_left_out_and_named(planted_store):
     analysis = analyse_topics(planted_store, k=4, n_boot=0)
     assert analysis.prevalence.documents.sum() == analysis.settings["documents"] - 1
     assert "1 documents without a year left out of prevalence" in analysis.notes
+
+
+def test_topics_cli_choose_k_reports_coherence_and_stability(runner, planted_store, db_path, tmp_path):
+    result = runner.invoke(
+        main, ["topics", "--db", str(db_path), "--choose-k", "3:5:2", "--format", "csv", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table["k"].tolist() == [3, 5]
+    assert {"coherence", "stability", "unit"} <= set(table.columns)
+    assert table["stability"].between(0, 1).all()
+    assert (tmp_path / "choose_k.csv").exists()
+    bad = runner.invoke(main, ["topics", "--db", str(db_path), "--choose-k", "five"])
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("Error: --choose-k: 'five' is not a list like 5,10,20")

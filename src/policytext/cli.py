@@ -237,6 +237,11 @@ def corpus_command(fmt: str, db: Path) -> None:
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
 @click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
+@click.option(
+    "--choose-k", "choose_k", default=None, metavar="KS",
+    help="Instead of fitting one model, report coherence and stability for each k in KS "
+    "('5,10,20' or '5:30:5').",
+)
 @format_option("json", "md", "csv", default="md")
 @click.option(
     "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -246,7 +251,7 @@ def corpus_command(fmt: str, db: Path) -> None:
 @reports_errors
 def topics_command(
     k: int, method: str, by: str, dynamic: bool, seeded: bool, unit: str, passage_size: int, online: bool,
-    seed: int, n_boot: int, fmt: str, out: Path | None, db: Path,
+    seed: int, n_boot: int, choose_k: str | None, fmt: str, out: Path | None, db: Path,
 ) -> None:
     """Fit topic models and show topic prevalence over time or by group.
 
@@ -257,13 +262,25 @@ def topics_command(
 
     \b
     Example:
+        policytext topics --choose-k 5:30:5
         policytext topics --k 12 --by government --dynamic --out results/topics
     """
     from policytext.corpus import Corpus
     from policytext.report import format_table
-    from policytext.topics import analyse_topics, format_topics, write_topic_outputs
+    from policytext.topics import analyse_topics, choose_k_table, format_topics, write_topic_outputs
 
     _require_db(db)
+    if choose_k is not None:
+        with Corpus.open(db) as corpus:
+            table = choose_k_table(
+                corpus, choose_k, method=method, unit=unit, passage_size=passage_size, random_state=seed
+            )
+        write_output(format_table(table, fmt=fmt), None)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            table.to_csv(out / "choose_k.csv", index=False)
+            click.echo(f"wrote {out / 'choose_k.csv'}", err=True)
+        return
     with Corpus.open(db) as corpus:
         analysis = analyse_topics(
             corpus, k=k, method=method, by=by, dynamic=dynamic, seeded=seeded, unit=unit,

@@ -73,6 +73,8 @@ __all__ = [
     "TopicCorpus",
     "TopicModel",
     "analyse_topics",
+    "choose_k_table",
+    "parse_ks",
     "evaluate_k",
     "format_topics",
     "jensen_shannon",
@@ -475,7 +477,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     min_df, max_df:
         Vocabulary pruning by document frequency (count or share of units).
     max_iter:
-        Iterations, or passes for the online variants (None: 1000 NMF, 20 LDA,
+        Iterations, or passes for the online variants (None: 1000 NMF, 10 LDA,
         200 MiniBatchNMF, 20 online LDA).
     n_top_terms:
         Terms kept per topic in :meth:`topics` and scored for coherence.
@@ -558,7 +560,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
             return int(self.max_iter)
         if self.online:
             return 200 if self.method == "nmf" else 20
-        return 1000 if self.method == "nmf" else 20
+        return 1000 if self.method == "nmf" else 10
 
     # -- fitting ------------------------------------------------------------------
 
@@ -685,6 +687,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 max_iter=self._max_iter(),
                 random_state=self.random_state,
                 batch_size=256,
+                # As gensim's default "iterations": per-document E-step cap.
+                max_doc_update_iter=50,
             )
             unit_topics = lda.fit_transform(matrix)
             return lda, unit_topics, lda.components_
@@ -872,6 +876,60 @@ def evaluate_k(
     return pd.DataFrame(
         rows, columns=["k", "coherence", "coherence_min", "stability", "stability_sd"]
     )
+
+
+def parse_ks(text: str) -> list[int]:
+    """Values of k from ``"5,10,20"`` or ``"START:STOP:STEP"`` (STOP included).
+
+    Example::
+
+        >>> parse_ks("5:20:5"), parse_ks("4, 8")
+        ([5, 10, 15, 20], [4, 8])
+    """
+    try:
+        if ":" in text:
+            start, stop, *rest = (int(x) for x in text.split(":"))
+            step = rest[0] if rest else 1
+            if step < 1 or len(rest) > 1:
+                raise ValueError
+            ks = list(range(start, stop + 1, step))
+        else:
+            ks = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ModelError(f"--choose-k: {text!r} is not a list like 5,10,20 or a range like 5:30:5") from None
+    if not ks or min(ks) < 1:
+        raise ModelError(f"--choose-k: {text!r} gives no k >= 1")
+    return ks
+
+
+def choose_k_table(
+    source: Corpus | TopicCorpus,
+    ks: str | Sequence[int],
+    *,
+    method: str = "nmf",
+    unit: str = "passage",
+    passage_size: int = 150,
+    random_state: int = 0,
+    **filters: Any,
+) -> pd.DataFrame:
+    """:func:`evaluate_k` over a corpus store (or prepared corpus), with the unit in a column.
+
+    Example::
+
+        >>> docs = prepare_texts(["school teacher pupil exam", "police crime court prison"] * 15)
+        >>> choose_k_table(docs, "2", random_state=0)["k"].tolist()
+        [2]
+    """
+    values = parse_ks(ks) if isinstance(ks, str) else list(ks)
+    if isinstance(source, TopicCorpus):
+        prepared = source
+    else:
+        prepared = prepare_corpus(source, unit=unit, passage_size=passage_size, **filters)
+    if not prepared.passages:
+        raise ModelError("topics: the corpus has no documents with text to model; import documents first")
+    table = evaluate_k(prepared.passages, values, method=method, random_state=random_state)
+    table["unit"] = prepared.describe_unit()
+    return table
 
 
 # -- prevalence over time and groups --------------------------------------------------
