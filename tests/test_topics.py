@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -614,3 +615,19 @@ def test_topics_cli_choose_k_reports_coherence_and_stability(runner, planted_sto
     bad = runner.invoke(main, ["topics", "--db", str(db_path), "--choose-k", "five"])
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Error: --choose-k: 'five' is not a list like 5,10,20")
+
+
+def test_topics_charts_flag_seeded_topics_that_lost_their_seeds(planted, tmp_path):
+    analysis = analyse_topics(planted, k=4, seed_terms={"education": ["school", "exam"]}, n_boot=0)
+    kept = analysis.topics[0]
+    assert kept.id == "education" and kept.seed_retention == 1.0
+    write_topic_outputs(analysis, tmp_path / "kept")
+    assert "education" in (tmp_path / "kept" / "prevalence_heatmap.svg").read_text()
+    assert "(!)" not in (tmp_path / "kept" / "prevalence_heatmap.svg").read_text()
+    lost = dataclasses.replace(
+        analysis, topics=(dataclasses.replace(kept, seed_retention=0.0), *analysis.topics[1:])
+    )
+    write_topic_outputs(lost, tmp_path / "lost")
+    for chart in ("prevalence_heatmap.svg", "prevalence_area.svg"):
+        svg = (tmp_path / "lost" / chart).read_text()
+        assert "education (!)" in svg and "kept none of its seed terms" in svg

@@ -6,7 +6,7 @@ change) and saved as PNG and SVG side by side.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 
 
 def _save(fig: Figure, stem: Path) -> list[Path]:
+    from matplotlib import rc_context
+
     paths = []
     for suffix in (".png", ".svg"):
         path = stem.with_suffix(suffix)
         tmp = path.with_name(path.stem + ".part" + suffix)
-        fig.savefig(tmp, dpi=150, bbox_inches="tight")
+        # SVG text stays text (searchable, editable for a paper), not glyph outlines.
+        with rc_context({"svg.fonttype": "none"}):
+            fig.savefig(tmp, dpi=150, bbox_inches="tight")
         tmp.replace(path)
         paths.append(path)
     return paths
@@ -36,13 +40,26 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def prevalence_heatmap(prevalence: Prevalence, stem: Path, *, subtitle: str = "") -> list[Path]:
-    """Heatmap of topic shares: groups down, topics across; saved as ``stem``.png/.svg."""
+def _names(columns: Sequence[object], labels: Mapping[str, str] | None) -> list[str]:
+    return [(labels or {}).get(str(c), str(c)) for c in columns]
+
+
+def prevalence_heatmap(
+    prevalence: Prevalence,
+    stem: Path,
+    *,
+    subtitle: str = "",
+    labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Heatmap of topic shares: groups down, topics across; saved as ``stem``.png/.svg.
+
+    ``labels`` maps topic ids to the names shown (default: the ids).
+    """
     shares = prevalence.shares
     fig = _new_figure(max(6.0, 0.6 * shares.shape[1] + 3), max(3.0, 0.3 * shares.shape[0] + 2))
     ax = fig.add_subplot()
     image = ax.imshow(shares.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0)
-    ax.set_xticks(range(shares.shape[1]), [str(c) for c in shares.columns], rotation=60, ha="right")
+    ax.set_xticks(range(shares.shape[1]), _names(list(shares.columns), labels), rotation=60, ha="right")
     ax.set_yticks(range(shares.shape[0]), [str(i) for i in shares.index])
     ax.set_ylabel(prevalence.by)
     ax.set_title(f"Topic prevalence (share) by {prevalence.by}\n{subtitle}", fontsize=9)
@@ -50,13 +67,26 @@ def prevalence_heatmap(prevalence: Prevalence, stem: Path, *, subtitle: str = ""
     return _save(fig, stem)
 
 
-def prevalence_area(prevalence: Prevalence, stem: Path, *, subtitle: str = "") -> list[Path]:
+def prevalence_area(
+    prevalence: Prevalence,
+    stem: Path,
+    *,
+    subtitle: str = "",
+    labels: Mapping[str, str] | None = None,
+) -> list[Path]:
     """Stacked area of topic shares across groups (periods in order); saved as ``stem``.png/.svg."""
     shares = prevalence.shares
     fig = _new_figure(9.0, 4.5)
     ax = fig.add_subplot()
     x = np.arange(len(shares))
-    ax.stackplot(x, shares.to_numpy(dtype=float).T, labels=[str(c) for c in shares.columns])
+    from matplotlib import colormaps
+
+    # tab10 repeats after ten topics; tab20 keeps up to twenty distinct.
+    palette = colormaps["tab10" if shares.shape[1] <= 10 else "tab20"]
+    colors = [palette(i % palette.N) for i in range(shares.shape[1])]
+    ax.stackplot(
+        x, shares.to_numpy(dtype=float).T, labels=_names(list(shares.columns), labels), colors=colors
+    )
     ax.set_xticks(x, [str(i) for i in shares.index], rotation=60, ha="right")
     ax.set_xlim(0, max(1, len(shares) - 1))
     ax.set_ylim(0, 1)

@@ -1691,11 +1691,19 @@ def write_topic_outputs(
     if charts:
         from policytext._topic_charts import bump_chart, prevalence_area, prevalence_heatmap
 
-        label = f"{analysis.settings['method'].upper()}, k={analysis.settings['k']}; {analysis.prepared.describe_unit()}"
+        settings = analysis.settings
+        label = f"{settings['method'].upper()}, k={settings['k']}; {analysis.prepared.describe_unit()}"
+        # A seeded topic that kept none of its seed terms still carries the
+        # frame id; the charts flag it so the label is not read at face value.
+        labels = {t.id: f"{t.id} (!)" for t in analysis.topics if t.seeded and not t.seed_retention}
+        if labels:
+            label += "\n(!) seeded topic that kept none of its seed terms among its top terms"
         written += prevalence_heatmap(
-            analysis.prevalence, out / "prevalence_heatmap", subtitle=label
+            analysis.prevalence, out / "prevalence_heatmap", subtitle=label, labels=labels
         )
-        written += prevalence_area(analysis.prevalence, out / "prevalence_area", subtitle=label)
+        written += prevalence_area(
+            analysis.prevalence, out / "prevalence_area", subtitle=label, labels=labels
+        )
         if dyn is not None:
             terms = dyn.window_terms(10)
             for topic_id in dyn.dynamic_ids_:
