@@ -631,3 +631,14 @@ def test_topics_charts_flag_seeded_topics_that_lost_their_seeds(planted, tmp_pat
     for chart in ("prevalence_heatmap.svg", "prevalence_area.svg"):
         svg = (tmp_path / "lost" / chart).read_text()
         assert "education (!)" in svg and "kept none of its seed terms" in svg
+
+
+def test_topics_preprocessing_keeps_names_and_corrects_bad_lookup_lemmas():
+    prepared = prepare_texts(
+        ["Communities in Wales back the United Nations. Taxes matter for developing countries."],
+        phrase_min_count=100,
+    )
+    tokens = list(prepared.passages[0].tokens)
+    assert tokens[:4] == ["community", "wales", "united", "nations"]  # names not lemmatised
+    assert "tax" in tokens and "matter" in tokens and "develop" in tokens
+    assert "taxis" not in tokens and "matt" not in tokens

@@ -101,6 +101,29 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
 #: spaCy's list but carry frame meaning here.
 KEPT_WORDS: frozenset[str] = frozenset({"government", "people", "together", "own"})
 
+#: Corrections to spaCy's lookup lemmas where the table is wrong for policy
+#: text ("taxes" -> "taxis", "matter" -> "matt", "politics" -> "politic") or
+#: where the -ing noun is the policy term ("housing", "funding", "training").
+LEMMA_OVERRIDES: dict[str, str] = {
+    "matter": "matter",
+    "taxes": "tax",
+    "politics": "politics",
+    "economics": "economics",
+    "developing": "develop",
+    "developed": "develop",
+    "data": "data",
+    "media": "media",
+    "housing": "housing",
+    "funding": "funding",
+    "spending": "spending",
+    "training": "training",
+    "learning": "learning",
+    "planning": "planning",
+    "building": "building",
+    "buildings": "building",
+    "volunteering": "volunteering",
+}
+
 _WORD = re.compile(r"^[a-z][a-z'-]*[a-z]$")
 
 
@@ -156,8 +179,10 @@ def tokenize_paragraphs(
     """Per text, per paragraph, the runs of kept lemmas between dropped tokens.
 
     A run ends at every dropped token (stop word, number, punctuation), so a
-    phrase is only ever joined from words that stood side by side. A text
-    without line breaks is cut into paragraphs of five sentences.
+    phrase is only ever joined from words that stood side by side. A
+    capitalised word inside a sentence is kept unlemmatised (lower-cased): it
+    is most often a name ("Wales", "United Nations"). A text without line
+    breaks is cut into paragraphs of five sentences.
 
     Example::
 
@@ -188,7 +213,14 @@ def tokenize_paragraphs(
                 run: list[str] = []
                 for token in span:
                     lower = token.lower_
-                    lemma = table.get(lower, lower) if token.is_alpha else ""
+                    if not token.is_alpha:
+                        lemma = ""
+                    elif (token.is_title or token.is_upper) and not token.is_sent_start:
+                        # A capitalised word inside a sentence is most often a
+                        # name: "Wales", "United Nations" stay as they are.
+                        lemma = lower
+                    else:
+                        lemma = LEMMA_OVERRIDES.get(lower) or table.get(lower, lower)
                     if not lemma or not _WORD.match(lemma) or lemma in stops or token.like_num:
                         if run:
                             runs.append(run)

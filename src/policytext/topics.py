@@ -48,6 +48,7 @@ from policytext._topic_measures import (
 from policytext._topic_text import (
     DOMAIN_STOP_WORDS,
     KEPT_WORDS,
+    LEMMA_OVERRIDES,
     Passage,
     find_phrases,
     join_phrases,
@@ -64,6 +65,7 @@ __all__ = [
     "DOMAIN_STOP_WORDS",
     "GROUP_FIELDS",
     "KEPT_WORDS",
+    "LEMMA_OVERRIDES",
     "DynamicTopicModel",
     "Passage",
     "Prevalence",
