@@ -76,6 +76,7 @@ __all__ = [
     "TopicModel",
     "analyse_topics",
     "choose_k_table",
+    "document_topics",
     "parse_ks",
     "evaluate_k",
     "format_topics",
@@ -984,6 +985,10 @@ def document_topics(
 
     Returns the shares (documents x topics) and a mask of documents that had
     any modelled text.
+
+    Example::
+
+        shares, has_text = document_topics(prepared, model.unit_topics_)
     """
     n_docs = len(prepared.documents)
     lengths = np.array([len(p.tokens) for p in prepared.passages], dtype=float)
@@ -1555,7 +1560,12 @@ def analyse_topics(
 
 
 def topics_table(analysis: TopicAnalysis, *, n: int | None = None) -> pd.DataFrame:
-    """One row per topic: id, coherence, seeded (no, or yes with seed retention), terms (best first)."""
+    """One row per topic: id, coherence, seeded (no, or yes with seed retention), terms (best first).
+
+    Example::
+
+        topics_table(analyse_topics(corpus, k=8)).to_csv("topics.csv", index=False)
+    """
     rows = []
     for topic in analysis.topics:
         terms = topic.terms[:n] if n else topic.terms
@@ -1579,6 +1589,10 @@ def format_topics(
 
     Markdown adds the settings line, the prevalence table and, with dynamic
     topics, each dynamic topic's terms per window.
+
+    Example::
+
+        print(format_topics(analyse_topics(corpus, k=8), fmt="md"))
     """
     if format_table is None:
         from policytext.report import format_table as report_format_table
@@ -1644,7 +1658,11 @@ def write_topic_outputs(
     ``prevalence_heatmap`` and ``prevalence_area`` (.png and .svg); with
     dynamic topics also ``dynamic_topics.json``, ``dynamic_terms.csv``,
     ``dynamic_changes.csv``, ``dynamic_events.csv`` and ``dynamic_bump_<id>``
-    charts.
+    charts. ``charts=False`` skips the figures.
+
+    Example::
+
+        write_topic_outputs(analyse_topics(corpus, k=8, dynamic=True), "results/topics")
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1724,6 +1742,11 @@ def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> Repor
     ``options`` go to :func:`analyse_topics` (default k=10, NMF, by year).
     Image links are relative to the folder above ``out_dir``, where the
     report's HTML page is expected (``report/index.html`` with ``report/topics/``).
+
+    Example::
+
+        section = report_section(corpus, "report/topics")
+        html = f"<h2>{section.title}</h2>{section.html}" if section else ""
     """
     out = Path(out_dir)
     try:
