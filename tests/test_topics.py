@@ -596,15 +596,30 @@ def test_topics_stage_of_the_main_job(planted_store, db_path):
 
 
 def test_topics_undated_documents_are_left_out_and_named(planted_store):
-    planted_store.add(Document(text="school teacher pupil police crime hospital nurse", id="undated"))
+    planted_store.add(
+        Document(text="school teacher pupil police crime hospital nurse", id="undated")
+    )
     analysis = analyse_topics(planted_store, k=4, n_boot=0)
     assert analysis.prevalence.documents.sum() == analysis.settings["documents"] - 1
     assert "1 documents without a year left out of prevalence" in analysis.notes
 
 
-def test_topics_cli_choose_k_reports_coherence_and_stability(runner, planted_store, db_path, tmp_path):
+def test_topics_cli_choose_k_reports_coherence_and_stability(
+    runner, planted_store, db_path, tmp_path
+):
     result = runner.invoke(
-        main, ["topics", "--db", str(db_path), "--choose-k", "3:5:2", "--format", "csv", "--out", str(tmp_path)]
+        main,
+        [
+            "topics",
+            "--db",
+            str(db_path),
+            "--choose-k",
+            "3:5:2",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.stdout))

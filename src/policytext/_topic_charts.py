@@ -59,7 +59,9 @@ def prevalence_heatmap(
     fig = _new_figure(max(6.0, 0.6 * shares.shape[1] + 3), max(3.0, 0.3 * shares.shape[0] + 2))
     ax = fig.add_subplot()
     image = ax.imshow(shares.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0)
-    ax.set_xticks(range(shares.shape[1]), _names(list(shares.columns), labels), rotation=60, ha="right")
+    ax.set_xticks(
+        range(shares.shape[1]), _names(list(shares.columns), labels), rotation=60, ha="right"
+    )
     ax.set_yticks(range(shares.shape[0]), [str(i) for i in shares.index])
     ax.set_ylabel(prevalence.by)
     ax.set_title(f"Topic prevalence (share) by {prevalence.by}\n{subtitle}", fontsize=9)
@@ -85,7 +87,10 @@ def prevalence_area(
     palette = colormaps["tab10" if shares.shape[1] <= 10 else "tab20"]
     colors = [palette(i % palette.N) for i in range(shares.shape[1])]
     ax.stackplot(
-        x, shares.to_numpy(dtype=float).T, labels=_names(list(shares.columns), labels), colors=colors
+        x,
+        shares.to_numpy(dtype=float).T,
+        labels=_names(list(shares.columns), labels),
+        colors=colors,
     )
     ax.set_xticks(x, [str(i) for i in shares.index], rotation=60, ha="right")
     ax.set_xlim(0, max(1, len(shares) - 1))

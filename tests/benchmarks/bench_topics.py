@@ -137,7 +137,8 @@ def main() -> int:
     for k in [int(x) for x in args.ks.split(",")]:
         for method in ("nmf", "lda"):
             seconds, model = timed(
-                lambda m=method: TopicModel(k, method=m, random_state=0).fit(docs), args.repeats
+                lambda m=method, k=k: TopicModel(k, method=m, random_state=0).fit(docs),
+                args.repeats,
             )
             report(
                 f"policytext {method.upper()}",
