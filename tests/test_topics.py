@@ -657,3 +657,18 @@ def test_topics_preprocessing_keeps_names_and_corrects_bad_lookup_lemmas():
     assert tokens[:4] == ["community", "wales", "united", "nations"]  # names not lemmatised
     assert "tax" in tokens and "matter" in tokens and "develop" in tokens
     assert "taxis" not in tokens and "matt" not in tokens
+
+
+def test_topics_smoothing_is_opt_in_and_labelled(planted, tmp_path):
+    raw = analyse_topics(planted, k=4, n_boot=0)
+    smoothed = analyse_topics(planted, k=4, n_boot=0, smooth=3)
+    assert raw.settings["smoothing"] == "none"
+    assert smoothed.settings["smoothing"] == "centred moving average over 3 periods (opt-in)"
+    expected = raw.prevalence.shares.iloc[0:3].mean()  # 2001 = mean of 2000-2002
+    assert np.allclose(smoothed.prevalence.shares.loc[2001], expected)
+    assert np.allclose(smoothed.prevalence.shares.sum(axis=1), 1.0)
+    write_topic_outputs(smoothed, tmp_path)
+    assert "moving average" in json.loads((tmp_path / "settings.json").read_text())["smoothing"]
+    assert "smoothed: centred moving average" in (tmp_path / "prevalence_area.svg").read_text()
+    with pytest.raises(ModelError, match="smooth must be an integer >= 1, and 1 unless grouping by a period"):
+        analyse_topics(planted, k=4, by="party", smooth=3)

@@ -238,6 +238,10 @@ def corpus_command(fmt: str, db: Path) -> None:
 @click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
 @click.option(
+    "--smooth", type=int, default=1, show_default=True,
+    help="Opt-in moving average of prevalence over N periods (1: none; labelled in every output).",
+)
+@click.option(
     "--choose-k", "choose_k", default=None, metavar="KS",
     help="Instead of fitting one model, report coherence and stability for each k in KS "
     "('5,10,20' or '5:30:5').",
@@ -251,7 +255,7 @@ def corpus_command(fmt: str, db: Path) -> None:
 @reports_errors
 def topics_command(
     k: int, method: str, by: str, dynamic: bool, seeded: bool, unit: str, passage_size: int, online: bool,
-    seed: int, n_boot: int, choose_k: str | None, fmt: str, out: Path | None, db: Path,
+    seed: int, n_boot: int, smooth: int, choose_k: str | None, fmt: str, out: Path | None, db: Path,
 ) -> None:
     """Fit topic models and show topic prevalence over time or by group.
 
@@ -284,7 +288,7 @@ def topics_command(
     with Corpus.open(db) as corpus:
         analysis = analyse_topics(
             corpus, k=k, method=method, by=by, dynamic=dynamic, seeded=seeded, unit=unit,
-            passage_size=passage_size, online=online, random_state=seed, n_boot=n_boot,
+            passage_size=passage_size, online=online, random_state=seed, n_boot=n_boot, smooth=smooth,
         )
     click.echo(format_topics(analysis, fmt=fmt, format_table=format_table), nl=False)
     if out is not None:

@@ -1021,6 +1021,7 @@ def topic_prevalence(
     by: str = "year",
     n_boot: int = 200,
     level: float = 0.95,
+    smooth: int = 1,
     random_state: int | None = 0,
 ) -> Prevalence:
     """Topic shares per value of ``by`` with percentile bootstrap intervals.
@@ -1028,7 +1029,9 @@ def topic_prevalence(
     Documents are resampled with replacement within each group ``n_boot``
     times; ``low``/``high`` are the (1-level)/2 and (1+level)/2 quantiles of
     the resampled group means. Documents without a value for ``by`` or
-    without modelled text are left out.
+    without modelled text are left out. ``smooth`` > 1 (periods only, opt-in)
+    replaces each period's shares and bounds by a centred moving average over
+    that many periods; ``Prevalence.smoothing`` says so.
 
     Example::
 
@@ -1040,6 +1043,11 @@ def topic_prevalence(
     if by not in GROUP_FIELDS:
         raise ModelError(
             f"prevalence: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}"
+        )
+    if not _is_int(smooth) or smooth < 1 or (smooth > 1 and by not in _PERIOD_FIELDS):
+        raise ModelError(
+            f"prevalence: smooth must be an integer >= 1, and 1 unless grouping by a period "
+            f"(year, government); got smooth={smooth!r} with by={by!r}"
         )
     if n_boot < 0 or not 0 < level < 1:
         raise ModelError(
@@ -1073,19 +1081,24 @@ def topic_prevalence(
         high_rows.append(np.quantile(boots, hi_q, axis=0))
     index = pd.Index(groups, name=by)
     columns = list(topic_ids)
+    tables = [
+        pd.DataFrame(np.array(rows).reshape(len(groups), k), index=index, columns=columns)
+        for rows in (share_rows, low_rows, high_rows)
+    ]
+    smoothing = "none"
+    if smooth > 1:
+        tables = [t.rolling(smooth, center=True, min_periods=1).mean() for t in tables]
+        smoothing = f"centred moving average over {smooth} periods (opt-in)"
     return Prevalence(
         by=by,
-        shares=pd.DataFrame(
-            np.array(share_rows).reshape(len(groups), k), index=index, columns=columns
-        ),
-        low=pd.DataFrame(np.array(low_rows).reshape(len(groups), k), index=index, columns=columns),
-        high=pd.DataFrame(
-            np.array(high_rows).reshape(len(groups), k), index=index, columns=columns
-        ),
+        shares=tables[0],
+        low=tables[1],
+        high=tables[2],
         documents=pd.Series(counts, index=index, dtype=int),
         level=level,
         n_boot=n_boot,
         unit=prepared.describe_unit(),
+        smoothing=smoothing,
     )
 
 
@@ -1103,7 +1116,7 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
     each dynamic topic that takes at least ``link_threshold`` of its
     (normalised) loading. A window topic linked to two dynamic topics that
     are separate in the next window is a split; the reverse is a merge.
-    No smoothing across windows is applied.
+    No smoothing across windows is applied: each window's terms are its own.
 
     Parameters
     ----------
@@ -1423,6 +1436,7 @@ def analyse_topics(
     online: bool = False,
     n_top_terms: int = 10,
     n_boot: int = 200,
+    smooth: int = 1,
     random_state: int = 0,
     min_df: int | float = 2,
     max_df: int | float = 0.9,
@@ -1447,6 +1461,8 @@ def analyse_topics(
         Modelled unit (see :func:`prepare_texts`).
     n_boot:
         Bootstrap resamples for prevalence intervals.
+    smooth:
+        Opt-in moving average of prevalence over this many periods (1: none).
 
     Example::
 
@@ -1503,6 +1519,7 @@ def analyse_topics(
         model.topic_ids_,
         by=by,
         n_boot=n_boot,
+        smooth=smooth,
         random_state=random_state,
     )
     missing = int(prepared.documents[by].isna().sum())
@@ -1713,6 +1730,8 @@ def write_topic_outputs(
 
         settings = analysis.settings
         label = f"{settings['method'].upper()}, k={settings['k']}; {analysis.prepared.describe_unit()}"
+        if settings["smoothing"] != "none":
+            label += f"; smoothed: {settings['smoothing']}"
         # A seeded topic that kept none of its seed terms still carries the
         # frame id; the charts flag it so the label is not read at face value.
         labels = {t.id: f"{t.id} (!)" for t in analysis.topics if t.seeded and not t.seed_retention}
