@@ -247,11 +247,14 @@ def test_report_includes_topic_sections_when_available(
 
     topics.report_section = report_section  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "policytext.topics", topics)
+    import policytext
+
+    monkeypatch.setattr(policytext, "topics", topics, raising=False)
     index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
     html = index.read_text(encoding="utf-8")
     assert '<h2 id="section-1">Topics over time</h2>' in html
     assert "<p>topic <b>fixture</b> section</p>" in html
-    assert calls == [tmp_path / "r"]
+    assert calls == [tmp_path / "r" / "topics"]
     parse_page(index)
 
 

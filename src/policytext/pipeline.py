@@ -107,6 +107,7 @@ def run_pipeline(
                 "(see README), then run again"
             )
             return None
+        _topics_stage(corpus, Path(db).parent / "topics", echo)
         # Final stage: the report, from whatever the earlier stages stored.
         from policytext.report import write_report
 
@@ -114,3 +115,9 @@ def run_pipeline(
         report = write_report(corpus, out_dir, command="policytext run")
         echo(f"report: {report}")
         return report
+
+
+def _topics_stage(corpus: Corpus, out_dir: Path, echo: Callable[[str], None]) -> None:
+    from policytext.topics import run_topics_stage
+
+    echo(run_topics_stage(corpus, out_dir))

@@ -821,7 +821,8 @@ def _extra_sections(corpus: Corpus, out_dir: Path) -> list[ReportSection]:
     except (ImportError, AttributeError):
         return []
     try:
-        result = section_of(corpus, out_dir)
+        # The topic outputs go in their own folder; the section links to them from the page.
+        result = section_of(corpus, out_dir / "topics")
     except PolicytextError as exc:
         logger.warning("topic section left out of the report: %s", exc)
         return [ReportSection("Topics", f"<p>Topic section not built: {_escape(str(exc))}</p>")]
