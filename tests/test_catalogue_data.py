@@ -274,3 +274,18 @@ def test_catalogue_docs_table_matches_the_data() -> None:
         for e in DOCUMENTS
     }
     assert rows == expected
+
+
+def test_catalogue_loads_with_the_scraper_loader_and_every_entry_has_a_plan() -> None:
+    """The shipped catalogue is read by the same loader `policytext run` uses, and the
+    dry-run plan gives every entry a recipe (a site's own, or the generic page/PDF reader)."""
+    from policytext.catalogue import load_catalogue
+    from policytext.recipes import load_recipes
+    from policytext.scraping import plan_catalogue
+
+    entries = load_catalogue(CATALOGUE)
+    assert len(entries) == len(DOCUMENTS)
+    plan = plan_catalogue(CATALOGUE, recipes=load_recipes())
+    assert [row["id"] for row in plan] == [entry["id"] for entry in DOCUMENTS]
+    assert all(row["recipe"] for row in plan)
+    assert sum(row["check"] == "ok" for row in plan) >= 30

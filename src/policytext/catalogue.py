@@ -37,6 +37,7 @@ NOTE_KEYS = (
     "date_basis",
     "alt_url",
     "alt_url_evidence",
+    "alt_url_status",
     "shared_text",
     "source_note",
     "checked",
