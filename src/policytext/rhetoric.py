@@ -1,0 +1,577 @@
+"""The rhetoric tagger: a spaCy component that finds codebook frames in text.
+
+Registered as the factory ``policytext_rhetoric`` (and advertised through the
+``spacy_factories`` entry point), so any English pipeline can use it::
+
+    nlp.add_pipe("policytext_rhetoric", config={"codebook": "my-codebook.toml"})
+
+Matches go to ``doc.spans["rhetoric"]``, labelled with the frame id; each
+span's ``id_`` is the pattern id that produced it. Extension attributes (set up
+when the first component is built, never at import time):
+
+- ``span._.rhetoric_negated``: the match sits in a negated clause
+- ``span._.rhetoric_frames``: on a sentence, the set of frames matched in it
+- ``doc._.rhetoric_sentences``: a frozenset of frames per sentence, in order
+- ``doc._.rhetoric_counts``: matches per frame
+
+Lemma patterns are compiled once into every inflected lower-case form of the
+lemma (from spaCy's English lookup table, plus -ise/-ize spellings), so the
+pipeline needs no lemmatizer at run time and matching ignores case: "Empowering
+communities" and "empowered the community" both match ``empower community``.
+
+Example::
+
+    >>> nlp = build_pipeline()
+    >>> doc = nlp("We will devolve power to local councils.")
+    >>> [(span.label_, span.id_) for span in doc.spans["rhetoric"]][:1]
+    [('devolution', 'dev-devolve')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
+
+__all__ = [
+    "SPAN_KEY",
+    "Match",
+    "RhetoricTagger",
+    "build_pipeline",
+    "doc_matches",
+    "lemma_forms",
+    "make_rhetoric_tagger",
+]
+
+logger = logging.getLogger(__name__)
+
+SPAN_KEY = "rhetoric"
+# Words a phrase may skip between its terms: "empowered THE community", "give OUR councils".
+FILLERS = (
+    "a", "an", "the", "this", "that", "these", "those", "their", "our", "your", "his", "her",
+    "its", "my", "more", "new", "real", "greater", "some", "all", "every", "local", "to", "back",
+)  # fmt: skip
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"})
+
+
+@dataclass(frozen=True)
+class Match:
+    """One frame match in a text: where, which frame, which pattern, negated or not."""
+
+    sentence: int
+    sent_start: int
+    sent_end: int
+    start_char: int
+    end_char: int
+    frame: str
+    pattern_id: str
+    text: str
+    negated: bool
+
+
+# -- lemma forms ---------------------------------------------------------------------
+
+
+@cache
+def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The English lookup table (form -> lemma, lower-cased) and its inverse."""
+    import gzip
+    from importlib import resources
+
+    try:
+        data_dir = resources.files("spacy_lookups_data") / "data"
+        with gzip.open(str(data_dir / "en_lemma_lookup.json.gz"), "rt", encoding="utf-8") as handle:
+            table: dict[str, str] = json.load(handle)
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency missing
+        logger.warning("spacy-lookups-data is not installed; lemma patterns match regular inflections only")
+        table = {}
+    lemma_of: dict[str, str] = {}
+    inverse: dict[str, set[str]] = {}
+    for form, lemma in table.items():
+        form, lemma = form.lower(), lemma.lower()
+        lemma_of.setdefault(form, lemma)
+        inverse.setdefault(lemma, set()).add(form)
+    return lemma_of, {lemma: frozenset(forms) for lemma, forms in inverse.items()}
+
+
+def _regular_forms(word: str) -> set[str]:
+    forms = {word, word + "s"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    elif word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    else:
+        forms |= {word + "ed", word + "ing", word + "es"}
+    return forms
+
+
+_ISE = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
+_IZE = re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$")
+
+
+def lemma_forms(word: str) -> frozenset[str]:
+    """Every lower-case form of the lemma of ``word`` (British and American -ise/-ize spellings).
+
+    Parameters
+    ----------
+    word:
+        A word in any form ("empower", "Devolved").
+
+    Returns
+    -------
+    frozenset[str]
+        The lemma and its inflections, lower-cased.
+
+    Example::
+
+        >>> sorted(lemma_forms("devolve"))
+        ['devolve', 'devolved', 'devolves', 'devolving']
+    """
+    lemma_of, inverse = _lemma_tables()
+    word = word.lower()
+    lemma = lemma_of.get(word, word)
+    forms = set(inverse.get(lemma, ())) | {lemma, word}
+    if len(forms) <= 2 and lemma not in inverse and word not in lemma_of and lemma.isalpha():
+        forms |= _regular_forms(lemma)
+    for form in list(forms):
+        if _ISE.search(form):
+            forms.add(_ISE.sub(r"iz\1", form))
+        elif _IZE.search(form):
+            forms.add(_IZE.sub(r"is\1", form))
+    return frozenset(forms)
+
+
+# -- compiling patterns ------------------------------------------------------------------
+
+
+def _glob_regex(term: str) -> str:
+    return "^" + fnmatch.translate(term).removeprefix("(?s:").removesuffix(")\\Z") + "$"
+
+
+def _term_specs(term: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+    """Token specs of one whitespace-separated term (it may tokenise into several tokens)."""
+    if "*" in term or "?" in term:
+        return [{"LOWER": {"REGEX": _glob_regex(term.lstrip("="))}}]
+    if term.startswith("="):
+        return [{"LOWER": piece} for piece in tokenize(term[1:])]
+    specs: list[dict[str, Any]] = []
+    for piece in tokenize(term):
+        if piece.isalpha():
+            specs.append({"LOWER": {"IN": sorted(lemma_forms(piece))}})
+        else:
+            specs.append({"LOWER": piece})
+    return specs
+
+
+def _phrase_specs(terms: Iterable[str], gap: int, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+    specs: list[dict[str, Any]] = []
+    for position, term in enumerate(terms):
+        if position:
+            specs.append({"LOWER": {"IN": list(FILLERS)}, "OP": "{0,2}"})
+            if gap:
+                specs.append({"IS_PUNCT": False, "OP": f"{{0,{gap}}}"})
+        specs.extend(_term_specs(term, tokenize))
+    return specs
+
+
+def _token_specs(tokens: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A user's token pattern with LEMMA rewritten to the lower-case forms of the lemma."""
+    specs: list[dict[str, Any]] = []
+    for token in tokens:
+        spec: dict[str, Any] = {}
+        for attr, value in token.items():
+            name = attr.upper() if attr != "_" else attr
+            if name == "LEMMA":
+                if isinstance(value, str):
+                    spec["LOWER"] = {"IN": sorted(lemma_forms(value))}
+                    continue
+                if isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+                    rewritten = {
+                        op: sorted({f for word in words for f in lemma_forms(word)})
+                        for op, words in value.items()
+                    }
+                    spec["LOWER"] = rewritten
+                    continue
+            if name in ("TEXT", "ORTH") and isinstance(value, str):
+                spec["ORTH"] = value
+                continue
+            spec[name] = value
+        specs.append(spec)
+    return specs
+
+
+# -- the component --------------------------------------------------------------------
+
+
+def _set_extensions() -> None:
+    if not Span.has_extension("rhetoric_negated"):
+        Span.set_extension("rhetoric_negated", default=False)
+    if not Span.has_extension("rhetoric_frames"):
+        Span.set_extension("rhetoric_frames", getter=_span_frames)
+    if not Doc.has_extension("rhetoric_sentences"):
+        Doc.set_extension("rhetoric_sentences", getter=_doc_sentences)
+    if not Doc.has_extension("rhetoric_counts"):
+        Doc.set_extension("rhetoric_counts", getter=_doc_counts)
+
+
+def _span_frames(span: Span) -> frozenset[str]:
+    group = span.doc.spans[SPAN_KEY] if SPAN_KEY in span.doc.spans else []
+    return frozenset(m.label_ for m in group if m.start >= span.start and m.end <= span.end)
+
+
+def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
+    sentences = list(doc.sents)
+    frames: list[set[str]] = [set() for _ in sentences]
+    starts = [s.start for s in sentences]
+    for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:
+        frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
+    return [frozenset(f) for f in frames]
+
+
+def _doc_counts(doc: Doc) -> dict[str, int]:
+    return dict(Counter(span.label_ for span in doc.spans[SPAN_KEY])) if SPAN_KEY in doc.spans else {}
+
+
+class RhetoricTagger:
+    """Finds the patterns of a :class:`~policytext.codebook.Codebook` in each Doc.
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline (its tokenizer splits phrase terms the way texts are split).
+    name:
+        The component name.
+    codebook:
+        The codebook to apply.
+
+    Example::
+
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("sentencizer")
+        >>> _ = nlp.add_pipe("policytext_rhetoric")
+        >>> nlp("Power to the people.")._.rhetoric_counts
+        {'empowerment': 1}
+    """
+
+    def __init__(self, nlp: Language, name: str = "policytext_rhetoric", *, codebook: Codebook) -> None:
+        _set_extensions()
+        self.name = name
+        self.vocab = nlp.vocab
+        self._tokenizer = nlp.tokenizer
+        self.codebook = codebook
+        self._compile()
+
+    # -- compiling -------------------------------------------------------------
+
+    def _tokenize(self, text: str) -> list[str]:
+        return [t.text.lower() for t in self._tokenizer(text) if not t.is_space]
+
+    def _compile(self) -> None:
+        codebook = self.codebook
+        if not codebook.patterns:
+            logger.warning("codebook %s has no patterns; the tagger will find nothing", codebook.name)
+        self._matcher = Matcher(self.vocab)
+        self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
+
+        def add(key: str, role: str, index: int, side: int, specs: list[dict[str, Any]]) -> None:
+            self._matcher.add(key, [specs])
+            self._keys[self.vocab.strings[key]] = (role, index, side)
+
+        for index, pattern in enumerate(codebook.patterns):
+            if pattern.kind == "phrase":
+                add(f"p:{pattern.id}", "pattern", index, 0, _phrase_specs(pattern.terms, pattern.gap, self._tokenize))
+            elif pattern.kind == "tokens":
+                add(f"p:{pattern.id}", "pattern", index, 0, _token_specs(pattern.tokens))
+            else:
+                for side in (0, 1):
+                    key = f"n{side}:{pattern.id}"
+                    self._matcher.add(
+                        key, [_phrase_specs(term.split(), 0, self._tokenize) for term in pattern.near[side]]
+                    )
+                    self._keys[self.vocab.strings[key]] = ("near", index, side)
+        for index, exclusion in enumerate(codebook.exclusions):
+            specs = (
+                _phrase_specs(exclusion.terms, exclusion.gap, self._tokenize)
+                if exclusion.kind == "phrase"
+                else _token_specs(exclusion.tokens)
+            )
+            add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
+        self._negation_cues = frozenset(codebook.negation_cues)
+
+    # -- running -----------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag ``doc``: set ``doc.spans["rhetoric"]`` and the negation flags."""
+        codebook = self.codebook
+        if doc.has_annotation("SENT_START"):
+            sent_starts = [s.start for s in doc.sents]
+        else:
+            sent_starts = [0]
+        found: list[tuple[int, int, Pattern]] = []
+        excluded: list[tuple[int, int, Exclusion]] = []
+        near_hits: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+        for key, start, end in self._matcher(doc):
+            role, index, side = self._keys[key]
+            if role == "pattern":
+                found.append((start, end, codebook.patterns[index]))
+            elif role == "exclusion":
+                excluded.append((start, end, codebook.exclusions[index]))
+            else:
+                near_hits.setdefault(index, ([], []))[side].append((start, end))
+        for index, (left, right) in near_hits.items():
+            if left and right:
+                found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
+        sentence_of = lambda i: bisect.bisect_right(sent_starts, i) - 1  # noqa: E731
+        kept = [
+            (start, end, pattern)
+            for start, end, pattern in found
+            if not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
+        ]
+        spans = []
+        for start, end, pattern in _resolve_overlaps(kept):
+            span = Span(doc, start, end, label=pattern.frame, span_id=pattern.id)
+            spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        for span in doc.spans[SPAN_KEY]:
+            if self._is_negated(doc, span.start, sent_starts[sentence_of(span.start)]):
+                span._.rhetoric_negated = True
+        return doc
+
+    def _pair(
+        self,
+        pattern: Pattern,
+        left: list[tuple[int, int]],
+        right: list[tuple[int, int]],
+        sent_starts: list[int],
+    ) -> list[tuple[int, int, Pattern]]:
+        pairs = []
+        right = _longest(right)
+        for a_start, a_end in _longest(left):
+            sentence = bisect.bisect_right(sent_starts, a_start) - 1
+            best: tuple[int, int, int] | None = None
+            for b_start, b_end in right:
+                if bisect.bisect_right(sent_starts, b_start) - 1 != sentence:
+                    continue
+                if b_start >= a_end:
+                    distance = b_start - a_end
+                elif a_start >= b_end and not pattern.ordered:
+                    distance = a_start - b_end
+                else:
+                    continue
+                if distance <= pattern.window and (best is None or distance < best[0]):
+                    best = (distance, min(a_start, b_start), max(a_end, b_end))
+            if best is not None:
+                pairs.append((best[1], best[2], pattern))
+        return pairs
+
+    @staticmethod
+    def _is_excluded(
+        start: int,
+        end: int,
+        frame: str,
+        excluded: list[tuple[int, int, Exclusion]],
+        sentence_of: Callable[[int], int],
+    ) -> bool:
+        for x_start, x_end, exclusion in excluded:
+            if exclusion.frames and frame not in exclusion.frames:
+                continue
+            if exclusion.scope == "sentence":
+                if sentence_of(x_start) == sentence_of(start):
+                    return True
+            elif x_start < end and start < x_end:
+                return True
+        return False
+
+    def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
+        lowest = max(sentence_start, start - self.codebook.negation_window)
+        for i in range(start - 1, lowest - 1, -1):
+            word = doc[i].lower_
+            if word in self._negation_cues:
+                return True
+            if word in _CLAUSE_BREAKS:
+                return False
+        return False
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Tag a stream of Docs."""
+        for doc in stream:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------------
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The codebook as canonical JSON bytes."""
+        return self.codebook.to_json().encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Restore the codebook written by :meth:`to_bytes`."""
+        self.codebook = codebook_from_dict(json.loads(data.decode("utf-8")), source="<serialised>")
+        self._compile()
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the codebook to ``path/codebook.json``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "codebook.json").write_text(self.codebook.to_json(), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Read the codebook written by :meth:`to_disk` (patterns travel with the pipeline)."""
+        file = Path(path) / "codebook.json"
+        self.codebook = codebook_from_dict(json.loads(file.read_text(encoding="utf-8")), source=str(file))
+        self._compile()
+        return self
+
+
+def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of hits starting at the same token, the longest."""
+    best: dict[int, int] = {}
+    for start, end in hits:
+        best[start] = max(end, best.get(start, end))
+    return sorted(best.items())
+
+
+def _resolve_overlaps(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
+    """Per frame, keep non-overlapping matches, longest first (then earliest, then codebook order)."""
+    kept: list[tuple[int, int, Pattern]] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    order = {id(p): i for i, (_, _, p) in enumerate(found)}
+    for start, end, pattern in sorted(found, key=lambda m: (m[0] - m[1], m[0], order[id(m[2])])):
+        spans = taken.setdefault(pattern.frame, [])
+        if any(s < end and start < e for s, e in spans):
+            continue
+        spans.append((start, end))
+        kept.append((start, end, pattern))
+    kept.sort(key=lambda m: (m[0], m[1], m[2].frame))
+    return kept
+
+
+@Language.factory(
+    "policytext_rhetoric",
+    default_config={"codebook": None},
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+)
+def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None) -> RhetoricTagger:
+    """Build the rhetoric tagger for ``nlp`` from a codebook path (``None``: the default codebook).
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline.
+    name:
+        The component name.
+    codebook:
+        Path of a TOML codebook or a quanteda/LIWC dictionary; ``None`` for the default.
+
+    Returns
+    -------
+    RhetoricTagger
+
+    Example::
+
+        >>> import spacy
+        >>> tagger = spacy.blank("en").add_pipe("policytext_rhetoric")
+        >>> tagger.codebook.frames[0]
+        'empowerment'
+    """
+    return RhetoricTagger(nlp, name, codebook=load_codebook(codebook))
+
+
+def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str | None = None) -> Language:
+    """A pipeline that tags rhetoric: blank English + sentencizer (or ``model``) + the tagger.
+
+    Parameters
+    ----------
+    codebook:
+        A loaded codebook, a path, or ``None`` for the default codebook.
+    model:
+        A trained spaCy pipeline to start from (e.g. ``"en_core_web_sm"``);
+        its parser supplies sentences and dependency attributes.
+
+    Returns
+    -------
+    Language
+
+    Example::
+
+        >>> nlp = build_pipeline()
+        >>> nlp.pipe_names
+        ['sentencizer', 'policytext_rhetoric']
+    """
+    import spacy
+
+    if model:
+        nlp = spacy.load(model, exclude=["ner"])
+        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+            nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    tagger = nlp.add_pipe("policytext_rhetoric")
+    assert isinstance(tagger, RhetoricTagger)
+    if loaded is not tagger.codebook:
+        tagger.codebook = loaded
+        tagger._compile()
+    return nlp
+
+
+def doc_matches(doc: Doc, *, offset: int = 0, first_sentence: int = 0) -> list[Match]:
+    """The matches of a tagged Doc as :class:`Match` records.
+
+    Parameters
+    ----------
+    doc:
+        A Doc processed by the tagger.
+    offset:
+        Added to character offsets (when the Doc is a piece of a longer text).
+    first_sentence:
+        Added to sentence indices, for the same reason.
+
+    Returns
+    -------
+    list[Match]
+
+    Example::
+
+        >>> [m.frame for m in doc_matches(build_pipeline()("Localism works."))]
+        ['devolution']
+    """
+    if SPAN_KEY not in doc.spans:
+        return []
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    starts = [s.start for s in sentences]
+    matches = []
+    for span in doc.spans[SPAN_KEY]:
+        index = bisect.bisect_right(starts, span.start) - 1
+        sentence = sentences[index]
+        matches.append(
+            Match(
+                sentence=first_sentence + index,
+                sent_start=offset + sentence.start_char,
+                sent_end=offset + sentence.end_char,
+                start_char=offset + span.start_char,
+                end_char=offset + span.end_char,
+                frame=span.label_,
+                pattern_id=span.id_,
+                text=span.text,
+                negated=bool(span._.rhetoric_negated),
+            )
+        )
+    return matches
