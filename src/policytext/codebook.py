@@ -40,6 +40,7 @@ __all__ = [
     "check_codebook",
     "codebook_from_dict",
     "default_codebook_path",
+    "describe_codebook",
     "load_codebook",
 ]
 
@@ -745,3 +746,42 @@ def _literal_values(value: Any) -> list[str]:
                 found.extend([operand] if isinstance(operand, str) else [v for v in operand if isinstance(v, str)])
         return found
     return []
+
+
+def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
+    """A codebook for reading: Markdown (frames with their patterns and notes) or JSON.
+
+    Example::
+
+        >>> describe_codebook(load_codebook()).splitlines()[0]
+        '# policytext-default 1.0'
+    """
+    if fmt == "json":
+        return json.dumps({"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False)
+    lines = [f"# {codebook.name} {codebook.version}", "", f"hash: {codebook.hash}", ""]
+    if codebook.description:
+        lines += [codebook.description, ""]
+    for frame in codebook.frame_defs:
+        lines += [f"## {frame.id}: {frame.label}", "", frame.definition, ""]
+        for pattern in codebook.patterns:
+            if pattern.frame != frame.id:
+                continue
+            lines.append(f"- `{pattern.id}` ({pattern.kind}) {_pattern_text(pattern)}" + (f": {pattern.note}" if pattern.note else ""))
+        lines.append("")
+    if codebook.exclusions:
+        lines += ["## exclusions", ""]
+        for exclusion in codebook.exclusions:
+            frames = ", ".join(exclusion.frames) or "all frames"
+            lines.append(f"- `{exclusion.id}` ({frames}) {_pattern_text(exclusion)}" + (f": {exclusion.note}" if exclusion.note else ""))
+        lines.append("")
+    lines.append(f"negation cues: {', '.join(codebook.negation_cues)} (window {codebook.negation_window})")
+    return "\n".join(lines)
+
+
+def _pattern_text(entry: Pattern | Exclusion) -> str:
+    if entry.kind == "phrase":
+        return f'"{" ".join(entry.terms)}"'
+    if entry.kind == "tokens":
+        return json.dumps(list(entry.tokens), ensure_ascii=False)
+    assert isinstance(entry, Pattern)
+    return f"{' | '.join(entry.near[0])} within {entry.window} of {' | '.join(entry.near[1])}"

@@ -46,3 +46,7 @@ def run_pipeline(
                 "(see README), then run again"
             )
             return
+        from policytext.tagging import tag_corpus
+
+        summary = tag_corpus(corpus, progress=progress)
+        echo(f"tag: {summary}")

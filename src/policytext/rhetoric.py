@@ -214,6 +214,171 @@ def _token_specs(tokens: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return specs
 
 
+# -- the fast matcher ----------------------------------------------------------------------
+#
+# spaCy's Matcher evaluates IN/REGEX predicates and {n,m} operators in Python for
+# every token and pattern state, which costs several times the tokenizer. Patterns
+# made only of lower-case word tests (the common case: lemma forms, literal words,
+# globs, punctuation) compile instead into sets of lexeme hashes; a Doc is matched
+# by looking up candidate start tokens in one numpy pass and running each pattern
+# from those positions only. Other patterns (POS, DEP, ...) use spaCy's Matcher.
+
+_OPS = {None: (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30), "!": None}
+
+
+def _op_range(op: str | None) -> tuple[int, int] | None:
+    if op in _OPS:
+        return _OPS[op]
+    found = re.match(r"^\{(\d*)(,?)(\d*)\}$", op or "")
+    if not found:
+        return None
+    low = int(found.group(1) or 0)
+    high = int(found.group(3)) if found.group(3) else (low if not found.group(2) else 1 << 30)
+    return low, high
+
+
+class _FastSpec:
+    """One token slot: a test on the lower-case form (set or regex) or on punctuation."""
+
+    __slots__ = ("hashes", "high", "is_punct", "low", "regex")
+
+    def __init__(self, low: int, high: int, *, hashes: frozenset[int] | None = None,
+                 regex: re.Pattern[str] | None = None, is_punct: bool | None = None) -> None:
+        self.low, self.high = low, high
+        self.hashes, self.regex, self.is_punct = hashes, regex, is_punct
+
+
+def _fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | None:
+    """Compile Matcher specs into fast specs, or None when a spec needs spaCy's Matcher."""
+    out: list[_FastSpec] = []
+    for spec in specs:
+        bounds = _op_range(spec.get("OP"))
+        if bounds is None:
+            return None
+        keys = set(spec) - {"OP"}
+        if keys == {"LOWER"}:
+            value = spec["LOWER"]
+            if isinstance(value, str):
+                out.append(_FastSpec(*bounds, hashes=frozenset({strings.add(value)})))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append(_FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"])))
+            elif isinstance(value, dict) and set(value) == {"REGEX"}:
+                out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
+            else:
+                return None
+        elif keys == {"IS_PUNCT"} and isinstance(spec["IS_PUNCT"], bool):
+            out.append(_FastSpec(*bounds, is_punct=spec["IS_PUNCT"]))
+        else:
+            return None
+    return out
+
+
+class _FastMatcher:
+    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self.patterns: list[tuple[int, list[_FastSpec]]] = []
+        self._regex_cache: dict[tuple[str, int], bool] = {}
+        self._anchors: Any = None
+
+    def add(self, key: int, specs: list[_FastSpec]) -> None:
+        self.patterns.append((key, specs))
+        self._anchors = None
+
+    def _regex_hashes(self, regex: re.Pattern[str], unique: Any) -> set[int]:
+        strings = self.vocab.strings
+        cache = self._regex_cache
+        found = set()
+        for value in unique.tolist():
+            key = (regex.pattern, value)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = value in strings and regex.search(strings[value]) is not None
+            if hit:
+                found.add(value)
+        return found
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        import numpy as np
+        from spacy.attrs import IS_PUNCT, LOWER
+
+        if not self.patterns or len(doc) == 0:
+            return []
+        array = doc.to_array([LOWER, IS_PUNCT])
+        lower_arr = array[:, 0]
+        lower = lower_arr.tolist()
+        punct = array[:, 1].tolist()
+        unique = np.unique(lower_arr)
+        regex_sets: dict[int, set[int]] = {}
+
+        def test(spec: _FastSpec, position: int) -> bool:
+            if spec.hashes is not None:
+                return lower[position] in spec.hashes
+            if spec.regex is not None:
+                hashes = regex_sets.get(id(spec))
+                if hashes is None:
+                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
+                return lower[position] in hashes
+            return bool(punct[position]) == spec.is_punct
+
+        size = len(lower)
+        if self._anchors is None:
+            anchors: set[int] = set()
+            for _, specs in self.patterns:
+                for spec in specs:
+                    if spec.hashes is not None:
+                        anchors |= spec.hashes
+                    if spec.low > 0:
+                        break
+            self._anchors = np.array(sorted(anchors), dtype=lower_arr.dtype)
+        positions: dict[int, list[int]] = {}
+        for index in np.flatnonzero(np.isin(lower_arr, self._anchors)).tolist():
+            positions.setdefault(lower[index], []).append(index)
+        present = set(positions)
+        results: list[tuple[int, int, int]] = []
+        for key, specs in self.patterns:
+            candidates: set[int] | None = set()
+            for spec in specs:
+                if spec.hashes is not None:
+                    for value in spec.hashes & present:
+                        candidates.update(positions[value])
+                elif spec.regex is not None:
+                    hashes = regex_sets.get(id(spec))
+                    if hashes is None:
+                        hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
+                    if hashes:
+                        candidates |= set(np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist())
+                else:
+                    candidates = None  # punctuation-led: try everywhere
+                    break
+                if spec.low > 0:
+                    break
+            if candidates is None:
+                candidates = set(range(size))
+            for start in sorted(candidates):
+                frontier = {start}
+                for spec in specs:
+                    reached: set[int] = set()
+                    for position in frontier:
+                        count = 0
+                        if spec.low == 0:
+                            reached.add(position)
+                        while position < size and count < spec.high and test(spec, position):
+                            position += 1
+                            count += 1
+                            if count >= spec.low:
+                                reached.add(position)
+                    frontier = reached
+                    if not frontier:
+                        break
+                if frontier:
+                    end = max(frontier)
+                    if end > start:
+                        results.append((key, start, end))
+        return results
+
+
 # -- the component --------------------------------------------------------------------
 
 
@@ -288,9 +453,19 @@ class RhetoricTagger:
         self._matcher = Matcher(self.vocab)
         self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
 
+        self._fast = _FastMatcher(self.vocab)
+        strings = self.vocab.strings
+
+        def add_specs(key: str, specs: list[dict[str, Any]]) -> None:
+            fast = _fast_specs(specs, strings)
+            if fast is not None:
+                self._fast.add(strings.add(key), fast)
+            else:
+                self._matcher.add(key, [specs])
+
         def add(key: str, role: str, index: int, side: int, specs: list[dict[str, Any]]) -> None:
-            self._matcher.add(key, [specs])
-            self._keys[self.vocab.strings[key]] = (role, index, side)
+            add_specs(key, specs)
+            self._keys[strings.add(key)] = (role, index, side)
 
         for index, pattern in enumerate(codebook.patterns):
             if pattern.kind == "phrase":
@@ -300,10 +475,9 @@ class RhetoricTagger:
             else:
                 for side in (0, 1):
                     key = f"n{side}:{pattern.id}"
-                    self._matcher.add(
-                        key, [_phrase_specs(term.split(), 0, self._tokenize) for term in pattern.near[side]]
-                    )
-                    self._keys[self.vocab.strings[key]] = ("near", index, side)
+                    for term in pattern.near[side]:
+                        add_specs(key, _phrase_specs(term.split(), 0, self._tokenize))
+                    self._keys[strings.add(key)] = ("near", index, side)
         for index, exclusion in enumerate(codebook.exclusions):
             specs = (
                 _phrase_specs(exclusion.terms, exclusion.gap, self._tokenize)
@@ -325,7 +499,10 @@ class RhetoricTagger:
         found: list[tuple[int, int, Pattern]] = []
         excluded: list[tuple[int, int, Exclusion]] = []
         near_hits: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-        for key, start, end in self._matcher(doc):
+        hits = self._fast(doc)
+        if len(self._matcher):
+            hits.extend(self._matcher(doc))
+        for key, start, end in hits:
             role, index, side = self._keys[key]
             if role == "pattern":
                 found.append((start, end, codebook.patterns[index]))
