@@ -92,7 +92,7 @@ class Pattern:
     gap: int = 0
     ordered: bool = False
     note: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class Exclusion:
     scope: str = "overlap"
     gap: int = 0
     note: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -374,11 +374,11 @@ def codebook_from_dict(
                 "version": data.get("version"),
                 "description": data.get("description", ""),
             },
-            "frames": data.get("frame_defs", []),
+            "frames": [dict(f) for f in data.get("frame_defs", [])],
             "patterns": [_flat_entry(p) for p in data.get("patterns", [])],
             "exclusions": [_flat_entry(p) for p in data.get("exclusions", [])],
             "negation": {
-                "cues": data.get("negation_cues", list(DEFAULT_NEGATION_CUES)),
+                "cues": list(data.get("negation_cues", DEFAULT_NEGATION_CUES)),
                 "window": data.get("negation_window", 5),
             },
         }
@@ -394,7 +394,7 @@ def _flat_entry(item: dict[str, Any]) -> dict[str, Any]:
     if kind == "phrase":
         entry["phrase"] = " ".join(terms)
     elif kind == "tokens":
-        entry["tokens"] = list(tokens)
+        entry["tokens"] = [dict(t) for t in tokens]
     else:
         entry["near"] = [list(near[0]), list(near[1])]
     return entry
@@ -613,6 +613,8 @@ class _Builder:
             frames_line = self.lines.key("exclusions", index, "frames")
             if isinstance(frames, str):
                 frames = [frames]
+            if isinstance(frames, tuple):
+                frames = list(frames)
             if not isinstance(frames, list):
                 raise self.fail(frames_line, "frames must be a list of frame ids")
             for frame in frames:
