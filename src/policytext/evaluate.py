@@ -359,7 +359,7 @@ def agreement(first: str | Path, second: str | Path, *, frames: Sequence[str] | 
         kappa: float | None = None
         if len(values) > 1:
             task = AnnotationTask(data=data)
-            expected = task.Ae_kappa()
+            expected = task.Ae_kappa("a", "b")
             kappa = None if expected >= 1.0 else float(task.kappa())
         result["frames"][frame] = {"kappa": kappa, "agreement": observed, "items": len(ids)}
     return result
