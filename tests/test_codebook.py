@@ -70,7 +70,9 @@ def test_codebook_minimal_parses(tmp_path: Path) -> None:
 def test_codebook_hash_follows_content_not_file(tmp_path: Path) -> None:
     first = load_codebook(write(tmp_path, MINIMAL, "a.toml"))
     same = load_codebook(write(tmp_path, "# a comment\n" + MINIMAL, "b.toml"))
-    changed = load_codebook(write(tmp_path, MINIMAL.replace("devolve power", "devolve money"), "c.toml"))
+    changed = load_codebook(
+        write(tmp_path, MINIMAL.replace("devolve power", "devolve money"), "c.toml")
+    )
     assert first.hash == same.hash
     assert first.hash != changed.hash
 
@@ -85,23 +87,61 @@ def test_codebook_round_trips_through_dict() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        (MINIMAL.replace('frame = "devolution"', 'frame = "localism"'), 11, "frame 'localism' is not defined"),
+        (
+            MINIMAL.replace('frame = "devolution"', 'frame = "localism"'),
+            11,
+            "frame 'localism' is not defined",
+        ),
         (MINIMAL.replace('id = "dev-devolve"', 'id = "bad id!"'), 10, "needs an id"),
-        (MINIMAL + '\n[[patterns]]\nid = "dev-devolve"\nframe = "devolution"\nphrase = "x"\n', 15, "duplicate id"),
-        (MINIMAL.replace('phrase = "devolve power"', 'phrase = ""'), 12, "phrase must be a non-empty"),
-        (MINIMAL.replace('phrase = "devolve power"', 'phraze = "devolve power"'), 12, "unknown key 'phraze'"),
-        (MINIMAL.replace('phrase = "devolve power"', 'tokens = "power"'), 12, "tokens must be a non-empty list"),
-        (MINIMAL.replace('phrase = "devolve power"', 'tokens = [{LOWR = "power"}]'), 12, "unknown token attribute"),
+        (
+            MINIMAL + '\n[[patterns]]\nid = "dev-devolve"\nframe = "devolution"\nphrase = "x"\n',
+            15,
+            "duplicate id",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'phrase = ""'),
+            12,
+            "phrase must be a non-empty",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'phraze = "devolve power"'),
+            12,
+            "unknown key 'phraze'",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'tokens = "power"'),
+            12,
+            "tokens must be a non-empty list",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'tokens = [{LOWR = "power"}]'),
+            12,
+            "unknown token attribute",
+        ),
         (MINIMAL.replace('phrase = "devolve power"', 'near = [["power"]]'), 12, "near must be two"),
-        (MINIMAL.replace('phrase = "devolve power"', 'near = [["a"], ["b"]]\nwindow = 0'), 13, "window must be"),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'near = [["a"], ["b"]]\nwindow = 0'),
+            13,
+            "window must be",
+        ),
         (MINIMAL.replace('id = "devolution"\n', 'id = "Devolution"\n'), 6, "frame id 'Devolution'"),
         (MINIMAL.replace('version = "2"', 'version = "2'), 3, "invalid TOML"),
         (MINIMAL + '\n[[frames]]\nid = "empowerment"\n', 14, "frame 'empowerment' has no patterns"),
-        (MINIMAL + '\n[[exclusions]]\nid = "x"\nframes = ["nope"]\nphrase = "power station"\n', 16, "frame 'nope'"),
-        (MINIMAL + '\n[[exclusions]]\nid = "x"\nphrase = "a"\nscope = "doc"\n', 17, "scope must be"),
+        (
+            MINIMAL + '\n[[exclusions]]\nid = "x"\nframes = ["nope"]\nphrase = "power station"\n',
+            16,
+            "frame 'nope'",
+        ),
+        (
+            MINIMAL + '\n[[exclusions]]\nid = "x"\nphrase = "a"\nscope = "doc"\n',
+            17,
+            "scope must be",
+        ),
     ],
 )
-def test_codebook_errors_name_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+def test_codebook_errors_name_file_and_line(
+    tmp_path: Path, text: str, line: int, fragment: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
@@ -127,10 +167,14 @@ def test_codebook_check_reports_patterns_that_can_never_match(tmp_path: Path) ->
     path = write(tmp_path, text)
     problems = check_codebook(path)
     rendered = [str(p) for p in problems]
-    assert any(r.startswith(f"{path}:14: ") and "decision | - | making" in r for r in rendered), rendered
+    assert any(r.startswith(f"{path}:14: ") and "decision | - | making" in r for r in rendered), (
+        rendered
+    )
     assert any(r.startswith(f"{path}:19: ") and "has capitals" in r for r in rendered), rendered
     assert any(r.startswith(f"{path}:24: warning: ") and "POS" in r for r in rendered), rendered
-    assert any(r.startswith(f"{path}:29: ") and "duplicates 'dev-devolve'" in r for r in rendered), rendered
+    assert any(
+        r.startswith(f"{path}:29: ") and "duplicates 'dev-devolve'" in r for r in rendered
+    ), rendered
     assert [p.is_error for p in problems].count(False) == 1
 
 
@@ -195,7 +239,11 @@ def test_codebook_imports_liwc_dic(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "fragment"),
     [
-        ("d.dic", "%\n1\tempowerment\n%\nempower*\t7\n", "d.dic:4: entry 'empower*' names unknown category 7"),
+        (
+            "d.dic",
+            "%\n1\tempowerment\n%\nempower*\t7\n",
+            "d.dic:4: entry 'empower*' names unknown category 7",
+        ),
         ("d.dic", "1\tempowerment\nempower*\t1\n", "d.dic:1: a LIWC dictionary starts with"),
         ("d.dic", "%\n1\tempowerment\n%\nempower*\n", "d.dic:4: entry 'empower*' has no category"),
         ("d.yml", "empowerment: [\n", "d.yml:2: invalid YAML"),
@@ -209,4 +257,6 @@ def test_codebook_dictionary_errors_name_file_and_line(
     path = write(tmp_path, text, name)
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
-    assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(f"{tmp_path}/{fragment}")
+    assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(
+        f"{tmp_path}/{fragment}"
+    )

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import SHARED_EVAL
 
 from policytext.cli import main
 from policytext.codebook import load_codebook
 from policytext.corpus import Corpus
 from policytext.errors import GoldFileError
-from policytext.evaluate import agreement, evaluate_codebook, latest_evaluation, read_gold, score_labels
-
-from tests.conftest import SHARED_EVAL
+from policytext.evaluate import (
+    agreement,
+    evaluate_codebook,
+    latest_evaluation,
+    read_gold,
+    score_labels,
+)
 
 CODEBOOK = """\
 [[frames]]
@@ -58,7 +62,12 @@ def test_evaluate_score_labels_matches_hand_computation() -> None:
     predicted = [{"a"}, {"a"}, {"b"}, {"b"}, set()]
     scores = score_labels(gold, predicted, frames=["a", "b"])
     a, b = scores["frames"]["a"], scores["frames"]["b"]
-    assert (a["precision"], a["recall"], a["f1"], a["support"]) == (1.0, pytest.approx(2 / 3), pytest.approx(0.8), 3)
+    assert (a["precision"], a["recall"], a["f1"], a["support"]) == (
+        1.0,
+        pytest.approx(2 / 3),
+        pytest.approx(0.8),
+        3,
+    )
     assert (b["precision"], b["recall"], b["f1"], b["support"]) == (0.5, 0.5, 0.5, 2)
     micro = scores["micro"]
     assert (micro["precision"], micro["recall"], micro["f1"]) == (0.75, 0.6, pytest.approx(2 / 3))
@@ -91,12 +100,20 @@ def test_evaluate_codebook_on_gold(files: tuple[Path, Path]) -> None:
         ('{"id": "1", "text": "x", "labels": []}\nnot json\n', ":2: invalid JSON"),
         ('{"id": "1", "labels": []}\n', ":1: 'text' must be a non-empty string"),
         ('{"id": "1", "text": "x", "labels": "devolution"}\n', ":1: 'labels' must be a list"),
-        ('{"id": "1", "text": "x", "labels": ["localism"]}\n', ":1: label 'localism' is not a frame"),
-        ('{"id": "1", "text": "x", "labels": []}\n{"id": "1", "text": "y", "labels": []}\n', ":2: duplicate id '1'"),
+        (
+            '{"id": "1", "text": "x", "labels": ["localism"]}\n',
+            ":1: label 'localism' is not a frame",
+        ),
+        (
+            '{"id": "1", "text": "x", "labels": []}\n{"id": "1", "text": "y", "labels": []}\n',
+            ":2: duplicate id '1'",
+        ),
         ("\n", ":1: the gold file has no sentences"),
     ],
 )
-def test_evaluate_gold_errors_name_file_and_line(tmp_path: Path, content: str, fragment: str) -> None:
+def test_evaluate_gold_errors_name_file_and_line(
+    tmp_path: Path, content: str, fragment: str
+) -> None:
     path = tmp_path / "g.jsonl"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(GoldFileError) as info:
@@ -106,9 +123,16 @@ def test_evaluate_gold_errors_name_file_and_line(tmp_path: Path, content: str, f
 
 def test_evaluate_kappa_matches_hand_computation(tmp_path: Path) -> None:
     texts = [f"Sentence {i}." for i in range(10)]
-    first = [{"id": str(i), "text": t, "labels": ["x"] if i < 4 else []} for i, t in enumerate(texts)]
-    second = [{"id": str(i), "text": t, "labels": ["x"] if i in (0, 1, 2, 4) else []} for i, t in enumerate(texts)]
-    result = agreement(write_jsonl(tmp_path / "a.jsonl", first), write_jsonl(tmp_path / "b.jsonl", second))
+    first = [
+        {"id": str(i), "text": t, "labels": ["x"] if i < 4 else []} for i, t in enumerate(texts)
+    ]
+    second = [
+        {"id": str(i), "text": t, "labels": ["x"] if i in (0, 1, 2, 4) else []}
+        for i, t in enumerate(texts)
+    ]
+    result = agreement(
+        write_jsonl(tmp_path / "a.jsonl", first), write_jsonl(tmp_path / "b.jsonl", second)
+    )
     # observed 0.8, expected 0.4*0.4 + 0.6*0.6 = 0.52 -> (0.8 - 0.52) / 0.48
     assert result["frames"]["x"]["agreement"] == pytest.approx(0.8)
     assert result["frames"]["x"]["kappa"] == pytest.approx(0.28 / 0.48)
@@ -142,24 +166,41 @@ def test_evaluate_cli_json_shape_and_recording(
     assert recorded["gold"] == str(gold)
 
 
-def test_evaluate_cli_errors_and_markdown(runner: CliRunner, files: tuple[Path, Path], tmp_path: Path) -> None:
+def test_evaluate_cli_errors_and_markdown(
+    runner: CliRunner, files: tuple[Path, Path], tmp_path: Path
+) -> None:
     codebook, gold = files
     result = runner.invoke(
         main,
-        ["evaluate", "--gold", str(gold), "--codebook", str(codebook), "--format", "md", "--errors",
-         "--db", str(tmp_path / "absent.db")],
+        [
+            "evaluate",
+            "--gold",
+            str(gold),
+            "--codebook",
+            str(codebook),
+            "--format",
+            "md",
+            "--errors",
+            "--db",
+            str(tmp_path / "absent.db"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "| devolution | 1.000 | 1.000 | 1.000 | 2 |" in result.stdout
     assert "## empowerment: 1 false positives, 1 false negatives" in result.stdout
-    assert "FP 2: We empower people through localism.\n   fired: emp-empower [empower]" in result.stdout
+    assert (
+        "FP 2: We empower people through localism.\n   fired: emp-empower [empower]"
+        in result.stdout
+    )
     assert "FN 3: Communities should run things." in result.stdout
     assert not (tmp_path / "absent.db").exists()
 
 
 def test_evaluate_cli_against_prints_kappa(runner: CliRunner, files: tuple[Path, Path]) -> None:
     _, gold = files
-    result = runner.invoke(main, ["evaluate", "--gold", str(gold), "--against", str(gold), "--format", "md"])
+    result = runner.invoke(
+        main, ["evaluate", "--gold", str(gold), "--against", str(gold), "--format", "md"]
+    )
     assert result.exit_code == 0, result.output
     assert "| devolution | 1.000 | 1.000 | 4 |" in result.stdout
 
@@ -177,14 +218,20 @@ def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     ok = runner.invoke(main, ["codebook", "check", str(Path(load_codebook().source))])
     assert ok.exit_code == 0, ok.output
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "x"\ntokens = [{LOWER = "top-down"}]\n')
+    bad.write_text(
+        '[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "x"\ntokens = [{LOWER = "top-down"}]\n'
+    )
     result = runner.invoke(main, ["codebook", "check", str(bad)])
     assert result.exit_code == 1
-    assert result.output.startswith(f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token")
+    assert result.output.startswith(
+        f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token"
+    )
     shown = runner.invoke(main, ["codebook", "show"])
     assert shown.exit_code == 0
     assert shown.stdout.startswith("# policytext-default 1.0")
-    as_json = json.loads(runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout)
+    as_json = json.loads(
+        runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout
+    )
     assert as_json["frame_defs"][0]["id"] == "x"
 
 

@@ -89,20 +89,35 @@ def found(nlp: Language, text: str) -> list[tuple[str, str, str, bool]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Empowering communities matters.", [("empowerment", "phrase-empower-community", "Empowering communities")]),
-        ("We empowered the community.", [("empowerment", "phrase-empower-community", "empowered the community")]),
-        ("EMPOWERS OUR COMMUNITIES", [("empowerment", "phrase-empower-community", "EMPOWERS OUR COMMUNITIES")]),
+        (
+            "Empowering communities matters.",
+            [("empowerment", "phrase-empower-community", "Empowering communities")],
+        ),
+        (
+            "We empowered the community.",
+            [("empowerment", "phrase-empower-community", "empowered the community")],
+        ),
+        (
+            "EMPOWERS OUR COMMUNITIES",
+            [("empowerment", "phrase-empower-community", "EMPOWERS OUR COMMUNITIES")],
+        ),
         ("People-powered services.", [("empowerment", "phrase-people-powered", "People-powered")]),
         ("We give patients control.", [("empowerment", "phrase-gap", "give patients control")]),
         ("We gave them more control.", []),
         ("Devolving powers works.", [("devolution", "tokens-devolve", "Devolving powers")]),
         ("They devolved budgets.", [("devolution", "tokens-devolve", "devolved budgets")]),
-        ("Power back to the people.", [("empowerment", "near-power-people", "Power back to the people")]),
+        (
+            "Power back to the people.",
+            [("empowerment", "near-power-people", "Power back to the people")],
+        ),
         ("People with power.", []),
-        ("Decentralisation and decentralized rule.", [
-            ("devolution", "glob-decentral", "Decentralisation"),
-            ("devolution", "glob-decentral", "decentralized"),
-        ]),
+        (
+            "Decentralisation and decentralized rule.",
+            [
+                ("devolution", "glob-decentral", "Decentralisation"),
+                ("devolution", "glob-decentral", "decentralized"),
+            ],
+        ),
         ("Localism, not localisms.", [("devolution", "literal-locals", "Localism")]),
     ],
 )
@@ -147,9 +162,16 @@ def test_rhetoric_negation_is_flagged_not_dropped(nlp: Language, text: str, nega
 def test_rhetoric_spans_and_extensions(nlp: Language) -> None:
     doc = nlp("We will devolve powers. Localism works. Nothing here.")
     spans = doc.spans["rhetoric"]
-    assert [(s.label_, s.id_) for s in spans] == [("devolution", "tokens-devolve"), ("devolution", "literal-locals")]
+    assert [(s.label_, s.id_) for s in spans] == [
+        ("devolution", "tokens-devolve"),
+        ("devolution", "literal-locals"),
+    ]
     assert doc._.rhetoric_counts == {"devolution": 2}
-    assert doc._.rhetoric_sentences == [frozenset({"devolution"}), frozenset({"devolution"}), frozenset()]
+    assert doc._.rhetoric_sentences == [
+        frozenset({"devolution"}),
+        frozenset({"devolution"}),
+        frozenset(),
+    ]
     assert [sent._.rhetoric_frames for sent in doc.sents][2] == frozenset()
 
 
@@ -163,7 +185,9 @@ def test_rhetoric_match_offsets_point_into_text(nlp: Language) -> None:
 
 def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
     assert {"empower", "empowered", "empowering", "empowers"} <= lemma_forms("Empowering")
-    assert {"decentralise", "decentralize", "decentralised", "decentralized"} <= lemma_forms("decentralise")
+    assert {"decentralise", "decentralize", "decentralised", "decentralized"} <= lemma_forms(
+        "decentralise"
+    )
     assert {"localism", "localisms"} <= lemma_forms("localism")
 
 
@@ -215,7 +239,9 @@ tokens = [{LOWER = "city"}, {IS_TITLE = true}]
         source="t.toml",
     )
     nlp = build_pipeline(codebook)
-    assert [m.text for m in doc_matches(nlp("The city Deal was signed, not the city deal."))] == ["city Deal"]
+    assert [m.text for m in doc_matches(nlp("The city Deal was signed, not the city deal."))] == [
+        "city Deal"
+    ]
 
 
 def test_rhetoric_default_codebook_on_period_vocabulary() -> None:

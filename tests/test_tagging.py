@@ -54,7 +54,20 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
         "ORDER BY d.id, m.start_char",
     )
     assert stored, "the default codebook finds devolution and empowerment here"
-    for doc_id, text, sentence, s_start, s_end, start, end, frame, pattern, matched, negated, hash_ in stored:
+    for (
+        doc_id,
+        text,
+        sentence,
+        s_start,
+        s_end,
+        start,
+        end,
+        frame,
+        pattern,
+        matched,
+        negated,
+        hash_,
+    ) in stored:
         assert isinstance(text, str)
         assert text[start:end] == matched
         assert text[s_start:s_end].strip()
@@ -67,8 +80,11 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
     assert {r[2] for r in d1} == {0}
     d2 = {(r[7], r[10]) for r in stored if r[0] == "d2"}
     assert d2 == {("empowerment", 0), ("devolution", 1)}
-    tagged = rows(filled, "SELECT d.id, t.sentences, t.tokens, t.codebook_hash FROM tagged_documents t "
-                  "JOIN documents d ON d.pk = t.doc_pk ORDER BY d.id")
+    tagged = rows(
+        filled,
+        "SELECT d.id, t.sentences, t.tokens, t.codebook_hash FROM tagged_documents t "
+        "JOIN documents d ON d.pk = t.doc_pk ORDER BY d.id",
+    )
     assert tagged == [
         ("d1", 2, count_tokens(TEXTS["d1"]), codebook.hash),
         ("d2", 2, count_tokens(TEXTS["d2"]), codebook.hash),
@@ -79,10 +95,18 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
 
 def test_tagging_is_idempotent(filled: Corpus) -> None:
     tag_corpus(filled)
-    before = rows(filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk")
+    before = rows(
+        filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk"
+    )
     again = tag_corpus(filled)
     assert (again.documents, again.skipped) == (0, 3)
-    assert rows(filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk") == before
+    assert (
+        rows(
+            filled,
+            "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk",
+        )
+        == before
+    )
 
 
 def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
@@ -101,7 +125,10 @@ def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
     filled.conn.execute("DELETE FROM matches")
     filled.conn.execute("DELETE FROM tagged_documents")
     tag_corpus(filled)
-    assert rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char") == full
+    assert (
+        rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char")
+        == full
+    )
 
 
 def test_tagging_changed_codebook_replaces_old_tags(filled: Corpus) -> None:
@@ -121,7 +148,9 @@ def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:
     old_pks = rows(filled, "SELECT pk FROM documents WHERE is_current = 0")
     assert len(old_pks) == 1
     assert rows(filled, "SELECT count(*) FROM matches WHERE doc_pk = ?", old_pks[0][0]) == [(0,)]
-    new = rows(filled, "SELECT m.text FROM matches m JOIN documents d ON d.pk = m.doc_pk WHERE d.id = 'd1'")
+    new = rows(
+        filled, "SELECT m.text FROM matches m JOIN documents d ON d.pk = m.doc_pk WHERE d.id = 'd1'"
+    )
     assert new == [("Localism",)]
 
 
@@ -145,13 +174,26 @@ def test_tagging_long_text_is_split_with_offsets_kept() -> None:
 @pytest.mark.slow
 def test_tagging_two_workers_give_the_same_tags(filled: Corpus, tmp_path: Path) -> None:
     for number in range(40):
-        filled.add(Document(text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"))
+        filled.add(
+            Document(
+                text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"
+            )
+        )
     tag_corpus(filled, workers=2, batch_docs=5)
-    parallel = rows(filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4")
+    parallel = rows(
+        filled,
+        "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4",
+    )
     filled.conn.execute("DELETE FROM matches")
     filled.conn.execute("DELETE FROM tagged_documents")
     tag_corpus(filled)
-    assert rows(filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4") == parallel
+    assert (
+        rows(
+            filled,
+            "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4",
+        )
+        == parallel
+    )
 
 
 def test_tagging_cli_tag_and_rerun(runner: CliRunner, filled: Corpus, db_path: Path) -> None:
@@ -164,12 +206,20 @@ def test_tagging_cli_tag_and_rerun(runner: CliRunner, filled: Corpus, db_path: P
         assert conn.execute("SELECT count(*) FROM tagged_documents").fetchone() == (3,)
 
 
-def test_tagging_cli_errors_are_one_line(runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path) -> None:
+def test_tagging_cli_errors_are_one_line(
+    runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "y"\nphrase = "a"\n', encoding="utf-8")
+    bad.write_text(
+        '[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "y"\nphrase = "a"\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(main, ["tag", "--db", str(db_path), "--codebook", str(bad)])
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {bad}:5: pattern 'p': frame 'y' is not defined in [[frames]]"
+    assert (
+        result.output.strip()
+        == f"Error: {bad}:5: pattern 'p': frame 'y' is not defined in [[frames]]"
+    )
     missing = runner.invoke(main, ["tag", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1
     assert "no corpus database here" in missing.output

@@ -83,7 +83,9 @@ def parse_quanteda_yaml(text: str, *, source: str = "<dictionary>") -> Codebook:
     if root is None:
         raise CodebookError(f"{source}:1: the dictionary is empty")
     if not isinstance(root, yaml.MappingNode):
-        raise CodebookError(f"{source}:{root.start_mark.line + 1}: a quanteda dictionary must be a mapping of keys")
+        raise CodebookError(
+            f"{source}:{root.start_mark.line + 1}: a quanteda dictionary must be a mapping of keys"
+        )
     categories: list[tuple[str, int, list[tuple[str, int]]]] = []
 
     def walk(node: yaml.MappingNode, prefix: str) -> None:
@@ -102,7 +104,9 @@ def parse_quanteda_yaml(text: str, *, source: str = "<dictionary>") -> Codebook:
                     entries.append((str(item.value), item.start_mark.line + 1))
                 categories.append((key, line, entries))
             elif isinstance(value_node, yaml.ScalarNode) and value_node.value:
-                categories.append((key, line, [(str(value_node.value), value_node.start_mark.line + 1)]))
+                categories.append(
+                    (key, line, [(str(value_node.value), value_node.start_mark.line + 1)])
+                )
             else:
                 raise CodebookError(f"{source}:{line}: key {key!r} has no entries")
 
@@ -122,7 +126,9 @@ def parse_liwc_dic(text: str, *, source: str = "<dictionary>") -> Codebook:
     lines = text.splitlines()
     markers = [i for i, line in enumerate(lines) if line.strip() == "%"]
     if len(markers) < 2:
-        raise CodebookError(f"{source}:1: a LIWC dictionary starts with categories between two '%' lines")
+        raise CodebookError(
+            f"{source}:1: a LIWC dictionary starts with categories between two '%' lines"
+        )
     names: dict[str, tuple[str, int]] = {}
     for index in range(markers[0] + 1, markers[1]):
         line = lines[index].strip()
@@ -130,7 +136,9 @@ def parse_liwc_dic(text: str, *, source: str = "<dictionary>") -> Codebook:
             continue
         parts = line.split(None, 1)
         if len(parts) != 2:
-            raise CodebookError(f"{source}:{index + 1}: a category line is 'NUMBER<TAB>name', not {line!r}")
+            raise CodebookError(
+                f"{source}:{index + 1}: a category line is 'NUMBER<TAB>name', not {line!r}"
+            )
         names[parts[0]] = (parts[1].strip(), index + 1)
     entries: dict[str, list[tuple[str, int]]] = {number: [] for number in names}
     for index in range(markers[1] + 1, len(lines)):
@@ -148,10 +156,14 @@ def parse_liwc_dic(text: str, *, source: str = "<dictionary>") -> Codebook:
                 split -= 1
             word, numbers = " ".join(parts[:split]), parts[split:]
         if not numbers:
-            raise CodebookError(f"{source}:{index + 1}: entry {word.strip()!r} has no category number")
+            raise CodebookError(
+                f"{source}:{index + 1}: entry {word.strip()!r} has no category number"
+            )
         for number in numbers:
             if number not in names:
-                raise CodebookError(f"{source}:{index + 1}: entry {word.strip()!r} names unknown category {number}")
+                raise CodebookError(
+                    f"{source}:{index + 1}: entry {word.strip()!r} names unknown category {number}"
+                )
             entries[number].append((word.strip(), index + 1))
     categories = [(label, line, entries[number]) for number, (label, line) in names.items()]
     return _build(categories, source=source, name=source.rsplit("/", 1)[-1])

@@ -414,7 +414,8 @@ class _Builder:
         for key in self.data:
             if key not in known:
                 raise self.fail(
-                    self.lines.table(key), f"unknown table {key!r}; expected one of {', '.join(sorted(known))}"
+                    self.lines.table(key),
+                    f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
                 )
         meta = self.data.get("codebook", {})
         if not isinstance(meta, dict):
@@ -438,9 +439,7 @@ class _Builder:
         used = {p.frame for p in patterns}
         for frame in frames:
             if frame.id not in used:
-                raise self.fail(
-                    self._frame_line(frame.id), f"frame {frame.id!r} has no patterns"
-                )
+                raise self.fail(self._frame_line(frame.id), f"frame {frame.id!r} has no patterns")
         return Codebook(
             name=name,
             version=str(version),
@@ -462,7 +461,9 @@ class _Builder:
     def _entries(self, table: str) -> list[Any]:
         entries = self.data.get(table, [])
         if not isinstance(entries, list):
-            raise self.fail(self.lines.table(table), f"{table} must be an array of tables [[{table}]]")
+            raise self.fail(
+                self.lines.table(table), f"{table} must be an array of tables [[{table}]]"
+            )
         return entries
 
     def frames(self) -> list[Frame]:
@@ -483,7 +484,9 @@ class _Builder:
                     f"frame id {frame_id!r} must be lower-case letters, digits and underscores",
                 )
             if frame_id in seen:
-                raise self.fail(self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}")
+                raise self.fail(
+                    self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}"
+                )
             seen.add(frame_id)
             label = item.get("label", frame_id.replace("_", " ").capitalize())
             frames.append(Frame(frame_id, str(label), str(item.get("definition", "")).strip()))
@@ -507,7 +510,9 @@ class _Builder:
             )
         kind = {"phrase": "phrase", "tokens": "tokens", "near": "proximity"}[given[0]]
         if kind not in kinds:
-            raise self.fail(self.lines.key(table, index, given[0]), f"{given[0]} is not allowed in [[{table}]]")
+            raise self.fail(
+                self.lines.key(table, index, given[0]), f"{given[0]} is not allowed in [[{table}]]"
+            )
         return kind
 
     def _terms(self, value: Any, line: int, what: str) -> tuple[str, ...]:
@@ -517,13 +522,17 @@ class _Builder:
 
     def _tokens(self, value: Any, line: int) -> tuple[dict[str, Any], ...]:
         if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
-            raise self.fail(line, "tokens must be a non-empty list of token tables, e.g. [{LOWER = \"power\"}]")
+            raise self.fail(
+                line, 'tokens must be a non-empty list of token tables, e.g. [{LOWER = "power"}]'
+            )
         for token in value:
             for attr in token:
                 if attr.upper() not in _KNOWN_ATTRS:
                     raise self.fail(line, f"unknown token attribute {attr!r}")
             op = token.get("OP")
-            if op is not None and not (isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)):
+            if op is not None and not (
+                isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)
+            ):
                 raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
         return tuple(dict(t) for t in value)
 
@@ -537,7 +546,10 @@ class _Builder:
         pattern_id = item.get("id")
         line = self.lines.key(table, index, "id")
         if not isinstance(pattern_id, str) or not _PATTERN_ID.match(pattern_id):
-            raise self.fail(line, f"[[{table}]] entry needs an id of letters, digits, '-', '_' or '.', not {pattern_id!r}")
+            raise self.fail(
+                line,
+                f"[[{table}]] entry needs an id of letters, digits, '-', '_' or '.', not {pattern_id!r}",
+            )
         if pattern_id in seen:
             raise self.fail(line, f"duplicate id {pattern_id!r}")
         seen.add(pattern_id)
@@ -560,7 +572,9 @@ class _Builder:
                     f"pattern {pattern_id!r}: frame {frame!r} is not defined in [[frames]]",
                 )
             kind = self._kind(item, "patterns", index, PATTERN_KINDS)
-            key_line = self.lines.key("patterns", index, {"phrase": "phrase", "tokens": "tokens"}.get(kind, "near"))
+            key_line = self.lines.key(
+                "patterns", index, {"phrase": "phrase", "tokens": "tokens"}.get(kind, "near")
+            )
             common: dict[str, Any] = {
                 "id": pattern_id,
                 "frame": str(frame),
@@ -570,7 +584,9 @@ class _Builder:
                 "gap": self._int(item, "gap", 0, self.lines.key("patterns", index, "gap"), 0),
             }
             if kind == "phrase":
-                common["terms"] = self._terms(item["phrase"], key_line, f"pattern {pattern_id!r}: phrase")
+                common["terms"] = self._terms(
+                    item["phrase"], key_line, f"pattern {pattern_id!r}: phrase"
+                )
             elif kind == "tokens":
                 common["tokens"] = self._tokens(item["tokens"], key_line)
             else:
@@ -590,10 +606,15 @@ class _Builder:
                     tuple(" ".join(t.lower().split()) for t in near[0]),
                     tuple(" ".join(t.lower().split()) for t in near[1]),
                 )
-                common["window"] = self._int(item, "window", 8, self.lines.key("patterns", index, "window"), 1)
+                common["window"] = self._int(
+                    item, "window", 8, self.lines.key("patterns", index, "window"), 1
+                )
                 ordered = item.get("ordered", False)
                 if not isinstance(ordered, bool):
-                    raise self.fail(self.lines.key("patterns", index, "ordered"), "ordered must be true or false")
+                    raise self.fail(
+                        self.lines.key("patterns", index, "ordered"),
+                        "ordered must be true or false",
+                    )
                 common["ordered"] = ordered
             patterns.append(Pattern(**common))
         return patterns
@@ -619,19 +640,25 @@ class _Builder:
                 raise self.fail(frames_line, "frames must be a list of frame ids")
             for frame in frames:
                 if frame not in frame_ids:
-                    raise self.fail(frames_line, f"exclusion {exclusion_id!r}: frame {frame!r} is not defined")
+                    raise self.fail(
+                        frames_line, f"exclusion {exclusion_id!r}: frame {frame!r} is not defined"
+                    )
             scope = item.get("scope", "overlap")
             if scope not in ("overlap", "sentence"):
                 raise self.fail(
                     self.lines.key("exclusions", index, "scope"),
                     f"scope must be 'overlap' or 'sentence', not {scope!r}",
                 )
-            key_line = self.lines.key("exclusions", index, "phrase" if kind == "phrase" else "tokens")
+            key_line = self.lines.key(
+                "exclusions", index, "phrase" if kind == "phrase" else "tokens"
+            )
             exclusions.append(
                 Exclusion(
                     id=exclusion_id,
                     kind=kind,
-                    terms=self._terms(item["phrase"], key_line, f"exclusion {exclusion_id!r}: phrase")
+                    terms=self._terms(
+                        item["phrase"], key_line, f"exclusion {exclusion_id!r}: phrase"
+                    )
                     if kind == "phrase"
                     else (),
                     tokens=self._tokens(item["tokens"], key_line) if kind == "tokens" else (),
@@ -696,7 +723,9 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
         )
         if signature in signatures:
             problems.append(
-                CodebookProblem(source, entry.line, f"{entry.id!r} duplicates {signatures[signature]!r}")
+                CodebookProblem(
+                    source, entry.line, f"{entry.id!r} duplicates {signatures[signature]!r}"
+                )
             )
         signatures[signature] = entry.id
         for position, token in enumerate(entry.tokens, start=1):
@@ -745,7 +774,11 @@ def _literal_values(value: Any) -> list[str]:
         found: list[str] = []
         for op, operand in value.items():
             if op.upper() in ("IN", "==") and isinstance(operand, (list, str)):
-                found.extend([operand] if isinstance(operand, str) else [v for v in operand if isinstance(v, str)])
+                found.extend(
+                    [operand]
+                    if isinstance(operand, str)
+                    else [v for v in operand if isinstance(v, str)]
+                )
         return found
     return []
 
@@ -759,7 +792,9 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
         '# policytext-default 1.0'
     """
     if fmt == "json":
-        return json.dumps({"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False)
+        return json.dumps(
+            {"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False
+        )
     lines = [f"# {codebook.name} {codebook.version}", "", f"hash: {codebook.hash}", ""]
     if codebook.description:
         lines += [codebook.description, ""]
@@ -768,15 +803,23 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
         for pattern in codebook.patterns:
             if pattern.frame != frame.id:
                 continue
-            lines.append(f"- `{pattern.id}` ({pattern.kind}) {_pattern_text(pattern)}" + (f": {pattern.note}" if pattern.note else ""))
+            lines.append(
+                f"- `{pattern.id}` ({pattern.kind}) {_pattern_text(pattern)}"
+                + (f": {pattern.note}" if pattern.note else "")
+            )
         lines.append("")
     if codebook.exclusions:
         lines += ["## exclusions", ""]
         for exclusion in codebook.exclusions:
             frames = ", ".join(exclusion.frames) or "all frames"
-            lines.append(f"- `{exclusion.id}` ({frames}) {_pattern_text(exclusion)}" + (f": {exclusion.note}" if exclusion.note else ""))
+            lines.append(
+                f"- `{exclusion.id}` ({frames}) {_pattern_text(exclusion)}"
+                + (f": {exclusion.note}" if exclusion.note else "")
+            )
         lines.append("")
-    lines.append(f"negation cues: {', '.join(codebook.negation_cues)} (window {codebook.negation_window})")
+    lines.append(
+        f"negation cues: {', '.join(codebook.negation_cues)} (window {codebook.negation_window})"
+    )
     return "\n".join(lines)
 
 

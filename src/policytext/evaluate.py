@@ -143,7 +143,9 @@ def read_gold(path: str | Path, *, frames: Iterable[str] | None = None) -> list[
         seen.add(sentence_id)
         meta = record.get("meta") or {}
         sentences.append(
-            GoldSentence(sentence_id, text, frozenset(labels), meta if isinstance(meta, dict) else {}, number)
+            GoldSentence(
+                sentence_id, text, frozenset(labels), meta if isinstance(meta, dict) else {}, number
+            )
         )
     if not sentences:
         raise GoldFileError(f"{path}:1: the gold file has no sentences")
@@ -253,7 +255,9 @@ def evaluate_codebook(
         frames = frozenset(m.frame for m in matches if count_negated or not m.negated)
         predictions.append(Prediction(sentence, frames, matches))
     scores = score_labels(
-        [p.sentence.labels for p in predictions], [p.frames for p in predictions], frames=loaded.frames
+        [p.sentence.labels for p in predictions],
+        [p.frames for p in predictions],
+        frames=loaded.frames,
     )
     return Evaluation(str(gold), loaded, scores, tuple(predictions))
 
@@ -272,7 +276,9 @@ def format_scores(scores: dict[str, Any], *, fmt: str = "json") -> str:
     entries = [*scores["frames"].items(), ("micro", scores["micro"]), ("macro", scores["macro"])]
     for name, s in entries:
         label = f"**{name}**" if name in ("micro", "macro") else name
-        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+        rows.append(
+            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -286,18 +292,30 @@ def format_errors(evaluation: Evaluation) -> str:
     """
     blocks: list[str] = []
     for frame in evaluation.codebook.frames:
-        false_positives = [p for p in evaluation.predictions if frame in p.frames and frame not in p.sentence.labels]
-        false_negatives = [p for p in evaluation.predictions if frame in p.sentence.labels and frame not in p.frames]
+        false_positives = [
+            p
+            for p in evaluation.predictions
+            if frame in p.frames and frame not in p.sentence.labels
+        ]
+        false_negatives = [
+            p
+            for p in evaluation.predictions
+            if frame in p.sentence.labels and frame not in p.frames
+        ]
         if not false_positives and not false_negatives:
             continue
-        blocks.append(f"## {frame}: {len(false_positives)} false positives, {len(false_negatives)} false negatives")
+        blocks.append(
+            f"## {frame}: {len(false_positives)} false positives, {len(false_negatives)} false negatives"
+        )
         for prediction in false_positives:
             fired = ", ".join(
                 f"{m.pattern_id} [{m.text}]{' (negated)' if m.negated else ''}"
                 for m in prediction.matches
                 if m.frame == frame
             )
-            blocks.append(f"FP {prediction.sentence.id}: {_one_line(prediction.sentence.text)}\n   fired: {fired}")
+            blocks.append(
+                f"FP {prediction.sentence.id}: {_one_line(prediction.sentence.text)}\n   fired: {fired}"
+            )
         for prediction in false_negatives:
             blocks.append(f"FN {prediction.sentence.id}: {_one_line(prediction.sentence.text)}")
         blocks.append("")
@@ -311,7 +329,9 @@ def _one_line(text: str) -> str:
 # -- agreement between coders ----------------------------------------------------------
 
 
-def agreement(first: str | Path, second: str | Path, *, frames: Sequence[str] | None = None) -> dict[str, Any]:
+def agreement(
+    first: str | Path, second: str | Path, *, frames: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Cohen's kappa per frame between two gold files coding the same sentences.
 
     Sentences are paired by id; each frame is a yes/no decision per sentence.
@@ -350,10 +370,16 @@ def agreement(first: str | Path, second: str | Path, *, frames: Sequence[str] | 
             raise GoldFileError(
                 f"{second}:{b[sentence_id].line}: sentence {sentence_id!r} has a different text in {first}"
             )
-    chosen = list(frames) if frames is not None else sorted({l for s in [*a.values(), *b.values()] for l in s.labels})
+    chosen = (
+        list(frames)
+        if frames is not None
+        else sorted({l for s in [*a.values(), *b.values()] for l in s.labels})
+    )
     result: dict[str, Any] = {"frames": {}, "items": len(ids)}
     for frame in chosen:
-        data = [("a", i, frame in a[i].labels) for i in ids] + [("b", i, frame in b[i].labels) for i in ids]
+        data = [("a", i, frame in a[i].labels) for i in ids] + [
+            ("b", i, frame in b[i].labels) for i in ids
+        ]
         observed = sum((frame in a[i].labels) == (frame in b[i].labels) for i in ids) / len(ids)
         values = {value for _, _, value in data}
         kappa: float | None = None
@@ -412,4 +438,8 @@ def latest_evaluation(corpus: Corpus, codebook_hash: str) -> dict[str, Any] | No
     ).fetchone()
     if row is None:
         return None
-    return {"gold": row["gold"], "scores": json.loads(row["scores"]), "created_at": row["created_at"]}
+    return {
+        "gold": row["gold"],
+        "scores": json.loads(row["scores"]),
+        "created_at": row["created_at"],
+    }

@@ -65,7 +65,9 @@ FILLERS = (
     "a", "an", "the", "this", "that", "these", "those", "their", "our", "your", "his", "her",
     "its", "my", "more", "new", "real", "greater", "some", "all", "every", "local", "to", "back",
 )  # fmt: skip
-_CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"})
+_CLAUSE_BREAKS = frozenset(
+    {",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"}
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         with gzip.open(str(data_dir / "en_lemma_lookup.json.gz"), "rt", encoding="utf-8") as handle:
             table: dict[str, str] = json.load(handle)
     except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency missing
-        logger.warning("spacy-lookups-data is not installed; lemma patterns match regular inflections only")
+        logger.warning(
+            "spacy-lookups-data is not installed; lemma patterns match regular inflections only"
+        )
         table = {}
     lemma_of: dict[str, str] = {}
     inverse: dict[str, set[str]] = {}
@@ -177,7 +181,9 @@ def _term_specs(term: str, tokenize: Callable[[str], list[str]]) -> list[dict[st
     return specs
 
 
-def _phrase_specs(terms: Iterable[str], gap: int, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+def _phrase_specs(
+    terms: Iterable[str], gap: int, tokenize: Callable[[str], list[str]]
+) -> list[dict[str, Any]]:
     specs: list[dict[str, Any]] = []
     for position, term in enumerate(terms):
         if position:
@@ -242,8 +248,15 @@ class _FastSpec:
 
     __slots__ = ("hashes", "high", "is_punct", "low", "regex")
 
-    def __init__(self, low: int, high: int, *, hashes: frozenset[int] | None = None,
-                 regex: re.Pattern[str] | None = None, is_punct: bool | None = None) -> None:
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        *,
+        hashes: frozenset[int] | None = None,
+        regex: re.Pattern[str] | None = None,
+        is_punct: bool | None = None,
+    ) -> None:
         self.low, self.high = low, high
         self.hashes, self.regex, self.is_punct = hashes, regex, is_punct
 
@@ -261,7 +274,9 @@ def _fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | 
             if isinstance(value, str):
                 out.append(_FastSpec(*bounds, hashes=frozenset({strings.add(value)})))
             elif isinstance(value, dict) and set(value) == {"IN"}:
-                out.append(_FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"])))
+                out.append(
+                    _FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"]))
+                )
             elif isinstance(value, dict) and set(value) == {"REGEX"}:
                 out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
             else:
@@ -408,7 +423,9 @@ def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
 
 
 def _doc_counts(doc: Doc) -> dict[str, int]:
-    return dict(Counter(span.label_ for span in doc.spans[SPAN_KEY])) if SPAN_KEY in doc.spans else {}
+    return (
+        dict(Counter(span.label_ for span in doc.spans[SPAN_KEY])) if SPAN_KEY in doc.spans else {}
+    )
 
 
 class RhetoricTagger:
@@ -433,7 +450,9 @@ class RhetoricTagger:
         {'empowerment': 1}
     """
 
-    def __init__(self, nlp: Language, name: str = "policytext_rhetoric", *, codebook: Codebook) -> None:
+    def __init__(
+        self, nlp: Language, name: str = "policytext_rhetoric", *, codebook: Codebook
+    ) -> None:
         _set_extensions()
         self.name = name
         self.vocab = nlp.vocab
@@ -449,7 +468,9 @@ class RhetoricTagger:
     def _compile(self) -> None:
         codebook = self.codebook
         if not codebook.patterns:
-            logger.warning("codebook %s has no patterns; the tagger will find nothing", codebook.name)
+            logger.warning(
+                "codebook %s has no patterns; the tagger will find nothing", codebook.name
+            )
         self._matcher = Matcher(self.vocab)
         self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
 
@@ -469,7 +490,13 @@ class RhetoricTagger:
 
         for index, pattern in enumerate(codebook.patterns):
             if pattern.kind == "phrase":
-                add(f"p:{pattern.id}", "pattern", index, 0, _phrase_specs(pattern.terms, pattern.gap, self._tokenize))
+                add(
+                    f"p:{pattern.id}",
+                    "pattern",
+                    index,
+                    0,
+                    _phrase_specs(pattern.terms, pattern.gap, self._tokenize),
+                )
             elif pattern.kind == "tokens":
                 add(f"p:{pattern.id}", "pattern", index, 0, _token_specs(pattern.tokens))
             else:
@@ -610,7 +637,9 @@ class RhetoricTagger:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
         """Read the codebook written by :meth:`to_disk` (patterns travel with the pipeline)."""
         file = Path(path) / "codebook.json"
-        self.codebook = codebook_from_dict(json.loads(file.read_text(encoding="utf-8")), source=str(file))
+        self.codebook = codebook_from_dict(
+            json.loads(file.read_text(encoding="utf-8")), source=str(file)
+        )
         self._compile()
         return self
 
@@ -670,7 +699,9 @@ def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None) -> Rhet
     return RhetoricTagger(nlp, name, codebook=load_codebook(codebook))
 
 
-def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str | None = None) -> Language:
+def build_pipeline(
+    codebook: Codebook | str | Path | None = None, *, model: str | None = None
+) -> Language:
     """A pipeline that tags rhetoric: blank English + sentencizer (or ``model``) + the tagger.
 
     Parameters

@@ -164,7 +164,9 @@ def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
         )
 
 
-def _write(corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Match], int, int]]) -> int:
+def _write(
+    corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Match], int, int]]
+) -> int:
     written = 0
     now = _now()
     with corpus.transaction() as conn:
@@ -175,8 +177,17 @@ def _write(corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Mat
                 "end_char, frame, pattern_id, text, negated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        pk, codebook_hash, m.sentence, m.sent_start, m.sent_end, m.start_char,
-                        m.end_char, m.frame, m.pattern_id, m.text, int(m.negated),
+                        pk,
+                        codebook_hash,
+                        m.sentence,
+                        m.sent_start,
+                        m.sent_end,
+                        m.start_char,
+                        m.end_char,
+                        m.frame,
+                        m.pattern_id,
+                        m.text,
+                        int(m.negated),
                     )  # fmt: skip
                     for m in matches
                 ],
@@ -253,12 +264,16 @@ def tag_corpus(
             (loaded.hash,),
         )
     ]
-    total_current = int(conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0])
+    total_current = int(
+        conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0]
+    )
     batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
 
     def texts(pks: list[int]) -> list[tuple[int, str]]:
         marks = ", ".join("?" for _ in pks)
-        rows = conn.execute(f"SELECT pk, text FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks)
+        rows = conn.execute(
+            f"SELECT pk, text FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks
+        )
         return [(int(pk), str(text)) for pk, text in rows]
 
     bar = None
@@ -288,7 +303,10 @@ def tag_corpus(
         else:
             context = get_context("spawn")
             with ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initargs=(loaded.to_dict(), model), initializer=_init_worker
+                max_workers=workers,
+                mp_context=context,
+                initargs=(loaded.to_dict(), model),
+                initializer=_init_worker,
             ) as pool:
                 pending: list[Future[list[tuple[int, list[Match], int, int]]]] = []
                 for pks in batches:
@@ -301,6 +319,8 @@ def tag_corpus(
     finally:
         if bar is not None:
             bar.close()
-    summary = TagSummary(loaded.hash, loaded.version, documents, total_current - len(todo), matches, tokens)
+    summary = TagSummary(
+        loaded.hash, loaded.version, documents, total_current - len(todo), matches, tokens
+    )
     logger.info("%s", summary)
     return summary
