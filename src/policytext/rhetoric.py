@@ -353,7 +353,8 @@ class _FastMatcher:
         present = set(positions)
         results: list[tuple[int, int, int]] = []
         for key, specs in self.patterns:
-            candidates: set[int] | None = set()
+            candidates: set[int] = set()
+            everywhere = False
             for spec in specs:
                 if spec.hashes is not None:
                     for value in spec.hashes & present:
@@ -365,11 +366,11 @@ class _FastMatcher:
                     if hashes:
                         candidates |= set(np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist())
                 else:
-                    candidates = None  # punctuation-led: try everywhere
+                    everywhere = True  # punctuation-led: try every position
                     break
                 if spec.low > 0:
                     break
-            if candidates is None:
+            if everywhere:
                 candidates = set(range(size))
             for start in sorted(candidates):
                 frontier = {start}
@@ -540,7 +541,9 @@ class RhetoricTagger:
         for index, (left, right) in near_hits.items():
             if left and right:
                 found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
-        sentence_of = lambda i: bisect.bisect_right(sent_starts, i) - 1  # noqa: E731
+        def sentence_of(token: int) -> int:
+            return bisect.bisect_right(sent_starts, token) - 1
+
         kept = [
             (start, end, pattern)
             for start, end, pattern in found
