@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import TYPE_CHECKING, Any
 
 from policytext._text import count_doc_tokens, split_for_spacy
@@ -103,10 +103,14 @@ def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
 
 
 def _tag_pieces(
-    nlp: Language, documents: list[tuple[int, str]], *, batch_size: int = 16
+    nlp: Language, documents: list[tuple[int, str]], *, batch_size: int = 16, count: bool = True
 ) -> Iterator[tuple[int, list[Match], int, int]]:
-    """Tag ``(pk, text)`` pairs; yield ``(pk, matches, sentences, tokens)`` per document."""
-    from policytext.rhetoric import doc_matches
+    """Tag ``(pk, text)`` pairs; yield ``(pk, matches, sentences, tokens)`` per document.
+
+    With ``count=False`` tokens are not counted (0): the store already holds
+    ``documents.tokens``, computed with the same definition at import.
+    """
+    from policytext.rhetoric import doc_matches, sentence_starts
 
     work: list[tuple[str, tuple[int, int, int]]] = []
     counts: dict[int, int] = {}
@@ -119,8 +123,9 @@ def _tag_pieces(
     for doc, (pk, _index, offset) in nlp.pipe(work, as_tuples=True, batch_size=batch_size):
         matches, sentences, tokens = state.get(pk, ([], 0, 0))
         matches.extend(doc_matches(doc, offset=offset, first_sentence=sentences))
-        n_sentences = sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
-        state[pk] = (matches, sentences + n_sentences, tokens + count_doc_tokens(doc))
+        n_sentences = len(sentence_starts(doc))
+        n_tokens = count_doc_tokens(doc) if count else 0
+        state[pk] = (matches, sentences + n_sentences, tokens + n_tokens)
         counts[pk] -= 1
         if counts[pk] == 0:
             found, total_sentences, total_tokens = state.pop(pk)
@@ -140,7 +145,7 @@ def _init_worker(codebook_data: dict[str, Any], model: str | None) -> None:
 
 
 def _work(documents: list[tuple[int, str]]) -> list[tuple[int, list[Match], int, int]]:
-    return list(_tag_pieces(_WORKER_NLP, documents))
+    return list(_tag_pieces(_WORKER_NLP, documents, count=False))
 
 
 # -- the store ----------------------------------------------------------------------------
@@ -269,12 +274,18 @@ def tag_corpus(
     )
     batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
 
+    known_tokens: dict[int, int] = {}
+
     def texts(pks: list[int]) -> list[tuple[int, str]]:
         marks = ", ".join("?" for _ in pks)
         rows = conn.execute(
-            f"SELECT pk, text FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks
+            f"SELECT pk, text, tokens FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks
         )
-        return [(int(pk), str(text)) for pk, text in rows]
+        out = []
+        for pk, text, count in rows:
+            known_tokens[int(pk)] = int(count)
+            out.append((int(pk), str(text)))
+        return out
 
     bar = None
     if progress:
@@ -285,6 +296,8 @@ def tag_corpus(
 
     def store(results: list[tuple[int, list[Match], int, int]]) -> None:
         nonlocal documents, matches, tokens
+        # documents.tokens was counted at import with _text.count_doc_tokens: the one definition.
+        results = [(pk, found, sents, known_tokens.pop(pk)) for pk, found, sents, _ in results]
         matches += _write(corpus, loaded.hash, results)
         documents += len(results)
         tokens += sum(r[3] for r in results)
@@ -299,9 +312,10 @@ def tag_corpus(
 
             nlp = build_pipeline(loaded, model=model)
             for pks in batches:
-                store(list(_tag_pieces(nlp, texts(pks))))
+                store(list(_tag_pieces(nlp, texts(pks), count=False)))
         else:
-            context = get_context("spawn")
+            # fork (Linux) lets workers start without re-importing spaCy; spawn elsewhere.
+            context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
