@@ -296,25 +296,31 @@ class _FastMatcher:
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
         self.patterns: list[tuple[int, list[_FastSpec]]] = []
-        self._regex_cache: dict[tuple[str, int], bool] = {}
+        self._regexes: list[re.Pattern[str]] = []
+        self._regex_hits: dict[str, set[int]] = {}
+        self._regex_checked: set[int] = set()
         self._anchors: Any = None
 
     def add(self, key: int, specs: list[_FastSpec]) -> None:
         self.patterns.append((key, specs))
         self._anchors = None
+        for spec in specs:
+            if spec.regex is not None and spec.regex not in self._regexes:
+                self._regexes.append(spec.regex)
+                self._regex_checked = set()
 
     def _regex_hashes(self, regex: re.Pattern[str], unique: Any) -> set[int]:
-        strings = self.vocab.strings
-        cache = self._regex_cache
-        found = set()
-        for value in unique.tolist():
-            key = (regex.pattern, value)
-            hit = cache.get(key)
-            if hit is None:
-                hit = cache[key] = value in strings and regex.search(strings[value]) is not None
-            if hit:
-                found.add(value)
-        return found
+        """Hashes among ``unique`` whose string matches ``regex`` (each string tested once per run)."""
+        present = set(unique.tolist())
+        fresh = present - self._regex_checked
+        if fresh:
+            strings = self.vocab.strings
+            texts = [(value, strings[value]) for value in fresh if value in strings]
+            for pattern in self._regexes:
+                hits = self._regex_hits.setdefault(pattern.pattern, set())
+                hits.update(value for value, text in texts if pattern.search(text))
+            self._regex_checked |= fresh
+        return self._regex_hits.get(regex.pattern, set()) & present
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         import numpy as np
@@ -346,34 +352,73 @@ class _FastMatcher:
                 for spec in specs:
                     if spec.hashes is not None:
                         anchors |= spec.hashes
-                    if spec.low > 0:
-                        break
             self._anchors = np.array(sorted(anchors), dtype=lower_arr.dtype)
         positions: dict[int, list[int]] = {}
         for index in np.flatnonzero(np.isin(lower_arr, self._anchors)).tolist():
             positions.setdefault(lower[index], []).append(index)
         present = set(positions)
+
+        where_cache: dict[int, list[int] | None] = {}
+
+        def where(spec: _FastSpec) -> list[int] | None:
+            """Sorted positions of tokens passing ``spec`` (None: punctuation test, not indexed)."""
+            key = id(spec)
+            if key not in where_cache:
+                where_cache[key] = _where(spec)
+            return where_cache[key]
+
+        def _where(spec: _FastSpec) -> list[int] | None:
+            if spec.hashes is not None:
+                found: list[int] = []
+                for value in spec.hashes & present:
+                    found.extend(positions[value])
+                return sorted(found)
+            if spec.regex is not None:
+                hashes = regex_sets.get(id(spec))
+                if hashes is None:
+                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
+                return np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist() if hashes else []
+            return None
+
         results: list[tuple[int, int, int]] = []
         for key, specs in self.patterns:
+            # A pattern whose required word is absent cannot match: skip it (the common case).
+            rarest: list[int] | None = None
+            rarest_offset = 0
+            offset = 0
+            absent = False
+            for spec in specs:
+                if spec.low > 0:
+                    found = where(spec)
+                    if found is not None:
+                        if not found:
+                            absent = True
+                            break
+                        if rarest is None or len(found) < len(rarest):
+                            rarest, rarest_offset = found, offset
+                offset = offset + spec.high if offset >= 0 and spec.high < 1 << 20 else -1
+            if absent:
+                continue
             candidates: set[int] = set()
             everywhere = False
             for spec in specs:
-                if spec.hashes is not None:
-                    for value in spec.hashes & present:
-                        candidates.update(positions[value])
-                elif spec.regex is not None:
-                    hashes = regex_sets.get(id(spec))
-                    if hashes is None:
-                        hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
-                    if hashes:
-                        candidates |= set(np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist())
-                else:
+                found = where(spec)
+                if found is None:
                     everywhere = True  # punctuation-led: try every position
                     break
+                candidates.update(found)
                 if spec.low > 0:
                     break
             if everywhere:
                 candidates = set(range(size))
+            # The rarest required slot starts at most ``rarest_offset`` tokens after the start.
+            if rarest is not None and rarest_offset >= 0:
+                kept = set()
+                for start in candidates:
+                    index = bisect.bisect_left(rarest, start)
+                    if index < len(rarest) and rarest[index] <= start + rarest_offset:
+                        kept.add(start)
+                candidates = kept
             for start in sorted(candidates):
                 frontier = {start}
                 for spec in specs:

@@ -272,6 +272,9 @@ def tag_corpus(
     total_current = int(
         conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0]
     )
+    if workers > 1:
+        # Small enough batches that every worker stays busy to the end.
+        batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
     batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
 
     known_tokens: dict[int, int] = {}
