@@ -16,6 +16,7 @@ import logging
 
 __version__ = "0.1.0"
 
+from policytext.codebook import Codebook, load_codebook
 from policytext.corpus import AddOutcome, AddSummary, Corpus, Document, StoredDocument
 from policytext.errors import (
     CodebookError,
@@ -31,14 +32,17 @@ from policytext.errors import (
     SchemaError,
     StoreError,
 )
+from policytext.evaluate import evaluate_codebook
 from policytext.importing import import_paths
 from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
+from policytext.tagging import tag_corpus
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "AddOutcome",
     "AddSummary",
+    "Codebook",
     "CodebookError",
     "Corpus",
     "Document",
@@ -56,8 +60,11 @@ __all__ = [
     "StoreError",
     "StoredDocument",
     "__version__",
+    "evaluate_codebook",
     "government_on",
     "import_paths",
+    "load_codebook",
     "parse_date",
     "resolve_speaker",
+    "tag_corpus",
 ]
