@@ -135,13 +135,18 @@ def _tag_pieces(
 # -- worker processes -----------------------------------------------------------------
 
 _WORKER_NLP: Any = None
+_WORKER_KEY: tuple[str, str | None] | None = None
 
 
 def _init_worker(codebook_data: dict[str, Any], model: str | None) -> None:
-    global _WORKER_NLP
+    global _WORKER_NLP, _WORKER_KEY
     from policytext.rhetoric import build_pipeline
 
-    _WORKER_NLP = build_pipeline(codebook_from_dict(codebook_data), model=model)
+    codebook = codebook_from_dict(codebook_data)
+    if _WORKER_KEY == (codebook.hash, model):
+        return  # forked from a parent that already built this pipeline
+    _WORKER_NLP = build_pipeline(codebook, model=model)
+    _WORKER_KEY = (codebook.hash, model)
 
 
 def _work(documents: list[tuple[int, str]]) -> list[tuple[int, list[Match], int, int]]:
@@ -317,8 +322,16 @@ def tag_corpus(
             for pks in batches:
                 store(list(_tag_pieces(nlp, texts(pks), count=False)))
         else:
-            # fork (Linux) lets workers start without re-importing spaCy; spawn elsewhere.
-            context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+            # fork (Linux) lets workers inherit the compiled pipeline; spawn elsewhere.
+            method = "fork" if "fork" in get_all_start_methods() else "spawn"
+            if method == "fork":
+                global _WORKER_NLP, _WORKER_KEY
+                from policytext.rhetoric import build_pipeline
+
+                if _WORKER_KEY != (loaded.hash, model):
+                    _WORKER_NLP = build_pipeline(loaded, model=model)
+                    _WORKER_KEY = (loaded.hash, model)
+            context = get_context(method)
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
