@@ -787,7 +787,7 @@ class FastSentencizer:
         values = np.full(len(doc), -1, dtype="int64")
         values[0] = 1
         values[starts] = 1
-        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
