@@ -251,3 +251,16 @@ def test_evaluate_default_codebook_meets_targets_on_dev() -> None:
     assert scores["frames"]["empowerment"]["f1"] >= 0.85
     assert scores["frames"]["devolution"]["f1"] >= 0.85
     assert scores["micro"]["f1"] >= 0.80
+
+
+def test_evaluate_negated_matches_count_unless_asked(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    codebook, _ = files
+    gold = write_jsonl(
+        tmp_path / "neg.jsonl",
+        [{"id": "n", "text": "We will not pursue localism.", "labels": ["devolution"]}],
+    )
+    counted = evaluate_codebook(gold, codebook).scores["frames"]["devolution"]
+    dropped = evaluate_codebook(gold, codebook, count_negated=False).scores["frames"]["devolution"]
+    assert (counted["recall"], dropped["recall"]) == (1.0, 0.0)

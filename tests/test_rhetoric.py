@@ -256,3 +256,44 @@ def test_rhetoric_default_codebook_on_period_vocabulary() -> None:
     for text, frames in cases.items():
         got = {m.frame for m in doc_matches(nlp(text))} & {"empowerment", "devolution"}
         assert got == frames, text
+
+
+SENTENCE_CASES = [
+    "",
+    "Hello",
+    '... Hello there. Yes!!! "Quoted." Next one? ok',
+    "A.\n\nB",
+    "!!!",
+    "Mr. Smith went. Then? (Yes.) And so on",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_CASES)
+def test_rhetoric_fast_sentencizer_matches_spacy(text: str) -> None:
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    fast = spacy.blank("en")
+    fast.add_pipe("policytext_sentencizer")
+    assert [t.is_sent_start for t in fast(text)] == [t.is_sent_start for t in reference(text)]
+
+
+@pytest.mark.realdata
+def test_rhetoric_fast_sentencizer_matches_spacy_on_speeches(shared_data: Path) -> None:
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    fast = spacy.blank("en")
+    fast.add_pipe("policytext_sentencizer")
+    files = sorted((shared_data / "bps-leader-speeches" / "texts").glob("*.txt"))[:10]
+    assert files
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert [t.is_sent_start for t in fast(text)] == [
+            t.is_sent_start for t in reference(text)
+        ], file
+
+
+def test_rhetoric_unknown_model_is_input_error() -> None:
+    from policytext.errors import InputError
+
+    with pytest.raises(InputError, match="--model: cannot load spaCy pipeline 'no_such_model_xyz'"):
+        build_pipeline(model="no_such_model_xyz")

@@ -55,9 +55,9 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
     )
     assert stored, "the default codebook finds devolution and empowerment here"
     for (
-        doc_id,
+        _doc_id,
         text,
-        sentence,
+        _sentence,
         s_start,
         s_end,
         start,
@@ -65,7 +65,7 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
         frame,
         pattern,
         matched,
-        negated,
+        _negated,
         hash_,
     ) in stored:
         assert isinstance(text, str)

@@ -373,7 +373,7 @@ def agreement(
     chosen = (
         list(frames)
         if frames is not None
-        else sorted({l for s in [*a.values(), *b.values()] for l in s.labels})
+        else sorted({label for s in [*a.values(), *b.values()] for label in s.labels})
     )
     result: dict[str, Any] = {"frames": {}, "items": len(ids)}
     for frame in chosen:

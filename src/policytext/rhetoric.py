@@ -46,6 +46,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
+from policytext.errors import InputError
 
 __all__ = [
     "SPAN_KEY",
@@ -457,7 +458,7 @@ def _set_extensions() -> None:
 
 
 def _span_frames(span: Span) -> frozenset[str]:
-    group = span.doc.spans[SPAN_KEY] if SPAN_KEY in span.doc.spans else []
+    group = span.doc.spans.get(SPAN_KEY, [])
     return frozenset(m.label_ for m in group if m.start >= span.start and m.end <= span.end)
 
 
@@ -465,7 +466,7 @@ def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
     sentences = list(doc.sents)
     frames: list[set[str]] = [set() for _ in sentences]
     starts = [s.start for s in sentences]
-    for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:
+    for span in doc.spans.get(SPAN_KEY, []):
         frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
     return [frozenset(f) for f in frames]
 
@@ -585,6 +586,7 @@ class RhetoricTagger:
         for index, (left, right) in near_hits.items():
             if left and right:
                 found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
+
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
@@ -819,7 +821,6 @@ def make_fast_sentencizer(nlp: Language, name: str) -> FastSentencizer:
     return FastSentencizer(nlp, name)
 
 
-
 def build_pipeline(
     codebook: Codebook | str | Path | None = None, *, model: str | None = None
 ) -> Language:
@@ -850,7 +851,13 @@ def build_pipeline(
     import spacy
 
     if model:
-        nlp = spacy.load(model, exclude=["ner"])
+        try:
+            nlp = spacy.load(model, exclude=["ner"])
+        except OSError:
+            raise InputError(
+                f"--model: cannot load spaCy pipeline {model!r}; install it "
+                f"(python -m spacy download {model}) or leave --model out"
+            ) from None
         if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
             nlp.add_pipe("sentencizer", first=True)
     else:

@@ -143,7 +143,7 @@ def _init_worker(codebook_data: dict[str, Any], model: str | None) -> None:
     from policytext.rhetoric import build_pipeline
 
     codebook = codebook_from_dict(codebook_data)
-    if _WORKER_KEY == (codebook.hash, model):
+    if (codebook.hash, model) == _WORKER_KEY:
         return  # forked from a parent that already built this pipeline
     _WORKER_NLP = build_pipeline(codebook, model=model)
     _WORKER_KEY = (codebook.hash, model)
@@ -328,7 +328,7 @@ def tag_corpus(
                 global _WORKER_NLP, _WORKER_KEY
                 from policytext.rhetoric import build_pipeline
 
-                if _WORKER_KEY != (loaded.hash, model):
+                if (loaded.hash, model) != _WORKER_KEY:
                     _WORKER_NLP = build_pipeline(loaded, model=model)
                     _WORKER_KEY = (loaded.hash, model)
             context = get_context(method)

@@ -140,22 +140,32 @@ def main() -> None:
             tag1.append(time_tag(db, 1)[0])
             tag2.append(time_tag(db, 2)[0])
         b, t1, t2 = statistics.median(base), statistics.median(tag1), statistics.median(tag2)
-        print(f"corpus: {len(texts)} speeches, {tokens} word tokens, {sum(map(len, texts))} characters")
+        print(
+            f"corpus: {len(texts)} speeches, {tokens} word tokens, {sum(map(len, texts))} characters"
+        )
         print(f"make_doc          : {tokens / b:10.0f} tokens/s  (median {b:.2f} s of {args.runs})")
         w = statistics.median(warm)
-        print(f"make_doc, warm    : {tokens / w:10.0f} tokens/s  (median {w:.2f} s; vocabulary already seen)")
+        print(
+            f"make_doc, warm    : {tokens / w:10.0f} tokens/s  (median {w:.2f} s; vocabulary already seen)"
+        )
         print(f"tag, 1 process    : {tokens / t1:10.0f} tokens/s  (median {t1:.2f} s)")
         print(f"tag, 2 workers    : {tokens / t2:10.0f} tokens/s  (median {t2:.2f} s)")
-        print(f"ratio tag/make_doc: {b / t1:.2f}   (target >= 0.60; against warm make_doc {w / t1:.2f})")
-        print(f"scaling 2 workers : {t1 / t2:.2f}x (target >= 1.7x; os.cpu_count()={os.cpu_count()}, "
-              f"load average {os.getloadavg()[0]:.2f})")
+        print(
+            f"ratio tag/make_doc: {b / t1:.2f}   (target >= 0.60; against warm make_doc {w / t1:.2f})"
+        )
+        print(
+            f"scaling 2 workers : {t1 / t2:.2f}x (target >= 1.7x; os.cpu_count()={os.cpu_count()}, "
+            f"load average {os.getloadavg()[0]:.2f})"
+        )
         small = load_texts(args.memory_docs)
         once, tenfold = workdir / "once.db", workdir / "tenfold.db"
         build_db(once, small)
         build_db(tenfold, small, repeat=10)
         m1, m10 = peak_memory(once), peak_memory(tenfold)
         print(f"peak RSS, 1x corpus ({len(small)} docs) : {m1:.0f} MB")
-        print(f"peak RSS, 10x corpus ({10 * len(small)} docs): {m10:.0f} MB  (ratio {m10 / m1:.2f}, target ~1)")
+        print(
+            f"peak RSS, 10x corpus ({10 * len(small)} docs): {m10:.0f} MB  (ratio {m10 / m1:.2f}, target ~1)"
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
