@@ -297,3 +297,28 @@ def test_rhetoric_unknown_model_is_input_error() -> None:
 
     with pytest.raises(InputError, match="--model: cannot load spaCy pipeline 'no_such_model_xyz'"):
         build_pipeline(model="no_such_model_xyz")
+
+
+def test_rhetoric_saved_pipeline_loads_in_fresh_process_through_entry_points(
+    tmp_path: Path, codebook: Codebook
+) -> None:
+    import subprocess
+    import sys
+
+    build_pipeline(codebook).to_disk(tmp_path / "pipeline")
+    script = (
+        "import sys, spacy\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "doc = nlp('We will devolve powers. Localism works.')\n"
+        "print(nlp.pipe_names, sorted(doc._.rhetoric_counts.items()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "pipeline")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]"
+    )
