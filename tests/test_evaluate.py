@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SHARED_EVAL
 
 from policytext.cli import main
 from policytext.codebook import load_codebook
@@ -243,8 +242,8 @@ def test_every_tagger_command_has_help_with_example(runner: CliRunner) -> None:
 
 
 @pytest.mark.realdata
-def test_evaluate_default_codebook_meets_targets_on_dev() -> None:
-    gold = SHARED_EVAL / "dev.jsonl"
+def test_evaluate_default_codebook_meets_targets_on_dev(shared_data: Path) -> None:
+    gold = shared_data.parent / "eval" / "dev.jsonl"
     if not gold.exists():
         pytest.skip(f"no dev gold file at {gold}")
     scores = evaluate_codebook(gold).scores
