@@ -181,3 +181,15 @@ def test_cli_export_to_a_folder_leaves_nothing_behind(runner: CliRunner, tmp_pat
     assert result.stderr.strip() == f"Error: {folder}: is a folder; give a file name for --out"
     assert not (tmp_path / "outdir.part").exists()
     assert list(folder.iterdir()) == []
+
+
+def test_cli_codebook_show_tagged_reads_the_stored_codebook(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    _invoke(runner, "import", str(LOCAL / "speeches.jsonl"), "--db", db)
+    result = runner.invoke(main, ["codebook", "show", "--tagged", "--db", db])
+    assert result.exit_code == 1 and "not tagged yet" in result.stderr
+    assert runner.invoke(main, ["tag", "--db", db, "--quiet"]).exit_code == 0
+    stored = runner.invoke(main, ["codebook", "show", "--tagged", "--format", "json", "--db", db])
+    shipped = runner.invoke(main, ["codebook", "show", "--format", "json"])
+    assert stored.exit_code == 0
+    assert json.loads(stored.stdout) == json.loads(shipped.stdout)

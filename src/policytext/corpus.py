@@ -296,6 +296,19 @@ _MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0007_evaluations",
+        """
+        CREATE TABLE evaluations (
+            pk INTEGER PRIMARY KEY,
+            codebook_hash TEXT NOT NULL,
+            gold TEXT NOT NULL,
+            scores TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX evaluations_codebook ON evaluations (codebook_hash);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -107,6 +107,10 @@ def run_pipeline(
                 "(see README), then run again"
             )
             return None
+        from policytext.tagging import tag_corpus
+
+        summary = tag_corpus(corpus, progress=progress)
+        echo(f"tag: {summary}")
         _topics_stage(corpus, Path(db).parent / "topics", echo)
         # Final stage: the report, from whatever the earlier stages stored.
         from policytext.report import write_report

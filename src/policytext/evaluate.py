@@ -1,0 +1,445 @@
+"""Gold files and scores: how well a codebook finds the frames human coders found.
+
+A gold file is JSON Lines, one sentence a line (see CODEBOOK-GUIDE.md)::
+
+    {"id": "s1", "text": "...", "labels": ["empowerment"], "meta": {...}}
+
+:func:`evaluate_codebook` tags every sentence with the rhetoric pipeline and
+scores the predicted frame set of each sentence against its gold labels: per
+frame precision, recall, F1 and support (gold positives), micro averages (over
+the pooled counts) and macro averages (unweighted means of the per-frame
+figures). A ratio with a zero denominator is 0.0. :func:`agreement` gives
+Cohen's kappa per frame between two coders' gold files (NLTK).
+
+Example::
+
+    >>> from policytext.evaluate import score_labels
+    >>> s = score_labels([{"a"}, set()], [{"a"}, {"a"}], frames=["a"])
+    >>> s["frames"]["a"]["precision"], s["frames"]["a"]["recall"]
+    (0.5, 1.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policytext.codebook import Codebook, load_codebook
+from policytext.errors import GoldFileError
+
+if TYPE_CHECKING:
+    from policytext.corpus import Corpus
+    from policytext.rhetoric import Match
+
+__all__ = [
+    "Evaluation",
+    "GoldSentence",
+    "Prediction",
+    "agreement",
+    "evaluate_codebook",
+    "format_agreement",
+    "format_errors",
+    "format_scores",
+    "latest_evaluation",
+    "read_gold",
+    "record_evaluation",
+    "score_labels",
+]
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    """One coded sentence of a gold file."""
+
+    id: str
+    text: str
+    labels: frozenset[str]
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the tagger found in one gold sentence."""
+
+    sentence: GoldSentence
+    frames: frozenset[str]
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores of a codebook on a gold file, with the predictions behind them."""
+
+    gold: str
+    codebook: Codebook
+    scores: dict[str, Any]
+    predictions: tuple[Prediction, ...]
+
+
+def read_gold(path: str | Path, *, frames: Iterable[str] | None = None) -> list[GoldSentence]:
+    """Read and validate a gold file.
+
+    Parameters
+    ----------
+    path:
+        The JSON Lines gold file.
+    frames:
+        When given, every label must be one of them.
+
+    Returns
+    -------
+    list[GoldSentence]
+
+    Raises
+    ------
+    GoldFileError
+        ``FILE:LINE: problem``.
+
+    Example::
+
+        >>> read_gold("dev.jsonl")[0].labels  # doctest: +SKIP
+        frozenset()
+    """
+    path = Path(path)
+    allowed = set(frames) if frames is not None else None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise GoldFileError(f"{path}: no such gold file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldFileError(f"{path}: cannot read gold file ({exc})") from None
+    sentences: list[GoldSentence] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise GoldFileError(f"{path}:{number}: each line must be a JSON object")
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise GoldFileError(f"{path}:{number}: 'text' must be a non-empty string")
+        labels = record.get("labels")
+        if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+            raise GoldFileError(f"{path}:{number}: 'labels' must be a list of frame ids")
+        if allowed is not None:
+            for label in labels:
+                if label not in allowed:
+                    raise GoldFileError(
+                        f"{path}:{number}: label {label!r} is not a frame of the codebook "
+                        f"({', '.join(sorted(allowed))})"
+                    )
+        sentence_id = str(record.get("id") or f"line{number}")
+        if sentence_id in seen:
+            raise GoldFileError(f"{path}:{number}: duplicate id {sentence_id!r}")
+        seen.add(sentence_id)
+        meta = record.get("meta") or {}
+        sentences.append(
+            GoldSentence(
+                sentence_id, text, frozenset(labels), meta if isinstance(meta, dict) else {}, number
+            )
+        )
+    if not sentences:
+        raise GoldFileError(f"{path}:1: the gold file has no sentences")
+    return sentences
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    return {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+
+
+def score_labels(
+    gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], *, frames: Sequence[str]
+) -> dict[str, Any]:
+    """Per-frame precision, recall, F1 and support of predicted sentence labels, with averages.
+
+    Parameters
+    ----------
+    gold:
+        The gold frame set of each sentence.
+    predicted:
+        The predicted frame set of each sentence, in the same order.
+    frames:
+        The frames to score.
+
+    Returns
+    -------
+    dict
+        ``{"frames": {FRAME: {"precision", "recall", "f1", "support"}}, "micro": {...}, "macro": {...}}``
+        plus ``"sentences"``.
+
+    Example::
+
+        >>> score_labels([{"a"}], [set()], frames=["a"])["micro"]["recall"]
+        0.0
+    """
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must have one entry per sentence")
+    counts = {frame: [0, 0, 0] for frame in frames}
+    for gold_set, predicted_set in zip(gold, predicted, strict=True):
+        gold_frames, predicted_frames = set(gold_set), set(predicted_set)
+        for frame in frames:
+            in_gold, in_predicted = frame in gold_frames, frame in predicted_frames
+            if in_gold and in_predicted:
+                counts[frame][0] += 1
+            elif in_predicted:
+                counts[frame][1] += 1
+            elif in_gold:
+                counts[frame][2] += 1
+    per_frame = {frame: _prf(*counts[frame]) for frame in frames}
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    micro = _prf(tp, fp, fn)
+    size = len(frames)
+    macro = {
+        "precision": sum(s["precision"] for s in per_frame.values()) / size if size else 0.0,
+        "recall": sum(s["recall"] for s in per_frame.values()) / size if size else 0.0,
+        "f1": sum(s["f1"] for s in per_frame.values()) / size if size else 0.0,
+        "support": micro["support"],
+    }
+    return {"frames": per_frame, "micro": micro, "macro": macro, "sentences": len(gold)}
+
+
+def evaluate_codebook(
+    gold: str | Path,
+    codebook: Codebook | str | Path | None = None,
+    *,
+    count_negated: bool = True,
+    model: str | None = None,
+) -> Evaluation:
+    """Tag every gold sentence and score the frames found against the gold labels.
+
+    Parameters
+    ----------
+    gold:
+        The gold file.
+    codebook:
+        A codebook, a path, or ``None`` for the default.
+    count_negated:
+        Whether a match in a negated clause counts as the frame (default: yes;
+        "we will not devolve" still talks devolution).
+    model:
+        A trained spaCy pipeline to run instead of the blank one.
+
+    Returns
+    -------
+    Evaluation
+
+    Example::
+
+        >>> evaluate_codebook("dev.jsonl").scores["micro"]["f1"]  # doctest: +SKIP
+        0.8
+    """
+    from policytext.rhetoric import build_pipeline, doc_matches
+
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    sentences = read_gold(gold, frames=loaded.frames)
+    nlp = build_pipeline(loaded, model=model)
+    predictions: list[Prediction] = []
+    for sentence, doc in zip(sentences, nlp.pipe(s.text for s in sentences), strict=True):
+        matches = tuple(doc_matches(doc))
+        frames = frozenset(m.frame for m in matches if count_negated or not m.negated)
+        predictions.append(Prediction(sentence, frames, matches))
+    scores = score_labels(
+        [p.sentence.labels for p in predictions],
+        [p.frames for p in predictions],
+        frames=loaded.frames,
+    )
+    return Evaluation(str(gold), loaded, scores, tuple(predictions))
+
+
+def format_scores(scores: dict[str, Any], *, fmt: str = "json") -> str:
+    """Scores as JSON (the DESIGN.md shape) or a Markdown table.
+
+    Example::
+
+        >>> print(format_scores(score_labels([{"a"}], [{"a"}], frames=["a"]), fmt="md").splitlines()[0])
+        | frame | precision | recall | f1 | support |
+    """
+    if fmt == "json":
+        return json.dumps(scores, indent=2)
+    rows = ["| frame | precision | recall | f1 | support |", "|---|---:|---:|---:|---:|"]
+    entries = [*scores["frames"].items(), ("micro", scores["micro"]), ("macro", scores["macro"])]
+    for name, s in entries:
+        label = f"**{name}**" if name in ("micro", "macro") else name
+        rows.append(
+            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def format_errors(evaluation: Evaluation) -> str:
+    """False positives (with the patterns that fired) and false negatives, one block per frame.
+
+    Example::
+
+        >>> print(format_errors(evaluation))  # doctest: +SKIP
+        ## empowerment: 3 false positives, 2 false negatives
+    """
+    blocks: list[str] = []
+    for frame in evaluation.codebook.frames:
+        false_positives = [
+            p
+            for p in evaluation.predictions
+            if frame in p.frames and frame not in p.sentence.labels
+        ]
+        false_negatives = [
+            p
+            for p in evaluation.predictions
+            if frame in p.sentence.labels and frame not in p.frames
+        ]
+        if not false_positives and not false_negatives:
+            continue
+        blocks.append(
+            f"## {frame}: {len(false_positives)} false positives, {len(false_negatives)} false negatives"
+        )
+        for prediction in false_positives:
+            fired = ", ".join(
+                f"{m.pattern_id} [{m.text}]{' (negated)' if m.negated else ''}"
+                for m in prediction.matches
+                if m.frame == frame
+            )
+            blocks.append(
+                f"FP {prediction.sentence.id}: {_one_line(prediction.sentence.text)}\n   fired: {fired}"
+            )
+        for prediction in false_negatives:
+            blocks.append(f"FN {prediction.sentence.id}: {_one_line(prediction.sentence.text)}")
+        blocks.append("")
+    return "\n".join(blocks) if blocks else "no errors\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- agreement between coders ----------------------------------------------------------
+
+
+def agreement(
+    first: str | Path, second: str | Path, *, frames: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Cohen's kappa per frame between two gold files coding the same sentences.
+
+    Sentences are paired by id; each frame is a yes/no decision per sentence.
+    Kappa is ``None`` when it is undefined (both coders gave one answer only).
+
+    Parameters
+    ----------
+    first, second:
+        Gold files of two coders.
+    frames:
+        The frames to compare (default: every label either file uses).
+
+    Returns
+    -------
+    dict
+        ``{"frames": {FRAME: {"kappa", "agreement", "items"}}, "items": N}``
+
+    Example::
+
+        >>> agreement("coder1.jsonl", "coder2.jsonl")["frames"]["devolution"]["kappa"]  # doctest: +SKIP
+        0.91
+    """
+    from nltk.metrics.agreement import AnnotationTask
+
+    a = {s.id: s for s in read_gold(first)}
+    b = {s.id: s for s in read_gold(second)}
+    missing = sorted(set(a) ^ set(b))
+    if missing:
+        where = first if missing[0] in a else second
+        raise GoldFileError(
+            f"{where}: sentence id {missing[0]!r} is not in both gold files ({len(missing)} unpaired)"
+        )
+    ids = sorted(a)
+    for sentence_id in ids:
+        if " ".join(a[sentence_id].text.split()) != " ".join(b[sentence_id].text.split()):
+            raise GoldFileError(
+                f"{second}:{b[sentence_id].line}: sentence {sentence_id!r} has a different text in {first}"
+            )
+    chosen = (
+        list(frames)
+        if frames is not None
+        else sorted({label for s in [*a.values(), *b.values()] for label in s.labels})
+    )
+    result: dict[str, Any] = {"frames": {}, "items": len(ids)}
+    for frame in chosen:
+        data = [("a", i, frame in a[i].labels) for i in ids] + [
+            ("b", i, frame in b[i].labels) for i in ids
+        ]
+        observed = sum((frame in a[i].labels) == (frame in b[i].labels) for i in ids) / len(ids)
+        values = {value for _, _, value in data}
+        kappa: float | None = None
+        if len(values) > 1:
+            task = AnnotationTask(data=data)
+            expected = task.Ae_kappa("a", "b")
+            kappa = None if expected >= 1.0 else float(task.kappa())
+        result["frames"][frame] = {"kappa": kappa, "agreement": observed, "items": len(ids)}
+    return result
+
+
+def format_agreement(result: dict[str, Any], *, fmt: str = "json") -> str:
+    """Agreement as JSON or a Markdown table."""
+    if fmt == "json":
+        return json.dumps(result, indent=2)
+    rows = ["| frame | kappa | agreement | items |", "|---|---:|---:|---:|"]
+    for frame, s in result["frames"].items():
+        kappa = "n/a" if s["kappa"] is None else f"{s['kappa']:.3f}"
+        rows.append(f"| {frame} | {kappa} | {s['agreement']:.3f} | {s['items']} |")
+    return "\n".join(rows) + "\n"
+
+
+# -- recording scores in the store --------------------------------------------------------
+
+
+def record_evaluation(corpus: Corpus, evaluation: Evaluation) -> None:
+    """Store the scores in the corpus, so tables can say which validation backs the codebook.
+
+    Example::
+
+        >>> record_evaluation(corpus, evaluate_codebook("dev.jsonl"))  # doctest: +SKIP
+    """
+    codebook = evaluation.codebook
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    with corpus.transaction() as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            (codebook.hash, codebook.name, codebook.version, codebook.to_json(), now),
+        )
+        conn.execute(
+            "INSERT INTO evaluations (codebook_hash, gold, scores, created_at) VALUES (?, ?, ?, ?)",
+            (codebook.hash, evaluation.gold, json.dumps(evaluation.scores), now),
+        )
+
+
+def latest_evaluation(corpus: Corpus, codebook_hash: str) -> dict[str, Any] | None:
+    """The newest recorded evaluation of a codebook: ``{"gold", "scores", "created_at"}`` or None.
+
+    Example::
+
+        >>> latest_evaluation(corpus, load_codebook().hash)  # doctest: +SKIP
+    """
+    row = corpus.conn.execute(
+        "SELECT gold, scores, created_at FROM evaluations WHERE codebook_hash = ? ORDER BY pk DESC LIMIT 1",
+        (codebook_hash,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {
+        "gold": row["gold"],
+        "scores": json.loads(row["scores"]),
+        "created_at": row["created_at"],
+    }

@@ -1,0 +1,938 @@
+"""The rhetoric tagger: a spaCy component that finds codebook frames in text.
+
+Registered as the factory ``policytext_rhetoric`` (and advertised through the
+``spacy_factories`` entry point), so any English pipeline can use it::
+
+    nlp.add_pipe("policytext_rhetoric", config={"codebook": "my-codebook.toml"})
+
+Matches go to ``doc.spans["rhetoric"]``, labelled with the frame id; each
+span's ``id_`` is the pattern id that produced it. Extension attributes (set up
+when the first component is built, never at import time):
+
+- ``span._.rhetoric_negated``: the match sits in a negated clause
+- ``span._.rhetoric_frames``: on a sentence, the set of frames matched in it
+- ``doc._.rhetoric_sentences``: a frozenset of frames per sentence, in order
+- ``doc._.rhetoric_counts``: matches per frame
+
+Lemma patterns are compiled once into every inflected lower-case form of the
+lemma (from spaCy's English lookup table, plus -ise/-ize spellings), so the
+pipeline needs no lemmatizer at run time and matching ignores case: "Empowering
+communities" and "empowered the community" both match ``empower community``.
+
+Example::
+
+    >>> nlp = build_pipeline()
+    >>> doc = nlp("We will devolve power to local councils.")
+    >>> [(span.label_, span.id_) for span in doc.spans["rhetoric"]][:1]
+    [('devolution', 'dev-devolve')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
+from policytext.errors import InputError
+
+__all__ = [
+    "SPAN_KEY",
+    "Match",
+    "RhetoricTagger",
+    "FastSentencizer",
+    "build_pipeline",
+    "doc_matches",
+    "lemma_forms",
+    "sentence_starts",
+    "make_rhetoric_tagger",
+]
+
+logger = logging.getLogger(__name__)
+
+SPAN_KEY = "rhetoric"
+# Words a phrase may skip between its terms: "empowered THE community", "give OUR councils".
+FILLERS = (
+    "a", "an", "the", "this", "that", "these", "those", "their", "our", "your", "his", "her",
+    "its", "my", "more", "new", "real", "greater", "some", "all", "every", "local", "to", "back",
+)  # fmt: skip
+_CLAUSE_BREAKS = frozenset(
+    {",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"}
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One frame match in a text: where, which frame, which pattern, negated or not."""
+
+    sentence: int
+    sent_start: int
+    sent_end: int
+    start_char: int
+    end_char: int
+    frame: str
+    pattern_id: str
+    text: str
+    negated: bool
+
+
+# -- lemma forms ---------------------------------------------------------------------
+
+
+@cache
+def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The English lookup table (form -> lemma, lower-cased) and its inverse."""
+    import gzip
+    from importlib import resources
+
+    try:
+        data_dir = resources.files("spacy_lookups_data") / "data"
+        with gzip.open(str(data_dir / "en_lemma_lookup.json.gz"), "rt", encoding="utf-8") as handle:
+            table: dict[str, str] = json.load(handle)
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency missing
+        logger.warning(
+            "spacy-lookups-data is not installed; lemma patterns match regular inflections only"
+        )
+        table = {}
+    lemma_of: dict[str, str] = {}
+    inverse: dict[str, set[str]] = {}
+    for form, lemma in table.items():
+        form, lemma = form.lower(), lemma.lower()
+        lemma_of.setdefault(form, lemma)
+        inverse.setdefault(lemma, set()).add(form)
+    return lemma_of, {lemma: frozenset(forms) for lemma, forms in inverse.items()}
+
+
+def _regular_forms(word: str) -> set[str]:
+    forms = {word, word + "s"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    elif word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    else:
+        forms |= {word + "ed", word + "ing", word + "es"}
+    return forms
+
+
+_ISE = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
+_IZE = re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$")
+
+
+def lemma_forms(word: str) -> frozenset[str]:
+    """Every lower-case form of the lemma of ``word`` (British and American -ise/-ize spellings).
+
+    Parameters
+    ----------
+    word:
+        A word in any form ("empower", "Devolved").
+
+    Returns
+    -------
+    frozenset[str]
+        The lemma and its inflections, lower-cased.
+
+    Example::
+
+        >>> sorted(lemma_forms("devolve"))
+        ['devolve', 'devolved', 'devolves', 'devolving']
+    """
+    lemma_of, inverse = _lemma_tables()
+    word = word.lower()
+    lemma = lemma_of.get(word, word)
+    forms = set(inverse.get(lemma, ())) | {lemma, word}
+    if len(forms) <= 2 and lemma not in inverse and word not in lemma_of and lemma.isalpha():
+        forms |= _regular_forms(lemma)
+    for form in list(forms):
+        if _ISE.search(form):
+            forms.add(_ISE.sub(r"iz\1", form))
+        elif _IZE.search(form):
+            forms.add(_IZE.sub(r"is\1", form))
+    return frozenset(forms)
+
+
+# -- compiling patterns ------------------------------------------------------------------
+
+
+def _glob_regex(term: str) -> str:
+    return "^" + fnmatch.translate(term).removeprefix("(?s:").removesuffix(")\\Z") + "$"
+
+
+def _term_specs(term: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+    """Token specs of one whitespace-separated term (it may tokenise into several tokens)."""
+    if "*" in term or "?" in term:
+        return [{"LOWER": {"REGEX": _glob_regex(term.lstrip("="))}}]
+    if term.startswith("="):
+        return [{"LOWER": piece} for piece in tokenize(term[1:])]
+    specs: list[dict[str, Any]] = []
+    for piece in tokenize(term):
+        if piece.isalpha():
+            specs.append({"LOWER": {"IN": sorted(lemma_forms(piece))}})
+        else:
+            specs.append({"LOWER": piece})
+    return specs
+
+
+def _phrase_specs(
+    terms: Iterable[str], gap: int, tokenize: Callable[[str], list[str]]
+) -> list[dict[str, Any]]:
+    specs: list[dict[str, Any]] = []
+    for position, term in enumerate(terms):
+        if position:
+            specs.append({"LOWER": {"IN": list(FILLERS)}, "OP": "{0,2}"})
+            if gap:
+                specs.append({"IS_PUNCT": False, "OP": f"{{0,{gap}}}"})
+        specs.extend(_term_specs(term, tokenize))
+    return specs
+
+
+def _token_specs(tokens: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A user's token pattern with LEMMA rewritten to the lower-case forms of the lemma."""
+    specs: list[dict[str, Any]] = []
+    for token in tokens:
+        spec: dict[str, Any] = {}
+        for attr, value in token.items():
+            name = attr.upper() if attr != "_" else attr
+            if name == "LEMMA":
+                if isinstance(value, str):
+                    spec["LOWER"] = {"IN": sorted(lemma_forms(value))}
+                    continue
+                if isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+                    rewritten = {
+                        op: sorted({f for word in words for f in lemma_forms(word)})
+                        for op, words in value.items()
+                    }
+                    spec["LOWER"] = rewritten
+                    continue
+            if name in ("TEXT", "ORTH") and isinstance(value, str):
+                spec["ORTH"] = value
+                continue
+            spec[name] = value
+        specs.append(spec)
+    return specs
+
+
+# -- the fast matcher ----------------------------------------------------------------------
+#
+# spaCy's Matcher evaluates IN/REGEX predicates and {n,m} operators in Python for
+# every token and pattern state, which costs several times the tokenizer. Patterns
+# made only of lower-case word tests (the common case: lemma forms, literal words,
+# globs, punctuation) compile instead into sets of lexeme hashes; a Doc is matched
+# by looking up candidate start tokens in one numpy pass and running each pattern
+# from those positions only. Other patterns (POS, DEP, ...) use spaCy's Matcher.
+
+_OPS = {None: (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30), "!": None}
+
+
+def _op_range(op: str | None) -> tuple[int, int] | None:
+    if op in _OPS:
+        return _OPS[op]
+    found = re.match(r"^\{(\d*)(,?)(\d*)\}$", op or "")
+    if not found:
+        return None
+    low = int(found.group(1) or 0)
+    high = int(found.group(3)) if found.group(3) else (low if not found.group(2) else 1 << 30)
+    return low, high
+
+
+class _FastSpec:
+    """One token slot: a test on the lower-case form (set or regex) or on punctuation."""
+
+    __slots__ = ("hashes", "high", "is_punct", "low", "regex")
+
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        *,
+        hashes: frozenset[int] | None = None,
+        regex: re.Pattern[str] | None = None,
+        is_punct: bool | None = None,
+    ) -> None:
+        self.low, self.high = low, high
+        self.hashes, self.regex, self.is_punct = hashes, regex, is_punct
+
+
+def _fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | None:
+    """Compile Matcher specs into fast specs, or None when a spec needs spaCy's Matcher."""
+    out: list[_FastSpec] = []
+    for spec in specs:
+        bounds = _op_range(spec.get("OP"))
+        if bounds is None:
+            return None
+        keys = set(spec) - {"OP"}
+        if keys == {"LOWER"}:
+            value = spec["LOWER"]
+            if isinstance(value, str):
+                out.append(_FastSpec(*bounds, hashes=frozenset({strings.add(value)})))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append(
+                    _FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"]))
+                )
+            elif isinstance(value, dict) and set(value) == {"REGEX"}:
+                out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
+            else:
+                return None
+        elif keys == {"IS_PUNCT"} and isinstance(spec["IS_PUNCT"], bool):
+            out.append(_FastSpec(*bounds, is_punct=spec["IS_PUNCT"]))
+        else:
+            return None
+    return out
+
+
+class _FastMatcher:
+    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self.patterns: list[tuple[int, list[_FastSpec]]] = []
+        self._regexes: list[re.Pattern[str]] = []
+        self._regex_hits: dict[str, set[int]] = {}
+        self._regex_checked: set[int] = set()
+        self._anchors: Any = None
+
+    def add(self, key: int, specs: list[_FastSpec]) -> None:
+        self.patterns.append((key, specs))
+        self._anchors = None
+        for spec in specs:
+            if spec.regex is not None and spec.regex not in self._regexes:
+                self._regexes.append(spec.regex)
+                self._regex_checked = set()
+
+    def _regex_hashes(self, regex: re.Pattern[str], unique: Any) -> set[int]:
+        """Hashes among ``unique`` whose string matches ``regex`` (each string tested once per run)."""
+        present = set(unique.tolist())
+        fresh = present - self._regex_checked
+        if fresh:
+            strings = self.vocab.strings
+            texts = [(value, strings[value]) for value in fresh if value in strings]
+            for pattern in self._regexes:
+                hits = self._regex_hits.setdefault(pattern.pattern, set())
+                hits.update(value for value, text in texts if pattern.search(text))
+            self._regex_checked |= fresh
+        return self._regex_hits.get(regex.pattern, set()) & present
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        import numpy as np
+        from spacy.attrs import IS_PUNCT, LOWER
+
+        if not self.patterns or len(doc) == 0:
+            return []
+        array = doc.to_array([LOWER, IS_PUNCT])
+        lower_arr = array[:, 0]
+        lower = lower_arr.tolist()
+        punct = array[:, 1].tolist()
+        unique = np.unique(lower_arr)
+        regex_sets: dict[int, set[int]] = {}
+
+        def test(spec: _FastSpec, position: int) -> bool:
+            if spec.hashes is not None:
+                return lower[position] in spec.hashes
+            if spec.regex is not None:
+                hashes = regex_sets.get(id(spec))
+                if hashes is None:
+                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
+                return lower[position] in hashes
+            return bool(punct[position]) == spec.is_punct
+
+        size = len(lower)
+        if self._anchors is None:
+            anchors: set[int] = set()
+            for _, specs in self.patterns:
+                for spec in specs:
+                    if spec.hashes is not None:
+                        anchors |= spec.hashes
+            self._anchors = np.array(sorted(anchors), dtype=lower_arr.dtype)
+        positions: dict[int, list[int]] = {}
+        for index in np.flatnonzero(np.isin(lower_arr, self._anchors)).tolist():
+            positions.setdefault(lower[index], []).append(index)
+        present = set(positions)
+
+        where_cache: dict[int, list[int] | None] = {}
+
+        def where(spec: _FastSpec) -> list[int] | None:
+            """Sorted positions of tokens passing ``spec`` (None: punctuation test, not indexed)."""
+            key = id(spec)
+            if key not in where_cache:
+                where_cache[key] = _where(spec)
+            return where_cache[key]
+
+        def _where(spec: _FastSpec) -> list[int] | None:
+            if spec.hashes is not None:
+                found: list[int] = []
+                for value in spec.hashes & present:
+                    found.extend(positions[value])
+                return sorted(found)
+            if spec.regex is not None:
+                hashes = regex_sets.get(id(spec))
+                if hashes is None:
+                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
+                return np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist() if hashes else []
+            return None
+
+        results: list[tuple[int, int, int]] = []
+        for key, specs in self.patterns:
+            # A pattern whose required word is absent cannot match: skip it (the common case).
+            rarest: list[int] | None = None
+            rarest_offset = 0
+            offset = 0
+            absent = False
+            for spec in specs:
+                if spec.low > 0:
+                    found = where(spec)
+                    if found is not None:
+                        if not found:
+                            absent = True
+                            break
+                        if rarest is None or len(found) < len(rarest):
+                            rarest, rarest_offset = found, offset
+                offset = offset + spec.high if offset >= 0 and spec.high < 1 << 20 else -1
+            if absent:
+                continue
+            candidates: set[int] = set()
+            everywhere = False
+            for spec in specs:
+                found = where(spec)
+                if found is None:
+                    everywhere = True  # punctuation-led: try every position
+                    break
+                candidates.update(found)
+                if spec.low > 0:
+                    break
+            if everywhere:
+                candidates = set(range(size))
+            # The rarest required slot starts at most ``rarest_offset`` tokens after the start.
+            if rarest is not None and rarest_offset >= 0:
+                kept = set()
+                for start in candidates:
+                    index = bisect.bisect_left(rarest, start)
+                    if index < len(rarest) and rarest[index] <= start + rarest_offset:
+                        kept.add(start)
+                candidates = kept
+            for start in sorted(candidates):
+                frontier = {start}
+                for spec in specs:
+                    reached: set[int] = set()
+                    for position in frontier:
+                        count = 0
+                        if spec.low == 0:
+                            reached.add(position)
+                        while position < size and count < spec.high and test(spec, position):
+                            position += 1
+                            count += 1
+                            if count >= spec.low:
+                                reached.add(position)
+                    frontier = reached
+                    if not frontier:
+                        break
+                if frontier:
+                    end = max(frontier)
+                    if end > start:
+                        results.append((key, start, end))
+        return results
+
+
+# -- the component --------------------------------------------------------------------
+
+
+def _set_extensions() -> None:
+    if not Span.has_extension("rhetoric_negated"):
+        Span.set_extension("rhetoric_negated", default=False)
+    if not Span.has_extension("rhetoric_frames"):
+        Span.set_extension("rhetoric_frames", getter=_span_frames)
+    if not Doc.has_extension("rhetoric_sentences"):
+        Doc.set_extension("rhetoric_sentences", getter=_doc_sentences)
+    if not Doc.has_extension("rhetoric_counts"):
+        Doc.set_extension("rhetoric_counts", getter=_doc_counts)
+
+
+def _span_frames(span: Span) -> frozenset[str]:
+    group = span.doc.spans.get(SPAN_KEY, [])
+    return frozenset(m.label_ for m in group if m.start >= span.start and m.end <= span.end)
+
+
+def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
+    sentences = list(doc.sents)
+    frames: list[set[str]] = [set() for _ in sentences]
+    starts = [s.start for s in sentences]
+    for span in doc.spans.get(SPAN_KEY, []):
+        frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
+    return [frozenset(f) for f in frames]
+
+
+def _doc_counts(doc: Doc) -> dict[str, int]:
+    return (
+        dict(Counter(span.label_ for span in doc.spans[SPAN_KEY])) if SPAN_KEY in doc.spans else {}
+    )
+
+
+class RhetoricTagger:
+    """Finds the patterns of a :class:`~policytext.codebook.Codebook` in each Doc.
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline (its tokenizer splits phrase terms the way texts are split).
+    name:
+        The component name.
+    codebook:
+        The codebook to apply.
+
+    Example::
+
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("sentencizer")
+        >>> _ = nlp.add_pipe("policytext_rhetoric")
+        >>> nlp("Power to the people.")._.rhetoric_counts
+        {'empowerment': 1}
+    """
+
+    def __init__(
+        self, nlp: Language, name: str = "policytext_rhetoric", *, codebook: Codebook
+    ) -> None:
+        _set_extensions()
+        self.name = name
+        self.vocab = nlp.vocab
+        self._tokenizer = nlp.tokenizer
+        self.codebook = codebook
+        self._compile()
+
+    # -- compiling -------------------------------------------------------------
+
+    def _tokenize(self, text: str) -> list[str]:
+        return [t.text.lower() for t in self._tokenizer(text) if not t.is_space]
+
+    def _compile(self) -> None:
+        codebook = self.codebook
+        if not codebook.patterns:
+            logger.warning(
+                "codebook %s has no patterns; the tagger will find nothing", codebook.name
+            )
+        self._matcher = Matcher(self.vocab)
+        self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
+
+        self._fast = _FastMatcher(self.vocab)
+        strings = self.vocab.strings
+
+        def add_specs(key: str, specs: list[dict[str, Any]]) -> None:
+            fast = _fast_specs(specs, strings)
+            if fast is not None:
+                self._fast.add(strings.add(key), fast)
+            else:
+                self._matcher.add(key, [specs])
+
+        def add(key: str, role: str, index: int, side: int, specs: list[dict[str, Any]]) -> None:
+            add_specs(key, specs)
+            self._keys[strings.add(key)] = (role, index, side)
+
+        for index, pattern in enumerate(codebook.patterns):
+            if pattern.kind == "phrase":
+                add(
+                    f"p:{pattern.id}",
+                    "pattern",
+                    index,
+                    0,
+                    _phrase_specs(pattern.terms, pattern.gap, self._tokenize),
+                )
+            elif pattern.kind == "tokens":
+                add(f"p:{pattern.id}", "pattern", index, 0, _token_specs(pattern.tokens))
+            else:
+                for side in (0, 1):
+                    key = f"n{side}:{pattern.id}"
+                    for term in pattern.near[side]:
+                        add_specs(key, _phrase_specs(term.split(), 0, self._tokenize))
+                    self._keys[strings.add(key)] = ("near", index, side)
+        for index, exclusion in enumerate(codebook.exclusions):
+            specs = (
+                _phrase_specs(exclusion.terms, exclusion.gap, self._tokenize)
+                if exclusion.kind == "phrase"
+                else _token_specs(exclusion.tokens)
+            )
+            add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
+        self._negation_cues = frozenset(codebook.negation_cues)
+
+    # -- running -----------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag ``doc``: set ``doc.spans["rhetoric"]`` and the negation flags."""
+        codebook = self.codebook
+        sent_starts = sentence_starts(doc)
+        found: list[tuple[int, int, Pattern]] = []
+        excluded: list[tuple[int, int, Exclusion]] = []
+        near_hits: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+        hits = self._fast(doc)
+        if len(self._matcher):
+            hits.extend(self._matcher(doc))
+        for key, start, end in hits:
+            role, index, side = self._keys[key]
+            if role == "pattern":
+                found.append((start, end, codebook.patterns[index]))
+            elif role == "exclusion":
+                excluded.append((start, end, codebook.exclusions[index]))
+            else:
+                near_hits.setdefault(index, ([], []))[side].append((start, end))
+        for index, (left, right) in near_hits.items():
+            if left and right:
+                found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
+
+        def sentence_of(token: int) -> int:
+            return bisect.bisect_right(sent_starts, token) - 1
+
+        kept = [
+            (start, end, pattern)
+            for start, end, pattern in found
+            if not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
+        ]
+        spans = []
+        for start, end, pattern in _resolve_overlaps(kept):
+            span = Span(doc, start, end, label=pattern.frame, span_id=pattern.id)
+            spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        for span in doc.spans[SPAN_KEY]:
+            if self._is_negated(doc, span.start, sent_starts[sentence_of(span.start)]):
+                span._.rhetoric_negated = True
+        return doc
+
+    def _pair(
+        self,
+        pattern: Pattern,
+        left: list[tuple[int, int]],
+        right: list[tuple[int, int]],
+        sent_starts: list[int],
+    ) -> list[tuple[int, int, Pattern]]:
+        pairs = []
+        right = _longest(right)
+        for a_start, a_end in _longest(left):
+            sentence = bisect.bisect_right(sent_starts, a_start) - 1
+            best: tuple[int, int, int] | None = None
+            for b_start, b_end in right:
+                if bisect.bisect_right(sent_starts, b_start) - 1 != sentence:
+                    continue
+                if b_start >= a_end:
+                    distance = b_start - a_end
+                elif a_start >= b_end and not pattern.ordered:
+                    distance = a_start - b_end
+                else:
+                    continue
+                if distance <= pattern.window and (best is None or distance < best[0]):
+                    best = (distance, min(a_start, b_start), max(a_end, b_end))
+            if best is not None:
+                pairs.append((best[1], best[2], pattern))
+        return pairs
+
+    @staticmethod
+    def _is_excluded(
+        start: int,
+        end: int,
+        frame: str,
+        excluded: list[tuple[int, int, Exclusion]],
+        sentence_of: Callable[[int], int],
+    ) -> bool:
+        for x_start, x_end, exclusion in excluded:
+            if exclusion.frames and frame not in exclusion.frames:
+                continue
+            if exclusion.scope == "sentence":
+                if sentence_of(x_start) == sentence_of(start):
+                    return True
+            elif x_start < end and start < x_end:
+                return True
+        return False
+
+    def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
+        lowest = max(sentence_start, start - self.codebook.negation_window)
+        for i in range(start - 1, lowest - 1, -1):
+            word = doc[i].lower_
+            if word in self._negation_cues:
+                return True
+            if word in _CLAUSE_BREAKS:
+                return False
+        return False
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Tag a stream of Docs."""
+        for doc in stream:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------------
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The codebook as canonical JSON bytes."""
+        return self.codebook.to_json().encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Restore the codebook written by :meth:`to_bytes`."""
+        self.codebook = codebook_from_dict(json.loads(data.decode("utf-8")), source="<serialised>")
+        self._compile()
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the codebook to ``path/codebook.json``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "codebook.json").write_text(self.codebook.to_json(), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Read the codebook written by :meth:`to_disk` (patterns travel with the pipeline)."""
+        file = Path(path) / "codebook.json"
+        self.codebook = codebook_from_dict(
+            json.loads(file.read_text(encoding="utf-8")), source=str(file)
+        )
+        self._compile()
+        return self
+
+
+def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of hits starting at the same token, the longest."""
+    best: dict[int, int] = {}
+    for start, end in hits:
+        best[start] = max(end, best.get(start, end))
+    return sorted(best.items())
+
+
+def _resolve_overlaps(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
+    """Per frame, keep non-overlapping matches, longest first (then earliest, then codebook order)."""
+    kept: list[tuple[int, int, Pattern]] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    order = {id(p): i for i, (_, _, p) in enumerate(found)}
+    for start, end, pattern in sorted(found, key=lambda m: (m[0] - m[1], m[0], order[id(m[2])])):
+        spans = taken.setdefault(pattern.frame, [])
+        if any(s < end and start < e for s, e in spans):
+            continue
+        spans.append((start, end))
+        kept.append((start, end, pattern))
+    kept.sort(key=lambda m: (m[0], m[1], m[2].frame))
+    return kept
+
+
+@Language.factory(
+    "policytext_rhetoric",
+    default_config={"codebook": None},
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+)
+def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None) -> RhetoricTagger:
+    """Build the rhetoric tagger for ``nlp`` from a codebook path (``None``: the default codebook).
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline.
+    name:
+        The component name.
+    codebook:
+        Path of a TOML codebook or a quanteda/LIWC dictionary; ``None`` for the default.
+
+    Returns
+    -------
+    RhetoricTagger
+
+    Example::
+
+        >>> import spacy
+        >>> tagger = spacy.blank("en").add_pipe("policytext_rhetoric")
+        >>> tagger.codebook.frames[0]
+        'empowerment'
+    """
+    return RhetoricTagger(nlp, name, codebook=load_codebook(codebook))
+
+
+# -- a vectorised sentencizer ----------------------------------------------------------
+
+
+class FastSentencizer:
+    """spaCy's rule-based Sentencizer, computed with numpy instead of a loop over tokens.
+
+    It makes the same boundaries as ``nlp.add_pipe("sentencizer")`` with the
+    default punctuation: a sentence starts at the first word after a token of
+    sentence-final punctuation. Registered as ``policytext_sentencizer``.
+
+    Example::
+
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("policytext_sentencizer")
+        >>> [s.text for s in nlp("One. Two!").sents]
+        ['One.', 'Two!']
+    """
+
+    def __init__(self, nlp: Language, name: str = "policytext_sentencizer") -> None:
+        from spacy.pipeline import Sentencizer
+
+        self.name = name
+        self._punct = [nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars]
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``is_sent_start`` on every token of ``doc``."""
+        import numpy as np
+        from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+
+        if len(doc) == 0:
+            return doc
+        array = doc.to_array([ORTH, IS_PUNCT])
+        in_punct = np.isin(array[:, 0], self._punct)
+        words = np.flatnonzero(~in_punct & (array[:, 1] == 0))
+        seen = np.concatenate(([0], np.cumsum(in_punct)))  # seen[i] = final marks before token i
+        previous = np.concatenate(([0], words[:-1] + 1))
+        starts = words[(seen[words] - seen[previous]) > 0]
+        values = np.full(len(doc), -1, dtype="int64")
+        values[0] = 1
+        values[starts] = 1
+        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
+        return doc
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """Nothing to save: the rules are fixed."""
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> FastSentencizer:
+        """Nothing to load."""
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Nothing to save: the rules are fixed."""
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> FastSentencizer:
+        """Nothing to load."""
+        return self
+
+
+@Language.factory("policytext_sentencizer", assigns=["token.is_sent_start"])
+def make_fast_sentencizer(nlp: Language, name: str) -> FastSentencizer:
+    """Build the vectorised rule-based sentencizer (same boundaries as spaCy's ``sentencizer``).
+
+    Example::
+
+        >>> import spacy
+        >>> isinstance(spacy.blank("en").add_pipe("policytext_sentencizer"), FastSentencizer)
+        True
+    """
+    return FastSentencizer(nlp, name)
+
+
+def build_pipeline(
+    codebook: Codebook | str | Path | None = None, *, model: str | None = None
+) -> Language:
+    """A pipeline that tags rhetoric: blank English + sentencizer (or ``model``) + the tagger.
+
+    The blank pipeline uses :class:`FastSentencizer`, which makes the same
+    boundaries as spaCy's ``sentencizer`` in a fraction of the time; no
+    lemmatizer runs, because lemma patterns are compiled into word forms.
+
+    Parameters
+    ----------
+    codebook:
+        A loaded codebook, a path, or ``None`` for the default codebook.
+    model:
+        A trained spaCy pipeline to start from (e.g. ``"en_core_web_sm"``);
+        its parser supplies sentences and dependency attributes.
+
+    Returns
+    -------
+    Language
+
+    Example::
+
+        >>> nlp = build_pipeline()
+        >>> nlp.pipe_names
+        ['policytext_sentencizer', 'policytext_rhetoric']
+    """
+    import spacy
+
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["ner"])
+        except OSError:
+            raise InputError(
+                f"--model: cannot load spaCy pipeline {model!r}; install it "
+                f"(python -m spacy download {model}) or leave --model out"
+            ) from None
+        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+            nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("policytext_sentencizer")
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    tagger = nlp.add_pipe("policytext_rhetoric")
+    assert isinstance(tagger, RhetoricTagger)
+    if loaded is not tagger.codebook:
+        tagger.codebook = loaded
+        tagger._compile()
+    return nlp
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token indices where the sentences of ``doc`` start (``[0]`` when none are set).
+
+    Example::
+
+        >>> sentence_starts(build_pipeline()("One. Two."))
+        [0, 2]
+    """
+    import numpy as np
+    from spacy.attrs import SENT_START
+
+    if len(doc) == 0:
+        return []
+    if not doc.has_annotation("SENT_START"):
+        return [0]
+    values = doc.to_array([SENT_START]).astype("int64").reshape(-1)
+    starts: list[int] = np.flatnonzero(values == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts
+
+
+def doc_matches(doc: Doc, *, offset: int = 0, first_sentence: int = 0) -> list[Match]:
+    """The matches of a tagged Doc as :class:`Match` records.
+
+    Parameters
+    ----------
+    doc:
+        A Doc processed by the tagger.
+    offset:
+        Added to character offsets (when the Doc is a piece of a longer text).
+    first_sentence:
+        Added to sentence indices, for the same reason.
+
+    Returns
+    -------
+    list[Match]
+
+    Example::
+
+        >>> [m.frame for m in doc_matches(build_pipeline()("Localism works."))]
+        ['devolution']
+    """
+    if SPAN_KEY not in doc.spans or not len(doc.spans[SPAN_KEY]):
+        return []
+    starts = sentence_starts(doc)
+    matches = []
+    for span in doc.spans[SPAN_KEY]:
+        index = bisect.bisect_right(starts, span.start) - 1
+        last = (starts[index + 1] if index + 1 < len(starts) else len(doc)) - 1
+        matches.append(
+            Match(
+                sentence=first_sentence + index,
+                sent_start=offset + doc[starts[index]].idx,
+                sent_end=offset + doc[last].idx + len(doc[last].text),
+                start_char=offset + span.start_char,
+                end_char=offset + span.end_char,
+                frame=span.label_,
+                pattern_id=span.id_,
+                text=span.text,
+                negated=bool(span._.rhetoric_negated),
+            )
+        )
+    return matches

@@ -1,0 +1,174 @@
+"""Benchmark of `tag` on real speeches: throughput, 2-worker scaling, memory with a 10x corpus.
+
+Run from the repository root (reads ../shared/data; prints figures, asserts nothing)::
+
+    .venv/bin/python tests/benchmarks/bench_tag.py [--docs 120] [--runs 3]
+
+1. Throughput: word tokens per second of the whole tagging job (``tag_corpus``:
+   read texts from the store, sentencizer + rhetoric tagger, write matches)
+   against bare tokenization (``nlp.make_doc``) of the same texts, measured in
+   the same run; medians of ``--runs`` runs. Target: ratio >= 0.60.
+2. Scaling: the same job with ``workers=2`` against ``workers=1``. Target >= 1.7x
+   (needs two idle cores; the figure says how busy the machine was).
+3. Memory: peak RSS of a fresh process tagging the corpus once and repeated 10
+   times (10x documents). Target: flat (ratio close to 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+TEXTS = DATA / "bps-leader-speeches" / "texts"
+
+
+def load_texts(count: int) -> list[str]:
+    files = sorted(TEXTS.glob("*.txt"))[:count]
+    return [f.read_text(encoding="utf-8", errors="replace") for f in files]
+
+
+def build_db(path: Path, texts: list[str], *, repeat: int = 1) -> None:
+    from policytext.corpus import Corpus, Document
+
+    with Corpus.open(path) as corpus:
+        corpus.add_many(
+            Document(text=text, id=f"speech-{copy}-{number}")
+            for copy in range(repeat)
+            for number, text in enumerate(texts)
+        )
+
+
+def clear_tags(path: Path) -> None:
+    from policytext.corpus import Corpus
+
+    with Corpus.open(path) as corpus, corpus.transaction() as conn:
+        conn.execute("DELETE FROM matches")
+        conn.execute("DELETE FROM tagged_documents")
+
+
+def time_tag(path: Path, workers: int) -> tuple[float, int]:
+    from policytext.corpus import Corpus
+    from policytext.tagging import tag_corpus
+
+    clear_tags(path)
+    with Corpus.open(path) as corpus:
+        start = time.perf_counter()
+        summary = tag_corpus(corpus, workers=workers)
+        return time.perf_counter() - start, summary.tokens
+
+
+def time_make_doc(texts: list[str]) -> tuple[float, int]:
+    """Bare tokenization with a fresh pipeline, as ``tag`` starts with one (cold vocabulary).
+
+    The tokenizer's cache and vocabulary fill as it sees new words, so a fresh
+    pipeline is the like-for-like baseline for one ``tag`` run; the warm figure
+    (a pipeline that has already seen these texts) is printed too.
+    """
+    import spacy
+
+    from policytext._text import count_doc_tokens
+
+    nlp = spacy.blank("en")
+    start = time.perf_counter()
+    docs = [nlp.make_doc(text) for text in texts]
+    elapsed = time.perf_counter() - start
+    return elapsed, sum(count_doc_tokens(doc) for doc in docs)
+
+
+def peak_memory_child(db: str) -> None:
+    """Run in a fresh process: tag ``db`` and print the peak RSS in MB."""
+    import resource
+
+    from policytext.corpus import Corpus
+    from policytext.tagging import tag_corpus
+
+    with Corpus.open(db) as corpus:
+        tag_corpus(corpus)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def peak_memory(db: Path) -> float:
+    result = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=120, help="speeches to use (default 120)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--memory-docs", type=int, default=20, help="speeches in the memory test")
+    parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        peak_memory_child(args.memory_child)
+        return
+    if not TEXTS.is_dir():
+        sys.exit(f"real data not found at {TEXTS} (set POLICYTEXT_SHARED_DATA)")
+    texts = load_texts(args.docs)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-tag-"))
+    try:
+        db = workdir / "bench.db"
+        build_db(db, texts)
+        time_tag(db, 1)  # warm-up: lemma tables, spaCy imports, file cache
+        warm_nlp = __import__("spacy").blank("en")
+        for text in texts:
+            warm_nlp.make_doc(text)
+        warm: list[float] = []
+        base, tag1, tag2 = [], [], []
+        tokens = 0
+        for _ in range(args.runs):
+            elapsed, tokens = time_make_doc(texts)
+            base.append(elapsed)
+            start = time.perf_counter()
+            for text in texts:
+                warm_nlp.make_doc(text)
+            warm.append(time.perf_counter() - start)
+            tag1.append(time_tag(db, 1)[0])
+            tag2.append(time_tag(db, 2)[0])
+        b, t1, t2 = statistics.median(base), statistics.median(tag1), statistics.median(tag2)
+        print(
+            f"corpus: {len(texts)} speeches, {tokens} word tokens, {sum(map(len, texts))} characters"
+        )
+        print(f"make_doc          : {tokens / b:10.0f} tokens/s  (median {b:.2f} s of {args.runs})")
+        w = statistics.median(warm)
+        print(
+            f"make_doc, warm    : {tokens / w:10.0f} tokens/s  (median {w:.2f} s; vocabulary already seen)"
+        )
+        print(f"tag, 1 process    : {tokens / t1:10.0f} tokens/s  (median {t1:.2f} s)")
+        print(f"tag, 2 workers    : {tokens / t2:10.0f} tokens/s  (median {t2:.2f} s)")
+        print(
+            f"ratio tag/make_doc: {b / t1:.2f}   (target >= 0.60; against warm make_doc {w / t1:.2f})"
+        )
+        print(
+            f"scaling 2 workers : {t1 / t2:.2f}x (target >= 1.7x; os.cpu_count()={os.cpu_count()}, "
+            f"load average {os.getloadavg()[0]:.2f})"
+        )
+        small = load_texts(args.memory_docs)
+        once, tenfold = workdir / "once.db", workdir / "tenfold.db"
+        build_db(once, small)
+        build_db(tenfold, small, repeat=10)
+        m1, m10 = peak_memory(once), peak_memory(tenfold)
+        print(f"peak RSS, 1x corpus ({len(small)} docs) : {m1:.0f} MB")
+        print(
+            f"peak RSS, 10x corpus ({10 * len(small)} docs): {m10:.0f} MB  (ratio {m10 / m1:.2f}, target ~1)"
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""Codebook loading, validation with FILE:LINE errors, checks and dictionary import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policytext.codebook import (
+    Codebook,
+    check_codebook,
+    codebook_from_dict,
+    describe_codebook,
+    load_codebook,
+    parse_toml_codebook,
+)
+from policytext.errors import CodebookError
+
+MINIMAL = """\
+[codebook]
+name = "mini"
+version = "2"
+
+[[frames]]
+id = "devolution"
+label = "Devolution"
+
+[[patterns]]
+id = "dev-devolve"
+frame = "devolution"
+phrase = "devolve power"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "cb.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_codebook_default_loads_with_all_eight_frames() -> None:
+    codebook = load_codebook()
+    assert codebook.frames == (
+        "empowerment",
+        "devolution",
+        "social_action",
+        "civil_society",
+        "market_reform",
+        "collaboration",
+        "responsibility",
+        "targeting",
+    )
+    assert len(codebook.hash) == 64
+    assert codebook.version == "1.0"
+    assert all(p.note for p in codebook.patterns), "every default pattern explains why it is there"
+
+
+def test_codebook_default_has_no_problems() -> None:
+    assert check_codebook() == []
+
+
+def test_codebook_minimal_parses(tmp_path: Path) -> None:
+    codebook = load_codebook(write(tmp_path, MINIMAL))
+    assert codebook.name == "mini"
+    assert codebook.version == "2"
+    assert codebook.patterns[0].terms == ("devolve", "power")
+    assert codebook.patterns[0].line == 9
+
+
+def test_codebook_hash_follows_content_not_file(tmp_path: Path) -> None:
+    first = load_codebook(write(tmp_path, MINIMAL, "a.toml"))
+    same = load_codebook(write(tmp_path, "# a comment\n" + MINIMAL, "b.toml"))
+    changed = load_codebook(
+        write(tmp_path, MINIMAL.replace("devolve power", "devolve money"), "c.toml")
+    )
+    assert first.hash == same.hash
+    assert first.hash != changed.hash
+
+
+def test_codebook_round_trips_through_dict() -> None:
+    codebook = load_codebook()
+    again = codebook_from_dict(codebook.to_dict())
+    assert again == codebook
+    assert again.hash == codebook.hash
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        (
+            MINIMAL.replace('frame = "devolution"', 'frame = "localism"'),
+            11,
+            "frame 'localism' is not defined",
+        ),
+        (MINIMAL.replace('id = "dev-devolve"', 'id = "bad id!"'), 10, "needs an id"),
+        (
+            MINIMAL + '\n[[patterns]]\nid = "dev-devolve"\nframe = "devolution"\nphrase = "x"\n',
+            15,
+            "duplicate id",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'phrase = ""'),
+            12,
+            "phrase must be a non-empty",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'phraze = "devolve power"'),
+            12,
+            "unknown key 'phraze'",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'tokens = "power"'),
+            12,
+            "tokens must be a non-empty list",
+        ),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'tokens = [{LOWR = "power"}]'),
+            12,
+            "unknown token attribute",
+        ),
+        (MINIMAL.replace('phrase = "devolve power"', 'near = [["power"]]'), 12, "near must be two"),
+        (
+            MINIMAL.replace('phrase = "devolve power"', 'near = [["a"], ["b"]]\nwindow = 0'),
+            13,
+            "window must be",
+        ),
+        (MINIMAL.replace('id = "devolution"\n', 'id = "Devolution"\n'), 6, "frame id 'Devolution'"),
+        (MINIMAL.replace('version = "2"', 'version = "2'), 3, "invalid TOML"),
+        (MINIMAL + '\n[[frames]]\nid = "empowerment"\n', 14, "frame 'empowerment' has no patterns"),
+        (
+            MINIMAL + '\n[[exclusions]]\nid = "x"\nframes = ["nope"]\nphrase = "power station"\n',
+            16,
+            "frame 'nope'",
+        ),
+        (
+            MINIMAL + '\n[[exclusions]]\nid = "x"\nphrase = "a"\nscope = "doc"\n',
+            17,
+            "scope must be",
+        ),
+    ],
+)
+def test_codebook_errors_name_file_and_line(
+    tmp_path: Path, text: str, line: int, fragment: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_codebook_missing_file_is_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(CodebookError, match=r"nope\.toml: no such codebook file"):
+        load_codebook(tmp_path / "nope.toml")
+
+
+def test_codebook_check_reports_patterns_that_can_never_match(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        '\n[[patterns]]\nid = "dev-split"\nframe = "devolution"\n'
+        'tokens = [{LOWER = "decision-making"}]\n'
+        '\n[[patterns]]\nid = "dev-caps"\nframe = "devolution"\ntokens = [{LOWER = "Whitehall"}]\n'
+        '\n[[patterns]]\nid = "dev-pos"\nframe = "devolution"\ntokens = [{POS = "VERB"}, {LOWER = "power"}]\n'
+        '\n[[patterns]]\nid = "dev-again"\nframe = "devolution"\nphrase = "devolve power"\n'
+    )
+    path = write(tmp_path, text)
+    problems = check_codebook(path)
+    rendered = [str(p) for p in problems]
+    assert any(r.startswith(f"{path}:14: ") and "decision | - | making" in r for r in rendered), (
+        rendered
+    )
+    assert any(r.startswith(f"{path}:19: ") and "has capitals" in r for r in rendered), rendered
+    assert any(r.startswith(f"{path}:24: warning: ") and "POS" in r for r in rendered), rendered
+    assert any(
+        r.startswith(f"{path}:29: ") and "duplicates 'dev-devolve'" in r for r in rendered
+    ), rendered
+    assert [p.is_error for p in problems].count(False) == 1
+
+
+def test_codebook_check_turns_load_errors_into_problems(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace('frame = "devolution"', 'frame = "x"'))
+    [problem] = check_codebook(path)
+    assert (problem.file, problem.line) == (str(path), 11)
+
+
+def test_codebook_describe_lists_frames_and_patterns() -> None:
+    text = describe_codebook(load_codebook())
+    assert "## devolution: Devolution" in text
+    assert "`dev-localism`" in text
+    assert '"hash"' in describe_codebook(load_codebook(), fmt="json")
+
+
+def test_codebook_parse_toml_default_source_in_errors() -> None:
+    with pytest.raises(CodebookError, match=r"^<codebook>:1: no frames defined"):
+        parse_toml_codebook("")
+
+
+# -- dictionary import ----------------------------------------------------------------
+
+
+QUANTEDA = """\
+empowerment:
+  - empower*
+  - people power
+devolution:
+  central:
+    - decentrali?ation
+  local:
+    - localism
+"""
+
+LIWC = "%\n1\tempowerment\n2\tdevolution\n%\nempower*\t1\ndevol*\t2\npeople power\t1\t2\n"
+
+
+def test_codebook_imports_quanteda_yaml(tmp_path: Path) -> None:
+    codebook = load_codebook(write(tmp_path, QUANTEDA, "lexicoder.yml"))
+    assert isinstance(codebook, Codebook)
+    assert codebook.frames == ("empowerment", "devolution_central", "devolution_local")
+    assert [p.terms for p in codebook.patterns] == [
+        ("empower*",),
+        ("=people", "=power"),
+        ("decentrali?ation",),
+        ("=localism",),
+    ]
+    assert codebook.patterns[1].note == "people power (line 3)"
+
+
+def test_codebook_imports_liwc_dic(tmp_path: Path) -> None:
+    codebook = load_codebook(write(tmp_path, LIWC, "dict.dic"))
+    assert codebook.frames == ("empowerment", "devolution")
+    by_frame = {f: [p.terms for p in codebook.patterns if p.frame == f] for f in codebook.frames}
+    assert by_frame == {
+        "empowerment": [("empower*",), ("=people", "=power")],
+        "devolution": [("devol*",), ("=people", "=power")],
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        (
+            "d.dic",
+            "%\n1\tempowerment\n%\nempower*\t7\n",
+            "d.dic:4: entry 'empower*' names unknown category 7",
+        ),
+        ("d.dic", "1\tempowerment\nempower*\t1\n", "d.dic:1: a LIWC dictionary starts with"),
+        ("d.dic", "%\n1\tempowerment\n%\nempower*\n", "d.dic:4: entry 'empower*' has no category"),
+        ("d.yml", "empowerment: [\n", "d.yml:2: invalid YAML"),
+        ("d.yml", "- a\n- b\n", "d.yml:1: a quanteda dictionary must be a mapping"),
+        ("d.yml", "empowerment:\n  - [a, b]\n", "d.yml:2: entries of 'empowerment'"),
+    ],
+)
+def test_codebook_dictionary_errors_name_file_and_line(
+    tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
+    path = write(tmp_path, text, name)
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(
+        f"{tmp_path}/{fragment}"
+    )

@@ -1,0 +1,265 @@
+"""Scores against hand-computed values, gold-file errors, kappa, the evaluate and codebook commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policytext.cli import main
+from policytext.codebook import load_codebook
+from policytext.corpus import Corpus
+from policytext.errors import GoldFileError
+from policytext.evaluate import (
+    agreement,
+    evaluate_codebook,
+    latest_evaluation,
+    read_gold,
+    score_labels,
+)
+
+CODEBOOK = """\
+[[frames]]
+id = "devolution"
+[[frames]]
+id = "empowerment"
+[[patterns]]
+id = "dev-localism"
+frame = "devolution"
+phrase = "localism"
+[[patterns]]
+id = "emp-empower"
+frame = "empowerment"
+phrase = "empower"
+"""
+
+# Written for these tests (not from any gold set).
+GOLD = [
+    {"id": "1", "text": "Localism is our creed.", "labels": ["devolution"]},
+    {"id": "2", "text": "We empower people through localism.", "labels": ["devolution"]},
+    {"id": "3", "text": "Communities should run things.", "labels": ["empowerment"]},
+    {"id": "4", "text": "The weather is nice.", "labels": []},
+]
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    codebook = tmp_path / "cb.toml"
+    codebook.write_text(CODEBOOK, encoding="utf-8")
+    return codebook, write_jsonl(tmp_path / "gold.jsonl", GOLD)
+
+
+def test_evaluate_score_labels_matches_hand_computation() -> None:
+    gold = [{"a"}, {"a", "b"}, set(), {"b"}, {"a"}]
+    predicted = [{"a"}, {"a"}, {"b"}, {"b"}, set()]
+    scores = score_labels(gold, predicted, frames=["a", "b"])
+    a, b = scores["frames"]["a"], scores["frames"]["b"]
+    assert (a["precision"], a["recall"], a["f1"], a["support"]) == (
+        1.0,
+        pytest.approx(2 / 3),
+        pytest.approx(0.8),
+        3,
+    )
+    assert (b["precision"], b["recall"], b["f1"], b["support"]) == (0.5, 0.5, 0.5, 2)
+    micro = scores["micro"]
+    assert (micro["precision"], micro["recall"], micro["f1"]) == (0.75, 0.6, pytest.approx(2 / 3))
+    macro = scores["macro"]
+    assert macro["precision"] == pytest.approx(0.75)
+    assert macro["recall"] == pytest.approx((2 / 3 + 0.5) / 2)
+    assert macro["f1"] == pytest.approx(0.65)
+    assert scores["sentences"] == 5
+
+
+def test_evaluate_zero_denominators_are_zero() -> None:
+    scores = score_labels([set()], [set()], frames=["a"])
+    assert scores["frames"]["a"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+
+
+def test_evaluate_codebook_on_gold(files: tuple[Path, Path]) -> None:
+    codebook, gold = files
+    evaluation = evaluate_codebook(gold, codebook)
+    frames = evaluation.scores["frames"]
+    # devolution: found in 1 and 2 (both gold) -> P 1, R 1; empowerment: found in 2 (not gold), missed 3.
+    assert frames["devolution"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
+    assert frames["empowerment"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert evaluation.scores["micro"]["precision"] == pytest.approx(2 / 3)
+    assert evaluation.scores["micro"]["recall"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('{"id": "1", "text": "x", "labels": []}\nnot json\n', ":2: invalid JSON"),
+        ('{"id": "1", "labels": []}\n', ":1: 'text' must be a non-empty string"),
+        ('{"id": "1", "text": "x", "labels": "devolution"}\n', ":1: 'labels' must be a list"),
+        (
+            '{"id": "1", "text": "x", "labels": ["localism"]}\n',
+            ":1: label 'localism' is not a frame",
+        ),
+        (
+            '{"id": "1", "text": "x", "labels": []}\n{"id": "1", "text": "y", "labels": []}\n',
+            ":2: duplicate id '1'",
+        ),
+        ("\n", ":1: the gold file has no sentences"),
+    ],
+)
+def test_evaluate_gold_errors_name_file_and_line(
+    tmp_path: Path, content: str, fragment: str
+) -> None:
+    path = tmp_path / "g.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GoldFileError) as info:
+        read_gold(path, frames=["devolution"])
+    assert str(info.value).startswith(f"{path}{fragment}")
+
+
+def test_evaluate_kappa_matches_hand_computation(tmp_path: Path) -> None:
+    texts = [f"Sentence {i}." for i in range(10)]
+    first = [
+        {"id": str(i), "text": t, "labels": ["x"] if i < 4 else []} for i, t in enumerate(texts)
+    ]
+    second = [
+        {"id": str(i), "text": t, "labels": ["x"] if i in (0, 1, 2, 4) else []}
+        for i, t in enumerate(texts)
+    ]
+    result = agreement(
+        write_jsonl(tmp_path / "a.jsonl", first), write_jsonl(tmp_path / "b.jsonl", second)
+    )
+    # observed 0.8, expected 0.4*0.4 + 0.6*0.6 = 0.52 -> (0.8 - 0.52) / 0.48
+    assert result["frames"]["x"]["agreement"] == pytest.approx(0.8)
+    assert result["frames"]["x"]["kappa"] == pytest.approx(0.28 / 0.48)
+    assert result["items"] == 10
+
+
+def test_evaluate_kappa_undefined_and_unpaired(tmp_path: Path) -> None:
+    same = [{"id": "1", "text": "A.", "labels": []}, {"id": "2", "text": "B.", "labels": []}]
+    a = write_jsonl(tmp_path / "a.jsonl", same)
+    b = write_jsonl(tmp_path / "b.jsonl", same)
+    assert agreement(a, b, frames=["x"])["frames"]["x"]["kappa"] is None
+    c = write_jsonl(tmp_path / "c.jsonl", same[:1])
+    with pytest.raises(GoldFileError, match="sentence id '2' is not in both gold files"):
+        agreement(a, c)
+
+
+def test_evaluate_cli_json_shape_and_recording(
+    runner: CliRunner, files: tuple[Path, Path], corpus: Corpus, db_path: Path
+) -> None:
+    codebook, gold = files
+    result = runner.invoke(
+        main, ["evaluate", "--gold", str(gold), "--codebook", str(codebook), "--db", str(db_path)]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert set(scores) >= {"frames", "micro", "macro"}
+    assert set(scores["frames"]["devolution"]) == {"precision", "recall", "f1", "support"}
+    recorded = latest_evaluation(corpus, load_codebook(codebook).hash)
+    assert recorded is not None
+    assert recorded["scores"] == scores
+    assert recorded["gold"] == str(gold)
+
+
+def test_evaluate_cli_errors_and_markdown(
+    runner: CliRunner, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    codebook, gold = files
+    result = runner.invoke(
+        main,
+        [
+            "evaluate",
+            "--gold",
+            str(gold),
+            "--codebook",
+            str(codebook),
+            "--format",
+            "md",
+            "--errors",
+            "--db",
+            str(tmp_path / "absent.db"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "| devolution | 1.000 | 1.000 | 1.000 | 2 |" in result.stdout
+    assert "## empowerment: 1 false positives, 1 false negatives" in result.stdout
+    assert (
+        "FP 2: We empower people through localism.\n   fired: emp-empower [empower]"
+        in result.stdout
+    )
+    assert "FN 3: Communities should run things." in result.stdout
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_evaluate_cli_against_prints_kappa(runner: CliRunner, files: tuple[Path, Path]) -> None:
+    _, gold = files
+    result = runner.invoke(
+        main, ["evaluate", "--gold", str(gold), "--against", str(gold), "--format", "md"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| devolution | 1.000 | 1.000 | 4 |" in result.stdout
+
+
+def test_evaluate_cli_bad_gold_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "labels": ["nope"]}\n', encoding="utf-8")
+    result = runner.invoke(main, ["evaluate", "--gold", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:1: label 'nope' is not a frame")
+    assert result.output.count("\n") == 1
+
+
+def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
+    ok = runner.invoke(main, ["codebook", "check", str(Path(load_codebook().source))])
+    assert ok.exit_code == 0, ok.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "x"\ntokens = [{LOWER = "top-down"}]\n'
+    )
+    result = runner.invoke(main, ["codebook", "check", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token"
+    )
+    shown = runner.invoke(main, ["codebook", "show"])
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("# policytext-default 1.0")
+    as_json = json.loads(
+        runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout
+    )
+    assert as_json["frame_defs"][0]["id"] == "x"
+
+
+def test_every_tagger_command_has_help_with_example(runner: CliRunner) -> None:
+    for args in (["tag"], ["evaluate"], ["codebook"], ["codebook", "check"], ["codebook", "show"]):
+        result = runner.invoke(main, [*args, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, args
+
+
+@pytest.mark.realdata
+def test_evaluate_default_codebook_meets_targets_on_dev(shared_data: Path) -> None:
+    gold = shared_data.parent / "eval" / "dev.jsonl"
+    if not gold.exists():
+        pytest.skip(f"no dev gold file at {gold}")
+    scores = evaluate_codebook(gold).scores
+    assert scores["frames"]["empowerment"]["f1"] >= 0.85
+    assert scores["frames"]["devolution"]["f1"] >= 0.85
+    assert scores["micro"]["f1"] >= 0.80
+
+
+def test_evaluate_negated_matches_count_unless_asked(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    codebook, _ = files
+    gold = write_jsonl(
+        tmp_path / "neg.jsonl",
+        [{"id": "n", "text": "We will not pursue localism.", "labels": ["devolution"]}],
+    )
+    counted = evaluate_codebook(gold, codebook).scores["frames"]["devolution"]
+    dropped = evaluate_codebook(gold, codebook, count_negated=False).scores["frames"]["devolution"]
+    assert (counted["recall"], dropped["recall"]) == (1.0, 0.0)

@@ -1,0 +1,324 @@
+"""The spaCy component: pattern kinds, exclusions, negation, case and inflection, serialisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from policytext.codebook import Codebook, parse_toml_codebook
+from policytext.rhetoric import RhetoricTagger, build_pipeline, doc_matches, lemma_forms
+
+TEST_CODEBOOK = """\
+[codebook]
+name = "test"
+version = "t1"
+
+[[frames]]
+id = "empowerment"
+
+[[frames]]
+id = "devolution"
+
+[[patterns]]
+id = "phrase-empower-community"
+frame = "empowerment"
+phrase = "empower community"
+
+[[patterns]]
+id = "phrase-people-powered"
+frame = "empowerment"
+phrase = "people-powered"
+
+[[patterns]]
+id = "phrase-gap"
+frame = "empowerment"
+phrase = "give control"
+gap = 1
+
+[[patterns]]
+id = "tokens-devolve"
+frame = "devolution"
+tokens = [{LEMMA = "devolve"}, {LOWER = {IN = ["power", "powers", "budgets"]}}]
+
+[[patterns]]
+id = "near-power-people"
+frame = "empowerment"
+near = [["power"], ["people", "community"]]
+window = 3
+ordered = true
+
+[[patterns]]
+id = "glob-decentral"
+frame = "devolution"
+phrase = "decentrali*"
+
+[[patterns]]
+id = "literal-locals"
+frame = "devolution"
+phrase = "=localism"
+
+[[exclusions]]
+id = "x-power-station"
+phrase = "power station"
+
+[[exclusions]]
+id = "x-sentence"
+frames = ["devolution"]
+phrase = "scottish parliament said"
+scope = "sentence"
+"""
+
+
+@pytest.fixture(scope="module")
+def codebook() -> Codebook:
+    return parse_toml_codebook(TEST_CODEBOOK, source="test.toml")
+
+
+@pytest.fixture(scope="module")
+def nlp(codebook: Codebook) -> Language:
+    return build_pipeline(codebook)
+
+
+def found(nlp: Language, text: str) -> list[tuple[str, str, str, bool]]:
+    return [(m.frame, m.pattern_id, m.text, m.negated) for m in doc_matches(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Empowering communities matters.",
+            [("empowerment", "phrase-empower-community", "Empowering communities")],
+        ),
+        (
+            "We empowered the community.",
+            [("empowerment", "phrase-empower-community", "empowered the community")],
+        ),
+        (
+            "EMPOWERS OUR COMMUNITIES",
+            [("empowerment", "phrase-empower-community", "EMPOWERS OUR COMMUNITIES")],
+        ),
+        ("People-powered services.", [("empowerment", "phrase-people-powered", "People-powered")]),
+        ("We give patients control.", [("empowerment", "phrase-gap", "give patients control")]),
+        ("We gave them more control.", []),
+        ("Devolving powers works.", [("devolution", "tokens-devolve", "Devolving powers")]),
+        ("They devolved budgets.", [("devolution", "tokens-devolve", "devolved budgets")]),
+        (
+            "Power back to the people.",
+            [("empowerment", "near-power-people", "Power back to the people")],
+        ),
+        ("People with power.", []),
+        (
+            "Decentralisation and decentralized rule.",
+            [
+                ("devolution", "glob-decentral", "Decentralisation"),
+                ("devolution", "glob-decentral", "decentralized"),
+            ],
+        ),
+        ("Localism, not localisms.", [("devolution", "literal-locals", "Localism")]),
+    ],
+)
+def test_rhetoric_pattern_kinds_case_and_inflection(
+    nlp: Language, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(f, p, t) for f, p, t, _ in found(nlp, text)] == expected
+
+
+def test_rhetoric_proximity_stays_within_window_and_sentence(nlp: Language) -> None:
+    assert found(nlp, "Power is a word we should use carefully with people.") == []
+    assert found(nlp, "We want power. People agree.") == []
+
+
+def test_rhetoric_exclusion_vetoes_overlapping_match(nlp: Language) -> None:
+    assert found(nlp, "The power station employs people.") == []
+    assert found(nlp, "We give power to people.")[0][:2] == ("empowerment", "near-power-people")
+
+
+def test_rhetoric_sentence_exclusion_only_for_its_frames(nlp: Language) -> None:
+    text = "The Scottish Parliament said it would devolve powers and give power to people."
+    assert [(f, p) for f, p, _, _ in found(nlp, text)] == [("empowerment", "near-power-people")]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("We will not devolve powers.", True),
+        ("We won't devolve powers.", True),
+        ("Never again devolve powers.", True),
+        ("We will devolve powers.", False),
+        ("Not once, but we will devolve powers.", False),
+        ("It is not true that in the end we devolve powers.", False),
+    ],
+)
+def test_rhetoric_negation_is_flagged_not_dropped(nlp: Language, text: str, negated: bool) -> None:
+    [(frame, _, _, flag)] = found(nlp, text)
+    assert frame == "devolution"
+    assert flag is negated
+
+
+def test_rhetoric_spans_and_extensions(nlp: Language) -> None:
+    doc = nlp("We will devolve powers. Localism works. Nothing here.")
+    spans = doc.spans["rhetoric"]
+    assert [(s.label_, s.id_) for s in spans] == [
+        ("devolution", "tokens-devolve"),
+        ("devolution", "literal-locals"),
+    ]
+    assert doc._.rhetoric_counts == {"devolution": 2}
+    assert doc._.rhetoric_sentences == [
+        frozenset({"devolution"}),
+        frozenset({"devolution"}),
+        frozenset(),
+    ]
+    assert [sent._.rhetoric_frames for sent in doc.sents][2] == frozenset()
+
+
+def test_rhetoric_match_offsets_point_into_text(nlp: Language) -> None:
+    text = "First sentence here. Then we empowered the communities!"
+    [match] = doc_matches(nlp(text))
+    assert text[match.start_char : match.end_char] == "empowered the communities"
+    assert text[match.sent_start : match.sent_end] == "Then we empowered the communities!"
+    assert match.sentence == 1
+
+
+def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
+    assert {"empower", "empowered", "empowering", "empowers"} <= lemma_forms("Empowering")
+    assert {"decentralise", "decentralize", "decentralised", "decentralized"} <= lemma_forms(
+        "decentralise"
+    )
+    assert {"localism", "localisms"} <= lemma_forms("localism")
+
+
+def test_rhetoric_factory_works_in_any_english_pipeline(tmp_path: Path) -> None:
+    path = tmp_path / "cb.toml"
+    path.write_text(TEST_CODEBOOK, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    tagger = nlp.add_pipe("policytext_rhetoric", config={"codebook": str(path)})
+    assert isinstance(tagger, RhetoricTagger)
+    assert tagger.codebook.name == "test"
+    assert nlp("Decentralise now.")._.rhetoric_counts == {"devolution": 1}
+
+
+def test_rhetoric_default_codebook_when_no_config() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("policytext_rhetoric")
+    doc = nlp("We believe in localism and in power to the people.")
+    assert set(doc._.rhetoric_counts) == {"devolution", "empowerment"}
+
+
+def test_rhetoric_serialisation_round_trip(tmp_path: Path, codebook: Codebook) -> None:
+    nlp = build_pipeline(codebook)
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    tagger = loaded.get_pipe("policytext_rhetoric")
+    assert isinstance(tagger, RhetoricTagger)
+    assert tagger.codebook == codebook
+    assert tagger.codebook.hash == codebook.hash
+    text = "We will not devolve powers to empowered communities."
+    assert found(loaded, text) == found(nlp, text)
+    restored = spacy.blank("en").add_pipe("policytext_rhetoric")
+    assert isinstance(restored, RhetoricTagger)
+    restored.from_bytes(nlp.get_pipe("policytext_rhetoric").to_bytes())
+    assert restored.codebook.hash == codebook.hash
+
+
+def test_rhetoric_token_patterns_with_other_attributes_use_spacy_matcher() -> None:
+    codebook = parse_toml_codebook(
+        """
+[[frames]]
+id = "devolution"
+[[patterns]]
+id = "shape"
+frame = "devolution"
+tokens = [{LOWER = "city"}, {IS_TITLE = true}]
+""",
+        source="t.toml",
+    )
+    nlp = build_pipeline(codebook)
+    assert [m.text for m in doc_matches(nlp("The city Deal was signed, not the city deal."))] == [
+        "city Deal"
+    ]
+
+
+def test_rhetoric_default_codebook_on_period_vocabulary() -> None:
+    nlp = build_pipeline()
+    cases = {
+        "The Big Society is about communities in control.": {"empowerment"},
+        "We will hand power back to local councils and decentralise.": {"devolution"},
+        "The nuclear power industry matters.": set(),
+        "Ministers will be empowered to intervene.": set(),
+        "The devolved administrations met today.": set(),
+    }
+    for text, frames in cases.items():
+        got = {m.frame for m in doc_matches(nlp(text))} & {"empowerment", "devolution"}
+        assert got == frames, text
+
+
+SENTENCE_CASES = [
+    "",
+    "Hello",
+    '... Hello there. Yes!!! "Quoted." Next one? ok',
+    "A.\n\nB",
+    "!!!",
+    "Mr. Smith went. Then? (Yes.) And so on",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_CASES)
+def test_rhetoric_fast_sentencizer_matches_spacy(text: str) -> None:
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    fast = spacy.blank("en")
+    fast.add_pipe("policytext_sentencizer")
+    assert [t.is_sent_start for t in fast(text)] == [t.is_sent_start for t in reference(text)]
+
+
+@pytest.mark.realdata
+def test_rhetoric_fast_sentencizer_matches_spacy_on_speeches(shared_data: Path) -> None:
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    fast = spacy.blank("en")
+    fast.add_pipe("policytext_sentencizer")
+    files = sorted((shared_data / "bps-leader-speeches" / "texts").glob("*.txt"))[:10]
+    assert files
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert [t.is_sent_start for t in fast(text)] == [
+            t.is_sent_start for t in reference(text)
+        ], file
+
+
+def test_rhetoric_unknown_model_is_input_error() -> None:
+    from policytext.errors import InputError
+
+    with pytest.raises(InputError, match="--model: cannot load spaCy pipeline 'no_such_model_xyz'"):
+        build_pipeline(model="no_such_model_xyz")
+
+
+def test_rhetoric_saved_pipeline_loads_in_fresh_process_through_entry_points(
+    tmp_path: Path, codebook: Codebook
+) -> None:
+    import subprocess
+    import sys
+
+    build_pipeline(codebook).to_disk(tmp_path / "pipeline")
+    script = (
+        "import sys, spacy\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "doc = nlp('We will devolve powers. Localism works.')\n"
+        "print(nlp.pipe_names, sorted(doc._.rhetoric_counts.items()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "pipeline")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]"
+    )

@@ -1,0 +1,236 @@
+"""Tagging the store: stored matches, idempotence, resume, re-tagging with a changed codebook."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policytext._text import count_tokens
+from policytext.cli import main
+from policytext.codebook import load_codebook, parse_toml_codebook
+from policytext.corpus import Corpus, Document
+from policytext.errors import InputError
+from policytext.tagging import tag_corpus, tag_text
+
+TEXTS = {
+    "d1": "We will devolve power to local councils. The weather was fine.",
+    "d2": "Power to the people! We will not decentralise.",
+    "d3": "Nothing to see here.",
+}
+
+OTHER = """\
+[[frames]]
+id = "devolution"
+[[patterns]]
+id = "only-weather"
+frame = "devolution"
+phrase = "weather"
+"""
+
+
+@pytest.fixture
+def filled(corpus: Corpus) -> Corpus:
+    for doc_id, text in TEXTS.items():
+        corpus.add(Document(text=text, id=doc_id))
+    return corpus
+
+
+def rows(corpus: Corpus, sql: str, *params: object) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in corpus.conn.execute(sql, params)]
+
+
+def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> None:
+    summary = tag_corpus(filled)
+    codebook = load_codebook()
+    assert summary.documents == 3
+    assert summary.codebook_hash == codebook.hash
+    stored = rows(
+        filled,
+        "SELECT d.id, d.text, m.sentence, m.sent_start, m.sent_end, m.start_char, m.end_char, m.frame, "
+        "m.pattern_id, m.text, m.negated, m.codebook_hash FROM matches m JOIN documents d ON d.pk = m.doc_pk "
+        "ORDER BY d.id, m.start_char",
+    )
+    assert stored, "the default codebook finds devolution and empowerment here"
+    for (
+        _doc_id,
+        text,
+        _sentence,
+        s_start,
+        s_end,
+        start,
+        end,
+        frame,
+        pattern,
+        matched,
+        _negated,
+        hash_,
+    ) in stored:
+        assert isinstance(text, str)
+        assert text[start:end] == matched
+        assert text[s_start:s_end].strip()
+        assert s_start <= start < end <= s_end
+        assert hash_ == codebook.hash
+        assert frame in codebook.frames
+        assert any(p.id == pattern for p in codebook.patterns)
+    d1 = [r for r in stored if r[0] == "d1"]
+    assert {r[7] for r in d1} == {"devolution"}
+    assert {r[2] for r in d1} == {0}
+    d2 = {(r[7], r[10]) for r in stored if r[0] == "d2"}
+    assert d2 == {("empowerment", 0), ("devolution", 1)}
+    tagged = rows(
+        filled,
+        "SELECT d.id, t.sentences, t.tokens, t.codebook_hash FROM tagged_documents t "
+        "JOIN documents d ON d.pk = t.doc_pk ORDER BY d.id",
+    )
+    assert tagged == [
+        ("d1", 2, count_tokens(TEXTS["d1"]), codebook.hash),
+        ("d2", 2, count_tokens(TEXTS["d2"]), codebook.hash),
+        ("d3", 1, count_tokens(TEXTS["d3"]), codebook.hash),
+    ]
+    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.0")]
+
+
+def test_tagging_is_idempotent(filled: Corpus) -> None:
+    tag_corpus(filled)
+    before = rows(
+        filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk"
+    )
+    again = tag_corpus(filled)
+    assert (again.documents, again.skipped) == (0, 3)
+    assert (
+        rows(
+            filled,
+            "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk",
+        )
+        == before
+    )
+
+
+def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
+    class Interrupted(Exception):
+        pass
+
+    def stop(_: int) -> None:
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        tag_corpus(filled, batch_docs=1, on_batch=stop)
+    assert rows(filled, "SELECT count(*) FROM tagged_documents") == [(1,)]
+    rest = tag_corpus(filled, batch_docs=1)
+    assert (rest.documents, rest.skipped) == (2, 1)
+    full = rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char")
+    filled.conn.execute("DELETE FROM matches")
+    filled.conn.execute("DELETE FROM tagged_documents")
+    tag_corpus(filled)
+    assert (
+        rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char")
+        == full
+    )
+
+
+def test_tagging_changed_codebook_replaces_old_tags(filled: Corpus) -> None:
+    tag_corpus(filled)
+    other = parse_toml_codebook(OTHER, source="other.toml")
+    summary = tag_corpus(filled, other)
+    assert summary.documents == 3
+    assert rows(filled, "SELECT DISTINCT codebook_hash FROM matches") == [(other.hash,)]
+    assert rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents") == [(other.hash,)]
+    assert rows(filled, "SELECT pattern_id, text FROM matches") == [("only-weather", "weather")]
+
+
+def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:
+    tag_corpus(filled)
+    filled.add(Document(text="Localism for all.", id="d1"))
+    tag_corpus(filled)
+    old_pks = rows(filled, "SELECT pk FROM documents WHERE is_current = 0")
+    assert len(old_pks) == 1
+    assert rows(filled, "SELECT count(*) FROM matches WHERE doc_pk = ?", old_pks[0][0]) == [(0,)]
+    new = rows(
+        filled, "SELECT m.text FROM matches m JOIN documents d ON d.pk = m.doc_pk WHERE d.id = 'd1'"
+    )
+    assert new == [("Localism",)]
+
+
+def test_tagging_rejects_bad_worker_count(filled: Corpus) -> None:
+    with pytest.raises(InputError, match="--workers: must be at least 1, not 0"):
+        tag_corpus(filled, workers=0)
+
+
+def test_tagging_long_text_is_split_with_offsets_kept() -> None:
+    from policytext.rhetoric import build_pipeline
+
+    nlp = build_pipeline()
+    nlp.max_length = 200
+    text = ("Filler words here. " * 20 + "\n") * 3 + "We believe in localism."
+    matches, sentences, tokens = tag_text(nlp, text)
+    assert [text[m.start_char : m.end_char] for m in matches] == ["localism"]
+    assert matches[0].sentence == sentences - 1
+    assert tokens == count_tokens(text)
+
+
+@pytest.mark.slow
+def test_tagging_two_workers_give_the_same_tags(filled: Corpus, tmp_path: Path) -> None:
+    for number in range(40):
+        filled.add(
+            Document(
+                text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"
+            )
+        )
+    tag_corpus(filled, workers=2, batch_docs=5)
+    parallel = rows(
+        filled,
+        "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4",
+    )
+    filled.conn.execute("DELETE FROM matches")
+    filled.conn.execute("DELETE FROM tagged_documents")
+    tag_corpus(filled)
+    assert (
+        rows(
+            filled,
+            "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY 1, 3, 4",
+        )
+        == parallel
+    )
+
+
+def test_tagging_cli_tag_and_rerun(runner: CliRunner, filled: Corpus, db_path: Path) -> None:
+    result = runner.invoke(main, ["tag", "--db", str(db_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "tagged 3 documents" in result.output
+    again = runner.invoke(main, ["tag", "--db", str(db_path), "--quiet"])
+    assert "tagged 0 documents" in again.output and "3 already tagged" in again.output
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM tagged_documents").fetchone() == (3,)
+
+
+def test_tagging_cli_errors_are_one_line(
+    runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[frames]]\nid = "x"\n[[patterns]]\nid = "p"\nframe = "y"\nphrase = "a"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["tag", "--db", str(db_path), "--codebook", str(bad)])
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == f"Error: {bad}:5: pattern 'p': frame 'y' is not defined in [[frames]]"
+    )
+    missing = runner.invoke(main, ["tag", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1
+    assert "no corpus database here" in missing.output
+    workers = runner.invoke(main, ["tag", "--db", str(db_path), "--workers", "0"])
+    assert workers.exit_code == 1
+    assert "Error: --workers: must be at least 1, not 0" in workers.output
+
+
+def test_tagging_pipeline_runs_tag_stage(filled: Corpus, db_path: Path) -> None:
+    from policytext.pipeline import run_pipeline
+
+    messages: list[str] = []
+    run_pipeline(db_path, offline=True, echo=messages.append)
+    assert any(m.startswith("tag: tagged 3 documents") for m in messages), messages
