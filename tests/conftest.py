@@ -227,6 +227,8 @@ def small_tagged(corpus: Corpus) -> Corpus:
     """The small hand-checked corpus of SMALL_CORPUS, tagged (see store_tagged)."""
     store_tagged(corpus, SMALL_CORPUS)
     return corpus
+
+
 @pytest.fixture
 def site_server() -> Iterator[object]:
     """A real HTTP server on 127.0.0.1 serving routes a test sets (tests/site_server.py)."""

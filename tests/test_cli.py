@@ -48,7 +48,12 @@ def test_cli_import_export_corpus(runner: CliRunner, tmp_path: Path) -> None:
     code, out, _ = _invoke(runner, "corpus", "--format", "json", "--db", db)
     summary = json.loads(out)
     assert summary["documents"] == 5
-    assert {row["speaker"] for row in summary["speaker"]} >= {"Hazel Blears", "Eric Pickles", "Ed Miliband", "Gordon Brown"}
+    assert {row["speaker"] for row in summary["speaker"]} >= {
+        "Hazel Blears",
+        "Eric Pickles",
+        "Ed Miliband",
+        "Gordon Brown",
+    }
     assert sum(row["tokens"] for row in summary["year"]) == summary["tokens"]
 
 
@@ -90,7 +95,9 @@ def test_cli_db_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch:
         (["import", "{tmp}/garbage.db"], "Error: {tmp}/garbage.db: unsupported file type '.db'"),
     ],
 )
-def test_cli_bad_input_is_one_error_line(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
+def test_cli_bad_input_is_one_error_line(
+    runner: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
     (tmp_path / "bad.jsonl").write_text("{not json\n")
     (tmp_path / "garbage.db").write_bytes(b"garbage")
     args = [a.format(tmp=tmp_path) for a in args] + ["--db", str(tmp_path / "c.db")]
@@ -106,7 +113,9 @@ def test_cli_bad_database_file(runner: CliRunner, tmp_path: Path) -> None:
     garbage.write_bytes(b"not a database" * 200)
     result = runner.invoke(main, ["corpus", "--db", str(garbage)])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [f"Error: {garbage}: not a policytext database (file is not a database)"]
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {garbage}: not a policytext database (file is not a database)"
+    ]
 
 
 def test_cli_run_on_empty_store_ends_with_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
@@ -126,13 +135,19 @@ def _commands(group=main, prefix=()):  # type: ignore[no-untyped-def]
             yield (*prefix, name), command
 
 
-@pytest.mark.parametrize(("path", "command"), list(_commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
-def test_cli_every_command_has_help_with_example_and_docs(runner: CliRunner, path: tuple[str, ...], command: object) -> None:
+@pytest.mark.parametrize(
+    ("path", "command"), list(_commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_cli_every_command_has_help_with_example_and_docs(
+    runner: CliRunner, path: tuple[str, ...], command: object
+) -> None:
     result = runner.invoke(main, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output, f"policytext {' '.join(path)} --help has no example"
     docs = (ROOT / "docs" / "cli.md").read_text("utf-8")
-    assert f"policytext {' '.join(path)}" in docs, f"docs/cli.md does not document 'policytext {' '.join(path)}'"
+    assert f"policytext {' '.join(path)}" in docs, (
+        f"docs/cli.md does not document 'policytext {' '.join(path)}'"
+    )
 
 
 def test_cli_version(runner: CliRunner) -> None:
@@ -147,7 +162,9 @@ def test_cli_usage_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> Non
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "xml" in lines[0]
-    result = runner.invoke(main, ["import", str(LOCAL), "--doc-type", "tweet", "--db", str(tmp_path / "c.db")])
+    result = runner.invoke(
+        main, ["import", str(LOCAL), "--doc-type", "tweet", "--db", str(tmp_path / "c.db")]
+    )
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     result = runner.invoke(main, ["no-such-command"])
     assert result.exit_code == 2 and result.stderr.strip().splitlines()[0].startswith("Error: ")

@@ -22,7 +22,7 @@ def _doc(n: int, **extra: object) -> Document:
         "id": f"d{n}",
         "text": f"Speech number {n}. We will give power to communities.",
         "speaker": "Tony Blair",
-        "date": "2001-06-0%d" % (n % 9 + 1),
+        "date": f"2001-06-0{n % 9 + 1}",
         "source": "test",
         "url": f"http://example.org/{n}",
         "doc_type": "speech",
@@ -55,7 +55,11 @@ def test_corpus_round_trip_keeps_metadata(corpus: Corpus) -> None:
     assert (stored.date, stored.date_precision, stored.year) == ("2009-11-10", "day", 2009)
     assert stored.government == "Brown"  # an opposition leader under the government of the day
     assert (stored.title, stored.doc_type, stored.venue) == (doc.title, "lecture", doc.venue)
-    assert (stored.sha256, stored.retrieved_at, stored.extractor_version) == (doc.sha256, doc.retrieved_at, "x/1")
+    assert (stored.sha256, stored.retrieved_at, stored.extractor_version) == (
+        doc.sha256,
+        doc.retrieved_at,
+        "x/1",
+    )
     assert stored.tokens == 7  # The Big Society We must redistribute power
     assert stored.status == "ok"
 
@@ -98,7 +102,12 @@ def test_corpus_same_text_new_metadata_updates_in_place(corpus: Corpus) -> None:
     assert corpus.add(_doc(1, title="Better title", date="2001-06-07")) is AddOutcome.UPDATED
     stored = corpus.get("d1")
     assert stored is not None
-    assert (stored.title, stored.year, stored.government, stored.version) == ("Better title", 2001, "Blair", 1)
+    assert (stored.title, stored.year, stored.government, stored.version) == (
+        "Better title",
+        2001,
+        "Blair",
+        1,
+    )
 
 
 def test_corpus_withdrawn_status(corpus: Corpus) -> None:
@@ -117,15 +126,32 @@ def test_corpus_withdrawn_status(corpus: Corpus) -> None:
         ("text", "   ", r"document 'd1': 'text' is empty"),
     ],
 )
-def test_corpus_bad_metadata_is_a_one_line_error(corpus: Corpus, field: str, value: str, message: str) -> None:
+def test_corpus_bad_metadata_is_a_one_line_error(
+    corpus: Corpus, field: str, value: str, message: str
+) -> None:
     with pytest.raises(MetadataError, match=message):
         corpus.add(_doc(1, **{field: value}))
     assert corpus.count() == 0
 
 
 def test_corpus_query_filters(corpus: Corpus) -> None:
-    corpus.add(_doc(1, speaker="Gordon Brown", date="2008-07-09", doc_type="white_paper", text="Communities in control of their neighbourhoods."))
-    corpus.add(_doc(2, speaker="David Cameron", date="2010-07-19", text="The Big Society is about a huge culture change."))
+    corpus.add(
+        _doc(
+            1,
+            speaker="Gordon Brown",
+            date="2008-07-09",
+            doc_type="white_paper",
+            text="Communities in control of their neighbourhoods.",
+        )
+    )
+    corpus.add(
+        _doc(
+            2,
+            speaker="David Cameron",
+            date="2010-07-19",
+            text="The Big Society is about a huge culture change.",
+        )
+    )
     corpus.add(_doc(3, speaker="Ed Miliband", date="2012-10-02", source="other", text="One Nation Labour."))
     assert [d.id for d in corpus.query(speaker="Mr Cameron")] == ["d2"]
     assert [d.id for d in corpus.query(party="Lab")] == ["d1", "d3"]
@@ -159,7 +185,25 @@ def test_corpus_export_round_trip(tmp_path: Path, corpus: Corpus) -> None:
     assert {"retrieved_at", "sha256", "status", "version", "tokens"} <= set(records[0])
     other = Corpus.open(tmp_path / "copy.db")
     for record in records:
-        other.add(Document(**{k: record[k] for k in ("id", "text", "speaker", "party", "date", "title", "doc_type", "source", "url", "venue")}))
+        other.add(
+            Document(
+                **{
+                    k: record[k]
+                    for k in (
+                        "id",
+                        "text",
+                        "speaker",
+                        "party",
+                        "date",
+                        "title",
+                        "doc_type",
+                        "source",
+                        "url",
+                        "venue",
+                    )
+                }
+            )
+        )
     assert other.export_text(fmt="jsonl").count("\n") == 2
     assert [d.title for d in other.query()] == [None, 'Quotes "and" commas, too']
     csv_text = corpus.export_text(fmt="csv")
@@ -327,17 +371,26 @@ def test_corpus_locked_database_is_a_store_error(db_path: Path) -> None:
     store.close()
 
 
-_OPEN_SCRIPT = "import sys; from policytext.corpus import Corpus; Corpus.open(sys.argv[1]).close(); print('ok')"
+_OPEN_SCRIPT = (
+    "import sys; from policytext.corpus import Corpus; Corpus.open(sys.argv[1]).close(); print('ok')"
+)
 
 
 def test_corpus_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
     for round_ in range(3):
         path = tmp_path / f"new{round_}.db"
         procs = [
-            subprocess.Popen([sys.executable, "-c", _OPEN_SCRIPT, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN_SCRIPT, str(path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(3)
         ]
         results = [proc.communicate(timeout=60) for proc in procs]
         assert [proc.returncode for proc in procs] == [0, 0, 0], results
         with Corpus.open(path) as store:
-            assert store.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION
+            assert (
+                store.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION
+            )

@@ -58,8 +58,15 @@ def test_extract_pdf_page_furniture_and_hyphens() -> None:
 
 
 def test_extract_pdf_running_heads_with_page_numbers() -> None:
-    bodies = ["Councils gain powers.", "Neighbourhoods decide.", "Citizens get a voice.", "Budgets move down."]
-    pages = [[f"Chapter {n} | Communities in control", body, f"Page {n} of 4"] for n, body in enumerate(bodies, 1)]
+    bodies = [
+        "Councils gain powers.",
+        "Neighbourhoods decide.",
+        "Citizens get a voice.",
+        "Budgets move down.",
+    ]
+    pages = [
+        [f"Chapter {n} | Communities in control", body, f"Page {n} of 4"] for n, body in enumerate(bodies, 1)
+    ]
     assert clean_pdf_pages(["\n".join(p) for p in pages]) == "\n".join(bodies)
 
 
@@ -72,7 +79,10 @@ def test_extract_truncated_pdf() -> None:
 @pytest.mark.parametrize(
     ("html", "text"),
     [
-        ("<body><p>Intro.</p><div>Main speech text<br>More text</div></body>", "Intro.\n\nMain speech text\n\nMore text"),
+        (
+            "<body><p>Intro.</p><div>Main speech text<br>More text</div></body>",
+            "Intro.\n\nMain speech text\n\nMore text",
+        ),
         ("<body><ul><li>Point one<ul><li>sub</li></ul></li></ul></body>", "Point one\n\nsub"),
         ("<body><blockquote>Quoted words <p>para</p></blockquote></body>", "Quoted words\n\npara"),
         ("<body><p>em<b>power</b>ment and <i>de</i>volution</p></body>", "empowerment and devolution"),

@@ -29,7 +29,12 @@ def test_importing_jsonl_fields(corpus: Corpus) -> None:
         "month",
         "London",
     )
-    assert (fx2.speaker, fx2.party, fx2.year, fx2.government) == ("Eric Pickles", "Conservative", 2011, "Cameron-Clegg coalition")
+    assert (fx2.speaker, fx2.party, fx2.year, fx2.government) == (
+        "Eric Pickles",
+        "Conservative",
+        2011,
+        "Cameron-Clegg coalition",
+    )
     assert (fx3.speaker, fx3.doc_type, fx3.source) == ("Ed Miliband", "lecture", None)
 
 
@@ -45,7 +50,14 @@ def test_importing_folder_with_meta_csv(corpus: Corpus) -> None:
     import_paths(corpus, [LOCAL], meta=LOCAL / "meta.csv", doc_type="other")
     text_doc = corpus.get("neighbourhoods")
     assert text_doc is not None
-    assert (text_doc.speaker, text_doc.party, text_doc.date, text_doc.title, text_doc.doc_type, text_doc.venue) == (
+    assert (
+        text_doc.speaker,
+        text_doc.party,
+        text_doc.date,
+        text_doc.title,
+        text_doc.doc_type,
+        text_doc.venue,
+    ) == (
         "Hazel Blears",
         "Labour",
         "2008-07-09",
@@ -66,7 +78,12 @@ def test_importing_folder_with_meta_csv(corpus: Corpus) -> None:
 
 def test_importing_pdf_cleans_running_heads(tmp_path: Path, corpus: Corpus) -> None:
     pages = [
-        ["Strong and prosperous communities", "We will devolve budgets to neighbour-", "hoods and parishes.", "Page 1"],
+        [
+            "Strong and prosperous communities",
+            "We will devolve budgets to neighbour-",
+            "hoods and parishes.",
+            "Page 1",
+        ],
         ["Strong and prosperous communities", "Councils gain new freedoms.", "Page 2"],
         ["Strong and prosperous communities", "Citizens get a stronger voice.", "Page 3"],
     ]
@@ -97,7 +114,9 @@ def test_importing_pdf_cleans_running_heads(tmp_path: Path, corpus: Corpus) -> N
         ('{"id": "a", "text": "duplicate"}', r"bad.jsonl:2: id 'a' already used on line 1"),
     ],
 )
-def test_importing_bad_jsonl_line_names_file_and_line(tmp_path: Path, corpus: Corpus, line: str, message: str) -> None:
+def test_importing_bad_jsonl_line_names_file_and_line(
+    tmp_path: Path, corpus: Corpus, line: str, message: str
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "a", "text": "A good first line."}\n' + line + "\n")
     with pytest.raises(ImportFormatError, match=message):
@@ -146,7 +165,9 @@ def test_importing_unknown_date_in_meta(tmp_path: Path, corpus: Corpus) -> None:
     shutil.copy(LOCAL / "neighbourhoods.txt", tmp_path)
     meta = tmp_path / "meta.csv"
     meta.write_text("file,date\nneighbourhoods.txt,the summer of 2008\n")
-    with pytest.raises(ImportFormatError, match=r"neighbourhoods.txt: date: cannot read 'the summer of 2008'"):
+    with pytest.raises(
+        ImportFormatError, match=r"neighbourhoods.txt: date: cannot read 'the summer of 2008'"
+    ):
         import_paths(corpus, [tmp_path], meta=meta)
 
 
@@ -191,7 +212,14 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
                 continue
             out.write(
                 json.dumps(
-                    {"id": f"ukpol-{path.stem}", "text": text, "title": record.get("title"), "url": record.get("url"), "source": "ukpol", "doc_type": "speech"}
+                    {
+                        "id": f"ukpol-{path.stem}",
+                        "text": text,
+                        "title": record.get("title"),
+                        "url": record.get("url"),
+                        "source": "ukpol",
+                        "doc_type": "speech",
+                    }
                 )
                 + "\n"
             )
@@ -205,9 +233,21 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
     assert store.count(all_versions=True) == documents
     # Manifestos: quanteda's texts with their metadata CSV (party codes, election years).
     manifestos = shared_data / "quanteda_ukmanifestos"
-    added = import_paths(store, [manifestos / "texts"], meta=manifestos / "metadata.csv", source="quanteda", doc_type="manifesto")
+    added = import_paths(
+        store,
+        [manifestos / "texts"],
+        meta=manifestos / "metadata.csv",
+        source="quanteda",
+        doc_type="manifesto",
+    )
     assert added.added == 101
-    again = import_paths(store, [manifestos / "texts"], meta=manifestos / "metadata.csv", source="quanteda", doc_type="manifesto")
+    again = import_paths(
+        store,
+        [manifestos / "texts"],
+        meta=manifestos / "metadata.csv",
+        source="quanteda",
+        doc_type="manifesto",
+    )
     assert (again.added, again.new_version, again.unchanged) == (0, 0, 101)
     assert store.count(party="Labour", doc_type="manifesto", year=1997) >= 1
     # Metadata from the CSV reached the store, normalised.
@@ -219,7 +259,9 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
 def test_importing_same_stem_in_one_import_is_an_error_not_a_version(tmp_path: Path, corpus: Corpus) -> None:
     (tmp_path / "a.txt").write_text("A plain text speech.")
     (tmp_path / "a.html").write_text("<p>An HTML speech.</p>")
-    with pytest.raises(ImportFormatError, match=r"a.txt: document id 'a' is also the id of a document in .*a.html"):
+    with pytest.raises(
+        ImportFormatError, match=r"a.txt: document id 'a' is also the id of a document in .*a.html"
+    ):
         import_paths(corpus, [tmp_path])
     assert corpus.count(all_versions=True) == 1  # the first file, whole; no version flip-flop
 
@@ -256,7 +298,9 @@ def test_importing_export_with_line_separators_round_trips(tmp_path: Path) -> No
 
 def test_importing_jsonl_year_stands_in_for_date(tmp_path: Path, corpus: Corpus) -> None:
     path = tmp_path / "y.jsonl"
-    path.write_text('{"id": "y", "text": "A speech.", "year": 1997}\n{"id": "z", "text": "B.", "warc_offset": "abc"}\n')
+    path.write_text(
+        '{"id": "y", "text": "A speech.", "year": 1997}\n{"id": "z", "text": "B.", "warc_offset": "abc"}\n'
+    )
     with pytest.raises(ImportFormatError, match=r"y.jsonl:2: field 'warc_offset' must be an integer"):
         import_paths(corpus, [path])
     path.write_text('{"id": "y", "text": "A speech.", "year": 1997}\n')

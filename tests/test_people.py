@@ -44,7 +44,9 @@ def test_people_parse_date_timestamp_keeps_local_date() -> None:
     assert parse_date("2010-07-19T11:00:00Z").iso == "2010-07-19"
 
 
-@pytest.mark.parametrize("text", ["", "2010-13", "2010-02-30", "2009-02-29", "19/07/2010", "last Tuesday", "20100719", "0999"])
+@pytest.mark.parametrize(
+    "text", ["", "2010-13", "2010-02-30", "2009-02-29", "19/07/2010", "last Tuesday", "20100719", "0999"]
+)
 def test_people_parse_date_rejects_with_location(text: str) -> None:
     with pytest.raises(MetadataError) as info:
         parse_date(text, where="speech.txt: date")
@@ -139,7 +141,12 @@ def test_people_custom_registry_errors_name_file(tmp_path) -> None:
 
 def test_people_partial_dates_sort_coarse_before_fine() -> None:
     dates = [PartialDate(2010, 5, 2), PartialDate(2010, 5), PartialDate(2010), PartialDate(2009, 12, 31)]
-    assert sorted(dates) == [PartialDate(2009, 12, 31), PartialDate(2010), PartialDate(2010, 5), PartialDate(2010, 5, 2)]
+    assert sorted(dates) == [
+        PartialDate(2009, 12, 31),
+        PartialDate(2010),
+        PartialDate(2010, 5),
+        PartialDate(2010, 5, 2),
+    ]
 
 
 def test_people_weekday_must_match_the_date() -> None:
@@ -152,7 +159,13 @@ def test_people_weekday_must_match_the_date() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "date"),
-    [("Mr Smith", "1993-05-01"), ("Ms Smith", "2008-01-01"), ("Mr Benn", "1985"), ("Mr Hurd", "1992"), ("Mr Cameron", "2003")],
+    [
+        ("Mr Smith", "1993-05-01"),
+        ("Ms Smith", "2008-01-01"),
+        ("Mr Benn", "1985"),
+        ("Mr Hurd", "1992"),
+        ("Mr Cameron", "2003"),
+    ],
 )
 def test_people_common_surnames_are_not_guessed(raw: str, date: str) -> None:
     assert resolve_speaker(raw, date=date) == raw.split()[-1]

@@ -178,7 +178,12 @@ def main(verbose: int) -> None:
 @quiet_option
 @reports_errors
 def import_command(
-    paths: tuple[Path, ...], meta: Path | None, source: str | None, doc_type: str | None, db: Path, quiet: bool
+    paths: tuple[Path, ...],
+    meta: Path | None,
+    source: str | None,
+    doc_type: str | None,
+    db: Path,
+    quiet: bool,
 ) -> None:
     """Import .txt, .html, .pdf and .jsonl files, or folders of them.
 
@@ -266,18 +271,12 @@ def filter_options(func: F) -> F:
     options = [
         click.option("--speaker", multiple=True, help="Only this speaker (repeatable)."),
         click.option("--party", multiple=True, help="Only this party (repeatable)."),
-        click.option(
-            "--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."
-        ),
+        click.option("--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."),
         click.option("--source", multiple=True, help="Only this source (repeatable)."),
         click.option("--government", multiple=True, help="Only this government (repeatable)."),
         click.option("--year", multiple=True, type=int, help="Only this year (repeatable)."),
-        click.option(
-            "--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."
-        ),
-        click.option(
-            "--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."
-        ),
+        click.option("--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."),
+        click.option("--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -290,11 +289,7 @@ _FILTER_NAMES = ("speaker", "party", "doc_type", "source", "government", "year",
 def _pop_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Take the filter options out of ``kwargs``, dropping those not given."""
     filters = {name: kwargs.pop(name) for name in _FILTER_NAMES}
-    return {
-        k: (list(v) if isinstance(v, tuple) else v)
-        for k, v in filters.items()
-        if v not in (None, ())
-    }
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in filters.items() if v not in (None, ())}
 
 
 def _command_line() -> str:
@@ -332,9 +327,7 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     click.echo(format_table(frame, fmt=fmt, manifest=manifest, caption=caption), nl=False)
     if fmt == "json":
         # The JSON on stdout stays a bare list of rows; its manifest goes to stderr.
-        click.echo(
-            "manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True
-        )
+        click.echo("manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True)
 
 
 @main.command("table")
@@ -354,9 +347,7 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option(
-    "--include-negated", is_flag=True, help="Count matches the tagger flagged as negated."
-)
+@click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
 @db_option
@@ -415,10 +406,7 @@ def table_command(
                 "include_negated": include_negated,
             },
         )
-    caption = (
-        f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; "
-        "intervals: 95% bootstrap over documents"
-    )
+    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; intervals: 95% bootstrap over documents"
     _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
 
 
@@ -432,9 +420,7 @@ def table_command(
     show_default=True,
     help="Words of context each side.",
 )
-@click.option(
-    "--sentence", is_flag=True, help="Whole sentence as context instead of a word window."
-)
+@click.option("--sentence", is_flag=True, help="Whole sentence as context instead of a word window.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")
 @click.option("--include-negated", is_flag=True, help="With --frame, include negated matches.")
 @filter_options
@@ -500,9 +486,7 @@ def kwic_command(
             click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
         click.echo(f"{len(lines)} lines", err=True)
         return
-    _emit_table(
-        lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines"
-    )
+    _emit_table(lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines")
 
 
 def _kwic_text(lines: Any) -> str:
@@ -516,13 +500,9 @@ def _kwic_text(lines: Any) -> str:
 
 
 @main.command("keyness")
-@click.option(
-    "--by", required=True, help="The field that defines the groups (speaker, party, year, ...)."
-)
+@click.option("--by", required=True, help="The field that defines the groups (speaker, party, year, ...).")
 @click.option("--target", required=True, help="The target group's value.")
-@click.option(
-    "--reference", default=None, help="The reference group's value (default: all others)."
-)
+@click.option("--reference", default=None, help="The reference group's value (default: all others).")
 @click.option(
     "--unit",
     type=click.Choice(["frame", "word", "lemma", "phrase"]),
@@ -538,9 +518,7 @@ def _kwic_text(lines: Any) -> str:
     show_default=True,
     help="Leave out items seen fewer times in both groups together.",
 )
-@click.option(
-    "--top", type=click.IntRange(min=1), default=None, help="Keep the top N of each direction."
-)
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Keep the top N of each direction.")
 @click.option(
     "--correction",
     type=click.Choice(["fdr_bh", "holm", "bonferroni", "none"]),
@@ -647,6 +625,8 @@ def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> Non
             seed=seed,
         )
     click.echo(str(path))
+
+
 @main.command("scrape")
 @click.option(
     "--catalogue",
@@ -683,7 +663,7 @@ def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> Non
     "--dry-run",
     "dry_run",
     is_flag=True,
-    help="With --catalogue: list each entry's recipe and URL to fetch, and check its URL shape; fetch nothing.",
+    help="With --catalogue: list each entry's recipe and URL to fetch and check its URL; fetch nothing.",
 )
 @db_option
 @quiet_option
@@ -725,7 +705,9 @@ def scrape_command(
     recipes = load_recipes()
     overrides = parse_base_urls(base_urls, recipes)
     if from_archive is not None and (catalogue or sources):
-        raise click.UsageError("--from-archive replays an archive; do not combine it with --catalogue or --source")
+        raise click.UsageError(
+            "--from-archive replays an archive; do not combine it with --catalogue or --source"
+        )
     if dry_run:
         import pandas as pd
 
@@ -741,8 +723,9 @@ def scrape_command(
     settings = FetchSettings() if delay is None else FetchSettings(delay=delay)
     with Corpus.open(db) as corpus:
         if from_archive is not None:
-            summary = scrape_archive(corpus, from_archive, since=since, until=until, limit=limit,
-                                     progress=show_progress(quiet))
+            summary = scrape_archive(
+                corpus, from_archive, since=since, until=until, limit=limit, progress=show_progress(quiet)
+            )
         else:
             summary = scrape(
                 corpus,
@@ -758,20 +741,34 @@ def scrape_command(
                 progress=show_progress(quiet),
             )
     click.echo(summary.report(), err=True)
+
+
 @main.command("topics")
 @click.option("--k", "k", type=int, default=10, show_default=True, help="Number of topics.")
 @click.option(
-    "--method", type=click.Choice(["nmf", "lda"]), default="nmf", show_default=True,
+    "--method",
+    type=click.Choice(["nmf", "lda"]),
+    default="nmf",
+    show_default=True,
     help="NMF on TF-IDF or LDA on counts.",
 )
 @click.option(
-    "--by", "by", type=click.Choice(["year", "government", "speaker", "party", "doc_type", "source"]),
-    default="year", show_default=True, help="Group (or period) for prevalence and dynamic windows.",
+    "--by",
+    "by",
+    type=click.Choice(["year", "government", "speaker", "party", "doc_type", "source"]),
+    default="year",
+    show_default=True,
+    help="Group (or period) for prevalence and dynamic windows.",
 )
 @click.option("--dynamic", is_flag=True, help="Also fit dynamic topics, one window per --by value.")
-@click.option("--seeded", is_flag=True, help="Seed topics on the codebook frames (topics keep the frame ids).")
 @click.option(
-    "--unit", type=click.Choice(["passage", "document"]), default="passage", show_default=True,
+    "--seeded", is_flag=True, help="Seed topics on the codebook frames (topics keep the frame ids)."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["passage", "document"]),
+    default="passage",
+    show_default=True,
     help="Model paragraph-window passages or whole documents.",
 )
 @click.option("--passage-size", type=int, default=150, show_default=True, help="Terms per passage (about).")
@@ -779,24 +776,46 @@ def scrape_command(
 @click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
 @click.option(
-    "--smooth", type=int, default=1, show_default=True,
+    "--smooth",
+    type=int,
+    default=1,
+    show_default=True,
     help="Opt-in moving average of prevalence over N periods (1: none; labelled in every output).",
 )
 @click.option(
-    "--choose-k", "choose_k", default=None, metavar="KS",
+    "--choose-k",
+    "choose_k",
+    default=None,
+    metavar="KS",
     help="Instead of fitting one model, report coherence and stability for each k in KS "
     "('5,10,20' or '5:30:5').",
 )
 @format_option("json", "md", "csv", default="md")
 @click.option(
-    "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder for topics.json, prevalence.csv, tables and charts.",
 )
 @db_option
 @reports_errors
 def topics_command(
-    k: int, method: str, by: str, dynamic: bool, seeded: bool, unit: str, passage_size: int, online: bool,
-    seed: int, n_boot: int, smooth: int, choose_k: str | None, fmt: str, out: Path | None, db: Path,
+    k: int,
+    method: str,
+    by: str,
+    dynamic: bool,
+    seeded: bool,
+    unit: str,
+    passage_size: int,
+    online: bool,
+    seed: int,
+    n_boot: int,
+    smooth: int,
+    choose_k: str | None,
+    fmt: str,
+    out: Path | None,
+    db: Path,
 ) -> None:
     """Fit topic models and show topic prevalence over time or by group.
 
@@ -828,8 +847,18 @@ def topics_command(
         return
     with Corpus.open(db) as corpus:
         analysis = analyse_topics(
-            corpus, k=k, method=method, by=by, dynamic=dynamic, seeded=seeded, unit=unit,
-            passage_size=passage_size, online=online, random_state=seed, n_boot=n_boot, smooth=smooth,
+            corpus,
+            k=k,
+            method=method,
+            by=by,
+            dynamic=dynamic,
+            seeded=seeded,
+            unit=unit,
+            passage_size=passage_size,
+            online=online,
+            random_state=seed,
+            n_boot=n_boot,
+            smooth=smooth,
         )
     click.echo(format_topics(analysis, fmt=fmt, format_table=format_table), nl=False)
     if out is not None:
@@ -891,15 +920,21 @@ def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path
 
 
 @main.command("evaluate")
-@click.option("--gold", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file (JSON Lines).")
-@click.option("--codebook", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Codebook to score.")
+@click.option(
+    "--gold", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file (JSON Lines)."
+)
+@click.option(
+    "--codebook", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Codebook to score."
+)
 @click.option(
     "--against",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="A second coder's gold file: print Cohen's kappa per frame instead of scores.",
 )
-@click.option("--errors", is_flag=True, help="Also list false positives (with the patterns) and false negatives.")
+@click.option(
+    "--errors", is_flag=True, help="Also list false positives (with the patterns) and false negatives."
+)
 @click.option("--no-negated", "no_negated", is_flag=True, help="Do not count matches in negated clauses.")
 @format_option("json", "md", default="json")
 @out_option
@@ -1019,7 +1054,9 @@ def _open_corpus(db: Path) -> Any:
 
 def _require_db(db: Path) -> None:
     if not db.exists():
-        raise PolicytextError(f"{db}: no corpus database here; create one with 'policytext import' or 'policytext scrape'")
+        raise PolicytextError(
+            f"{db}: no corpus database here; create one with 'policytext import' or 'policytext scrape'"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

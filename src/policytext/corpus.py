@@ -396,9 +396,7 @@ def normalise_document(doc: Document, *, where: str | None = None) -> Document:
     if doc_type is not None:
         doc_type = doc_type.lower().replace(" ", "_").replace("-", "_")
         if doc_type not in DOC_TYPES:
-            raise MetadataError(
-                f"{label}: doc_type {doc.doc_type!r} is not one of {', '.join(DOC_TYPES)}"
-            )
+            raise MetadataError(f"{label}: doc_type {doc.doc_type!r} is not one of {', '.join(DOC_TYPES)}")
     status = _clean(doc.status)
     if status is not None and status.lower() not in STATUSES:
         raise MetadataError(f"{label}: status {doc.status!r} is not one of {', '.join(STATUSES)}")
@@ -538,10 +536,7 @@ class Corpus:
         return applied
 
     def _has_foreign_tables(self) -> bool:
-        names = {
-            row[0]
-            for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         return bool(names - {"schema_migrations"})
 
     # -- transactions -------------------------------------------------------
@@ -671,8 +666,7 @@ class Corpus:
             changes = {
                 name: getattr(doc, name)
                 for name in _METADATA_FIELDS
-                if getattr(doc, name) is not None
-                and getattr(doc, name) != row[name]
+                if getattr(doc, name) is not None and getattr(doc, name) != row[name]
             }
             if not changes:
                 return AddOutcome.UNCHANGED
@@ -690,11 +684,14 @@ class Corpus:
             doc = replace(
                 doc, **{name: row[name] for name in _DESCRIPTIVE_FIELDS if getattr(doc, name) is None}
             )
-            version = int(
-                self.conn.execute(
-                    "SELECT max(version) FROM documents WHERE id = ?", (doc.id,)
-                ).fetchone()[0]
-            ) + 1
+            version = (
+                int(
+                    self.conn.execute(
+                        "SELECT max(version) FROM documents WHERE id = ?", (doc.id,)
+                    ).fetchone()[0]
+                )
+                + 1
+            )
             self.conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", (doc.id,))
         values = {name: getattr(doc, name) for name in _METADATA_FIELDS}
         values["doc_type"] = doc.doc_type or "other"
@@ -725,9 +722,7 @@ class Corpus:
 
     def failures(self) -> list[dict[str, Any]]:
         """Recorded failures, newest first."""
-        rows = self.conn.execute(
-            "SELECT source, url, reason, recorded_at FROM failures ORDER BY pk DESC"
-        )
+        rows = self.conn.execute("SELECT source, url, reason, recorded_at FROM failures ORDER BY pk DESC")
         return [dict(row) for row in rows]
 
     # -- reading ------------------------------------------------------------
@@ -802,8 +797,7 @@ class Corpus:
         """Stream ``(pk, text)`` pairs of the documents matching ``filters``."""
         where, params = self.filter_sql(**filters)
         cursor = self._execute(f"SELECT d.pk, d.text FROM documents d {where} ORDER BY d.pk", params)
-        for pk, text in cursor:
-            yield pk, text
+        yield from ((pk, text) for pk, text in cursor)
 
     def count(self, **filters: Any) -> int:
         """Number of documents matching ``filters`` (see :meth:`query`)."""
@@ -899,7 +893,9 @@ class Corpus:
             else:
                 line = json.dumps(record, ensure_ascii=False)
                 # U+2028/U+2029/U+0085 are line breaks to many readers: keep them escaped.
-                line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+                line = (
+                    line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+                )
                 out.write(line + "\n")
             count += 1
         return count
@@ -951,4 +947,3 @@ def _split_sql(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
-

@@ -95,7 +95,9 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
             try:
                 return raw[len(bom) :].decode(charset)
             except UnicodeDecodeError:
-                raise ExtractionError(f"{where}: starts with a {charset} byte-order mark but is not {charset}") from None
+                raise ExtractionError(
+                    f"{where}: starts with a {charset} byte-order mark but is not {charset}"
+                ) from None
     if b"\x00" in raw[:4096]:
         raise ExtractionError(f"{where}: binary data, not text")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -225,8 +227,26 @@ def remove_furniture(root: Any) -> None:
 _BREAKING_TAGS = frozenset(
     {
         *_BLOCK_TAGS,
-        "div", "section", "article", "main", "ul", "ol", "dl", "table", "tbody", "thead", "tr",
-        "br", "hr", "figure", "figcaption", "address", "details", "summary", "body", "html",
+        "div",
+        "section",
+        "article",
+        "main",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "tbody",
+        "thead",
+        "tr",
+        "br",
+        "hr",
+        "figure",
+        "figcaption",
+        "address",
+        "details",
+        "summary",
+        "body",
+        "html",
     }
 )
 
@@ -237,8 +257,7 @@ def html_paragraphs(root: Any) -> list[str]:
     Text outside ``<p>`` elements, and the text of a block that also holds nested
     blocks, are kept; inline elements join their neighbours without extra spaces.
     """
-    from bs4 import Comment, NavigableString, Tag
-    from bs4.element import Declaration, Doctype, ProcessingInstruction
+    from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
     skipped = (Comment, Doctype, Declaration, ProcessingInstruction)
     paragraphs: list[str] = []
@@ -272,7 +291,7 @@ def html_paragraphs(root: Any) -> list[str]:
 
 
 def _inline_text(tag: Any, skipped: tuple[type, ...]) -> str:
-    from bs4 import NavigableString
+    from bs4.element import NavigableString
 
     parts = []
     for node in tag.descendants:
@@ -305,8 +324,7 @@ def extract_pdf(raw: bytes, *, where: str = "<pdf>") -> Extracted:
     ExtractionError
         A broken or encrypted PDF, or one with no extractable text (a scan).
     """
-    from pypdf import PdfReader
-    from pypdf import PasswordType
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import PyPdfError
 
     if not raw.lstrip()[:5].startswith(b"%PDF"):
@@ -326,7 +344,16 @@ def extract_pdf(raw: bytes, *, where: str = "<pdf>") -> Extracted:
             title = str(reader.metadata.title).strip() or None
     except ExtractionError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+    ) as exc:
         raise ExtractionError(f"{where}: broken PDF ({type(exc).__name__}: {exc})") from None
     text = clean_pdf_pages(pages)
     if not text:

@@ -179,7 +179,9 @@ def read_jsonl(path: str | Path) -> list[Document]:
             raise ImportFormatError(f"{where}: missing 'text'")
         for name, value in record.items():
             if value is not None and not isinstance(value, (str, int)) or isinstance(value, bool):
-                raise ImportFormatError(f"{where}: field {name!r} must be a string, got {type(value).__name__}")
+                raise ImportFormatError(
+                    f"{where}: field {name!r} must be a string, got {type(value).__name__}"
+                )
         values: dict[str, Any] = {
             k: (str(v) if v is not None and k != "warc_offset" else v) for k, v in record.items()
         }
@@ -316,7 +318,9 @@ def import_paths(
         used = {relative for _, relative in files} | {path.name for path, _ in files}
         unused = sorted(key for key in metadata if key not in used and Path(key).name not in used)
         if unused:
-            logger.warning("%s: %d rows name files that were not imported, e.g. %s", meta, len(unused), unused[0])
+            logger.warning(
+                "%s: %d rows name files that were not imported, e.g. %s", meta, len(unused), unused[0]
+            )
     return summary
 
 

@@ -50,7 +50,9 @@ Precision = Literal["year", "month", "day"]
 _ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # An ISO timestamp such as GOV.UK's "2010-07-19T11:30:00+01:00": the date part is
 # the local date the source states; it is never shifted by converting to UTC.
-_TIMESTAMP_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_TIMESTAMP_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -222,8 +224,8 @@ def _parse_date_text(text: str) -> PartialDate:
         return _checked(year, month, day, text)
     lowered = " ".join(text.lower().split())
     if match := _DAY_MONTH_YEAR_RE.match(lowered):
-        weekday, day, month, year = match.groups()
-        parsed = _checked(int(year), _MONTHS[month], int(day), text)
+        weekday, day_text, month_name, year_text = match.groups()
+        parsed = _checked(int(year_text), _MONTHS[month_name], int(day_text), text)
         if weekday and _WEEKDAYS[parsed.first_day.weekday()] != weekday:
             actual = _WEEKDAYS[parsed.first_day.weekday()].capitalize()
             raise MetadataError(f"{text!r}: {parsed.iso} was a {actual}, not a {weekday.capitalize()}")
@@ -522,4 +524,3 @@ def resolve_speaker(raw: str, *, date: str | PartialDate | None = None) -> str:
 def government_on(date: str | PartialDate) -> str | None:
     """The government of the day for ``date`` using the shipped registry."""
     return default_registry().government_on(date)
-

@@ -50,8 +50,10 @@ def _scrape_stage(
     )
     if summary.unreachable:
         hosts = ", ".join(sorted(summary.unreachable))
-        echo(f"network unreachable: could not connect to {hosts}; carrying on with the "
-             f"{corpus.count()} documents stored")
+        echo(
+            f"network unreachable: could not connect to {hosts}; carrying on with the "
+            f"{corpus.count()} documents stored"
+        )
     first = summary.report().splitlines()[0]
     echo(f"scrape {catalogue}: {first}")
 
@@ -96,9 +98,16 @@ def run_pipeline(
         The report's ``index.html``, or ``None`` when there was nothing to report.
     """
     with Corpus.open(db) as corpus:
-        _scrape_stage(corpus, db, offline=offline, progress=progress, echo=echo,
-                      catalogue=DEFAULT_CATALOGUE if catalogue is None else catalogue,
-                      base_urls=base_urls, fetch_settings=fetch_settings)
+        _scrape_stage(
+            corpus,
+            db,
+            offline=offline,
+            progress=progress,
+            echo=echo,
+            catalogue=DEFAULT_CATALOGUE if catalogue is None else catalogue,
+            base_urls=base_urls,
+            fetch_settings=fetch_settings,
+        )
         documents = corpus.count()
         echo(f"corpus {db}: {documents} documents")
         if documents == 0:
