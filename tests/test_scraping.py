@@ -265,6 +265,28 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
     assert "1 skipped by robots.txt" in report and "6 failed" in report and "failed: " in report
     busy_times = [r.at for r in site_server.requests if r.path == "/busy.pdf"]
     assert busy_times[1] - busy_times[0] >= 0.95  # Retry-After honoured
+    # What is reported, fault by fault: every failure on its own line with its URL and reason;
+    # the retried ones (500 then 200, 429 then 200) are counted as stored, not as failures.
+    lines = report.splitlines()
+    assert lines[0].startswith("fetched ") and "stored 2 new" in lines[0], report
+    assert f"robots.txt: {base}/private/a.pdf" in lines
+    for path, reason in [
+        ("gone.pdf", "HTTP 404"),
+        ("stall.pdf", "time-out"),
+        ("away.pdf", "elsewhere.example.org"),
+        ("huge.pdf", "byte cap"),
+        ("truncated.pdf", "broken PDF"),
+    ]:
+        assert any(
+            line.startswith("failed: ") and f"{base}/{path}" in line and reason in line
+            for line in lines
+        ), (path, report)
+    assert any(
+        line.startswith("gone: ") and "/government/speeches/removed" in line for line in lines
+    ), report
+    assert not any("flaky" in line or "busy" in line for line in lines), report
+    assert site_server.paths().count("/flaky.pdf") == 2  # the 500, then the 200
+    assert site_server.paths().count("/busy.pdf") == 2  # the 429, then the 200
     assert all(d.text != "" for d in corpus.query())
 
 
@@ -713,6 +735,9 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
         ids = [row[0] for row in corpus.conn.execute("SELECT id FROM documents")]
     assert sorted(ids) == [f"s{i}" for i in range(8)]
     assert summary.stored == 8 - len(kept)
+    # Reported: the rest fetched and stored, what survived the kill unchanged, nothing failed.
+    assert summary.unchanged == len(kept) and summary.failed == [], summary.report()
+    assert f"stored {8 - len(kept)} new" in summary.report()
     refetched = {
         p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")
     }
@@ -773,3 +798,41 @@ def test_scraping_redirects_live_and_from_archive(
     assert not any(
         "speech=" in p for p in site_server.paths()
     )  # the redirected page is not fetched again
+
+
+def test_scraping_refresh_refetches_pages_without_validators(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """A server that sends no ETag/Last-Modified: a plain re-run downloads nothing; --refresh
+    downloads again and stores a new version only when the content changed."""
+    page = "<html><body><div class='speech-content'><p>{}</p></div></body></html>"
+    path = "/speech-archive.htm?speech=7"
+    site_server.routes[path] = Reply(body=page.format("Power to the people.").encode())
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "s7", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=7"}],
+    )
+
+    def run(**kwargs: bool) -> object:
+        return scrape(
+            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST, **kwargs
+        )
+
+    first = run()
+    assert first.stored == 1  # type: ignore[attr-defined]
+    site_server.routes[path] = Reply(body=page.format("Power to the councils.").encode())
+    site_server.clear()
+    plain = run()
+    assert plain.fetched == 0 and plain.unchanged == 1  # type: ignore[attr-defined]
+    assert site_server.paths().count(path) == 0
+    assert corpus.get("s7").text == "Power to the people."  # type: ignore[union-attr]
+    refreshed = run(refresh=True)
+    assert site_server.paths().count(path) == 1
+    assert refreshed.stored == 1 and refreshed.unchanged == 0  # type: ignore[attr-defined]
+    assert corpus.get("s7").text == "Power to the councils."  # type: ignore[union-attr]
+    assert corpus.count(all_versions=True) == 2
+    again = run(refresh=True)
+    assert site_server.paths().count(path) == 2
+    assert again.stored == 0 and again.unchanged == 1 and again.updated == 0  # type: ignore[attr-defined]
+    assert "1 unchanged" in again.report()  # type: ignore[attr-defined]
+    assert corpus.count(all_versions=True) == 2  # nothing stored twice

@@ -5,8 +5,9 @@ at a time with the recipe's delay, while different hosts run in parallel. The
 main thread stores each document as soon as it is extracted, in its own
 transaction, so a scrape killed mid-run keeps everything stored and a re-run
 skips it: a URL already stored is fetched again only conditionally (ETag /
-Last-Modified, from the ``http_cache`` table) or not at all when the server gave
-no validators. Every response goes to the WARC archive with a note of what it
+Last-Modified, from the ``http_cache`` table) or, when the server gave no
+validators, not at all unless ``refresh`` asks (then a body with the stored
+sha256 counts as unchanged). Every response goes to the WARC archive with a note of what it
 was for, so :func:`scrape_archive` replays the extraction with no network.
 
 Example::
@@ -201,8 +202,10 @@ class _Scraper:
         until: str | None,
         limit: int | None,
         progress: bool,
+        refresh: bool = False,
     ) -> None:
         self.corpus = corpus
+        self.refresh = refresh
         self.fetcher = fetcher
         self.since = parse_date(since, where="--since").first_day if since else None
         self.until = parse_date(until, where="--until").last_day if until else None
@@ -283,7 +286,8 @@ class _Scraper:
         recipe, target = job.recipe, job.target
         key = target.public_url
         cached = self.cache.get(key) if target.kind == "document" else None
-        if cached and not (cached.get("etag") or cached.get("last_modified")):
+        if cached and not (cached.get("etag") or cached.get("last_modified")) and not self.refresh:
+            # No validators to re-check with: not downloaded again unless --refresh asks.
             self.results.put(
                 _Result(job, "unchanged", message="stored before; no validators to re-check")
             )
@@ -332,6 +336,16 @@ class _Scraper:
             self.results.put(_Result(job, "failed", message=str(exc)))
             return
         self.results.put(_Result(job, "fetched", response=response))
+        if (
+            cached
+            and response.status == 200
+            and not response.not_modified
+            and cached.get("sha256") == sha256_hex(response.body)
+        ):
+            # Fetched again (no validators, or the server ignored them) and byte for byte
+            # what was stored: nothing to extract or store.
+            self.results.put(_Result(job, "unchanged", message="same content (sha256) as stored"))
+            return
         self.handle_response(job, response, follow=True)
 
     def handle_response(self, job: _Job, response: Response, *, follow: bool) -> None:
@@ -673,6 +687,7 @@ def scrape(
     settings: FetchSettings | None = None,
     recipes: Mapping[str, Recipe] | None = None,
     progress: bool = False,
+    refresh: bool = False,
 ) -> ScrapeSummary:
     """Fetch, extract and store the catalogue's documents or whole sources.
 
@@ -698,6 +713,11 @@ def scrape(
         Recipes by name (default: the shipped ones).
     progress:
         A progress bar per source on stderr.
+    refresh:
+        Also re-fetch stored URLs whose server gave no ETag/Last-Modified
+        (by default they are not downloaded again); a response byte for byte
+        the same as the stored one (sha256) counts as unchanged, a changed one
+        is extracted and stored as a new version.
 
     Returns
     -------
@@ -734,7 +754,13 @@ def scrape(
     warc = WarcArchive(archive) if archive else None
     with Fetcher(settings, archive=warc) as fetcher:
         scraper = _Scraper(
-            corpus, fetcher, since=since, until=until, limit=limit, progress=progress
+            corpus,
+            fetcher,
+            since=since,
+            until=until,
+            limit=limit,
+            progress=progress,
+            refresh=refresh,
         )
         try:
             if catalogue:
