@@ -6,7 +6,14 @@ import pytest
 
 from _pdf import make_pdf
 from policytext.errors import ExtractionError
-from policytext.extract import clean_pdf_pages, decode_bytes, extract_html, extract_pdf, extract_text_file
+from policytext.extract import (
+    clean_pdf_pages,
+    decode_bytes,
+    extract_html,
+    extract_pdf,
+    extract_text_file,
+    rejoin_hyphenated,
+)
 
 
 def test_extract_decode_falls_back_to_cp1252() -> None:
@@ -55,6 +62,46 @@ def test_extract_pdf_page_furniture_and_hyphens() -> None:
     ]
     text = extract_pdf(make_pdf(pages)).text
     assert text == "Power to choose is power to challenge.\nSecond page.\nThird page.\nFourth page."
+
+
+def test_extract_pdf_hyphen_kept_in_true_compounds() -> None:
+    # Through pypdf: a compound broken at its hyphen keeps it; a word broken by the
+    # typesetter is rejoined.
+    pages = [
+        ["Report", "The case for self-", "government is that chal-", "lenge works.", "1"],
+        ["Report", "Local well-", "being and co-", "operation, not decentral-", "isation.", "2"],
+        ["Report", "From 2010-", "2015 the operation ran.", "3"],
+    ]
+    text = extract_pdf(make_pdf(pages)).text
+    assert "self-government" in text and "challenge" in text
+    assert "well-being" in text and "co-operation" in text and "decentralisation" in text
+    assert "2010-2015" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The document attests the compound: keep the hyphen.
+        ("a non-\ndepartmental body and a non-departmental one", "a non-departmental body and a non-departmental one"),
+        # ... or attests the joined word: join, even after a prefix.
+        ("self-\ngovernment, as selfgovernment is spelt here", "selfgovernment, as selfgovernment is spelt here"),
+        ("decentral-\nisation and decentralisation", "decentralisation and decentralisation"),
+        # Known prefix, second part a word of its own.
+        ("cross-\nparty support", "cross-party support"),
+        ("pre-\nschool places for every school", "pre-school places for every school"),
+        # A prefix-like syllable is not a compound: "pre-vious", "self-ish", "multi-ple".
+        ("the pre-\nvious plan", "the previous plan"),
+        ("a self-\nish act", "a selfish act"),
+        ("multi-\nple choices", "multiple choices"),
+        ("what is pre-\nsent was sent", "what is present was sent"),
+        # Ordinary hyphenation, numbers and capitalised second parts.
+        ("in-\nformation", "information"),
+        ("from 1997-\n2010", "from 1997-2010"),
+        ("the Anglo-\nIrish agreement", "the Anglo-Irish agreement"),
+    ],
+)
+def test_extract_rejoin_hyphenated_both_directions(text: str, expected: str) -> None:
+    assert rejoin_hyphenated(text) == expected
 
 
 def test_extract_pdf_running_heads_with_page_numbers() -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "extract_pdf",
     "extract_text_file",
     "html_to_text",
+    "rejoin_hyphenated",
 ]
 
 logger = logging.getLogger(__name__)
@@ -383,9 +384,70 @@ def clean_pdf_pages(pages: list[str]) -> str:
         ]
         kept_pages.append("\n".join(kept))
     text = "\n".join(kept_pages)
-    # Hyphenated word broken over a line: "decentral-\nisation" -> "decentralisation".
-    text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
-    return _tidy(text)
+    return _tidy(rejoin_hyphenated(text))
+
+
+# Prefixes written with a hyphen in British English ("self-government", "co-operation").
+_HYPHEN_PREFIXES = frozenset(
+    {"self", "co", "non", "anti", "cross", "post", "pre", "multi", "well", "semi", "quasi",
+     "half", "long", "short", "full", "part"}
+)
+# Prefixes that are hardly ever a mere hyphenation point inside a longer word.
+_WHOLE_WORD_PREFIXES = frozenset({"self", "well", "cross", "long", "short", "full", "quasi"})
+# Line-break hyphenation often splits off a suffix: "self-\nish" is "selfish".
+_SUFFIXES = ("ish", "less", "ness", "ing", "ed", "er", "ly", "ful", "ity", "ment", "ist", "ism")
+_BROKEN = re.compile(r"(\w+)-\n\s*(\w+)")
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """Rejoin words a PDF broke over a line with a hyphen, keeping true compounds.
+
+    ``decentral-\\nisation`` becomes ``decentralisation``, but the hyphen stays
+    when the document is a better witness for the compound: the hyphenated form
+    appears elsewhere in it more often than the joined form; or, with neither
+    attested, the first part is a prefix written with a hyphen (``self-``,
+    ``co-``, ``non-``, ``cross-`` ...) and the second part is a word of its own
+    (seen standalone in the document and not too short, or after a whole-word
+    prefix such as ``self-`` not a suffix like ``-ish``); or either side is a number
+    (``2010-\\n2015``) or the second part is capitalised (``Anglo-\\nIrish``).
+
+    Example::
+
+        >>> rejoin_hyphenated("power to chal-\\nlenge and self-\\ngovernment")
+        'power to challenge and self-government'
+    """
+    if "-\n" not in text:
+        return text
+    # Witnesses: the text without the broken words themselves.
+    rest = _BROKEN.sub(" ", text).lower()
+    compounds = Counter(re.findall(r"\w+(?:-\w+)+", rest))
+    words = Counter(re.findall(r"\w+", re.sub(r"\w+(?:-\w+)+", " ", rest)))
+    parts = Counter(re.findall(r"\w+", rest))
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        low_left, low_right = left.lower(), right.lower()
+        hyphenated, joined = f"{left}-{right}", f"{left}{right}"
+        if left[-1].isdigit() or right[0].isdigit() or right[0].isupper():
+            return hyphenated
+        seen_compound = compounds[f"{low_left}-{low_right}"]
+        seen_joined = words[low_left + low_right]
+        if seen_compound != seen_joined:
+            return hyphenated if seen_compound > seen_joined else joined
+        if low_left in _HYPHEN_PREFIXES:
+            # A short prefix ("co-", "pre-") is also a common syllable ("pre-\\nsent"):
+            # its second part must be a longer word.
+            if parts[low_right] and len(low_right) >= (6 if len(low_left) <= 3 else 4):
+                return hyphenated
+            if (
+                low_left in _WHOLE_WORD_PREFIXES
+                and len(low_right) >= 4
+                and not low_right.startswith(_SUFFIXES)
+            ):
+                return hyphenated
+        return joined
+
+    return _BROKEN.sub(join, text)
 
 
 def _edge_key(line: str) -> str:
