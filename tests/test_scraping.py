@@ -669,6 +669,63 @@ def test_scraping_ukpol_editorial_note_dropped(
     assert doc.url == "https://www.ukpol.co.uk/gordon-brown-2008-speech/"
 
 
+def test_scraping_ukpol_speaker_from_note_never_the_site_account(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """The post's byline names the account that posted it ("admin"), not the speaker: the
+    speaker comes from the archive's note, else stays empty (or the catalogue's)."""
+    from dataclasses import replace
+
+    from policytext.recipes import load_recipes
+
+    page = fixture("ukpol", "speech.html")
+    site_server.routes["/gordon-brown-2008-speech/"] = Reply(body=page)
+    site_server.routes["/a-speech-by-the-chancellor/"] = Reply(
+        body=page.replace(
+            b"made by Gordon Brown, the then Prime Minister,",
+            b"made by the Chancellor of the Exchequer, Alistair Darling,",
+        )
+    )
+    site_server.routes["/no-name/"] = Reply(
+        body=page.replace(b"made by Gordon Brown, the then Prime Minister,", b"made")
+    )
+    site_server.routes["/tony-blair-2004-speech/"] = Reply(
+        body=page.replace(
+            b"Below is the text of the speech made by Gordon Brown, the then Prime Minister, "
+            b"in London on 9 July 2008.",
+            b"The speech made by the then Prime Minister, Tony Blair, in Sedgefield on 5 March 2004.",
+        )
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [
+            {"id": "gb", "url": "https://www.ukpol.co.uk/gordon-brown-2008-speech/"},
+            {"id": "ad", "url": "https://www.ukpol.co.uk/a-speech-by-the-chancellor/"},
+            {"id": "anon", "url": "https://www.ukpol.co.uk/no-name/"},
+            {"id": "tb", "url": "https://www.ukpol.co.uk/tony-blair-2004-speech/"},
+        ],
+    )
+    recipes = load_recipes()
+    # Even a recipe that reads the byline as the speaker does not store the site account.
+    recipes["ukpol"] = replace(
+        recipes["ukpol"], extract={**recipes["ukpol"].extract, "speaker": ".cm-author"}
+    )
+    summary = scrape(
+        corpus,
+        catalogue=catalogue,
+        base_urls={"ukpol": site_server.url},
+        settings=FAST,
+        recipes=recipes,
+    )
+    assert summary.failed == [] and summary.stored == 4, summary.report()
+    speakers = {d.id: d.speaker for d in corpus.query()}
+    assert speakers == {"gb": "Gordon Brown", "ad": "Alistair Darling", "anon": None, "tb": "Tony Blair"}
+    blair = corpus.get("tb")
+    assert blair is not None and blair.date == "2004-03-05"
+    assert blair.text.startswith("Communities should be in control")  # the note is not the speech
+    assert "admin" not in {str(d.speaker).lower() for d in corpus.query()}
+
+
 def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_path: Path) -> None:
     """A real `policytext scrape` process killed with SIGKILL, then run again."""
     import os
