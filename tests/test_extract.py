@@ -22,6 +22,20 @@ def test_extract_decode_falls_back_to_cp1252() -> None:
     assert decode_bytes("caf\u00e9".encode(), where="page") == "caf\u00e9"
 
 
+def test_extract_decode_declared_latin1_as_browsers_do() -> None:
+    # A server's default "charset=ISO-8859-1" on a UTF-8 page: the UTF-8 wins, no mojibake.
+    utf8 = "It\u2019s the \u00a3 and the \u2018Big Society\u2019".encode()
+    assert decode_bytes(utf8, where="p", declared="iso-8859-1") == utf8.decode()
+    # ISO-8859-1 / ASCII labels mean windows-1252: 0x92 is a quotation mark, not a C1 control.
+    raw = "It\u2019s \u2013 caf\u00e9".encode("cp1252")
+    assert decode_bytes(raw, where="p", declared="ISO-8859-1") == "It\u2019s \u2013 caf\u00e9"
+    assert decode_bytes(raw, where="p", declared="us-ascii") == "It\u2019s \u2013 caf\u00e9"
+    # The five bytes windows-1252 leaves undefined do not fail the page (WHATWG maps them).
+    assert decode_bytes(b"a\x81b \x93q\x94", where="p") == "a\x81b \u201cq\u201d"
+    # An unknown declared charset is ignored, not an error.
+    assert decode_bytes("caf\u00e9".encode(), where="p", declared="x-nonsense") == "caf\u00e9"
+
+
 def test_extract_binary_is_an_error() -> None:
     with pytest.raises(ExtractionError, match="image.txt: binary data"):
         extract_text_file(b"\x89PNG\x00\x00\x00", where="image.txt")

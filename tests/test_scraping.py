@@ -322,6 +322,28 @@ def test_scraping_cp1252_page_declared_utf8_and_malformed_html(
     assert doc.speaker == "Tony Blair" and doc.date == "1999"
 
 
+def test_scraping_utf8_page_declared_iso_8859_1(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """Many servers label every page ISO-8859-1 by default: a UTF-8 page must not be stored
+    as mojibake ("It\u00e2\u20ac\u2122s")."""
+    page = (
+        "<html><body><div class='speech-content'><p>It\u2019s about \u00a35 and "
+        "\u2018people power\u2019.</p></div></body></html>"
+    ).encode()
+    site_server.routes["/speech-archive.htm?speech=206"] = Reply(
+        body=page, content_type="text/html; charset=ISO-8859-1"
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "u8", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=206"}],
+    )
+    summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
+    assert summary.failed == [] and summary.stored == 1, summary.report()
+    doc = corpus.get("u8")
+    assert doc is not None and doc.text == "It\u2019s about \u00a35 and \u2018people power\u2019."
+
+
 def test_scraping_killed_mid_run_and_rerun(
     site_server: SiteServer, db_path: Path, tmp_path: Path
 ) -> None:

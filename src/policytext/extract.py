@@ -82,9 +82,24 @@ _BOMS = (
 )
 
 
+def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    # The five bytes windows-1252 leaves undefined map to the same code points (WHATWG).
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("policytext-latin1", _latin1_for_undefined)
+
+
 def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
     """Decode bytes as UTF-8 (or a declared charset), falling back to cp1252 for
     text that is not valid UTF-8, as old British sites often send.
+
+    A declared ISO-8859-1, ASCII or windows-1252 is read as windows-1252 (as
+    browsers do), except that bytes which are valid UTF-8 with non-ASCII
+    characters are UTF-8: a server's default ``charset=ISO-8859-1`` on a UTF-8
+    page must not turn "’" into "â€™".
 
     Raises
     ------
@@ -103,20 +118,28 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
         raise ExtractionError(f"{where}: binary data, not text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if declared:
+        try:
+            label = codecs.lookup(declared).name.replace("-", "_")
+        except LookupError:
+            logger.info("%s: unknown charset %r declared; ignored", where, declared)
+            declared = None
+        else:
+            if label in ("latin_1", "iso8859_1", "ascii", "cp1252"):
+                if not raw.isascii():
+                    try:
+                        return raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        pass
+                return raw.decode("cp1252", errors="policytext-latin1")
     candidates = [c for c in (declared, "utf-8") if c]
     for charset in candidates:
         try:
             return raw.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ExtractionError(
-            f"{where}: not valid UTF-8 (byte {_first_bad_byte(raw)}) and not cp1252 either"
-        ) from None
     logger.info("%s: not valid UTF-8; decoded as cp1252", where)
-    return text
+    return raw.decode("cp1252", errors="policytext-latin1")
 
 
 def _first_bad_byte(raw: bytes) -> str:
@@ -171,7 +194,13 @@ def _is_furniture(tag: object) -> bool:
     return any(_FURNITURE_HINT.search(str(v)) for v in values)
 
 
-def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+def html_to_text(
+    html: str | bytes,
+    *,
+    where: str = "<html>",
+    selector: str | None = None,
+    declared: str | None = None,
+) -> Extracted:
     """HTML to paragraph text, without navigation, banners and other furniture.
 
     Parameters
@@ -181,6 +210,8 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     selector:
         A CSS selector for the body; when omitted, ``<main>``, ``<article>`` or
         ``<body>`` is used after removing furniture.
+    declared:
+        The charset the server declared for bytes, if any.
 
     Returns
     -------
@@ -190,7 +221,7 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     from bs4 import BeautifulSoup
 
     if isinstance(html, bytes):
-        html = decode_bytes(html, where=where)
+        html = decode_bytes(html, where=where, declared=declared)
     soup = BeautifulSoup(html, "lxml")
     page_title = soup.find("title")
     for tag in soup.find_all(_FURNITURE_TAGS):
@@ -308,9 +339,15 @@ def _rejoin_punctuation(line: str) -> str:
     return re.sub(r"\s+([,.;:!?)\]])", r"\1", line)
 
 
-def extract_html(raw: bytes | str, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+def extract_html(
+    raw: bytes | str,
+    *,
+    where: str = "<html>",
+    selector: str | None = None,
+    declared: str | None = None,
+) -> Extracted:
     """Alias of :func:`html_to_text` for raw page bytes."""
-    return html_to_text(raw, where=where, selector=selector)
+    return html_to_text(raw, where=where, selector=selector, declared=declared)
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
