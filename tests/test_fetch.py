@@ -106,6 +106,37 @@ def test_fetch_robots_wildcards_obeyed(site_server: SiteServer) -> None:
     assert site_server.paths().count("/robots.txt") == 1  # cached per run
 
 
+def test_fetch_robots_groups_match_our_product_token_only(site_server: SiteServer) -> None:
+    # Our User-Agent's comment and contact URL hold "research" and "github": groups for
+    # those robots must not apply to us; the group for our product token does.
+    from dataclasses import replace
+
+    from policytext.fetch import DEFAULT_USER_AGENT
+
+    settings = replace(FAST, user_agent=DEFAULT_USER_AGENT)
+    assert "research" in settings.user_agent and "github" in settings.user_agent
+    site_server.routes["/robots.txt"] = Reply(
+        body=b"User-agent: research\nDisallow: /\n\nUser-agent: github\nCrawl-delay: 30\n"
+        b"Disallow: /\n\nUser-agent: *\nDisallow: /all\n",
+        content_type="text/plain",
+    )
+    site_server.routes["/page"] = Reply(body=b"yes")
+    site_server.routes["/mine"] = Reply(body=b"yes")
+    with Fetcher(settings) as fetcher:
+        assert fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server)).body == b"yes"
+        with pytest.raises(RobotsDisallowed):
+            fetcher.fetch(site_server.url + "/all", allowed_hosts=hosts(site_server))
+        assert fetcher._slot(f"{site_server.host}:{site_server.port}").delay is None  # not 30 s
+    site_server.routes["/robots.txt"] = Reply(
+        body=b"User-agent: POLICYTEXT\nDisallow: /mine\n\nUser-agent: *\nDisallow: /\n",
+        content_type="text/plain",
+    )
+    with Fetcher(settings) as fetcher:  # our own group, matched case-insensitively
+        assert fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server)).body == b"yes"
+        with pytest.raises(RobotsDisallowed):
+            fetcher.fetch(site_server.url + "/mine", allowed_hosts=hosts(site_server))
+
+
 def test_fetch_redirect_within_hosts_followed_other_host_refused(site_server: SiteServer) -> None:
     site_server.routes["/old"] = Reply(301, b"", headers={"Location": "/new"})
     site_server.routes["/new"] = Reply(body=b"moved here")

@@ -245,7 +245,19 @@ class Fetcher:
                 self._robots[origin] = rules
         if rules is False:
             return True
-        return bool(rules.can_fetch(url, self.settings.user_agent))
+        return bool(rules.can_fetch(url, self._robots_name()))
+
+    def _robots_name(self) -> str:
+        """The product token of our User-Agent ("policytext" of "policytext/1.0 (...)").
+
+        robots.txt groups are matched against it (RFC 9309, 2.2.1), not against the
+        whole header: a group for "github" or "research" must not catch us because the
+        contact URL or comment in our User-Agent contains the word.
+        """
+        import re
+
+        match = re.match(r"\s*([A-Za-z_-]+)", self.settings.user_agent)
+        return match.group(1) if match else self.settings.user_agent
 
     def _load_robots(self, origin: str) -> Any:
         from protego import Protego
@@ -274,7 +286,7 @@ class Fetcher:
             return False  # no robots.txt: everything allowed
         text = response.body.decode("utf-8", errors="replace")
         rules = Protego.parse(text)
-        delay = rules.crawl_delay(self.settings.user_agent)
+        delay = rules.crawl_delay(self._robots_name())
         if delay:
             self.set_host_delay(host_of(origin), min(float(delay), 60.0))
         return rules
