@@ -50,6 +50,28 @@ def test_fetch_retries_500_then_succeeds(site_server: SiteServer) -> None:
     assert site_server.paths().count("/flaky") == 2
 
 
+def test_fetch_connection_broken_mid_body_is_retried(site_server: SiteServer) -> None:
+    # The server promises 5000 bytes, sends 5 and closes: a transient fault, retried.
+    site_server.routes["/cut"] = [
+        Reply(body=b"short", headers={"Content-Length": "5000", "Connection": "close"}),
+        Reply(body=b"whole body"),
+    ]
+    with Fetcher(FAST) as fetcher:
+        response = fetcher.fetch(site_server.url + "/cut", allowed_hosts=hosts(site_server))
+    assert response.body == b"whole body"
+    assert site_server.paths().count("/cut") == 2
+    site_server.routes["/always-cut"] = Reply(
+        body=b"short", headers={"Content-Length": "5000", "Connection": "close"}
+    )
+    with Fetcher(FAST) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.fetch(site_server.url + "/always-cut", allowed_hosts=hosts(site_server))
+    assert str(info.value) == (
+        f"{site_server.url}/always-cut: connection broken before the whole response arrived "
+        "(5 bytes read, 4995 more expected)"
+    )
+    assert site_server.paths().count("/always-cut") == 1 + FAST.retries
+
+
 def test_fetch_gives_up_after_retries(site_server: SiteServer) -> None:
     site_server.routes["/down"] = Reply(503, b"down")
     with Fetcher(FAST) as fetcher, pytest.raises(FetchError, match="HTTP 503 after 3 attempts"):

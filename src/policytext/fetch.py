@@ -3,8 +3,8 @@
 :class:`Fetcher` sends one request at a time per host, waiting
 ``FetchSettings.delay`` seconds between requests to the same host, while
 different hosts proceed in parallel (each from its own thread). It obeys
-robots.txt with a wildcard-aware parser (protego), retries connection errors,
-time-outs, 429 and 5xx with exponential back-off honouring ``Retry-After``,
+robots.txt with a wildcard-aware parser (protego), retries connection errors
+(a connection broken mid-body included), time-outs, 429 and 5xx with exponential back-off honouring ``Retry-After``,
 stops reading a body at the size cap, follows redirects only to allowed hosts
 and sends ``If-None-Match`` / ``If-Modified-Since`` when given validators.
 
@@ -398,6 +398,14 @@ class Fetcher:
                         f"{label}: no response within {settings.read_timeout:g} s (time-out)",
                         url=label,
                     )
+                except requests.exceptions.ChunkedEncodingError as exc:
+                    # The connection broke before the whole body arrived (fewer bytes than
+                    # Content-Length, a cut chunked stream): transient, so retried.
+                    problem = FetchError(
+                        f"{label}: connection broken before the whole response arrived"
+                        f" ({_incomplete(exc)})",
+                        url=label,
+                    )
                 except requests.exceptions.RequestException as exc:
                     raise FetchError(f"{label}: {type(exc).__name__}: {exc}", url=label) from None
                 else:
@@ -500,6 +508,15 @@ def _reason(exc: Exception) -> str:
         if marker in text:
             return marker
     return type(exc).__name__
+
+
+def _incomplete(exc: Exception) -> str:
+    import re
+
+    match = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", str(exc))
+    if match:
+        return f"{match[1]} bytes read, {match[2]} more expected"
+    return "incomplete body"
 
 
 def _retry_after(value: str | None) -> float | None:
