@@ -915,3 +915,37 @@ def test_scraping_refresh_refetches_pages_without_validators(
     assert again.stored == 0 and again.unchanged == 1 and again.updated == 0  # type: ignore[attr-defined]
     assert "1 unchanged" in again.report()  # type: ignore[attr-defined]
     assert corpus.count(all_versions=True) == 2  # nothing stored twice
+
+
+def test_scraping_archive_replay_prefers_the_success_over_a_later_error(
+    site_server: SiteServer, tmp_path: Path
+) -> None:
+    """Two runs append to one archive; the second meets a server error for a page the first
+    stored. The replay extracts the stored page, not the error."""
+    path = "/speech-archive.htm?speech=8"
+    site_server.routes[path] = Reply(
+        body=b"<html><body><div class='speech-content'><p>Kept words.</p></div></body></html>"
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "s8", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=8"}],
+    )
+    archive = tmp_path / "both.warc.gz"
+    base_urls = {"bps": site_server.url}
+    with Corpus.open(tmp_path / "live.db") as live:
+        first = scrape(
+            live, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
+        )
+        assert first.stored == 1
+    site_server.routes[path] = Reply(503, b"down for maintenance")
+    with Corpus.open(tmp_path / "other.db") as other:
+        second = scrape(
+            other, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
+        )
+        assert len(second.failed) == 1 and "HTTP 503" in second.failed[0][1]
+    assert [r.status for r in read_archive(archive) if r.url.endswith("speech=8")][-1] == 503
+    with Corpus.open(tmp_path / "replay.db") as replay:
+        summary = scrape_archive(replay, archive)
+        assert summary.failed == [] and summary.stored == 1, summary.report()
+        doc = replay.get("s8")
+        assert doc is not None and doc.text == "Kept words."

@@ -780,6 +780,10 @@ def scrape(
     return scraper.summary
 
 
+def _succeeded(record: Any) -> bool:
+    return bool(200 <= record.status < 300)
+
+
 def scrape_archive(
     corpus: Corpus,
     archive: str | Path,
@@ -806,6 +810,11 @@ def scrape_archive(
     for record in read_archive(archive):
         source = record.extra.get("WARC-Policytext-Source")
         if not source or record.status == 304 or 300 <= record.status < 400 or record.truncated:
+            continue
+        earlier = latest.get(record.url)
+        if earlier is not None and _succeeded(earlier) and not _succeeded(record):
+            # A later error (a retried 5xx, a failed re-run appending to the same file)
+            # does not hide the response the document was extracted from.
             continue
         latest[record.url] = record
     fetcher = Fetcher(FetchSettings(obey_robots=False))
