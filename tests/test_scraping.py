@@ -949,3 +949,38 @@ def test_scraping_archive_replay_prefers_the_success_over_a_later_error(
         assert summary.failed == [] and summary.stored == 1, summary.report()
         doc = replay.get("s8")
         assert doc is not None and doc.text == "Kept words."
+
+
+def test_scraping_hansard_contribution_without_text_fails_alone(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """One contribution with no text is a failure of its own; the page's other
+    contributions and the next page are still stored."""
+    first = json.loads(fixture("hansard", "spoken-1.json"))
+    empty = dict(first["Results"][0], ContributionExtId="C-EMPTY", ContributionTextFull="<p> </p>")
+    empty["ContributionText"] = ""
+    first["Results"].insert(0, empty)
+    first["TotalResultCount"] += 1
+
+    def spoken(request):  # type: ignore[no-untyped-def]
+        if "skip=2" in request.path or "skip=3" in request.path:
+            body = fixture("hansard", "spoken-2.json")
+        else:
+            body = json.dumps(first).encode()
+        return Reply(body=body, content_type=JSON)
+
+    site_server.routes["/search/contributions/Spoken.json"] = spoken
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        since="2012-01-01",
+        until="2012-12-31",
+        settings=FAST,
+    )
+    assert corpus.count() == 3, summary.report()
+    bad = "https://hansard-api.parliament.uk/search/parlisearchredirect.json?externalId=C-EMPTY"
+    assert [url for url, _ in summary.failed] == [bad]
+    assert "no text" in summary.failed[0][1]
+    assert any(line.startswith("failed: ") and bad in line for line in summary.report().splitlines())
+    assert "no text" in {f["url"]: f["reason"] for f in corpus.failures()}[bad]

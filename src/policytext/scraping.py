@@ -388,6 +388,12 @@ class _Scraper:
             return
         if extraction.gone:
             self.results.put(_Result(job, "gone", message=extraction.gone))
+        for url, reason in extraction.failures:
+            failed_job = replace(
+                job, target=replace(target, url=url, origin_url=None, kind="document")
+            )
+            message = reason if url in reason else f"{url}: {reason}"
+            self.results.put(_Result(failed_job, "failed", message=message))
         if extraction.pages:
             self.results.put(
                 _Result(

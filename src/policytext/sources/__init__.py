@@ -83,11 +83,15 @@ class Extraction:
 
     ``gone`` names a document the site has removed (HTTP 410, a copyright
     withdrawal notice): reported, not stored and not a fetch failure.
+    ``failures`` lists ``(url, reason)`` for documents within a response that
+    could not be extracted (one bad item of an API page), while the rest of the
+    response is still used.
     """
 
     pages: tuple[Page, ...] = ()
     follow: tuple[Target, ...] = ()
     gone: str | None = None
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 class Adapter:

@@ -63,7 +63,16 @@ class HansardAdapter(Adapter):
         results = data.get("Results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise ExtractionError(f"{target.url}: Hansard answer without a 'Results' list")
-        pages = [self._page(item, target) for item in results if isinstance(item, dict)]
+        pages: list[Page | None] = []
+        failures: list[tuple[str, str]] = []
+        for item in results:
+            if not isinstance(item, dict):
+                continue
+            try:
+                pages.append(self._page(item, target))
+            except ExtractionError as exc:
+                # One contribution without text must not cost the page's others or the paging.
+                failures.append((self._url_of(item), str(exc)))
         follow: list[Target] = []
         skip = int(_param(target.url, "queryParameters.skip") or 0)
         total = int(data.get("TotalResultCount") or 0)
@@ -77,16 +86,24 @@ class HansardAdapter(Adapter):
                     metadata=target.metadata,
                 )
             )
-        return Extraction(pages=tuple(p for p in pages if p is not None), follow=tuple(follow))
+        return Extraction(
+            pages=tuple(p for p in pages if p is not None),
+            follow=tuple(follow),
+            failures=tuple(failures),
+        )
+
+    def _url_of(self, item: dict[str, Any]) -> str:
+        ext_id = item.get("ContributionExtId")
+        return f"{self.recipe.home}/search/parlisearchredirect.json?externalId={ext_id}"
 
     def _page(self, item: dict[str, Any], target: Target) -> Page | None:
         html = item.get("ContributionTextFull") or item.get("ContributionText")
         ext_id = item.get("ContributionExtId")
         if not html or not ext_id:
             return None
-        text = html_to_text(f"<div>{html}</div>", where=f"{target.url} ({ext_id})").text
+        text = html_to_text(f"<div>{html}</div>", where=self._url_of(item)).text
         return Page(
-            url=f"{self.recipe.home}/search/parlisearchredirect.json?externalId={ext_id}",
+            url=self._url_of(item),
             text=text,
             title=item.get("DebateSection"),
             speaker=item.get("MemberName") or item.get("AttributedTo"),
