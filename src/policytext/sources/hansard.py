@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from policytext.errors import ExtractionError, InputError
 from policytext.extract import html_to_text
 from policytext.fetch import Response
-from policytext.sources import Adapter, Extraction, Page, Target
+from policytext.sources import Adapter, Extraction, Page, Target, date_window
 
 __all__ = ["HansardAdapter"]
 
@@ -35,8 +35,13 @@ class HansardAdapter(Adapter):
         member = self.recipe.discover.get("member_id")
         if not member:
             raise InputError(f"{self.recipe.path}: [discover] member_id is needed to crawl Hansard")
-        low = since or str(self.recipe.discover.get("since", "1997-01-01"))
-        high = until or str(self.recipe.discover.get("until", "2015-12-31"))
+        # startDate / endDate are full days: "--until 2012" means to 31 December 2012.
+        low, high = date_window(
+            since,
+            until,
+            default_since=str(self.recipe.discover.get("since", "1997-01-01")),
+            default_until=str(self.recipe.discover.get("until", "2015-12-31")),
+        )
         return [
             Target(url=self._url(low, high, 0), kind="listing", metadata={"from": low, "to": high})
         ]
