@@ -6,7 +6,8 @@ different hosts proceed in parallel (each from its own thread). It obeys
 robots.txt with a wildcard-aware parser (protego), retries connection errors
 (a connection broken mid-body included), time-outs, 429 and 5xx with
 exponential back-off honouring ``Retry-After``, stops reading a body at the
-size cap, follows redirects only to allowed hosts and sends ``If-None-Match`` / ``If-Modified-Since`` when given validators.
+size cap, follows redirects only to allowed hosts and sends ``If-None-Match``
+/ ``If-Modified-Since`` when given validators.
 
 :class:`WarcArchive` writes every request and response to a WARC file (warcio)
 and :func:`read_archive` replays the responses offline.
