@@ -12,6 +12,7 @@ from policytext.extract import (
     extract_html,
     extract_pdf,
     extract_text_file,
+    html_to_text,
     rejoin_hyphenated,
 )
 
@@ -34,6 +35,23 @@ def test_extract_decode_declared_latin1_as_browsers_do() -> None:
     assert decode_bytes(b"a\x81b \x93q\x94", where="p") == "a\x81b \u201cq\u201d"
     # An unknown declared charset is ignored, not an error.
     assert decode_bytes("caf\u00e9".encode(), where="p", declared="x-nonsense") == "caf\u00e9"
+
+
+def test_extract_heading_anchor_ids_are_not_furniture() -> None:
+    # GOV.UK makes heading ids from the heading's words: "Social care" is not a social-media
+    # box, "Share ownership" not a share link, "Related reforms" not related content.
+    body = (
+        '<div class="govspeak"><h2 id="social-care">Social care</h2><p>We will fund care.</p>'
+        '<h2 id="share-ownership">Share ownership</h2><p id="menu-of-options">Employees own.</p>'
+        '<h3 id="related-reforms">Related reforms</h3><p>More.</p>'
+        '<div class="share-links"><p>Share on Facebook</p></div>'
+        '<div id="related-content"><p>See also</p></div>'
+        '<h2 class="related-title">Related content</h2></div>'
+    )
+    assert html_to_text(body).text == (
+        "Social care\n\nWe will fund care.\n\nShare ownership\n\nEmployees own.\n\n"
+        "Related reforms\n\nMore."
+    )
 
 
 def test_extract_binary_is_an_error() -> None:

@@ -178,12 +178,22 @@ def extract_text_file(raw: bytes, *, where: str = "<text>", strict: bool = True)
     return Extracted(text=text)
 
 
+_ANCHORED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})
+
+
 def _is_furniture(tag: object) -> bool:
     attrs = getattr(tag, "attrs", None)
     if not attrs:
         return False
     values = []
-    for key in ("id", "class", "role", "aria-label"):
+    # The id of a heading or paragraph is an anchor made from its own words (GOV.UK's
+    # <h2 id="social-care">Social care</h2>), not a mark of furniture: only its class counts.
+    keys = (
+        ("class", "role", "aria-label")
+        if getattr(tag, "name", "") in _ANCHORED_TAGS
+        else ("id", "class", "role", "aria-label")
+    )
+    for key in keys:
         value = attrs.get(key)
         if isinstance(value, list):
             values.extend(value)
@@ -426,8 +436,24 @@ def clean_pdf_pages(pages: list[str]) -> str:
 
 # Prefixes written with a hyphen in British English ("self-government", "co-operation").
 _HYPHEN_PREFIXES = frozenset(
-    {"self", "co", "non", "anti", "cross", "post", "pre", "multi", "well", "semi", "quasi",
-     "half", "long", "short", "full", "part"}
+    {
+        "self",
+        "co",
+        "non",
+        "anti",
+        "cross",
+        "post",
+        "pre",
+        "multi",
+        "well",
+        "semi",
+        "quasi",
+        "half",
+        "long",
+        "short",
+        "full",
+        "part",
+    }
 )
 # Prefixes that are hardly ever a mere hyphenation point inside a longer word.
 _WHOLE_WORD_PREFIXES = frozenset({"self", "well", "cross", "long", "short", "full", "quasi"})
