@@ -984,3 +984,33 @@ def test_scraping_hansard_contribution_without_text_fails_alone(
     assert "no text" in summary.failed[0][1]
     assert any(line.startswith("failed: ") and bad in line for line in summary.report().splitlines())
     assert "no text" in {f["url"]: f["reason"] for f in corpus.failures()}[bad]
+
+
+def test_scraping_new_validators_for_same_content_are_kept(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """A server that answers 200 with a new ETag but the same bytes: counted unchanged, and
+    the new ETag is what the next run sends, so it can get a 304."""
+    from site_server import Request
+
+    body = fixture("govuk", "speech-bst.json")
+    etags = iter(['"v1"', '"v2"', '"v2"'])
+
+    def speech(request: Request) -> Reply:
+        current = next(etags)
+        if request.headers.get("if-none-match") == current:
+            return Reply(304, b"", headers={"ETag": current}, content_type=JSON)
+        return Reply(body=body, headers={"ETag": current}, content_type=JSON)
+
+    site_server.routes["/api/content/government/speeches/pm-speech-on-local-power"] = speech
+    catalogue = write_catalogue(
+        tmp_path, [{"url": "https://www.gov.uk/government/speeches/pm-speech-on-local-power"}]
+    )
+    runs = [
+        scrape(corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST)
+        for _ in range(3)
+    ]
+    assert [r.stored for r in runs] == [1, 0, 0] and [r.unchanged for r in runs] == [0, 1, 1]
+    sent = [r.headers.get("if-none-match") for r in site_server.requests if "/api/" in r.path]
+    assert sent == [None, '"v1"', '"v2"']
+    assert corpus.count(all_versions=True) == 1

@@ -344,7 +344,15 @@ class _Scraper:
         ):
             # Fetched again (no validators, or the server ignored them) and byte for byte
             # what was stored: nothing to extract or store.
-            self.results.put(_Result(job, "unchanged", message="same content (sha256) as stored"))
+            self.results.put(
+                _Result(
+                    job,
+                    "unchanged",
+                    response=response,
+                    message="same content (sha256) as stored",
+                    cache_key=key,
+                )
+            )
             return
         self.handle_response(job, response, follow=True)
 
@@ -447,6 +455,11 @@ class _Scraper:
             return
         if result.kind == "unchanged":
             summary.unchanged += 1
+            if result.response is not None and result.cache_key:
+                # The same bytes under new validators: keep the new ones, so the next
+                # run's conditional request can get its 304.
+                with self.corpus.transaction():
+                    self._remember(result.cache_key, source, result.response)
             self._tick(job)
         elif result.kind == "robots":
             summary.robots.append((url, result.message))
