@@ -281,3 +281,17 @@ def test_fetch_retry_after_http_date() -> None:
     result = _retry_after(when)
     assert result is not None and 25 <= result <= 31
     assert _retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0
+
+
+def test_fetch_retry_after_date_measured_from_the_server_date() -> None:
+    # The server's clock is an hour behind ours: "retry at <its now + 20 s>" is 20 s, not 0.
+    import email.utils
+
+    from policytext.fetch import _retry_after
+
+    server_now = time.time() - 3600
+    when = email.utils.formatdate(server_now + 20, usegmt=True)
+    result = _retry_after(when, email.utils.formatdate(server_now, usegmt=True))
+    assert result is not None and 19 <= result <= 21
+    assert _retry_after(when, "not a date") == 0  # falls back to our clock: long past
+

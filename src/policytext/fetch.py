@@ -415,7 +415,9 @@ class Fetcher:
                     problem = FetchError(
                         f"{label}: HTTP {response.status} after {attempt + 1} attempts", url=label
                     )
-                    retry_wait = _retry_after(response.headers.get("retry-after"))
+                    retry_wait = _retry_after(
+                        response.headers.get("retry-after"), response.headers.get("date")
+                    )
                     if retry_wait is not None and retry_wait > settings.max_retry_after:
                         raise FetchError(
                             f"{label}: HTTP {response.status} with Retry-After {retry_wait:g} s, "
@@ -520,20 +522,31 @@ def _incomplete(exc: Exception) -> str:
     return "incomplete body"
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+def _retry_after(value: str | None, server_date: str | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date).
+
+    An HTTP date is measured from the response's own ``Date`` header when it has
+    one (RFC 9110, 10.2.3), so a server whose clock differs from ours still gets
+    the pause it asked for; else from our clock.
+    """
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = _http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    now = _http_date(server_date) if server_date else None
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def _http_date(value: str) -> dt.datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
 
 
 # -- the raw archive -------------------------------------------------------------------
