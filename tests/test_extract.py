@@ -33,6 +33,9 @@ def test_extract_decode_declared_latin1_as_browsers_do() -> None:
     assert decode_bytes(raw, where="p", declared="us-ascii") == "It\u2019s \u2013 caf\u00e9"
     # The five bytes windows-1252 leaves undefined do not fail the page (WHATWG maps them).
     assert decode_bytes(b"a\x81b \x93q\x94", where="p") == "a\x81b \u201cq\u201d"
+    # The same for other single-byte labels; real ISO-8859-15 text still reads as such.
+    assert decode_bytes(utf8, where="p", declared="iso-8859-15") == utf8.decode()
+    assert decode_bytes("\u20ac5".encode("iso-8859-15"), where="p", declared="iso-8859-15") == "\u20ac5"
     # An unknown declared charset is ignored, not an error.
     assert decode_bytes("caf\u00e9".encode(), where="p", declared="x-nonsense") == "caf\u00e9"
 

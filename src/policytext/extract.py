@@ -125,12 +125,15 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
             logger.info("%s: unknown charset %r declared; ignored", where, declared)
             declared = None
         else:
+            single_byte = label.startswith(("iso8859", "cp125", "mac_", "koi8", "latin"))
+            if (single_byte or label == "ascii") and not raw.isascii():
+                # Non-ASCII bytes that are valid UTF-8 are UTF-8 whatever the label says:
+                # real single-byte text almost never forms valid UTF-8 sequences.
+                try:
+                    return raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
             if label in ("latin_1", "iso8859_1", "ascii", "cp1252"):
-                if not raw.isascii():
-                    try:
-                        return raw.decode("utf-8")
-                    except UnicodeDecodeError:
-                        pass
                 return raw.decode("cp1252", errors="policytext-latin1")
     candidates = [c for c in (declared, "utf-8") if c]
     for charset in candidates:
