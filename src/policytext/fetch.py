@@ -26,6 +26,7 @@ import datetime as dt
 import email.utils
 import io
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -255,8 +256,6 @@ class Fetcher:
         whole header: a group for "github" or "research" must not catch us because the
         contact URL or comment in our User-Agent contains the word.
         """
-        import re
-
         match = re.match(r"\s*([A-Za-z_-]+)", self.settings.user_agent)
         return match.group(1) if match else self.settings.user_agent
 
@@ -514,8 +513,6 @@ def _reason(exc: Exception) -> str:
 
 
 def _incomplete(exc: Exception) -> str:
-    import re
-
     match = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", str(exc))
     if match:
         return f"{match[1]} bytes read, {match[2]} more expected"
