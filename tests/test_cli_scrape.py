@@ -11,7 +11,7 @@ from policytext.cli import main
 from policytext.corpus import Corpus
 from policytext.fetch import FetchSettings
 from policytext.pipeline import run_pipeline
-from site_server import SiteServer
+from site_server import Reply, SiteServer
 from test_scraping import FIXTURES, serve_bps, serve_govuk
 
 
@@ -117,6 +117,8 @@ def test_cli_scrape_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> No
         main, ["scrape", "--from-archive", "x.warc.gz", "--source", "bps", "--db", db]
     )
     assert result.exit_code == 2
+    result = runner.invoke(main, ["scrape", "--from-archive", "x.warc.gz", "--refresh", "--db", db])
+    assert result.exit_code == 2 and "--refresh" in result.stderr
 
 
 def test_cli_scrape_help_has_example(runner: CliRunner) -> None:
@@ -208,3 +210,29 @@ def test_cli_scrape_dry_run_checks_catalogue_without_network(
     assert "| b | bps |" in rows[1] and "does not look like a bps document" in rows[1]
     assert "| c | pdf |" in rows[2] and "no recipe for this host" in rows[2]
     assert not (tmp_path / "c.db").exists()
+
+
+def test_cli_scrape_refresh_stores_changed_page(
+    site_server: SiteServer, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = "/speech-archive.htm?speech=7"
+    page = "<html><body><div class='speech-content'><p>{}</p></div></body></html>"
+    site_server.routes[path] = Reply(body=page.format("First text.").encode())
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(
+        '[[document]]\nid = "s7"\n'
+        'url = "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=7"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    args = ["scrape", "--catalogue", str(catalogue), "--base-url", f"bps={site_server.url}"]
+    args += ["--db", str(db), "--delay", "0", "--quiet", "--archive", str(tmp_path / "a.warc.gz")]
+    assert runner.invoke(main, args).exit_code == 0
+    site_server.routes[path] = Reply(body=page.format("Second text.").encode())
+    plain = runner.invoke(main, args)
+    assert "stored 0 new" in plain.stderr and "1 unchanged" in plain.stderr
+    refreshed = runner.invoke(main, [*args, "--refresh"])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "stored 1 new" in refreshed.stderr
+    with Corpus.open(db) as corpus:
+        assert corpus.get("s7").text == "Second text."  # type: ignore[union-attr]

@@ -6,13 +6,55 @@ import pytest
 
 from _pdf import make_pdf
 from policytext.errors import ExtractionError
-from policytext.extract import clean_pdf_pages, decode_bytes, extract_html, extract_pdf, extract_text_file
+from policytext.extract import (
+    clean_pdf_pages,
+    decode_bytes,
+    extract_html,
+    extract_pdf,
+    extract_text_file,
+    html_to_text,
+    rejoin_hyphenated,
+)
 
 
 def test_extract_decode_falls_back_to_cp1252() -> None:
     raw = "The \u2018Big Society\u2019 \u2013 a speech".encode("cp1252")
     assert decode_bytes(raw, where="page") == "The \u2018Big Society\u2019 \u2013 a speech"
     assert decode_bytes("caf\u00e9".encode(), where="page") == "caf\u00e9"
+
+
+def test_extract_decode_declared_latin1_as_browsers_do() -> None:
+    # A server's default "charset=ISO-8859-1" on a UTF-8 page: the UTF-8 wins, no mojibake.
+    utf8 = "It\u2019s the \u00a3 and the \u2018Big Society\u2019".encode()
+    assert decode_bytes(utf8, where="p", declared="iso-8859-1") == utf8.decode()
+    # ISO-8859-1 / ASCII labels mean windows-1252: 0x92 is a quotation mark, not a C1 control.
+    raw = "It\u2019s \u2013 caf\u00e9".encode("cp1252")
+    assert decode_bytes(raw, where="p", declared="ISO-8859-1") == "It\u2019s \u2013 caf\u00e9"
+    assert decode_bytes(raw, where="p", declared="us-ascii") == "It\u2019s \u2013 caf\u00e9"
+    # The five bytes windows-1252 leaves undefined do not fail the page (WHATWG maps them).
+    assert decode_bytes(b"a\x81b \x93q\x94", where="p") == "a\x81b \u201cq\u201d"
+    # The same for other single-byte labels; real ISO-8859-15 text still reads as such.
+    assert decode_bytes(utf8, where="p", declared="iso-8859-15") == utf8.decode()
+    assert decode_bytes("\u20ac5".encode("iso-8859-15"), where="p", declared="iso-8859-15") == "\u20ac5"
+    # An unknown declared charset is ignored, not an error.
+    assert decode_bytes("caf\u00e9".encode(), where="p", declared="x-nonsense") == "caf\u00e9"
+
+
+def test_extract_heading_anchor_ids_are_not_furniture() -> None:
+    # GOV.UK makes heading ids from the heading's words: "Social care" is not a social-media
+    # box, "Share ownership" not a share link, "Related reforms" not related content.
+    body = (
+        '<div class="govspeak"><h2 id="social-care">Social care</h2><p>We will fund care.</p>'
+        '<h2 id="share-ownership">Share ownership</h2><p id="menu-of-options">Employees own.</p>'
+        '<h3 id="related-reforms">Related reforms</h3><p>More.</p>'
+        '<div class="share-links"><p>Share on Facebook</p></div>'
+        '<div id="related-content"><p>See also</p></div>'
+        '<h2 class="related-title">Related content</h2></div>'
+    )
+    assert html_to_text(body).text == (
+        "Social care\n\nWe will fund care.\n\nShare ownership\n\nEmployees own.\n\n"
+        "Related reforms\n\nMore."
+    )
 
 
 def test_extract_binary_is_an_error() -> None:
@@ -55,6 +97,46 @@ def test_extract_pdf_page_furniture_and_hyphens() -> None:
     ]
     text = extract_pdf(make_pdf(pages)).text
     assert text == "Power to choose is power to challenge.\nSecond page.\nThird page.\nFourth page."
+
+
+def test_extract_pdf_hyphen_kept_in_true_compounds() -> None:
+    # Through pypdf: a compound broken at its hyphen keeps it; a word broken by the
+    # typesetter is rejoined.
+    pages = [
+        ["Report", "The case for self-", "government is that chal-", "lenge works.", "1"],
+        ["Report", "Local well-", "being and co-", "operation, not decentral-", "isation.", "2"],
+        ["Report", "From 2010-", "2015 the operation ran.", "3"],
+    ]
+    text = extract_pdf(make_pdf(pages)).text
+    assert "self-government" in text and "challenge" in text
+    assert "well-being" in text and "co-operation" in text and "decentralisation" in text
+    assert "2010-2015" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The document attests the compound: keep the hyphen.
+        ("a non-\ndepartmental body and a non-departmental one", "a non-departmental body and a non-departmental one"),
+        # ... or attests the joined word: join, even after a prefix.
+        ("self-\ngovernment, as selfgovernment is spelt here", "selfgovernment, as selfgovernment is spelt here"),
+        ("decentral-\nisation and decentralisation", "decentralisation and decentralisation"),
+        # Known prefix, second part a word of its own.
+        ("cross-\nparty support", "cross-party support"),
+        ("pre-\nschool places for every school", "pre-school places for every school"),
+        # A prefix-like syllable is not a compound: "pre-vious", "self-ish", "multi-ple".
+        ("the pre-\nvious plan", "the previous plan"),
+        ("a self-\nish act", "a selfish act"),
+        ("multi-\nple choices", "multiple choices"),
+        ("what is pre-\nsent was sent", "what is present was sent"),
+        # Ordinary hyphenation, numbers and capitalised second parts.
+        ("in-\nformation", "information"),
+        ("from 1997-\n2010", "from 1997-2010"),
+        ("the Anglo-\nIrish agreement", "the Anglo-Irish agreement"),
+    ],
+)
+def test_extract_rejoin_hyphenated_both_directions(text: str, expected: str) -> None:
+    assert rejoin_hyphenated(text) == expected
 
 
 def test_extract_pdf_running_heads_with_page_numbers() -> None:

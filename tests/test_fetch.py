@@ -50,6 +50,28 @@ def test_fetch_retries_500_then_succeeds(site_server: SiteServer) -> None:
     assert site_server.paths().count("/flaky") == 2
 
 
+def test_fetch_connection_broken_mid_body_is_retried(site_server: SiteServer) -> None:
+    # The server promises 5000 bytes, sends 5 and closes: a transient fault, retried.
+    site_server.routes["/cut"] = [
+        Reply(body=b"short", headers={"Content-Length": "5000", "Connection": "close"}),
+        Reply(body=b"whole body"),
+    ]
+    with Fetcher(FAST) as fetcher:
+        response = fetcher.fetch(site_server.url + "/cut", allowed_hosts=hosts(site_server))
+    assert response.body == b"whole body"
+    assert site_server.paths().count("/cut") == 2
+    site_server.routes["/always-cut"] = Reply(
+        body=b"short", headers={"Content-Length": "5000", "Connection": "close"}
+    )
+    with Fetcher(FAST) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.fetch(site_server.url + "/always-cut", allowed_hosts=hosts(site_server))
+    assert str(info.value) == (
+        f"{site_server.url}/always-cut: connection broken before the whole response arrived "
+        "(5 bytes read, 4995 more expected)"
+    )
+    assert site_server.paths().count("/always-cut") == 1 + FAST.retries
+
+
 def test_fetch_gives_up_after_retries(site_server: SiteServer) -> None:
     site_server.routes["/down"] = Reply(503, b"down")
     with Fetcher(FAST) as fetcher, pytest.raises(FetchError, match="HTTP 503 after 3 attempts"):
@@ -104,6 +126,37 @@ def test_fetch_robots_wildcards_obeyed(site_server: SiteServer) -> None:
         )
     assert "/guide/print" not in site_server.paths()
     assert site_server.paths().count("/robots.txt") == 1  # cached per run
+
+
+def test_fetch_robots_groups_match_our_product_token_only(site_server: SiteServer) -> None:
+    # Our User-Agent's comment and contact URL hold "research" and "github": groups for
+    # those robots must not apply to us; the group for our product token does.
+    from dataclasses import replace
+
+    from policytext.fetch import DEFAULT_USER_AGENT
+
+    settings = replace(FAST, user_agent=DEFAULT_USER_AGENT)
+    assert "research" in settings.user_agent and "github" in settings.user_agent
+    site_server.routes["/robots.txt"] = Reply(
+        body=b"User-agent: research\nDisallow: /\n\nUser-agent: github\nCrawl-delay: 30\n"
+        b"Disallow: /\n\nUser-agent: *\nDisallow: /all\n",
+        content_type="text/plain",
+    )
+    site_server.routes["/page"] = Reply(body=b"yes")
+    site_server.routes["/mine"] = Reply(body=b"yes")
+    with Fetcher(settings) as fetcher:
+        assert fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server)).body == b"yes"
+        with pytest.raises(RobotsDisallowed):
+            fetcher.fetch(site_server.url + "/all", allowed_hosts=hosts(site_server))
+        assert fetcher._slot(f"{site_server.host}:{site_server.port}").delay is None  # not 30 s
+    site_server.routes["/robots.txt"] = Reply(
+        body=b"User-agent: POLICYTEXT\nDisallow: /mine\n\nUser-agent: *\nDisallow: /\n",
+        content_type="text/plain",
+    )
+    with Fetcher(settings) as fetcher:  # our own group, matched case-insensitively
+        assert fetcher.fetch(site_server.url + "/page", allowed_hosts=hosts(site_server)).body == b"yes"
+        with pytest.raises(RobotsDisallowed):
+            fetcher.fetch(site_server.url + "/mine", allowed_hosts=hosts(site_server))
 
 
 def test_fetch_redirect_within_hosts_followed_other_host_refused(site_server: SiteServer) -> None:
@@ -228,3 +281,17 @@ def test_fetch_retry_after_http_date() -> None:
     result = _retry_after(when)
     assert result is not None and 25 <= result <= 31
     assert _retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0
+
+
+def test_fetch_retry_after_date_measured_from_the_server_date() -> None:
+    # The server's clock is an hour behind ours: "retry at <its now + 20 s>" is 20 s, not 0.
+    import email.utils
+
+    from policytext.fetch import _retry_after
+
+    server_now = time.time() - 3600
+    when = email.utils.formatdate(server_now + 20, usegmt=True)
+    result = _retry_after(when, email.utils.formatdate(server_now, usegmt=True))
+    assert result is not None and 19 <= result <= 21
+    assert _retry_after(when, "not a date") == 0  # falls back to our clock: long past
+

@@ -179,3 +179,20 @@ def test_recipes_ship_in_the_wheel(tmp_path: Path) -> None:
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == ",".join(sorted(n.removesuffix(".toml") for n in shipped))
+
+
+def test_recipes_api_queries_get_full_days_for_partial_dates() -> None:
+    """--since 2011 / --until 2011-05 become whole days: the GOV.UK Search API rejects
+    "from:2011" (422) and Hansard reads endDate=2012 as 1 January."""
+    from urllib.parse import parse_qs, urlsplit
+
+
+    recipes = load_recipes()
+    seeds = adapter_for(recipes["govuk"]).seeds(since="2011", until="2012-05")
+    windows = [parse_qs(urlsplit(s.url).query)["filter_public_timestamp"][0] for s in seeds]
+    assert windows == ["from:2011-01-01,to:2011-12-31", "from:2012-01-01,to:2012-05-31"]
+    (seed,) = adapter_for(recipes["hansard"]).seeds(since="2012", until="2012")
+    query = parse_qs(urlsplit(seed.url).query)
+    assert query["queryParameters.startDate"] == ["2012-01-01"]
+    assert query["queryParameters.endDate"] == ["2012-12-31"]
+    assert seed.metadata == {"from": "2012-01-01", "to": "2012-12-31"}

@@ -265,6 +265,28 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
     assert "1 skipped by robots.txt" in report and "6 failed" in report and "failed: " in report
     busy_times = [r.at for r in site_server.requests if r.path == "/busy.pdf"]
     assert busy_times[1] - busy_times[0] >= 0.95  # Retry-After honoured
+    # What is reported, fault by fault: every failure on its own line with its URL and reason;
+    # the retried ones (500 then 200, 429 then 200) are counted as stored, not as failures.
+    lines = report.splitlines()
+    assert lines[0].startswith("fetched ") and "stored 2 new" in lines[0], report
+    assert f"robots.txt: {base}/private/a.pdf" in lines
+    for path, reason in [
+        ("gone.pdf", "HTTP 404"),
+        ("stall.pdf", "time-out"),
+        ("away.pdf", "elsewhere.example.org"),
+        ("huge.pdf", "byte cap"),
+        ("truncated.pdf", "broken PDF"),
+    ]:
+        assert any(
+            line.startswith("failed: ") and f"{base}/{path}" in line and reason in line
+            for line in lines
+        ), (path, report)
+    assert any(
+        line.startswith("gone: ") and "/government/speeches/removed" in line for line in lines
+    ), report
+    assert not any("flaky" in line or "busy" in line for line in lines), report
+    assert site_server.paths().count("/flaky.pdf") == 2  # the 500, then the 200
+    assert site_server.paths().count("/busy.pdf") == 2  # the 429, then the 200
     assert all(d.text != "" for d in corpus.query())
 
 
@@ -298,6 +320,28 @@ def test_scraping_cp1252_page_declared_utf8_and_malformed_html(
         == "The forces of conservatism \u2013 we\u2019ll take them on\n\nPower to the people \u00a3 unclosed"
     )
     assert doc.speaker == "Tony Blair" and doc.date == "1999"
+
+
+def test_scraping_utf8_page_declared_iso_8859_1(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """Many servers label every page ISO-8859-1 by default: a UTF-8 page must not be stored
+    as mojibake ("It\u00e2\u20ac\u2122s")."""
+    page = (
+        "<html><body><div class='speech-content'><p>It\u2019s about \u00a35 and "
+        "\u2018people power\u2019.</p></div></body></html>"
+    ).encode()
+    site_server.routes["/speech-archive.htm?speech=206"] = Reply(
+        body=page, content_type="text/html; charset=ISO-8859-1"
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "u8", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=206"}],
+    )
+    summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
+    assert summary.failed == [] and summary.stored == 1, summary.report()
+    doc = corpus.get("u8")
+    assert doc is not None and doc.text == "It\u2019s about \u00a35 and \u2018people power\u2019."
 
 
 def test_scraping_killed_mid_run_and_rerun(
@@ -647,6 +691,63 @@ def test_scraping_ukpol_editorial_note_dropped(
     assert doc.url == "https://www.ukpol.co.uk/gordon-brown-2008-speech/"
 
 
+def test_scraping_ukpol_speaker_from_note_never_the_site_account(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """The post's byline names the account that posted it ("admin"), not the speaker: the
+    speaker comes from the archive's note, else stays empty (or the catalogue's)."""
+    from dataclasses import replace
+
+    from policytext.recipes import load_recipes
+
+    page = fixture("ukpol", "speech.html")
+    site_server.routes["/gordon-brown-2008-speech/"] = Reply(body=page)
+    site_server.routes["/a-speech-by-the-chancellor/"] = Reply(
+        body=page.replace(
+            b"made by Gordon Brown, the then Prime Minister,",
+            b"made by the Chancellor of the Exchequer, Alistair Darling,",
+        )
+    )
+    site_server.routes["/no-name/"] = Reply(
+        body=page.replace(b"made by Gordon Brown, the then Prime Minister,", b"made")
+    )
+    site_server.routes["/tony-blair-2004-speech/"] = Reply(
+        body=page.replace(
+            b"Below is the text of the speech made by Gordon Brown, the then Prime Minister, "
+            b"in London on 9 July 2008.",
+            b"The speech made by the then Prime Minister, Tony Blair, in Sedgefield on 5 March 2004.",
+        )
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [
+            {"id": "gb", "url": "https://www.ukpol.co.uk/gordon-brown-2008-speech/"},
+            {"id": "ad", "url": "https://www.ukpol.co.uk/a-speech-by-the-chancellor/"},
+            {"id": "anon", "url": "https://www.ukpol.co.uk/no-name/"},
+            {"id": "tb", "url": "https://www.ukpol.co.uk/tony-blair-2004-speech/"},
+        ],
+    )
+    recipes = load_recipes()
+    # Even a recipe that reads the byline as the speaker does not store the site account.
+    recipes["ukpol"] = replace(
+        recipes["ukpol"], extract={**recipes["ukpol"].extract, "speaker": ".cm-author"}
+    )
+    summary = scrape(
+        corpus,
+        catalogue=catalogue,
+        base_urls={"ukpol": site_server.url},
+        settings=FAST,
+        recipes=recipes,
+    )
+    assert summary.failed == [] and summary.stored == 4, summary.report()
+    speakers = {d.id: d.speaker for d in corpus.query()}
+    assert speakers == {"gb": "Gordon Brown", "ad": "Alistair Darling", "anon": None, "tb": "Tony Blair"}
+    blair = corpus.get("tb")
+    assert blair is not None and blair.date == "2004-03-05"
+    assert blair.text.startswith("Communities should be in control")  # the note is not the speech
+    assert "admin" not in {str(d.speaker).lower() for d in corpus.query()}
+
+
 def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_path: Path) -> None:
     """A real `policytext scrape` process killed with SIGKILL, then run again."""
     import os
@@ -713,6 +814,9 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
         ids = [row[0] for row in corpus.conn.execute("SELECT id FROM documents")]
     assert sorted(ids) == [f"s{i}" for i in range(8)]
     assert summary.stored == 8 - len(kept)
+    # Reported: the rest fetched and stored, what survived the kill unchanged, nothing failed.
+    assert summary.unchanged == len(kept) and summary.failed == [], summary.report()
+    assert f"stored {8 - len(kept)} new" in summary.report()
     refetched = {
         p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")
     }
@@ -773,3 +877,140 @@ def test_scraping_redirects_live_and_from_archive(
     assert not any(
         "speech=" in p for p in site_server.paths()
     )  # the redirected page is not fetched again
+
+
+def test_scraping_refresh_refetches_pages_without_validators(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """A server that sends no ETag/Last-Modified: a plain re-run downloads nothing; --refresh
+    downloads again and stores a new version only when the content changed."""
+    page = "<html><body><div class='speech-content'><p>{}</p></div></body></html>"
+    path = "/speech-archive.htm?speech=7"
+    site_server.routes[path] = Reply(body=page.format("Power to the people.").encode())
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "s7", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=7"}],
+    )
+
+    def run(**kwargs: bool) -> object:
+        return scrape(
+            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST, **kwargs
+        )
+
+    first = run()
+    assert first.stored == 1  # type: ignore[attr-defined]
+    site_server.routes[path] = Reply(body=page.format("Power to the councils.").encode())
+    site_server.clear()
+    plain = run()
+    assert plain.fetched == 0 and plain.unchanged == 1  # type: ignore[attr-defined]
+    assert site_server.paths().count(path) == 0
+    assert corpus.get("s7").text == "Power to the people."  # type: ignore[union-attr]
+    refreshed = run(refresh=True)
+    assert site_server.paths().count(path) == 1
+    assert refreshed.stored == 1 and refreshed.unchanged == 0  # type: ignore[attr-defined]
+    assert corpus.get("s7").text == "Power to the councils."  # type: ignore[union-attr]
+    assert corpus.count(all_versions=True) == 2
+    again = run(refresh=True)
+    assert site_server.paths().count(path) == 2
+    assert again.stored == 0 and again.unchanged == 1 and again.updated == 0  # type: ignore[attr-defined]
+    assert "1 unchanged" in again.report()  # type: ignore[attr-defined]
+    assert corpus.count(all_versions=True) == 2  # nothing stored twice
+
+
+def test_scraping_archive_replay_prefers_the_success_over_a_later_error(
+    site_server: SiteServer, tmp_path: Path
+) -> None:
+    """Two runs append to one archive; the second meets a server error for a page the first
+    stored. The replay extracts the stored page, not the error."""
+    path = "/speech-archive.htm?speech=8"
+    site_server.routes[path] = Reply(
+        body=b"<html><body><div class='speech-content'><p>Kept words.</p></div></body></html>"
+    )
+    catalogue = write_catalogue(
+        tmp_path,
+        [{"id": "s8", "url": "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=8"}],
+    )
+    archive = tmp_path / "both.warc.gz"
+    base_urls = {"bps": site_server.url}
+    with Corpus.open(tmp_path / "live.db") as live:
+        first = scrape(
+            live, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
+        )
+        assert first.stored == 1
+    site_server.routes[path] = Reply(503, b"down for maintenance")
+    with Corpus.open(tmp_path / "other.db") as other:
+        second = scrape(
+            other, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
+        )
+        assert len(second.failed) == 1 and "HTTP 503" in second.failed[0][1]
+    assert [r.status for r in read_archive(archive) if r.url.endswith("speech=8")][-1] == 503
+    with Corpus.open(tmp_path / "replay.db") as replay:
+        summary = scrape_archive(replay, archive)
+        assert summary.failed == [] and summary.stored == 1, summary.report()
+        doc = replay.get("s8")
+        assert doc is not None and doc.text == "Kept words."
+
+
+def test_scraping_hansard_contribution_without_text_fails_alone(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """One contribution with no text is a failure of its own; the page's other
+    contributions and the next page are still stored."""
+    first = json.loads(fixture("hansard", "spoken-1.json"))
+    empty = dict(first["Results"][0], ContributionExtId="C-EMPTY", ContributionTextFull="<p> </p>")
+    empty["ContributionText"] = ""
+    first["Results"].insert(0, empty)
+    first["TotalResultCount"] += 1
+
+    def spoken(request):  # type: ignore[no-untyped-def]
+        if "skip=2" in request.path or "skip=3" in request.path:
+            body = fixture("hansard", "spoken-2.json")
+        else:
+            body = json.dumps(first).encode()
+        return Reply(body=body, content_type=JSON)
+
+    site_server.routes["/search/contributions/Spoken.json"] = spoken
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        since="2012-01-01",
+        until="2012-12-31",
+        settings=FAST,
+    )
+    assert corpus.count() == 3, summary.report()
+    bad = "https://hansard-api.parliament.uk/search/parlisearchredirect.json?externalId=C-EMPTY"
+    assert [url for url, _ in summary.failed] == [bad]
+    assert "no text" in summary.failed[0][1]
+    assert any(line.startswith("failed: ") and bad in line for line in summary.report().splitlines())
+    assert "no text" in {f["url"]: f["reason"] for f in corpus.failures()}[bad]
+
+
+def test_scraping_new_validators_for_same_content_are_kept(
+    site_server: SiteServer, corpus: Corpus, tmp_path: Path
+) -> None:
+    """A server that answers 200 with a new ETag but the same bytes: counted unchanged, and
+    the new ETag is what the next run sends, so it can get a 304."""
+    from site_server import Request
+
+    body = fixture("govuk", "speech-bst.json")
+    etags = iter(['"v1"', '"v2"', '"v2"'])
+
+    def speech(request: Request) -> Reply:
+        current = next(etags)
+        if request.headers.get("if-none-match") == current:
+            return Reply(304, b"", headers={"ETag": current}, content_type=JSON)
+        return Reply(body=body, headers={"ETag": current}, content_type=JSON)
+
+    site_server.routes["/api/content/government/speeches/pm-speech-on-local-power"] = speech
+    catalogue = write_catalogue(
+        tmp_path, [{"url": "https://www.gov.uk/government/speeches/pm-speech-on-local-power"}]
+    )
+    runs = [
+        scrape(corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST)
+        for _ in range(3)
+    ]
+    assert [r.stored for r in runs] == [1, 0, 0] and [r.unchanged for r in runs] == [0, 1, 1]
+    sent = [r.headers.get("if-none-match") for r in site_server.requests if "/api/" in r.path]
+    assert sent == [None, '"v1"', '"v2"']
+    assert corpus.count(all_versions=True) == 1

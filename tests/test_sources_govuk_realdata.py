@@ -4,13 +4,16 @@ replayed by a local server at /api/content/<base_path> (realdata: skipped when a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from policytext.cli import main
 from policytext.corpus import Corpus
+from policytext.people import resolve_speaker
 from site_server import Reply, SiteServer
 
 pytestmark = pytest.mark.realdata
@@ -76,6 +79,12 @@ def test_sources_govuk_real_content_api_json(
         )
         assert doc.speaker and raw_speaker
         assert "Rt Hon" not in doc.speaker and not doc.speaker.endswith(" MP")
+        # The canonical name the people registry gives for the speaker GOV.UK names.
+        assert doc.speaker == resolve_speaker(raw_speaker, date=doc.date)
+        # The body's own text, nothing more or less: no markup, no page furniture.
+        body_text = BeautifulSoup(details["body"], "lxml").get_text()
+        assert re.sub(r"\s+", "", doc.text) == re.sub(r"\s+", "", body_text), doc.url
+        assert "&amp;" not in doc.text and "&nbsp;" not in doc.text
     by_base = {d.url.removeprefix("https://www.gov.uk"): d for d in docs.values()}
     assert (
         by_base["/government/speeches/anti-corruption-summit-2016-pms-closing-remarks"].speaker

@@ -665,6 +665,12 @@ def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> Non
     is_flag=True,
     help="With --catalogue: list each entry's recipe and URL to fetch and check its URL; fetch nothing.",
 )
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Re-fetch stored pages whose server gave no ETag/Last-Modified; a new version is stored "
+    "only when the content changed.",
+)
 @db_option
 @quiet_option
 @reports_errors
@@ -679,6 +685,7 @@ def scrape_command(
     from_archive: Path | None,
     delay: float | None,
     dry_run: bool,
+    refresh: bool,
     db: Path,
     quiet: bool,
 ) -> None:
@@ -696,6 +703,7 @@ def scrape_command(
         policytext scrape --source govuk --since 2011 --until 2011 --limit 50
         policytext scrape --from-archive corpus/archive/scrape-20250101T000000Z.warc.gz
         policytext scrape --catalogue corpus/catalogue.toml --dry-run
+        policytext scrape --catalogue corpus/catalogue.toml --refresh
     """
     from policytext.corpus import Corpus
     from policytext.fetch import FetchSettings
@@ -708,6 +716,8 @@ def scrape_command(
         raise click.UsageError(
             "--from-archive replays an archive; do not combine it with --catalogue or --source"
         )
+    if refresh and from_archive is not None:
+        raise click.UsageError("--refresh re-fetches from the sites; do not combine it with --from-archive")
     if dry_run:
         import pandas as pd
 
@@ -739,6 +749,7 @@ def scrape_command(
                 settings=settings,
                 recipes=recipes,
                 progress=show_progress(quiet),
+                refresh=refresh,
             )
     click.echo(summary.report(), err=True)
 

@@ -32,6 +32,7 @@ __all__ = [
     "extract_pdf",
     "extract_text_file",
     "html_to_text",
+    "rejoin_hyphenated",
 ]
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,24 @@ _BOMS = (
 )
 
 
+def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    # The five bytes windows-1252 leaves undefined map to the same code points (WHATWG).
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("policytext-latin1", _latin1_for_undefined)
+
+
 def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
     """Decode bytes as UTF-8 (or a declared charset), falling back to cp1252 for
     text that is not valid UTF-8, as old British sites often send.
+
+    A declared ISO-8859-1, ASCII or windows-1252 is read as windows-1252 (as
+    browsers do), except that bytes which are valid UTF-8 with non-ASCII
+    characters are UTF-8: a server's default ``charset=ISO-8859-1`` on a UTF-8
+    page must not turn "’" into "â€™".
 
     Raises
     ------
@@ -102,20 +118,31 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> str:
         raise ExtractionError(f"{where}: binary data, not text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if declared:
+        try:
+            label = codecs.lookup(declared).name.replace("-", "_")
+        except LookupError:
+            logger.info("%s: unknown charset %r declared; ignored", where, declared)
+            declared = None
+        else:
+            single_byte = label.startswith(("iso8859", "cp125", "mac_", "koi8", "latin"))
+            if (single_byte or label == "ascii") and not raw.isascii():
+                # Non-ASCII bytes that are valid UTF-8 are UTF-8 whatever the label says:
+                # real single-byte text almost never forms valid UTF-8 sequences.
+                try:
+                    return raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+            if label in ("latin_1", "iso8859_1", "ascii", "cp1252"):
+                return raw.decode("cp1252", errors="policytext-latin1")
     candidates = [c for c in (declared, "utf-8") if c]
     for charset in candidates:
         try:
             return raw.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ExtractionError(
-            f"{where}: not valid UTF-8 (byte {_first_bad_byte(raw)}) and not cp1252 either"
-        ) from None
     logger.info("%s: not valid UTF-8; decoded as cp1252", where)
-    return text
+    return raw.decode("cp1252", errors="policytext-latin1")
 
 
 def _first_bad_byte(raw: bytes) -> str:
@@ -154,12 +181,22 @@ def extract_text_file(raw: bytes, *, where: str = "<text>", strict: bool = True)
     return Extracted(text=text)
 
 
+_ANCHORED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})
+
+
 def _is_furniture(tag: object) -> bool:
     attrs = getattr(tag, "attrs", None)
     if not attrs:
         return False
     values = []
-    for key in ("id", "class", "role", "aria-label"):
+    # The id of a heading or paragraph is an anchor made from its own words (GOV.UK's
+    # <h2 id="social-care">Social care</h2>), not a mark of furniture: only its class counts.
+    keys = (
+        ("class", "role", "aria-label")
+        if getattr(tag, "name", "") in _ANCHORED_TAGS
+        else ("id", "class", "role", "aria-label")
+    )
+    for key in keys:
         value = attrs.get(key)
         if isinstance(value, list):
             values.extend(value)
@@ -170,7 +207,13 @@ def _is_furniture(tag: object) -> bool:
     return any(_FURNITURE_HINT.search(str(v)) for v in values)
 
 
-def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+def html_to_text(
+    html: str | bytes,
+    *,
+    where: str = "<html>",
+    selector: str | None = None,
+    declared: str | None = None,
+) -> Extracted:
     """HTML to paragraph text, without navigation, banners and other furniture.
 
     Parameters
@@ -180,6 +223,8 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     selector:
         A CSS selector for the body; when omitted, ``<main>``, ``<article>`` or
         ``<body>`` is used after removing furniture.
+    declared:
+        The charset the server declared for bytes, if any.
 
     Returns
     -------
@@ -189,7 +234,7 @@ def html_to_text(html: str | bytes, *, where: str = "<html>", selector: str | No
     from bs4 import BeautifulSoup
 
     if isinstance(html, bytes):
-        html = decode_bytes(html, where=where)
+        html = decode_bytes(html, where=where, declared=declared)
     soup = BeautifulSoup(html, "lxml")
     page_title = soup.find("title")
     for tag in soup.find_all(_FURNITURE_TAGS):
@@ -307,9 +352,15 @@ def _rejoin_punctuation(line: str) -> str:
     return re.sub(r"\s+([,.;:!?)\]])", r"\1", line)
 
 
-def extract_html(raw: bytes | str, *, where: str = "<html>", selector: str | None = None) -> Extracted:
+def extract_html(
+    raw: bytes | str,
+    *,
+    where: str = "<html>",
+    selector: str | None = None,
+    declared: str | None = None,
+) -> Extracted:
     """Alias of :func:`html_to_text` for raw page bytes."""
-    return html_to_text(raw, where=where, selector=selector)
+    return html_to_text(raw, where=where, selector=selector, declared=declared)
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
@@ -383,9 +434,86 @@ def clean_pdf_pages(pages: list[str]) -> str:
         ]
         kept_pages.append("\n".join(kept))
     text = "\n".join(kept_pages)
-    # Hyphenated word broken over a line: "decentral-\nisation" -> "decentralisation".
-    text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
-    return _tidy(text)
+    return _tidy(rejoin_hyphenated(text))
+
+
+# Prefixes written with a hyphen in British English ("self-government", "co-operation").
+_HYPHEN_PREFIXES = frozenset(
+    {
+        "self",
+        "co",
+        "non",
+        "anti",
+        "cross",
+        "post",
+        "pre",
+        "multi",
+        "well",
+        "semi",
+        "quasi",
+        "half",
+        "long",
+        "short",
+        "full",
+        "part",
+    }
+)
+# Prefixes that are hardly ever a mere hyphenation point inside a longer word.
+_WHOLE_WORD_PREFIXES = frozenset({"self", "well", "cross", "long", "short", "full", "quasi"})
+# Line-break hyphenation often splits off a suffix: "self-\nish" is "selfish".
+_SUFFIXES = ("ish", "less", "ness", "ing", "ed", "er", "ly", "ful", "ity", "ment", "ist", "ism")
+_BROKEN = re.compile(r"(\w+)-\n\s*(\w+)")
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """Rejoin words a PDF broke over a line with a hyphen, keeping true compounds.
+
+    ``decentral-\\nisation`` becomes ``decentralisation``, but the hyphen stays
+    when the document is a better witness for the compound: the hyphenated form
+    appears elsewhere in it more often than the joined form; or, with neither
+    attested, the first part is a prefix written with a hyphen (``self-``,
+    ``co-``, ``non-``, ``cross-`` ...) and the second part is a word of its own
+    (seen standalone in the document and not too short, or after a whole-word
+    prefix such as ``self-`` not a suffix like ``-ish``); or either side is a number
+    (``2010-\\n2015``) or the second part is capitalised (``Anglo-\\nIrish``).
+
+    Example::
+
+        >>> rejoin_hyphenated("power to chal-\\nlenge and self-\\ngovernment")
+        'power to challenge and self-government'
+    """
+    if "-\n" not in text:
+        return text
+    # Witnesses: the text without the broken words themselves.
+    rest = _BROKEN.sub(" ", text).lower()
+    compounds = Counter(re.findall(r"\w+(?:-\w+)+", rest))
+    words = Counter(re.findall(r"\w+", re.sub(r"\w+(?:-\w+)+", " ", rest)))
+    parts = Counter(re.findall(r"\w+", rest))
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        low_left, low_right = left.lower(), right.lower()
+        hyphenated, joined = f"{left}-{right}", f"{left}{right}"
+        if left[-1].isdigit() or right[0].isdigit() or right[0].isupper():
+            return hyphenated
+        seen_compound = compounds[f"{low_left}-{low_right}"]
+        seen_joined = words[low_left + low_right]
+        if seen_compound != seen_joined:
+            return hyphenated if seen_compound > seen_joined else joined
+        if low_left in _HYPHEN_PREFIXES:
+            # A short prefix ("co-", "pre-") is also a common syllable ("pre-\\nsent"):
+            # its second part must be a longer word.
+            if parts[low_right] and len(low_right) >= (6 if len(low_left) <= 3 else 4):
+                return hyphenated
+            if (
+                low_left in _WHOLE_WORD_PREFIXES
+                and len(low_right) >= 4
+                and not low_right.startswith(_SUFFIXES)
+            ):
+                return hyphenated
+        return joined
+
+    return _BROKEN.sub(join, text)
 
 
 def _edge_key(line: str) -> str:

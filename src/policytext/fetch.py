@@ -3,10 +3,11 @@
 :class:`Fetcher` sends one request at a time per host, waiting
 ``FetchSettings.delay`` seconds between requests to the same host, while
 different hosts proceed in parallel (each from its own thread). It obeys
-robots.txt with a wildcard-aware parser (protego), retries connection errors,
-time-outs, 429 and 5xx with exponential back-off honouring ``Retry-After``,
-stops reading a body at the size cap, follows redirects only to allowed hosts
-and sends ``If-None-Match`` / ``If-Modified-Since`` when given validators.
+robots.txt with a wildcard-aware parser (protego), retries connection errors
+(a connection broken mid-body included), time-outs, 429 and 5xx with
+exponential back-off honouring ``Retry-After``, stops reading a body at the
+size cap, follows redirects only to allowed hosts and sends ``If-None-Match``
+/ ``If-Modified-Since`` when given validators.
 
 :class:`WarcArchive` writes every request and response to a WARC file (warcio)
 and :func:`read_archive` replays the responses offline.
@@ -25,6 +26,7 @@ import datetime as dt
 import email.utils
 import io
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -245,7 +247,17 @@ class Fetcher:
                 self._robots[origin] = rules
         if rules is False:
             return True
-        return bool(rules.can_fetch(url, self.settings.user_agent))
+        return bool(rules.can_fetch(url, self._robots_name()))
+
+    def _robots_name(self) -> str:
+        """The product token of our User-Agent ("policytext" of "policytext/1.0 (...)").
+
+        robots.txt groups are matched against it (RFC 9309, 2.2.1), not against the
+        whole header: a group for "github" or "research" must not catch us because the
+        contact URL or comment in our User-Agent contains the word.
+        """
+        match = re.match(r"\s*([A-Za-z_-]+)", self.settings.user_agent)
+        return match.group(1) if match else self.settings.user_agent
 
     def _load_robots(self, origin: str) -> Any:
         from protego import Protego
@@ -274,7 +286,7 @@ class Fetcher:
             return False  # no robots.txt: everything allowed
         text = response.body.decode("utf-8", errors="replace")
         rules = Protego.parse(text)
-        delay = rules.crawl_delay(self.settings.user_agent)
+        delay = rules.crawl_delay(self._robots_name())
         if delay:
             self.set_host_delay(host_of(origin), min(float(delay), 60.0))
         return rules
@@ -386,6 +398,14 @@ class Fetcher:
                         f"{label}: no response within {settings.read_timeout:g} s (time-out)",
                         url=label,
                     )
+                except requests.exceptions.ChunkedEncodingError as exc:
+                    # The connection broke before the whole body arrived (fewer bytes than
+                    # Content-Length, a cut chunked stream): transient, so retried.
+                    problem = FetchError(
+                        f"{label}: connection broken before the whole response arrived"
+                        f" ({_incomplete(exc)})",
+                        url=label,
+                    )
                 except requests.exceptions.RequestException as exc:
                     raise FetchError(f"{label}: {type(exc).__name__}: {exc}", url=label) from None
                 else:
@@ -394,7 +414,9 @@ class Fetcher:
                     problem = FetchError(
                         f"{label}: HTTP {response.status} after {attempt + 1} attempts", url=label
                     )
-                    retry_wait = _retry_after(response.headers.get("retry-after"))
+                    retry_wait = _retry_after(
+                        response.headers.get("retry-after"), response.headers.get("date")
+                    )
                     if retry_wait is not None and retry_wait > settings.max_retry_after:
                         raise FetchError(
                             f"{label}: HTTP {response.status} with Retry-After {retry_wait:g} s, "
@@ -490,20 +512,38 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+def _incomplete(exc: Exception) -> str:
+    match = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", str(exc))
+    if match:
+        return f"{match[1]} bytes read, {match[2]} more expected"
+    return "incomplete body"
+
+
+def _retry_after(value: str | None, server_date: str | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date).
+
+    An HTTP date is measured from the response's own ``Date`` header when it has
+    one (RFC 9110, 10.2.3), so a server whose clock differs from ours still gets
+    the pause it asked for; else from our clock.
+    """
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = _http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    now = _http_date(server_date) if server_date else None
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def _http_date(value: str) -> dt.datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
 
 
 # -- the raw archive -------------------------------------------------------------------

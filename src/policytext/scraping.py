@@ -5,8 +5,9 @@ at a time with the recipe's delay, while different hosts run in parallel. The
 main thread stores each document as soon as it is extracted, in its own
 transaction, so a scrape killed mid-run keeps everything stored and a re-run
 skips it: a URL already stored is fetched again only conditionally (ETag /
-Last-Modified, from the ``http_cache`` table) or not at all when the server gave
-no validators. Every response goes to the WARC archive with a note of what it
+Last-Modified, from the ``http_cache`` table) or, when the server gave no
+validators, not at all unless ``refresh`` asks (then a body with the stored
+sha256 counts as unchanged). Every response goes to the WARC archive with a note of what it
 was for, so :func:`scrape_archive` replays the extraction with no network.
 
 Example::
@@ -201,8 +202,10 @@ class _Scraper:
         until: str | None,
         limit: int | None,
         progress: bool,
+        refresh: bool = False,
     ) -> None:
         self.corpus = corpus
+        self.refresh = refresh
         self.fetcher = fetcher
         self.since = parse_date(since, where="--since").first_day if since else None
         self.until = parse_date(until, where="--until").last_day if until else None
@@ -283,7 +286,8 @@ class _Scraper:
         recipe, target = job.recipe, job.target
         key = target.public_url
         cached = self.cache.get(key) if target.kind == "document" else None
-        if cached and not (cached.get("etag") or cached.get("last_modified")):
+        if cached and not (cached.get("etag") or cached.get("last_modified")) and not self.refresh:
+            # No validators to re-check with: not downloaded again unless --refresh asks.
             self.results.put(
                 _Result(job, "unchanged", message="stored before; no validators to re-check")
             )
@@ -332,6 +336,24 @@ class _Scraper:
             self.results.put(_Result(job, "failed", message=str(exc)))
             return
         self.results.put(_Result(job, "fetched", response=response))
+        if (
+            cached
+            and response.status == 200
+            and not response.not_modified
+            and cached.get("sha256") == sha256_hex(response.body)
+        ):
+            # Fetched again (no validators, or the server ignored them) and byte for byte
+            # what was stored: nothing to extract or store.
+            self.results.put(
+                _Result(
+                    job,
+                    "unchanged",
+                    response=response,
+                    message="same content (sha256) as stored",
+                    cache_key=key,
+                )
+            )
+            return
         self.handle_response(job, response, follow=True)
 
     def handle_response(self, job: _Job, response: Response, *, follow: bool) -> None:
@@ -374,6 +396,12 @@ class _Scraper:
             return
         if extraction.gone:
             self.results.put(_Result(job, "gone", message=extraction.gone))
+        for url, reason in extraction.failures:
+            failed_job = replace(
+                job, target=replace(target, url=url, origin_url=None, kind="document")
+            )
+            message = reason if url in reason else f"{url}: {reason}"
+            self.results.put(_Result(failed_job, "failed", message=message))
         if extraction.pages:
             self.results.put(
                 _Result(
@@ -427,6 +455,11 @@ class _Scraper:
             return
         if result.kind == "unchanged":
             summary.unchanged += 1
+            if result.response is not None and result.cache_key:
+                # The same bytes under new validators: keep the new ones, so the next
+                # run's conditional request can get its 304.
+                with self.corpus.transaction():
+                    self._remember(result.cache_key, source, result.response)
             self._tick(job)
         elif result.kind == "robots":
             summary.robots.append((url, result.message))
@@ -673,6 +706,7 @@ def scrape(
     settings: FetchSettings | None = None,
     recipes: Mapping[str, Recipe] | None = None,
     progress: bool = False,
+    refresh: bool = False,
 ) -> ScrapeSummary:
     """Fetch, extract and store the catalogue's documents or whole sources.
 
@@ -698,6 +732,11 @@ def scrape(
         Recipes by name (default: the shipped ones).
     progress:
         A progress bar per source on stderr.
+    refresh:
+        Also re-fetch stored URLs whose server gave no ETag/Last-Modified
+        (by default they are not downloaded again); a response byte for byte
+        the same as the stored one (sha256) counts as unchanged, a changed one
+        is extracted and stored as a new version.
 
     Returns
     -------
@@ -734,7 +773,13 @@ def scrape(
     warc = WarcArchive(archive) if archive else None
     with Fetcher(settings, archive=warc) as fetcher:
         scraper = _Scraper(
-            corpus, fetcher, since=since, until=until, limit=limit, progress=progress
+            corpus,
+            fetcher,
+            since=since,
+            until=until,
+            limit=limit,
+            progress=progress,
+            refresh=refresh,
         )
         try:
             if catalogue:
@@ -752,6 +797,10 @@ def scrape(
             scraper.stop.set()
             scraper.close()
     return scraper.summary
+
+
+def _succeeded(record: Any) -> bool:
+    return bool(200 <= record.status < 300)
 
 
 def scrape_archive(
@@ -780,6 +829,11 @@ def scrape_archive(
     for record in read_archive(archive):
         source = record.extra.get("WARC-Policytext-Source")
         if not source or record.status == 304 or 300 <= record.status < 400 or record.truncated:
+            continue
+        earlier = latest.get(record.url)
+        if earlier is not None and _succeeded(earlier) and not _succeeded(record):
+            # A later error (a retried 5xx, a failed re-run appending to the same file)
+            # does not hide the response the document was extracted from.
             continue
         latest[record.url] = record
     fetcher = Fetcher(FetchSettings(obey_robots=False))

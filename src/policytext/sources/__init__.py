@@ -30,7 +30,7 @@ from typing import Any
 from policytext.fetch import Response
 from policytext.recipes import Recipe
 
-__all__ = ["Adapter", "Extraction", "Page", "Target", "adapter_for", "first_date"]
+__all__ = ["Adapter", "Extraction", "Page", "Target", "adapter_for", "date_window", "first_date"]
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,15 @@ class Extraction:
 
     ``gone`` names a document the site has removed (HTTP 410, a copyright
     withdrawal notice): reported, not stored and not a fetch failure.
+    ``failures`` lists ``(url, reason)`` for documents within a response that
+    could not be extracted (one bad item of an API page), while the rest of the
+    response is still used.
     """
 
     pages: tuple[Page, ...] = ()
     follow: tuple[Target, ...] = ()
     gone: str | None = None
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 class Adapter:
@@ -144,6 +148,27 @@ def first_date(text: str) -> str | None:
             except ValueError:
                 continue
     return None
+
+
+def date_window(
+    since: str | None, until: str | None, *, default_since: str, default_until: str
+) -> tuple[str, str]:
+    """A ``--since`` / ``--until`` window as full ISO days for an API query.
+
+    Partial dates cover their whole span: ``since="2011"`` starts on 1 January,
+    ``until="2011-05"`` ends on 31 May (an API given "2011" or "2011-05" would
+    reject it or read it as the first day).
+
+    Example::
+
+        >>> date_window("2011", "2011-05", default_since="2010", default_until="2015")
+        ('2011-01-01', '2011-05-31')
+    """
+    from policytext.people import parse_date
+
+    low = parse_date(since or default_since, where="--since").first_day.isoformat()
+    high = parse_date(until or default_until, where="--until").last_day.isoformat()
+    return low, high
 
 
 def adapter_for(recipe: Recipe) -> Adapter:

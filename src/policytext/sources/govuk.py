@@ -29,7 +29,7 @@ from urllib.parse import urlencode, urlsplit
 from policytext.errors import ExtractionError
 from policytext.extract import extract_pdf, html_to_text
 from policytext.fetch import Response
-from policytext.sources import Adapter, Extraction, Page, Target
+from policytext.sources import Adapter, Extraction, Page, Target, date_window
 
 __all__ = ["GovukAdapter"]
 
@@ -47,12 +47,17 @@ class GovukAdapter(Adapter):
     def seeds(self, *, since: str | None = None, until: str | None = None) -> list[Target]:
         """Search API queries (one per year of the window) for the recipe's filters."""
         discover = self.recipe.discover
-        start_year = int((since or str(discover.get("since", "2010")))[:4])
-        end_year = int((until or str(discover.get("until", "2015")))[:4])
+        first, last = date_window(
+            since,
+            until,
+            default_since=str(discover.get("since", "2010")),
+            default_until=str(discover.get("until", "2015")),
+        )
         seeds = []
-        for year in range(start_year, end_year + 1):
-            low = since if since and since[:4] == str(year) else f"{year}-01-01"
-            high = until if until and until[:4] == str(year) else f"{year}-12-31"
+        # The Search API takes full ISO dates only ("from:2011" is a 422).
+        for year in range(int(first[:4]), int(last[:4]) + 1):
+            low = first if first[:4] == str(year) else f"{year}-01-01"
+            high = last if last[:4] == str(year) else f"{year}-12-31"
             seeds.append(
                 Target(
                     url=self._search_url(low, high, 0),

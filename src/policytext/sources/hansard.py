@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from policytext.errors import ExtractionError, InputError
 from policytext.extract import html_to_text
 from policytext.fetch import Response
-from policytext.sources import Adapter, Extraction, Page, Target
+from policytext.sources import Adapter, Extraction, Page, Target, date_window
 
 __all__ = ["HansardAdapter"]
 
@@ -35,8 +35,13 @@ class HansardAdapter(Adapter):
         member = self.recipe.discover.get("member_id")
         if not member:
             raise InputError(f"{self.recipe.path}: [discover] member_id is needed to crawl Hansard")
-        low = since or str(self.recipe.discover.get("since", "1997-01-01"))
-        high = until or str(self.recipe.discover.get("until", "2015-12-31"))
+        # startDate / endDate are full days: "--until 2012" means to 31 December 2012.
+        low, high = date_window(
+            since,
+            until,
+            default_since=str(self.recipe.discover.get("since", "1997-01-01")),
+            default_until=str(self.recipe.discover.get("until", "2015-12-31")),
+        )
         return [
             Target(url=self._url(low, high, 0), kind="listing", metadata={"from": low, "to": high})
         ]
@@ -63,7 +68,16 @@ class HansardAdapter(Adapter):
         results = data.get("Results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise ExtractionError(f"{target.url}: Hansard answer without a 'Results' list")
-        pages = [self._page(item, target) for item in results if isinstance(item, dict)]
+        pages: list[Page | None] = []
+        failures: list[tuple[str, str]] = []
+        for item in results:
+            if not isinstance(item, dict):
+                continue
+            try:
+                pages.append(self._page(item, target))
+            except ExtractionError as exc:
+                # One contribution without text must not cost the page's others or the paging.
+                failures.append((self._url_of(item), str(exc)))
         follow: list[Target] = []
         skip = int(_param(target.url, "queryParameters.skip") or 0)
         total = int(data.get("TotalResultCount") or 0)
@@ -77,16 +91,24 @@ class HansardAdapter(Adapter):
                     metadata=target.metadata,
                 )
             )
-        return Extraction(pages=tuple(p for p in pages if p is not None), follow=tuple(follow))
+        return Extraction(
+            pages=tuple(p for p in pages if p is not None),
+            follow=tuple(follow),
+            failures=tuple(failures),
+        )
+
+    def _url_of(self, item: dict[str, Any]) -> str:
+        ext_id = item.get("ContributionExtId")
+        return f"{self.recipe.home}/search/parlisearchredirect.json?externalId={ext_id}"
 
     def _page(self, item: dict[str, Any], target: Target) -> Page | None:
         html = item.get("ContributionTextFull") or item.get("ContributionText")
         ext_id = item.get("ContributionExtId")
         if not html or not ext_id:
             return None
-        text = html_to_text(f"<div>{html}</div>", where=f"{target.url} ({ext_id})").text
+        text = html_to_text(f"<div>{html}</div>", where=self._url_of(item)).text
         return Page(
-            url=f"{self.recipe.home}/search/parlisearchredirect.json?externalId={ext_id}",
+            url=self._url_of(item),
             text=text,
             title=item.get("DebateSection"),
             speaker=item.get("MemberName") or item.get("AttributedTo"),

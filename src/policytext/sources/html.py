@@ -13,7 +13,11 @@ a year), ``date_from_title`` (a regular expression with a ``date`` group),
 ``withheld`` (phrases that mark a removed text: reported, not stored),
 ``drop_paragraphs`` (regular expressions: paragraphs matching one are an
 editor's note, not the speech, and are removed), ``date_from_dropped`` (take the
-first date in those removed paragraphs) and ``doc_type``.
+first date in those removed paragraphs), ``speaker_from_dropped`` (a regular
+expression with a ``speaker`` group, applied to those removed paragraphs when no
+speaker selector gave one) and ``doc_type``. A speaker that is a site account
+(a WordPress byline such as "admin") is never stored: the post's poster is not
+the speaker.
 
 Example::
 
@@ -38,6 +42,11 @@ from policytext.sources import Adapter, Extraction, Page, Target, first_date
 __all__ = ["HtmlAdapter"]
 
 logger = logging.getLogger(__name__)
+
+# Names of site accounts that blogs and CMSs print as the post's author.
+_SITE_ACCOUNTS = frozenset(
+    {"admin", "administrator", "editor", "webmaster", "staff", "guest", "root", "user", "author"}
+)
 
 
 class HtmlAdapter(Adapter):
@@ -131,6 +140,13 @@ class HtmlAdapter(Adapter):
             if match:
                 speaker = match.group("speaker").strip()
                 party = (match.groupdict().get("party") or "").strip() or None
+        if speaker and _is_site_account(speaker):
+            logger.info("%s: byline %r is a site account, not the speaker; ignored", target.url, speaker)
+            speaker = None
+        if not speaker and preamble and conf.get("speaker_from_dropped"):
+            match = re.search(str(conf["speaker_from_dropped"]), preamble)
+            if match and match.group("speaker") and not _is_site_account(match.group("speaker")):
+                speaker = match.group("speaker").strip()
         venue = values.get("venue")
         prefix = conf.get("venue_prefix")
         if venue and prefix and venue.lower().startswith(str(prefix).lower()):
@@ -156,6 +172,14 @@ class HtmlAdapter(Adapter):
                 ),
             )
         )
+
+
+def _is_site_account(name: str) -> bool:
+    """Whether a byline names a site account ("admin", "by admin") rather than a person."""
+    words = name.strip().lower().split()
+    if words and words[0] == "by":
+        words = words[1:]
+    return " ".join(words) in _SITE_ACCOUNTS
 
 
 def _parse_date(value: str | None, formats: list[str]) -> str | None:

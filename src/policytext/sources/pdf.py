@@ -29,7 +29,9 @@ class PdfAdapter(Adapter):
         if response.content_type == "application/pdf" or response.body.lstrip()[:5] == b"%PDF-":
             extracted = extract_pdf(response.body, where=target.url)
         elif response.content_type in ("text/html", "application/xhtml+xml"):
-            extracted = extract_html(response.body, where=target.url)
+            extracted = extract_html(
+                response.body, where=target.url, declared=response.charset
+            )
         else:
             raise ExtractionError(
                 f"{target.url}: {response.content_type or 'unknown'} content is not a PDF"
