@@ -68,6 +68,7 @@ def test_people_partial_date_bounds() -> None:
     ("raw", "date", "expected"),
     [
         ("The Rt Hon David Cameron MP", None, "David Cameron"),
+        ("HM Queen Elizabeth II", None, "Queen Elizabeth II"),
         ("Rt. Hon. Gordon Brown MP", None, "Gordon Brown"),
         ("Mr Cameron", None, "David Cameron"),
         ("Mr Blair", None, "Tony Blair"),

@@ -287,7 +287,7 @@ class Government:
 
 
 _HONORIFIC_RE = re.compile(
-    r"^(?:the\s+)?(?:(?:rt\.?|right)\s+hon(?:\.|ourable)?|hon\.?|mr\.?|mrs\.?|ms\.?|miss|dr\.?|"
+    r"^(?:the\s+)?(?:(?:rt\.?|right)\s+hon(?:\.|ourable)?|hon\.?|hm\.?|mr\.?|mrs\.?|ms\.?|miss|dr\.?|"
     r"sir|dame|professor|prof\.?)\s+",
     re.IGNORECASE,
 )
