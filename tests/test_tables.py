@@ -188,6 +188,7 @@ def test_tables_filters(small_tagged: Corpus) -> None:
         ({"by": "year,year"}, "named twice"),
         ({"frames": ["nonsense"]}, "frames: 'nonsense' not in the codebook"),
         ({"bootstrap": -1}, "bootstrap"),
+        ({"seed": -1}, "seed: -1 is not an integer >= 0"),
         ({"since": "2010-13"}, "since"),
         ({"colour": "red"}, "unknown filter 'colour'"),
     ],
@@ -278,6 +279,50 @@ def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
     ).all()
     none = frequency_table(small_tagged, by="party", bootstrap=0)
     assert none["empowerment_per_10k_low"].isna().all()
+
+
+def _varied_speakers(corpus: Corpus, speakers: list[str], *, start: int = 0) -> None:
+    """Six documents per speaker with 0-3 empowerment mentions each (uneven, so intervals vary)."""
+    docs = []
+    for s, speaker in enumerate(speakers):
+        for i in range(6):
+            mentions = (i * (s + 2)) % 4
+            docs.append(
+                {
+                    "id": f"v{start + s}-{i}",
+                    "speaker": speaker,
+                    "date": str(2000 + i),
+                    "sentences": [EMP] * mentions + [FILL] * (1 + i % 3),
+                    "tags": [(j, "empowerment", "empower") for j in range(mentions)],
+                }
+            )
+    store_tagged(corpus, docs)
+
+
+def test_tables_bootstrap_group_interval_independent_of_other_groups(corpus: Corpus) -> None:
+    # Regression: one RNG stream was shared by all groups, so a group's interval moved when
+    # another group was added, filtered out or sorted before it.
+    _varied_speakers(corpus, ["Tony Blair", "David Cameron", "Gordon Brown"])
+    cols = ["empowerment_per_10k_low", "empowerment_per_10k_high"]
+
+    def interval(table: pd.DataFrame, speaker: str) -> tuple[float, float]:
+        found = row(table, speaker=speaker)
+        return float(found[cols[0]]), float(found[cols[1]])
+
+    full = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
+        alone = frequency_table(
+            corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3, speaker=speaker
+        )
+        assert interval(alone, speaker) == interval(full, speaker)
+    # A new group sorted first ("Alan Johnson") leaves the others' intervals unchanged.
+    _varied_speakers(corpus, ["Alan Johnson"], start=10)
+    more = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
+        assert interval(more, speaker) == interval(full, speaker)
+    # Still seeded: another seed moves some interval.
+    other = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=4)
+    assert not other[cols].equals(more[cols])
 
 
 # -- keyness --------------------------------------------------------------------------------

@@ -371,6 +371,8 @@ def frequency_table(
         raise InputError(f"confidence: {confidence} is not between 0 and 1")
     if bootstrap < 0:
         raise InputError(f"bootstrap: {bootstrap} resamples; give 0 or more")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed: {seed!r} is not an integer >= 0")
     tagging = _require_tagging(corpus)
     group_fields = _check_by(by)
     selected = _check_frames(frames, tagging)
@@ -448,8 +450,18 @@ def frequency_table(
     tokens_g = groups["tokens"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_g = np.where(tokens_g[:, None] > 0, RATE_BASE * count_g / tokens_g[:, None], np.nan)
+    group_keys = [
+        _group_key(group_fields, values)
+        for values in groups[keys].itertuples(index=False, name=None)
+    ]
     low, high = _bootstrap_rates(
-        mentions, tokens, group_of, n_groups, resamples=bootstrap, seed=seed, confidence=confidence
+        mentions,
+        tokens,
+        group_of,
+        group_keys,
+        resamples=bootstrap,
+        seed=seed,
+        confidence=confidence,
     )
 
     out = groups.rename(columns=dict(zip(keys, group_fields, strict=False)))
@@ -475,23 +487,50 @@ def frequency_table(
     return out[columns]
 
 
+def _group_key(fields_: Sequence[str], values: Sequence[Any]) -> str:
+    """A canonical text for one group (field names and values), stable across runs and tables."""
+    canonical = [
+        None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else
+        (int(v) if isinstance(v, (int, np.integer)) else str(v))
+        for v in values
+    ]
+    return json.dumps([list(fields_), canonical], ensure_ascii=False)
+
+
+def _group_rng(seed: int, key: str) -> np.random.Generator:
+    """The bootstrap stream of one group: a function of ``seed`` and the group key only.
+
+    Each group draws from its own stream, so its interval does not change when
+    other groups are added, filtered out or sorted differently.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    return np.random.default_rng(np.random.SeedSequence([seed, *words]))
+
+
 def _bootstrap_rates(
     mentions: np.ndarray,
     tokens: np.ndarray,
     group_of: np.ndarray,
-    n_groups: int,
+    group_keys: Sequence[str],
     *,
     resamples: int,
     seed: int,
     confidence: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile intervals of each group's rate, resampling its documents with replacement."""
+    """Percentile intervals of each group's rate, resampling its documents with replacement.
+
+    Group ``g`` (key ``group_keys[g]``) resamples with :func:`_group_rng`, so its
+    interval depends only on the seed, its key and its own documents.
+    """
+    n_groups = len(group_keys)
     shape = (n_groups, mentions.shape[1])
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
     if resamples == 0:
         return low, high
-    rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
@@ -501,6 +540,7 @@ def _bootstrap_rates(
         n = len(members)
         if n == 0:
             continue
+        rng = _group_rng(seed, group_keys[g])
         m, t = counts[members], tokens[members]
         rates = np.empty((resamples, m.shape[1]))
         chunk = max(1, min(resamples, 2_000_000 // max(n, 1)))
