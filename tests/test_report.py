@@ -66,6 +66,87 @@ def test_report_latex_escapes_special_characters() -> None:
     assert "\\begin{tabular}{lr}" in text
 
 
+AWKWARD = pd.DataFrame(
+    {
+        "title": ["Speech | Part one\nThe sequel\r\n\n# not a comment", "back\\slash | pipe"],
+        "match": ["big\nsociety", "x"],
+        "tokens": [1, 2],
+    }
+)
+
+
+def _markdown_cells(line: str) -> list[str]:
+    """Split a GFM table row on the pipes that are not escaped (as a GFM renderer does)."""
+    assert line.startswith("| ") and line.endswith(" |"), line
+    cells, cell, i = [], "", 1
+    body = line[1:-1]
+    while i <= len(body):
+        ch = body[i - 1]
+        if ch == "\\" and i < len(body):
+            cell += ch + body[i]
+            i += 2
+            continue
+        if ch == "|":
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += ch
+        i += 1
+    cells.append(cell)
+    return [c.strip() for c in cells]
+
+
+def test_report_markdown_cells_stay_on_one_line_and_escape_pipes() -> None:
+    text = format_table(AWKWARD, fmt="md")
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(AWKWARD)  # header, rule, one line per row
+    first, second = (_markdown_cells(line) for line in lines[2:])
+    assert first == ["Speech \\| Part one The sequel # not a comment", "big society", "1"]
+    # A backslash is escaped too, so "back\slash" does not swallow the escape of the pipe.
+    assert second == ["back\\\\slash \\| pipe", "x", "2"]
+
+
+def test_report_latex_cells_stay_on_one_line() -> None:
+    text = format_table(AWKWARD, fmt="latex")
+    body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
+    rows = body.splitlines()
+    assert len(rows) == len(AWKWARD)
+    assert rows[0].startswith("Speech \\textbar{} Part one The sequel \\# not a comment & big society")
+    assert rows[1].startswith("back\\textbackslash{}slash \\textbar{} pipe & x & 2")
+
+
+def test_report_csv_round_trips_cells_with_line_breaks() -> None:
+    import io
+
+    text = format_table(AWKWARD, fmt="csv", caption="a caption")
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    two_line = format_table(AWKWARD, fmt="csv", caption="first\nsecond")
+    assert two_line.startswith("# first second\ntitle,match,tokens\n")
+    # RFC 4180: a field with a line break is quoted, and read back whole.
+    assert back["title"].tolist() == AWKWARD["title"].tolist()
+
+
+def test_report_kwic_markdown_with_awkward_title(corpus: Corpus) -> None:
+    from policytext.corpus import Document
+    from policytext.tables import concordance
+
+    corpus.add(
+        Document(
+            id="t1",
+            text="We will build the Big Society together.",
+            title="Big Society | speech\nLiverpool, 2010",
+            date="2010",
+        )
+    )
+    lines = concordance(corpus, "big society", window=3)
+    text = format_table(lines, fmt="md")
+    rows = text.splitlines()
+    assert len(rows) == 3
+    cells = _markdown_cells(rows[2])
+    assert len(cells) == len(lines.columns)
+    assert cells[list(lines.columns).index("title")] == "Big Society \\| speech Liverpool, 2010"
+
+
 def test_report_manifest_fields(small_tagged: Corpus) -> None:
     add_evaluation(small_tagged)
     manifest = run_manifest(small_tagged, command="policytext table --by year")

@@ -318,7 +318,10 @@ def format_table(
     """
     lines = manifest.comment_lines() if manifest else []
     if caption:
+        caption = _one_line(caption)
         lines = [*lines, caption] if fmt != "md" else lines
+    # A line break in a comment (a command argument, a caption) would end the comment.
+    lines = [_one_line(line) for line in lines]
     if fmt == "csv":
         header = "".join(f"# {line}\n" for line in lines)
         return header + frame.to_csv(index=False)
@@ -380,18 +383,33 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Outside T1 font encoding these print as other glyphs (| as an em dash).
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
 }
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every line break (and the blank space around it) turned into one space.
+
+    A table cell must sit on one line: a newline ends a Markdown table row, and
+    a blank line inside a LaTeX tabular is an error.
+    """
+    if not any(ch in text for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters in ``text``.
+    """Escape LaTeX's special characters in ``text`` and put it on one line.
 
     Example::
 
         >>> print(latex_escape("R&D: 5% of gdp_growth"))
         R\\&D: 5\\% of gdp\\_growth
     """
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in _one_line(str(text)))
 
 
 def _latex(frame: pd.DataFrame) -> str:
@@ -439,6 +457,11 @@ def corpus_summary(corpus: Corpus) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def _markdown_text(value: Any) -> str:
+    """A text cell of a GFM table: on one line, backslashes and pipes escaped."""
+    return _one_line(str(value)).replace("\\", "\\\\").replace("|", "\\|")
+
+
 def _markdown(frame: pd.DataFrame) -> str:
     def cell(value: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
@@ -447,9 +470,9 @@ def _markdown(frame: pd.DataFrame) -> str:
             return f"{value:,.2f}"
         if isinstance(value, int):
             return f"{value:,}"
-        return str(value).replace("|", "\\|")
+        return _markdown_text(value)
 
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(_markdown_text(c) for c in frame.columns) + " |"
     rule = (
         "|"
         + "|".join(
