@@ -147,6 +147,29 @@ def test_report_kwic_markdown_with_awkward_title(corpus: Corpus) -> None:
     assert cells[list(lines.columns).index("title")] == "Big Society \\| speech Liverpool, 2010"
 
 
+def test_report_small_numbers_never_print_as_zero() -> None:
+    frame = pd.DataFrame(
+        {
+            "item": ["a", "b", "c", "d"],
+            "rate": [0.001, 0.0, 12.345, 1234.5],
+            "p": [1e-300, 1.5e-12, 0.0004, 0.3],
+            "p_adjusted": [1e-300, 6e-12, 0.0008, 0.3],
+        }
+    )
+    md = format_table(frame, fmt="md").splitlines()[2:]
+    assert md[0] == "| a | 1.00e-03 | <1e-300 | <1e-300 |"
+    assert md[1] == "| b | 0.00 | 1.50e-12 | 6.00e-12 |"
+    assert md[2] == "| c | 12.35 | 4.00e-04 | 8.00e-04 |"
+    assert md[3] == "| d | 1,234.50 | 0.300 | 0.300 |"
+    latex = format_table(frame, fmt="latex")
+    assert "a & 1.00e-03 & $<$1e-300 & $<$1e-300 \\\\" in latex
+    assert "b & 0.00 & 1.50e-12 & 6.00e-12 \\\\" in latex
+    # JSON and CSV keep full precision (pandas' to_json rounds to 10 decimals by default).
+    records = json.loads(format_table(frame, fmt="json"))
+    assert [r["p"] for r in records] == [1e-300, 1.5e-12, 0.0004, 0.3]
+    assert "1.5e-12" in format_table(frame, fmt="csv")
+
+
 def test_report_manifest_fields(small_tagged: Corpus) -> None:
     add_evaluation(small_tagged)
     manifest = run_manifest(small_tagged, command="policytext table --by year")

@@ -369,6 +369,69 @@ def test_tables_adjusted_p_values() -> None:
         adjust_p_values(p, method="sidak")
 
 
+@pytest.mark.parametrize("method", ["fdr_bh", "holm", "bonferroni", "none"])
+def test_tables_adjusted_p_values_in_log_space(method: str) -> None:
+    p = np.array([1e-5, 0.02, 0.03, 0.5, 0.02])
+    assert adjust_p_values(np.log(p), method=method, log=True) == pytest.approx(
+        np.log(adjust_p_values(p, method=method))
+    )
+    # Far below the smallest double: exp() of these is 0, their logs stay exact.
+    log_p = np.array([-2000.0, -1500.0, math.log(0.5)])
+    adjusted = adjust_p_values(log_p, method=method, log=True)
+    expected = {
+        "bonferroni": [-2000 + math.log(3), -1500 + math.log(3), 0.0],
+        "holm": [-2000 + math.log(3), -1500 + math.log(2), math.log(0.5)],
+        "fdr_bh": [-2000 + math.log(3), -1500 + math.log(3 / 2), math.log(0.5)],
+        "none": list(log_p),
+    }[method]
+    assert adjusted == pytest.approx(expected)
+
+
+def test_tables_keyness_tiny_p_values_never_zero(corpus: Corpus) -> None:
+    # Regression: chi2.sf underflowed to 0 for G2 above ~1,400, and Markdown printed
+    # every p below 0.005 as 0.00.
+    from policytext.report import format_table
+
+    store_tagged(
+        corpus,
+        [
+            {
+                "id": "t1",
+                "speaker": "David Cameron",
+                "date": "2010",
+                "sentences": [" ".join(["empower"] * 1500) + ".", BIG, BIG, BIG, DEV],
+                "tags": [(0, "empowerment", "empower"), (1, "civil_society", "Big Society"),
+                         (2, "civil_society", "Big Society"), (3, "civil_society", "Big Society"),
+                         (4, "devolution", "devolve")],
+            },
+            {
+                "id": "r1",
+                "speaker": "Tony Blair",
+                "date": "1999",
+                "sentences": [FILL] * 150 + [DEV] * 12 + [EMP],
+                "tags": [(150 + i, "devolution", "devolve") for i in range(12)]
+                + [(162, "empowerment", "empower")],
+            },
+        ],
+    )
+    table = keyness(corpus, "speaker", "David Cameron", reference="Tony Blair", min_freq=1)
+    empower = row(table, item="empowerment")
+    assert empower["g2"] > 2000
+    assert 0 < empower["p"] <= 1e-300
+    assert 0 < empower["p_adjusted"] <= 1e-300
+    assert (table["p"] > 0).all() and (table["p_adjusted"] >= table["p"]).all()
+    ordinary = table[table["item"] != "empowerment"]
+    assert ordinary["p"].to_numpy() == pytest.approx(chi2.sf(ordinary["g2"].to_numpy(), 1))
+    text = format_table(table, fmt="md")
+    cells = [line.split(" | ") for line in text.splitlines()[2:]]
+    p_col = text.splitlines()[0].split(" | ").index("p")
+    shown = {c[0].strip("| "): c[p_col] for c in cells}
+    assert shown["empowerment"] == "<1e-300"
+    assert all(v.strip() not in ("0.00", "0", "0.000") for v in shown.values())
+    records = json.loads(format_table(table, fmt="json"))
+    assert all(r["p"] > 0 and r["p_adjusted"] > 0 for r in records)
+
+
 def test_tables_keyness_frames(small_tagged: Corpus) -> None:
     table = keyness(small_tagged, "speaker", "David Cameron", reference="Tony Blair", min_freq=1)
     assert list(table["item"]) == ["civil_society", "empowerment", "devolution"]

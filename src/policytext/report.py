@@ -326,8 +326,11 @@ def format_table(
         header = "".join(f"# {line}\n" for line in lines)
         return header + frame.to_csv(index=False)
     if fmt == "json":
-        records = json.loads(frame.to_json(orient="records"))
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        records = [
+            {str(k): _json_value(v) for k, v in record.items()}
+            for record in frame.to_dict(orient="records")
+        ]
+        return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"
     if fmt == "md":
         header = ""
         if lines:
@@ -340,6 +343,44 @@ def format_table(
     if fmt == "latex":
         return "".join(f"% {line}\n" for line in lines) + _latex(frame)
     raise InputError(f"format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
+
+
+def _json_value(value: Any) -> Any:
+    """A cell as a JSON value at full precision (pandas' ``to_json`` keeps 10 decimals)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def _is_p_column(name: Any) -> bool:
+    text = str(name)
+    return text == "p" or text.startswith("p_") or text.endswith("_p")
+
+
+def _number(value: float, *, column: Any, thousands: bool) -> str:
+    """A float for a Markdown or LaTeX cell: never a non-zero value printed as 0.
+
+    P-value columns (``p``, ``p_*``, ``*_p``) get three digits, scientific
+    notation below 0.001 and ``<1e-300`` at the floor; other columns two
+    decimals, scientific notation for non-zero values that would round to 0.
+    """
+    from policytext.tables import P_FLOOR
+
+    if _is_p_column(column):
+        if value <= P_FLOOR:
+            return "<1e-300"
+        return f"{value:.2e}" if value < 0.001 else f"{value:.3f}"
+    if value != 0 and abs(value) < 0.005:
+        return f"{value:.2e}"
+    return f"{value:,.2f}" if thousands else f"{value:.2f}"
 
 
 def write_table(
@@ -416,11 +457,11 @@ def _latex(frame: pd.DataFrame) -> str:
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     spec = "".join("r" if is_num else "l" for is_num in numeric)
 
-    def cell(value: Any) -> str:
+    def cell(value: Any, column: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             return "--"
         if isinstance(value, (float, np.floating)):
-            return f"{value:.2f}"
+            return _number(float(value), column=column, thousands=False).replace("<", "$<$")
         return latex_escape(str(value))
 
     lines = [
@@ -431,7 +472,7 @@ def _latex(frame: pd.DataFrame) -> str:
         "\\midrule",
     ]
     for row in frame.itertuples(index=False):
-        lines.append(" & ".join(cell(v) for v in row) + r" \\")
+        lines.append(" & ".join(cell(v, c) for v, c in zip(row, frame.columns, strict=True)) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines) + "\n"
 
@@ -463,11 +504,11 @@ def _markdown_text(value: Any) -> str:
 
 
 def _markdown(frame: pd.DataFrame) -> str:
-    def cell(value: Any) -> str:
+    def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
             return "(none)"
         if isinstance(value, float):
-            return f"{value:,.2f}"
+            return _number(value, column=column, thousands=True)
         if isinstance(value, int):
             return f"{value:,}"
         return _markdown_text(value)
@@ -482,7 +523,9 @@ def _markdown(frame: pd.DataFrame) -> str:
     )
     lines = [header, rule]
     for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+        lines.append(
+            "| " + " | ".join(cell(v, c) for v, c in zip(row, frame.columns, strict=True)) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

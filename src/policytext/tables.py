@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_FRAMES",
     "GROUP_FIELDS",
     "KWIC_FIELDS",
+    "P_FLOOR",
     "Tagging",
     "adjust_p_values",
     "codebook_frames",
@@ -57,6 +58,7 @@ __all__ = [
     "frequency_table",
     "g2_williams",
     "keyness",
+    "log_p_value",
     "log_ratio",
     "parse_codebook_content",
 ]
@@ -603,39 +605,72 @@ def log_ratio(a: float, b: float, c: float, d: float) -> float:
     return math.log2((max(a, 0.5) / c) / (max(b, 0.5) / d))
 
 
-def adjust_p_values(p: Sequence[float] | np.ndarray, *, method: str = "fdr_bh") -> np.ndarray:
+def adjust_p_values(
+    p: Sequence[float] | np.ndarray, *, method: str = "fdr_bh", log: bool = False
+) -> np.ndarray:
     """P-values corrected for multiple comparisons.
+
+    The correction is computed on natural logarithms, so p-values far below
+    the smallest double (G2 in the thousands) are corrected exactly.
 
     Parameters
     ----------
     p:
-        Raw p-values.
+        Raw p-values (with ``log``: their natural logarithms).
     method:
         ``fdr_bh`` (Benjamini-Hochberg false discovery rate), ``holm``,
         ``bonferroni`` or ``none``.
+    log:
+        Take and return natural logarithms of p-values.
 
     Example::
 
         >>> adjust_p_values([0.01, 0.04], method="bonferroni").tolist()
         [0.02, 0.08]
     """
+    if method not in ("fdr_bh", "holm", "bonferroni", "none"):
+        raise InputError(f"correction: {method!r} is not one of fdr_bh, holm, bonferroni, none")
     values = np.asarray(p, dtype=np.float64)
-    m = len(values)
-    if m == 0 or method == "none":
-        return values.copy()
-    if method == "bonferroni":
-        return np.minimum(values * m, 1.0)
-    if method == "holm":
-        order = np.argsort(values)
-        stepped = np.maximum.accumulate((m - np.arange(m)) * values[order])
-        out = np.empty(m)
-        out[order] = np.minimum(stepped, 1.0)
-        return out
-    if method == "fdr_bh":
-        from scipy.stats import false_discovery_control
 
-        return np.asarray(false_discovery_control(values, method="bh"))
-    raise InputError(f"correction: {method!r} is not one of fdr_bh, holm, bonferroni, none")
+    def times(v: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
+        # Multiplication of p-values, or addition of their logarithms.
+        return v + np.log(factor) if log else v * factor
+
+    m = len(values)
+    out = values.copy()
+    if m and method == "bonferroni":
+        out = times(values, float(m))
+    elif m and method == "holm":
+        # Holm: the i-th smallest (i from 1) times m - i + 1, made non-decreasing.
+        order = np.argsort(values, kind="stable")
+        out[order] = np.maximum.accumulate(times(values[order], m - np.arange(m, dtype=float)))
+    elif m and method == "fdr_bh":
+        # Benjamini-Hochberg: the i-th smallest times m / i, made non-increasing from the top.
+        order = np.argsort(values, kind="stable")
+        scaled = times(values[order], m / np.arange(1, m + 1, dtype=float))
+        out[order] = np.minimum.accumulate(scaled[::-1])[::-1]
+    return np.minimum(out, 0.0 if log else 1.0)
+
+
+#: Smallest p-value reported: anything smaller is given as this and shown as ``<1e-300``.
+P_FLOOR = 1e-300
+
+
+def log_p_value(g2: float | np.ndarray) -> np.ndarray:
+    """Natural log of the chi-square (1 df) upper tail of ``g2``, exact far into the tail.
+
+    ``P(chi2_1 > x) = 2 * Phi(-sqrt(x))``, computed with ``log_ndtr`` so a G2
+    of a million gives a finite log p where ``chi2.sf`` underflows to 0.
+
+    Example::
+
+        >>> round(float(log_p_value(3.841459)), 4) == round(math.log(0.05), 4)
+        True
+    """
+    from scipy.special import log_ndtr
+
+    x = np.maximum(np.asarray(g2, dtype=np.float64), 0.0)
+    return np.asarray(math.log(2.0) + log_ndtr(-np.sqrt(x)))
 
 
 KeynessUnit = Literal["frame", "word", "lemma", "phrase"]
@@ -687,7 +722,8 @@ def keyness(
         ``item``, ``target_count``, ``reference_count``, ``target_per_10k``,
         ``reference_per_10k``, ``g2`` (Williams-corrected), ``log_ratio``,
         ``direction`` (``over``/``under``: used more/less in the target), ``p``
-        and ``p_adjusted``; over-used items first, strongest first, then
+        and ``p_adjusted`` (never 0: values below :data:`P_FLOOR` are given as
+        ``P_FLOOR``); over-used items first, strongest first, then
         under-used ones, weakest first.
 
     Example::
@@ -752,8 +788,6 @@ def keyness(
         assert tagging is not None
         items = [f for f in tagging.frames if count_t[f] + count_r[f] >= min_freq]
     records = []
-    from scipy.stats import chi2
-
     for item in items:
         a, b = count_t[item], count_r[item]
         _, g2 = g2_williams(a, b, size_t, size_r)
@@ -768,7 +802,7 @@ def keyness(
                 "g2": g2,
                 "log_ratio": log_ratio(a, b, size_t, size_r),
                 "direction": "over" if over else "under",
-                "p": float(chi2.sf(g2, 1)),
+                "log_p": float(log_p_value(g2)),
             }
         )
     columns = [
@@ -786,7 +820,12 @@ def keyness(
     if not records:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     table = pd.DataFrame(records)
-    table["p_adjusted"] = adjust_p_values(table["p"].to_numpy(), method=correction)
+    # Corrected on logs, then floored: a p below P_FLOOR is reported as P_FLOOR, never 0.
+    log_p = table["log_p"].to_numpy()
+    table["p"] = np.maximum(np.exp(log_p), P_FLOOR)
+    table["p_adjusted"] = np.maximum(
+        np.exp(adjust_p_values(log_p, method=correction, log=True)), P_FLOOR
+    )
     table["signed"] = np.where(table["direction"] == "over", table["g2"], -table["g2"])
     table = table.sort_values(["signed", "item"], ascending=[False, True], kind="stable")
     if top is not None:
