@@ -595,6 +595,71 @@ def test_topics_stage_of_the_main_job(planted_store, db_path):
     assert json.loads((db_path.parent / "topics" / "topics.json").read_text())
 
 
+@pytest.fixture
+def count_fits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts TopicModel.fit calls (one entry per call)."""
+    calls: list[int] = []
+    original = TopicModel.fit
+
+    def fit(self, units, y=None):  # type: ignore[no-untyped-def]
+        calls.append(self.n_topics)
+        return original(self, units, y)
+
+    monkeypatch.setattr(TopicModel, "fit", fit)
+    return calls
+
+
+def test_topics_main_job_fits_the_model_once(planted_store, db_path, count_fits):
+    # Regression: the topics stage fitted the model, then the report fitted it again.
+    from policytext.pipeline import run_pipeline
+
+    planted_store.close()
+    run_pipeline(db_path, offline=True, echo=lambda message: None)
+    assert len(count_fits) == 1
+    stage, report = db_path.parent / "topics", db_path.parent / "report" / "topics"
+    settings = json.loads((stage / "settings.json").read_text())
+    assert len(settings["fingerprint"]) == 64 and len(settings["corpus_hash"]) == 64
+    assert settings["random_state"] == 0 and settings["k"] == 10
+    # The report's topic files are the stage's, and its page shows them.
+    assert (report / "topics.json").read_text() == (stage / "topics.json").read_text()
+    assert (report / "prevalence_heatmap.svg").is_file()
+    html = (db_path.parent / "report" / "index.html").read_text()
+    first = json.loads((stage / "topics.json").read_text())[0]
+    assert first["terms"][0][0] in html and 'src="topics/prevalence_heatmap.svg"' in html
+
+
+def test_topics_report_refits_when_the_fingerprint_differs(planted_store, tmp_path, count_fits):
+    from policytext.topics import default_topics_dir, run_topics_stage
+
+    run_topics_stage(planted_store, default_topics_dir(planted_store), k=4, n_boot=10)
+    assert len(count_fits) == 1
+    # Same corpus and settings: reused.
+    assert report_section(planted_store, tmp_path / "a" / "topics", k=4, n_boot=10) is not None
+    assert len(count_fits) == 1
+    # Other settings: refitted.
+    assert report_section(planted_store, tmp_path / "b" / "topics", k=5, n_boot=10) is not None
+    assert len(count_fits) == 2
+    assert len(json.loads((tmp_path / "b" / "topics" / "topics.json").read_text())) == 5
+    # A changed corpus: refitted.
+    planted_store.add(Document(text="school teacher pupil police crime", id="late", date="2009"))
+    assert report_section(planted_store, tmp_path / "c" / "topics", k=4, n_boot=10) is not None
+    assert len(count_fits) == 3
+
+
+def test_topics_stage_writes_to_the_default_topics_dir(
+    planted_store, db_path, tmp_path, monkeypatch
+):
+    import policytext.topics as topics_module
+    from policytext.pipeline import run_pipeline
+
+    assert topics_module.default_topics_dir(planted_store) == db_path.parent / "topics"
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setattr(topics_module, "default_topics_dir", lambda corpus: elsewhere)
+    planted_store.close()
+    run_pipeline(db_path, offline=True, echo=lambda message: None)
+    assert (elsewhere / "topics.json").is_file()
+
+
 def test_topics_undated_documents_are_left_out_and_named(planted_store):
     planted_store.add(
         Document(text="school teacher pupil police crime hospital nurse", id="undated")

@@ -22,7 +22,6 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
@@ -38,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from policytext.errors import InputError, PolicytextError
+from policytext.tables import P_FLOOR, corpus_hash
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -173,23 +173,6 @@ def _validation_line(validation: dict[str, Any] | None) -> str:
 
 def _num(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, (int, float)) else "?"
-
-
-def corpus_hash(corpus: Corpus) -> str:
-    """SHA-256 over ``id, version, text sha256`` of the current documents, in id order.
-
-    Example::
-
-        >>> from policytext.corpus import Corpus
-        >>> len(corpus_hash(Corpus.open(":memory:")))
-        64
-    """
-    digest = hashlib.sha256()
-    for doc_id, version, text_hash in corpus.conn.execute(
-        "SELECT id, version, text_sha256 FROM documents WHERE is_current = 1 ORDER BY id"
-    ):
-        digest.update(f"{doc_id}\t{version}\t{text_hash}\n".encode())
-    return digest.hexdigest()
 
 
 def _has_table(corpus: Corpus, name: str) -> bool:
@@ -372,8 +355,6 @@ def _number(value: float, *, column: Any, thousands: bool) -> str:
     notation below 0.001 and ``<1e-300`` at the floor; other columns two
     decimals, scientific notation for non-zero values that would round to 0.
     """
-    from policytext.tables import P_FLOOR
-
     if _is_p_column(column):
         if value <= P_FLOOR:
             return "<1e-300"

@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -53,6 +54,7 @@ __all__ = [
     "adjust_p_values",
     "codebook_frames",
     "concordance",
+    "corpus_hash",
     "current_tagging",
     "frame_columns",
     "frequency_table",
@@ -188,6 +190,23 @@ def current_tagging(corpus: Corpus) -> Tagging | None:
         tagged_at=str(row["last"]),
         content=content,
     )
+
+
+def corpus_hash(corpus: Corpus) -> str:
+    """SHA-256 over ``id, version, text sha256`` of the current documents, in id order.
+
+    Example::
+
+        >>> from policytext.corpus import Corpus
+        >>> len(corpus_hash(Corpus.open(":memory:")))
+        64
+    """
+    digest = hashlib.sha256()
+    for doc_id, version, text_hash in corpus.conn.execute(
+        "SELECT id, version, text_sha256 FROM documents WHERE is_current = 1 ORDER BY id"
+    ):
+        digest.update(f"{doc_id}\t{version}\t{text_hash}\n".encode())
+    return digest.hexdigest()
 
 
 def parse_codebook_content(content: str | None) -> Any:
@@ -505,8 +524,6 @@ def _group_rng(seed: int, key: str) -> np.random.Generator:
     Each group draws from its own stream, so its interval does not change when
     other groups are added, filtered out or sorted differently.
     """
-    import hashlib
-
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
     return np.random.default_rng(np.random.SeedSequence([seed, *words]))
