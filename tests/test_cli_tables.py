@@ -266,3 +266,38 @@ def test_cli_help_ends_with_example(runner: CliRunner, command: str) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"policytext {command}" in result.stdout.split("Example:")[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["table", "--seed", "-1"],
+        ["report", "--seed", "-1"],
+        ["topics", "--seed", "-1"],
+        ["topics", "--choose-k", "2,3", "--seed", "-3"],
+    ],
+)
+def test_cli_negative_seed_is_a_usage_error(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    # Regression: a negative seed was accepted and crashed later inside numpy.
+    result = invoke(runner, *args, "--db", str(tagged_db))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "'--seed'" in result.stderr and ("-1" in result.stderr or "-3" in result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--k", "0"), ("--passage-size", "0"), ("--bootstrap", "-1"), ("--smooth", "0")],
+)
+def test_cli_topics_out_of_range_counts_are_usage_errors(
+    runner: CliRunner, tagged_db: Path, option: str, value: str
+) -> None:
+    result = invoke(runner, "topics", option, value, "--db", str(tagged_db))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert f"topics: Invalid value for '{option}'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

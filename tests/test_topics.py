@@ -278,6 +278,7 @@ def test_topics_agreement_and_jensen_shannon_bounds():
         ({"method": "lsa"}, "parameter method must be 'nmf' or 'lda'; got 'lsa'"),
         ({"n_topics": 0}, "parameter n_topics must be an integer >= 1; got 0"),
         ({"max_df": 1.5}, "parameter max_df must be"),
+        ({"random_state": -1}, "parameter random_state must be None or an integer from 0"),
         ({"seed_terms": {"a": ["x"]}, "method": "lda"}, "seed_terms needs method='nmf'"),
         (
             {"seed_terms": {f"f{i}": ["x"] for i in range(5)}},

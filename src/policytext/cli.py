@@ -346,7 +346,9 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     show_default=True,
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the bootstrap (0 or more)."
+)
 @click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
@@ -599,7 +601,9 @@ def keyness_command(
     show_default=True,
     help="Bootstrap resamples for the intervals (0: none).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the bootstrap (0 or more)."
+)
 @db_option
 @reports_errors
 def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
@@ -744,7 +748,7 @@ def scrape_command(
 
 
 @main.command("topics")
-@click.option("--k", "k", type=int, default=10, show_default=True, help="Number of topics.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="Number of topics.")
 @click.option(
     "--method",
     type=click.Choice(["nmf", "lda"]),
@@ -771,13 +775,17 @@ def scrape_command(
     show_default=True,
     help="Model paragraph-window passages or whole documents.",
 )
-@click.option("--passage-size", type=int, default=150, show_default=True, help="Terms per passage (about).")
+@click.option(
+    "--passage-size", type=click.IntRange(min=1), default=150, show_default=True, help="Terms per passage (about)."
+)
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
-@click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
+@click.option("--seed", "seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed (0 or more).")
+@click.option(
+    "--bootstrap", "n_boot", type=click.IntRange(min=0), default=200, show_default=True, help="Bootstrap resamples."
+)
 @click.option(
     "--smooth",
-    type=int,
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="Opt-in moving average of prevalence over N periods (1: none; labelled in every output).",

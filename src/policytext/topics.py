@@ -427,7 +427,10 @@ _PARAMETERS: dict[str, tuple[str, Callable[[Any], bool]]] = {
         lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
     ),
     "coherence_window": ("an integer >= 2", lambda v: _is_int(v) and v >= 2),
-    "random_state": ("None or an integer", lambda v: v is None or _is_int(v)),
+    "random_state": (
+        "None or an integer from 0 to 2**32 - 1",
+        lambda v: v is None or (_is_int(v) and 0 <= v < 2**32),
+    ),
 }
 
 
