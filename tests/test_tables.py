@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -245,6 +246,40 @@ def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
 def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
     store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
     assert current_tagging(corpus).frames == DEFAULT_FRAMES
+
+
+def test_tables_default_frames_follow_the_default_codebook(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: DEFAULT_FRAMES was a hand-kept copy of the codebook's frame list.
+    import policytext.tables as tables
+    from policytext import codebook
+
+    assert tables.DEFAULT_FRAMES == codebook.load_codebook().frames
+    fake = dataclasses.replace(
+        codebook.load_codebook(),
+        frame_defs=codebook.load_codebook().frame_defs[:2][::-1],
+    )
+    monkeypatch.setattr(codebook, "_load_default", lambda: fake)
+    tables.default_frames.cache_clear()
+    try:
+        assert tables.DEFAULT_FRAMES == fake.frames == ("devolution", "empowerment")
+        store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
+        assert current_tagging(corpus).frames == ("devolution", "empowerment")
+    finally:
+        tables.default_frames.cache_clear()
+
+
+def test_tables_import_does_not_load_the_codebook() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, policytext.tables, policytext.codebook as c; "
+        "print(c._load_default.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
 
 
 # -- bootstrap intervals ------------------------------------------------------------------

@@ -56,6 +56,7 @@ __all__ = [
     "concordance",
     "corpus_hash",
     "current_tagging",
+    "default_frames",
     "frame_columns",
     "frequency_table",
     "g2_williams",
@@ -67,17 +68,30 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: The frame ids of CODEBOOK-GUIDE.md, in its order; used when the codebook row names none.
-DEFAULT_FRAMES = (
-    "empowerment",
-    "devolution",
-    "social_action",
-    "civil_society",
-    "market_reform",
-    "collaboration",
-    "responsibility",
-    "targeting",
-)
+@cache
+def default_frames() -> tuple[str, ...]:
+    """The frame ids of the default codebook, in its order (read on first use).
+
+    Used when a stored codebook names no frames; ``DEFAULT_FRAMES`` is the same
+    tuple, so the two can never drift apart.
+
+    Example::
+
+        >>> default_frames()[:2]
+        ('empowerment', 'devolution')
+    """
+    from policytext.codebook import load_codebook
+
+    return load_codebook().frames
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_FRAMES is computed from the default codebook when first asked for,
+    # so importing this module reads no codebook.
+    if name == "DEFAULT_FRAMES":
+        return default_frames()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Fields a table can be grouped by, and the SQL expression of each over ``documents d``.
 GROUP_FIELDS: dict[str, str] = {
@@ -120,7 +134,7 @@ class Tagging:
     codebook_hash, codebook_name, codebook_version:
         From the ``codebooks`` row (name and version ``None`` when the row is missing).
     frames:
-        The frame ids of the codebook, in its order (or :data:`DEFAULT_FRAMES`),
+        The frame ids of the codebook, in its order (or :func:`default_frames`),
         followed by any other frame found in the stored matches.
     documents:
         Documents tagged with this codebook.
@@ -170,7 +184,7 @@ def current_tagging(corpus: Corpus) -> Tagging | None:
         "SELECT name, version, content FROM codebooks WHERE hash = ?", (codebook_hash,)
     ).fetchone()
     content = book["content"] if book else None
-    frames = list(codebook_frames(content) or DEFAULT_FRAMES)
+    frames = list(codebook_frames(content) or default_frames())
     stored = [
         r[0]
         for r in corpus.conn.execute(
