@@ -301,3 +301,18 @@ def test_cli_topics_out_of_range_counts_are_usage_errors(
     assert result.stderr.startswith("Error: ")
     assert f"topics: Invalid value for '{option}'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
+    from policytext.corpus import Document
+
+    with Corpus.open(db_path) as corpus:
+        corpus.add(Document(id="a", speaker="David Cameron", date="2010", text="We’ve won in 2010. " * 5))
+        corpus.add(Document(id="b", speaker="Tony Blair", date="1999", text="The weather was fine. " * 5))
+    args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
+    words = invoke(runner, *args, "--format", "json", "--db", str(db_path))
+    assert words.exit_code == 0, words.stderr
+    assert {"we", "won"} <= {r["item"] for r in json.loads(words.stdout)}
+    assert not {"’ve", "2010"} & {r["item"] for r in json.loads(words.stdout)}
+    every = invoke(runner, *args, "--all-tokens", "--format", "json", "--db", str(db_path))
+    assert {"’ve", "2010"} <= {r["item"] for r in json.loads(every.stdout)}

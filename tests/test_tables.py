@@ -499,6 +499,32 @@ def test_tables_keyness_words_lemmas_phrases(small_tagged: Corpus) -> None:
     assert (top["direction"] == "over").sum() == 2 and (top["direction"] == "under").sum() == 2
 
 
+CLITIC_TEXT = (
+    "We’ve said it’s time, and they’re ready: we’ve got £5 billion for 2010 -- "
+    "we don't wait, the U.S. way. "
+)
+
+
+def test_tables_keyness_keeps_word_like_items_by_default(corpus: Corpus) -> None:
+    # Regression: clitics ("’ve", "’re", "’s", "n't"), numbers and symbols ranked as key words.
+    corpus.add(Document(id="k1", speaker="David Cameron", date="2010", text=CLITIC_TEXT * 6))
+    corpus.add(Document(id="k2", speaker="Tony Blair", date="1999", text=FILL * 6))
+    not_words = {"’ve", "’re", "’s", "n't", "£", "5", "2010"}
+    for unit in ("word", "lemma"):
+        table = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2)
+        items = set(table["item"])
+        assert not items & not_words, (unit, items & not_words)
+        assert {"said", "ready"} <= items or {"say", "ready"} <= items
+        # Abbreviations with full stops are words.
+        assert "u.s." in items
+        # The denominators still count every token (the documents.tokens definition).
+        everything = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2, words_only=False)
+        assert table.attrs["target_tokens"] == everything.attrs["target_tokens"]
+        assert {"’ve", "’re", "’s", "2010"} <= set(everything["item"])
+    phrases = set(keyness(corpus, "speaker", "David Cameron", unit="phrase", min_freq=2)["item"])
+    assert not any(set(p.split()) & not_words for p in phrases)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [

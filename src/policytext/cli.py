@@ -529,6 +529,13 @@ def _kwic_text(lines: Any) -> str:
     help="Multiple-comparison correction of p-values.",
 )
 @click.option("--include-negated", is_flag=True, help="For frames, count negated matches.")
+@click.option(
+    "--all-tokens",
+    "all_tokens",
+    is_flag=True,
+    help="For words, lemmas and phrases, keep every token as an item (clitics such as "
+    "'ve, numbers, symbols); by default only word-like items.",
+)
 @filter_options
 @format_option("md", "csv", "latex", "json", default="md")
 @out_option
@@ -543,6 +550,7 @@ def keyness_command(
     top: int | None,
     correction: str,
     include_negated: bool,
+    all_tokens: bool,
     fmt: str,
     out: Path | None,
     db: Path,
@@ -576,6 +584,7 @@ def keyness_command(
             correction=correction,
             include_negated=include_negated,
             top=top,
+            words_only=not all_tokens,
             **filters,
         )
         manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})

@@ -60,6 +60,7 @@ __all__ = [
     "frame_columns",
     "frequency_table",
     "g2_williams",
+    "is_word_like",
     "keyness",
     "log_p_value",
     "log_ratio",
@@ -718,6 +719,7 @@ def keyness(
     correction: str = "fdr_bh",
     include_negated: bool = False,
     top: int | None = None,
+    words_only: bool = True,
     **filters: Any,
 ) -> pd.DataFrame:
     """Items used more (or less) by one group than by another: G2, p-values, log ratio.
@@ -744,6 +746,10 @@ def keyness(
         For frames, count matches flagged as negated.
     top:
         Keep only the ``top`` rows of each direction.
+    words_only:
+        For words, lemmas and phrases, keep only word-like items (see
+        :func:`is_word_like`: no clitics such as "’ve" or "n't", numbers or
+        symbols); every token still counts in the denominators.
     **filters:
         Restrict both groups (``since``, ``until``, ``doc_type``, ...).
 
@@ -805,7 +811,9 @@ def keyness(
                 n_tokens,
             )
         else:
-            counts, total = _term_counts(corpus, side_where, side_params, unit)
+            counts, total = _term_counts(
+                corpus, side_where, side_params, unit, words_only=words_only
+            )
         if total <= 0:
             raise InputError(f"{side}: documents with {by} = {label!r} have no tokens")
         sides[side] = (counts, float(total))
@@ -876,6 +884,7 @@ def keyness(
         reference_tokens=size_r,
         correction=correction,
         min_freq=min_freq,
+        words_only=words_only if unit != "frame" else None,
     )
     return table
 
@@ -915,10 +924,31 @@ def _lemmatizer() -> Language:
     return nlp
 
 
+def is_word_like(text: str) -> bool:
+    """Whether a token is a word for keyness: letters only, full stops allowed.
+
+    "society", "Whitehall" and "U.S." are words; clitics split off by the
+    tokenizer ("’ve", "’re", "’s", "n't"), numbers ("2010", "5"), symbols
+    ("£", "%", "--") and mixtures ("10am") are not.
+
+    Example::
+
+        >>> [is_word_like(t) for t in ("society", "U.S.", "’ve", "n't", "2010", "£")]
+        [True, True, False, False, False, False]
+    """
+    letters = text.replace(".", "")
+    return letters.isalpha()
+
+
 def _term_counts(
-    corpus: Corpus, where: str, params: list[Any], unit: str
+    corpus: Corpus, where: str, params: list[Any], unit: str, *, words_only: bool = True
 ) -> tuple[Counter[str], int]:
-    """Counts of words, lemmas or phrases over the selected documents, and the token total."""
+    """Counts of words, lemmas or phrases over the selected documents, and the token total.
+
+    The total counts every token that is not punctuation or space (the
+    ``documents.tokens`` definition); with ``words_only`` only word-like
+    tokens are counted as items, and any other token breaks a phrase.
+    """
     from policytext._text import blank_english, split_for_spacy
 
     nlp = _lemmatizer() if unit == "lemma" else blank_english()
@@ -941,6 +971,11 @@ def _term_counts(
                 run = []
                 continue
             total += 1
+            if words_only and not is_word_like(token.text):
+                if unit == "phrase":
+                    _count_phrases(run, counts)
+                    run = []
+                continue
             if unit == "word":
                 counts[token.lower_] += 1
             elif unit == "lemma":
