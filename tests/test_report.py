@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import SMALL_CORPUS, store_tagged
+from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
 from policytext.corpus import Corpus, Document
 from policytext.errors import InputError
 from policytext.pipeline import run_pipeline
@@ -258,6 +258,42 @@ def test_report_charts(small_tagged: Corpus, tmp_path: Path) -> None:
     gov = frequency_table(small_tagged, by="government", bootstrap=0)
     assert_png_and_svg(plot_government_shares(gov, tmp_path / "gov"))
     assert not list(tmp_path.glob("*.part*"))
+
+
+def _svg_texts(root: ET.Element) -> list[str]:
+    return [t.strip() for t in root.itertext() if t.strip()]
+
+
+def test_report_rates_chart_with_one_year(corpus: Corpus, tmp_path: Path) -> None:
+    # Regression: with a single year matplotlib widened the x axis to 1900-2100.
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "speaker": "Tony Blair", "date": "1998", "sentences": [EMP],
+             "tags": [(0, "empowerment", "empower")]},
+            {"id": "b", "speaker": "Gordon Brown", "date": "1998", "sentences": [FILL, FILL]},
+        ],
+    )
+    table = frequency_table(corpus, by="speaker,year", bootstrap=20)
+    texts = _svg_texts(assert_png_and_svg(plot_rates_over_time(table, tmp_path / "r", group="speaker")))
+    assert "1998" in texts, texts
+    assert not {"1900", "1925", "1950", "2000", "2100"} & set(texts), texts
+    assert not any(t.startswith(("1997.", "1998.")) for t in texts), texts
+
+
+def test_report_rates_chart_without_mentions(corpus: Corpus, tmp_path: Path) -> None:
+    # No frame is mentioned at all: the y axis is 0-1, not a meaningless 0-0.05.
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "speaker": "Tony Blair", "date": "1998", "sentences": [FILL]},
+            {"id": "b", "speaker": "Tony Blair", "date": "2001", "sentences": [FILL]},
+        ],
+    )
+    table = frequency_table(corpus, by="speaker,year", frames=["empowerment"], bootstrap=0)
+    texts = _svg_texts(assert_png_and_svg(plot_rates_over_time(table, tmp_path / "r", group="speaker")))
+    assert "0.05" not in texts and "1.0" in texts, texts
+    assert {"1998", "2001"} <= set(texts)
 
 
 # -- the HTML report -----------------------------------------------------------------------------

@@ -608,6 +608,12 @@ def plot_rates_over_time(
     used = [f for f in frames if data[f"{f}_count"].sum() > 0]
     frames = used or frames
     groups = _top_groups(data, group, max_groups)
+    shown = data[data[group].isin(groups)]
+    years_shown = shown["year"].dropna().astype(int) if groups else pd.Series([], dtype=int)
+    first_year = int(years_shown.min()) if len(years_shown) else 0
+    last_year = int(years_shown.max()) if len(years_shown) else 1
+    rate_columns = [f"{f}_per_10k_high" for f in frames] + [f"{f}_per_10k" for f in frames]
+    has_rates = bool((shown[rate_columns].astype(float).fillna(0) > 0).any().any())
     ncols = 2 if len(frames) > 1 else 1
     nrows = math.ceil(len(frames) / ncols)
     fig = _figure(5.2 * ncols, 2.6 * nrows + 0.8)
@@ -636,9 +642,18 @@ def plot_rates_over_time(
                 )
         ax.set_title(frame.replace("_", " "))
         ax.set_ylabel(RATE_LABEL, fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0)
+        if not has_rates:
+            ax.set_ylim(0, 1)  # nothing to show: a plain 0-1 scale, not 0-0.05
+    # The panels share one x axis. Half a year of margin each side: with a
+    # single year matplotlib would span 1900-2100.
+    axes[0][0].set_xlim(first_year - 0.5, last_year + 0.5)
+    if last_year - first_year < 8:
+        # The integer locator falls back to fractions when few years fit.
+        axes[0][0].set_xticks(range(first_year, last_year + 1))
+    else:
+        axes[0][0].xaxis.get_major_locator().set_params(integer=True)
     for k in range(len(frames), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     for column in range(ncols):
