@@ -291,7 +291,7 @@ def test_cli_negative_seed_is_a_usage_error(
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--k", "0"), ("--passage-size", "0"), ("--bootstrap", "-1"), ("--smooth", "0")],
+    [("--passage-size", "0"), ("--bootstrap", "-1"), ("--smooth", "0")],
 )
 def test_cli_topics_out_of_range_counts_are_usage_errors(
     runner: CliRunner, tagged_db: Path, option: str, value: str

@@ -29,6 +29,7 @@ from policytext.topics import (
     report_section,
     seed_terms_for,
     topic_agreement,
+    topic_prevalence,
     write_topic_outputs,
 )
 
@@ -594,6 +595,25 @@ def test_topics_stage_of_the_main_job(planted_store, db_path):
     run_pipeline(db_path, offline=True, echo=messages.append)
     assert any(m.startswith("topics: NMF k=10 on ") for m in messages), messages
     assert json.loads((db_path.parent / "topics" / "topics.json").read_text())
+
+
+def test_topics_prevalence_interval_independent_of_other_groups():
+    # Regression: one RNG stream was shared by all groups, so a year's interval moved
+    # when another year was added or left out.
+    rng = np.random.default_rng(0)
+    years = [2001] * 7 + [2002] * 9 + [2003] * 8
+    texts = ["school teacher pupil police crime"] * len(years)
+    shares = rng.dirichlet([1.0, 1.0, 1.0], size=len(years))
+    full = prepare_texts(texts, metadata=[{"year": y} for y in years], unit="document")
+    both = topic_prevalence(full, shares, ["a", "b", "c"], n_boot=30, random_state=5)
+    keep = [i for i, y in enumerate(years) if y != 2001]
+    part = prepare_texts(
+        [texts[i] for i in keep], metadata=[{"year": years[i]} for i in keep], unit="document"
+    )
+    alone = topic_prevalence(part, shares[keep], ["a", "b", "c"], n_boot=30, random_state=5)
+    for year in (2002, 2003):
+        pd.testing.assert_series_equal(both.low.loc[year], alone.low.loc[year])
+        pd.testing.assert_series_equal(both.high.loc[year], alone.high.loc[year])
 
 
 @pytest.fixture

@@ -1018,6 +1018,22 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
     return sorted(present, key=str)
 
 
+def _group_rng(random_state: int | None, by: str, group: Any) -> np.random.Generator:
+    """The bootstrap stream of one group: a function of the seed, ``by`` and the group only,
+    so a group's interval does not move when other groups are added or left out."""
+    if random_state is None:
+        return np.random.default_rng()
+    import hashlib
+
+    is_whole = isinstance(group, (int, np.integer)) or (
+        isinstance(group, (float, np.floating)) and float(group).is_integer()
+    )
+    key = json.dumps([by, int(group) if is_whole else str(group)], ensure_ascii=False)
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    return np.random.default_rng(np.random.SeedSequence([int(random_state), *words]))
+
+
 def topic_prevalence(
     prepared: TopicCorpus,
     unit_topics: np.ndarray,
@@ -1032,7 +1048,9 @@ def topic_prevalence(
     """Topic shares per value of ``by`` with percentile bootstrap intervals.
 
     Documents are resampled with replacement within each group ``n_boot``
-    times; ``low``/``high`` are the (1-level)/2 and (1+level)/2 quantiles of
+    times, each group from its own random stream (seeded by ``random_state``
+    and the group), so a group's interval does not depend on the other groups;
+    ``low``/``high`` are the (1-level)/2 and (1+level)/2 quantiles of
     the resampled group means. Documents without a value for ``by`` or
     without modelled text are left out. ``smooth`` > 1 (periods only, opt-in)
     replaces each period's shares and bounds by a centred moving average over
@@ -1063,7 +1081,6 @@ def topic_prevalence(
     dates = prepared.documents["date"].reset_index(drop=True)
     keep = has_text & values.notna().to_numpy()
     groups = _group_order(values[keep], by, dates[keep])
-    rng = np.random.default_rng(random_state)
     lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
     k = unit_topics.shape[1]
     share_rows, low_rows, high_rows, counts = [], [], [], []
@@ -1077,6 +1094,7 @@ def topic_prevalence(
             high_rows.append(np.full(k, np.nan))
             continue
         boots = np.empty((n_boot, k))
+        rng = _group_rng(random_state, by, group)
         step = max(1, 2_000_000 // max(1, len(members) * k))
         for start in range(0, n_boot, step):
             stop = min(n_boot, start + step)
