@@ -616,6 +616,38 @@ def test_topics_prevalence_interval_independent_of_other_groups():
         pd.testing.assert_series_equal(both.high.loc[year], alone.high.loc[year])
 
 
+def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
+    # Regression: with a single period the stacked area had zero width (an empty chart).
+    import policytext._topic_charts as charts
+
+    prepared = prepare_texts(["school pupil"] * 3, metadata=[{"year": 2010}] * 3, unit="document")
+    shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]])
+    prevalence = topic_prevalence(prepared, shares, ["a", "b"], n_boot=0)
+    figures = []
+    original = charts._save
+    monkeypatch.setattr(charts, "_save", lambda fig, stem: figures.append(fig) or original(fig, stem))
+    charts.prevalence_area(prevalence, tmp_path / "area")
+    ax = figures[0].axes[0]
+    widths = [
+        path.get_extents().width for coll in ax.collections for path in coll.get_paths()
+    ]
+    assert len(widths) == 2 and min(widths) > 0
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2010"]
+
+
+def test_topics_charts_without_any_dated_document(tmp_path):
+    # Regression: an undated corpus gave an empty prevalence table, and the heatmap
+    # raised matplotlib's singular-limits warning (an error under -W error).
+    import policytext._topic_charts as charts
+
+    prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": None}] * 2, unit="document")
+    prevalence = topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], n_boot=0)
+    assert prevalence.shares.empty
+    for draw in (charts.prevalence_heatmap, charts.prevalence_area):
+        png, svg = draw(prevalence, tmp_path / draw.__name__)
+        assert png.is_file() and "no documents with a year" in svg.read_text()
+
+
 @pytest.fixture
 def count_fits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts TopicModel.fit calls (one entry per call)."""
