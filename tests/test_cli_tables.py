@@ -316,3 +316,23 @@ def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
     assert not {"’ve", "2010"} & {r["item"] for r in json.loads(words.stdout)}
     every = invoke(runner, *args, "--all-tokens", "--format", "json", "--db", str(db_path))
     assert {"’ve", "2010"} <= {r["item"] for r in json.loads(every.stdout)}
+
+
+def test_cli_keyness_and_kwic_manifests_record_their_options(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "key.csv"
+    args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
+    result = invoke(runner, *args, "--min-freq", "2", "--correction", "holm", "--format", "csv",
+                    "--out", str(out), "--db", str(tagged_db))
+    assert result.exit_code == 0, result.stderr
+    parameters = json.loads((tmp_path / "key.csv.manifest.json").read_text())["parameters"]
+    assert parameters["by"] == "speaker" and parameters["target"] == "David Cameron"
+    assert parameters["unit"] == "word" and parameters["min_freq"] == 2
+    assert parameters["correction"] == "holm" and parameters["words_only"] is True
+    kwic_out = tmp_path / "kwic.json"
+    result = invoke(runner, "kwic", "--frame", "devolution", "--window", "4", "--format", "json",
+                    "--out", str(kwic_out), "--db", str(tagged_db))
+    assert result.exit_code == 0, result.stderr
+    parameters = json.loads((tmp_path / "kwic.json.manifest.json").read_text())["parameters"]
+    assert parameters["frame"] == "devolution" and parameters["window"] == 4

@@ -476,7 +476,19 @@ def kwic_command(
             limit=limit,
             **filters,
         )
-        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+        manifest = run_manifest(
+            corpus,
+            command=_command_line(),
+            parameters={
+                "term": term,
+                "frame": frame,
+                "window": window,
+                "sentence": sentence,
+                "limit": limit,
+                "include_negated": include_negated,
+                "filters": filters,
+            },
+        )
     if fmt == "txt":
         text = _kwic_text(lines)
         if out is not None:
@@ -587,7 +599,22 @@ def keyness_command(
             words_only=not all_tokens,
             **filters,
         )
-        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+        manifest = run_manifest(
+            corpus,
+            command=_command_line(),
+            parameters={
+                "by": by,
+                "target": target,
+                "reference": reference,
+                "unit": unit,
+                "min_freq": min_freq,
+                "top": top,
+                "correction": correction,
+                "include_negated": include_negated,
+                "words_only": not all_tokens,
+                "filters": filters,
+            },
+        )
     caption = (
         f"Keyness of {unit}s, {by} = {target} against {reference or 'all other documents'}: "
         f"G2 (Williams-corrected), log ratio, p adjusted by {correction}"
