@@ -566,6 +566,35 @@ def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -
         assert cell["doc_id"].nunique() == record.empowerment_documents
 
 
+def test_tables_kwic_lines_carry_every_metadata_field(corpus: Corpus) -> None:
+    # Regression: venue (a document metadata field of DESIGN.md) was missing from kwic lines.
+    store_tagged(
+        corpus,
+        [
+            {
+                "id": "v1",
+                "speaker": "David Cameron",
+                "date": "2010-11-10",
+                "title": "Big Society speech",
+                "venue": "Somerset House",
+                "url": "https://example.org/v1",
+                "doc_type": "speech",
+                "source": "test",
+                "sentences": [BIG],
+                "tags": [(0, "civil_society", "Big Society")],
+            }
+        ],
+    )
+    for lines in (concordance(corpus, frame="civil_society"), concordance(corpus, "big society")):
+        line = lines.iloc[0]
+        assert line["venue"] == "Somerset House"
+        assert (line["title"], line["url"], line["doc_type"]) == (
+            "Big Society speech",
+            "https://example.org/v1",
+            "speech",
+        )
+
+
 def test_tables_warns_about_untagged_documents(
     small_tagged: Corpus, caplog: pytest.LogCaptureFixture
 ) -> None:

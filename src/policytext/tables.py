@@ -117,6 +117,7 @@ KWIC_FIELDS = (
     "source",
     "title",
     "url",
+    "venue",
 )
 
 RATE_BASE = 10_000
