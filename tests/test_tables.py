@@ -255,7 +255,7 @@ def test_tables_default_frames_follow_the_default_codebook(
     import policytext.tables as tables
     from policytext import codebook
 
-    assert tables.DEFAULT_FRAMES == codebook.load_codebook().frames
+    assert codebook.load_codebook().frames == tables.DEFAULT_FRAMES
     fake = dataclasses.replace(
         codebook.load_codebook(),
         frame_defs=codebook.load_codebook().frame_defs[:2][::-1],

@@ -347,7 +347,11 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
 @click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the bootstrap (0 or more)."
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (0 or more).",
 )
 @click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
 @format_option("csv", "md", "latex", "json", default="md")
@@ -638,7 +642,11 @@ def keyness_command(
     help="Bootstrap resamples for the intervals (0: none).",
 )
 @click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the bootstrap (0 or more)."
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (0 or more).",
 )
 @db_option
 @reports_errors
@@ -812,12 +820,28 @@ def scrape_command(
     help="Model paragraph-window passages or whole documents.",
 )
 @click.option(
-    "--passage-size", type=click.IntRange(min=1), default=150, show_default=True, help="Terms per passage (about)."
+    "--passage-size",
+    type=click.IntRange(min=1),
+    default=150,
+    show_default=True,
+    help="Terms per passage (about).",
 )
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
-@click.option("--seed", "seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed (0 or more).")
 @click.option(
-    "--bootstrap", "n_boot", type=click.IntRange(min=0), default=200, show_default=True, help="Bootstrap resamples."
+    "--seed",
+    "seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed (0 or more).",
+)
+@click.option(
+    "--bootstrap",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Bootstrap resamples.",
 )
 @click.option(
     "--smooth",

@@ -877,7 +877,7 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
 
 def _extra_sections(corpus: Corpus, out_dir: Path) -> list[ReportSection]:
     try:
-        from policytext import topics  # type: ignore[attr-defined]
+        from policytext import topics
 
         section_of = topics.report_section
     except (ImportError, AttributeError):

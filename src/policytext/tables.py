@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from policytext.corpus import Corpus
 
 __all__ = [
-    "DEFAULT_FRAMES",
+    "DEFAULT_FRAMES",  # noqa: F822 - provided by the module __getattr__ below
     "GROUP_FIELDS",
     "KWIC_FIELDS",
     "P_FLOOR",

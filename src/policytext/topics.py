@@ -99,7 +99,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 try:  # the report engineer defines it; keep one class once merged
-    from policytext.report import ReportSection  # type: ignore[attr-defined]
+    from policytext.report import ReportSection
 except ImportError:
 
     @dataclass(frozen=True)
