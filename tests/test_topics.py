@@ -699,6 +699,17 @@ def test_topics_report_refits_when_the_fingerprint_differs(planted_store, tmp_pa
     assert len(count_fits) == 3
 
 
+def test_topics_report_does_not_reuse_outputs_without_charts(planted_store, tmp_path, count_fits):
+    from policytext.topics import default_topics_dir
+
+    analysis = analyse_topics(planted_store, k=4, n_boot=10)
+    write_topic_outputs(analysis, default_topics_dir(planted_store), charts=False)
+    out = tmp_path / "r" / "topics"
+    section = report_section(planted_store, out, k=4, n_boot=10)
+    assert section is not None and len(count_fits) == 2  # refitted: the page needs the charts
+    assert (out / "prevalence_heatmap.svg").is_file() and (out / "prevalence_area.svg").is_file()
+
+
 def test_topics_stage_writes_to_the_default_topics_dir(
     planted_store, db_path, tmp_path, monkeypatch
 ):

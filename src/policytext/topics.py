@@ -1929,7 +1929,13 @@ def _stored_outputs(folder: Path, fingerprint: str) -> dict[str, Any] | None:
         isinstance(name, str) and "/" not in name and (folder / name).is_file() for name in files
     ):
         return None
+    # The section shows these; outputs written with charts=False cannot be reused.
+    if not _SECTION_FILES <= set(files):
+        return None
     return settings
+
+
+_SECTION_FILES = frozenset({"topics.json", "prevalence_heatmap.svg", "prevalence_area.svg"})
 
 
 def _coherence_text(value: Any) -> str:
