@@ -336,3 +336,12 @@ def test_cli_keyness_and_kwic_manifests_record_their_options(
     assert result.exit_code == 0, result.stderr
     parameters = json.loads((tmp_path / "kwic.json.manifest.json").read_text())["parameters"]
     assert parameters["frame"] == "devolution" and parameters["window"] == 4
+
+
+def test_cli_table_caption_says_whether_there_are_intervals(runner: CliRunner, tagged_db: Path) -> None:
+    none = invoke(runner, "table", "--bootstrap", "0", "--format", "csv", "--db", str(tagged_db))
+    assert none.exit_code == 0, none.stderr
+    assert "# Frame frequencies by corpus;" in none.stdout and "no intervals (--bootstrap 0)" in none.stdout
+    assert "95% bootstrap" not in none.stdout
+    some = invoke(runner, "table", "--bootstrap", "50", "--seed", "3", "--format", "csv", "--db", str(tagged_db))
+    assert "95% bootstrap over documents (50 resamples, seed 3)" in some.stdout

@@ -412,7 +412,12 @@ def table_command(
                 "include_negated": include_negated,
             },
         )
-    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; intervals: 95% bootstrap over documents"
+    intervals = (
+        f"intervals: 95% bootstrap over documents ({bootstrap} resamples, seed {seed})"
+        if bootstrap
+        else "no intervals (--bootstrap 0)"
+    )
+    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; {intervals}"
     _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
 
 
