@@ -616,6 +616,12 @@ def test_topics_prevalence_interval_independent_of_other_groups():
         pd.testing.assert_series_equal(both.high.loc[year], alone.high.loc[year])
 
 
+def test_topics_prevalence_rejects_a_negative_seed():
+    prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": 2001}] * 2, unit="document")
+    with pytest.raises(ModelError, match="prevalence: random_state must be None or an integer"):
+        topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], random_state=-1)
+
+
 def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
     # Regression: with a single period the stacked area had zero width (an empty chart).
     import policytext._topic_charts as charts

@@ -1076,6 +1076,11 @@ def topic_prevalence(
         raise ModelError(
             f"prevalence: need n_boot >= 0 and 0 < level < 1; got n_boot={n_boot}, level={level}"
         )
+    if random_state is not None and not (_is_int(random_state) and 0 <= random_state < 2**32):
+        raise ModelError(
+            f"prevalence: random_state must be None or an integer from 0 to 2**32 - 1; "
+            f"got {random_state!r}"
+        )
     doc_shares, has_text = document_topics(prepared, unit_topics)
     values = prepared.documents[by].reset_index(drop=True)
     dates = prepared.documents["date"].reset_index(drop=True)
