@@ -266,3 +266,82 @@ def test_cli_help_ends_with_example(runner: CliRunner, command: str) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"policytext {command}" in result.stdout.split("Example:")[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["table", "--seed", "-1"],
+        ["report", "--seed", "-1"],
+        ["topics", "--seed", "-1"],
+        ["topics", "--choose-k", "2,3", "--seed", "-3"],
+    ],
+)
+def test_cli_negative_seed_is_a_usage_error(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    # Regression: a negative seed was accepted and crashed later inside numpy.
+    result = invoke(runner, *args, "--db", str(tagged_db))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "'--seed'" in result.stderr and ("-1" in result.stderr or "-3" in result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--passage-size", "0"), ("--bootstrap", "-1"), ("--smooth", "0")],
+)
+def test_cli_topics_out_of_range_counts_are_usage_errors(
+    runner: CliRunner, tagged_db: Path, option: str, value: str
+) -> None:
+    result = invoke(runner, "topics", option, value, "--db", str(tagged_db))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert f"topics: Invalid value for '{option}'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
+    from policytext.corpus import Document
+
+    with Corpus.open(db_path) as corpus:
+        corpus.add(Document(id="a", speaker="David Cameron", date="2010", text="We’ve won in 2010. " * 5))
+        corpus.add(Document(id="b", speaker="Tony Blair", date="1999", text="The weather was fine. " * 5))
+    args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
+    words = invoke(runner, *args, "--format", "json", "--db", str(db_path))
+    assert words.exit_code == 0, words.stderr
+    assert {"we", "won"} <= {r["item"] for r in json.loads(words.stdout)}
+    assert not {"’ve", "2010"} & {r["item"] for r in json.loads(words.stdout)}
+    every = invoke(runner, *args, "--all-tokens", "--format", "json", "--db", str(db_path))
+    assert {"’ve", "2010"} <= {r["item"] for r in json.loads(every.stdout)}
+
+
+def test_cli_keyness_and_kwic_manifests_record_their_options(
+    runner: CliRunner, tagged_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "key.csv"
+    args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
+    result = invoke(runner, *args, "--min-freq", "2", "--correction", "holm", "--format", "csv",
+                    "--out", str(out), "--db", str(tagged_db))
+    assert result.exit_code == 0, result.stderr
+    parameters = json.loads((tmp_path / "key.csv.manifest.json").read_text())["parameters"]
+    assert parameters["by"] == "speaker" and parameters["target"] == "David Cameron"
+    assert parameters["unit"] == "word" and parameters["min_freq"] == 2
+    assert parameters["correction"] == "holm" and parameters["words_only"] is True
+    kwic_out = tmp_path / "kwic.json"
+    result = invoke(runner, "kwic", "--frame", "devolution", "--window", "4", "--format", "json",
+                    "--out", str(kwic_out), "--db", str(tagged_db))
+    assert result.exit_code == 0, result.stderr
+    parameters = json.loads((tmp_path / "kwic.json.manifest.json").read_text())["parameters"]
+    assert parameters["frame"] == "devolution" and parameters["window"] == 4
+
+
+def test_cli_table_caption_says_whether_there_are_intervals(runner: CliRunner, tagged_db: Path) -> None:
+    none = invoke(runner, "table", "--bootstrap", "0", "--format", "csv", "--db", str(tagged_db))
+    assert none.exit_code == 0, none.stderr
+    assert "# Frame frequencies by corpus;" in none.stdout and "no intervals (--bootstrap 0)" in none.stdout
+    assert "95% bootstrap" not in none.stdout
+    some = invoke(runner, "table", "--bootstrap", "50", "--seed", "3", "--format", "csv", "--db", str(tagged_db))
+    assert "95% bootstrap over documents (50 resamples, seed 3)" in some.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import SMALL_CORPUS, store_tagged
+from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
 from policytext.corpus import Corpus, Document
 from policytext.errors import InputError
 from policytext.pipeline import run_pipeline
@@ -64,6 +64,110 @@ def test_report_latex_escapes_special_characters() -> None:
     assert "big\\_society & 3 \\\\\n" in text
     assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
     assert "\\begin{tabular}{lr}" in text
+
+
+AWKWARD = pd.DataFrame(
+    {
+        "title": ["Speech | Part one\nThe sequel\r\n\n# not a comment", "back\\slash | pipe"],
+        "match": ["big\nsociety", "x"],
+        "tokens": [1, 2],
+    }
+)
+
+
+def _markdown_cells(line: str) -> list[str]:
+    """Split a GFM table row on the pipes that are not escaped (as a GFM renderer does)."""
+    assert line.startswith("| ") and line.endswith(" |"), line
+    cells, cell, i = [], "", 1
+    body = line[1:-1]
+    while i <= len(body):
+        ch = body[i - 1]
+        if ch == "\\" and i < len(body):
+            cell += ch + body[i]
+            i += 2
+            continue
+        if ch == "|":
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += ch
+        i += 1
+    cells.append(cell)
+    return [c.strip() for c in cells]
+
+
+def test_report_markdown_cells_stay_on_one_line_and_escape_pipes() -> None:
+    text = format_table(AWKWARD, fmt="md")
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(AWKWARD)  # header, rule, one line per row
+    first, second = (_markdown_cells(line) for line in lines[2:])
+    assert first == ["Speech \\| Part one The sequel # not a comment", "big society", "1"]
+    # A backslash is escaped too, so "back\slash" does not swallow the escape of the pipe.
+    assert second == ["back\\\\slash \\| pipe", "x", "2"]
+
+
+def test_report_latex_cells_stay_on_one_line() -> None:
+    text = format_table(AWKWARD, fmt="latex")
+    body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
+    rows = body.splitlines()
+    assert len(rows) == len(AWKWARD)
+    assert rows[0].startswith("Speech \\textbar{} Part one The sequel \\# not a comment & big society")
+    assert rows[1].startswith("back\\textbackslash{}slash \\textbar{} pipe & x & 2")
+
+
+def test_report_csv_round_trips_cells_with_line_breaks() -> None:
+    import io
+
+    text = format_table(AWKWARD, fmt="csv", caption="a caption")
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    two_line = format_table(AWKWARD, fmt="csv", caption="first\nsecond")
+    assert two_line.startswith("# first second\ntitle,match,tokens\n")
+    # RFC 4180: a field with a line break is quoted, and read back whole.
+    assert back["title"].tolist() == AWKWARD["title"].tolist()
+
+
+def test_report_kwic_markdown_with_awkward_title(corpus: Corpus) -> None:
+    from policytext.corpus import Document
+    from policytext.tables import concordance
+
+    corpus.add(
+        Document(
+            id="t1",
+            text="We will build the Big Society together.",
+            title="Big Society | speech\nLiverpool, 2010",
+            date="2010",
+        )
+    )
+    lines = concordance(corpus, "big society", window=3)
+    text = format_table(lines, fmt="md")
+    rows = text.splitlines()
+    assert len(rows) == 3
+    cells = _markdown_cells(rows[2])
+    assert len(cells) == len(lines.columns)
+    assert cells[list(lines.columns).index("title")] == "Big Society \\| speech Liverpool, 2010"
+
+
+def test_report_small_numbers_never_print_as_zero() -> None:
+    frame = pd.DataFrame(
+        {
+            "item": ["a", "b", "c", "d"],
+            "rate": [0.001, 0.0, 12.345, 1234.5],
+            "p": [1e-300, 1.5e-12, 0.0004, 0.3],
+            "p_adjusted": [1e-300, 6e-12, 0.0008, 0.3],
+        }
+    )
+    md = format_table(frame, fmt="md").splitlines()[2:]
+    assert md[0] == "| a | 1.00e-03 | <1e-300 | <1e-300 |"
+    assert md[1] == "| b | 0.00 | 1.50e-12 | 6.00e-12 |"
+    assert md[2] == "| c | 12.35 | 4.00e-04 | 8.00e-04 |"
+    assert md[3] == "| d | 1,234.50 | 0.300 | 0.300 |"
+    latex = format_table(frame, fmt="latex")
+    assert "a & 1.00e-03 & $<$1e-300 & $<$1e-300 \\\\" in latex
+    assert "b & 0.00 & 1.50e-12 & 6.00e-12 \\\\" in latex
+    # JSON and CSV keep full precision (pandas' to_json rounds to 10 decimals by default).
+    records = json.loads(format_table(frame, fmt="json"))
+    assert [r["p"] for r in records] == [1e-300, 1.5e-12, 0.0004, 0.3]
+    assert "1.5e-12" in format_table(frame, fmt="csv")
 
 
 def test_report_manifest_fields(small_tagged: Corpus) -> None:
@@ -154,6 +258,42 @@ def test_report_charts(small_tagged: Corpus, tmp_path: Path) -> None:
     gov = frequency_table(small_tagged, by="government", bootstrap=0)
     assert_png_and_svg(plot_government_shares(gov, tmp_path / "gov"))
     assert not list(tmp_path.glob("*.part*"))
+
+
+def _svg_texts(root: ET.Element) -> list[str]:
+    return [t.strip() for t in root.itertext() if t.strip()]
+
+
+def test_report_rates_chart_with_one_year(corpus: Corpus, tmp_path: Path) -> None:
+    # Regression: with a single year matplotlib widened the x axis to 1900-2100.
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "speaker": "Tony Blair", "date": "1998", "sentences": [EMP],
+             "tags": [(0, "empowerment", "empower")]},
+            {"id": "b", "speaker": "Gordon Brown", "date": "1998", "sentences": [FILL, FILL]},
+        ],
+    )
+    table = frequency_table(corpus, by="speaker,year", bootstrap=20)
+    texts = _svg_texts(assert_png_and_svg(plot_rates_over_time(table, tmp_path / "r", group="speaker")))
+    assert "1998" in texts, texts
+    assert not {"1900", "1925", "1950", "2000", "2100"} & set(texts), texts
+    assert not any(t.startswith(("1997.", "1998.")) for t in texts), texts
+
+
+def test_report_rates_chart_without_mentions(corpus: Corpus, tmp_path: Path) -> None:
+    # No frame is mentioned at all: the y axis is 0-1, not a meaningless 0-0.05.
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "speaker": "Tony Blair", "date": "1998", "sentences": [FILL]},
+            {"id": "b", "speaker": "Tony Blair", "date": "2001", "sentences": [FILL]},
+        ],
+    )
+    table = frequency_table(corpus, by="speaker,year", frames=["empowerment"], bootstrap=0)
+    texts = _svg_texts(assert_png_and_svg(plot_rates_over_time(table, tmp_path / "r", group="speaker")))
+    assert "0.05" not in texts and "1.0" in texts, texts
+    assert {"1998", "2001"} <= set(texts)
 
 
 # -- the HTML report -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -188,6 +189,7 @@ def test_tables_filters(small_tagged: Corpus) -> None:
         ({"by": "year,year"}, "named twice"),
         ({"frames": ["nonsense"]}, "frames: 'nonsense' not in the codebook"),
         ({"bootstrap": -1}, "bootstrap"),
+        ({"seed": -1}, "seed: -1 is not an integer >= 0"),
         ({"since": "2010-13"}, "since"),
         ({"colour": "red"}, "unknown filter 'colour'"),
     ],
@@ -246,6 +248,40 @@ def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
     assert current_tagging(corpus).frames == DEFAULT_FRAMES
 
 
+def test_tables_default_frames_follow_the_default_codebook(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: DEFAULT_FRAMES was a hand-kept copy of the codebook's frame list.
+    import policytext.tables as tables
+    from policytext import codebook
+
+    assert codebook.load_codebook().frames == tables.DEFAULT_FRAMES
+    fake = dataclasses.replace(
+        codebook.load_codebook(),
+        frame_defs=codebook.load_codebook().frame_defs[:2][::-1],
+    )
+    monkeypatch.setattr(codebook, "_load_default", lambda: fake)
+    tables.default_frames.cache_clear()
+    try:
+        assert tables.DEFAULT_FRAMES == fake.frames == ("devolution", "empowerment")
+        store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
+        assert current_tagging(corpus).frames == ("devolution", "empowerment")
+    finally:
+        tables.default_frames.cache_clear()
+
+
+def test_tables_import_does_not_load_the_codebook() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, policytext.tables, policytext.codebook as c; "
+        "print(c._load_default.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
 # -- bootstrap intervals ------------------------------------------------------------------
 
 
@@ -278,6 +314,50 @@ def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
     ).all()
     none = frequency_table(small_tagged, by="party", bootstrap=0)
     assert none["empowerment_per_10k_low"].isna().all()
+
+
+def _varied_speakers(corpus: Corpus, speakers: list[str], *, start: int = 0) -> None:
+    """Six documents per speaker with 0-3 empowerment mentions each (uneven, so intervals vary)."""
+    docs = []
+    for s, speaker in enumerate(speakers):
+        for i in range(6):
+            mentions = (i * (s + 2)) % 4
+            docs.append(
+                {
+                    "id": f"v{start + s}-{i}",
+                    "speaker": speaker,
+                    "date": str(2000 + i),
+                    "sentences": [EMP] * mentions + [FILL] * (1 + i % 3),
+                    "tags": [(j, "empowerment", "empower") for j in range(mentions)],
+                }
+            )
+    store_tagged(corpus, docs)
+
+
+def test_tables_bootstrap_group_interval_independent_of_other_groups(corpus: Corpus) -> None:
+    # Regression: one RNG stream was shared by all groups, so a group's interval moved when
+    # another group was added, filtered out or sorted before it.
+    _varied_speakers(corpus, ["Tony Blair", "David Cameron", "Gordon Brown"])
+    cols = ["empowerment_per_10k_low", "empowerment_per_10k_high"]
+
+    def interval(table: pd.DataFrame, speaker: str) -> tuple[float, float]:
+        found = row(table, speaker=speaker)
+        return float(found[cols[0]]), float(found[cols[1]])
+
+    full = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
+        alone = frequency_table(
+            corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3, speaker=speaker
+        )
+        assert interval(alone, speaker) == interval(full, speaker)
+    # A new group sorted first ("Alan Johnson") leaves the others' intervals unchanged.
+    _varied_speakers(corpus, ["Alan Johnson"], start=10)
+    more = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
+        assert interval(more, speaker) == interval(full, speaker)
+    # Still seeded: another seed moves some interval.
+    other = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=4)
+    assert not other[cols].equals(more[cols])
 
 
 # -- keyness --------------------------------------------------------------------------------
@@ -324,6 +404,69 @@ def test_tables_adjusted_p_values() -> None:
         adjust_p_values(p, method="sidak")
 
 
+@pytest.mark.parametrize("method", ["fdr_bh", "holm", "bonferroni", "none"])
+def test_tables_adjusted_p_values_in_log_space(method: str) -> None:
+    p = np.array([1e-5, 0.02, 0.03, 0.5, 0.02])
+    assert adjust_p_values(np.log(p), method=method, log=True) == pytest.approx(
+        np.log(adjust_p_values(p, method=method))
+    )
+    # Far below the smallest double: exp() of these is 0, their logs stay exact.
+    log_p = np.array([-2000.0, -1500.0, math.log(0.5)])
+    adjusted = adjust_p_values(log_p, method=method, log=True)
+    expected = {
+        "bonferroni": [-2000 + math.log(3), -1500 + math.log(3), 0.0],
+        "holm": [-2000 + math.log(3), -1500 + math.log(2), math.log(0.5)],
+        "fdr_bh": [-2000 + math.log(3), -1500 + math.log(3 / 2), math.log(0.5)],
+        "none": list(log_p),
+    }[method]
+    assert adjusted == pytest.approx(expected)
+
+
+def test_tables_keyness_tiny_p_values_never_zero(corpus: Corpus) -> None:
+    # Regression: chi2.sf underflowed to 0 for G2 above ~1,400, and Markdown printed
+    # every p below 0.005 as 0.00.
+    from policytext.report import format_table
+
+    store_tagged(
+        corpus,
+        [
+            {
+                "id": "t1",
+                "speaker": "David Cameron",
+                "date": "2010",
+                "sentences": [" ".join(["empower"] * 1500) + ".", BIG, BIG, BIG, DEV],
+                "tags": [(0, "empowerment", "empower"), (1, "civil_society", "Big Society"),
+                         (2, "civil_society", "Big Society"), (3, "civil_society", "Big Society"),
+                         (4, "devolution", "devolve")],
+            },
+            {
+                "id": "r1",
+                "speaker": "Tony Blair",
+                "date": "1999",
+                "sentences": [FILL] * 150 + [DEV] * 12 + [EMP],
+                "tags": [(150 + i, "devolution", "devolve") for i in range(12)]
+                + [(162, "empowerment", "empower")],
+            },
+        ],
+    )
+    table = keyness(corpus, "speaker", "David Cameron", reference="Tony Blair", min_freq=1)
+    empower = row(table, item="empowerment")
+    assert empower["g2"] > 2000
+    assert 0 < empower["p"] <= 1e-300
+    assert 0 < empower["p_adjusted"] <= 1e-300
+    assert (table["p"] > 0).all() and (table["p_adjusted"] >= table["p"]).all()
+    ordinary = table[table["item"] != "empowerment"]
+    assert ordinary["p"].to_numpy() == pytest.approx(chi2.sf(ordinary["g2"].to_numpy(), 1))
+    text = format_table(table, fmt="md")
+    cells = [line.split(" | ") for line in text.splitlines()[2:]]
+    p_col = text.splitlines()[0].split(" | ").index("p")
+    shown = {c[0].strip("| "): c[p_col] for c in cells}
+    assert shown["empowerment"] == "<1e-300"
+    assert all(v.strip() not in ("0.00", "0", "0.000") for v in shown.values())
+    records = json.loads(format_table(table, fmt="json"))
+    assert all(r["p"] > 0 and r["p_adjusted"] > 0 for r in records)
+
+
 def test_tables_keyness_frames(small_tagged: Corpus) -> None:
     table = keyness(small_tagged, "speaker", "David Cameron", reference="Tony Blair", min_freq=1)
     assert list(table["item"]) == ["civil_society", "empowerment", "devolution"]
@@ -354,6 +497,32 @@ def test_tables_keyness_words_lemmas_phrases(small_tagged: Corpus) -> None:
     assert not any(item.split()[0] in {"the", "and", "to"} for item in phrases["item"])
     top = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, top=2)
     assert (top["direction"] == "over").sum() == 2 and (top["direction"] == "under").sum() == 2
+
+
+CLITIC_TEXT = (
+    "We’ve said it’s time, and they’re ready: we’ve got £5 billion for 2010 -- "
+    "we don't wait, the U.S. way. "
+)
+
+
+def test_tables_keyness_keeps_word_like_items_by_default(corpus: Corpus) -> None:
+    # Regression: clitics ("’ve", "’re", "’s", "n't"), numbers and symbols ranked as key words.
+    corpus.add(Document(id="k1", speaker="David Cameron", date="2010", text=CLITIC_TEXT * 6))
+    corpus.add(Document(id="k2", speaker="Tony Blair", date="1999", text=FILL * 6))
+    not_words = {"’ve", "’re", "’s", "n't", "£", "5", "2010"}
+    for unit in ("word", "lemma"):
+        table = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2)
+        items = set(table["item"])
+        assert not items & not_words, (unit, items & not_words)
+        assert {"said", "ready"} <= items or {"say", "ready"} <= items
+        # Abbreviations with full stops are words.
+        assert "u.s." in items
+        # The denominators still count every token (the documents.tokens definition).
+        everything = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2, words_only=False)
+        assert table.attrs["target_tokens"] == everything.attrs["target_tokens"]
+        assert {"’ve", "’re", "’s", "2010"} <= set(everything["item"])
+    phrases = set(keyness(corpus, "speaker", "David Cameron", unit="phrase", min_freq=2)["item"])
+    assert not any(set(p.split()) & not_words for p in phrases)
 
 
 @pytest.mark.parametrize(
@@ -395,6 +564,35 @@ def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -
             == record.empowerment_sentences
         )
         assert cell["doc_id"].nunique() == record.empowerment_documents
+
+
+def test_tables_kwic_lines_carry_every_metadata_field(corpus: Corpus) -> None:
+    # Regression: venue (a document metadata field of DESIGN.md) was missing from kwic lines.
+    store_tagged(
+        corpus,
+        [
+            {
+                "id": "v1",
+                "speaker": "David Cameron",
+                "date": "2010-11-10",
+                "title": "Big Society speech",
+                "venue": "Somerset House",
+                "url": "https://example.org/v1",
+                "doc_type": "speech",
+                "source": "test",
+                "sentences": [BIG],
+                "tags": [(0, "civil_society", "Big Society")],
+            }
+        ],
+    )
+    for lines in (concordance(corpus, frame="civil_society"), concordance(corpus, "big society")):
+        line = lines.iloc[0]
+        assert line["venue"] == "Somerset House"
+        assert (line["title"], line["url"], line["doc_type"]) == (
+            "Big Society speech",
+            "https://example.org/v1",
+            "speech",
+        )
 
 
 def test_tables_warns_about_untagged_documents(

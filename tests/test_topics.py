@@ -29,6 +29,7 @@ from policytext.topics import (
     report_section,
     seed_terms_for,
     topic_agreement,
+    topic_prevalence,
     write_topic_outputs,
 )
 
@@ -278,6 +279,7 @@ def test_topics_agreement_and_jensen_shannon_bounds():
         ({"method": "lsa"}, "parameter method must be 'nmf' or 'lda'; got 'lsa'"),
         ({"n_topics": 0}, "parameter n_topics must be an integer >= 1; got 0"),
         ({"max_df": 1.5}, "parameter max_df must be"),
+        ({"random_state": -1}, "parameter random_state must be None or an integer from 0"),
         ({"seed_terms": {"a": ["x"]}, "method": "lda"}, "seed_terms needs method='nmf'"),
         (
             {"seed_terms": {f"f{i}": ["x"] for i in range(5)}},
@@ -593,6 +595,139 @@ def test_topics_stage_of_the_main_job(planted_store, db_path):
     run_pipeline(db_path, offline=True, echo=messages.append)
     assert any(m.startswith("topics: NMF k=10 on ") for m in messages), messages
     assert json.loads((db_path.parent / "topics" / "topics.json").read_text())
+
+
+def test_topics_prevalence_interval_independent_of_other_groups():
+    # Regression: one RNG stream was shared by all groups, so a year's interval moved
+    # when another year was added or left out.
+    rng = np.random.default_rng(0)
+    years = [2001] * 7 + [2002] * 9 + [2003] * 8
+    texts = ["school teacher pupil police crime"] * len(years)
+    shares = rng.dirichlet([1.0, 1.0, 1.0], size=len(years))
+    full = prepare_texts(texts, metadata=[{"year": y} for y in years], unit="document")
+    both = topic_prevalence(full, shares, ["a", "b", "c"], n_boot=30, random_state=5)
+    keep = [i for i, y in enumerate(years) if y != 2001]
+    part = prepare_texts(
+        [texts[i] for i in keep], metadata=[{"year": years[i]} for i in keep], unit="document"
+    )
+    alone = topic_prevalence(part, shares[keep], ["a", "b", "c"], n_boot=30, random_state=5)
+    for year in (2002, 2003):
+        pd.testing.assert_series_equal(both.low.loc[year], alone.low.loc[year])
+        pd.testing.assert_series_equal(both.high.loc[year], alone.high.loc[year])
+
+
+def test_topics_prevalence_rejects_a_negative_seed():
+    prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": 2001}] * 2, unit="document")
+    with pytest.raises(ModelError, match="prevalence: random_state must be None or an integer"):
+        topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], random_state=-1)
+
+
+def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
+    # Regression: with a single period the stacked area had zero width (an empty chart).
+    import policytext._topic_charts as charts
+
+    prepared = prepare_texts(["school pupil"] * 3, metadata=[{"year": 2010}] * 3, unit="document")
+    shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]])
+    prevalence = topic_prevalence(prepared, shares, ["a", "b"], n_boot=0)
+    figures = []
+    original = charts._save
+    monkeypatch.setattr(charts, "_save", lambda fig, stem: figures.append(fig) or original(fig, stem))
+    charts.prevalence_area(prevalence, tmp_path / "area")
+    ax = figures[0].axes[0]
+    widths = [
+        path.get_extents().width for coll in ax.collections for path in coll.get_paths()
+    ]
+    assert len(widths) == 2 and min(widths) > 0
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2010"]
+
+
+def test_topics_charts_without_any_dated_document(tmp_path):
+    # Regression: an undated corpus gave an empty prevalence table, and the heatmap
+    # raised matplotlib's singular-limits warning (an error under -W error).
+    import policytext._topic_charts as charts
+
+    prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": None}] * 2, unit="document")
+    prevalence = topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], n_boot=0)
+    assert prevalence.shares.empty
+    for draw in (charts.prevalence_heatmap, charts.prevalence_area):
+        png, svg = draw(prevalence, tmp_path / draw.__name__)
+        assert png.is_file() and "no documents with a year" in svg.read_text()
+
+
+@pytest.fixture
+def count_fits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts TopicModel.fit calls (one entry per call)."""
+    calls: list[int] = []
+    original = TopicModel.fit
+
+    def fit(self, units, y=None):  # type: ignore[no-untyped-def]
+        calls.append(self.n_topics)
+        return original(self, units, y)
+
+    monkeypatch.setattr(TopicModel, "fit", fit)
+    return calls
+
+
+def test_topics_main_job_fits_the_model_once(planted_store, db_path, count_fits):
+    # Regression: the topics stage fitted the model, then the report fitted it again.
+    from policytext.pipeline import run_pipeline
+
+    planted_store.close()
+    run_pipeline(db_path, offline=True, echo=lambda message: None)
+    assert len(count_fits) == 1
+    stage, report = db_path.parent / "topics", db_path.parent / "report" / "topics"
+    settings = json.loads((stage / "settings.json").read_text())
+    assert len(settings["fingerprint"]) == 64 and len(settings["corpus_hash"]) == 64
+    assert settings["random_state"] == 0 and settings["k"] == 10
+    # The report's topic files are the stage's, and its page shows them.
+    assert (report / "topics.json").read_text() == (stage / "topics.json").read_text()
+    assert (report / "prevalence_heatmap.svg").is_file()
+    html = (db_path.parent / "report" / "index.html").read_text()
+    first = json.loads((stage / "topics.json").read_text())[0]
+    assert first["terms"][0][0] in html and 'src="topics/prevalence_heatmap.svg"' in html
+
+
+def test_topics_report_refits_when_the_fingerprint_differs(planted_store, tmp_path, count_fits):
+    from policytext.topics import default_topics_dir, run_topics_stage
+
+    run_topics_stage(planted_store, default_topics_dir(planted_store), k=4, n_boot=10)
+    assert len(count_fits) == 1
+    # Same corpus and settings: reused.
+    assert report_section(planted_store, tmp_path / "a" / "topics", k=4, n_boot=10) is not None
+    assert len(count_fits) == 1
+    # Other settings: refitted.
+    assert report_section(planted_store, tmp_path / "b" / "topics", k=5, n_boot=10) is not None
+    assert len(count_fits) == 2
+    assert len(json.loads((tmp_path / "b" / "topics" / "topics.json").read_text())) == 5
+    # A changed corpus: refitted.
+    planted_store.add(Document(text="school teacher pupil police crime", id="late", date="2009"))
+    assert report_section(planted_store, tmp_path / "c" / "topics", k=4, n_boot=10) is not None
+    assert len(count_fits) == 3
+
+
+def test_topics_report_does_not_reuse_outputs_without_charts(planted_store, tmp_path, count_fits):
+    from policytext.topics import default_topics_dir
+
+    analysis = analyse_topics(planted_store, k=4, n_boot=10)
+    write_topic_outputs(analysis, default_topics_dir(planted_store), charts=False)
+    out = tmp_path / "r" / "topics"
+    section = report_section(planted_store, out, k=4, n_boot=10)
+    assert section is not None and len(count_fits) == 2  # refitted: the page needs the charts
+    assert (out / "prevalence_heatmap.svg").is_file() and (out / "prevalence_area.svg").is_file()
+
+
+def test_topics_stage_writes_to_the_default_topics_dir(
+    planted_store, db_path, tmp_path, monkeypatch
+):
+    import policytext.topics as topics_module
+    from policytext.pipeline import run_pipeline
+
+    assert topics_module.default_topics_dir(planted_store) == db_path.parent / "topics"
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setattr(topics_module, "default_topics_dir", lambda corpus: elsewhere)
+    planted_store.close()
+    run_pipeline(db_path, offline=True, echo=lambda message: None)
+    assert (elsewhere / "topics.json").is_file()
 
 
 def test_topics_undated_documents_are_left_out_and_named(planted_store):

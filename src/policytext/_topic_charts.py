@@ -44,6 +44,22 @@ def _names(columns: Sequence[object], labels: Mapping[str, str] | None) -> list[
     return [(labels or {}).get(str(c), str(c)) for c in columns]
 
 
+def _nothing_to_show(prevalence: Prevalence, stem: Path, subtitle: str) -> list[Path]:
+    """A chart that says there is no group to show, instead of an empty or broken plot."""
+    fig = _new_figure(6.0, 3.0)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        f"no documents with a {prevalence.by}: no prevalence to show",
+        ha="center",
+        va="center",
+    )
+    ax.set_title(f"Topic prevalence (share) by {prevalence.by}\n{subtitle}", fontsize=9)
+    return _save(fig, stem)
+
+
 def prevalence_heatmap(
     prevalence: Prevalence,
     stem: Path,
@@ -56,6 +72,8 @@ def prevalence_heatmap(
     ``labels`` maps topic ids to the names shown (default: the ids).
     """
     shares = prevalence.shares
+    if shares.empty:
+        return _nothing_to_show(prevalence, stem, subtitle)
     fig = _new_figure(max(6.0, 0.6 * shares.shape[1] + 3), max(3.0, 0.3 * shares.shape[0] + 2))
     ax = fig.add_subplot()
     image = ax.imshow(shares.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0)
@@ -78,6 +96,8 @@ def prevalence_area(
 ) -> list[Path]:
     """Stacked area of topic shares across groups (periods in order); saved as ``stem``.png/.svg."""
     shares = prevalence.shares
+    if shares.empty:
+        return _nothing_to_show(prevalence, stem, subtitle)
     fig = _new_figure(9.0, 4.5)
     ax = fig.add_subplot()
     x = np.arange(len(shares))
@@ -86,14 +106,20 @@ def prevalence_area(
     # tab10 repeats after ten topics; tab20 keeps up to twenty distinct.
     palette = colormaps["tab10" if shares.shape[1] <= 10 else "tab20"]
     colors = [palette(i % palette.N) for i in range(shares.shape[1])]
+    values = shares.to_numpy(dtype=float).T
+    x_drawn, left, right = x.astype(float), 0.0, float(max(1, len(shares) - 1))
+    if len(shares) == 1:
+        # One period: a band of width 0.8 around it; a single point has no area to draw.
+        x_drawn, values = np.array([-0.4, 0.4]), np.repeat(values, 2, axis=1)
+        left, right = -0.5, 0.5
     ax.stackplot(
-        x,
-        shares.to_numpy(dtype=float).T,
+        x_drawn,
+        values,
         labels=_names(list(shares.columns), labels),
         colors=colors,
     )
     ax.set_xticks(x, [str(i) for i in shares.index], rotation=60, ha="right")
-    ax.set_xlim(0, max(1, len(shares) - 1))
+    ax.set_xlim(left, right)
     ax.set_ylim(0, 1)
     ax.set_xlabel(prevalence.by)
     ax.set_ylabel("share")

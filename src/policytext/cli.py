@@ -346,7 +346,13 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     show_default=True,
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (0 or more).",
+)
 @click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
@@ -406,7 +412,12 @@ def table_command(
                 "include_negated": include_negated,
             },
         )
-    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; intervals: 95% bootstrap over documents"
+    intervals = (
+        f"intervals: 95% bootstrap over documents ({bootstrap} resamples, seed {seed})"
+        if bootstrap
+        else "no intervals (--bootstrap 0)"
+    )
+    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; {intervals}"
     _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
 
 
@@ -474,7 +485,19 @@ def kwic_command(
             limit=limit,
             **filters,
         )
-        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+        manifest = run_manifest(
+            corpus,
+            command=_command_line(),
+            parameters={
+                "term": term,
+                "frame": frame,
+                "window": window,
+                "sentence": sentence,
+                "limit": limit,
+                "include_negated": include_negated,
+                "filters": filters,
+            },
+        )
     if fmt == "txt":
         text = _kwic_text(lines)
         if out is not None:
@@ -527,6 +550,13 @@ def _kwic_text(lines: Any) -> str:
     help="Multiple-comparison correction of p-values.",
 )
 @click.option("--include-negated", is_flag=True, help="For frames, count negated matches.")
+@click.option(
+    "--all-tokens",
+    "all_tokens",
+    is_flag=True,
+    help="For words, lemmas and phrases, keep every token as an item (clitics such as "
+    "'ve, numbers, symbols); by default only word-like items.",
+)
 @filter_options
 @format_option("md", "csv", "latex", "json", default="md")
 @out_option
@@ -541,6 +571,7 @@ def keyness_command(
     top: int | None,
     correction: str,
     include_negated: bool,
+    all_tokens: bool,
     fmt: str,
     out: Path | None,
     db: Path,
@@ -574,9 +605,25 @@ def keyness_command(
             correction=correction,
             include_negated=include_negated,
             top=top,
+            words_only=not all_tokens,
             **filters,
         )
-        manifest = run_manifest(corpus, command=_command_line(), parameters={"filters": filters})
+        manifest = run_manifest(
+            corpus,
+            command=_command_line(),
+            parameters={
+                "by": by,
+                "target": target,
+                "reference": reference,
+                "unit": unit,
+                "min_freq": min_freq,
+                "top": top,
+                "correction": correction,
+                "include_negated": include_negated,
+                "words_only": not all_tokens,
+                "filters": filters,
+            },
+        )
     caption = (
         f"Keyness of {unit}s, {by} = {target} against {reference or 'all other documents'}: "
         f"G2 (Williams-corrected), log ratio, p adjusted by {correction}"
@@ -599,7 +646,13 @@ def keyness_command(
     show_default=True,
     help="Bootstrap resamples for the intervals (0: none).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (0 or more).",
+)
 @db_option
 @reports_errors
 def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
@@ -782,13 +835,33 @@ def scrape_command(
     show_default=True,
     help="Model paragraph-window passages or whole documents.",
 )
-@click.option("--passage-size", type=int, default=150, show_default=True, help="Terms per passage (about).")
+@click.option(
+    "--passage-size",
+    type=click.IntRange(min=1),
+    default=150,
+    show_default=True,
+    help="Terms per passage (about).",
+)
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
-@click.option("--seed", "seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--bootstrap", "n_boot", type=int, default=200, show_default=True, help="Bootstrap resamples.")
+@click.option(
+    "--seed",
+    "seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed (0 or more).",
+)
+@click.option(
+    "--bootstrap",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Bootstrap resamples.",
+)
 @click.option(
     "--smooth",
-    type=int,
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="Opt-in moving average of prevalence over N periods (1: none; labelled in every output).",

@@ -120,7 +120,7 @@ def run_pipeline(
 
         summary = tag_corpus(corpus, progress=progress)
         echo(f"tag: {summary}")
-        _topics_stage(corpus, Path(db).parent / "topics", echo)
+        _topics_stage(corpus, echo)
         # Final stage: the report, from whatever the earlier stages stored.
         from policytext.report import write_report
 
@@ -130,7 +130,8 @@ def run_pipeline(
         return report
 
 
-def _topics_stage(corpus: Corpus, out_dir: Path, echo: Callable[[str], None]) -> None:
-    from policytext.topics import run_topics_stage
+def _topics_stage(corpus: Corpus, echo: Callable[[str], None]) -> None:
+    """Fit the default topic model once; the report reuses its outputs (same fingerprint)."""
+    from policytext.topics import default_topics_dir, run_topics_stage
 
-    echo(run_topics_stage(corpus, out_dir))
+    echo(run_topics_stage(corpus, default_topics_dir(corpus)))

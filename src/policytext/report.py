@@ -22,7 +22,6 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
@@ -38,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from policytext.errors import InputError, PolicytextError
+from policytext.tables import P_FLOOR, corpus_hash
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -175,23 +175,6 @@ def _num(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, (int, float)) else "?"
 
 
-def corpus_hash(corpus: Corpus) -> str:
-    """SHA-256 over ``id, version, text sha256`` of the current documents, in id order.
-
-    Example::
-
-        >>> from policytext.corpus import Corpus
-        >>> len(corpus_hash(Corpus.open(":memory:")))
-        64
-    """
-    digest = hashlib.sha256()
-    for doc_id, version, text_hash in corpus.conn.execute(
-        "SELECT id, version, text_sha256 FROM documents WHERE is_current = 1 ORDER BY id"
-    ):
-        digest.update(f"{doc_id}\t{version}\t{text_hash}\n".encode())
-    return digest.hexdigest()
-
-
 def _has_table(corpus: Corpus, name: str) -> bool:
     row = corpus.conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
@@ -318,13 +301,19 @@ def format_table(
     """
     lines = manifest.comment_lines() if manifest else []
     if caption:
+        caption = _one_line(caption)
         lines = [*lines, caption] if fmt != "md" else lines
+    # A line break in a comment (a command argument, a caption) would end the comment.
+    lines = [_one_line(line) for line in lines]
     if fmt == "csv":
         header = "".join(f"# {line}\n" for line in lines)
         return header + frame.to_csv(index=False)
     if fmt == "json":
-        records = json.loads(frame.to_json(orient="records"))
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        records = [
+            {str(k): _json_value(v) for k, v in record.items()}
+            for record in frame.to_dict(orient="records")
+        ]
+        return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"
     if fmt == "md":
         header = ""
         if lines:
@@ -337,6 +326,42 @@ def format_table(
     if fmt == "latex":
         return "".join(f"% {line}\n" for line in lines) + _latex(frame)
     raise InputError(f"format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
+
+
+def _json_value(value: Any) -> Any:
+    """A cell as a JSON value at full precision (pandas' ``to_json`` keeps 10 decimals)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def _is_p_column(name: Any) -> bool:
+    text = str(name)
+    return text == "p" or text.startswith("p_") or text.endswith("_p")
+
+
+def _number(value: float, *, column: Any, thousands: bool) -> str:
+    """A float for a Markdown or LaTeX cell: never a non-zero value printed as 0.
+
+    P-value columns (``p``, ``p_*``, ``*_p``) get three digits, scientific
+    notation below 0.001 and ``<1e-300`` at the floor; other columns two
+    decimals, scientific notation for non-zero values that would round to 0.
+    """
+    if _is_p_column(column):
+        if value <= P_FLOOR:
+            return "<1e-300"
+        return f"{value:.2e}" if value < 0.001 else f"{value:.3f}"
+    if value != 0 and abs(value) < 0.005:
+        return f"{value:.2e}"
+    return f"{value:,.2f}" if thousands else f"{value:.2f}"
 
 
 def write_table(
@@ -380,29 +405,44 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Outside T1 font encoding these print as other glyphs (| as an em dash).
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
 }
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every line break (and the blank space around it) turned into one space.
+
+    A table cell must sit on one line: a newline ends a Markdown table row, and
+    a blank line inside a LaTeX tabular is an error.
+    """
+    if not any(ch in text for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters in ``text``.
+    """Escape LaTeX's special characters in ``text`` and put it on one line.
 
     Example::
 
         >>> print(latex_escape("R&D: 5% of gdp_growth"))
         R\\&D: 5\\% of gdp\\_growth
     """
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in _one_line(str(text)))
 
 
 def _latex(frame: pd.DataFrame) -> str:
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     spec = "".join("r" if is_num else "l" for is_num in numeric)
 
-    def cell(value: Any) -> str:
+    def cell(value: Any, column: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             return "--"
         if isinstance(value, (float, np.floating)):
-            return f"{value:.2f}"
+            return _number(float(value), column=column, thousands=False).replace("<", "$<$")
         return latex_escape(str(value))
 
     lines = [
@@ -413,7 +453,7 @@ def _latex(frame: pd.DataFrame) -> str:
         "\\midrule",
     ]
     for row in frame.itertuples(index=False):
-        lines.append(" & ".join(cell(v) for v in row) + r" \\")
+        lines.append(" & ".join(cell(v, c) for v, c in zip(row, frame.columns, strict=True)) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines) + "\n"
 
@@ -439,17 +479,22 @@ def corpus_summary(corpus: Corpus) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def _markdown_text(value: Any) -> str:
+    """A text cell of a GFM table: on one line, backslashes and pipes escaped."""
+    return _one_line(str(value)).replace("\\", "\\\\").replace("|", "\\|")
+
+
 def _markdown(frame: pd.DataFrame) -> str:
-    def cell(value: Any) -> str:
+    def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
             return "(none)"
         if isinstance(value, float):
-            return f"{value:,.2f}"
+            return _number(value, column=column, thousands=True)
         if isinstance(value, int):
             return f"{value:,}"
-        return str(value).replace("|", "\\|")
+        return _markdown_text(value)
 
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(_markdown_text(c) for c in frame.columns) + " |"
     rule = (
         "|"
         + "|".join(
@@ -459,7 +504,9 @@ def _markdown(frame: pd.DataFrame) -> str:
     )
     lines = [header, rule]
     for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+        lines.append(
+            "| " + " | ".join(cell(v, c) for v, c in zip(row, frame.columns, strict=True)) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -561,6 +608,12 @@ def plot_rates_over_time(
     used = [f for f in frames if data[f"{f}_count"].sum() > 0]
     frames = used or frames
     groups = _top_groups(data, group, max_groups)
+    shown = data[data[group].isin(groups)]
+    years_shown = shown["year"].dropna().astype(int) if groups else pd.Series([], dtype=int)
+    first_year = int(years_shown.min()) if len(years_shown) else 0
+    last_year = int(years_shown.max()) if len(years_shown) else 1
+    rate_columns = [f"{f}_per_10k_high" for f in frames] + [f"{f}_per_10k" for f in frames]
+    has_rates = bool((shown[rate_columns].astype(float).fillna(0) > 0).any().any())
     ncols = 2 if len(frames) > 1 else 1
     nrows = math.ceil(len(frames) / ncols)
     fig = _figure(5.2 * ncols, 2.6 * nrows + 0.8)
@@ -589,9 +642,18 @@ def plot_rates_over_time(
                 )
         ax.set_title(frame.replace("_", " "))
         ax.set_ylabel(RATE_LABEL, fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0)
+        if not has_rates:
+            ax.set_ylim(0, 1)  # nothing to show: a plain 0-1 scale, not 0-0.05
+    # The panels share one x axis. Half a year of margin each side: with a
+    # single year matplotlib would span 1900-2100.
+    axes[0][0].set_xlim(first_year - 0.5, last_year + 0.5)
+    if last_year - first_year < 8:
+        # The integer locator falls back to fractions when few years fit.
+        axes[0][0].set_xticks(range(first_year, last_year + 1))
+    else:
+        axes[0][0].xaxis.get_major_locator().set_params(integer=True)
     for k in range(len(frames), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     for column in range(ncols):
@@ -815,7 +877,7 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
 
 def _extra_sections(corpus: Corpus, out_dir: Path) -> list[ReportSection]:
     try:
-        from policytext import topics  # type: ignore[attr-defined]
+        from policytext import topics
 
         section_of = topics.report_section
     except (ImportError, AttributeError):

@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -45,35 +46,53 @@ if TYPE_CHECKING:
     from policytext.corpus import Corpus
 
 __all__ = [
-    "DEFAULT_FRAMES",
+    "DEFAULT_FRAMES",  # noqa: F822 - provided by the module __getattr__ below
     "GROUP_FIELDS",
     "KWIC_FIELDS",
+    "P_FLOOR",
     "Tagging",
     "adjust_p_values",
     "codebook_frames",
     "concordance",
+    "corpus_hash",
     "current_tagging",
+    "default_frames",
     "frame_columns",
     "frequency_table",
     "g2_williams",
+    "is_word_like",
     "keyness",
+    "log_p_value",
     "log_ratio",
     "parse_codebook_content",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: The frame ids of CODEBOOK-GUIDE.md, in its order; used when the codebook row names none.
-DEFAULT_FRAMES = (
-    "empowerment",
-    "devolution",
-    "social_action",
-    "civil_society",
-    "market_reform",
-    "collaboration",
-    "responsibility",
-    "targeting",
-)
+@cache
+def default_frames() -> tuple[str, ...]:
+    """The frame ids of the default codebook, in its order (read on first use).
+
+    Used when a stored codebook names no frames; ``DEFAULT_FRAMES`` is the same
+    tuple, so the two can never drift apart.
+
+    Example::
+
+        >>> default_frames()[:2]
+        ('empowerment', 'devolution')
+    """
+    from policytext.codebook import load_codebook
+
+    return load_codebook().frames
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_FRAMES is computed from the default codebook when first asked for,
+    # so importing this module reads no codebook.
+    if name == "DEFAULT_FRAMES":
+        return default_frames()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Fields a table can be grouped by, and the SQL expression of each over ``documents d``.
 GROUP_FIELDS: dict[str, str] = {
@@ -98,6 +117,7 @@ KWIC_FIELDS = (
     "source",
     "title",
     "url",
+    "venue",
 )
 
 RATE_BASE = 10_000
@@ -116,7 +136,7 @@ class Tagging:
     codebook_hash, codebook_name, codebook_version:
         From the ``codebooks`` row (name and version ``None`` when the row is missing).
     frames:
-        The frame ids of the codebook, in its order (or :data:`DEFAULT_FRAMES`),
+        The frame ids of the codebook, in its order (or :func:`default_frames`),
         followed by any other frame found in the stored matches.
     documents:
         Documents tagged with this codebook.
@@ -166,7 +186,7 @@ def current_tagging(corpus: Corpus) -> Tagging | None:
         "SELECT name, version, content FROM codebooks WHERE hash = ?", (codebook_hash,)
     ).fetchone()
     content = book["content"] if book else None
-    frames = list(codebook_frames(content) or DEFAULT_FRAMES)
+    frames = list(codebook_frames(content) or default_frames())
     stored = [
         r[0]
         for r in corpus.conn.execute(
@@ -186,6 +206,23 @@ def current_tagging(corpus: Corpus) -> Tagging | None:
         tagged_at=str(row["last"]),
         content=content,
     )
+
+
+def corpus_hash(corpus: Corpus) -> str:
+    """SHA-256 over ``id, version, text sha256`` of the current documents, in id order.
+
+    Example::
+
+        >>> from policytext.corpus import Corpus
+        >>> len(corpus_hash(Corpus.open(":memory:")))
+        64
+    """
+    digest = hashlib.sha256()
+    for doc_id, version, text_hash in corpus.conn.execute(
+        "SELECT id, version, text_sha256 FROM documents WHERE is_current = 1 ORDER BY id"
+    ):
+        digest.update(f"{doc_id}\t{version}\t{text_hash}\n".encode())
+    return digest.hexdigest()
 
 
 def parse_codebook_content(content: str | None) -> Any:
@@ -371,6 +408,8 @@ def frequency_table(
         raise InputError(f"confidence: {confidence} is not between 0 and 1")
     if bootstrap < 0:
         raise InputError(f"bootstrap: {bootstrap} resamples; give 0 or more")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed: {seed!r} is not an integer >= 0")
     tagging = _require_tagging(corpus)
     group_fields = _check_by(by)
     selected = _check_frames(frames, tagging)
@@ -448,8 +487,18 @@ def frequency_table(
     tokens_g = groups["tokens"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_g = np.where(tokens_g[:, None] > 0, RATE_BASE * count_g / tokens_g[:, None], np.nan)
+    group_keys = [
+        _group_key(group_fields, values)
+        for values in groups[keys].itertuples(index=False, name=None)
+    ]
     low, high = _bootstrap_rates(
-        mentions, tokens, group_of, n_groups, resamples=bootstrap, seed=seed, confidence=confidence
+        mentions,
+        tokens,
+        group_of,
+        group_keys,
+        resamples=bootstrap,
+        seed=seed,
+        confidence=confidence,
     )
 
     out = groups.rename(columns=dict(zip(keys, group_fields, strict=False)))
@@ -475,23 +524,48 @@ def frequency_table(
     return out[columns]
 
 
+def _group_key(fields_: Sequence[str], values: Sequence[Any]) -> str:
+    """A canonical text for one group (field names and values), stable across runs and tables."""
+    canonical = [
+        None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else
+        (int(v) if isinstance(v, (int, np.integer)) else str(v))
+        for v in values
+    ]
+    return json.dumps([list(fields_), canonical], ensure_ascii=False)
+
+
+def _group_rng(seed: int, key: str) -> np.random.Generator:
+    """The bootstrap stream of one group: a function of ``seed`` and the group key only.
+
+    Each group draws from its own stream, so its interval does not change when
+    other groups are added, filtered out or sorted differently.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    return np.random.default_rng(np.random.SeedSequence([seed, *words]))
+
+
 def _bootstrap_rates(
     mentions: np.ndarray,
     tokens: np.ndarray,
     group_of: np.ndarray,
-    n_groups: int,
+    group_keys: Sequence[str],
     *,
     resamples: int,
     seed: int,
     confidence: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile intervals of each group's rate, resampling its documents with replacement."""
+    """Percentile intervals of each group's rate, resampling its documents with replacement.
+
+    Group ``g`` (key ``group_keys[g]``) resamples with :func:`_group_rng`, so its
+    interval depends only on the seed, its key and its own documents.
+    """
+    n_groups = len(group_keys)
     shape = (n_groups, mentions.shape[1])
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
     if resamples == 0:
         return low, high
-    rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
@@ -501,6 +575,7 @@ def _bootstrap_rates(
         n = len(members)
         if n == 0:
             continue
+        rng = _group_rng(seed, group_keys[g])
         m, t = counts[members], tokens[members]
         rates = np.empty((resamples, m.shape[1]))
         chunk = max(1, min(resamples, 2_000_000 // max(n, 1)))
@@ -563,39 +638,72 @@ def log_ratio(a: float, b: float, c: float, d: float) -> float:
     return math.log2((max(a, 0.5) / c) / (max(b, 0.5) / d))
 
 
-def adjust_p_values(p: Sequence[float] | np.ndarray, *, method: str = "fdr_bh") -> np.ndarray:
+def adjust_p_values(
+    p: Sequence[float] | np.ndarray, *, method: str = "fdr_bh", log: bool = False
+) -> np.ndarray:
     """P-values corrected for multiple comparisons.
+
+    The correction is computed on natural logarithms, so p-values far below
+    the smallest double (G2 in the thousands) are corrected exactly.
 
     Parameters
     ----------
     p:
-        Raw p-values.
+        Raw p-values (with ``log``: their natural logarithms).
     method:
         ``fdr_bh`` (Benjamini-Hochberg false discovery rate), ``holm``,
         ``bonferroni`` or ``none``.
+    log:
+        Take and return natural logarithms of p-values.
 
     Example::
 
         >>> adjust_p_values([0.01, 0.04], method="bonferroni").tolist()
         [0.02, 0.08]
     """
+    if method not in ("fdr_bh", "holm", "bonferroni", "none"):
+        raise InputError(f"correction: {method!r} is not one of fdr_bh, holm, bonferroni, none")
     values = np.asarray(p, dtype=np.float64)
-    m = len(values)
-    if m == 0 or method == "none":
-        return values.copy()
-    if method == "bonferroni":
-        return np.minimum(values * m, 1.0)
-    if method == "holm":
-        order = np.argsort(values)
-        stepped = np.maximum.accumulate((m - np.arange(m)) * values[order])
-        out = np.empty(m)
-        out[order] = np.minimum(stepped, 1.0)
-        return out
-    if method == "fdr_bh":
-        from scipy.stats import false_discovery_control
 
-        return np.asarray(false_discovery_control(values, method="bh"))
-    raise InputError(f"correction: {method!r} is not one of fdr_bh, holm, bonferroni, none")
+    def times(v: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
+        # Multiplication of p-values, or addition of their logarithms.
+        return v + np.log(factor) if log else v * factor
+
+    m = len(values)
+    out = values.copy()
+    if m and method == "bonferroni":
+        out = times(values, float(m))
+    elif m and method == "holm":
+        # Holm: the i-th smallest (i from 1) times m - i + 1, made non-decreasing.
+        order = np.argsort(values, kind="stable")
+        out[order] = np.maximum.accumulate(times(values[order], m - np.arange(m, dtype=float)))
+    elif m and method == "fdr_bh":
+        # Benjamini-Hochberg: the i-th smallest times m / i, made non-increasing from the top.
+        order = np.argsort(values, kind="stable")
+        scaled = times(values[order], m / np.arange(1, m + 1, dtype=float))
+        out[order] = np.minimum.accumulate(scaled[::-1])[::-1]
+    return np.minimum(out, 0.0 if log else 1.0)
+
+
+#: Smallest p-value reported: anything smaller is given as this and shown as ``<1e-300``.
+P_FLOOR = 1e-300
+
+
+def log_p_value(g2: float | np.ndarray) -> np.ndarray:
+    """Natural log of the chi-square (1 df) upper tail of ``g2``, exact far into the tail.
+
+    ``P(chi2_1 > x) = 2 * Phi(-sqrt(x))``, computed with ``log_ndtr`` so a G2
+    of a million gives a finite log p where ``chi2.sf`` underflows to 0.
+
+    Example::
+
+        >>> round(float(log_p_value(3.841459)), 4) == round(math.log(0.05), 4)
+        True
+    """
+    from scipy.special import log_ndtr
+
+    x = np.maximum(np.asarray(g2, dtype=np.float64), 0.0)
+    return np.asarray(math.log(2.0) + log_ndtr(-np.sqrt(x)))
 
 
 KeynessUnit = Literal["frame", "word", "lemma", "phrase"]
@@ -612,6 +720,7 @@ def keyness(
     correction: str = "fdr_bh",
     include_negated: bool = False,
     top: int | None = None,
+    words_only: bool = True,
     **filters: Any,
 ) -> pd.DataFrame:
     """Items used more (or less) by one group than by another: G2, p-values, log ratio.
@@ -638,6 +747,10 @@ def keyness(
         For frames, count matches flagged as negated.
     top:
         Keep only the ``top`` rows of each direction.
+    words_only:
+        For words, lemmas and phrases, keep only word-like items (see
+        :func:`is_word_like`: no clitics such as "’ve" or "n't", numbers or
+        symbols); every token still counts in the denominators.
     **filters:
         Restrict both groups (``since``, ``until``, ``doc_type``, ...).
 
@@ -647,7 +760,8 @@ def keyness(
         ``item``, ``target_count``, ``reference_count``, ``target_per_10k``,
         ``reference_per_10k``, ``g2`` (Williams-corrected), ``log_ratio``,
         ``direction`` (``over``/``under``: used more/less in the target), ``p``
-        and ``p_adjusted``; over-used items first, strongest first, then
+        and ``p_adjusted`` (never 0: values below :data:`P_FLOOR` are given as
+        ``P_FLOOR``); over-used items first, strongest first, then
         under-used ones, weakest first.
 
     Example::
@@ -698,7 +812,9 @@ def keyness(
                 n_tokens,
             )
         else:
-            counts, total = _term_counts(corpus, side_where, side_params, unit)
+            counts, total = _term_counts(
+                corpus, side_where, side_params, unit, words_only=words_only
+            )
         if total <= 0:
             raise InputError(f"{side}: documents with {by} = {label!r} have no tokens")
         sides[side] = (counts, float(total))
@@ -712,8 +828,6 @@ def keyness(
         assert tagging is not None
         items = [f for f in tagging.frames if count_t[f] + count_r[f] >= min_freq]
     records = []
-    from scipy.stats import chi2
-
     for item in items:
         a, b = count_t[item], count_r[item]
         _, g2 = g2_williams(a, b, size_t, size_r)
@@ -728,7 +842,7 @@ def keyness(
                 "g2": g2,
                 "log_ratio": log_ratio(a, b, size_t, size_r),
                 "direction": "over" if over else "under",
-                "p": float(chi2.sf(g2, 1)),
+                "log_p": float(log_p_value(g2)),
             }
         )
     columns = [
@@ -746,7 +860,12 @@ def keyness(
     if not records:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     table = pd.DataFrame(records)
-    table["p_adjusted"] = adjust_p_values(table["p"].to_numpy(), method=correction)
+    # Corrected on logs, then floored: a p below P_FLOOR is reported as P_FLOOR, never 0.
+    log_p = table["log_p"].to_numpy()
+    table["p"] = np.maximum(np.exp(log_p), P_FLOOR)
+    table["p_adjusted"] = np.maximum(
+        np.exp(adjust_p_values(log_p, method=correction, log=True)), P_FLOOR
+    )
     table["signed"] = np.where(table["direction"] == "over", table["g2"], -table["g2"])
     table = table.sort_values(["signed", "item"], ascending=[False, True], kind="stable")
     if top is not None:
@@ -766,6 +885,7 @@ def keyness(
         reference_tokens=size_r,
         correction=correction,
         min_freq=min_freq,
+        words_only=words_only if unit != "frame" else None,
     )
     return table
 
@@ -805,10 +925,31 @@ def _lemmatizer() -> Language:
     return nlp
 
 
+def is_word_like(text: str) -> bool:
+    """Whether a token is a word for keyness: letters only, full stops allowed.
+
+    "society", "Whitehall" and "U.S." are words; clitics split off by the
+    tokenizer ("’ve", "’re", "’s", "n't"), numbers ("2010", "5"), symbols
+    ("£", "%", "--") and mixtures ("10am") are not.
+
+    Example::
+
+        >>> [is_word_like(t) for t in ("society", "U.S.", "’ve", "n't", "2010", "£")]
+        [True, True, False, False, False, False]
+    """
+    letters = text.replace(".", "")
+    return letters.isalpha()
+
+
 def _term_counts(
-    corpus: Corpus, where: str, params: list[Any], unit: str
+    corpus: Corpus, where: str, params: list[Any], unit: str, *, words_only: bool = True
 ) -> tuple[Counter[str], int]:
-    """Counts of words, lemmas or phrases over the selected documents, and the token total."""
+    """Counts of words, lemmas or phrases over the selected documents, and the token total.
+
+    The total counts every token that is not punctuation or space (the
+    ``documents.tokens`` definition); with ``words_only`` only word-like
+    tokens are counted as items, and any other token breaks a phrase.
+    """
     from policytext._text import blank_english, split_for_spacy
 
     nlp = _lemmatizer() if unit == "lemma" else blank_english()
@@ -831,6 +972,11 @@ def _term_counts(
                 run = []
                 continue
             total += 1
+            if words_only and not is_word_like(token.text):
+                if unit == "phrase":
+                    _count_phrases(run, counts)
+                    run = []
+                continue
             if unit == "word":
                 counts[token.lower_] += 1
             elif unit == "lemma":

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from policytext.corpus import Corpus
 
 __all__ = [
+    "default_topics_dir",
     "DEFAULT_FRAME_SEEDS",
     "DOMAIN_STOP_WORDS",
     "GROUP_FIELDS",
@@ -87,6 +88,7 @@ __all__ = [
     "prevalence_drift",
     "report_section",
     "run_topics_stage",
+    "topics_fingerprint",
     "seed_terms_for",
     "topic_agreement",
     "topic_prevalence",
@@ -97,7 +99,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 try:  # the report engineer defines it; keep one class once merged
-    from policytext.report import ReportSection  # type: ignore[attr-defined]
+    from policytext.report import ReportSection
 except ImportError:
 
     @dataclass(frozen=True)
@@ -425,7 +427,10 @@ _PARAMETERS: dict[str, tuple[str, Callable[[Any], bool]]] = {
         lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
     ),
     "coherence_window": ("an integer >= 2", lambda v: _is_int(v) and v >= 2),
-    "random_state": ("None or an integer", lambda v: v is None or _is_int(v)),
+    "random_state": (
+        "None or an integer from 0 to 2**32 - 1",
+        lambda v: v is None or (_is_int(v) and 0 <= v < 2**32),
+    ),
 }
 
 
@@ -1013,6 +1018,22 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
     return sorted(present, key=str)
 
 
+def _group_rng(random_state: int | None, by: str, group: Any) -> np.random.Generator:
+    """The bootstrap stream of one group: a function of the seed, ``by`` and the group only,
+    so a group's interval does not move when other groups are added or left out."""
+    if random_state is None:
+        return np.random.default_rng()
+    import hashlib
+
+    is_whole = isinstance(group, (int, np.integer)) or (
+        isinstance(group, (float, np.floating)) and float(group).is_integer()
+    )
+    key = json.dumps([by, int(group) if is_whole else str(group)], ensure_ascii=False)
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    return np.random.default_rng(np.random.SeedSequence([int(random_state), *words]))
+
+
 def topic_prevalence(
     prepared: TopicCorpus,
     unit_topics: np.ndarray,
@@ -1027,7 +1048,9 @@ def topic_prevalence(
     """Topic shares per value of ``by`` with percentile bootstrap intervals.
 
     Documents are resampled with replacement within each group ``n_boot``
-    times; ``low``/``high`` are the (1-level)/2 and (1+level)/2 quantiles of
+    times, each group from its own random stream (seeded by ``random_state``
+    and the group), so a group's interval does not depend on the other groups;
+    ``low``/``high`` are the (1-level)/2 and (1+level)/2 quantiles of
     the resampled group means. Documents without a value for ``by`` or
     without modelled text are left out. ``smooth`` > 1 (periods only, opt-in)
     replaces each period's shares and bounds by a centred moving average over
@@ -1053,12 +1076,16 @@ def topic_prevalence(
         raise ModelError(
             f"prevalence: need n_boot >= 0 and 0 < level < 1; got n_boot={n_boot}, level={level}"
         )
+    if random_state is not None and not (_is_int(random_state) and 0 <= random_state < 2**32):
+        raise ModelError(
+            f"prevalence: random_state must be None or an integer from 0 to 2**32 - 1; "
+            f"got {random_state!r}"
+        )
     doc_shares, has_text = document_topics(prepared, unit_topics)
     values = prepared.documents[by].reset_index(drop=True)
     dates = prepared.documents["date"].reset_index(drop=True)
     keep = has_text & values.notna().to_numpy()
     groups = _group_order(values[keep], by, dates[keep])
-    rng = np.random.default_rng(random_state)
     lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
     k = unit_topics.shape[1]
     share_rows, low_rows, high_rows, counts = [], [], [], []
@@ -1072,6 +1099,7 @@ def topic_prevalence(
             high_rows.append(np.full(k, np.nan))
             continue
         boots = np.empty((n_boot, k))
+        rng = _group_rng(random_state, by, group)
         step = max(1, 2_000_000 // max(1, len(members) * k))
         for start in range(0, n_boot, step):
             stop = min(n_boot, start + step)
@@ -1408,6 +1436,71 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
 # -- the whole job ------------------------------------------------------------------
 
 
+def default_topics_dir(corpus: Corpus) -> Path:
+    """Where ``policytext run`` writes the topic outputs: ``topics/`` beside the database.
+
+    Example::
+
+        >>> from policytext.corpus import Corpus
+        >>> default_topics_dir(Corpus.open(":memory:"))
+        PosixPath('topics')
+    """
+    return Path(corpus.path).parent / "topics"
+
+
+def _analysis_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Every option of :func:`analyse_topics` (defaults filled in); the rest as ``filters``."""
+    import inspect
+
+    parameters = {
+        name: param.default
+        for name, param in inspect.signature(analyse_topics).parameters.items()
+        if param.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    chosen = {name: options.get(name, default) for name, default in parameters.items()}
+    chosen["filters"] = {k: v for k, v in options.items() if k not in parameters}
+    return chosen
+
+
+def topics_fingerprint(corpus: Corpus, **options: Any) -> dict[str, str]:
+    """What a topic analysis of ``corpus`` with ``options`` depends on, as a hash.
+
+    The fingerprint covers the corpus content hash, the policytext version and
+    every option of :func:`analyse_topics` (defaults filled in, filters
+    included), so two analyses with the same fingerprint give the same topics.
+    ``settings.json`` records it; the report reuses the topic stage's outputs
+    only when the fingerprints match.
+
+    Returns
+    -------
+    dict
+        ``{"corpus_hash": ..., "fingerprint": ...}`` (SHA-256 hex digests).
+
+    Example::
+
+        >>> from policytext.corpus import Corpus
+        >>> store = Corpus.open(":memory:")
+        >>> topics_fingerprint(store, k=10) == topics_fingerprint(store)
+        True
+    """
+    import hashlib
+
+    from policytext import __version__
+    from policytext.tables import corpus_hash
+
+    content = corpus_hash(corpus)
+    basis = json.dumps(
+        {"corpus_hash": content, "policytext": __version__, "options": _analysis_options(options)},
+        sort_keys=True,
+        default=str,
+    )
+    return {
+        "corpus_hash": content,
+        "fingerprint": hashlib.sha256(basis.encode("utf-8")).hexdigest(),
+    }
+
+
+
 @dataclass(frozen=True)
 class TopicAnalysis:
     """Everything :func:`analyse_topics` found, ready to write or report."""
@@ -1475,9 +1568,29 @@ def analyse_topics(
     """
     if by not in GROUP_FIELDS:
         raise ModelError(f"topics: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}")
+    fingerprint: dict[str, str] = {}
     if isinstance(source, TopicCorpus):
         prepared = source
     else:
+        requested = {
+            "k": k,
+            "method": method,
+            "by": by,
+            "dynamic": dynamic,
+            "seeded": seeded,
+            "seed_terms": seed_terms,
+            "unit": unit,
+            "passage_size": passage_size,
+            "online": online,
+            "n_top_terms": n_top_terms,
+            "n_boot": n_boot,
+            "smooth": smooth,
+            "random_state": random_state,
+            "min_df": min_df,
+            "max_df": max_df,
+            **filters,
+        }
+        fingerprint = topics_fingerprint(source, **requested)
         prepared = prepare_corpus(source, unit=unit, passage_size=passage_size, **filters)
     if not prepared.passages:
         raise ModelError(
@@ -1563,6 +1676,7 @@ def analyse_topics(
         "prevalence": prevalence.weighting,
         "smoothing": prevalence.smoothing,
         "coherence": f"NPMI, sliding windows of {model.coherence_window} tokens over the modelled units",
+        **fingerprint,
     }
     return TopicAnalysis(
         settings=settings,
@@ -1683,6 +1797,9 @@ def write_topic_outputs(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # settings.json is written last: while it is missing the folder is incomplete,
+    # and the report will not reuse it.
+    (out / "settings.json").unlink(missing_ok=True)
     written: list[Path] = []
 
     def put(name: str, text: str) -> None:
@@ -1699,10 +1816,6 @@ def write_topic_outputs(
     intervals["unit"] = unit
     put("prevalence_intervals.csv", intervals.to_csv(index=False, float_format="%.6f"))
     put("drift.csv", analysis.drift.to_csv(index=False, float_format="%.6f"))
-    put(
-        "settings.json",
-        json.dumps({**analysis.settings, "notes": list(analysis.notes)}, indent=2) + "\n",
-    )
     dyn = analysis.dynamic
     if dyn is not None:
         records = []
@@ -1751,14 +1864,32 @@ def write_topic_outputs(
                     written += bump_chart(
                         mine, dyn.windows_, out / f"dynamic_bump_{topic_id}", title=topic_id
                     )
+    settings = {
+        **analysis.settings,
+        "unit_description": unit,
+        "notes": list(analysis.notes),
+        "files": sorted(p.name for p in written),
+    }
+    put("settings.json", json.dumps(settings, indent=2) + "\n")
     return written
 
 
-def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> ReportSection | None:
+def report_section(
+    corpus: Corpus,
+    out_dir: str | Path,
+    *,
+    source_dir: str | Path | None = None,
+    **options: Any,
+) -> ReportSection | None:
     """The topics section of the HTML report: tables in HTML, charts written into ``out_dir``.
 
+    The model is fitted once per corpus and settings: when ``source_dir``
+    (default :func:`default_topics_dir`, where ``policytext run``'s topics stage
+    writes) holds outputs whose ``settings.json`` fingerprint
+    (:func:`topics_fingerprint`) matches this corpus and ``options``, they are
+    copied into ``out_dir``; otherwise the model is fitted and written there.
     Returns None when the corpus has too little text to model (said in the log).
-    ``options`` go to :func:`analyse_topics` (default k=10, NMF, by year).
+    ``options`` go to :func:`analyse_topics` (its defaults: k=10, NMF, by year).
     Image links are relative to the folder above ``out_dir``, where the
     report's HTML page is expected (``report/index.html`` with ``report/topics/``).
 
@@ -1768,20 +1899,64 @@ def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> Repor
         html = f"<h2>{section.title}</h2>{section.html}" if section else ""
     """
     out = Path(out_dir)
+    source = Path(source_dir) if source_dir is not None else default_topics_dir(corpus)
+    stored = _stored_outputs(source, topics_fingerprint(corpus, **options)["fingerprint"])
+    if stored is not None:
+        logger.info("report: topics section from %s (same corpus and settings)", source)
+        out.mkdir(parents=True, exist_ok=True)
+        if source.resolve() != out.resolve():
+            import shutil
+
+            for name in [*stored["files"], "settings.json"]:
+                shutil.copyfile(source / name, out / name)
+    else:
+        try:
+            analysis = analyse_topics(corpus, **options)
+        except ModelError as exc:
+            logger.info("report: no topics section: %s", exc)
+            return None
+        write_topic_outputs(analysis, out)
+    settings = json.loads((out / "settings.json").read_text(encoding="utf-8"))
+    records = json.loads((out / "topics.json").read_text(encoding="utf-8"))
+    return _section_from_outputs(out.name, settings, records)
+
+
+def _stored_outputs(folder: Path, fingerprint: str) -> dict[str, Any] | None:
+    """The settings of complete topic outputs in ``folder`` made with ``fingerprint``, or None."""
     try:
-        analysis = analyse_topics(corpus, **{"n_boot": 100, **options})
-    except ModelError as exc:
-        logger.info("report: no topics section: %s", exc)
+        settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    write_topic_outputs(analysis, out)
-    settings = analysis.settings
+    if not isinstance(settings, dict) or settings.get("fingerprint") != fingerprint:
+        return None
+    files = settings.get("files")
+    if not isinstance(files, list) or not all(
+        isinstance(name, str) and "/" not in name and (folder / name).is_file() for name in files
+    ):
+        return None
+    # The section shows these; outputs written with charts=False cannot be reused.
+    if not _SECTION_FILES <= set(files):
+        return None
+    return settings
+
+
+_SECTION_FILES = frozenset({"topics.json", "prevalence_heatmap.svg", "prevalence_area.svg"})
+
+
+def _coherence_text(value: Any) -> str:
+    return "" if value is None else f"{float(value):.3f}"
+
+
+def _section_from_outputs(
+    folder: str, settings: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
+) -> ReportSection:
     rows = "".join(
-        f"<tr><td>{html.escape(t.id)}</td><td>{'' if t.coherence is None else f'{t.coherence:.3f}'}</td>"
-        f"<td>{html.escape(', '.join(term for term, _ in t.terms))}</td></tr>"
-        for t in analysis.topics
+        f"<tr><td>{html.escape(str(t['id']))}</td><td>{_coherence_text(t.get('coherence'))}</td>"
+        f"<td>{html.escape(', '.join(str(term) for term, _ in t['terms']))}</td></tr>"
+        for t in records
     )
     charts = "".join(
-        f'<figure><img src="{html.escape(out.name)}/{name}.svg" alt="{html.escape(alt)}">'
+        f'<figure><img src="{html.escape(folder)}/{name}.svg" alt="{html.escape(alt)}">'
         f"<figcaption>{html.escape(alt)}</figcaption></figure>"
         for name, alt in (
             ("prevalence_heatmap", f"Topic prevalence by {settings['by']} (heatmap)"),
@@ -1789,20 +1964,23 @@ def report_section(corpus: Corpus, out_dir: str | Path, **options: Any) -> Repor
         )
     )
     body = (
-        f"<p>{html.escape(settings['method'].upper())} topic model, k={settings['k']}, "
-        f"{settings['documents']} documents; {html.escape(analysis.prepared.describe_unit())}. "
-        f"Coherence is {html.escape(settings['coherence'])}. Prevalence is a share: "
-        f"{html.escape(settings['prevalence'])}.</p>"
-        f"<table><thead><tr><th>topic</th><th>NPMI</th><th>top terms</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<p>{html.escape(str(settings['method']).upper())} topic model, k={settings['k']}, "
+        f"{settings['documents']} documents; {html.escape(str(settings['unit_description']))}. "
+        f"Coherence is {html.escape(str(settings['coherence']))}. Prevalence is a share: "
+        f"{html.escape(str(settings['prevalence']))}.</p>"
+        "<table><thead><tr><th>topic</th><th>NPMI</th><th>top terms</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
         f"{charts}"
     )
     return ReportSection(title="Topics over time", html=body)
 
 
-def run_topics_stage(corpus: Corpus, out_dir: str | Path, **options: Any) -> str:
+def run_topics_stage(corpus: Corpus, out_dir: str | Path | None = None, **options: Any) -> str:
     """The topics stage of ``policytext run``: default model, outputs in ``out_dir``; a one-line message.
 
-    Too little text is not an error here: the stage says it was skipped and why.
+    ``out_dir`` defaults to :func:`default_topics_dir`. Its ``settings.json``
+    carries the fingerprint that lets the report reuse the fit. Too little
+    text is not an error here: the stage says it was skipped and why.
 
     Example::
 
@@ -1814,6 +1992,8 @@ def run_topics_stage(corpus: Corpus, out_dir: str | Path, **options: Any) -> str
         analysis = analyse_topics(corpus, **options)
     except ModelError as exc:
         return f"topics: skipped ({exc})"
+    if out_dir is None:
+        out_dir = default_topics_dir(corpus)
     written = write_topic_outputs(analysis, out_dir)
     s = analysis.settings
     return (
