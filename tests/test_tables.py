@@ -719,3 +719,26 @@ def test_tables_aggregation_matches_plain_sql_at_scale(tmp_path: Path) -> None:
         assert cell[f"{rec.frame}_sentences"] == rec.s
         assert cell[f"{rec.frame}_documents"] == rec.k
         assert cell[f"{rec.frame}_per_10k"] == pytest.approx(10_000 * rec.n / cell["tokens"])
+
+
+def test_tables_kwic_years_stay_whole_next_to_undated_documents(corpus: Corpus) -> None:
+    # Regression: one undated document turned every line's year into a float (1997.0).
+    store_tagged(
+        corpus,
+        [
+            {
+                "id": "dated",
+                "date": "1997-05-02",
+                "sentences": [BIG],
+                "tags": [(0, "civil_society", "Big Society")],
+            },
+            {"id": "undated", "sentences": [BIG], "tags": [(0, "civil_society", "Big Society")]},
+        ],
+    )
+    lines = concordance(corpus, frame="civil_society").set_index("doc_id")
+    assert lines.loc["dated", "year"] == 1997 and str(lines.loc["dated", "year"]) == "1997"
+    assert pd.isna(lines.loc["undated", "year"])
+    from policytext.report import format_table
+
+    rendered = json.loads(format_table(lines.reset_index(), fmt="json"))
+    assert [r["year"] for r in rendered] == [1997, None]

@@ -807,3 +807,26 @@ def test_topics_smoothing_is_opt_in_and_labelled(planted, tmp_path):
     assert "smoothed: centred moving average" in (tmp_path / "prevalence_area.svg").read_text()
     with pytest.raises(ModelError, match="smooth must be an integer >= 1, and 1 unless grouping by a period"):
         analyse_topics(planted, k=4, by="party", smooth=3)
+
+
+def test_topics_years_stay_whole_next_to_undated_documents(tmp_path):
+    # Regression: one undated document made years floats, so prevalence.csv, the
+    # Markdown tables and the chart labels read "1997.0" and "1,997".
+    texts = ["school teacher pupil police crime"] * 4
+    prepared = prepare_texts(texts, metadata=[{"year": 1997}, {"year": 1998}, {}, {"year": 1998}])
+    assert prepared.documents["year"].tolist()[:2] == [1997, 1998]
+    shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1], [0.4, 0.6]])
+    prevalence = topic_prevalence(prepared, shares, ["a", "b"], n_boot=5)
+    assert list(prevalence.shares.index) == [1997, 1998]
+    assert prevalence.shares.loc[1998, "b"] == pytest.approx(0.7)
+    csv_text = prevalence.shares.to_csv()
+    assert "\n1997," in csv_text and "1997.0" not in csv_text
+    from policytext.report import format_table
+
+    md = format_table(prevalence.shares.reset_index(), fmt="md")
+    assert "| 1997 |" in md and "1,997" not in md
+
+
+def test_topics_rejects_a_fractional_year():
+    with pytest.raises(ModelError, match="metadata: year must be a whole number, got 1997.5"):
+        prepare_texts(["school pupil"] * 2, metadata=[{"year": 1997.5}, {"year": 1998}])

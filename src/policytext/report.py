@@ -484,10 +484,17 @@ def _markdown_text(value: Any) -> str:
     return _one_line(str(value)).replace("\\", "\\\\").replace("|", "\\|")
 
 
+#: Columns that hold years (or periods named by a year): printed as ``1997``, never ``1,997``.
+_YEAR_COLUMNS = frozenset({"year", "decade", "from", "to", "window"})
+
+
 def _markdown(frame: pd.DataFrame) -> str:
     def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
             return "(none)"
+        if column in _YEAR_COLUMNS and isinstance(value, (int, float, np.number)):
+            if float(value).is_integer():
+                return str(int(value))
         if isinstance(value, float):
             return _number(value, column=column, thousands=True)
         if isinstance(value, int):

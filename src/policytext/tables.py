@@ -1120,7 +1120,10 @@ def concordance(
         "start_char",
         "end_char",
     ]
-    return pd.DataFrame(lines, columns=columns)
+    table = pd.DataFrame(lines, columns=columns)
+    # An undated document would turn the year column into floats (1997.0).
+    table["year"] = table["year"].astype("Int64")
+    return table
 
 
 def _fts_rows(corpus: Corpus, sql: str, params: list[Any], term: str) -> Iterator[Any]:

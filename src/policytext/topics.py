@@ -311,6 +311,13 @@ def _prepare(
         if records
         else pd.DataFrame(columns=columns)
     )
+    # Undated documents would make pandas store years as floats ("1997.0" in
+    # tables and chart labels): keep them whole, with <NA> for the undated.
+    try:
+        frame["year"] = frame["year"].astype("Int64")
+    except (TypeError, ValueError):
+        bad = next(y for y in frame["year"].dropna() if not _is_int(y) and not float(y).is_integer())
+        raise ModelError(f"metadata: year must be a whole number, got {bad!r}") from None
     return TopicCorpus(
         documents=frame,
         passages=tuple(passages),
@@ -1013,7 +1020,7 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
     if by == "year":
         return sorted(present)
     if by == "government":
-        first = {g: dates[(values == g).to_numpy()].dropna().min() for g in present}
+        first = {g: dates[values.eq(g).fillna(False).to_numpy(dtype=bool)].dropna().min() for g in present}
         return sorted(present, key=lambda g: (str(first[g]), str(g)))
     return sorted(present, key=str)
 
@@ -1090,7 +1097,7 @@ def topic_prevalence(
     k = unit_topics.shape[1]
     share_rows, low_rows, high_rows, counts = [], [], [], []
     for group in groups:
-        members = doc_shares[keep & (values == group).to_numpy()]
+        members = doc_shares[keep & values.eq(group).fillna(False).to_numpy(dtype=bool)]
         mean = members.mean(axis=0)
         share_rows.append(mean)
         counts.append(len(members))
@@ -1648,7 +1655,7 @@ def analyse_topics(
         windows: dict[str, list[tuple[str, ...]]] = {}
         values = prepared.documents[by].reset_index(drop=True)
         for group in prevalence.shares.index:
-            docs = set(np.flatnonzero((values == group).to_numpy()).tolist())
+            docs = set(np.flatnonzero(values.eq(group).fillna(False).to_numpy(dtype=bool)).tolist())
             windows[str(group)] = [p.tokens for p in prepared.passages if p.doc in docs]
         dynamic_model = DynamicTopicModel(
             window_k=k, min_df=min_df, max_df=max_df, random_state=random_state, n_top_terms=20
