@@ -492,9 +492,9 @@ def _markdown(frame: pd.DataFrame) -> str:
     def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
             return "(none)"
-        if column in _YEAR_COLUMNS and isinstance(value, (int, float, np.number)):
-            if float(value).is_integer():
-                return str(int(value))
+        whole = isinstance(value, (int, float, np.number)) and float(value).is_integer()
+        if column in _YEAR_COLUMNS and whole:
+            return str(int(value))
         if isinstance(value, float):
             return _number(value, column=column, thousands=True)
         if isinstance(value, int):

@@ -605,7 +605,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self.vocabulary_ = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
         if len(self.vocabulary_) < self.n_topics:
             raise ModelError(
-                f"{name}: vocabulary of {len(self.vocabulary_)} terms is smaller than n_topics={self.n_topics}"
+                f"{name}: vocabulary of {len(self.vocabulary_)} terms is smaller than "
+                f"n_topics={self.n_topics}"
             )
         self.column_weights_: np.ndarray | None = None
         matrix = self._weigh(counts, fit=True)
@@ -1569,7 +1570,8 @@ def analyse_topics(
         >>> from policytext.corpus import Corpus, Document
         >>> store = Corpus.open(":memory:")
         >>> for i in range(6):
-        ...     _ = store.add(Document(text=f"Schools and teachers {i}. Police and crime.", date=str(2000 + i)))
+        ...     text = f"Schools and teachers {i}. Police and crime."
+        ...     _ = store.add(Document(text=text, date=str(2000 + i)))
         >>> analyse_topics(store, k=2, min_df=1, max_df=1.0, n_boot=0).prevalence.shares.shape
         (6, 2)
     """
@@ -1942,7 +1944,7 @@ def _stored_outputs(folder: Path, fingerprint: str) -> dict[str, Any] | None:
     ):
         return None
     # The section shows these; outputs written with charts=False cannot be reused.
-    if not _SECTION_FILES <= set(files):
+    if not set(files) >= _SECTION_FILES:
         return None
     return settings
 
@@ -2004,6 +2006,7 @@ def run_topics_stage(corpus: Corpus, out_dir: str | Path | None = None, **option
     written = write_topic_outputs(analysis, out_dir)
     s = analysis.settings
     return (
-        f"topics: {s['method'].upper()} k={s['k']} on {s['units']} {s['unit']}s of {s['documents']} documents; "
+        f"topics: {s['method'].upper()} k={s['k']} on {s['units']} {s['unit']}s "
+        f"of {s['documents']} documents; "
         f"{len(written)} files in {out_dir}"
     )
