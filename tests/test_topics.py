@@ -774,6 +774,11 @@ def test_topics_charts_flag_seeded_topics_that_lost_their_seeds(planted, tmp_pat
     write_topic_outputs(analysis, tmp_path / "kept")
     assert "education" in (tmp_path / "kept" / "prevalence_heatmap.svg").read_text()
     assert "(!)" not in (tmp_path / "kept" / "prevalence_heatmap.svg").read_text()
+    # Every topic is named by its top terms in both charts.
+    for chart in ("prevalence_heatmap.svg", "prevalence_area.svg"):
+        svg = (tmp_path / "kept" / chart).read_text()
+        for topic in analysis.topics:
+            assert f"{topic.id}: {', '.join(t for t, _ in topic.terms[:3])}" in svg
     lost = dataclasses.replace(
         analysis, topics=(dataclasses.replace(kept, seed_retention=0.0), *analysis.topics[1:])
     )

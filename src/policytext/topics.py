@@ -1856,8 +1856,14 @@ def write_topic_outputs(
             label += f"; smoothed: {settings['smoothing']}"
         # A seeded topic that kept none of its seed terms still carries the
         # frame id; the charts flag it so the label is not read at face value.
-        labels = {t.id: f"{t.id} (!)" for t in analysis.topics if t.seeded and not t.seed_retention}
-        if labels:
+        # Each topic is named with its three top terms, so a chart reads on its own.
+        flagged = {t.id for t in analysis.topics if t.seeded and not t.seed_retention}
+        labels = {
+            t.id: f"{t.id}{' (!)' if t.id in flagged else ''}: "
+            + ", ".join(term for term, _ in t.terms[:3])
+            for t in analysis.topics
+        }
+        if flagged:
             label += "\n(!) seeded topic that kept none of its seed terms among its top terms"
         written += prevalence_heatmap(
             analysis.prevalence, out / "prevalence_heatmap", subtitle=label, labels=labels
