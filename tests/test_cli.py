@@ -85,6 +85,22 @@ def test_cli_db_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch:
     assert code == 0 and db.exists()
 
 
+def test_cli_db_before_the_command(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`policytext --db PATH CMD` works like `CMD --db PATH`, wins over $POLICYTEXT_DB, and
+    a command's own --db wins over it (nested groups included)."""
+    front, env, own = tmp_path / "front.db", tmp_path / "env.db", tmp_path / "own.db"
+    monkeypatch.setenv("POLICYTEXT_DB", str(env))
+    code, _, _ = _invoke(runner, "--db", str(front), "import", str(LOCAL / "speeches.jsonl"))
+    assert code == 0 and front.exists() and not env.exists()
+    code, out, _ = _invoke(runner, "--db", str(front), "corpus")
+    assert code == 0 and out.startswith("# Corpus: ")
+    code, _, _ = _invoke(runner, "--db", str(front), "import", str(LOCAL / "speeches.jsonl"), "--db", str(own))
+    assert code == 0 and own.exists()
+    result = runner.invoke(main, ["--db", str(tmp_path / "none.db"), "codebook", "show", "--tagged"])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'none.db'}: no corpus database here" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -30,6 +30,22 @@ logger = logging.getLogger("policytext")
 # -- shared options, defined once ---------------------------------------------
 
 
+_ROOT_DB = "policytext.db"
+
+
+def _db_from_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """A command's ``--db`` given on the command wins; otherwise ``policytext --db PATH CMD``
+    (before the command) wins over ``$POLICYTEXT_DB`` and the default."""
+    root_db = ctx.find_root().meta.get(_ROOT_DB)
+    source = ctx.get_parameter_source(param.name or "db")
+    if root_db is not None and source in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.ENVIRONMENT,
+    ):
+        return Path(root_db)
+    return value
+
+
 def db_option(func: F) -> F:
     """``--db PATH``: the corpus database (default ``$POLICYTEXT_DB`` or corpus/policytext.db)."""
     return click.option(
@@ -40,6 +56,7 @@ def db_option(func: F) -> F:
         default=Path("corpus/policytext.db"),
         show_default=True,
         show_envvar=True,
+        callback=_db_from_root,
         help="Corpus database file.",
     )(func)
 
@@ -145,7 +162,15 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="policytext")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
-def main(verbose: int) -> None:
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Corpus database file for the command that follows (same as that command's --db).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: int, db: Path | None) -> None:
     """Collect, tag and measure British governing rhetoric about empowerment and devolution.
 
     \b
@@ -153,6 +178,8 @@ def main(verbose: int) -> None:
         policytext import speeches/ --meta speeches.csv
         policytext corpus
     """
+    if db is not None:
+        ctx.meta[_ROOT_DB] = db
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # pypdf reports repairs of damaged files as warnings; our error line says what matters.
