@@ -147,6 +147,9 @@ def test_rhetoric_sentence_exclusion_only_for_its_frames(nlp: Language) -> None:
     [
         ("We will not devolve powers.", True),
         ("We won't devolve powers.", True),
+        ("We won\u2019t devolve powers.", True),
+        ("We don\u2019t want to devolve powers.", True),
+        ("NO government will devolve powers.", True),
         ("Never again devolve powers.", True),
         ("We will devolve powers.", False),
         ("Not once, but we will devolve powers.", False),

@@ -561,7 +561,8 @@ class RhetoricTagger:
                 else _token_specs(exclusion.tokens)
             )
             add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
-        self._negation_cues = frozenset(codebook.negation_cues)
+        # Typographic apostrophes ("don’t", common in published speeches) count as "n't".
+        self._negation_cues = frozenset(_plain_quotes(c) for c in codebook.negation_cues)
 
     # -- running -----------------------------------------------------------------
 
@@ -653,7 +654,7 @@ class RhetoricTagger:
     def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
         lowest = max(sentence_start, start - self.codebook.negation_window)
         for i in range(start - 1, lowest - 1, -1):
-            word = doc[i].lower_
+            word = _plain_quotes(doc[i].lower_)
             if word in self._negation_cues:
                 return True
             if word in _CLAUSE_BREAKS:
@@ -691,6 +692,10 @@ class RhetoricTagger:
         )
         self._compile()
         return self
+
+
+def _plain_quotes(word: str) -> str:
+    return word.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
