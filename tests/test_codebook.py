@@ -260,3 +260,30 @@ def test_codebook_dictionary_errors_name_file_and_line(
     assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(
         f"{tmp_path}/{fragment}"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("hyphen.yml", "civil_society:\n  - co-operat*\n  - people-power*\n  - \"*-led\"\n"),
+        ("hyphen.dic", "%\n1\tcivil_society\n%\nco-operat*\t1\npeople-power*\t1\n*-led\t1\n"),
+    ],
+)
+def test_codebook_imported_globs_with_hyphens_match(tmp_path: Path, name: str, text: str) -> None:
+    # The tokenizer splits "co-operative" into co | - | operative: a glob kept as one
+    # token slot could never match, silently (the quanteda multi-word complaint).
+    from policytext.rhetoric import build_pipeline, doc_matches
+
+    nlp = build_pipeline(load_codebook(write(tmp_path, text, name)))
+    doc = nlp("Co-operatives, people-powered services and community-led plans.")
+    assert [m.text for m in doc_matches(doc)] == [
+        "Co-operatives",
+        "people-powered",
+        "community-led",
+    ]
+
+
+def test_codebook_check_names_dictionary_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "devolution:\n  - devol*\n  - localism\n  - devol*\n", "dup.yml")
+    [problem] = check_codebook(path)
+    assert str(problem) == f"{path}:4: 'devolution-3' duplicates 'devolution-1'"

@@ -169,10 +169,30 @@ def _glob_regex(term: str) -> str:
     return "^" + fnmatch.translate(term).removeprefix("(?s:").removesuffix(")\\Z") + "$"
 
 
+# Stand-ins for glob wildcards while the tokenizer splits a glob (letters, so no rule splits them).
+_STAR, _QUESTION = "qxzstarqxz", "qxzquestionqxz"
+
+
+def _glob_specs(glob: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+    """Token specs of a glob, split as the tokenizer splits text.
+
+    "co-operat*" becomes ``co | - | operat*``: kept as one token slot it could
+    never match, because the tokenizer splits "co-operative" at the hyphen.
+    """
+    specs: list[dict[str, Any]] = []
+    for piece in tokenize(glob.replace("*", _STAR).replace("?", _QUESTION)):
+        piece = piece.replace(_STAR, "*").replace(_QUESTION, "?")
+        if "*" in piece or "?" in piece:
+            specs.append({"LOWER": {"REGEX": _glob_regex(piece)}})
+        else:
+            specs.append({"LOWER": piece})
+    return specs
+
+
 def _term_specs(term: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
     """Token specs of one whitespace-separated term (it may tokenise into several tokens)."""
     if "*" in term or "?" in term:
-        return [{"LOWER": {"REGEX": _glob_regex(term.lstrip("="))}}]
+        return _glob_specs(term.lstrip("="), tokenize)
     if term.startswith("="):
         return [{"LOWER": piece} for piece in tokenize(term[1:])]
     specs: list[dict[str, Any]] = []
