@@ -132,6 +132,19 @@ def test_rhetoric_proximity_stays_within_window_and_sentence(nlp: Language) -> N
     assert found(nlp, "We want power. People agree.") == []
 
 
+def test_rhetoric_matches_never_cross_a_sentence_boundary(nlp: Language) -> None:
+    # A trained parser (or any sentence splitter) may start a sentence without
+    # punctuation, e.g. after a heading; the sentence is the unit of coding.
+    from spacy.tokens import Doc
+
+    words = ["We", "empower", "The", "community", "devolve", "powers", "today"]
+    starts = [True, False, True, False, True, False, False]
+    doc = nlp.get_pipe("policytext_rhetoric")(Doc(nlp.vocab, words=words, sent_starts=starts))
+    assert [(m.pattern_id, m.text, m.sentence) for m in doc_matches(doc)] == [
+        ("tokens-devolve", "devolve powers", 2)
+    ]
+
+
 def test_rhetoric_exclusion_vetoes_overlapping_match(nlp: Language) -> None:
     assert found(nlp, "The power station employs people.") == []
     assert found(nlp, "We give power to people.")[0][:2] == ("empowerment", "near-power-people")

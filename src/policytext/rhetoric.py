@@ -611,10 +611,12 @@ class RhetoricTagger:
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
+        # The sentence is the unit of coding: a match may not run into the next sentence.
         kept = [
             (start, end, pattern)
             for start, end, pattern in found
-            if not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
+            if sentence_of(end - 1) == sentence_of(start)
+            and not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
         ]
         spans = []
         for start, end, pattern in _resolve_overlaps(kept):
