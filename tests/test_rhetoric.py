@@ -242,6 +242,29 @@ def test_rhetoric_serialisation_round_trip(tmp_path: Path, codebook: Codebook) -
     assert restored.codebook.hash == codebook.hash
 
 
+def test_rhetoric_saved_pipeline_loads_after_its_codebook_file_is_gone(tmp_path: Path) -> None:
+    # The codebook travels inside the saved pipeline (codebook.json); the path in
+    # its config is only where it first came from.
+    from policytext.errors import CodebookError
+
+    path = tmp_path / "cb.toml"
+    path.write_text(TEST_CODEBOOK, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("policytext_rhetoric", config={"codebook": str(path)})
+    nlp.to_disk(tmp_path / "pipeline")
+    path.unlink()
+    loaded = spacy.load(tmp_path / "pipeline")
+    text = "Decentralise now and empower communities."
+    assert found(loaded, text) == found(nlp, text)
+    # Without a saved codebook to restore, the missing file is still an error.
+    fresh = spacy.blank("en")
+    fresh.add_pipe("sentencizer")
+    fresh.add_pipe("policytext_rhetoric", config={"codebook": str(path)})
+    with pytest.raises(CodebookError, match=r"cb\.toml: no such codebook file"):
+        fresh("Decentralise now.")
+
+
 def test_rhetoric_token_patterns_with_other_attributes_use_spacy_matcher() -> None:
     codebook = parse_toml_codebook(
         """

@@ -46,7 +46,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
-from policytext.errors import InputError
+from policytext.errors import CodebookError, InputError
 
 __all__ = [
     "SPAN_KEY",
@@ -527,7 +527,23 @@ class RhetoricTagger:
         self.vocab = nlp.vocab
         self._tokenizer = nlp.tokenizer
         self.codebook = codebook
+        # Set when the configured codebook file could not be read: loading a saved
+        # pipeline restores the codebook from disk and clears it; otherwise tagging raises it.
+        self._load_error: str | None = None
         self._compile()
+
+    @classmethod
+    def _unloaded(cls, nlp: Language, name: str, error: str) -> RhetoricTagger:
+        """A tagger waiting for ``from_disk``/``from_bytes`` because its codebook file is gone."""
+        placeholder = Codebook(name="<unloaded>", version="0", frame_defs=(), patterns=())
+        tagger = cls.__new__(cls)
+        _set_extensions()
+        tagger.name, tagger.vocab, tagger._tokenizer = name, nlp.vocab, nlp.tokenizer
+        tagger.codebook, tagger._load_error = placeholder, error
+        tagger._matcher, tagger._keys = Matcher(nlp.vocab), {}
+        tagger._fast = _FastMatcher(nlp.vocab)
+        tagger._negation_cues = frozenset()
+        return tagger
 
     # -- compiling -------------------------------------------------------------
 
@@ -588,6 +604,8 @@ class RhetoricTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         """Tag ``doc``: set ``doc.spans["rhetoric"]`` and the negation flags."""
+        if self._load_error is not None:
+            raise CodebookError(self._load_error)
         codebook = self.codebook
         sent_starts = sentence_starts(doc)
         found: list[tuple[int, int, Pattern]] = []
@@ -697,6 +715,7 @@ class RhetoricTagger:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
         """Restore the codebook written by :meth:`to_bytes`."""
         self.codebook = codebook_from_dict(json.loads(data.decode("utf-8")), source="<serialised>")
+        self._load_error = None
         self._compile()
         return self
 
@@ -712,6 +731,7 @@ class RhetoricTagger:
         self.codebook = codebook_from_dict(
             json.loads(file.read_text(encoding="utf-8")), source=str(file)
         )
+        self._load_error = None
         self._compile()
         return self
 
@@ -772,7 +792,15 @@ def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None) -> Rhet
         >>> tagger.codebook.frames[0]
         'empowerment'
     """
-    return RhetoricTagger(nlp, name, codebook=load_codebook(codebook))
+    try:
+        loaded = load_codebook(codebook)
+    except CodebookError as exc:
+        if codebook is None or Path(codebook).exists():
+            raise
+        # spacy.load builds the component from its config before from_disk restores
+        # the saved codebook: a path that is gone is an error only if nothing restores it.
+        return RhetoricTagger._unloaded(nlp, name, str(exc))
+    return RhetoricTagger(nlp, name, codebook=loaded)
 
 
 # -- a vectorised sentencizer ----------------------------------------------------------
