@@ -191,6 +191,18 @@ def test_rhetoric_spans_and_extensions(nlp: Language) -> None:
     assert [sent._.rhetoric_frames for sent in doc.sents][2] == frozenset()
 
 
+def test_rhetoric_sentence_frames_without_a_sentencizer(codebook: Codebook) -> None:
+    # Without sentence boundaries the tagger treats the text as one sentence; the
+    # extension must agree with doc_matches instead of raising spaCy's E030.
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policytext_rhetoric")
+    nlp.get_pipe("policytext_rhetoric").codebook = codebook
+    nlp.get_pipe("policytext_rhetoric")._compile()
+    doc = nlp("We will devolve powers. Localism works.")
+    assert doc._.rhetoric_sentences == [frozenset({"devolution"})]
+    assert [m.sentence for m in doc_matches(doc)] == [0, 0]
+
+
 def test_rhetoric_match_offsets_point_into_text(nlp: Language) -> None:
     text = "First sentence here. Then we empowered the communities!"
     [match] = doc_matches(nlp(text))

@@ -483,9 +483,9 @@ def _span_frames(span: Span) -> frozenset[str]:
 
 
 def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
-    sentences = list(doc.sents)
-    frames: list[set[str]] = [set() for _ in sentences]
-    starts = [s.start for s in sentences]
+    # The tagger's own sentences: the whole Doc is one when no component set boundaries.
+    starts = sentence_starts(doc)
+    frames: list[set[str]] = [set() for _ in starts]
     for span in doc.spans.get(SPAN_KEY, []):
         frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
     return [frozenset(f) for f in frames]
