@@ -219,6 +219,50 @@ def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
     assert {"localism", "localisms"} <= lemma_forms("localism")
 
 
+@pytest.mark.parametrize(
+    ("word", "wanted", "unwanted"),
+    [
+        # The lookup table lemmatises these to "putt", "develope" and "taxis".
+        ("put", {"putting"}, set()),
+        ("develop", {"developing", "developed"}, set()),
+        ("tax", {"taxes"}, set()),
+        ("Putting", {"put", "puts"}, set()),
+        # Closed-class words are not inflected: no "thing" from "the", "its" from "it".
+        ("the", {"the"}, {"thing", "thes"}),
+        ("it", {"it"}, {"its", "ited"}),
+        ("on", {"on"}, {"ones"}),
+        ("a", {"a"}, {"as"}),
+        # A comparative or superlative keeps its degree: "closer" is not "closed".
+        ("closer", {"closer"}, {"close", "closed", "closing"}),
+        ("most", {"most"}, {"more", "much"}),
+        ("less", {"less"}, {"little", "least"}),
+        ("poorest", {"poorest"}, {"poor"}),
+        ("ground", {"ground", "grounds"}, {"grind", "grinding"}),
+    ],
+)
+def test_rhetoric_lemma_forms_correct_lookup_table_errors(
+    word: str, wanted: set[str], unwanted: set[str]
+) -> None:
+    forms = lemma_forms(word)
+    assert wanted <= forms
+    assert not (unwanted & forms)
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("We need it more than ever.", set()),
+        ("Help for those who need it most.", {"targeting"}),
+        ("The library is closed to the people on Sundays.", set()),
+        ("Decisions should be taken closer to the people.", {"devolution"}),
+    ],
+)
+def test_rhetoric_default_codebook_not_misled_by_lookup_lemmas(
+    text: str, frames: set[str]
+) -> None:
+    assert {m.frame for m in doc_matches(build_pipeline()(text))} == frames
+
+
 def test_rhetoric_factory_works_in_any_english_pipeline(tmp_path: Path) -> None:
     path = tmp_path / "cb.toml"
     path.write_text(TEST_CODEBOOK, encoding="utf-8")

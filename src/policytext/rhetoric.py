@@ -91,6 +91,26 @@ class Match:
 # -- lemma forms ---------------------------------------------------------------------
 
 
+# Where spaCy's English lookup table gives a wrong lemma for a word that political
+# texts use, so that a pattern on the right lemma would miss the form (or a pattern
+# on the form would match another word's inflections). Documented in docs/codebook.md.
+LEMMA_CORRECTIONS: dict[str, str] = {
+    "putting": "put",  # table: "putt"
+    "developing": "develop",  # table: "develope"
+    "developed": "develop",
+    "taxes": "tax",  # table: "taxis"
+    "enrolled": "enrol",  # table: "enroll" (American), leaving British "enrol" without it
+    "enrolling": "enrol",
+    "ground": "ground",  # table: "grind"; in speeches "on the ground", "common ground"
+    "grounds": "ground",
+    "as": "as",  # table: "a"
+}
+# Comparatives and superlatives the table folds into another word ("most" -> "much").
+_DEGREE_WORDS = frozenset(
+    {"more", "most", "less", "least", "better", "best", "worse", "worst", "further", "furthest"}
+)
+
+
 @cache
 def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """The English lookup table (form -> lemma, lower-cased) and its inverse."""
@@ -107,10 +127,11 @@ def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         )
         table = {}
     lemma_of: dict[str, str] = {}
-    inverse: dict[str, set[str]] = {}
     for form, lemma in table.items():
-        form, lemma = form.lower(), lemma.lower()
-        lemma_of.setdefault(form, lemma)
+        lemma_of.setdefault(form.lower(), lemma.lower())
+    lemma_of.update(LEMMA_CORRECTIONS)
+    inverse: dict[str, set[str]] = {}
+    for form, lemma in lemma_of.items():
         inverse.setdefault(lemma, set()).add(form)
     return lemma_of, {lemma: frozenset(forms) for lemma, forms in inverse.items()}
 
@@ -124,6 +145,36 @@ def _regular_forms(word: str) -> set[str]:
     else:
         forms |= {word + "ed", word + "ing", word + "es"}
     return forms
+
+
+def _is_degree_form(word: str, lemma: str) -> bool:
+    """Whether ``word`` is a comparative or superlative of ``lemma`` ("closer", "poorest", "most")."""
+    if word == lemma:
+        return False
+    if word in _DEGREE_WORDS:
+        return True
+    return (
+        word.endswith(("er", "est"))
+        and not lemma.endswith(("er", "est"))
+        and word[:3] == lemma[:3]
+    )
+
+
+@cache
+def _closed_class() -> frozenset[str]:
+    """Function words (determiners, pronouns, prepositions, conjunctions): never inflected.
+
+    spaCy's English stop words, less those the lookup table inflects (verbs such as
+    "give", "put" or "take", nouns such as "part").
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lemma_of, inverse = _lemma_tables()
+    return frozenset(
+        word
+        for word in STOP_WORDS
+        if word not in inverse and word not in lemma_of and "'" not in word and "’" not in word
+    )
 
 
 _ISE = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
@@ -151,6 +202,9 @@ def lemma_forms(word: str) -> frozenset[str]:
     lemma_of, inverse = _lemma_tables()
     word = word.lower()
     lemma = lemma_of.get(word, word)
+    if _is_degree_form(word, lemma) or word in _closed_class():
+        # "closer" means closer, not "closed"; "the" has no inflections ("thing").
+        return frozenset({word})
     forms = set(inverse.get(lemma, ())) | {lemma, word}
     if len(forms) <= 2 and lemma not in inverse and word not in lemma_of and lemma.isalpha():
         forms |= _regular_forms(lemma)
