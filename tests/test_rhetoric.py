@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from policytext.codebook import Codebook, parse_toml_codebook
 from policytext.rhetoric import RhetoricTagger, build_pipeline, doc_matches, lemma_forms
@@ -135,7 +136,6 @@ def test_rhetoric_proximity_stays_within_window_and_sentence(nlp: Language) -> N
 def test_rhetoric_matches_never_cross_a_sentence_boundary(nlp: Language) -> None:
     # A trained parser (or any sentence splitter) may start a sentence without
     # punctuation, e.g. after a heading; the sentence is the unit of coding.
-    from spacy.tokens import Doc
 
     words = ["We", "empower", "The", "community", "devolve", "powers", "today"]
     starts = [True, False, True, False, True, False, False]
@@ -417,3 +417,73 @@ def test_rhetoric_saved_pipeline_loads_in_fresh_process_through_entry_points(
     assert result.stdout.strip() == (
         "['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]"
     )
+
+
+def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple[int, int]]:
+    """Reference: try every start, keep the longest end (what the fast matcher must return)."""
+    import re as regex
+
+    from policytext.rhetoric import _op_range
+
+    def ok(spec: dict[str, object], word: str) -> bool:
+        value = spec.get("LOWER")
+        if value is None:
+            return (not word.isalnum()) == spec["IS_PUNCT"]
+        if isinstance(value, str):
+            return word.lower() == value
+        assert isinstance(value, dict)
+        if "IN" in value:
+            return word.lower() in value["IN"]
+        return regex.search(value["REGEX"], word.lower()) is not None
+
+    found = []
+    for start in range(len(words)):
+        frontier = {start}
+        for spec in specs:
+            low, high = _op_range(spec.get("OP"))  # type: ignore[arg-type,misc]
+            reached = set()
+            for position in frontier:
+                if low == 0:
+                    reached.add(position)
+                count = 0
+                while position < len(words) and count < high and ok(spec, words[position]):
+                    position += 1
+                    count += 1
+                    if count >= low:
+                        reached.add(position)
+            frontier = reached
+        if frontier and max(frontier) > start:
+            found.append((start, max(frontier)))
+    return found
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [
+        [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["power", "control"]}}],
+        [{"LOWER": {"IN": ["give", "hand"]}}, {"LOWER": {"IN": ["the", "more"]}, "OP": "*"},
+         {"LOWER": "power"}, {"IS_PUNCT": True}],
+        [{"LOWER": {"IN": ["the", "a"]}, "OP": "{0,2}"}, {"LOWER": "to"}, {"LOWER": "the"},
+         {"LOWER": {"IN": ["people", "power"]}}],
+        [{"LOWER": {"REGEX": "^decentrali"}}, {"LOWER": "of", "OP": "?"}, {"LOWER": "power"}],
+        [{"LOWER": "of"}, {"LOWER": "the"}],
+        [{"IS_PUNCT": True}, {"LOWER": "power"}],
+        [{"LOWER": "power"}],
+    ],
+)
+def test_rhetoric_fast_matcher_agrees_with_brute_force(specs: list[dict[str, object]]) -> None:
+    from policytext.rhetoric import _fast_specs, _FastMatcher
+
+    nlp = spacy.blank("en")
+    text = (
+        "the power to the people , give the the power . Decentralisation of power and "
+        "decentralising power ; of the power to the power hand more power , the control"
+    )
+    words = text.split(" ")
+    doc = Doc(nlp.vocab, words=words)
+    matcher = _FastMatcher(nlp.vocab)
+    fast = _fast_specs(specs, nlp.vocab.strings)  # type: ignore[arg-type]
+    assert fast is not None
+    matcher.add(nlp.vocab.strings.add("k"), fast)
+    got = sorted((start, end) for _, start, end in matcher(doc))
+    assert got == _brute_force(specs, words)

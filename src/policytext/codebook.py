@@ -22,7 +22,7 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,9 +168,9 @@ class Codebook:
         """Canonical JSON of the content (sorted keys, no whitespace)."""
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        """SHA-256 (hex) of the canonical content."""
+        """SHA-256 (hex) of the canonical content (computed once: the codebook is frozen)."""
         return sha256_hex(self.to_json())
 
 

@@ -36,6 +36,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -330,7 +331,7 @@ class _FastSpec:
         low: int,
         high: int,
         *,
-        hashes: frozenset[int] | None = None,
+        hashes: AbstractSet[int] | None = None,
         regex: re.Pattern[str] | None = None,
         is_punct: bool | None = None,
     ) -> None:
@@ -366,36 +367,123 @@ def _fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | 
 
 
 class _FastMatcher:
-    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start."""
+    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start.
+
+    Each pattern is triggered by its most selective required slot (the one with
+    fewest function words and punctuation): one numpy pass finds the tokens of
+    every trigger, and only patterns whose trigger occurs are run, from the
+    start positions the trigger allows. Regex slots become sets of word hashes
+    that grow as new words are seen, so a word is tested against a regex once
+    per process.
+    """
+
+    _UNBOUNDED = 1 << 20
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
         self.patterns: list[tuple[int, list[_FastSpec]]] = []
-        self._regexes: list[re.Pattern[str]] = []
-        self._regex_hits: dict[str, set[int]] = {}
-        self._regex_checked: set[int] = set()
+        self._regex_sets: dict[str, set[int]] = {}  # regex -> hashes of words it matches
+        self._regex_specs: list[_FastSpec] = []
+        self._checked: set[int] = set()  # word hashes already tested against every regex
+        # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
+        self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
+        # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
+        self._by_hash: dict[int, list[tuple[int, int]]] = {}
+        self._by_regex: dict[str, list[tuple[int, int]]] = {}
+        self._always: list[int] = []  # plans without a usable trigger: tried everywhere
+        self._first: list[frozenset[int] | None] = []
+        # Per pattern, when every slot takes exactly one token: (hashes or None, is_punct) per slot.
+        self._fixed: list[list[tuple[AbstractSet[int] | None, bool | None]] | None] = []
         self._anchors: Any = None
 
     def add(self, key: int, specs: list[_FastSpec]) -> None:
-        self.patterns.append((key, specs))
-        self._anchors = None
         for spec in specs:
-            if spec.regex is not None and spec.regex not in self._regexes:
-                self._regexes.append(spec.regex)
-                self._regex_checked = set()
+            if spec.regex is not None:
+                # Specs with the same regex share one growing set of hashes.
+                spec.hashes = self._regex_sets.setdefault(spec.regex.pattern, set())
+                self._regex_specs.append(spec)
+                self._checked = set()
+        self.patterns.append((key, specs))
+        self._plans = None
 
-    def _regex_hashes(self, regex: re.Pattern[str], unique: Any) -> set[int]:
-        """Hashes among ``unique`` whose string matches ``regex`` (each string tested once per run)."""
-        present = set(unique.tolist())
-        fresh = present - self._regex_checked
-        if fresh:
-            strings = self.vocab.strings
-            texts = [(value, strings[value]) for value in fresh if value in strings]
-            for pattern in self._regexes:
-                hits = self._regex_hits.setdefault(pattern.pattern, set())
-                hits.update(value for value, text in texts if pattern.search(text))
-            self._regex_checked |= fresh
-        return self._regex_hits.get(regex.pattern, set()) & present
+    def _commonness(self, spec: _FastSpec) -> tuple[int, int]:
+        if spec.regex is not None:
+            return (0, 0)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        strings = self.vocab.strings
+        words = [str(strings[h]) for h in spec.hashes or () if h in strings]
+        return (sum(1 for w in words if w in STOP_WORDS or not w.isalpha()), len(words))
+
+    def _plan(self) -> None:
+        """Choose each pattern's trigger slot and the offsets of its start before the trigger."""
+        import numpy as np
+
+        self._plans, self._by_hash, self._by_regex, self._always = [], {}, {}, []
+        self._fixed = [
+            [(spec.hashes, spec.is_punct) for spec in specs]
+            if all(spec.low == spec.high == 1 for spec in specs)
+            else None
+            for _, specs in self.patterns
+        ]
+        self._first = []
+        for _, specs in self.patterns:
+            # Words that can stand at a match's first token (None: any token may).
+            first: set[int] | None = set()
+            for spec in specs:
+                if spec.regex is not None or spec.hashes is None or first is None:
+                    first = None
+                    break
+                first |= spec.hashes
+                if spec.low > 0:
+                    break
+            self._first.append(frozenset(first) if first is not None else None)
+        for index, (_, specs) in enumerate(self.patterns):
+            # Required slots with a bounded number of tokens before them can trigger the
+            # pattern; of those, slots without function words or punctuation are all
+            # indexed (the rarest in each document is used), else the least common one.
+            options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
+            low = high = 0
+            for spec in specs:
+                if spec.low > 0 and spec.is_punct is None and high < self._UNBOUNDED:
+                    options.append((self._commonness(spec), spec, low, high))
+                low += spec.low
+                high = min(self._UNBOUNDED, high + spec.high)
+            content = [option for option in options if option[0][0] == 0]
+            chosen = content or sorted(options, key=lambda option: option[0])[:1]
+            self._plans.append([(spec, low, high) for _, spec, low, high in chosen])
+            if not chosen:
+                self._always.append(index)
+            for option, (_, spec, _, _) in enumerate(chosen):
+                if spec.regex is not None:
+                    self._by_regex.setdefault(spec.regex.pattern, []).append((index, option))
+                else:
+                    for value in spec.hashes or ():
+                        self._by_hash.setdefault(value, []).append((index, option))
+        self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+
+    def _learn_words(self, lower: list[int]) -> None:
+        """Test words not seen before against every regex; new hits become triggers."""
+        import numpy as np
+
+        fresh = set(lower) - self._checked
+        if not fresh:
+            return
+        strings = self.vocab.strings
+        texts = [(value, strings[value]) for value in fresh if value in strings]
+        grown = False
+        for pattern, hits in self._regex_sets.items():
+            compiled = re.compile(pattern)
+            new = {value for value, text in texts if compiled.search(text)}
+            if new:
+                hits |= new
+                for value in new:
+                    for trigger in self._by_regex.get(pattern, ()):
+                        self._by_hash.setdefault(value, []).append(trigger)
+                        grown = True
+        self._checked |= fresh
+        if grown:
+            self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         import numpy as np
@@ -403,106 +491,102 @@ class _FastMatcher:
 
         if not self.patterns or len(doc) == 0:
             return []
+        if self._plans is None:
+            self._plan()
+        assert self._plans is not None
         array = doc.to_array([LOWER, IS_PUNCT])
         lower_arr = array[:, 0]
-        lower = lower_arr.tolist()
-        punct = array[:, 1].tolist()
-        unique = np.unique(lower_arr)
-        regex_sets: dict[int, set[int]] = {}
-
-        def test(spec: _FastSpec, position: int) -> bool:
-            if spec.hashes is not None:
-                return lower[position] in spec.hashes
-            if spec.regex is not None:
-                hashes = regex_sets.get(id(spec))
-                if hashes is None:
-                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
-                return lower[position] in hashes
-            return bool(punct[position]) == spec.is_punct
-
+        lower: list[int] = lower_arr.tolist()
+        punct: list[int] = array[:, 1].tolist()
+        if self._regex_specs:
+            self._learn_words(lower)
         size = len(lower)
-        if self._anchors is None:
-            anchors: set[int] = set()
-            for _, specs in self.patterns:
-                for spec in specs:
-                    if spec.hashes is not None:
-                        anchors |= spec.hashes
-            self._anchors = np.array(sorted(anchors), dtype=lower_arr.dtype)
         positions: dict[int, list[int]] = {}
         for index in np.flatnonzero(np.isin(lower_arr, self._anchors)).tolist():
             positions.setdefault(lower[index], []).append(index)
-        present = set(positions)
-
-        where_cache: dict[int, list[int] | None] = {}
-
-        def where(spec: _FastSpec) -> list[int] | None:
-            """Sorted positions of tokens passing ``spec`` (None: punctuation test, not indexed)."""
-            key = id(spec)
-            if key not in where_cache:
-                where_cache[key] = _where(spec)
-            return where_cache[key]
-
-        def _where(spec: _FastSpec) -> list[int] | None:
-            if spec.hashes is not None:
-                found: list[int] = []
-                for value in spec.hashes & present:
-                    found.extend(positions[value])
-                return sorted(found)
-            if spec.regex is not None:
-                hashes = regex_sets.get(id(spec))
-                if hashes is None:
-                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
-                return np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist() if hashes else []
-            return None
+        # Tokens per trigger slot of every pattern whose trigger words occur here.
+        counts: dict[int, list[int]] = {}
+        plans = self._plans
+        for value, where in positions.items():
+            found_here = len(where)
+            for index, option in self._by_hash[value]:
+                slots = counts.get(index)
+                if slots is None:
+                    slots = counts[index] = [0] * len(plans[index])
+                slots[option] += found_here
+        for index in self._always:
+            counts[index] = []
 
         results: list[tuple[int, int, int]] = []
-        for key, specs in self.patterns:
-            # A pattern whose required word is absent cannot match: skip it (the common case).
-            rarest: list[int] | None = None
-            rarest_offset = 0
-            offset = 0
-            absent = False
-            for spec in specs:
-                if spec.low > 0:
-                    found = where(spec)
-                    if found is not None:
-                        if not found:
-                            absent = True
-                            break
-                        if rarest is None or len(found) < len(rarest):
-                            rarest, rarest_offset = found, offset
-                offset = offset + spec.high if offset >= 0 and spec.high < 1 << 20 else -1
-            if absent:
-                continue
-            candidates: set[int] = set()
-            everywhere = False
-            for spec in specs:
-                found = where(spec)
-                if found is None:
-                    everywhere = True  # punctuation-led: try every position
-                    break
-                candidates.update(found)
-                if spec.low > 0:
-                    break
-            if everywhere:
-                candidates = set(range(size))
-            # The rarest required slot starts at most ``rarest_offset`` tokens after the start.
-            if rarest is not None and rarest_offset >= 0:
-                kept = set()
+        for index in sorted(counts):
+            key, specs = self.patterns[index]
+            options = plans[index]
+            if not options:
+                candidates: Iterable[int] = range(size)
+            else:
+                slots = counts[index]
+                if 0 in slots:
+                    continue  # a required slot has no token in this document
+                # Start from the trigger slot with fewest candidate starts here.
+                option = min(
+                    range(len(options)),
+                    key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1),
+                )
+                spec, low, high = options[option]
+                trigger_words = spec.hashes or frozenset()
+                if len(trigger_words) <= len(positions):
+                    hits = [positions[value] for value in trigger_words if value in positions]
+                else:
+                    hits = [where for value, where in positions.items() if value in trigger_words]
+                if low == high:  # the trigger sits at a fixed distance from the start
+                    if len(hits) == 1:
+                        candidates = [p - low for p in hits[0] if p >= low]
+                    else:
+                        candidates = sorted(p - low for where in hits for p in where if p >= low)
+                    if len(specs) == 1:  # the trigger is the whole pattern
+                        results.extend((key, start, start + 1) for start in candidates)
+                        continue
+                else:
+                    found: set[int] = set()
+                    for where in hits:
+                        for position in where:
+                            found.update(range(max(0, position - high), position - low + 1))
+                    candidates = sorted(found)
+            fixed = self._fixed[index]
+            if fixed is not None:
+                # Every slot takes exactly one token: test the slots in place.
+                width = len(fixed)
                 for start in candidates:
-                    index = bisect.bisect_left(rarest, start)
-                    if index < len(rarest) and rarest[index] <= start + rarest_offset:
-                        kept.add(start)
-                candidates = kept
-            for start in sorted(candidates):
+                    if start + width > size:
+                        continue
+                    for offset, (slot_words, is_punct) in enumerate(fixed):
+                        value = lower[start + offset]
+                        if slot_words is not None:
+                            if value not in slot_words:
+                                break
+                        elif bool(punct[start + offset]) != is_punct:
+                            break
+                    else:
+                        results.append((key, start, start + width))
+                continue
+            first = self._first[index]
+            for start in candidates:
+                if first is not None and lower[start] not in first:
+                    continue
                 frontier = {start}
                 for spec in specs:
                     reached: set[int] = set()
+                    hashes = spec.hashes
                     for position in frontier:
                         count = 0
                         if spec.low == 0:
                             reached.add(position)
-                        while position < size and count < spec.high and test(spec, position):
+                        while position < size and count < spec.high:
+                            if hashes is not None:
+                                if lower[position] not in hashes:
+                                    break
+                            elif bool(punct[position]) != spec.is_punct:
+                                break
                             position += 1
                             count += 1
                             if count >= spec.low:
