@@ -249,6 +249,28 @@ def test_rhetoric_lemma_forms_correct_lookup_table_errors(
 
 
 @pytest.mark.parametrize(
+    ("text", "frame", "expected"),
+    [
+        # Written for this test from the period's vocabulary (not from any gold set).
+        ("Taxpayers can add Gift Aid to what they give.", "social_action", True),
+        ("Thousands of people were fundraising for the hospice.", "social_action", True),
+        ("Faith-based groups now run the night shelter.", "civil_society", True),
+        ("Ours is a co-operative approach with our European neighbours.", "civil_society", False),
+        ("Parents will have more choice of school.", "market_reform", True),
+        ("We will extend choice to every patient.", "market_reform", True),
+        ("Health and care budgets will be pooled across the county.", "collaboration", True),
+        ("Integrated services for children under five.", "collaboration", True),
+        ("Help must go first to the poorest.", "targeting", True),
+        ("Towns too long neglected by Westminster.", "targeting", True),
+        ("The poor quality of the roads.", "targeting", False),
+        ("We will show fiscal responsibility.", "responsibility", False),
+    ],
+)
+def test_rhetoric_default_codebook_minor_frames(text: str, frame: str, expected: bool) -> None:
+    assert (frame in {m.frame for m in doc_matches(build_pipeline()(text))}) is expected
+
+
+@pytest.mark.parametrize(
     ("text", "frames"),
     [
         ("We need it more than ever.", set()),
