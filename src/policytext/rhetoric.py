@@ -385,6 +385,8 @@ class _FastMatcher:
         self._regex_sets: dict[str, set[int]] = {}  # regex -> hashes of words it matches
         self._regex_specs: list[_FastSpec] = []
         self._checked: set[int] = set()  # word hashes already tested against every regex
+        self._combined: re.Pattern[str] | None = None
+        self._combined_key: tuple[str, ...] = ()
         # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
         self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
         # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
@@ -462,6 +464,17 @@ class _FastMatcher:
                         self._by_hash.setdefault(value, []).append((index, option))
         self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
 
+    def _combined_regex(self) -> re.Pattern[str] | None:
+        """One regex matching a word when any of the patterns' regexes does (None if they don't combine)."""
+        key = tuple(self._regex_sets)
+        if self._combined_key != key:
+            self._combined_key = key
+            try:
+                self._combined = re.compile("|".join(f"(?:{pattern})" for pattern in key))
+            except re.error:  # e.g. inline global flags inside one pattern
+                self._combined = None
+        return self._combined
+
     def _learn_words(self, lower: list[int]) -> None:
         """Test words not seen before against every regex; new hits become triggers."""
         import numpy as np
@@ -471,6 +484,9 @@ class _FastMatcher:
             return
         strings = self.vocab.strings
         texts = [(value, strings[value]) for value in fresh if value in strings]
+        combined = self._combined_regex()
+        if combined is not None:  # most words match no regex: test them once, not per regex
+            texts = [(value, text) for value, text in texts if combined.search(text)]
         grown = False
         for pattern, hits in self._regex_sets.items():
             compiled = re.compile(pattern)
