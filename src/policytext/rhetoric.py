@@ -73,6 +73,16 @@ _CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"}
 )
 
+# A cue followed by these words does not negate what follows: "not only devolve
+# power but ...", "no doubt we will devolve".
+_NOT_NEGATING = frozenset(
+    {
+        ("not", "only"), ("not", "just"), ("not", "merely"), ("not", "simply"),
+        ("not", "least"), ("n't", "only"), ("n't", "just"), ("no", "doubt"),
+        ("no", "wonder"), ("no", "matter"),
+    }
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Match:
@@ -855,7 +865,9 @@ class RhetoricTagger:
         for i in range(start - 1, lowest - 1, -1):
             word = _plain_quotes(doc[i].lower_)
             if word in self._negation_cues:
-                return True
+                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if (word, following) not in _NOT_NEGATING:
+                    return True
             if word in _CLAUSE_BREAKS:
                 return False
         return False
