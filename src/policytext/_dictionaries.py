@@ -110,7 +110,8 @@ def parse_quanteda_yaml(text: str, *, source: str = "<dictionary>") -> Codebook:
                 for item in value_node.value:
                     if not isinstance(item, yaml.ScalarNode):
                         raise CodebookError(
-                            f"{source}:{item.start_mark.line + 1}: entries of {key!r} must be words or phrases"
+                            f"{source}:{item.start_mark.line + 1}: "
+                            f"entries of {key!r} must be words or phrases"
                         )
                     entries.append((str(item.value), item.start_mark.line + 1))
                 categories.append((key, line, entries))

@@ -169,7 +169,8 @@ def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
     """
     with corpus.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
             (codebook.hash, codebook.name, codebook.version, codebook.to_json(), _now()),
         )
 
@@ -203,7 +204,8 @@ def _write(
                 ],
             )
             conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "
+                "INSERT OR REPLACE INTO tagged_documents "
+                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (pk, codebook_hash, sentences, tokens, now),
             )
