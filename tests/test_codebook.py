@@ -178,6 +178,31 @@ def test_codebook_check_reports_patterns_that_can_never_match(tmp_path: Path) ->
     assert [p.is_error for p in problems].count(False) == 1
 
 
+def test_codebook_check_reports_multi_word_regex(tmp_path: Path) -> None:
+    # A regex on one token that needs a space (or a hyphen between letters, which
+    # the tokenizer splits off) can never match.
+    text = MINIMAL + (
+        '\n[[patterns]]\nid = "dev-regex-space"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^city deals?$"}}]\n'
+        '\n[[patterns]]\nid = "dev-regex-hyphen"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^co-operat"}}]\n'
+        '\n[[patterns]]\nid = "dev-regex-fine"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^co-?produc"}}]\n'
+    )
+    path = write(tmp_path, text)
+    rendered = [str(p) for p in check_codebook(path)]
+    assert any(r.startswith(f"{path}:14: ") and "REGEX" in r for r in rendered), rendered
+    assert any(r.startswith(f"{path}:19: ") and "REGEX" in r for r in rendered), rendered
+    assert not any(f"{path}:24:" in r for r in rendered), rendered
+    branches = MINIMAL + (
+        '\n[[patterns]]\nid = "dev-regex-branch"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^(co-op|coop)s?$"}}]\n'
+    )
+    [problem] = check_codebook(write(tmp_path, branches, "branches.toml"))
+    assert not problem.is_error
+    assert "has a branch that can never match" in str(problem)
+
+
 def test_codebook_check_turns_load_errors_into_problems(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('frame = "devolution"', 'frame = "x"'))
     [problem] = check_codebook(path)

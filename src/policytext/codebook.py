@@ -746,6 +746,22 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                     )
                 if name not in _STRING_ATTRS:
                     continue
+                regex = value.get("REGEX") if isinstance(value, dict) else None
+                if isinstance(regex, str):
+                    problem = _regex_problem(regex, tokenizer)
+                    if problem:
+                        # With alternatives, another branch may still match: a warning.
+                        branches = "|" in regex
+                        problems.append(
+                            CodebookProblem(
+                                source,
+                                entry.line,
+                                f"{entry.id!r} token {position}: {name} REGEX {regex!r} "
+                                f"{'has a branch that ' if branches else ''}can never match "
+                                f"one token; {problem}",
+                                is_error=not branches,
+                            )
+                        )
                 values = _literal_values(value)
                 for literal in values:
                     pieces = [t.text for t in tokenizer(literal)]
@@ -768,6 +784,17 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                             )
                         )
     return problems
+
+
+def _regex_problem(regex: str, tokenizer: Any) -> str:
+    """Why a regex on one token's text can never match, or "" (spaces, split hyphens)."""
+    if re.search(r"(?<!\\) ", regex):
+        return "tokens contain no spaces"
+    for fragment in re.findall(r"(?<![\\\[])[A-Za-z]+-[A-Za-z]+", regex):
+        pieces = [t.text for t in tokenizer(fragment)]
+        if len(pieces) != 1:
+            return f"the tokenizer splits {fragment!r} into {' | '.join(pieces)}"
+    return ""
 
 
 def _literal_values(value: Any) -> list[str]:
