@@ -51,7 +51,7 @@ def test_codebook_default_loads_with_all_eight_frames() -> None:
         "targeting",
     )
     assert len(codebook.hash) == 64
-    assert codebook.version == "1.0"
+    assert codebook.version == "1.1"
     assert all(p.note for p in codebook.patterns), "every default pattern explains why it is there"
 
 
@@ -178,6 +178,31 @@ def test_codebook_check_reports_patterns_that_can_never_match(tmp_path: Path) ->
     assert [p.is_error for p in problems].count(False) == 1
 
 
+def test_codebook_check_reports_multi_word_regex(tmp_path: Path) -> None:
+    # A regex on one token that needs a space (or a hyphen between letters, which
+    # the tokenizer splits off) can never match.
+    text = MINIMAL + (
+        '\n[[patterns]]\nid = "dev-regex-space"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^city deals?$"}}]\n'
+        '\n[[patterns]]\nid = "dev-regex-hyphen"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^co-operat"}}]\n'
+        '\n[[patterns]]\nid = "dev-regex-fine"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^co-?produc"}}]\n'
+    )
+    path = write(tmp_path, text)
+    rendered = [str(p) for p in check_codebook(path)]
+    assert any(r.startswith(f"{path}:14: ") and "REGEX" in r for r in rendered), rendered
+    assert any(r.startswith(f"{path}:19: ") and "REGEX" in r for r in rendered), rendered
+    assert not any(f"{path}:24:" in r for r in rendered), rendered
+    branches = MINIMAL + (
+        '\n[[patterns]]\nid = "dev-regex-branch"\nframe = "devolution"\n'
+        'tokens = [{LOWER = {REGEX = "^(co-op|coop)s?$"}}]\n'
+    )
+    [problem] = check_codebook(write(tmp_path, branches, "branches.toml"))
+    assert not problem.is_error
+    assert "has a branch that can never match" in str(problem)
+
+
 def test_codebook_check_turns_load_errors_into_problems(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('frame = "devolution"', 'frame = "x"'))
     [problem] = check_codebook(path)
@@ -260,3 +285,30 @@ def test_codebook_dictionary_errors_name_file_and_line(
     assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(
         f"{tmp_path}/{fragment}"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("hyphen.yml", "civil_society:\n  - co-operat*\n  - people-power*\n  - \"*-led\"\n"),
+        ("hyphen.dic", "%\n1\tcivil_society\n%\nco-operat*\t1\npeople-power*\t1\n*-led\t1\n"),
+    ],
+)
+def test_codebook_imported_globs_with_hyphens_match(tmp_path: Path, name: str, text: str) -> None:
+    # The tokenizer splits "co-operative" into co | - | operative: a glob kept as one
+    # token slot could never match, silently (the quanteda multi-word complaint).
+    from policytext.rhetoric import build_pipeline, doc_matches
+
+    nlp = build_pipeline(load_codebook(write(tmp_path, text, name)))
+    doc = nlp("Co-operatives, people-powered services and community-led plans.")
+    assert [m.text for m in doc_matches(doc)] == [
+        "Co-operatives",
+        "people-powered",
+        "community-led",
+    ]
+
+
+def test_codebook_check_names_dictionary_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "devolution:\n  - devol*\n  - localism\n  - devol*\n", "dup.yml")
+    [problem] = check_codebook(path)
+    assert str(problem) == f"{path}:4: 'devolution-3' duplicates 'devolution-1'"

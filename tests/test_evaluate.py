@@ -227,7 +227,7 @@ def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     )
     shown = runner.invoke(main, ["codebook", "show"])
     assert shown.exit_code == 0
-    assert shown.stdout.startswith("# policytext-default 1.0")
+    assert shown.stdout.startswith("# policytext-default 1.1")
     as_json = json.loads(
         runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout
     )

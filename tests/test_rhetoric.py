@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from policytext.codebook import Codebook, parse_toml_codebook
 from policytext.rhetoric import RhetoricTagger, build_pipeline, doc_matches, lemma_forms
@@ -132,6 +133,18 @@ def test_rhetoric_proximity_stays_within_window_and_sentence(nlp: Language) -> N
     assert found(nlp, "We want power. People agree.") == []
 
 
+def test_rhetoric_matches_never_cross_a_sentence_boundary(nlp: Language) -> None:
+    # A trained parser (or any sentence splitter) may start a sentence without
+    # punctuation, e.g. after a heading; the sentence is the unit of coding.
+
+    words = ["We", "empower", "The", "community", "devolve", "powers", "today"]
+    starts = [True, False, True, False, True, False, False]
+    doc = nlp.get_pipe("policytext_rhetoric")(Doc(nlp.vocab, words=words, sent_starts=starts))
+    assert [(m.pattern_id, m.text, m.sentence) for m in doc_matches(doc)] == [
+        ("tokens-devolve", "devolve powers", 2)
+    ]
+
+
 def test_rhetoric_exclusion_vetoes_overlapping_match(nlp: Language) -> None:
     assert found(nlp, "The power station employs people.") == []
     assert found(nlp, "We give power to people.")[0][:2] == ("empowerment", "near-power-people")
@@ -147,6 +160,13 @@ def test_rhetoric_sentence_exclusion_only_for_its_frames(nlp: Language) -> None:
     [
         ("We will not devolve powers.", True),
         ("We won't devolve powers.", True),
+        ("We won\u2019t devolve powers.", True),
+        ("We don\u2019t want to devolve powers.", True),
+        ("NO government will devolve powers.", True),
+        ("We will not only devolve powers but budgets too.", False),
+        ("We must not just devolve powers.", False),
+        ("There is no doubt that we will devolve powers.", False),
+        ("We will no longer devolve powers.", True),
         ("Never again devolve powers.", True),
         ("We will devolve powers.", False),
         ("Not once, but we will devolve powers.", False),
@@ -175,6 +195,18 @@ def test_rhetoric_spans_and_extensions(nlp: Language) -> None:
     assert [sent._.rhetoric_frames for sent in doc.sents][2] == frozenset()
 
 
+def test_rhetoric_sentence_frames_without_a_sentencizer(codebook: Codebook) -> None:
+    # Without sentence boundaries the tagger treats the text as one sentence; the
+    # extension must agree with doc_matches instead of raising spaCy's E030.
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policytext_rhetoric")
+    nlp.get_pipe("policytext_rhetoric").codebook = codebook
+    nlp.get_pipe("policytext_rhetoric")._compile()
+    doc = nlp("We will devolve powers. Localism works.")
+    assert doc._.rhetoric_sentences == [frozenset({"devolution"})]
+    assert [m.sentence for m in doc_matches(doc)] == [0, 0]
+
+
 def test_rhetoric_match_offsets_point_into_text(nlp: Language) -> None:
     text = "First sentence here. Then we empowered the communities!"
     [match] = doc_matches(nlp(text))
@@ -189,6 +221,72 @@ def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
         "decentralise"
     )
     assert {"localism", "localisms"} <= lemma_forms("localism")
+
+
+@pytest.mark.parametrize(
+    ("word", "wanted", "unwanted"),
+    [
+        # The lookup table lemmatises these to "putt", "develope" and "taxis".
+        ("put", {"putting"}, set()),
+        ("develop", {"developing", "developed"}, set()),
+        ("tax", {"taxes"}, set()),
+        ("Putting", {"put", "puts"}, set()),
+        # Closed-class words are not inflected: no "thing" from "the", "its" from "it".
+        ("the", {"the"}, {"thing", "thes"}),
+        ("it", {"it"}, {"its", "ited"}),
+        ("on", {"on"}, {"ones"}),
+        ("a", {"a"}, {"as"}),
+        # A comparative or superlative keeps its degree: "closer" is not "closed".
+        ("closer", {"closer"}, {"close", "closed", "closing"}),
+        ("most", {"most"}, {"more", "much"}),
+        ("less", {"less"}, {"little", "least"}),
+        ("poorest", {"poorest"}, {"poor"}),
+        ("ground", {"ground", "grounds"}, {"grind", "grinding"}),
+    ],
+)
+def test_rhetoric_lemma_forms_correct_lookup_table_errors(
+    word: str, wanted: set[str], unwanted: set[str]
+) -> None:
+    forms = lemma_forms(word)
+    assert wanted <= forms
+    assert not (unwanted & forms)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame", "expected"),
+    [
+        # Written for this test from the period's vocabulary (not from any gold set).
+        ("Taxpayers can add Gift Aid to what they give.", "social_action", True),
+        ("Thousands of people were fundraising for the hospice.", "social_action", True),
+        ("Faith-based groups now run the night shelter.", "civil_society", True),
+        ("Ours is a co-operative approach with our European neighbours.", "civil_society", False),
+        ("Parents will have more choice of school.", "market_reform", True),
+        ("We will extend choice to every patient.", "market_reform", True),
+        ("Health and care budgets will be pooled across the county.", "collaboration", True),
+        ("Integrated services for children under five.", "collaboration", True),
+        ("Help must go first to the poorest.", "targeting", True),
+        ("Towns too long neglected by Westminster.", "targeting", True),
+        ("The poor quality of the roads.", "targeting", False),
+        ("We will show fiscal responsibility.", "responsibility", False),
+    ],
+)
+def test_rhetoric_default_codebook_minor_frames(text: str, frame: str, expected: bool) -> None:
+    assert (frame in {m.frame for m in doc_matches(build_pipeline()(text))}) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("We need it more than ever.", set()),
+        ("Help for those who need it most.", {"targeting"}),
+        ("The library is closed to the people on Sundays.", set()),
+        ("Decisions should be taken closer to the people.", {"devolution"}),
+    ],
+)
+def test_rhetoric_default_codebook_not_misled_by_lookup_lemmas(
+    text: str, frames: set[str]
+) -> None:
+    assert {m.frame for m in doc_matches(build_pipeline()(text))} == frames
 
 
 def test_rhetoric_factory_works_in_any_english_pipeline(tmp_path: Path) -> None:
@@ -224,6 +322,29 @@ def test_rhetoric_serialisation_round_trip(tmp_path: Path, codebook: Codebook) -
     assert isinstance(restored, RhetoricTagger)
     restored.from_bytes(nlp.get_pipe("policytext_rhetoric").to_bytes())
     assert restored.codebook.hash == codebook.hash
+
+
+def test_rhetoric_saved_pipeline_loads_after_its_codebook_file_is_gone(tmp_path: Path) -> None:
+    # The codebook travels inside the saved pipeline (codebook.json); the path in
+    # its config is only where it first came from.
+    from policytext.errors import CodebookError
+
+    path = tmp_path / "cb.toml"
+    path.write_text(TEST_CODEBOOK, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("policytext_rhetoric", config={"codebook": str(path)})
+    nlp.to_disk(tmp_path / "pipeline")
+    path.unlink()
+    loaded = spacy.load(tmp_path / "pipeline")
+    text = "Decentralise now and empower communities."
+    assert found(loaded, text) == found(nlp, text)
+    # Without a saved codebook to restore, the missing file is still an error.
+    fresh = spacy.blank("en")
+    fresh.add_pipe("sentencizer")
+    fresh.add_pipe("policytext_rhetoric", config={"codebook": str(path)})
+    with pytest.raises(CodebookError, match=r"cb\.toml: no such codebook file"):
+        fresh("Decentralise now.")
 
 
 def test_rhetoric_token_patterns_with_other_attributes_use_spacy_matcher() -> None:
@@ -322,3 +443,73 @@ def test_rhetoric_saved_pipeline_loads_in_fresh_process_through_entry_points(
     assert result.stdout.strip() == (
         "['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]"
     )
+
+
+def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple[int, int]]:
+    """Reference: try every start, keep the longest end (what the fast matcher must return)."""
+    import re as regex
+
+    from policytext.rhetoric import _op_range
+
+    def ok(spec: dict[str, object], word: str) -> bool:
+        value = spec.get("LOWER")
+        if value is None:
+            return (not word.isalnum()) == spec["IS_PUNCT"]
+        if isinstance(value, str):
+            return word.lower() == value
+        assert isinstance(value, dict)
+        if "IN" in value:
+            return word.lower() in value["IN"]
+        return regex.search(value["REGEX"], word.lower()) is not None
+
+    found = []
+    for start in range(len(words)):
+        frontier = {start}
+        for spec in specs:
+            low, high = _op_range(spec.get("OP"))  # type: ignore[arg-type,misc]
+            reached = set()
+            for position in frontier:
+                if low == 0:
+                    reached.add(position)
+                count = 0
+                while position < len(words) and count < high and ok(spec, words[position]):
+                    position += 1
+                    count += 1
+                    if count >= low:
+                        reached.add(position)
+            frontier = reached
+        if frontier and max(frontier) > start:
+            found.append((start, max(frontier)))
+    return found
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [
+        [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["power", "control"]}}],
+        [{"LOWER": {"IN": ["give", "hand"]}}, {"LOWER": {"IN": ["the", "more"]}, "OP": "*"},
+         {"LOWER": "power"}, {"IS_PUNCT": True}],
+        [{"LOWER": {"IN": ["the", "a"]}, "OP": "{0,2}"}, {"LOWER": "to"}, {"LOWER": "the"},
+         {"LOWER": {"IN": ["people", "power"]}}],
+        [{"LOWER": {"REGEX": "^decentrali"}}, {"LOWER": "of", "OP": "?"}, {"LOWER": "power"}],
+        [{"LOWER": "of"}, {"LOWER": "the"}],
+        [{"IS_PUNCT": True}, {"LOWER": "power"}],
+        [{"LOWER": "power"}],
+    ],
+)
+def test_rhetoric_fast_matcher_agrees_with_brute_force(specs: list[dict[str, object]]) -> None:
+    from policytext.rhetoric import _fast_specs, _FastMatcher
+
+    nlp = spacy.blank("en")
+    text = (
+        "the power to the people , give the the power . Decentralisation of power and "
+        "decentralising power ; of the power to the power hand more power , the control"
+    )
+    words = text.split(" ")
+    doc = Doc(nlp.vocab, words=words)
+    matcher = _FastMatcher(nlp.vocab)
+    fast = _fast_specs(specs, nlp.vocab.strings)  # type: ignore[arg-type]
+    assert fast is not None
+    matcher.add(nlp.vocab.strings.add("k"), fast)
+    got = sorted((start, end) for _, start, end in matcher(doc))
+    assert got == _brute_force(specs, words)

@@ -90,7 +90,7 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
         ("d2", 2, count_tokens(TEXTS["d2"]), codebook.hash),
         ("d3", 1, count_tokens(TEXTS["d3"]), codebook.hash),
     ]
-    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.0")]
+    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.1")]
 
 
 def test_tagging_is_idempotent(filled: Corpus) -> None:
@@ -157,6 +157,35 @@ def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:
 def test_tagging_rejects_bad_worker_count(filled: Corpus) -> None:
     with pytest.raises(InputError, match="--workers: must be at least 1, not 0"):
         tag_corpus(filled, workers=0)
+
+
+def test_tagging_reuses_a_given_pipeline_with_its_codebook(filled: Corpus, tmp_path: Path) -> None:
+    import spacy
+
+    from policytext.rhetoric import build_pipeline
+
+    query = (
+        "SELECT doc_pk, sentence, start_char, frame, pattern_id, codebook_hash "
+        "FROM matches ORDER BY 1, 3, 4"
+    )
+    tag_corpus(filled)
+    built = rows(filled, query)
+    filled.conn.execute("DELETE FROM matches")
+    filled.conn.execute("DELETE FROM tagged_documents")
+    nlp = build_pipeline()
+    summary = tag_corpus(filled, pipeline=nlp)
+    assert rows(filled, query) == built
+    assert summary.codebook_hash == load_codebook().hash
+    other = tmp_path / "other.toml"
+    other.write_text(
+        '[[frames]]\nid = "devolution"\n'
+        '[[patterns]]\nid = "d"\nframe = "devolution"\nphrase = "localism"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^pipeline: its tagger uses codebook policytext-default"):
+        tag_corpus(filled, other, pipeline=nlp)
+    with pytest.raises(InputError, match=r"^pipeline: has no policytext_rhetoric component"):
+        tag_corpus(filled, pipeline=spacy.blank("en"))
 
 
 def test_tagging_long_text_is_split_with_offsets_kept() -> None:

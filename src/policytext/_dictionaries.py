@@ -11,6 +11,7 @@ becomes a frame.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from policytext.codebook import Codebook, codebook_from_dict
@@ -34,6 +35,7 @@ def _build(
 ) -> Codebook:
     frames: list[dict[str, Any]] = []
     patterns: list[dict[str, Any]] = []
+    lines: list[int] = []
     seen: set[str] = set()
     for label, line, entries in categories:
         frame = _frame_id(label)
@@ -54,11 +56,20 @@ def _build(
                     "note": f"{entry} (line {entry_line})",
                 }
             )
+            lines.append(entry_line)
     if not frames:
         raise CodebookError(f"{source}:1: the dictionary defines no categories")
-    return codebook_from_dict(
+    codebook = codebook_from_dict(
         {"codebook": {"name": name, "version": "imported"}, "frames": frames, "patterns": patterns},
         source=source,
+    )
+    # Each pattern keeps the line of its dictionary entry, so `codebook check` can say FILE:LINE.
+    return replace(
+        codebook,
+        patterns=tuple(
+            replace(pattern, line=line)
+            for pattern, line in zip(codebook.patterns, lines, strict=True)
+        ),
     )
 
 
@@ -99,7 +110,8 @@ def parse_quanteda_yaml(text: str, *, source: str = "<dictionary>") -> Codebook:
                 for item in value_node.value:
                     if not isinstance(item, yaml.ScalarNode):
                         raise CodebookError(
-                            f"{source}:{item.start_mark.line + 1}: entries of {key!r} must be words or phrases"
+                            f"{source}:{item.start_mark.line + 1}: "
+                            f"entries of {key!r} must be words or phrases"
                         )
                     entries.append((str(item.value), item.start_mark.line + 1))
                 categories.append((key, line, entries))

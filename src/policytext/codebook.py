@@ -22,7 +22,7 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,9 +168,9 @@ class Codebook:
         """Canonical JSON of the content (sorted keys, no whitespace)."""
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        """SHA-256 (hex) of the canonical content."""
+        """SHA-256 (hex) of the canonical content (computed once: the codebook is frozen)."""
         return sha256_hex(self.to_json())
 
 
@@ -215,7 +215,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Example::
 
         >>> load_codebook().version
-        '1.0'
+        '1.1'
     """
     if path is None:
         return _load_default()
@@ -746,6 +746,22 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                     )
                 if name not in _STRING_ATTRS:
                     continue
+                regex = value.get("REGEX") if isinstance(value, dict) else None
+                if isinstance(regex, str):
+                    problem = _regex_problem(regex, tokenizer)
+                    if problem:
+                        # With alternatives, another branch may still match: a warning.
+                        branches = "|" in regex
+                        problems.append(
+                            CodebookProblem(
+                                source,
+                                entry.line,
+                                f"{entry.id!r} token {position}: {name} REGEX {regex!r} "
+                                f"{'has a branch that ' if branches else ''}can never match "
+                                f"one token; {problem}",
+                                is_error=not branches,
+                            )
+                        )
                 values = _literal_values(value)
                 for literal in values:
                     pieces = [t.text for t in tokenizer(literal)]
@@ -770,6 +786,17 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
     return problems
 
 
+def _regex_problem(regex: str, tokenizer: Any) -> str:
+    """Why a regex on one token's text can never match, or "" (spaces, split hyphens)."""
+    if re.search(r"(?<!\\) ", regex):
+        return "tokens contain no spaces"
+    for fragment in re.findall(r"(?<![\\\[])[A-Za-z]+-[A-Za-z]+", regex):
+        pieces = [t.text for t in tokenizer(fragment)]
+        if len(pieces) != 1:
+            return f"the tokenizer splits {fragment!r} into {' | '.join(pieces)}"
+    return ""
+
+
 def _literal_values(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -792,7 +819,7 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
     Example::
 
         >>> describe_codebook(load_codebook()).splitlines()[0]
-        '# policytext-default 1.0'
+        '# policytext-default 1.1'
     """
     if fmt == "json":
         return json.dumps(

@@ -416,7 +416,8 @@ def record_evaluation(corpus: Corpus, evaluation: Evaluation) -> None:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     with corpus.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
             (codebook.hash, codebook.name, codebook.version, codebook.to_json(), now),
         )
         conn.execute(

@@ -36,6 +36,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
-from policytext.errors import InputError
+from policytext.errors import CodebookError, InputError
 
 __all__ = [
     "SPAN_KEY",
@@ -72,6 +73,16 @@ _CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"}
 )
 
+# A cue followed by these words does not negate what follows: "not only devolve
+# power but ...", "no doubt we will devolve".
+_NOT_NEGATING = frozenset(
+    {
+        ("not", "only"), ("not", "just"), ("not", "merely"), ("not", "simply"),
+        ("not", "least"), ("n't", "only"), ("n't", "just"), ("no", "doubt"),
+        ("no", "wonder"), ("no", "matter"),
+    }
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Match:
@@ -91,6 +102,26 @@ class Match:
 # -- lemma forms ---------------------------------------------------------------------
 
 
+# Where spaCy's English lookup table gives a wrong lemma for a word that political
+# texts use, so that a pattern on the right lemma would miss the form (or a pattern
+# on the form would match another word's inflections). Documented in docs/codebook.md.
+LEMMA_CORRECTIONS: dict[str, str] = {
+    "putting": "put",  # table: "putt"
+    "developing": "develop",  # table: "develope"
+    "developed": "develop",
+    "taxes": "tax",  # table: "taxis"
+    "enrolled": "enrol",  # table: "enroll" (American), leaving British "enrol" without it
+    "enrolling": "enrol",
+    "ground": "ground",  # table: "grind"; in speeches "on the ground", "common ground"
+    "grounds": "ground",
+    "as": "as",  # table: "a"
+}
+# Comparatives and superlatives the table folds into another word ("most" -> "much").
+_DEGREE_WORDS = frozenset(
+    {"more", "most", "less", "least", "better", "best", "worse", "worst", "further", "furthest"}
+)
+
+
 @cache
 def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """The English lookup table (form -> lemma, lower-cased) and its inverse."""
@@ -107,10 +138,11 @@ def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         )
         table = {}
     lemma_of: dict[str, str] = {}
-    inverse: dict[str, set[str]] = {}
     for form, lemma in table.items():
-        form, lemma = form.lower(), lemma.lower()
-        lemma_of.setdefault(form, lemma)
+        lemma_of.setdefault(form.lower(), lemma.lower())
+    lemma_of.update(LEMMA_CORRECTIONS)
+    inverse: dict[str, set[str]] = {}
+    for form, lemma in lemma_of.items():
         inverse.setdefault(lemma, set()).add(form)
     return lemma_of, {lemma: frozenset(forms) for lemma, forms in inverse.items()}
 
@@ -124,6 +156,36 @@ def _regular_forms(word: str) -> set[str]:
     else:
         forms |= {word + "ed", word + "ing", word + "es"}
     return forms
+
+
+def _is_degree_form(word: str, lemma: str) -> bool:
+    """Whether ``word`` is a comparative or superlative of ``lemma`` ("closer", "poorest", "most")."""
+    if word == lemma:
+        return False
+    if word in _DEGREE_WORDS:
+        return True
+    return (
+        word.endswith(("er", "est"))
+        and not lemma.endswith(("er", "est"))
+        and word[:3] == lemma[:3]
+    )
+
+
+@cache
+def _closed_class() -> frozenset[str]:
+    """Function words (determiners, pronouns, prepositions, conjunctions): never inflected.
+
+    spaCy's English stop words, less those the lookup table inflects (verbs such as
+    "give", "put" or "take", nouns such as "part").
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lemma_of, inverse = _lemma_tables()
+    return frozenset(
+        word
+        for word in STOP_WORDS
+        if word not in inverse and word not in lemma_of and "'" not in word and "’" not in word
+    )
 
 
 _ISE = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
@@ -151,6 +213,9 @@ def lemma_forms(word: str) -> frozenset[str]:
     lemma_of, inverse = _lemma_tables()
     word = word.lower()
     lemma = lemma_of.get(word, word)
+    if _is_degree_form(word, lemma) or word in _closed_class():
+        # "closer" means closer, not "closed"; "the" has no inflections ("thing").
+        return frozenset({word})
     forms = set(inverse.get(lemma, ())) | {lemma, word}
     if len(forms) <= 2 and lemma not in inverse and word not in lemma_of and lemma.isalpha():
         forms |= _regular_forms(lemma)
@@ -169,10 +234,30 @@ def _glob_regex(term: str) -> str:
     return "^" + fnmatch.translate(term).removeprefix("(?s:").removesuffix(")\\Z") + "$"
 
 
+# Stand-ins for glob wildcards while the tokenizer splits a glob (letters, so no rule splits them).
+_STAR, _QUESTION = "qxzstarqxz", "qxzquestionqxz"
+
+
+def _glob_specs(glob: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
+    """Token specs of a glob, split as the tokenizer splits text.
+
+    "co-operat*" becomes ``co | - | operat*``: kept as one token slot it could
+    never match, because the tokenizer splits "co-operative" at the hyphen.
+    """
+    specs: list[dict[str, Any]] = []
+    for piece in tokenize(glob.replace("*", _STAR).replace("?", _QUESTION)):
+        piece = piece.replace(_STAR, "*").replace(_QUESTION, "?")
+        if "*" in piece or "?" in piece:
+            specs.append({"LOWER": {"REGEX": _glob_regex(piece)}})
+        else:
+            specs.append({"LOWER": piece})
+    return specs
+
+
 def _term_specs(term: str, tokenize: Callable[[str], list[str]]) -> list[dict[str, Any]]:
     """Token specs of one whitespace-separated term (it may tokenise into several tokens)."""
     if "*" in term or "?" in term:
-        return [{"LOWER": {"REGEX": _glob_regex(term.lstrip("="))}}]
+        return _glob_specs(term.lstrip("="), tokenize)
     if term.startswith("="):
         return [{"LOWER": piece} for piece in tokenize(term[1:])]
     specs: list[dict[str, Any]] = []
@@ -256,7 +341,7 @@ class _FastSpec:
         low: int,
         high: int,
         *,
-        hashes: frozenset[int] | None = None,
+        hashes: AbstractSet[int] | None = None,
         regex: re.Pattern[str] | None = None,
         is_punct: bool | None = None,
     ) -> None:
@@ -292,36 +377,139 @@ def _fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | 
 
 
 class _FastMatcher:
-    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start."""
+    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start.
+
+    Each pattern is triggered by its most selective required slot (the one with
+    fewest function words and punctuation): one numpy pass finds the tokens of
+    every trigger, and only patterns whose trigger occurs are run, from the
+    start positions the trigger allows. Regex slots become sets of word hashes
+    that grow as new words are seen, so a word is tested against a regex once
+    per process.
+    """
+
+    _UNBOUNDED = 1 << 20
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
         self.patterns: list[tuple[int, list[_FastSpec]]] = []
-        self._regexes: list[re.Pattern[str]] = []
-        self._regex_hits: dict[str, set[int]] = {}
-        self._regex_checked: set[int] = set()
+        self._regex_sets: dict[str, set[int]] = {}  # regex -> hashes of words it matches
+        self._regex_specs: list[_FastSpec] = []
+        self._checked: set[int] = set()  # word hashes already tested against every regex
+        self._combined: re.Pattern[str] | None = None
+        self._combined_key: tuple[str, ...] = ()
+        # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
+        self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
+        # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
+        self._by_hash: dict[int, list[tuple[int, int]]] = {}
+        self._by_regex: dict[str, list[tuple[int, int]]] = {}
+        self._always: list[int] = []  # plans without a usable trigger: tried everywhere
+        self._first: list[frozenset[int] | None] = []
+        # Per pattern, when every slot takes exactly one token: (hashes or None, is_punct) per slot.
+        self._fixed: list[list[tuple[AbstractSet[int] | None, bool | None]] | None] = []
         self._anchors: Any = None
 
     def add(self, key: int, specs: list[_FastSpec]) -> None:
-        self.patterns.append((key, specs))
-        self._anchors = None
         for spec in specs:
-            if spec.regex is not None and spec.regex not in self._regexes:
-                self._regexes.append(spec.regex)
-                self._regex_checked = set()
+            if spec.regex is not None:
+                # Specs with the same regex share one growing set of hashes.
+                spec.hashes = self._regex_sets.setdefault(spec.regex.pattern, set())
+                self._regex_specs.append(spec)
+                self._checked = set()
+        self.patterns.append((key, specs))
+        self._plans = None
 
-    def _regex_hashes(self, regex: re.Pattern[str], unique: Any) -> set[int]:
-        """Hashes among ``unique`` whose string matches ``regex`` (each string tested once per run)."""
-        present = set(unique.tolist())
-        fresh = present - self._regex_checked
-        if fresh:
-            strings = self.vocab.strings
-            texts = [(value, strings[value]) for value in fresh if value in strings]
-            for pattern in self._regexes:
-                hits = self._regex_hits.setdefault(pattern.pattern, set())
-                hits.update(value for value, text in texts if pattern.search(text))
-            self._regex_checked |= fresh
-        return self._regex_hits.get(regex.pattern, set()) & present
+    def _commonness(self, spec: _FastSpec) -> tuple[int, int]:
+        if spec.regex is not None:
+            return (0, 0)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        strings = self.vocab.strings
+        words = [str(strings[h]) for h in spec.hashes or () if h in strings]
+        return (sum(1 for w in words if w in STOP_WORDS or not w.isalpha()), len(words))
+
+    def _plan(self) -> None:
+        """Choose each pattern's trigger slot and the offsets of its start before the trigger."""
+        import numpy as np
+
+        self._plans, self._by_hash, self._by_regex, self._always = [], {}, {}, []
+        self._fixed = [
+            [(spec.hashes, spec.is_punct) for spec in specs]
+            if all(spec.low == spec.high == 1 for spec in specs)
+            else None
+            for _, specs in self.patterns
+        ]
+        self._first = []
+        for _, specs in self.patterns:
+            # Words that can stand at a match's first token (None: any token may).
+            first: set[int] | None = set()
+            for spec in specs:
+                if spec.regex is not None or spec.hashes is None or first is None:
+                    first = None
+                    break
+                first |= spec.hashes
+                if spec.low > 0:
+                    break
+            self._first.append(frozenset(first) if first is not None else None)
+        for index, (_, specs) in enumerate(self.patterns):
+            # Required slots with a bounded number of tokens before them can trigger the
+            # pattern; of those, slots without function words or punctuation are all
+            # indexed (the rarest in each document is used), else the least common one.
+            options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
+            low = high = 0
+            for spec in specs:
+                if spec.low > 0 and spec.is_punct is None and high < self._UNBOUNDED:
+                    options.append((self._commonness(spec), spec, low, high))
+                low += spec.low
+                high = min(self._UNBOUNDED, high + spec.high)
+            content = [option for option in options if option[0][0] == 0]
+            chosen = content or sorted(options, key=lambda option: option[0])[:1]
+            self._plans.append([(spec, low, high) for _, spec, low, high in chosen])
+            if not chosen:
+                self._always.append(index)
+            for option, (_, spec, _, _) in enumerate(chosen):
+                if spec.regex is not None:
+                    self._by_regex.setdefault(spec.regex.pattern, []).append((index, option))
+                else:
+                    for value in spec.hashes or ():
+                        self._by_hash.setdefault(value, []).append((index, option))
+        self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+
+    def _combined_regex(self) -> re.Pattern[str] | None:
+        """One regex matching a word when any of the patterns' regexes does (None if they don't combine)."""
+        key = tuple(self._regex_sets)
+        if self._combined_key != key:
+            self._combined_key = key
+            try:
+                self._combined = re.compile("|".join(f"(?:{pattern})" for pattern in key))
+            except re.error:  # e.g. inline global flags inside one pattern
+                self._combined = None
+        return self._combined
+
+    def _learn_words(self, lower: list[int]) -> None:
+        """Test words not seen before against every regex; new hits become triggers."""
+        import numpy as np
+
+        fresh = set(lower) - self._checked
+        if not fresh:
+            return
+        strings = self.vocab.strings
+        texts = [(value, strings[value]) for value in fresh if value in strings]
+        combined = self._combined_regex()
+        if combined is not None:  # most words match no regex: test them once, not per regex
+            texts = [(value, text) for value, text in texts if combined.search(text)]
+        grown = False
+        for pattern, hits in self._regex_sets.items():
+            compiled = re.compile(pattern)
+            new = {value for value, text in texts if compiled.search(text)}
+            if new:
+                hits |= new
+                for value in new:
+                    for trigger in self._by_regex.get(pattern, ()):
+                        self._by_hash.setdefault(value, []).append(trigger)
+                        grown = True
+        self._checked |= fresh
+        if grown:
+            self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         import numpy as np
@@ -329,106 +517,107 @@ class _FastMatcher:
 
         if not self.patterns or len(doc) == 0:
             return []
+        if self._plans is None:
+            self._plan()
+        assert self._plans is not None
         array = doc.to_array([LOWER, IS_PUNCT])
         lower_arr = array[:, 0]
-        lower = lower_arr.tolist()
-        punct = array[:, 1].tolist()
-        unique = np.unique(lower_arr)
-        regex_sets: dict[int, set[int]] = {}
-
-        def test(spec: _FastSpec, position: int) -> bool:
-            if spec.hashes is not None:
-                return lower[position] in spec.hashes
-            if spec.regex is not None:
-                hashes = regex_sets.get(id(spec))
-                if hashes is None:
-                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
-                return lower[position] in hashes
-            return bool(punct[position]) == spec.is_punct
-
+        lower: list[int] = lower_arr.tolist()
+        punct: list[int] = array[:, 1].tolist()
+        if self._regex_specs:
+            self._learn_words(lower)
         size = len(lower)
-        if self._anchors is None:
-            anchors: set[int] = set()
-            for _, specs in self.patterns:
-                for spec in specs:
-                    if spec.hashes is not None:
-                        anchors |= spec.hashes
-            self._anchors = np.array(sorted(anchors), dtype=lower_arr.dtype)
         positions: dict[int, list[int]] = {}
-        for index in np.flatnonzero(np.isin(lower_arr, self._anchors)).tolist():
-            positions.setdefault(lower[index], []).append(index)
-        present = set(positions)
-
-        where_cache: dict[int, list[int] | None] = {}
-
-        def where(spec: _FastSpec) -> list[int] | None:
-            """Sorted positions of tokens passing ``spec`` (None: punctuation test, not indexed)."""
-            key = id(spec)
-            if key not in where_cache:
-                where_cache[key] = _where(spec)
-            return where_cache[key]
-
-        def _where(spec: _FastSpec) -> list[int] | None:
-            if spec.hashes is not None:
-                found: list[int] = []
-                for value in spec.hashes & present:
-                    found.extend(positions[value])
-                return sorted(found)
-            if spec.regex is not None:
-                hashes = regex_sets.get(id(spec))
-                if hashes is None:
-                    hashes = regex_sets[id(spec)] = self._regex_hashes(spec.regex, unique)
-                return np.flatnonzero(np.isin(lower_arr, list(hashes))).tolist() if hashes else []
-            return None
+        anchors = self._anchors
+        if len(anchors):
+            # The anchors are sorted: a binary search per token beats np.isin's sort.
+            slot = np.searchsorted(anchors, lower_arr)
+            slot[slot == len(anchors)] = 0
+            for index in np.flatnonzero(anchors[slot] == lower_arr).tolist():
+                positions.setdefault(lower[index], []).append(index)
+        # Tokens per trigger slot of every pattern whose trigger words occur here.
+        counts: dict[int, list[int]] = {}
+        plans = self._plans
+        for value, where in positions.items():
+            found_here = len(where)
+            for index, option in self._by_hash[value]:
+                slots = counts.get(index)
+                if slots is None:
+                    slots = counts[index] = [0] * len(plans[index])
+                slots[option] += found_here
+        for index in self._always:
+            counts[index] = []
 
         results: list[tuple[int, int, int]] = []
-        for key, specs in self.patterns:
-            # A pattern whose required word is absent cannot match: skip it (the common case).
-            rarest: list[int] | None = None
-            rarest_offset = 0
-            offset = 0
-            absent = False
-            for spec in specs:
-                if spec.low > 0:
-                    found = where(spec)
-                    if found is not None:
-                        if not found:
-                            absent = True
-                            break
-                        if rarest is None or len(found) < len(rarest):
-                            rarest, rarest_offset = found, offset
-                offset = offset + spec.high if offset >= 0 and spec.high < 1 << 20 else -1
-            if absent:
-                continue
-            candidates: set[int] = set()
-            everywhere = False
-            for spec in specs:
-                found = where(spec)
-                if found is None:
-                    everywhere = True  # punctuation-led: try every position
-                    break
-                candidates.update(found)
-                if spec.low > 0:
-                    break
-            if everywhere:
-                candidates = set(range(size))
-            # The rarest required slot starts at most ``rarest_offset`` tokens after the start.
-            if rarest is not None and rarest_offset >= 0:
-                kept = set()
+        for index in sorted(counts):
+            key, specs = self.patterns[index]
+            options = plans[index]
+            if not options:
+                candidates: Iterable[int] = range(size)
+            else:
+                slots = counts[index]
+                if 0 in slots:
+                    continue  # a required slot has no token in this document
+                # Start from the trigger slot with fewest candidate starts here.
+                option = min(
+                    range(len(options)),
+                    key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1),
+                )
+                spec, low, high = options[option]
+                trigger_words = spec.hashes or frozenset()
+                if len(trigger_words) <= len(positions):
+                    hits = [positions[value] for value in trigger_words if value in positions]
+                else:
+                    hits = [where for value, where in positions.items() if value in trigger_words]
+                if low == high:  # the trigger sits at a fixed distance from the start
+                    if len(hits) == 1:
+                        candidates = [p - low for p in hits[0] if p >= low]
+                    else:
+                        candidates = sorted(p - low for where in hits for p in where if p >= low)
+                    if len(specs) == 1:  # the trigger is the whole pattern
+                        results.extend((key, start, start + 1) for start in candidates)
+                        continue
+                else:
+                    found: set[int] = set()
+                    for where in hits:
+                        for position in where:
+                            found.update(range(max(0, position - high), position - low + 1))
+                    candidates = sorted(found)
+            fixed = self._fixed[index]
+            if fixed is not None:
+                # Every slot takes exactly one token: test the slots in place.
+                width = len(fixed)
                 for start in candidates:
-                    index = bisect.bisect_left(rarest, start)
-                    if index < len(rarest) and rarest[index] <= start + rarest_offset:
-                        kept.add(start)
-                candidates = kept
-            for start in sorted(candidates):
+                    if start + width > size:
+                        continue
+                    for offset, (slot_words, is_punct) in enumerate(fixed):
+                        value = lower[start + offset]
+                        if slot_words is not None:
+                            if value not in slot_words:
+                                break
+                        elif bool(punct[start + offset]) != is_punct:
+                            break
+                    else:
+                        results.append((key, start, start + width))
+                continue
+            first = self._first[index]
+            for start in candidates:
+                if first is not None and lower[start] not in first:
+                    continue
                 frontier = {start}
                 for spec in specs:
                     reached: set[int] = set()
+                    hashes = spec.hashes
                     for position in frontier:
                         count = 0
                         if spec.low == 0:
                             reached.add(position)
-                        while position < size and count < spec.high and test(spec, position):
+                        while position < size and count < spec.high:
+                            if hashes is not None:
+                                if lower[position] not in hashes:
+                                    break
+                            elif bool(punct[position]) != spec.is_punct:
+                                break
                             position += 1
                             count += 1
                             if count >= spec.low:
@@ -463,9 +652,9 @@ def _span_frames(span: Span) -> frozenset[str]:
 
 
 def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
-    sentences = list(doc.sents)
-    frames: list[set[str]] = [set() for _ in sentences]
-    starts = [s.start for s in sentences]
+    # The tagger's own sentences: the whole Doc is one when no component set boundaries.
+    starts = sentence_starts(doc)
+    frames: list[set[str]] = [set() for _ in starts]
     for span in doc.spans.get(SPAN_KEY, []):
         frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
     return [frozenset(f) for f in frames]
@@ -507,7 +696,23 @@ class RhetoricTagger:
         self.vocab = nlp.vocab
         self._tokenizer = nlp.tokenizer
         self.codebook = codebook
+        # Set when the configured codebook file could not be read: loading a saved
+        # pipeline restores the codebook from disk and clears it; otherwise tagging raises it.
+        self._load_error: str | None = None
         self._compile()
+
+    @classmethod
+    def _unloaded(cls, nlp: Language, name: str, error: str) -> RhetoricTagger:
+        """A tagger waiting for ``from_disk``/``from_bytes`` because its codebook file is gone."""
+        placeholder = Codebook(name="<unloaded>", version="0", frame_defs=(), patterns=())
+        tagger = cls.__new__(cls)
+        _set_extensions()
+        tagger.name, tagger.vocab, tagger._tokenizer = name, nlp.vocab, nlp.tokenizer
+        tagger.codebook, tagger._load_error = placeholder, error
+        tagger._matcher, tagger._keys = Matcher(nlp.vocab), {}
+        tagger._fast = _FastMatcher(nlp.vocab)
+        tagger._negation_cues = frozenset()
+        return tagger
 
     # -- compiling -------------------------------------------------------------
 
@@ -561,12 +766,15 @@ class RhetoricTagger:
                 else _token_specs(exclusion.tokens)
             )
             add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
-        self._negation_cues = frozenset(codebook.negation_cues)
+        # Typographic apostrophes ("don’t", common in published speeches) count as "n't".
+        self._negation_cues = frozenset(_plain_quotes(c) for c in codebook.negation_cues)
 
     # -- running -----------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
         """Tag ``doc``: set ``doc.spans["rhetoric"]`` and the negation flags."""
+        if self._load_error is not None:
+            raise CodebookError(self._load_error)
         codebook = self.codebook
         sent_starts = sentence_starts(doc)
         found: list[tuple[int, int, Pattern]] = []
@@ -590,10 +798,12 @@ class RhetoricTagger:
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
+        # The sentence is the unit of coding: a match may not run into the next sentence.
         kept = [
             (start, end, pattern)
             for start, end, pattern in found
-            if not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
+            if sentence_of(end - 1) == sentence_of(start)
+            and not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
         ]
         spans = []
         for start, end, pattern in _resolve_overlaps(kept):
@@ -653,9 +863,11 @@ class RhetoricTagger:
     def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
         lowest = max(sentence_start, start - self.codebook.negation_window)
         for i in range(start - 1, lowest - 1, -1):
-            word = doc[i].lower_
+            word = _plain_quotes(doc[i].lower_)
             if word in self._negation_cues:
-                return True
+                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if (word, following) not in _NOT_NEGATING:
+                    return True
             if word in _CLAUSE_BREAKS:
                 return False
         return False
@@ -674,6 +886,7 @@ class RhetoricTagger:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
         """Restore the codebook written by :meth:`to_bytes`."""
         self.codebook = codebook_from_dict(json.loads(data.decode("utf-8")), source="<serialised>")
+        self._load_error = None
         self._compile()
         return self
 
@@ -689,8 +902,13 @@ class RhetoricTagger:
         self.codebook = codebook_from_dict(
             json.loads(file.read_text(encoding="utf-8")), source=str(file)
         )
+        self._load_error = None
         self._compile()
         return self
+
+
+def _plain_quotes(word: str) -> str:
+    return word.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -745,7 +963,15 @@ def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None) -> Rhet
         >>> tagger.codebook.frames[0]
         'empowerment'
     """
-    return RhetoricTagger(nlp, name, codebook=load_codebook(codebook))
+    try:
+        loaded = load_codebook(codebook)
+    except CodebookError as exc:
+        if codebook is None or Path(codebook).exists():
+            raise
+        # spacy.load builds the component from its config before from_disk restores
+        # the saved codebook: a path that is gone is an error only if nothing restores it.
+        return RhetoricTagger._unloaded(nlp, name, str(exc))
+    return RhetoricTagger(nlp, name, codebook=loaded)
 
 
 # -- a vectorised sentencizer ----------------------------------------------------------
@@ -771,7 +997,10 @@ class FastSentencizer:
         from spacy.pipeline import Sentencizer
 
         self.name = name
+        import numpy as np
+
         self._punct = [nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars]
+        self._punct_sorted = np.array(sorted(set(self._punct)), dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``is_sent_start`` on every token of ``doc``."""
@@ -781,7 +1010,11 @@ class FastSentencizer:
         if len(doc) == 0:
             return doc
         array = doc.to_array([ORTH, IS_PUNCT])
-        in_punct = np.isin(array[:, 0], self._punct)
+        # A binary search in the sorted marks beats np.isin's sort of the whole Doc.
+        punct = self._punct_sorted
+        slot = np.searchsorted(punct, array[:, 0])
+        slot[slot == len(punct)] = 0
+        in_punct = punct[slot] == array[:, 0]
         words = np.flatnonzero(~in_punct & (array[:, 1] == 0))
         seen = np.concatenate(([0], np.cumsum(in_punct)))  # seen[i] = final marks before token i
         previous = np.concatenate(([0], words[:-1] + 1))

@@ -169,7 +169,8 @@ def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
     """
     with corpus.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
             (codebook.hash, codebook.name, codebook.version, codebook.to_json(), _now()),
         )
 
@@ -203,12 +204,31 @@ def _write(
                 ],
             )
             conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "
+                "INSERT OR REPLACE INTO tagged_documents "
+                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (pk, codebook_hash, sentences, tokens, now),
             )
             written += len(matches)
     return written
+
+
+def _pipeline_codebook(pipeline: Language, codebook: Codebook | str | Path | None) -> Codebook:
+    """The codebook of ``pipeline``'s rhetoric tagger, checked against ``codebook`` when given."""
+    from policytext.rhetoric import RhetoricTagger
+
+    taggers = [pipe for _, pipe in pipeline.pipeline if isinstance(pipe, RhetoricTagger)]
+    if not taggers:
+        raise InputError("pipeline: has no policytext_rhetoric component")
+    used = taggers[0].codebook
+    if codebook is not None:
+        wanted = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        if wanted.hash != used.hash:
+            raise InputError(
+                f"pipeline: its tagger uses codebook {used.name} {used.version} "
+                f"[{used.hash[:12]}], not {wanted.name} {wanted.version} [{wanted.hash[:12]}]"
+            )
+    return used
 
 
 def tag_corpus(
@@ -220,6 +240,7 @@ def tag_corpus(
     model: str | None = None,
     progress: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    pipeline: Language | None = None,
 ) -> TagSummary:
     """Tag every current document not yet tagged with ``codebook``.
 
@@ -239,6 +260,10 @@ def tag_corpus(
         Show a progress bar on stderr.
     on_batch:
         Called with the number of documents after each batch is stored.
+    pipeline:
+        A pipeline with the rhetoric tagger to reuse (e.g. across calls in a
+        notebook, whose tokenizer has warmed up); by default a new one is built.
+        Its codebook is the one used (``codebook``, if given, must be the same).
 
     Returns
     -------
@@ -247,7 +272,8 @@ def tag_corpus(
     Raises
     ------
     InputError
-        When ``workers`` is below 1.
+        When ``workers`` is below 1, or ``pipeline`` has no rhetoric tagger or
+        another codebook than ``codebook``.
 
     Example::
 
@@ -255,7 +281,10 @@ def tag_corpus(
     """
     if workers < 1:
         raise InputError(f"--workers: must be at least 1, not {workers}")
-    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    if pipeline is not None:
+        loaded = _pipeline_codebook(pipeline, codebook)
+    else:
+        loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     store_codebook(corpus, loaded)
     conn = corpus.conn
     with corpus.transaction():
@@ -318,7 +347,7 @@ def tag_corpus(
         if workers == 1 or len(batches) <= 1:
             from policytext.rhetoric import build_pipeline
 
-            nlp = build_pipeline(loaded, model=model)
+            nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=model)
             for pks in batches:
                 store(list(_tag_pieces(nlp, texts(pks), count=False)))
         else:
@@ -328,7 +357,9 @@ def tag_corpus(
                 global _WORKER_NLP, _WORKER_KEY
                 from policytext.rhetoric import build_pipeline
 
-                if (loaded.hash, model) != _WORKER_KEY:
+                if pipeline is not None:
+                    _WORKER_NLP, _WORKER_KEY = pipeline, (loaded.hash, model)
+                elif (loaded.hash, model) != _WORKER_KEY:
                     _WORKER_NLP = build_pipeline(loaded, model=model)
                     _WORKER_KEY = (loaded.hash, model)
             context = get_context(method)
