@@ -420,3 +420,19 @@ def test_report_run_pipeline_ends_with_report(db_path: Path) -> None:
     assert path == db_path.parent / "report" / "index.html"
     assert path.is_file()
     assert messages[-1] == f"report: {path}"
+
+
+def test_report_html_tables_group_thousands_but_not_years() -> None:
+    from policytext.report import _html_table
+
+    frame = pd.DataFrame(
+        {
+            "year": pd.array([1997, None], dtype="Int64"),
+            "documents": [1200, 3],
+            "tokens": pd.array([1656062, None], dtype="Int64"),
+        }
+    )
+    html = _html_table(frame)
+    assert "<td>1997</td>" in html and "1,997" not in html
+    assert "<td>1,200</td>" in html and "<td>1,656,062</td>" in html
+    assert html.count("(none)") == 2

@@ -846,6 +846,10 @@ def _rate_view(
 def _html_table(frame: pd.DataFrame) -> str:
     # Nullable integer columns (years) ignore na_rep, so missing values are replaced first.
     shown = frame.astype(object).where(frame.notna(), "(none)")
+    # Counts read as 1,656,062; years stay 1997.
+    for column in frame.columns:
+        if column not in _YEAR_COLUMNS and pd.api.types.is_integer_dtype(frame[column]):
+            shown[column] = [v if isinstance(v, str) else f"{int(v):,}" for v in shown[column]]
     return shown.to_html(index=False, border=0, classes="data", escape=True)
 
 
@@ -1053,6 +1057,7 @@ def write_report(
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["thousands"] = lambda n: f"{int(n):,}"
     html = env.get_template("report.html.j2").render(**context)
     _write_atomic(out / "manifest.json", manifest.to_json())
     index = out / "index.html"
