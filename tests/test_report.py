@@ -106,6 +106,17 @@ def test_report_markdown_cells_stay_on_one_line_and_escape_pipes() -> None:
     assert second == ["back\\\\slash \\| pipe", "x", "2"]
 
 
+def test_report_markdown_missing_numbers_are_empty_missing_groups_none(small_tagged: Corpus) -> None:
+    # tables.md: a group without a value reads "(none)"; `--bootstrap 0` leaves the
+    # interval columns empty (not "(none)", which reads as a group label).
+    table = frequency_table(small_tagged, by=["speaker", "year"], frames=["empowerment"], bootstrap=0)
+    rows = [_markdown_cells(line) for line in format_table(table, fmt="md").splitlines()[2:]]
+    header = _markdown_cells(format_table(table, fmt="md").splitlines()[0])
+    low, high = header.index("empowerment_per_10k_low"), header.index("empowerment_per_10k_high")
+    assert rows and all(row[low] == "" and row[high] == "" for row in rows)
+    assert any(row[header.index("year")] == "(none)" for row in rows)  # the undated document
+
+
 def test_report_latex_cells_stay_on_one_line() -> None:
     text = format_table(AWKWARD, fmt="latex")
     body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]

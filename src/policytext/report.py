@@ -489,9 +489,17 @@ _YEAR_COLUMNS = frozenset({"year", "decade", "from", "to", "window"})
 
 
 def _markdown(frame: pd.DataFrame) -> str:
+    # A missing label (a group without a speaker, an undated year) reads "(none)"; a missing
+    # number (no rate for a group without tokens, intervals skipped by --bootstrap 0) is empty.
+    labels = {
+        c
+        for c in frame.columns
+        if c in _YEAR_COLUMNS or any(isinstance(v, str) for v in frame[c].dropna())
+    }
+
     def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-            return "(none)"
+            return "(none)" if column in labels else ""
         whole = isinstance(value, (int, float, np.number)) and float(value).is_integer()
         if column in _YEAR_COLUMNS and whole:
             return str(int(value))
