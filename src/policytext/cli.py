@@ -245,7 +245,8 @@ def export_command(fmt: str, out: Path | None, db: Path) -> None:
 
     Each record has the import fields (id, text, speaker, party, date, title,
     doc_type, source, url, venue), so the output imports back, plus version,
-    year, government, tokens, status, sha256, retrieved_at and extractor version.
+    date_precision, year, government, tokens, status, sha256, retrieved_at,
+    extractor_version, imported_at, warc_file and warc_offset.
 
     \b
     Example:
