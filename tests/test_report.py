@@ -126,6 +126,18 @@ def test_report_latex_cells_stay_on_one_line() -> None:
     assert rows[1].startswith("back\\textbackslash{}slash \\textbar{} pipe & x & 2")
 
 
+def test_report_csv_cells_with_hash_read_back_whole_with_comment_option(small_tagged: Corpus) -> None:
+    # tables.md: CSV reads back with pandas.read_csv(path, comment="#"); a "#" inside a
+    # text cell (a hashtag in a kwic line) must not be taken for the start of a comment.
+    import io
+
+    frame = pd.DataFrame({"left": ["on the way to the bank. #downgradedChancellor"], "n": [3]})
+    text = format_table(frame, fmt="csv", manifest=run_manifest(small_tagged, command="t"))
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    assert back["left"].tolist() == ["on the way to the bank. #downgradedChancellor"]
+    assert back["n"].tolist() == [3]
+
+
 def test_report_csv_round_trips_cells_with_line_breaks() -> None:
     import io
 

@@ -21,6 +21,7 @@ Example::
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -307,7 +308,17 @@ def format_table(
     lines = [_one_line(line) for line in lines]
     if fmt == "csv":
         header = "".join(f"# {line}\n" for line in lines)
-        return header + frame.to_csv(index=False)
+        # The manifest is read past with pandas.read_csv(comment="#"), which cuts a line at
+        # an unquoted "#" ("#bigsociety" in a kwic line): then quote every text field.
+        has_hash = any(
+            frame[c].map(lambda v: isinstance(v, str) and "#" in v).any()
+            for c in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[c])
+        )
+        if not has_hash:
+            return header + frame.to_csv(index=False)
+        names = frame.iloc[:0].to_csv(index=False)  # the column names as usual (unquoted)
+        return header + names + frame.to_csv(index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
     if fmt == "json":
         records = [
             {str(k): _json_value(v) for k, v in record.items()}
