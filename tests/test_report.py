@@ -389,6 +389,40 @@ def test_report_html_parses_and_references_existing_files(
     assert json.loads((index.parent / "manifest.json").read_text())["codebook_hash"] == "cb-test-1"
 
 
+def test_report_codebook_and_validation_of_a_real_tagging_run(corpus: Corpus, tmp_path: Path) -> None:
+    # tables.md: the page shows the codebook's frames with their number of patterns and
+    # the validation scores. The tagger stores the codebook as Codebook.to_json
+    # ("frame_defs", top-level "patterns"); support is a count, micro/macro included.
+    from policytext.evaluate import evaluate_codebook, record_evaluation
+    from policytext.tagging import tag_corpus
+
+    book = tmp_path / "mini.toml"
+    book.write_text(
+        '[codebook]\nname = "mini"\nversion = "1"\n'
+        '[[frames]]\nid = "localism"\ndefinition = "Talk of localism."\n'
+        '[[frames]]\nid = "rare"\ndefinition = "Rare words."\n'
+        '[[patterns]]\nid = "loc"\nframe = "localism"\nphrase = "=localism"\n'
+        '[[patterns]]\nid = "r1"\nframe = "rare"\nphrase = "=zyzzyva"\n'
+        '[[patterns]]\nid = "r2"\nframe = "rare"\nphrase = "=quokka"\n',
+        encoding="utf-8",
+    )
+    corpus.add(Document(text="Localism is our creed. The weather was fine.", id="d1", date="2011"))
+    tag_corpus(corpus, book)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"id": "1", "text": "Localism works.", "labels": ["localism"]}) + "\n"
+        + json.dumps({"id": "2", "text": "Nothing here.", "labels": []}) + "\n",
+        encoding="utf-8",
+    )
+    record_evaluation(corpus, evaluate_codebook(gold, book))
+    page = parse_page(write_report(corpus, tmp_path / "report", bootstrap=0))
+    text = " ".join(" ".join(page.text).split())
+    assert "localism 1 Talk of localism." in text
+    assert "rare 2 Rare words." in text
+    assert "localism 1.0 1.0 1.0 1 " in text
+    assert "micro 1.0 1.0 1.0 1 " in text and "macro 0.5 0.5 0.5 1 " in text
+
+
 def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path: Path) -> None:
     corpus.add(Document(text="Power to the people.", id="d1", speaker="Tony Blair", date="1998"))
     index = write_report(corpus, tmp_path / "r")

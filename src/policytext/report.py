@@ -874,15 +874,24 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
     data = parse_codebook_content(tagging.content)
     entries: dict[str, Any] = {}
     if isinstance(data, dict):
-        raw = data.get("frames")
+        # "frame_defs" + top-level "patterns" (each naming its frame) is the layout the
+        # tagger stores (Codebook.to_json); "frames" holding the patterns, older layouts.
+        raw = data.get("frames", data.get("frame_defs"))
         if isinstance(raw, dict):
             entries = {str(k): v for k, v in raw.items()}
         elif isinstance(raw, list):
             entries = {
-                str(item.get("id") or item.get("name")): item
+                str(item.get("id") or item.get("name")): dict(item)
                 for item in raw
                 if isinstance(item, dict)
             }
+        patterns = data.get("patterns")
+        if isinstance(patterns, list) and "frame_defs" in data:
+            for frame_id, entry in entries.items():
+                if isinstance(entry, dict):
+                    entry["patterns"] = [
+                        p for p in patterns if isinstance(p, dict) and p.get("frame") == frame_id
+                    ]
     rows = []
     for frame in tagging.frames:
         entry = entries.get(frame)
@@ -1058,12 +1067,15 @@ def write_report(
                 {
                     "frame": avg,
                     **{
-                        k: (validation.get(avg) or {}).get(k) for k in ("precision", "recall", "f1")
+                        k: (validation.get(avg) or {}).get(k)
+                        for k in ("precision", "recall", "f1", "support")
                     },
                 }
                 for avg in ("micro", "macro")
             ]
-            context["validation"] = Markup(_html_table(pd.DataFrame(rows).round(3)))
+            scores = pd.DataFrame(rows).round(3)
+            scores["support"] = scores["support"].astype("Int64")  # a count, not 32.0
+            context["validation"] = Markup(_html_table(scores))
     context["sections"] = [
         {"title": s.title, "html": Markup(s.html)} for s in _extra_sections(corpus, out)
     ]
