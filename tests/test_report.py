@@ -115,6 +115,9 @@ def test_report_markdown_missing_numbers_are_empty_missing_groups_none(small_tag
     low, high = header.index("empowerment_per_10k_low"), header.index("empowerment_per_10k_high")
     assert rows and all(row[low] == "" and row[high] == "" for row in rows)
     assert any(row[header.index("year")] == "(none)" for row in rows)  # the undated document
+    # A group column with no value at all still reads "(none)"; a missing rate is empty.
+    only_missing = pd.DataFrame({"speaker": [None], "rate": [float("nan")]})
+    assert _markdown_cells(format_table(only_missing, fmt="md").splitlines()[2]) == ["(none)", ""]
 
 
 def test_report_latex_cells_stay_on_one_line() -> None:

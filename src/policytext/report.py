@@ -503,9 +503,7 @@ def _markdown(frame: pd.DataFrame) -> str:
     # A missing label (a group without a speaker, an undated year) reads "(none)"; a missing
     # number (no rate for a group without tokens, intervals skipped by --bootstrap 0) is empty.
     labels = {
-        c
-        for c in frame.columns
-        if c in _YEAR_COLUMNS or any(isinstance(v, str) for v in frame[c].dropna())
+        c for c in frame.columns if c in _YEAR_COLUMNS or not pd.api.types.is_numeric_dtype(frame[c])
     }
 
     def cell(value: Any, column: Any) -> str:
