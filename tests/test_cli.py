@@ -166,6 +166,34 @@ def test_cli_every_command_has_help_with_example_and_docs(
     )
 
 
+def _cli_md_sections() -> dict[str, str]:
+    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    sections: dict[str, str] = {}
+    for block in text.split("\n## ")[1:]:
+        title, _, body = block.partition("\n")
+        sections[title.strip()] = body
+    return sections
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), list(_commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_cli_docs_name_every_option_of_a_command(path: tuple[str, ...], command: object) -> None:
+    # docs/cli.md is the reference researchers read: each command's section names
+    # every option that command has (--db and --help are described once at the top).
+    import click
+
+    assert isinstance(command, click.Command)
+    section = _cli_md_sections()[f"policytext {' '.join(path)}"]
+    long_names = [
+        next((o for o in param.opts if o.startswith("--")), None)
+        for param in command.params
+        if isinstance(param, click.Option)
+    ]
+    missing = [n for n in long_names if n and n not in ("--db", "--help") and n not in section]
+    assert not missing, f"docs/cli.md, policytext {' '.join(path)}: options not mentioned: {missing}"
+
+
 def test_cli_version(runner: CliRunner) -> None:
     from policytext import __version__
 

@@ -195,6 +195,34 @@ def test_evaluate_cli_errors_and_markdown(
     assert not (tmp_path / "absent.db").exists()
 
 
+def test_evaluate_cli_errors_in_json_stay_one_json_document(
+    runner: CliRunner, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # The README's `policytext evaluate --gold gold.jsonl --errors` uses the default JSON
+    # format: the error list must not be appended as Markdown after the JSON.
+    codebook, gold = files
+    result = runner.invoke(
+        main,
+        ["evaluate", "--gold", str(gold), "--codebook", str(codebook), "--errors"]
+        + ["--db", str(tmp_path / "absent.db")],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) >= {"frames", "micro", "macro", "errors"}
+    assert out["errors"] == {
+        "empowerment": {
+            "false_positives": [
+                {
+                    "id": "2",
+                    "text": "We empower people through localism.",
+                    "fired": [{"pattern_id": "emp-empower", "text": "empower", "negated": False}],
+                }
+            ],
+            "false_negatives": [{"id": "3", "text": "Communities should run things."}],
+        }
+    }
+
+
 def test_evaluate_cli_against_prints_kappa(runner: CliRunner, files: tuple[Path, Path]) -> None:
     _, gold = files
     result = runner.invoke(

@@ -171,6 +171,26 @@ def test_importing_unknown_date_in_meta(tmp_path: Path, corpus: Corpus) -> None:
         import_paths(corpus, [tmp_path], meta=meta)
 
 
+def test_importing_warns_about_files_without_a_meta_row(
+    tmp_path: Path, corpus: Corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A metadata CSV that covers only some files (as the BPS leaders' set does) must not
+    # leave the rest without speaker and date silently.
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(f"Text of {name}.", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,speaker\na.txt,Tony Blair\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="policytext.importing"):
+        summary = import_paths(corpus, [folder], meta=meta)
+    assert summary.added == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        f"{meta}: 2 imported files have no row in it (imported without its metadata), e.g. b.txt"
+    ]
+
+
 def test_importing_meta_csv_errors(tmp_path: Path) -> None:
     meta = tmp_path / "meta.csv"
     meta.write_text("name,date\na.txt,2001\n")

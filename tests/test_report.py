@@ -106,6 +106,20 @@ def test_report_markdown_cells_stay_on_one_line_and_escape_pipes() -> None:
     assert second == ["back\\\\slash \\| pipe", "x", "2"]
 
 
+def test_report_markdown_missing_numbers_are_empty_missing_groups_none(small_tagged: Corpus) -> None:
+    # tables.md: a group without a value reads "(none)"; `--bootstrap 0` leaves the
+    # interval columns empty (not "(none)", which reads as a group label).
+    table = frequency_table(small_tagged, by=["speaker", "year"], frames=["empowerment"], bootstrap=0)
+    rows = [_markdown_cells(line) for line in format_table(table, fmt="md").splitlines()[2:]]
+    header = _markdown_cells(format_table(table, fmt="md").splitlines()[0])
+    low, high = header.index("empowerment_per_10k_low"), header.index("empowerment_per_10k_high")
+    assert rows and all(row[low] == "" and row[high] == "" for row in rows)
+    assert any(row[header.index("year")] == "(none)" for row in rows)  # the undated document
+    # A group column with no value at all still reads "(none)"; a missing rate is empty.
+    only_missing = pd.DataFrame({"speaker": [None], "rate": [float("nan")]})
+    assert _markdown_cells(format_table(only_missing, fmt="md").splitlines()[2]) == ["(none)", ""]
+
+
 def test_report_latex_cells_stay_on_one_line() -> None:
     text = format_table(AWKWARD, fmt="latex")
     body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
@@ -113,6 +127,18 @@ def test_report_latex_cells_stay_on_one_line() -> None:
     assert len(rows) == len(AWKWARD)
     assert rows[0].startswith("Speech \\textbar{} Part one The sequel \\# not a comment & big society")
     assert rows[1].startswith("back\\textbackslash{}slash \\textbar{} pipe & x & 2")
+
+
+def test_report_csv_cells_with_hash_read_back_whole_with_comment_option(small_tagged: Corpus) -> None:
+    # tables.md: CSV reads back with pandas.read_csv(path, comment="#"); a "#" inside a
+    # text cell (a hashtag in a kwic line) must not be taken for the start of a comment.
+    import io
+
+    frame = pd.DataFrame({"left": ["on the way to the bank. #downgradedChancellor"], "n": [3]})
+    text = format_table(frame, fmt="csv", manifest=run_manifest(small_tagged, command="t"))
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    assert back["left"].tolist() == ["on the way to the bank. #downgradedChancellor"]
+    assert back["n"].tolist() == [3]
 
 
 def test_report_csv_round_trips_cells_with_line_breaks() -> None:
@@ -364,6 +390,40 @@ def test_report_html_parses_and_references_existing_files(
     assert list(by_year["year"][:5]) == [1998, 1999, 2010, 2011, 2012]
     assert by_year["year"][5:].isna().all()  # the undated document
     assert json.loads((index.parent / "manifest.json").read_text())["codebook_hash"] == "cb-test-1"
+
+
+def test_report_codebook_and_validation_of_a_real_tagging_run(corpus: Corpus, tmp_path: Path) -> None:
+    # tables.md: the page shows the codebook's frames with their number of patterns and
+    # the validation scores. The tagger stores the codebook as Codebook.to_json
+    # ("frame_defs", top-level "patterns"); support is a count, micro/macro included.
+    from policytext.evaluate import evaluate_codebook, record_evaluation
+    from policytext.tagging import tag_corpus
+
+    book = tmp_path / "mini.toml"
+    book.write_text(
+        '[codebook]\nname = "mini"\nversion = "1"\n'
+        '[[frames]]\nid = "localism"\ndefinition = "Talk of localism."\n'
+        '[[frames]]\nid = "rare"\ndefinition = "Rare words."\n'
+        '[[patterns]]\nid = "loc"\nframe = "localism"\nphrase = "=localism"\n'
+        '[[patterns]]\nid = "r1"\nframe = "rare"\nphrase = "=zyzzyva"\n'
+        '[[patterns]]\nid = "r2"\nframe = "rare"\nphrase = "=quokka"\n',
+        encoding="utf-8",
+    )
+    corpus.add(Document(text="Localism is our creed. The weather was fine.", id="d1", date="2011"))
+    tag_corpus(corpus, book)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"id": "1", "text": "Localism works.", "labels": ["localism"]}) + "\n"
+        + json.dumps({"id": "2", "text": "Nothing here.", "labels": []}) + "\n",
+        encoding="utf-8",
+    )
+    record_evaluation(corpus, evaluate_codebook(gold, book))
+    page = parse_page(write_report(corpus, tmp_path / "report", bootstrap=0))
+    text = " ".join(" ".join(page.text).split())
+    assert "localism 1 Talk of localism." in text
+    assert "rare 2 Rare words." in text
+    assert "localism 1.0 1.0 1.0 1 " in text
+    assert "micro 1.0 1.0 1.0 1 " in text and "macro 0.5 0.5 0.5 1 " in text
 
 
 def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path: Path) -> None:

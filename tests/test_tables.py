@@ -243,6 +243,32 @@ def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
     assert codebook_frames("not a codebook [") == ()
 
 
+def test_tables_frames_of_a_custom_codebook_tagged_by_the_tagger(
+    corpus: Corpus, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The tagger stores the codebook as Codebook.to_json ("frame_defs"): a table must
+    # show that codebook's frames, not the default eight with zeros (never measured).
+    from policytext.tagging import tag_corpus
+
+    book = tmp_path / "mini.toml"
+    book.write_text(
+        '[codebook]\nname = "mini"\nversion = "1"\n[[frames]]\nid = "localism"\n'
+        '[[frames]]\nid = "never_used"\n'
+        '[[patterns]]\nid = "loc"\nframe = "localism"\nphrase = "=localism"\n'
+        '[[patterns]]\nid = "nev"\nframe = "never_used"\nphrase = "=zyzzyva"\n',
+        encoding="utf-8",
+    )
+    corpus.add(Document(text="Localism is our creed. The weather was fine.", id="d1", date="2011"))
+    tag_corpus(corpus, book)
+    with caplog.at_level("WARNING", logger="policytext.tables"):
+        tagging = current_tagging(corpus)
+        table = frequency_table(corpus, bootstrap=0)
+    assert tagging is not None and tagging.frames == ("localism", "never_used")
+    assert [c for c in table.columns if c.endswith("_count")] == ["localism_count", "never_used_count"]
+    assert table["localism_count"].tolist() == [1]
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
 def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
     store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
     assert current_tagging(corpus).frames == DEFAULT_FRAMES

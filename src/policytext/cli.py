@@ -245,7 +245,8 @@ def export_command(fmt: str, out: Path | None, db: Path) -> None:
 
     Each record has the import fields (id, text, speaker, party, date, title,
     doc_type, source, url, venue), so the output imports back, plus version,
-    year, government, tokens, status, sha256, retrieved_at and extractor version.
+    date_precision, year, government, tokens, status, sha256, retrieved_at,
+    extractor_version, imported_at, warc_file and warc_offset.
 
     \b
     Example:
@@ -1079,9 +1080,13 @@ def evaluate_command(
         write_output(evaluate.format_agreement(result, fmt=fmt), out)
         return
     evaluation = evaluate.evaluate_codebook(gold, codebook, count_negated=not no_negated)
-    text = evaluate.format_scores(evaluation.scores, fmt=fmt)
-    if errors:
-        text = text.rstrip("\n") + "\n\n" + evaluate.format_errors(evaluation)
+    if fmt == "json" and errors:
+        # One JSON document: the scores plus an "errors" key, so the output still parses.
+        text = json.dumps({**evaluation.scores, "errors": evaluate.frame_errors(evaluation)}, indent=2)
+    else:
+        text = evaluate.format_scores(evaluation.scores, fmt=fmt)
+        if errors:
+            text = text.rstrip("\n") + "\n\n" + evaluate.format_errors(evaluation)
     write_output(text, out)
     if db.exists():
         from policytext.corpus import Corpus

@@ -44,6 +44,7 @@ __all__ = [
     "format_agreement",
     "format_errors",
     "format_scores",
+    "frame_errors",
     "latest_evaluation",
     "read_gold",
     "record_evaluation",
@@ -280,6 +281,43 @@ def format_scores(scores: dict[str, Any], *, fmt: str = "json") -> str:
             f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
         )
     return "\n".join(rows) + "\n"
+
+
+def frame_errors(evaluation: Evaluation) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """False positives (with the patterns that fired) and false negatives per frame, as data.
+
+    The JSON form of :func:`format_errors`: ``{frame: {"false_positives": [{"id",
+    "text", "fired": [{"pattern_id", "text", "negated"}]}], "false_negatives":
+    [{"id", "text"}]}}``, frames in codebook order, frames without errors left out.
+
+    Example::
+
+        >>> frame_errors(evaluation)["devolution"]["false_negatives"][0]["id"]  # doctest: +SKIP
+        'g0488'
+    """
+    result: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for frame in evaluation.codebook.frames:
+        false_positives = [
+            {
+                "id": p.sentence.id,
+                "text": p.sentence.text,
+                "fired": [
+                    {"pattern_id": m.pattern_id, "text": m.text, "negated": m.negated}
+                    for m in p.matches
+                    if m.frame == frame
+                ],
+            }
+            for p in evaluation.predictions
+            if frame in p.frames and frame not in p.sentence.labels
+        ]
+        false_negatives = [
+            {"id": p.sentence.id, "text": p.sentence.text}
+            for p in evaluation.predictions
+            if frame in p.sentence.labels and frame not in p.frames
+        ]
+        if false_positives or false_negatives:
+            result[frame] = {"false_positives": false_positives, "false_negatives": false_negatives}
+    return result
 
 
 def format_errors(evaluation: Evaluation) -> str:

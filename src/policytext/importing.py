@@ -321,6 +321,20 @@ def import_paths(
             logger.warning(
                 "%s: %d rows name files that were not imported, e.g. %s", meta, len(unused), unused[0]
             )
+        # Files the CSV has no (or no unambiguous) row for are imported without metadata:
+        # say so, or a missing row silently leaves documents without speaker and date.
+        bare = [
+            relative
+            for path, relative in files
+            if path.suffix.lower() != ".jsonl" and _meta_for(metadata, path, relative) is None
+        ]
+        if bare:
+            logger.warning(
+                "%s: %d imported files have no row in it (imported without its metadata), e.g. %s",
+                meta,
+                len(bare),
+                bare[0],
+            )
     return summary
 
 

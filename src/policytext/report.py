@@ -21,6 +21,7 @@ Example::
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -307,7 +308,17 @@ def format_table(
     lines = [_one_line(line) for line in lines]
     if fmt == "csv":
         header = "".join(f"# {line}\n" for line in lines)
-        return header + frame.to_csv(index=False)
+        # The manifest is read past with pandas.read_csv(comment="#"), which cuts a line at
+        # an unquoted "#" ("#bigsociety" in a kwic line): then quote every text field.
+        has_hash = any(
+            frame[c].map(lambda v: isinstance(v, str) and "#" in v).any()
+            for c in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[c])
+        )
+        if not has_hash:
+            return header + frame.to_csv(index=False)
+        names = frame.iloc[:0].to_csv(index=False)  # the column names as usual (unquoted)
+        return header + names + frame.to_csv(index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
     if fmt == "json":
         records = [
             {str(k): _json_value(v) for k, v in record.items()}
@@ -489,9 +500,15 @@ _YEAR_COLUMNS = frozenset({"year", "decade", "from", "to", "window"})
 
 
 def _markdown(frame: pd.DataFrame) -> str:
+    # A missing label (a group without a speaker, an undated year) reads "(none)"; a missing
+    # number (no rate for a group without tokens, intervals skipped by --bootstrap 0) is empty.
+    labels = {
+        c for c in frame.columns if c in _YEAR_COLUMNS or not pd.api.types.is_numeric_dtype(frame[c])
+    }
+
     def cell(value: Any, column: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-            return "(none)"
+            return "(none)" if column in labels else ""
         whole = isinstance(value, (int, float, np.number)) and float(value).is_integer()
         if column in _YEAR_COLUMNS and whole:
             return str(int(value))
@@ -859,15 +876,24 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
     data = parse_codebook_content(tagging.content)
     entries: dict[str, Any] = {}
     if isinstance(data, dict):
-        raw = data.get("frames")
+        # "frame_defs" + top-level "patterns" (each naming its frame) is the layout the
+        # tagger stores (Codebook.to_json); "frames" holding the patterns, older layouts.
+        raw = data.get("frames", data.get("frame_defs"))
         if isinstance(raw, dict):
             entries = {str(k): v for k, v in raw.items()}
         elif isinstance(raw, list):
             entries = {
-                str(item.get("id") or item.get("name")): item
+                str(item.get("id") or item.get("name")): dict(item)
                 for item in raw
                 if isinstance(item, dict)
             }
+        patterns = data.get("patterns")
+        if isinstance(patterns, list) and "frame_defs" in data:
+            for frame_id, entry in entries.items():
+                if isinstance(entry, dict):
+                    entry["patterns"] = [
+                        p for p in patterns if isinstance(p, dict) and p.get("frame") == frame_id
+                    ]
     rows = []
     for frame in tagging.frames:
         entry = entries.get(frame)
@@ -1043,12 +1069,15 @@ def write_report(
                 {
                     "frame": avg,
                     **{
-                        k: (validation.get(avg) or {}).get(k) for k in ("precision", "recall", "f1")
+                        k: (validation.get(avg) or {}).get(k)
+                        for k in ("precision", "recall", "f1", "support")
                     },
                 }
                 for avg in ("micro", "macro")
             ]
-            context["validation"] = Markup(_html_table(pd.DataFrame(rows).round(3)))
+            scores = pd.DataFrame(rows).round(3)
+            scores["support"] = scores["support"].astype("Int64")  # a count, not 32.0
+            context["validation"] = Markup(_html_table(scores))
     context["sections"] = [
         {"title": s.title, "html": Markup(s.html)} for s in _extra_sections(corpus, out)
     ]

@@ -259,7 +259,9 @@ def codebook_frames(content: str | None) -> tuple[str, ...]:
     data = parse_codebook_content(content)
     if not isinstance(data, dict):
         return ()
-    frames = data.get("frames", data.get("frame"))
+    # "frame_defs" is the layout the tagger stores (Codebook.to_json); "frames" that of a
+    # codebook file.
+    frames = data.get("frames", data.get("frame", data.get("frame_defs")))
     ids: list[str] = []
     if isinstance(frames, dict):
         ids = [str(k) for k in frames]
