@@ -768,3 +768,35 @@ def test_tables_kwic_years_stay_whole_next_to_undated_documents(corpus: Corpus) 
 
     rendered = json.loads(format_table(lines.reset_index(), fmt="json"))
     assert [r["year"] for r in rendered] == [1997, None]
+
+
+def test_tables_governments_in_the_order_they_held_office(corpus: Corpus) -> None:
+    # Regression: governments were sorted by name (Blair, Brown, Cameron-Clegg coalition,
+    # Major, May), not by when they governed.
+    dated = [
+        ("may", "2017-03-01"),
+        ("major", "1996-05-01"),
+        ("brown", "2009-01-01"),
+        ("coalition", "2011-06-01"),
+        ("blair", "2001-01-01"),
+        ("undated", None),
+    ]
+    store_tagged(
+        corpus,
+        [
+            {"id": i, "date": d, "sentences": [BIG], "tags": [(0, "civil_society", "Big Society")]}
+            for i, d in dated
+        ],
+    )
+    table = frequency_table(corpus, by="government", bootstrap=0)
+    assert table["government"].tolist()[:5] == [
+        "Major",
+        "Blair",
+        "Brown",
+        "Cameron-Clegg coalition",
+        "May",
+    ]
+    assert pd.isna(table["government"].iloc[5])
+    assert table["civil_society_count"].tolist() == [1] * 6
+    by_two = frequency_table(corpus, by="year,government", bootstrap=0)
+    assert by_two["year"].dropna().tolist() == [1996, 2001, 2009, 2011, 2017]

@@ -937,14 +937,6 @@ def _escape(text: str) -> str:
     return str(escape(text))
 
 
-def _government_order(corpus: Corpus) -> list[str]:
-    rows = corpus.conn.execute(
-        "SELECT government FROM documents WHERE is_current = 1 AND government IS NOT NULL "
-        "GROUP BY government ORDER BY min(date_start)"
-    )
-    return [r[0] for r in rows]
-
-
 def write_report(
     corpus: Corpus,
     out_dir: str | Path,
@@ -1012,11 +1004,6 @@ def write_report(
         frames = list(tagging.frames)
         for by in ("year", "party", "speaker", "government"):
             table = frequency_table(corpus, by=by, bootstrap=bootstrap, seed=seed)
-            if by == "government":
-                rank = {g: i for i, g in enumerate(_government_order(corpus))}
-                table = table.sort_values("government", key=lambda s: s.map(rank)).reset_index(
-                    drop=True
-                )
             name = f"tables/by_{by}.csv"
             write_table(
                 table,

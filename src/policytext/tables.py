@@ -58,6 +58,7 @@ __all__ = [
     "current_tagging",
     "default_frames",
     "frame_columns",
+    "government_order",
     "frequency_table",
     "g2_williams",
     "is_word_like",
@@ -357,6 +358,26 @@ def frame_columns(frame: str) -> list[str]:
     ]
 
 
+def government_order(corpus: Corpus) -> list[str]:
+    """The governments of the current documents in the order they held office
+    (by their earliest document), so any registry's names sort right.
+
+    Example::
+
+        >>> from policytext.corpus import Corpus, Document
+        >>> store = Corpus.open(":memory:")
+        >>> _ = store.add(Document(text="x", id="a", date="2011-01-01"))
+        >>> _ = store.add(Document(text="y", id="b", date="1999-01-01"))
+        >>> government_order(store)
+        ['Blair', 'Cameron-Clegg coalition']
+    """
+    rows = corpus.conn.execute(
+        "SELECT government FROM documents WHERE is_current = 1 AND government IS NOT NULL "
+        "GROUP BY government ORDER BY min(date_start), government"
+    )
+    return [r[0] for r in rows]
+
+
 def frequency_table(
     corpus: Corpus,
     by: str | Sequence[str] | None = None,
@@ -455,7 +476,13 @@ def frequency_table(
     if not keys:
         docs["g_all"] = "all"
         keys = ["g_all"]
-    docs["group"] = docs.groupby(keys, dropna=False, sort=True).ngroup()
+    # Groups sort by their values, governments in the order they held office.
+    order = docs[keys].copy()
+    if "government" in group_fields:
+        k = keys[group_fields.index("government")]
+        rank = {name: i for i, name in enumerate(government_order(corpus))}
+        order[k] = order[k].map(rank)
+    docs["group"] = order.groupby(keys, dropna=False, sort=True).ngroup()
     groups = (
         docs.groupby("group", sort=True)
         .agg(
