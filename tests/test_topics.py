@@ -167,6 +167,23 @@ def test_topics_model_recovers_planted_topics(planted, method):
 
 
 @pytest.mark.parametrize("online", [False, True])
+def test_topics_lda_defaults_are_griffiths_steyvers_priors_and_short_e_steps(planted, online):
+    # docs/topics.md "Benchmark": alpha = min(1, 50/k), beta = 0.01, 20 EM
+    # iterations (batch) with at most 10 document updates each while fitting,
+    # topic shares from fully converged updates (cap 50).
+    model = TopicModel(4, method="lda", online=online, random_state=0).fit(planted.passages)
+    params = model.estimator_.get_params()
+    assert params["doc_topic_prior"] == 1.0
+    assert params["topic_word_prior"] == 0.01
+    assert params["max_doc_update_iter"] == 50
+    assert model.estimator_.n_iter_ == 20
+    assert np.allclose(model.transform(planted.passages), model.unit_topics_)
+    units = [[f"w{(i * 7 + j) % 150}" for j in range(12)] for i in range(60)]
+    wide = TopicModel(100, method="lda", online=online, min_df=1, random_state=0).fit(units)
+    assert wide.estimator_.get_params()["doc_topic_prior"] == 0.5  # 50/k below the cap
+
+
+@pytest.mark.parametrize("online", [False, True])
 @pytest.mark.parametrize("method", ["nmf", "lda"])
 def test_topics_prevalence_follows_the_planted_shift(planted, method, online):
     model = TopicModel(4, method=method, online=online, random_state=0).fit(planted.passages)

@@ -476,6 +476,18 @@ class Topic:
         return record
 
 
+# LDA settings (docs/topics.md, "Models" and "Benchmark"): Griffiths & Steyvers'
+# symmetric priors and a short per-document E-step with more EM iterations.
+_LDA_TOPIC_WORD_PRIOR = 0.01
+_LDA_MAX_DOC_UPDATE_ITER = 10
+_LDA_TRANSFORM_DOC_UPDATE_ITER = 50
+
+
+def _lda_doc_topic_prior(k: int) -> float:
+    """alpha = 50/k, capped at 1 (scikit-learn's upper bound for doc_topic_prior)."""
+    return min(1.0, 50.0 / k)
+
+
 class TopicModel(BaseEstimator):  # type: ignore[misc]
     """NMF on TF-IDF or LDA on counts over token sequences, scikit-learn style.
 
@@ -492,8 +504,11 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     min_df, max_df:
         Vocabulary pruning by document frequency (count or share of units).
     max_iter:
-        Iterations, or passes for the online variants (None: 1000 NMF, 10 LDA,
-        200 MiniBatchNMF, 20 online LDA).
+        Iterations, or passes for the online variants (None: 1000 NMF, 20 LDA,
+        200 MiniBatchNMF, 20 online LDA). LDA uses the priors alpha =
+        min(1, 50/k) and beta = 0.01 and at most 10 updates per document in
+        each fitting E-step (50 when computing topic shares); see
+        docs/topics.md, "Benchmark".
     n_top_terms:
         Terms kept per topic in :meth:`topics` and scored for coherence.
     seed_terms:
@@ -575,7 +590,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
             return int(self.max_iter)
         if self.online:
             return 200 if self.method == "nmf" else 20
-        return 1000 if self.method == "nmf" else 10
+        return 1000 if self.method == "nmf" else 20
 
     # -- fitting ------------------------------------------------------------------
 
@@ -703,10 +718,20 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 max_iter=self._max_iter(),
                 random_state=self.random_state,
                 batch_size=256,
-                # As gensim's default "iterations": per-document E-step cap.
-                max_doc_update_iter=50,
+                # Griffiths & Steyvers' priors: alpha = 50/k (capped at 1, the
+                # most scikit-learn allows), beta = 0.01 (sparser topics).
+                doc_topic_prior=_lda_doc_topic_prior(k),
+                topic_word_prior=_LDA_TOPIC_WORD_PRIOR,
+                # Each E-step restarts the document updates from random values,
+                # so a short cap per document and more EM iterations converge
+                # the topics faster than polishing stale document estimates.
+                max_doc_update_iter=_LDA_MAX_DOC_UPDATE_ITER,
             )
-            unit_topics = lda.fit_transform(matrix)
+            lda.fit(matrix)
+            # Units' topic shares (here and in transform) from fully converged
+            # document updates, as before: the short cap is for fitting only.
+            lda.set_params(max_doc_update_iter=_LDA_TRANSFORM_DOC_UPDATE_ITER)
+            unit_topics = lda.transform(matrix)
             return lda, unit_topics, lda.components_
         init_w = init_h = None
         init = "nndsvda"
