@@ -61,6 +61,13 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def seed_option(help_text: str) -> Callable[[F], F]:
+    """``--seed N``: a random seed, 0 or more (a negative one is a usage error)."""
+    return click.option(
+        "--seed", type=click.IntRange(min=0), default=0, show_default=True, help=help_text
+    )
+
+
 def out_option(func: F) -> F:
     """``--out PATH``: where to write (stdout when omitted)."""
     return click.option(
@@ -374,13 +381,7 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     show_default=True,
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Seed of the bootstrap (0 or more).",
-)
+@seed_option("Seed of the bootstrap (0 or more).")
 @click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
@@ -674,13 +675,7 @@ def keyness_command(
     show_default=True,
     help="Bootstrap resamples for the intervals (0: none).",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Seed of the bootstrap (0 or more).",
-)
+@seed_option("Seed of the bootstrap (0 or more).")
 @db_option
 @reports_errors
 def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
@@ -871,14 +866,7 @@ def scrape_command(
     help="Terms per passage (about).",
 )
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
-@click.option(
-    "--seed",
-    "seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Random seed (0 or more).",
-)
+@seed_option("Random seed (0 or more).")
 @click.option(
     "--bootstrap",
     "n_boot",
