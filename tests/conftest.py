@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policytext.corpus import Corpus
+from policytext.store.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -88,7 +88,7 @@ def store_tagged(
     import json
     import re
 
-    from policytext.corpus import Document
+    from policytext.store.corpus import Document
 
     if codebook is None:
         codebook = {
@@ -242,7 +242,7 @@ def site_server() -> Iterator[object]:
 @pytest.fixture(autouse=True)
 def _no_real_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """`policytext run` scrapes corpus/catalogue.toml: never the real one (real hosts) in tests."""
-    import policytext.pipeline
+    import policytext.run
 
     missing = tmp_path_factory.getbasetemp() / "no-catalogue.toml"
-    monkeypatch.setattr(policytext.pipeline, "DEFAULT_CATALOGUE", missing, raising=False)
+    monkeypatch.setattr(policytext.run, "DEFAULT_CATALOGUE", missing, raising=False)

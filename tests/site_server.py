@@ -155,9 +155,7 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
     trailer = (
-        f"<< /Size {len(objects) + 1} /Root 1 0 R"
-        + (f" /Info {info_id} 0 R" if info_id else "")
-        + " >>"
+        f"<< /Size {len(objects) + 1} /Root 1 0 R" + (f" /Info {info_id} 0 R" if info_id else "") + " >>"
     )
     out += f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policytext.catalogue import load_catalogue
+from policytext.collect.catalogue import load_catalogue
 from policytext.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"

@@ -65,9 +65,7 @@ def _problems(entry: dict[str, Any]) -> list[str]:
     elif not _is_http_url(entry["url"]):
         problems.append(f"url: not an http(s) URL: {entry['url']!r}")
     if entry.get("url_status") not in URL_STATUSES:
-        problems.append(
-            f"url_status: {entry.get('url_status')!r} is not one of {sorted(URL_STATUSES)}"
-        )
+        problems.append(f"url_status: {entry.get('url_status')!r} is not one of {sorted(URL_STATUSES)}")
     if "alt_url" in entry:
         if not _is_http_url(entry["alt_url"]):
             problems.append(f"alt_url: not an http(s) URL: {entry['alt_url']!r}")
@@ -101,9 +99,7 @@ def _problems(entry: dict[str, Any]) -> list[str]:
     if isinstance(speaker, str) and speaker.strip():
         resolved = resolve_speaker(speaker)
         if resolved != speaker:
-            problems.append(
-                f"speaker: {speaker!r} is not canonical (the registry says {resolved!r})"
-            )
+            problems.append(f"speaker: {speaker!r} is not canonical (the registry says {resolved!r})")
         known = default_registry().person(speaker)
         party = entry.get("party")
         if (
@@ -113,9 +109,7 @@ def _problems(entry: dict[str, Any]) -> list[str]:
             and party != known.party
             and not (party == COALITION and known.party in COALITION_PARTIES)
         ):
-            problems.append(
-                f"party: {party!r} but the registry has {known.name} as {known.party!r}"
-            )
+            problems.append(f"party: {party!r} but the registry has {known.name} as {known.party!r}")
     party = entry.get("party")
     if isinstance(party, str) and normalise_party(party) != party:
         problems.append(f"party: write {party!r} as {normalise_party(party)!r}")
@@ -129,9 +123,7 @@ def test_catalogue_parses_with_enough_documents() -> None:
     assert 40 <= len(DOCUMENTS) <= 60
 
 
-@pytest.mark.parametrize(
-    "entry", DOCUMENTS, ids=[str(d.get("id", i)) for i, d in enumerate(DOCUMENTS)]
-)
+@pytest.mark.parametrize("entry", DOCUMENTS, ids=[str(d.get("id", i)) for i, d in enumerate(DOCUMENTS)])
 def test_catalogue_entry_is_valid(entry: dict[str, Any]) -> None:
     assert _problems(entry) == []
 
@@ -244,8 +236,8 @@ DOCS_PAGE = CATALOGUE.parent.parent / "docs" / "catalogue.md"
 def _plan_recipes() -> dict[str, str]:
     """The recipe column of the docs table: what the scraper's own plan picks for each
     entry (``generic`` where no site recipe covers the host)."""
-    from policytext.recipes import load_recipes
-    from policytext.scraping import plan_catalogue
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.scrape import plan_catalogue
 
     return {
         row["id"]: row["recipe"] if not row["check"].startswith("no recipe") else "generic"
@@ -276,9 +268,9 @@ def test_catalogue_docs_table_matches_the_data() -> None:
 def test_catalogue_loads_with_the_scraper_loader_and_every_entry_has_a_plan() -> None:
     """The shipped catalogue is read by the same loader `policytext run` uses, and the
     dry-run plan gives every entry a recipe (a site's own, or the generic page/PDF reader)."""
-    from policytext.catalogue import load_catalogue
-    from policytext.recipes import load_recipes
-    from policytext.scraping import plan_catalogue
+    from policytext.collect.catalogue import load_catalogue
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.scrape import plan_catalogue
 
     entries = load_catalogue(CATALOGUE)
     assert len(entries) == len(DOCUMENTS)

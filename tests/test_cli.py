@@ -85,7 +85,9 @@ def test_cli_db_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch:
     assert code == 0 and db.exists()
 
 
-def test_cli_db_before_the_command(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_db_before_the_command(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`policytext --db PATH CMD` works like `CMD --db PATH`, wins over $POLICYTEXT_DB, and
     a command's own --db wins over it (nested groups included)."""
     front, env, own = tmp_path / "front.db", tmp_path / "env.db", tmp_path / "own.db"
@@ -94,7 +96,9 @@ def test_cli_db_before_the_command(runner: CliRunner, tmp_path: Path, monkeypatc
     assert code == 0 and front.exists() and not env.exists()
     code, out, _ = _invoke(runner, "--db", str(front), "corpus")
     assert code == 0 and out.startswith("# Corpus: ")
-    code, _, _ = _invoke(runner, "--db", str(front), "import", str(LOCAL / "speeches.jsonl"), "--db", str(own))
+    code, _, _ = _invoke(
+        runner, "--db", str(front), "import", str(LOCAL / "speeches.jsonl"), "--db", str(own)
+    )
     assert code == 0 and own.exists()
     result = runner.invoke(main, ["--db", str(tmp_path / "none.db"), "codebook", "show", "--tagged"])
     assert result.exit_code == 1

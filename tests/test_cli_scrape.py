@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from policytext.cli import main
-from policytext.corpus import Corpus
-from policytext.fetch import FetchSettings
-from policytext.pipeline import run_pipeline
+from policytext.collect.fetch import FetchSettings
+from policytext.run import run_pipeline
+from policytext.store.corpus import Corpus
 from site_server import Reply, SiteServer
 from test_scraping import FIXTURES, serve_bps, serve_govuk
 
@@ -57,9 +57,7 @@ def test_cli_scrape_catalogue_then_from_archive(
     assert result.exit_code == 0, result.output
     assert "stored 4 new" in result.stderr
     with Corpus.open(db) as live, Corpus.open(replay_db) as replay:
-        assert sorted((d.id, d.text) for d in live.query()) == sorted(
-            (d.id, d.text) for d in replay.query()
-        )
+        assert sorted((d.id, d.text) for d in live.query()) == sorted((d.id, d.text) for d in replay.query())
 
 
 def test_cli_scrape_default_archive_beside_db(
@@ -113,9 +111,7 @@ def test_cli_scrape_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> No
         assert result.exit_code == 1, (args, result.output)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and message in lines[0], (args, result.stderr)
-    result = runner.invoke(
-        main, ["scrape", "--from-archive", "x.warc.gz", "--source", "bps", "--db", db]
-    )
+    result = runner.invoke(main, ["scrape", "--from-archive", "x.warc.gz", "--source", "bps", "--db", db])
     assert result.exit_code == 2
     result = runner.invoke(main, ["scrape", "--from-archive", "x.warc.gz", "--refresh", "--db", db])
     assert result.exit_code == 2 and "--refresh" in result.stderr
@@ -124,21 +120,15 @@ def test_cli_scrape_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> No
 def test_cli_scrape_help_has_example(runner: CliRunner) -> None:
     result = runner.invoke(main, ["scrape", "--help"])
     assert result.exit_code == 0
-    assert (
-        "Example:" in result.output
-        and "--from-archive" in result.output
-        and "--base-url" in result.output
-    )
+    assert "Example:" in result.output and "--from-archive" in result.output and "--base-url" in result.output
 
 
 def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     with Corpus.open(db) as corpus:
-        from policytext.corpus import Document
+        from policytext.store.corpus import Document
 
-        corpus.add(
-            Document(text="Power to the people.", id="kept", speaker="Tony Blair", date="1998")
-        )
+        corpus.add(Document(text="Power to the people.", id="kept", speaker="Tony Blair", date="1998"))
     catalogue = tmp_path / "catalogue.toml"
     catalogue.write_text(
         '[[document]]\nurl = "https://www.gov.uk/government/speeches/a"\n'
@@ -156,8 +146,7 @@ def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) ->
     )
     unreachable = [line for line in lines if "unreachable" in line]
     assert unreachable == [
-        f"network unreachable: could not connect to 127.0.0.1:{port}; "
-        "carrying on with the 1 documents stored"
+        f"network unreachable: could not connect to 127.0.0.1:{port}; carrying on with the 1 documents stored"
     ]
     assert any(line.startswith(f"corpus {db}: 1 documents") for line in lines)
     with Corpus.open(db) as corpus:
@@ -180,17 +169,13 @@ def test_pipeline_without_catalogue_says_so(tmp_path: Path) -> None:
     assert lines[0] == f"no catalogue at {tmp_path / 'none.toml'}: nothing to fetch"
 
 
-def test_cli_run_never_scrapes_the_real_catalogue_in_tests(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_cli_run_never_scrapes_the_real_catalogue_in_tests(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["run", "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 0, result.output
     assert "no catalogue at" in result.stderr and "nothing to fetch" in result.stderr
 
 
-def test_cli_scrape_dry_run_checks_catalogue_without_network(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_cli_scrape_dry_run_checks_catalogue_without_network(runner: CliRunner, tmp_path: Path) -> None:
     catalogue = tmp_path / "c.toml"
     catalogue.write_text(
         '[[document]]\nid = "a"\nurl = "https://www.gov.uk/government/speeches/x"\n'

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import SMALL_CORPUS, TEST_FRAMES, store_tagged
 from policytext.cli import main
-from policytext.corpus import Corpus
+from policytext.store.corpus import Corpus
 
 
 @pytest.fixture
@@ -25,9 +25,7 @@ def invoke(runner: CliRunner, *args: str) -> object:
 
 
 def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(
-        runner, "table", "--db", str(tagged_db), "--by", "speaker,year", "--format", "json"
-    )
+    result = invoke(runner, "table", "--db", str(tagged_db), "--by", "speaker,year", "--format", "json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert isinstance(rows, list) and len(rows) == 6
@@ -44,9 +42,7 @@ def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
     assert manifest["codebook_hash"] == "cb-test-1"
 
 
-def test_cli_table_out_writes_file_and_manifest(
-    runner: CliRunner, tagged_db: Path, tmp_path: Path
-) -> None:
+def test_cli_table_out_writes_file_and_manifest(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables" / "party.tex"
     result = invoke(
         runner,
@@ -65,14 +61,9 @@ def test_cli_table_out_writes_file_and_manifest(
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     text = out.read_text(encoding="utf-8")
-    assert (
-        "% command: policytext table --by party --frames empowerment --format latex --out" in text
-    )
+    assert "% command: policytext table --by party --frames empowerment --format latex --out" in text
     assert "empowerment\\_per\\_10k" in text
-    assert (
-        json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"]
-        == "party"
-    )
+    assert json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"] == "party"
 
 
 def test_cli_manifest_command_keeps_zero_and_flags(runner: CliRunner, tagged_db: Path) -> None:
@@ -162,9 +153,7 @@ def test_cli_untagged_database(runner: CliRunner, db_path: Path) -> None:
 
 
 def test_cli_kwic_json_and_txt(runner: CliRunner, tagged_db: Path) -> None:
-    result = invoke(
-        runner, "kwic", "--db", str(tagged_db), "--frame", "devolution", "--format", "json"
-    )
+    result = invoke(runner, "kwic", "--db", str(tagged_db), "--frame", "devolution", "--format", "json")
     assert result.exit_code == 0, result.stderr
     lines = json.loads(result.stdout)
     assert len(lines) == 3
@@ -189,9 +178,7 @@ def test_cli_kwic_json_and_txt(runner: CliRunner, tagged_db: Path) -> None:
 
 def test_cli_kwic_csv_out(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "kwic.csv"
-    result = invoke(
-        runner, "kwic", "--db", str(tagged_db), "empower*", "--format", "csv", "--out", str(out)
-    )
+    result = invoke(runner, "kwic", "--db", str(tagged_db), "empower*", "--format", "csv", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     assert out.read_text().startswith("# policytext run manifest")
     assert (tmp_path / "kwic.csv.manifest.json").is_file()
@@ -304,7 +291,7 @@ def test_cli_topics_out_of_range_counts_are_usage_errors(
 
 
 def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
-    from policytext.corpus import Document
+    from policytext.store.corpus import Document
 
     with Corpus.open(db_path) as corpus:
         corpus.add(Document(id="a", speaker="David Cameron", date="2010", text="We’ve won in 2010. " * 5))
@@ -323,16 +310,40 @@ def test_cli_keyness_and_kwic_manifests_record_their_options(
 ) -> None:
     out = tmp_path / "key.csv"
     args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
-    result = invoke(runner, *args, "--min-freq", "2", "--correction", "holm", "--format", "csv",
-                    "--out", str(out), "--db", str(tagged_db))
+    result = invoke(
+        runner,
+        *args,
+        "--min-freq",
+        "2",
+        "--correction",
+        "holm",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        "--db",
+        str(tagged_db),
+    )
     assert result.exit_code == 0, result.stderr
     parameters = json.loads((tmp_path / "key.csv.manifest.json").read_text())["parameters"]
     assert parameters["by"] == "speaker" and parameters["target"] == "David Cameron"
     assert parameters["unit"] == "word" and parameters["min_freq"] == 2
     assert parameters["correction"] == "holm" and parameters["words_only"] is True
     kwic_out = tmp_path / "kwic.json"
-    result = invoke(runner, "kwic", "--frame", "devolution", "--window", "4", "--format", "json",
-                    "--out", str(kwic_out), "--db", str(tagged_db))
+    result = invoke(
+        runner,
+        "kwic",
+        "--frame",
+        "devolution",
+        "--window",
+        "4",
+        "--format",
+        "json",
+        "--out",
+        str(kwic_out),
+        "--db",
+        str(tagged_db),
+    )
     assert result.exit_code == 0, result.stderr
     parameters = json.loads((tmp_path / "kwic.json.manifest.json").read_text())["parameters"]
     assert parameters["frame"] == "devolution" and parameters["window"] == 4
@@ -343,5 +354,7 @@ def test_cli_table_caption_says_whether_there_are_intervals(runner: CliRunner, t
     assert none.exit_code == 0, none.stderr
     assert "# Frame frequencies by corpus;" in none.stdout and "no intervals (--bootstrap 0)" in none.stdout
     assert "95% bootstrap" not in none.stdout
-    some = invoke(runner, "table", "--bootstrap", "50", "--seed", "3", "--format", "csv", "--db", str(tagged_db))
+    some = invoke(
+        runner, "table", "--bootstrap", "50", "--seed", "3", "--format", "csv", "--db", str(tagged_db)
+    )
     assert "95% bootstrap over documents (50 resamples, seed 3)" in some.stdout

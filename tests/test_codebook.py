@@ -70,9 +70,7 @@ def test_codebook_minimal_parses(tmp_path: Path) -> None:
 def test_codebook_hash_follows_content_not_file(tmp_path: Path) -> None:
     first = load_codebook(write(tmp_path, MINIMAL, "a.toml"))
     same = load_codebook(write(tmp_path, "# a comment\n" + MINIMAL, "b.toml"))
-    changed = load_codebook(
-        write(tmp_path, MINIMAL.replace("devolve power", "devolve money"), "c.toml")
-    )
+    changed = load_codebook(write(tmp_path, MINIMAL.replace("devolve power", "devolve money"), "c.toml"))
     assert first.hash == same.hash
     assert first.hash != changed.hash
 
@@ -139,9 +137,7 @@ def test_codebook_round_trips_through_dict() -> None:
         ),
     ],
 )
-def test_codebook_errors_name_file_and_line(
-    tmp_path: Path, text: str, line: int, fragment: str
-) -> None:
+def test_codebook_errors_name_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
@@ -167,14 +163,10 @@ def test_codebook_check_reports_patterns_that_can_never_match(tmp_path: Path) ->
     path = write(tmp_path, text)
     problems = check_codebook(path)
     rendered = [str(p) for p in problems]
-    assert any(r.startswith(f"{path}:14: ") and "decision | - | making" in r for r in rendered), (
-        rendered
-    )
+    assert any(r.startswith(f"{path}:14: ") and "decision | - | making" in r for r in rendered), rendered
     assert any(r.startswith(f"{path}:19: ") and "has capitals" in r for r in rendered), rendered
     assert any(r.startswith(f"{path}:24: warning: ") and "POS" in r for r in rendered), rendered
-    assert any(
-        r.startswith(f"{path}:29: ") and "duplicates 'dev-devolve'" in r for r in rendered
-    ), rendered
+    assert any(r.startswith(f"{path}:29: ") and "duplicates 'dev-devolve'" in r for r in rendered), rendered
     assert [p.is_error for p in problems].count(False) == 1
 
 
@@ -282,15 +274,13 @@ def test_codebook_dictionary_errors_name_file_and_line(
     path = write(tmp_path, text, name)
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
-    assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(
-        f"{tmp_path}/{fragment}"
-    )
+    assert str(info.value) == f"{tmp_path}/{fragment}" or str(info.value).startswith(f"{tmp_path}/{fragment}")
 
 
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("hyphen.yml", "civil_society:\n  - co-operat*\n  - people-power*\n  - \"*-led\"\n"),
+        ("hyphen.yml", 'civil_society:\n  - co-operat*\n  - people-power*\n  - "*-led"\n'),
         ("hyphen.dic", "%\n1\tcivil_society\n%\nco-operat*\t1\npeople-power*\t1\n*-led\t1\n"),
     ],
 )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from policytext.corpus import _MIGRATIONS, SCHEMA_VERSION, AddOutcome, Corpus, Document, default_db_path
 from policytext.errors import MetadataError, SchemaError, StoreError
+from policytext.store.corpus import _MIGRATIONS, SCHEMA_VERSION, AddOutcome, Corpus, Document, default_db_path
 
 
 def _doc(n: int, **extra: object) -> Document:
@@ -284,7 +284,7 @@ def test_corpus_default_path_honours_environment(monkeypatch: pytest.MonkeyPatch
 
 _KILL_SCRIPT = """
 import sys, time
-from policytext.corpus import Corpus, Document
+from policytext.store.corpus import Corpus, Document
 corpus = Corpus.open(sys.argv[1])
 def docs():
     n = 0
@@ -372,7 +372,7 @@ def test_corpus_locked_database_is_a_store_error(db_path: Path) -> None:
 
 
 _OPEN_SCRIPT = (
-    "import sys; from policytext.corpus import Corpus; Corpus.open(sys.argv[1]).close(); print('ok')"
+    "import sys; from policytext.store.corpus import Corpus; Corpus.open(sys.argv[1]).close(); print('ok')"
 )
 
 

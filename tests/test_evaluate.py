@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from policytext.cli import main
 from policytext.codebook import load_codebook
-from policytext.corpus import Corpus
 from policytext.errors import GoldFileError
 from policytext.evaluate import (
     agreement,
@@ -19,6 +18,7 @@ from policytext.evaluate import (
     read_gold,
     score_labels,
 )
+from policytext.store.corpus import Corpus
 
 CODEBOOK = """\
 [[frames]]
@@ -110,9 +110,7 @@ def test_evaluate_codebook_on_gold(files: tuple[Path, Path]) -> None:
         ("\n", ":1: the gold file has no sentences"),
     ],
 )
-def test_evaluate_gold_errors_name_file_and_line(
-    tmp_path: Path, content: str, fragment: str
-) -> None:
+def test_evaluate_gold_errors_name_file_and_line(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "g.jsonl"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(GoldFileError) as info:
@@ -122,16 +120,11 @@ def test_evaluate_gold_errors_name_file_and_line(
 
 def test_evaluate_kappa_matches_hand_computation(tmp_path: Path) -> None:
     texts = [f"Sentence {i}." for i in range(10)]
-    first = [
-        {"id": str(i), "text": t, "labels": ["x"] if i < 4 else []} for i, t in enumerate(texts)
-    ]
+    first = [{"id": str(i), "text": t, "labels": ["x"] if i < 4 else []} for i, t in enumerate(texts)]
     second = [
-        {"id": str(i), "text": t, "labels": ["x"] if i in (0, 1, 2, 4) else []}
-        for i, t in enumerate(texts)
+        {"id": str(i), "text": t, "labels": ["x"] if i in (0, 1, 2, 4) else []} for i, t in enumerate(texts)
     ]
-    result = agreement(
-        write_jsonl(tmp_path / "a.jsonl", first), write_jsonl(tmp_path / "b.jsonl", second)
-    )
+    result = agreement(write_jsonl(tmp_path / "a.jsonl", first), write_jsonl(tmp_path / "b.jsonl", second))
     # observed 0.8, expected 0.4*0.4 + 0.6*0.6 = 0.52 -> (0.8 - 0.52) / 0.48
     assert result["frames"]["x"]["agreement"] == pytest.approx(0.8)
     assert result["frames"]["x"]["kappa"] == pytest.approx(0.28 / 0.48)
@@ -187,10 +180,7 @@ def test_evaluate_cli_errors_and_markdown(
     assert result.exit_code == 0, result.output
     assert "| devolution | 1.000 | 1.000 | 1.000 | 2 |" in result.stdout
     assert "## empowerment: 1 false positives, 1 false negatives" in result.stdout
-    assert (
-        "FP 2: We empower people through localism.\n   fired: emp-empower [empower]"
-        in result.stdout
-    )
+    assert "FP 2: We empower people through localism.\n   fired: emp-empower [empower]" in result.stdout
     assert "FN 3: Communities should run things." in result.stdout
     assert not (tmp_path / "absent.db").exists()
 
@@ -225,9 +215,7 @@ def test_evaluate_cli_errors_in_json_stay_one_json_document(
 
 def test_evaluate_cli_against_prints_kappa(runner: CliRunner, files: tuple[Path, Path]) -> None:
     _, gold = files
-    result = runner.invoke(
-        main, ["evaluate", "--gold", str(gold), "--against", str(gold), "--format", "md"]
-    )
+    result = runner.invoke(main, ["evaluate", "--gold", str(gold), "--against", str(gold), "--format", "md"])
     assert result.exit_code == 0, result.output
     assert "| devolution | 1.000 | 1.000 | 4 |" in result.stdout
 
@@ -250,15 +238,11 @@ def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     )
     result = runner.invoke(main, ["codebook", "check", str(bad)])
     assert result.exit_code == 1
-    assert result.output.startswith(
-        f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token"
-    )
+    assert result.output.startswith(f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token")
     shown = runner.invoke(main, ["codebook", "show"])
     assert shown.exit_code == 0
     assert shown.stdout.startswith("# policytext-default 1.1")
-    as_json = json.loads(
-        runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout
-    )
+    as_json = json.loads(runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout)
     assert as_json["frame_defs"][0]["id"] == "x"
 
 
@@ -280,9 +264,7 @@ def test_evaluate_default_codebook_meets_targets_on_dev(shared_data: Path) -> No
     assert scores["micro"]["f1"] >= 0.80
 
 
-def test_evaluate_negated_matches_count_unless_asked(
-    tmp_path: Path, files: tuple[Path, Path]
-) -> None:
+def test_evaluate_negated_matches_count_unless_asked(tmp_path: Path, files: tuple[Path, Path]) -> None:
     codebook, _ = files
     gold = write_jsonl(
         tmp_path / "neg.jsonl",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from _pdf import make_pdf
-from policytext.errors import ExtractionError
-from policytext.extract import (
+from policytext.collect.extract import (
     clean_pdf_pages,
     decode_bytes,
     extract_html,
@@ -15,6 +14,7 @@ from policytext.extract import (
     html_to_text,
     rejoin_hyphenated,
 )
+from policytext.errors import ExtractionError
 
 
 def test_extract_decode_falls_back_to_cp1252() -> None:
@@ -52,8 +52,7 @@ def test_extract_heading_anchor_ids_are_not_furniture() -> None:
         '<h2 class="related-title">Related content</h2></div>'
     )
     assert html_to_text(body).text == (
-        "Social care\n\nWe will fund care.\n\nShare ownership\n\nEmployees own.\n\n"
-        "Related reforms\n\nMore."
+        "Social care\n\nWe will fund care.\n\nShare ownership\n\nEmployees own.\n\nRelated reforms\n\nMore."
     )
 
 
@@ -117,9 +116,15 @@ def test_extract_pdf_hyphen_kept_in_true_compounds() -> None:
     ("text", "expected"),
     [
         # The document attests the compound: keep the hyphen.
-        ("a non-\ndepartmental body and a non-departmental one", "a non-departmental body and a non-departmental one"),
+        (
+            "a non-\ndepartmental body and a non-departmental one",
+            "a non-departmental body and a non-departmental one",
+        ),
         # ... or attests the joined word: join, even after a prefix.
-        ("self-\ngovernment, as selfgovernment is spelt here", "selfgovernment, as selfgovernment is spelt here"),
+        (
+            "self-\ngovernment, as selfgovernment is spelt here",
+            "selfgovernment, as selfgovernment is spelt here",
+        ),
         ("decentral-\nisation and decentralisation", "decentralisation and decentralisation"),
         # Known prefix, second part a word of its own.
         ("cross-\nparty support", "cross-party support"),

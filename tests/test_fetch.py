@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from policytext.collect.fetch import Fetcher, FetchSettings, HostUnreachable, WarcArchive, read_archive
 from policytext.errors import FetchError, HostNotAllowed, ResponseTooLarge, RobotsDisallowed
-from policytext.fetch import Fetcher, FetchSettings, HostUnreachable, WarcArchive, read_archive
 from site_server import Reply, Request, SiteServer
 
 FAST = FetchSettings(
@@ -119,9 +119,7 @@ def test_fetch_robots_wildcards_obeyed(site_server: SiteServer) -> None:
         with pytest.raises(RobotsDisallowed):
             fetcher.fetch(site_server.url + "/search/all?q=x", allowed_hosts=hosts(site_server))
         assert (
-            fetcher.fetch(
-                site_server.url + "/guide/print/more", allowed_hosts=hosts(site_server)
-            ).body
+            fetcher.fetch(site_server.url + "/guide/print/more", allowed_hosts=hosts(site_server)).body
             == b"yes"
         )
     assert "/guide/print" not in site_server.paths()
@@ -133,7 +131,7 @@ def test_fetch_robots_groups_match_our_product_token_only(site_server: SiteServe
     # those robots must not apply to us; the group for our product token does.
     from dataclasses import replace
 
-    from policytext.fetch import DEFAULT_USER_AGENT
+    from policytext.collect.fetch import DEFAULT_USER_AGENT
 
     settings = replace(FAST, user_agent=DEFAULT_USER_AGENT)
     assert "research" in settings.user_agent and "github" in settings.user_agent
@@ -164,10 +162,7 @@ def test_fetch_redirect_within_hosts_followed_other_host_refused(site_server: Si
     site_server.routes["/new"] = Reply(body=b"moved here")
     site_server.routes["/away"] = Reply(302, b"", headers={"Location": "http://evil.example.com/x"})
     with Fetcher(FAST) as fetcher:
-        assert (
-            fetcher.fetch(site_server.url + "/old", allowed_hosts=hosts(site_server)).body
-            == b"moved here"
-        )
+        assert fetcher.fetch(site_server.url + "/old", allowed_hosts=hosts(site_server)).body == b"moved here"
         with pytest.raises(HostNotAllowed, match="evil.example.com"):
             fetcher.fetch(site_server.url + "/away", allowed_hosts=hosts(site_server))
 
@@ -245,7 +240,9 @@ def test_read_archive_rejects_a_non_warc_file(tmp_path: Path) -> None:
 
 def test_fetch_robots_behind_a_redirect_is_followed(site_server: SiteServer) -> None:
     site_server.routes["/robots.txt"] = Reply(301, b"", headers={"Location": "/real-robots.txt"})
-    site_server.routes["/real-robots.txt"] = Reply(body=b"User-agent: *\nDisallow: /no\n", content_type="text/plain")
+    site_server.routes["/real-robots.txt"] = Reply(
+        body=b"User-agent: *\nDisallow: /no\n", content_type="text/plain"
+    )
     with Fetcher(FAST) as fetcher:
         assert not fetcher.is_allowed_by_robots(site_server.url + "/no")
         assert fetcher.is_allowed_by_robots(site_server.url + "/yes")
@@ -263,7 +260,7 @@ def test_fetch_robots_server_error_means_fetch_nothing(site_server: SiteServer) 
     [("5", 5, 5), ("0", 0, 0), ("soon", None, None), (None, None, None)],
 )
 def test_fetch_retry_after_values(value: str | None, low: float | None, high: float | None) -> None:
-    from policytext.fetch import _retry_after
+    from policytext.collect.fetch import _retry_after
 
     result = _retry_after(value)
     if low is None:
@@ -275,7 +272,7 @@ def test_fetch_retry_after_values(value: str | None, low: float | None, high: fl
 def test_fetch_retry_after_http_date() -> None:
     import email.utils
 
-    from policytext.fetch import _retry_after
+    from policytext.collect.fetch import _retry_after
 
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     result = _retry_after(when)
@@ -287,11 +284,10 @@ def test_fetch_retry_after_date_measured_from_the_server_date() -> None:
     # The server's clock is an hour behind ours: "retry at <its now + 20 s>" is 20 s, not 0.
     import email.utils
 
-    from policytext.fetch import _retry_after
+    from policytext.collect.fetch import _retry_after
 
     server_now = time.time() - 3600
     when = email.utils.formatdate(server_now + 20, usegmt=True)
     result = _retry_after(when, email.utils.formatdate(server_now, usegmt=True))
     assert result is not None and 19 <= result <= 21
     assert _retry_after(when, "not a date") == 0  # falls back to our clock: long past
-

@@ -10,9 +10,9 @@ import pytest
 
 from _pdf import make_pdf
 from conftest import FIXTURES
-from policytext.corpus import Corpus, Document
+from policytext.collect.importing import import_paths, read_jsonl, read_meta_csv
 from policytext.errors import ImportFormatError
-from policytext.importing import import_paths, read_jsonl, read_meta_csv
+from policytext.store.corpus import Corpus, Document
 
 LOCAL = FIXTURES / "local"
 
@@ -182,7 +182,7 @@ def test_importing_warns_about_files_without_a_meta_row(
         (folder / name).write_text(f"Text of {name}.", encoding="utf-8")
     meta = tmp_path / "meta.csv"
     meta.write_text("file,speaker\na.txt,Tony Blair\n", encoding="utf-8")
-    with caplog.at_level("WARNING", logger="policytext.importing"):
+    with caplog.at_level("WARNING", logger="policytext.collect.importing"):
         summary = import_paths(corpus, [folder], meta=meta)
     assert summary.added == 3
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]

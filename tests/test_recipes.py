@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from policytext.collect.recipes import load_recipe, load_recipes, parse_base_urls, recipe_for_url
+from policytext.collect.sources import adapter_for
 from policytext.errors import InputError
-from policytext.recipes import load_recipe, load_recipes, parse_base_urls, recipe_for_url
-from policytext.sources import adapter_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,13 +52,9 @@ def test_recipes_unknown_host_is_an_error_naming_it() -> None:
 def test_recipes_base_url_moves_every_host_paths_unchanged() -> None:
     govuk = load_recipes()["govuk"].with_base_url("http://127.0.0.1:8080/")
     assert govuk.hosts == ("127.0.0.1:8080",)
+    assert govuk.rewrite("https://www.gov.uk/api/content/a?b=1") == "http://127.0.0.1:8080/api/content/a?b=1"
     assert (
-        govuk.rewrite("https://www.gov.uk/api/content/a?b=1")
-        == "http://127.0.0.1:8080/api/content/a?b=1"
-    )
-    assert (
-        govuk.rewrite("https://assets.publishing.service.gov.uk/m/x.pdf")
-        == "http://127.0.0.1:8080/m/x.pdf"
+        govuk.rewrite("https://assets.publishing.service.gov.uk/m/x.pdf") == "http://127.0.0.1:8080/m/x.pdf"
     )
     assert govuk.rewrite("https://elsewhere.org/x") == "https://elsewhere.org/x"
     assert govuk.home == "https://www.gov.uk"
@@ -168,7 +164,7 @@ def test_recipes_ship_in_the_wheel(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import policytext.recipes as r, sys; rs = r.load_recipes(); "
+            "import policytext.collect.recipes as r, sys; rs = r.load_recipes(); "
             "assert r.__file__.startswith(sys.argv[1]), r.__file__; print(','.join(sorted(rs)))",
             str(target),
         ],
@@ -185,7 +181,6 @@ def test_recipes_api_queries_get_full_days_for_partial_dates() -> None:
     """--since 2011 / --until 2011-05 become whole days: the GOV.UK Search API rejects
     "from:2011" (422) and Hansard reads endDate=2012 as 1 January."""
     from urllib.parse import parse_qs, urlsplit
-
 
     recipes = load_recipes()
     seeds = adapter_for(recipes["govuk"]).seeds(since="2011", until="2012-05")

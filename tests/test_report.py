@@ -13,9 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
-from policytext.corpus import Corpus, Document
 from policytext.errors import InputError
-from policytext.pipeline import run_pipeline
 from policytext.report import (
     PALETTE,
     ReportSection,
@@ -28,6 +26,8 @@ from policytext.report import (
     write_report,
     write_table,
 )
+from policytext.run import run_pipeline
+from policytext.store.corpus import Corpus, Document
 from policytext.tables import frequency_table
 
 SCORES = {
@@ -55,9 +55,7 @@ def add_evaluation(corpus: Corpus, codebook_hash: str = "cb-test-1") -> None:
 
 def test_report_latex_escapes_special_characters() -> None:
     assert latex_escape("R&D 50% top_up") == r"R\&D 50\% top\_up"
-    frame = pd.DataFrame(
-        {"speaker": ["Smith & Jones", "100% local", "big_society"], "tokens": [1, 2, 3]}
-    )
+    frame = pd.DataFrame({"speaker": ["Smith & Jones", "100% local", "big_society"], "tokens": [1, 2, 3]})
     text = format_table(frame, fmt="latex")
     assert "Smith \\& Jones & 1 \\\\\n" in text
     assert "100\\% local & 2 \\\\\n" in text
@@ -153,7 +151,7 @@ def test_report_csv_round_trips_cells_with_line_breaks() -> None:
 
 
 def test_report_kwic_markdown_with_awkward_title(corpus: Corpus) -> None:
-    from policytext.corpus import Document
+    from policytext.store.corpus import Document
     from policytext.tables import concordance
 
     corpus.add(
@@ -224,9 +222,7 @@ def test_report_manifest_without_evaluations_table(small_tagged: Corpus) -> None
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "latex", "json"])
-def test_report_table_formats_carry_the_manifest(
-    small_tagged: Corpus, tmp_path: Path, fmt: str
-) -> None:
+def test_report_table_formats_carry_the_manifest(small_tagged: Corpus, tmp_path: Path, fmt: str) -> None:
     table = frequency_table(small_tagged, by="speaker", bootstrap=0)
     manifest = run_manifest(small_tagged, command="policytext table --by speaker")
     out = write_table(table, tmp_path / f"t.{fmt}", fmt=fmt, manifest=manifest)
@@ -295,8 +291,13 @@ def test_report_rates_chart_with_one_year(corpus: Corpus, tmp_path: Path) -> Non
     store_tagged(
         corpus,
         [
-            {"id": "a", "speaker": "Tony Blair", "date": "1998", "sentences": [EMP],
-             "tags": [(0, "empowerment", "empower")]},
+            {
+                "id": "a",
+                "speaker": "Tony Blair",
+                "date": "1998",
+                "sentences": [EMP],
+                "tags": [(0, "empowerment", "empower")],
+            },
             {"id": "b", "speaker": "Gordon Brown", "date": "1998", "sentences": [FILL, FILL]},
         ],
     )
@@ -363,9 +364,7 @@ def parse_page(path: Path) -> _PageParser:
     return parser
 
 
-def test_report_html_parses_and_references_existing_files(
-    small_tagged: Corpus, tmp_path: Path
-) -> None:
+def test_report_html_parses_and_references_existing_files(small_tagged: Corpus, tmp_path: Path) -> None:
     add_evaluation(small_tagged)
     index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
     assert index == tmp_path / "report" / "index.html"
@@ -413,8 +412,10 @@ def test_report_codebook_and_validation_of_a_real_tagging_run(corpus: Corpus, tm
     tag_corpus(corpus, book)
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
-        json.dumps({"id": "1", "text": "Localism works.", "labels": ["localism"]}) + "\n"
-        + json.dumps({"id": "2", "text": "Nothing here.", "labels": []}) + "\n",
+        json.dumps({"id": "1", "text": "Localism works.", "labels": ["localism"]})
+        + "\n"
+        + json.dumps({"id": "2", "text": "Nothing here.", "labels": []})
+        + "\n",
         encoding="utf-8",
     )
     record_evaluation(corpus, evaluate_codebook(gold, book))

@@ -217,9 +217,7 @@ def test_rhetoric_match_offsets_point_into_text(nlp: Language) -> None:
 
 def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
     assert {"empower", "empowered", "empowering", "empowers"} <= lemma_forms("Empowering")
-    assert {"decentralise", "decentralize", "decentralised", "decentralized"} <= lemma_forms(
-        "decentralise"
-    )
+    assert {"decentralise", "decentralize", "decentralised", "decentralized"} <= lemma_forms("decentralise")
     assert {"localism", "localisms"} <= lemma_forms("localism")
 
 
@@ -283,9 +281,7 @@ def test_rhetoric_default_codebook_minor_frames(text: str, frame: str, expected:
         ("Decisions should be taken closer to the people.", {"devolution"}),
     ],
 )
-def test_rhetoric_default_codebook_not_misled_by_lookup_lemmas(
-    text: str, frames: set[str]
-) -> None:
+def test_rhetoric_default_codebook_not_misled_by_lookup_lemmas(text: str, frames: set[str]) -> None:
     assert {m.frame for m in doc_matches(build_pipeline()(text))} == frames
 
 
@@ -360,9 +356,7 @@ tokens = [{LOWER = "city"}, {IS_TITLE = true}]
         source="t.toml",
     )
     nlp = build_pipeline(codebook)
-    assert [m.text for m in doc_matches(nlp("The city Deal was signed, not the city deal."))] == [
-        "city Deal"
-    ]
+    assert [m.text for m in doc_matches(nlp("The city Deal was signed, not the city deal."))] == ["city Deal"]
 
 
 def test_rhetoric_default_codebook_on_period_vocabulary() -> None:
@@ -408,9 +402,7 @@ def test_rhetoric_fast_sentencizer_matches_spacy_on_speeches(shared_data: Path) 
     assert files
     for file in files:
         text = file.read_text(encoding="utf-8")
-        assert [t.is_sent_start for t in fast(text)] == [
-            t.is_sent_start for t in reference(text)
-        ], file
+        assert [t.is_sent_start for t in fast(text)] == [t.is_sent_start for t in reference(text)], file
 
 
 def test_rhetoric_unknown_model_is_input_error() -> None:
@@ -440,9 +432,7 @@ def test_rhetoric_saved_pipeline_loads_in_fresh_process_through_entry_points(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]"
-    )
+    assert result.stdout.strip() == ("['policytext_sentencizer', 'policytext_rhetoric'] [('devolution', 2)]")
 
 
 def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple[int, int]]:
@@ -487,10 +477,18 @@ def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple
     "specs",
     [
         [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["power", "control"]}}],
-        [{"LOWER": {"IN": ["give", "hand"]}}, {"LOWER": {"IN": ["the", "more"]}, "OP": "*"},
-         {"LOWER": "power"}, {"IS_PUNCT": True}],
-        [{"LOWER": {"IN": ["the", "a"]}, "OP": "{0,2}"}, {"LOWER": "to"}, {"LOWER": "the"},
-         {"LOWER": {"IN": ["people", "power"]}}],
+        [
+            {"LOWER": {"IN": ["give", "hand"]}},
+            {"LOWER": {"IN": ["the", "more"]}, "OP": "*"},
+            {"LOWER": "power"},
+            {"IS_PUNCT": True},
+        ],
+        [
+            {"LOWER": {"IN": ["the", "a"]}, "OP": "{0,2}"},
+            {"LOWER": "to"},
+            {"LOWER": "the"},
+            {"LOWER": {"IN": ["people", "power"]}},
+        ],
         [{"LOWER": {"REGEX": "^decentrali"}}, {"LOWER": "of", "OP": "?"}, {"LOWER": "power"}],
         [{"LOWER": "of"}, {"LOWER": "the"}],
         [{"IS_PUNCT": True}, {"LOWER": "power"}],

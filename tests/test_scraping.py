@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from policytext.corpus import Corpus
+from policytext.collect.fetch import FetchSettings, read_archive
+from policytext.collect.scrape import scrape, scrape_archive
 from policytext.errors import InputError
-from policytext.fetch import FetchSettings, read_archive
-from policytext.scraping import scrape, scrape_archive
+from policytext.store.corpus import Corpus
 from site_server import Reply, SiteServer, make_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -71,9 +71,7 @@ def write_catalogue(tmp_path: Path, entries: list[dict[str, str]]) -> Path:
     return path
 
 
-def test_scraping_catalogue_govuk_and_bps(
-    site_server: SiteServer, corpus: Corpus, tmp_path: Path
-) -> None:
+def test_scraping_catalogue_govuk_and_bps(site_server: SiteServer, corpus: Corpus, tmp_path: Path) -> None:
     serve_govuk(site_server)
     serve_bps(site_server)
     summary = scrape(
@@ -94,45 +92,28 @@ def test_scraping_catalogue_govuk_and_bps(
     assert speech.text.startswith("Good morning. Power should sit with people")
     assert "<" not in speech.text and "\n\nWhat comes next\n\n" in speech.text
     assert speech.warc_file == str(tmp_path / "a.warc.gz") and speech.warc_offset is not None
-    assert (
-        speech.sha256
-        == __import__("hashlib").sha256(fixture("govuk", "speech-bst.json")).hexdigest()
-    )
-    from policytext.scraping import document_attributes
+    assert speech.sha256 == __import__("hashlib").sha256(fixture("govuk", "speech-bst.json")).hexdigest()
+    from policytext.collect.scrape import document_attributes
 
     attributes = document_attributes(corpus, "cameron-2012-local-power")
     assert attributes["speech_type"] == "Transcript of the speech, exactly as it was delivered"
-    assert (
-        attributes["government"]
-        == "2010-to-2015-conservative-and-liberal-democrat-coalition-government"
-    )
+    assert attributes["government"] == "2010-to-2015-conservative-and-liberal-democrat-coalition-government"
     assert attributes["delivered_on"] == "2012-06-04T00:00:00+01:00"
     withdrawn = corpus.get("clegg-2011-community-rights")
-    assert (
-        withdrawn is not None
-        and withdrawn.status == "withdrawn"
-        and withdrawn.speaker == "Nick Clegg"
-    )
+    assert withdrawn is not None and withdrawn.status == "withdrawn" and withdrawn.speaker == "Nick Clegg"
     assert withdrawn.party == "Liberal Democrat"
     paper = corpus.get("ops-white-paper")
     assert paper is not None and paper.doc_type == "white_paper"
     assert (
-        paper.text
-        == "The state will decentralise power to citizens.\nEvery parent will have a choice.\n"
+        paper.text == "The state will decentralise power to citizens.\nEvery parent will have a choice.\n"
         "Communities will run services."
     )
     assert paper.title == "Open Public Services White Paper" and paper.date == "2011-07-11"
     blair = corpus.get("blair-1997-conference")
     assert blair is not None and blair.speaker == "Tony Blair" and blair.party == "Labour"
-    assert (
-        blair.date == "1997-09-30"
-    )  # the page states only 1997: the catalogue's exact day fills it
+    assert blair.date == "1997-09-30"  # the page states only 1997: the catalogue's exact day fills it
     assert blair.venue == "Brighton"
-    assert (
-        "archive's own" not in blair.text
-        and "cookies" not in blair.text
-        and "Share" not in blair.text
-    )
+    assert "archive's own" not in blair.text and "cookies" not in blair.text and "Share" not in blair.text
     assert blair.text.startswith("Today I want to talk about a modern country")
 
 
@@ -185,9 +166,7 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
     site_server.routes["/robots.txt"] = Reply(
         body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"
     )
-    site_server.routes["/private/a.pdf"] = Reply(
-        body=white_paper_pdf(), content_type="application/pdf"
-    )
+    site_server.routes["/private/a.pdf"] = Reply(body=white_paper_pdf(), content_type="application/pdf")
     site_server.routes["/gone.pdf"] = Reply(404, b"no")
     site_server.routes["/flaky.pdf"] = [
         Reply(500, b"oops"),
@@ -197,18 +176,14 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
         Reply(429, b"", headers={"Retry-After": "1"}),
         Reply(body=white_paper_pdf(), content_type="application/pdf"),
     ]
-    site_server.routes["/stall.pdf"] = Reply(
-        body=white_paper_pdf(), delay=3, content_type="application/pdf"
-    )
+    site_server.routes["/stall.pdf"] = Reply(body=white_paper_pdf(), delay=3, content_type="application/pdf")
     site_server.routes["/away.pdf"] = Reply(
         302, b"", headers={"Location": "http://elsewhere.example.org/x.pdf"}
     )
     site_server.routes["/huge.pdf"] = Reply(
         body=b"%PDF-1.4\n" + b"0" * 3_000_000, content_type="application/pdf"
     )
-    site_server.routes["/truncated.pdf"] = Reply(
-        body=white_paper_pdf()[:300], content_type="application/pdf"
-    )
+    site_server.routes["/truncated.pdf"] = Reply(body=white_paper_pdf()[:300], content_type="application/pdf")
     catalogue = write_catalogue(
         tmp_path,
         [
@@ -229,9 +204,7 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
             {"id": "empty", "url": "https://www.gov.uk/government/speeches/empty-speech"},
         ],
     )
-    settings = FetchSettings(
-        delay=0, backoff=0.02, retries=1, read_timeout=0.5, max_bytes=1_000_000
-    )
+    settings = FetchSettings(delay=0, backoff=0.02, retries=1, read_timeout=0.5, max_bytes=1_000_000)
     summary = scrape(
         corpus,
         catalogue=catalogue,
@@ -257,10 +230,7 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
         "gone from GOV.UK (HTTP 410)"
         in failures["https://www.gov.uk/api/content/government/speeches/removed"]
     )
-    assert (
-        "no details.body"
-        in failures["https://www.gov.uk/api/content/government/speeches/empty-speech"]
-    )
+    assert "no details.body" in failures["https://www.gov.uk/api/content/government/speeches/empty-speech"]
     assert len(summary.failed) == 6 and len(summary.gone) == 1
     assert "1 skipped by robots.txt" in report and "6 failed" in report and "failed: " in report
     busy_times = [r.at for r in site_server.requests if r.path == "/busy.pdf"]
@@ -278,12 +248,9 @@ def test_scraping_faults_reported_and_nothing_stored_for_them(
         ("truncated.pdf", "broken PDF"),
     ]:
         assert any(
-            line.startswith("failed: ") and f"{base}/{path}" in line and reason in line
-            for line in lines
+            line.startswith("failed: ") and f"{base}/{path}" in line and reason in line for line in lines
         ), (path, report)
-    assert any(
-        line.startswith("gone: ") and "/government/speeches/removed" in line for line in lines
-    ), report
+    assert any(line.startswith("gone: ") and "/government/speeches/removed" in line for line in lines), report
     assert not any("flaky" in line or "busy" in line for line in lines), report
     assert site_server.paths().count("/flaky.pdf") == 2  # the 500, then the 200
     assert site_server.paths().count("/busy.pdf") == 2  # the 429, then the 200
@@ -344,9 +311,7 @@ def test_scraping_utf8_page_declared_iso_8859_1(
     assert doc is not None and doc.text == "It\u2019s about \u00a35 and \u2018people power\u2019."
 
 
-def test_scraping_killed_mid_run_and_rerun(
-    site_server: SiteServer, db_path: Path, tmp_path: Path
-) -> None:
+def test_scraping_killed_mid_run_and_rerun(site_server: SiteServer, db_path: Path, tmp_path: Path) -> None:
     pages = {}
     for i in range(6):
         body = f"<html><body><h1>Speech {i}</h1><div class='speech-content'><p>Text of speech {i}.</p></div></body></html>"
@@ -371,9 +336,7 @@ def test_scraping_killed_mid_run_and_rerun(
         assert first.stored == 3 and corpus.count() == 3
     site_server.clear()
     with Corpus.open(db_path) as corpus:
-        second = scrape(
-            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST
-        )
+        second = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
         assert corpus.count() == 6
         ids = [row[0] for row in corpus.conn.execute("SELECT id FROM documents")]
     assert sorted(ids) == [f"s{i}" for i in range(6)]  # no duplicates
@@ -399,7 +362,7 @@ def test_scraping_interrupted_by_an_exception_keeps_what_was_stored(
             for i in range(4)
         ],
     )
-    import policytext.scraping as scraping
+    import policytext.collect.scrape as scraping
 
     original = scraping._Scraper._store_pages
     calls = {"n": 0}
@@ -414,17 +377,13 @@ def test_scraping_interrupted_by_an_exception_keeps_what_was_stored(
         scraping._Scraper._store_pages = dying  # type: ignore[method-assign]
         try:
             with pytest.raises(KeyboardInterrupt):
-                scrape(
-                    corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST
-                )
+                scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
         finally:
             scraping._Scraper._store_pages = original  # type: ignore[method-assign]
         assert corpus.count() == 2
     site_server.clear()
     with Corpus.open(db_path) as corpus:
-        summary = scrape(
-            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST
-        )
+        summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
         assert corpus.count() == 4 and summary.stored == 2
     assert len([p for p in site_server.paths() if p.startswith("/speech-archive")]) == 2
 
@@ -446,25 +405,19 @@ def test_scraping_conditional_refetch_downloads_nothing_unchanged(
         tmp_path, [{"url": "https://www.gov.uk/government/speeches/pm-speech-on-local-power"}]
     )
     first = scrape(corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST)
-    second = scrape(
-        corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST
-    )
+    second = scrape(corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST)
     assert first.stored == 1 and second.stored == 0 and second.unchanged == 1
     conditional = [r for r in site_server.requests if r.path.startswith("/api/")][1]
     assert conditional.headers["if-none-match"] == '"abc"'
     assert corpus.count() == 1
 
 
-def test_scraping_govuk_source_discovery_with_paging(
-    site_server: SiteServer, corpus: Corpus
-) -> None:
+def test_scraping_govuk_source_discovery_with_paging(site_server: SiteServer, corpus: Corpus) -> None:
     serve_govuk(site_server)
 
     def search(request):  # type: ignore[no-untyped-def]
         start = "start=2" in request.path
-        return Reply(
-            body=fixture("govuk", "search-2.json" if start else "search-1.json"), content_type=JSON
-        )
+        return Reply(body=fixture("govuk", "search-2.json" if start else "search-1.json"), content_type=JSON)
 
     site_server.routes["/api/search.json"] = search
     summary = scrape(
@@ -498,9 +451,7 @@ def test_scraping_govuk_html_publication_preferred(
             }
         ],
     )
-    summary = scrape(
-        corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST
-    )
+    summary = scrape(corpus, catalogue=catalogue, base_urls={"govuk": site_server.url}, settings=FAST)
     doc = corpus.get("cic")
     assert doc is not None, summary.report()
     assert (
@@ -537,12 +488,8 @@ def test_scraping_since_until_filter(site_server: SiteServer, corpus: Corpus) ->
 
 def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -> None:
     site_server.routes["/speaker/ed-miliband"] = Reply(body=fixture("sayit", "speaker.html"))
-    site_server.routes["/speaker/ed-miliband?page=2"] = Reply(
-        body=fixture("sayit", "speaker-2.html")
-    )
-    site_server.routes["/speaker/jon-cruddas"] = Reply(
-        body=b"<html><body><h1>Jon Cruddas</h1></body></html>"
-    )
+    site_server.routes["/speaker/ed-miliband?page=2"] = Reply(body=fixture("sayit", "speaker-2.html"))
+    site_server.routes["/speaker/jon-cruddas"] = Reply(body=b"<html><body><h1>Jon Cruddas</h1></body></html>")
     for n in (101, 102, 103):
         site_server.routes[f"/speech/{n}"] = Reply(body=fixture("sayit", f"speech-{n}.html"))
     summary = scrape(corpus, sources=["sayit"], base_urls={"sayit": site_server.url}, settings=FAST)
@@ -560,20 +507,18 @@ def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -
     assert one_nation.url == "https://labour-speeches.sayit.mysociety.org/speech/101"
 
 
-def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(
-    site_server: SiteServer, corpus: Corpus
-) -> None:
+def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:
     def cdx(request):  # type: ignore[no-untyped-def]
         if "www.number10.gov.uk" in request.path:
             return Reply(body=fixture("ukgwa", "cdx.json"), content_type=JSON)
         return Reply(body=b"[]", content_type=JSON)
 
     site_server.routes["/ukgwa/cdx"] = cdx
-    site_server.routes["/ukgwa/20070601120000id_/http://www.number10.gov.uk/output/Page1.asp"] = (
-        Reply(body=fixture("ukgwa", "page1.html"))
+    site_server.routes["/ukgwa/20070601120000id_/http://www.number10.gov.uk/output/Page1.asp"] = Reply(
+        body=fixture("ukgwa", "page1.html")
     )
-    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/Page2.asp"] = (
-        Reply(body=fixture("ukgwa", "page2.html"))
+    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/Page2.asp"] = Reply(
+        body=fixture("ukgwa", "page2.html")
     )
     summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
     assert summary.failed == [] and corpus.count() == 2, summary.report()
@@ -610,10 +555,7 @@ def test_scraping_hansard_member_contributions(site_server: SiteServer, corpus: 
         and docs[0].doc_type == "debate"
         and docs[0].venue == "House of Commons"
     )
-    assert (
-        docs[0].url
-        == "https://hansard-api.parliament.uk/search/parlisearchredirect.json?externalId=C1"
-    )
+    assert docs[0].url == "https://hansard-api.parliament.uk/search/parlisearchredirect.json?externalId=C1"
 
 
 def test_scraping_hosts_run_in_parallel(tmp_path: Path, corpus: Corpus) -> None:
@@ -622,9 +564,7 @@ def test_scraping_hosts_run_in_parallel(tmp_path: Path, corpus: Corpus) -> None:
         entries = []
         for n, server in enumerate(servers):
             for i in range(4):
-                server.routes[f"/d{i}.pdf"] = Reply(
-                    body=white_paper_pdf(), content_type="application/pdf"
-                )
+                server.routes[f"/d{i}.pdf"] = Reply(body=white_paper_pdf(), content_type="application/pdf")
                 entries.append({"id": f"h{n}-{i}", "url": f"{server.url}/d{i}.pdf"})
         catalogue = write_catalogue(tmp_path, entries)
         summary = scrape(corpus, catalogue=catalogue, settings=FetchSettings(delay=0.2, retries=0))
@@ -655,9 +595,7 @@ def test_scraping_archive_written_for_every_response(
 ) -> None:
     serve_bps(site_server)
     archive = tmp_path / "x.warc.gz"
-    scrape(
-        corpus, sources=["bps"], base_urls={"bps": site_server.url}, archive=archive, settings=FAST
-    )
+    scrape(corpus, sources=["bps"], base_urls={"bps": site_server.url}, archive=archive, settings=FAST)
     urls = [r.url for r in read_archive(archive)]
     assert len(urls) == len(site_server.requests)  # robots.txt, the listing and three pages
     assert any(u.endswith("/robots.txt") for u in urls)
@@ -678,14 +616,11 @@ def test_scraping_ukpol_editorial_note_dropped(
             }
         ],
     )
-    summary = scrape(
-        corpus, catalogue=catalogue, base_urls={"ukpol": site_server.url}, settings=FAST
-    )
+    summary = scrape(corpus, catalogue=catalogue, base_urls={"ukpol": site_server.url}, settings=FAST)
     doc = corpus.get("gb")
     assert doc is not None, summary.report()
     assert (
-        doc.text
-        == "Communities should be in control of the services they rely on.\n\nThat is our mission."
+        doc.text == "Communities should be in control of the services they rely on.\n\nThat is our mission."
     )
     assert doc.date == "2008-07-09" and doc.speaker == "Gordon Brown"
     assert doc.url == "https://www.ukpol.co.uk/gordon-brown-2008-speech/"
@@ -698,7 +633,7 @@ def test_scraping_ukpol_speaker_from_note_never_the_site_account(
     speaker comes from the archive's note, else stays empty (or the catalogue's)."""
     from dataclasses import replace
 
-    from policytext.recipes import load_recipes
+    from policytext.collect.recipes import load_recipes
 
     page = fixture("ukpol", "speech.html")
     site_server.routes["/gordon-brown-2008-speech/"] = Reply(body=page)
@@ -808,18 +743,14 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
     assert 2 <= len(kept) < 8
     site_server.clear()
     with Corpus.open(db) as corpus:
-        summary = scrape(
-            corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST
-        )
+        summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
         ids = [row[0] for row in corpus.conn.execute("SELECT id FROM documents")]
     assert sorted(ids) == [f"s{i}" for i in range(8)]
     assert summary.stored == 8 - len(kept)
     # Reported: the rest fetched and stored, what survived the kill unchanged, nothing failed.
     assert summary.unchanged == len(kept) and summary.failed == [], summary.report()
     assert f"stored {8 - len(kept)} new" in summary.report()
-    refetched = {
-        p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")
-    }
+    refetched = {p.rsplit("=", 1)[1] for p in site_server.paths() if p.startswith("/speech-archive")}
     assert not refetched & {k.removeprefix("s") for k in kept}
 
 
@@ -859,9 +790,7 @@ def test_scraping_redirects_live_and_from_archive(
     moved, renamed = corpus.get("moved"), corpus.get("renamed")
     assert moved is not None and moved.speaker == "Tony Blair"
     assert moved.url == "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=203"
-    assert renamed is not None and renamed.url.endswith(
-        "/government/speeches/pm-speech-on-local-power"
-    )
+    assert renamed is not None and renamed.url.endswith("/government/speeches/pm-speech-on-local-power")
     with Corpus.open(tmp_path / "replay.db") as replay:
         again = scrape_archive(replay, archive)
         assert again.failed == [] and {d.id for d in replay.query()} == {"moved", "renamed"}
@@ -874,9 +803,7 @@ def test_scraping_redirects_live_and_from_archive(
         settings=FAST,
     )
     assert rerun.stored == 0 and rerun.unchanged == 2
-    assert not any(
-        "speech=" in p for p in site_server.paths()
-    )  # the redirected page is not fetched again
+    assert not any("speech=" in p for p in site_server.paths())  # the redirected page is not fetched again
 
 
 def test_scraping_refresh_refetches_pages_without_validators(
@@ -933,15 +860,11 @@ def test_scraping_archive_replay_prefers_the_success_over_a_later_error(
     archive = tmp_path / "both.warc.gz"
     base_urls = {"bps": site_server.url}
     with Corpus.open(tmp_path / "live.db") as live:
-        first = scrape(
-            live, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
-        )
+        first = scrape(live, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive)
         assert first.stored == 1
     site_server.routes[path] = Reply(503, b"down for maintenance")
     with Corpus.open(tmp_path / "other.db") as other:
-        second = scrape(
-            other, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive
-        )
+        second = scrape(other, catalogue=catalogue, base_urls=base_urls, settings=FAST, archive=archive)
         assert len(second.failed) == 1 and "HTTP 503" in second.failed[0][1]
     assert [r.status for r in read_archive(archive) if r.url.endswith("speech=8")][-1] == 503
     with Corpus.open(tmp_path / "replay.db") as replay:

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from policytext.cli import main
-from policytext.corpus import Corpus
 from policytext.people import resolve_speaker
+from policytext.store.corpus import Corpus
 from site_server import Reply, SiteServer
 
 pytestmark = pytest.mark.realdata
@@ -74,9 +74,7 @@ def test_sources_govuk_real_content_api_json(
         assert doc.title == " ".join(data["title"].split())
         assert doc.status == ("withdrawn" if data.get("withdrawn_notice") else "ok")
         assert "<" not in doc.text and "</" not in doc.text and len(doc.text) > 20
-        raw_speaker = (links.get("speaker") or [{}])[0].get("title") or details.get(
-            "speaker_without_profile"
-        )
+        raw_speaker = (links.get("speaker") or [{}])[0].get("title") or details.get("speaker_without_profile")
         assert doc.speaker and raw_speaker
         assert "Rt Hon" not in doc.speaker and not doc.speaker.endswith(" MP")
         # The canonical name the people registry gives for the speaker GOV.UK names.
@@ -95,20 +93,16 @@ def test_sources_govuk_real_content_api_json(
     ]
     assert oral.date == "2014-04-30" and oral.speaker == "Theresa May"
     assert "withdrawn" in {d.status for d in docs.values()}
-    from policytext.scraping import document_attributes
+    from policytext.collect.scrape import document_attributes
 
     with Corpus.open(db) as corpus:
-        speech_types = {
-            document_attributes(corpus, d.id or "").get("speech_type") for d in docs.values()
-        }
+        speech_types = {document_attributes(corpus, d.id or "").get("speech_type") for d in docs.values()}
     assert "Original script, may differ from delivered version" in speech_types
 
 
-def test_sources_govuk_real_publications(
-    shared_data: Path, site_server: SiteServer, tmp_path: Path
-) -> None:
-    from policytext.fetch import FetchSettings
-    from policytext.scraping import scrape
+def test_sources_govuk_real_publications(shared_data: Path, site_server: SiteServer, tmp_path: Path) -> None:
+    from policytext.collect.fetch import FetchSettings
+    from policytext.collect.scrape import scrape
     from site_server import make_pdf
 
     folder = shared_data / "govuk-content-api"
@@ -120,9 +114,7 @@ def test_sources_govuk_real_publications(
         site_server.routes["/api/content" + data["base_path"]] = Reply(
             body=path.read_bytes(), content_type="application/json"
         )
-    featured = json.loads(
-        (folder / "publication" / "publication-with-featured-attachments.json").read_text()
-    )
+    featured = json.loads((folder / "publication" / "publication-with-featured-attachments.json").read_text())
     # Another example file shares its base_path; serve the one with the attachment.
     site_server.routes["/api/content" + featured["base_path"]] = Reply(
         body=(folder / "publication" / "publication-with-featured-attachments.json").read_bytes(),
@@ -140,15 +132,10 @@ def test_sources_govuk_real_publications(
         "political_publication",
         "withdrawn_publication",
     ]
-    bases = {
-        n: json.loads((folder / "publication" / f"{n}.json").read_text())["base_path"]
-        for n in names
-    }
+    bases = {n: json.loads((folder / "publication" / f"{n}.json").read_text())["base_path"] for n in names}
     catalogue = tmp_path / "c.toml"
     catalogue.write_text(
-        "".join(
-            f'[[document]]\nid = "{n}"\nurl = "https://www.gov.uk{b}"\n\n' for n, b in bases.items()
-        ),
+        "".join(f'[[document]]\nid = "{n}"\nurl = "https://www.gov.uk{b}"\n\n' for n, b in bases.items()),
         encoding="utf-8",
     )
     with Corpus.open(tmp_path / "c.db") as corpus:

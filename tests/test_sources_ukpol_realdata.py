@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from policytext.corpus import Corpus
-from policytext.fetch import FetchSettings
-from policytext.scraping import scrape
+from policytext.collect.fetch import FetchSettings
+from policytext.collect.scrape import scrape
+from policytext.store.corpus import Corpus
 from site_server import Reply, SiteServer
 
 pytestmark = pytest.mark.realdata
@@ -51,8 +51,7 @@ def test_sources_ukpol_real_records_speaker_never_the_site_account(
     catalogue = tmp_path / "c.toml"
     catalogue.write_text(
         "".join(
-            f'[[document]]\nid = "{slug}"\nurl = "https://www.ukpol.co.uk/{slug}/"\n\n'
-            for slug in records
+            f'[[document]]\nid = "{slug}"\nurl = "https://www.ukpol.co.uk/{slug}/"\n\n' for slug in records
         ),
         encoding="utf-8",
     )

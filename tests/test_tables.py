@@ -14,8 +14,8 @@ import pytest
 from scipy.stats import chi2, chi2_contingency
 
 from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
-from policytext.corpus import Corpus, Document
 from policytext.errors import InputError, StoreError
+from policytext.store.corpus import Corpus, Document
 from policytext.tables import (
     DEFAULT_FRAMES,
     adjust_p_values,
@@ -70,9 +70,7 @@ def test_tables_rates_by_speaker_hand_computed(small_tagged: Corpus) -> None:
     unknown = table[table["speaker"].isna()].iloc[0]
     assert (unknown["documents"], unknown["tokens"], unknown["empowerment_count"]) == (1, 10, 0)
     assert list(table.columns[:3]) == ["speaker", "documents", "tokens"]
-    assert [c for c in table.columns if c.endswith("_per_10k")] == [
-        f"{f}_per_10k" for f in TEST_FRAMES
-    ]
+    assert [c for c in table.columns if c.endswith("_per_10k")] == [f"{f}_per_10k" for f in TEST_FRAMES]
 
 
 def test_tables_whole_corpus_row_without_grouping(small_tagged: Corpus) -> None:
@@ -97,9 +95,7 @@ def test_tables_group_by_several_fields(small_tagged: Corpus) -> None:
     b2 = row(table, speaker="Tony Blair", year=1999)
     assert b2["devolution_count"] == 2
     assert b2["devolution_per_10k"] == pytest.approx(10_000 * 2 / 60)
-    by_party_type = frequency_table(
-        small_tagged, by="party,doc_type", frames=["empowerment"], bootstrap=0
-    )
+    by_party_type = frequency_table(small_tagged, by="party,doc_type", frames=["empowerment"], bootstrap=0)
     speeches = row(by_party_type, party="Conservative", doc_type="speech")
     assert (speeches["documents"], speeches["tokens"], speeches["empowerment_count"]) == (2, 60, 1)
     paper = row(by_party_type, party="Conservative", doc_type="white_paper")
@@ -143,11 +139,7 @@ def test_tables_phrase_only_in_2010_2011_shows_in_year_table(corpus: Corpus) -> 
     docs = []
     for year in range(2006, 2016):
         sentences = [BIG, FILL] if year in (2010, 2011) else [EMP, FILL]
-        tag = (
-            (0, "civil_society", "Big Society")
-            if year in (2010, 2011)
-            else (0, "empowerment", "empower")
-        )
+        tag = (0, "civil_society", "Big Society") if year in (2010, 2011) else (0, "empowerment", "empower")
         docs.append(
             {
                 "id": f"y{year}",
@@ -222,9 +214,7 @@ def test_tables_latest_codebook_only(small_tagged: Corpus) -> None:
     )
     assert current_tagging(small_tagged).codebook_hash == "cb-test-1"
     table = frequency_table(small_tagged, by="speaker", bootstrap=0)
-    assert (
-        row(table, speaker="Tony Blair")["documents"] == 2
-    )  # the document tagged earlier is left out
+    assert row(table, speaker="Tony Blair")["documents"] == 2  # the document tagged earlier is left out
 
 
 def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
@@ -314,20 +304,14 @@ def test_tables_import_does_not_load_the_codebook() -> None:
 def test_tables_bootstrap_interval_hand_checked(small_tagged: Corpus) -> None:
     # Blair: b1 (3 mentions / 40 tokens) and b2 (0 / 60). Resamples of two documents give
     # 750 ({b1, b1}, p=1/4), 300 ({b1, b2}, p=1/2) or 0 ({b2, b2}, p=1/4): 95% interval [0, 750].
-    table = frequency_table(
-        small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1
-    )
+    table = frequency_table(small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1)
     blair = row(table, speaker="Tony Blair")
     assert blair["empowerment_per_10k_low"] == 0.0
     assert blair["empowerment_per_10k_high"] == pytest.approx(750.0)
     # One document: every resample is that document.
     single = frequency_table(small_tagged, by="year", frames=["civil_society"], bootstrap=200)
     y2010 = row(single, year=2010)
-    assert (
-        y2010["civil_society_per_10k_low"]
-        == y2010["civil_society_per_10k_high"]
-        == pytest.approx(250.0)
-    )
+    assert y2010["civil_society_per_10k_low"] == y2010["civil_society_per_10k_high"] == pytest.approx(250.0)
 
 
 def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
@@ -335,9 +319,7 @@ def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
     again = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
     pd.testing.assert_frame_equal(first, again)
     rates = first["empowerment_per_10k"]
-    assert (
-        (first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])
-    ).all()
+    assert ((first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])).all()
     none = frequency_table(small_tagged, by="party", bootstrap=0)
     assert none["empowerment_per_10k_low"].isna().all()
 
@@ -407,9 +389,7 @@ def test_tables_g2_williams_worked_example() -> None:
     ("a", "b", "c", "d"), [(5, 30, 10_000, 25_000), (120, 80, 50_000, 60_000), (1, 0, 300, 900)]
 )
 def test_tables_g2_matches_scipy_g_test(a: int, b: int, c: int, d: int) -> None:
-    expected = chi2_contingency(
-        [[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood"
-    )[0]
+    expected = chi2_contingency([[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood")[0]
     assert g2_williams(a, b, c, d)[0] == pytest.approx(expected)
     assert g2_williams(a, b, c, d)[1] < g2_williams(a, b, c, d)[0]
 
@@ -461,9 +441,13 @@ def test_tables_keyness_tiny_p_values_never_zero(corpus: Corpus) -> None:
                 "speaker": "David Cameron",
                 "date": "2010",
                 "sentences": [" ".join(["empower"] * 1500) + ".", BIG, BIG, BIG, DEV],
-                "tags": [(0, "empowerment", "empower"), (1, "civil_society", "Big Society"),
-                         (2, "civil_society", "Big Society"), (3, "civil_society", "Big Society"),
-                         (4, "devolution", "devolve")],
+                "tags": [
+                    (0, "empowerment", "empower"),
+                    (1, "civil_society", "Big Society"),
+                    (2, "civil_society", "Big Society"),
+                    (3, "civil_society", "Big Society"),
+                    (4, "devolution", "devolve"),
+                ],
             },
             {
                 "id": "r1",
@@ -526,8 +510,7 @@ def test_tables_keyness_words_lemmas_phrases(small_tagged: Corpus) -> None:
 
 
 CLITIC_TEXT = (
-    "We’ve said it’s time, and they’re ready: we’ve got £5 billion for 2010 -- "
-    "we don't wait, the U.S. way. "
+    "We’ve said it’s time, and they’re ready: we’ve got £5 billion for 2010 -- we don't wait, the U.S. way. "
 )
 
 
@@ -565,9 +548,7 @@ def test_tables_keyness_keeps_word_like_items_by_default(corpus: Corpus) -> None
         (("speaker", "Tony Blair"), {"unit": "letters"}, "unit: 'letters'"),
     ],
 )
-def test_tables_keyness_bad_input(
-    small_tagged: Corpus, args: tuple, kwargs: dict, message: str
-) -> None:
+def test_tables_keyness_bad_input(small_tagged: Corpus, args: tuple, kwargs: dict, message: str) -> None:
     with pytest.raises(InputError, match=message):
         keyness(small_tagged, *args, **kwargs)
 
@@ -581,14 +562,9 @@ def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -
         lines = concordance(small_tagged, frame=frame)
         assert len(lines) == table[f"{frame}_count"].sum()
     for record in table.dropna(subset=["speaker"]).itertuples(index=False):
-        cell = concordance(
-            small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year)
-        )
+        cell = concordance(small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year))
         assert len(cell) == record.empowerment_count
-        assert (
-            len(set(zip(cell["doc_id"], cell["sentence"], strict=True)))
-            == record.empowerment_sentences
-        )
+        assert len(set(zip(cell["doc_id"], cell["sentence"], strict=True))) == record.empowerment_sentences
         assert cell["doc_id"].nunique() == record.empowerment_documents
 
 
@@ -690,14 +666,11 @@ def _load_ukpol(corpus: Corpus, root: Path, slug: str, speaker: str, years: rang
 def test_tables_real_speeches_kwic_and_keyness(corpus: Corpus, shared_data: Path) -> None:
     _load_ukpol(corpus, shared_data, "cameron-david", "David Cameron", range(2009, 2012), 12)
     _load_ukpol(corpus, shared_data, "brown-gordon", "Gordon Brown", range(2008, 2011), 12)
-    assert (
-        corpus.count(speaker="David Cameron") == 12 and corpus.count(speaker="Gordon Brown") == 12
-    )
+    assert corpus.count(speaker="David Cameron") == 12 and corpus.count(speaker="Gordon Brown") == 12
     texts = {doc.id: doc.text for doc in corpus.query()}
     lines = concordance(corpus, "big society", window=5)
     expected = sum(
-        len(re.findall(r"(?<!\w)big\s+society(?!\w)", text, re.IGNORECASE))
-        for text in texts.values()
+        len(re.findall(r"(?<!\w)big\s+society(?!\w)", text, re.IGNORECASE)) for text in texts.values()
     )
     assert expected > 0 and len(lines) == expected
     for line in lines.itertuples(index=False):

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from policytext._text import count_tokens
 from policytext.cli import main
 from policytext.codebook import load_codebook, parse_toml_codebook
-from policytext.corpus import Corpus, Document
 from policytext.errors import InputError
+from policytext.store.corpus import Corpus, Document
 from policytext.tagging import tag_corpus, tag_text
 
 TEXTS = {
@@ -95,9 +95,7 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
 
 def test_tagging_is_idempotent(filled: Corpus) -> None:
     tag_corpus(filled)
-    before = rows(
-        filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk"
-    )
+    before = rows(filled, "SELECT doc_pk, sentence, start_char, frame, pattern_id FROM matches ORDER BY pk")
     again = tag_corpus(filled)
     assert (again.documents, again.skipped) == (0, 3)
     assert (
@@ -125,10 +123,7 @@ def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
     filled.conn.execute("DELETE FROM matches")
     filled.conn.execute("DELETE FROM tagged_documents")
     tag_corpus(filled)
-    assert (
-        rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char")
-        == full
-    )
+    assert rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char") == full
 
 
 def test_tagging_changed_codebook_replaces_old_tags(filled: Corpus) -> None:
@@ -148,9 +143,7 @@ def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:
     old_pks = rows(filled, "SELECT pk FROM documents WHERE is_current = 0")
     assert len(old_pks) == 1
     assert rows(filled, "SELECT count(*) FROM matches WHERE doc_pk = ?", old_pks[0][0]) == [(0,)]
-    new = rows(
-        filled, "SELECT m.text FROM matches m JOIN documents d ON d.pk = m.doc_pk WHERE d.id = 'd1'"
-    )
+    new = rows(filled, "SELECT m.text FROM matches m JOIN documents d ON d.pk = m.doc_pk WHERE d.id = 'd1'")
     assert new == [("Localism",)]
 
 
@@ -165,8 +158,7 @@ def test_tagging_reuses_a_given_pipeline_with_its_codebook(filled: Corpus, tmp_p
     from policytext.rhetoric import build_pipeline
 
     query = (
-        "SELECT doc_pk, sentence, start_char, frame, pattern_id, codebook_hash "
-        "FROM matches ORDER BY 1, 3, 4"
+        "SELECT doc_pk, sentence, start_char, frame, pattern_id, codebook_hash FROM matches ORDER BY 1, 3, 4"
     )
     tag_corpus(filled)
     built = rows(filled, query)
@@ -178,8 +170,7 @@ def test_tagging_reuses_a_given_pipeline_with_its_codebook(filled: Corpus, tmp_p
     assert summary.codebook_hash == load_codebook().hash
     other = tmp_path / "other.toml"
     other.write_text(
-        '[[frames]]\nid = "devolution"\n'
-        '[[patterns]]\nid = "d"\nframe = "devolution"\nphrase = "localism"\n',
+        '[[frames]]\nid = "devolution"\n[[patterns]]\nid = "d"\nframe = "devolution"\nphrase = "localism"\n',
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"^pipeline: its tagger uses codebook policytext-default"):
@@ -203,11 +194,7 @@ def test_tagging_long_text_is_split_with_offsets_kept() -> None:
 @pytest.mark.slow
 def test_tagging_two_workers_give_the_same_tags(filled: Corpus, tmp_path: Path) -> None:
     for number in range(40):
-        filled.add(
-            Document(
-                text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"
-            )
-        )
+        filled.add(Document(text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"))
     tag_corpus(filled, workers=2, batch_docs=5)
     parallel = rows(
         filled,
@@ -245,10 +232,7 @@ def test_tagging_cli_errors_are_one_line(
     )
     result = runner.invoke(main, ["tag", "--db", str(db_path), "--codebook", str(bad)])
     assert result.exit_code == 1
-    assert (
-        result.output.strip()
-        == f"Error: {bad}:5: pattern 'p': frame 'y' is not defined in [[frames]]"
-    )
+    assert result.output.strip() == f"Error: {bad}:5: pattern 'p': frame 'y' is not defined in [[frames]]"
     missing = runner.invoke(main, ["tag", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1
     assert "no corpus database here" in missing.output
@@ -258,7 +242,7 @@ def test_tagging_cli_errors_are_one_line(
 
 
 def test_tagging_pipeline_runs_tag_stage(filled: Corpus, db_path: Path) -> None:
-    from policytext.pipeline import run_pipeline
+    from policytext.run import run_pipeline
 
     messages: list[str] = []
     run_pipeline(db_path, offline=True, echo=messages.append)

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from policytext.cli import main
-from policytext.corpus import Corpus, Document
 from policytext.errors import ModelError, NotFittedError
+from policytext.store.corpus import Corpus, Document
 from policytext.topics import (
     DEFAULT_FRAME_SEEDS,
     DynamicTopicModel,
@@ -72,9 +72,7 @@ def _mixture(year: int) -> np.ndarray:
     return np.array([0.25, 0.45 - 0.35 * t, 0.25, 0.05 + 0.35 * t])
 
 
-def planted_texts(
-    seed: int = 7, docs_per_year: int = 12
-) -> tuple[list[str], list[dict[str, object]]]:
+def planted_texts(seed: int = 7, docs_per_year: int = 12) -> tuple[list[str], list[dict[str, object]]]:
     """Generated documents: each word drawn from a topic drawn from the year's mixture."""
     rng = np.random.default_rng(seed)
     names = list(PLANTED)
@@ -196,9 +194,7 @@ def test_topics_prevalence_follows_the_planted_shift(planted, method, online):
     first, last = shares.loc[YEARS[0]], shares.loc[YEARS[-1]]
     assert last[names["community"]] - first[names["community"]] > 0.15
     assert first[names["policing"]] - last[names["policing"]] > 0.15
-    assert (prevalence.low <= shares + 1e-12).all().all() and (
-        shares <= prevalence.high + 1e-12
-    ).all().all()
+    assert (prevalence.low <= shares + 1e-12).all().all() and (shares <= prevalence.high + 1e-12).all().all()
     assert (prevalence.documents == 12).all()
 
 
@@ -364,9 +360,7 @@ def test_topics_default_seeds_cover_the_eight_frames_and_lemmatise(planted):
 
 
 def test_topics_seeded_analysis_labels_prevalence_columns(planted):
-    analysis = analyse_topics(
-        planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, n_boot=20
-    )
+    analysis = analyse_topics(planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, n_boot=20)
     assert analysis.prevalence.shares.columns[0] == "civic"
     rise = analysis.prevalence.shares["civic"]
     assert rise.iloc[-1] > rise.iloc[0]
@@ -379,9 +373,7 @@ def _window_docs(rng: np.random.Generator, groups: list[list[str]], n: int = 30)
     docs = []
     for i in range(n):
         words = groups[i % len(groups)]
-        docs.append(
-            [words[j] for j in rng.choice(len(words), size=30, p=_word_weights(len(words)))]
-        )
+        docs.append([words[j] for j in rng.choice(len(words), size=30, p=_word_weights(len(words)))])
     return docs
 
 
@@ -394,23 +386,17 @@ def test_topics_dynamic_links_a_known_split_and_merge():
         "w2": _window_docs(rng, [schools, policing, health]),  # split into two
         "w3": _window_docs(rng, [[*merged, "tablet"], health]),  # merged again, new word
     }
-    model = DynamicTopicModel(
-        window_k={"w1": 2, "w2": 3, "w3": 2}, dynamic_k=3, random_state=0
-    ).fit(windows)
+    model = DynamicTopicModel(window_k={"w1": 2, "w2": 3, "w3": 2}, dynamic_k=3, random_state=0).fit(windows)
     events = model.events()
     kinds = list(zip(events["kind"], events["from"], events["to"], strict=True))
     assert ("split", "w1", "w2") in kinds
     assert ("merge", "w2", "w3") in kinds
     split = events[events["kind"] == "split"].iloc[0]
-    assert (
-        len(split["to_topics"].split("; ")) == 2 and len(split["dynamic_topics"].split("; ")) == 2
-    )
+    assert len(split["to_topics"].split("; ")) == 2 and len(split["dynamic_topics"].split("; ")) == 2
     # The health topic runs through every window, linked to one dynamic topic.
     terms = model.window_terms(8)
     health_dyn = [
-        d
-        for d in model.dynamic_ids_
-        if _match(list(terms[terms["dynamic_topic"] == d]["term"])) == "health"
+        d for d in model.dynamic_ids_ if _match(list(terms[terms["dynamic_topic"] == d]["term"])) == "health"
     ]
     assert len(health_dyn) == 1
     assert set(terms[terms["dynamic_topic"] == health_dyn[0]]["window"]) == {"w1", "w2", "w3"}
@@ -605,7 +591,7 @@ def test_topics_cli_help_ends_with_example(runner):
 
 
 def test_topics_stage_of_the_main_job(planted_store, db_path):
-    from policytext.pipeline import run_pipeline
+    from policytext.run import run_pipeline
 
     planted_store.close()
     messages: list[str] = []
@@ -641,7 +627,7 @@ def test_topics_prevalence_rejects_a_negative_seed():
 
 def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
     # Regression: with a single period the stacked area had zero width (an empty chart).
-    import policytext._topic_charts as charts
+    import policytext.topics.charts as charts
 
     prepared = prepare_texts(["school pupil"] * 3, metadata=[{"year": 2010}] * 3, unit="document")
     shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]])
@@ -651,9 +637,7 @@ def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "_save", lambda fig, stem: figures.append(fig) or original(fig, stem))
     charts.prevalence_area(prevalence, tmp_path / "area")
     ax = figures[0].axes[0]
-    widths = [
-        path.get_extents().width for coll in ax.collections for path in coll.get_paths()
-    ]
+    widths = [path.get_extents().width for coll in ax.collections for path in coll.get_paths()]
     assert len(widths) == 2 and min(widths) > 0
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2010"]
 
@@ -661,7 +645,7 @@ def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
 def test_topics_charts_without_any_dated_document(tmp_path):
     # Regression: an undated corpus gave an empty prevalence table, and the heatmap
     # raised matplotlib's singular-limits warning (an error under -W error).
-    import policytext._topic_charts as charts
+    import policytext.topics.charts as charts
 
     prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": None}] * 2, unit="document")
     prevalence = topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], n_boot=0)
@@ -687,7 +671,7 @@ def count_fits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_topics_main_job_fits_the_model_once(planted_store, db_path, count_fits):
     # Regression: the topics stage fitted the model, then the report fitted it again.
-    from policytext.pipeline import run_pipeline
+    from policytext.run import run_pipeline
 
     planted_store.close()
     run_pipeline(db_path, offline=True, echo=lambda message: None)
@@ -733,11 +717,9 @@ def test_topics_report_does_not_reuse_outputs_without_charts(planted_store, tmp_
     assert (out / "prevalence_heatmap.svg").is_file() and (out / "prevalence_area.svg").is_file()
 
 
-def test_topics_stage_writes_to_the_default_topics_dir(
-    planted_store, db_path, tmp_path, monkeypatch
-):
+def test_topics_stage_writes_to_the_default_topics_dir(planted_store, db_path, tmp_path, monkeypatch):
     import policytext.topics as topics_module
-    from policytext.pipeline import run_pipeline
+    from policytext.run import run_pipeline
 
     assert topics_module.default_topics_dir(planted_store) == db_path.parent / "topics"
     elsewhere = tmp_path / "elsewhere"
@@ -748,17 +730,13 @@ def test_topics_stage_writes_to_the_default_topics_dir(
 
 
 def test_topics_undated_documents_are_left_out_and_named(planted_store):
-    planted_store.add(
-        Document(text="school teacher pupil police crime hospital nurse", id="undated")
-    )
+    planted_store.add(Document(text="school teacher pupil police crime hospital nurse", id="undated"))
     analysis = analyse_topics(planted_store, k=4, n_boot=0)
     assert analysis.prevalence.documents.sum() == analysis.settings["documents"] - 1
     assert "1 documents without a year left out of prevalence" in analysis.notes
 
 
-def test_topics_cli_choose_k_reports_coherence_and_stability(
-    runner, planted_store, db_path, tmp_path
-):
+def test_topics_cli_choose_k_reports_coherence_and_stability(runner, planted_store, db_path, tmp_path):
     result = runner.invoke(
         main,
         [

@@ -20,7 +20,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from policytext.corpus import AddOutcome, AddSummary, Corpus, Document, StoredDocument
+from policytext.collect.importing import import_paths
 from policytext.errors import (
     CodebookError,
     ExtractionError,
@@ -35,8 +35,8 @@ from policytext.errors import (
     SchemaError,
     StoreError,
 )
-from policytext.importing import import_paths
 from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
+from policytext.store.corpus import AddOutcome, AddSummary, Corpus, Document, StoredDocument
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -46,12 +46,12 @@ _LAZY = {
     "evaluate_codebook": "policytext.evaluate",
     "load_codebook": "policytext.codebook",
     "tag_corpus": "policytext.tagging",
-    "FetchSettings": "policytext.fetch",
-    "ScrapeSummary": "policytext.scraping",
-    "load_catalogue": "policytext.catalogue",
-    "load_recipes": "policytext.recipes",
-    "scrape": "policytext.scraping",
-    "scrape_archive": "policytext.scraping",
+    "FetchSettings": "policytext.collect.fetch",
+    "ScrapeSummary": "policytext.collect.scrape",
+    "load_catalogue": "policytext.collect.catalogue",
+    "load_recipes": "policytext.collect.recipes",
+    "scrape": "policytext.collect.scrape",
+    "scrape_archive": "policytext.collect.scrape",
     "frequency_table": "policytext.tables",
     "keyness": "policytext.tables",
     "concordance": "policytext.tables",

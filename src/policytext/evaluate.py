@@ -32,8 +32,8 @@ from policytext.codebook import Codebook, load_codebook
 from policytext.errors import GoldFileError
 
 if TYPE_CHECKING:
-    from policytext.corpus import Corpus
     from policytext.rhetoric import Match
+    from policytext.store.corpus import Corpus
 
 __all__ = [
     "Evaluation",
@@ -144,9 +144,7 @@ def read_gold(path: str | Path, *, frames: Iterable[str] | None = None) -> list[
         seen.add(sentence_id)
         meta = record.get("meta") or {}
         sentences.append(
-            GoldSentence(
-                sentence_id, text, frozenset(labels), meta if isinstance(meta, dict) else {}, number
-            )
+            GoldSentence(sentence_id, text, frozenset(labels), meta if isinstance(meta, dict) else {}, number)
         )
     if not sentences:
         raise GoldFileError(f"{path}:1: the gold file has no sentences")
@@ -331,14 +329,10 @@ def format_errors(evaluation: Evaluation) -> str:
     blocks: list[str] = []
     for frame in evaluation.codebook.frames:
         false_positives = [
-            p
-            for p in evaluation.predictions
-            if frame in p.frames and frame not in p.sentence.labels
+            p for p in evaluation.predictions if frame in p.frames and frame not in p.sentence.labels
         ]
         false_negatives = [
-            p
-            for p in evaluation.predictions
-            if frame in p.sentence.labels and frame not in p.frames
+            p for p in evaluation.predictions if frame in p.sentence.labels and frame not in p.frames
         ]
         if not false_positives and not false_negatives:
             continue
@@ -415,9 +409,7 @@ def agreement(
     )
     result: dict[str, Any] = {"frames": {}, "items": len(ids)}
     for frame in chosen:
-        data = [("a", i, frame in a[i].labels) for i in ids] + [
-            ("b", i, frame in b[i].labels) for i in ids
-        ]
+        data = [("a", i, frame in a[i].labels) for i in ids] + [("b", i, frame in b[i].labels) for i in ids]
         observed = sum((frame in a[i].labels) == (frame in b[i].labels) for i in ids) / len(ids)
         values = {value for _, _, value in data}
         kappa: float | None = None

@@ -11,7 +11,7 @@ re-tagged and its old matches replaced.
 
 Example::
 
-    >>> from policytext.corpus import Corpus, Document
+    >>> from policytext.store.corpus import Corpus, Document
     >>> with Corpus.open(":memory:") as corpus:
     ...     _ = corpus.add(Document(text="We will devolve power to councils.", id="d1"))
     ...     tag_corpus(corpus).documents
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
     from spacy.language import Language
 
-    from policytext.corpus import Corpus
     from policytext.rhetoric import Match
+    from policytext.store.corpus import Corpus
 
 __all__ = ["TagSummary", "store_codebook", "tag_corpus", "tag_text"]
 
@@ -175,9 +175,7 @@ def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
         )
 
 
-def _write(
-    corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Match], int, int]]
-) -> int:
+def _write(corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Match], int, int]]) -> int:
     written = 0
     now = _now()
     with corpus.transaction() as conn:
@@ -289,9 +287,7 @@ def tag_corpus(
     conn = corpus.conn
     with corpus.transaction():
         # Tags of superseded document versions are no longer current.
-        conn.execute(
-            "DELETE FROM matches WHERE doc_pk IN (SELECT pk FROM documents WHERE is_current = 0)"
-        )
+        conn.execute("DELETE FROM matches WHERE doc_pk IN (SELECT pk FROM documents WHERE is_current = 0)")
         conn.execute(
             "DELETE FROM tagged_documents WHERE doc_pk IN (SELECT pk FROM documents WHERE is_current = 0)"
         )
@@ -303,9 +299,7 @@ def tag_corpus(
             (loaded.hash,),
         )
     ]
-    total_current = int(
-        conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0]
-    )
+    total_current = int(conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0])
     if workers > 1:
         # Small enough batches that every worker stays busy to the end.
         batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
@@ -315,9 +309,7 @@ def tag_corpus(
 
     def texts(pks: list[int]) -> list[tuple[int, str]]:
         marks = ", ".join("?" for _ in pks)
-        rows = conn.execute(
-            f"SELECT pk, text, tokens FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks
-        )
+        rows = conn.execute(f"SELECT pk, text, tokens FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks)
         out = []
         for pk, text, count in rows:
             known_tokens[int(pk)] = int(count)
@@ -380,8 +372,6 @@ def tag_corpus(
     finally:
         if bar is not None:
             bar.close()
-    summary = TagSummary(
-        loaded.hash, loaded.version, documents, total_current - len(todo), matches, tokens
-    )
+    summary = TagSummary(loaded.hash, loaded.version, documents, total_current - len(todo), matches, tokens)
     logger.info("%s", summary)
     return summary

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policytext.corpus import Corpus, Document  # noqa: E402
-from policytext.fetch import FetchSettings  # noqa: E402
-from policytext.scraping import scrape  # noqa: E402
+from policytext.collect.fetch import FetchSettings  # noqa: E402
+from policytext.collect.scrape import scrape  # noqa: E402
+from policytext.store.corpus import Corpus, Document  # noqa: E402
 from site_server import Reply, SiteServer  # noqa: E402
 
 HOSTS = 4
@@ -42,9 +42,7 @@ def start_servers() -> tuple[list[SiteServer], Path]:
         server = servers[n % HOSTS]
         body = (
             f"<html><head><title>Speech {n}</title></head><body><nav>Home | News</nav>"
-            f"<main><h1>Speech {n}</h1>"
-            + f"<p>{PARAGRAPH} ({n})</p>" * 12
-            + "</main></body></html>"
+            f"<main><h1>Speech {n}</h1>" + f"<p>{PARAGRAPH} ({n})</p>" * 12 + "</main></body></html>"
         )
         server.routes[f"/speech/{n}"] = Reply(body=body.encode())
         lines.append(f'[[document]]\nid = "doc-{n}"\nurl = "{server.url}/speech/{n}"\n')
@@ -84,9 +82,7 @@ def main() -> None:
     bound = DOCUMENTS / HOSTS * DELAY
     print(f"documents {DOCUMENTS}, hosts {HOSTS}, delay {DELAY} s, runs {args.runs}")
     print(f"politeness bound (documents / hosts x delay): {bound:.2f} s")
-    print(
-        f"polite scrape, median wall time: {wall:.2f} s (runs: {', '.join(f'{t:.2f}' for t in polite)})"
-    )
+    print(f"polite scrape, median wall time: {wall:.2f} s (runs: {', '.join(f'{t:.2f}' for t in polite)})")
     print(f"ratio to the bound: {wall / bound:.2f}x (target <= 1.30x)")
     print(f"baseline, same scrape with no delay (the work itself): {baseline:.2f} s")
     print(f"time spent being polite: {wall - baseline:.2f} s")

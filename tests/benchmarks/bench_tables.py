@@ -25,8 +25,8 @@ import numpy as np
 from click.testing import CliRunner
 
 from policytext.cli import main
-from policytext.corpus import Corpus
 from policytext.people import government_on
+from policytext.store.corpus import Corpus
 
 FRAMES = (
     "empowerment",
@@ -166,9 +166,7 @@ def main_bench() -> None:
             assert result.exit_code == 0, result.stderr
 
         results[label] = median_seconds(run, args.runs)
-    rows = runner.invoke(
-        main, ["table", "--db", str(db), "--by", "speaker,year", "--format", "csv"]
-    )
+    rows = runner.invoke(main, ["table", "--db", str(db), "--by", "speaker,year", "--format", "csv"])
     n_rows = sum(1 for line in rows.stdout.splitlines() if line and not line.startswith("#")) - 1
 
     def cold() -> None:

@@ -41,7 +41,7 @@ def load_texts(count: int) -> list[str]:
 
 
 def build_db(path: Path, texts: list[str], *, repeat: int = 1) -> None:
-    from policytext.corpus import Corpus, Document
+    from policytext.store.corpus import Corpus, Document
 
     with Corpus.open(path) as corpus:
         corpus.add_many(
@@ -52,7 +52,7 @@ def build_db(path: Path, texts: list[str], *, repeat: int = 1) -> None:
 
 
 def clear_tags(path: Path) -> None:
-    from policytext.corpus import Corpus
+    from policytext.store.corpus import Corpus
 
     with Corpus.open(path) as corpus, corpus.transaction() as conn:
         conn.execute("DELETE FROM matches")
@@ -61,7 +61,7 @@ def clear_tags(path: Path) -> None:
 
 def time_tag(path: Path, workers: int, pipeline: object = None) -> tuple[float, int]:
     """The whole tagging job; ``pipeline``: reuse that (warm) pipeline instead of building one."""
-    from policytext.corpus import Corpus
+    from policytext.store.corpus import Corpus
     from policytext.tagging import tag_corpus
 
     clear_tags(path)
@@ -93,7 +93,7 @@ def peak_memory_child(db: str) -> None:
     """Run in a fresh process: tag ``db`` and print the peak RSS in MB."""
     import resource
 
-    from policytext.corpus import Corpus
+    from policytext.store.corpus import Corpus
     from policytext.tagging import tag_corpus
 
     with Corpus.open(db) as corpus:
@@ -150,19 +150,13 @@ def main() -> None:
             tag_warm.append(time_tag(db, 1, warm_tagger)[0])
             tag2.append(time_tag(db, 2)[0])
         b, t1, t2 = statistics.median(base), statistics.median(tag1), statistics.median(tag2)
-        print(
-            f"corpus: {len(texts)} speeches, {tokens} word tokens, {sum(map(len, texts))} characters"
-        )
+        print(f"corpus: {len(texts)} speeches, {tokens} word tokens, {sum(map(len, texts))} characters")
         print(f"make_doc          : {tokens / b:10.0f} tokens/s  (median {b:.2f} s of {args.runs})")
         w = statistics.median(warm)
-        print(
-            f"make_doc, warm    : {tokens / w:10.0f} tokens/s  (median {w:.2f} s; vocabulary already seen)"
-        )
+        print(f"make_doc, warm    : {tokens / w:10.0f} tokens/s  (median {w:.2f} s; vocabulary already seen)")
         tw = statistics.median(tag_warm)
         print(f"tag, 1 process    : {tokens / t1:10.0f} tokens/s  (median {t1:.2f} s; new pipeline)")
-        print(
-            f"tag, 1 proc, warm : {tokens / tw:10.0f} tokens/s  (median {tw:.2f} s; pipeline reused)"
-        )
+        print(f"tag, 1 proc, warm : {tokens / tw:10.0f} tokens/s  (median {tw:.2f} s; pipeline reused)")
         print(f"tag, 2 workers    : {tokens / t2:10.0f} tokens/s  (median {t2:.2f} s)")
         print(
             f"ratio tag/make_doc: {b / t1:.2f}   (target >= 0.60; both fresh; new-pipeline tag "

@@ -41,10 +41,7 @@ import numpy as np
 from policytext.topics import DynamicTopicModel, TopicModel, npmi_coherence, prepare_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = (
-    Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-    / "ukpol_speeches"
-)
+DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ukpol_speeches"
 _NOISE = re.compile(r"^\s*\*\[[^\]]+\]:.*$", re.MULTILINE)
 
 
@@ -60,9 +57,7 @@ def load_speeches(limit: int) -> tuple[list[str], list[int]]:
     texts, years = [], []
     for row in rows:
         record = json.loads((DATA / row["path"]).read_text(encoding="utf-8"))
-        paragraphs = [
-            _NOISE.sub("", p).strip() for p in record["content"] if not p.startswith("[![")
-        ]
+        paragraphs = [_NOISE.sub("", p).strip() for p in record["content"] if not p.startswith("[![")]
         texts.append("\n\n".join(p for p in paragraphs if p))
         years.append(int(row["year"]))
     return texts, years
@@ -91,16 +86,12 @@ def main() -> int:
         import gensim  # noqa: F401
     except ImportError:
         gensim = None
-        print(
-            "gensim baseline skipped: not installed (pip install gensim, in a benchmark venv only)"
-        )
+        print("gensim baseline skipped: not installed (pip install gensim, in a benchmark venv only)")
     try:
         import tomotopy
     except ImportError:
         tomotopy = None
-        print(
-            "tomotopy baseline skipped: not installed (pip install tomotopy, in a benchmark venv only)"
-        )
+        print("tomotopy baseline skipped: not installed (pip install tomotopy, in a benchmark venv only)")
 
     texts, years = load_speeches(args.docs)
     start = time.perf_counter()
@@ -119,12 +110,8 @@ def main() -> int:
     vocab = set(vectorizer.get_feature_names_out())
     docs = [[t for t in p if t in vocab] for p in prepared.texts]
     docs = [d for d in docs if d]
-    print(
-        f"vocabulary: {len(vocab):,} terms; {len(docs)} non-empty passages; {sum(map(len, docs)):,} tokens"
-    )
-    print(
-        "threads: OMP/BLAS default for scikit-learn; gensim LdaModel single process; tomotopy workers=1"
-    )
+    print(f"vocabulary: {len(vocab):,} terms; {len(docs)} non-empty passages; {sum(map(len, docs)):,} tokens")
+    print("threads: OMP/BLAS default for scikit-learn; gensim LdaModel single process; tomotopy workers=1")
     print()
     print(f"{'model':<28}{'k':>4}{'fit s (median)':>16}{'NPMI':>8}")
     results: dict[tuple[str, int], tuple[float, float]] = {}
@@ -198,9 +185,7 @@ def main() -> int:
             notes.append(f"time/gensim {seconds / g_s:.2f}x, NPMI - gensim {score - g_score:+.3f}")
         if ("tomotopy LDA (500 iter)", k) in results:
             t_s, t_score = results[("tomotopy LDA (500 iter)", k)]
-            notes.append(
-                f"time/tomotopy {seconds / t_s:.2f}x, NPMI - tomotopy {score - t_score:+.3f}"
-            )
+            notes.append(f"time/tomotopy {seconds / t_s:.2f}x, NPMI - tomotopy {score - t_score:+.3f}")
         print(f"{name} k={k}: " + ("; ".join(notes) if notes else "no baseline"))
 
     if not args.no_dynamic:

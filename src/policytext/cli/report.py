@@ -1,0 +1,80 @@
+"""Commands that write the report and run the main job: report, run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from policytext.cli._base import (
+    _command_line,
+    _require_db,
+    db_option,
+    main,
+    quiet_option,
+    reports_errors,
+    seed_option,
+    show_progress,
+)
+
+
+@main.command("report")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder (default: report/ beside the database, e.g. corpus/report).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the intervals (0: none).",
+)
+@seed_option("Seed of the bootstrap (0 or more).")
+@db_option
+@reports_errors
+def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
+    """Write the HTML report: corpus summary, tables, charts, codebook, validation.
+
+    One static page (index.html) with its charts (PNG and SVG) and tables (CSV)
+    beside it; it opens offline. Prints the path of index.html.
+
+    \b
+    Example:
+        policytext report --out corpus/report
+    """
+    from policytext.report import write_report
+    from policytext.store.corpus import Corpus
+
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        path = write_report(
+            corpus,
+            out or db.parent / "report",
+            command=_command_line(),
+            bootstrap=bootstrap,
+            seed=seed,
+        )
+    click.echo(str(path))
+
+
+@main.command("run")
+@click.option("--offline", is_flag=True, help="Do not fetch anything; use what is stored.")
+@db_option
+@quiet_option
+@reports_errors
+def run_command(offline: bool, db: Path, quiet: bool) -> None:
+    """The main job: scrape the catalogue, tag, tables, report.
+
+    Runs every stage that this version has, in order, on the corpus at --db.
+
+    \b
+    Example:
+        policytext run --offline
+    """
+    from policytext.run import run_pipeline
+
+    run_pipeline(db, offline=offline, progress=show_progress(quiet), echo=lambda m: click.echo(m, err=True))

@@ -1,0 +1,187 @@
+"""Commands of the tagger: tag, evaluate, codebook."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from policytext.cli._base import (
+    _open_corpus,
+    _require_db,
+    db_option,
+    format_option,
+    main,
+    out_option,
+    quiet_option,
+    reports_errors,
+    show_progress,
+    write_output,
+)
+
+
+@main.command("tag")
+@click.option(
+    "--codebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Codebook (.toml, quanteda .yml, LIWC .dic); default: the shipped one.",
+)
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes to tag in.")
+@click.option("--model", default=None, help="A trained spaCy pipeline to use (e.g. en_core_web_sm).")
+@db_option
+@quiet_option
+@reports_errors
+def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path, quiet: bool) -> None:
+    """Tag every current document with the rhetoric codebook.
+
+    Matches (sentence, offsets, frame, pattern, negation) are stored with the
+    codebook's hash and version. Re-running skips documents already tagged with
+    the same codebook (an interrupted run resumes); a changed codebook replaces
+    the old tags.
+
+    \b
+    Example:
+        policytext tag --workers 2
+        policytext tag --codebook my-codebook.toml
+    """
+    from policytext.store.corpus import Corpus
+    from policytext.tagging import tag_corpus
+
+    _require_db(db)
+    with Corpus.open(db) as corpus:
+        summary = tag_corpus(corpus, codebook, workers=workers, model=model, progress=show_progress(quiet))
+    click.echo(f"{db}: {summary}", err=True)
+
+
+@main.command("evaluate")
+@click.option(
+    "--gold", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file (JSON Lines)."
+)
+@click.option(
+    "--codebook", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Codebook to score."
+)
+@click.option(
+    "--against",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A second coder's gold file: print Cohen's kappa per frame instead of scores.",
+)
+@click.option(
+    "--errors", is_flag=True, help="Also list false positives (with the patterns) and false negatives."
+)
+@click.option("--no-negated", "no_negated", is_flag=True, help="Do not count matches in negated clauses.")
+@format_option("json", "md", default="json")
+@out_option
+@db_option
+@reports_errors
+def evaluate_command(
+    gold: Path,
+    codebook: Path | None,
+    against: Path | None,
+    errors: bool,
+    no_negated: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path,
+) -> None:
+    """Score a codebook on a gold file: precision, recall, F1 per frame, micro and macro.
+
+    With --against, compares two coders' gold files instead (Cohen's kappa per
+    frame). When the --db file exists, the scores are recorded there so tables
+    can say which validation backs the codebook.
+
+    \b
+    Example:
+        policytext evaluate --gold dev.jsonl --format md --errors
+        policytext evaluate --gold coder1.jsonl --against coder2.jsonl
+    """
+    from policytext import evaluate
+
+    if against is not None:
+        result = evaluate.agreement(gold, against)
+        write_output(evaluate.format_agreement(result, fmt=fmt), out)
+        return
+    evaluation = evaluate.evaluate_codebook(gold, codebook, count_negated=not no_negated)
+    if fmt == "json" and errors:
+        # One JSON document: the scores plus an "errors" key, so the output still parses.
+        text = json.dumps({**evaluation.scores, "errors": evaluate.frame_errors(evaluation)}, indent=2)
+    else:
+        text = evaluate.format_scores(evaluation.scores, fmt=fmt)
+        if errors:
+            text = text.rstrip("\n") + "\n\n" + evaluate.format_errors(evaluation)
+    write_output(text, out)
+    if db.exists():
+        from policytext.store.corpus import Corpus
+
+        with Corpus.open(db) as corpus:
+            evaluate.record_evaluation(corpus, evaluation)
+
+
+@main.group("codebook")
+def codebook_group() -> None:
+    """Check and show codebooks.
+
+    \b
+    Example:
+        policytext codebook check my-codebook.toml
+        policytext codebook show
+    """
+
+
+@codebook_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@reports_errors
+def codebook_check_command(path: Path, db: Path) -> None:
+    """Validate a codebook; report FILE:LINE: problem, including patterns that can never match.
+
+    Exits with status 1 when there are errors (warnings alone pass).
+
+    \b
+    Example:
+        policytext codebook check my-codebook.toml
+    """
+    from policytext.codebook import check_codebook
+
+    problems = check_codebook(path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+    click.echo(f"{path}: ok", err=True)
+
+
+@codebook_group.command("show")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@format_option("md", "json", default="md")
+@click.option(
+    "--tagged",
+    is_flag=True,
+    help="Show the codebook the corpus at --db was last tagged with, instead of a file.",
+)
+@db_option
+@reports_errors
+def codebook_show_command(path: Path | None, fmt: str, tagged: bool, db: Path) -> None:
+    """Show a codebook (default: the shipped one): frames, patterns and exclusions.
+
+    \b
+    Example:
+        policytext codebook show --format json
+        policytext codebook show --tagged --db corpus/policytext.db
+    """
+    from policytext.codebook import describe_codebook, load_codebook
+
+    if tagged:
+        if path is not None:
+            raise click.UsageError("give a codebook PATH or --tagged, not both")
+        from policytext.codebook import codebook_from_stored
+
+        _require_db(db)
+        with _open_corpus(db) as corpus:
+            codebook = codebook_from_stored(corpus)
+    else:
+        codebook = load_codebook(path)
+    click.echo(describe_codebook(codebook, fmt=fmt))

@@ -1,0 +1,198 @@
+"""Sites described entirely by CSS selectors in their recipe (bps, sayit).
+
+``[discover]``: ``listings`` (paths of index pages), ``link_selector`` (links
+to documents on them), optional ``link_pattern`` (a regular expression the
+document URL must match) and ``next_selector`` (the next index page).
+
+``[extract]``: ``body`` (selector of the text), ``drop`` (selectors removed
+first: summaries, share links), ``title``, ``speaker``, ``date``, ``venue``
+selectors, ``speaker_pattern`` (a regular expression with ``speaker`` and
+optional ``party`` groups, applied to the speaker text), ``venue_prefix``
+(stripped), ``date_formats`` (strptime formats; a bare 4-digit year is kept as
+a year), ``date_from_title`` (a regular expression with a ``date`` group),
+``withheld`` (phrases that mark a removed text: reported, not stored),
+``drop_paragraphs`` (regular expressions: paragraphs matching one are an
+editor's note, not the speech, and are removed), ``date_from_dropped`` (take the
+first date in those removed paragraphs), ``speaker_from_dropped`` (a regular
+expression with a ``speaker`` group, applied to those removed paragraphs when no
+speaker selector gave one) and ``doc_type``. A speaker that is a site account
+(a WordPress byline such as "admin") is never stored: the post's poster is not
+the speaker.
+
+Example::
+
+    >>> from policytext.collect.recipes import load_recipes
+    >>> HtmlAdapter(load_recipes()["bps"]).seeds()[0].kind
+    'listing'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from policytext.collect.extract import decode_bytes, extract_with_selectors
+from policytext.collect.fetch import Response
+from policytext.collect.sources import Adapter, Extraction, Page, Target, first_date
+from policytext.errors import ExtractionError
+
+__all__ = ["HtmlAdapter"]
+
+logger = logging.getLogger(__name__)
+
+# Names of site accounts that blogs and CMSs print as the post's author.
+_SITE_ACCOUNTS = frozenset(
+    {"admin", "administrator", "editor", "webmaster", "staff", "guest", "root", "user", "author"}
+)
+
+
+class HtmlAdapter(Adapter):
+    """Listing pages with links to document pages, fields by CSS selectors."""
+
+    def seeds(self, *, since: str | None = None, until: str | None = None) -> list[Target]:
+        """The recipe's listing pages (dates are applied to the documents found)."""
+        listings = self.recipe.discover.get("listings") or []
+        if not listings:
+            return super().seeds(since=since, until=until)
+        return [Target(url=self.recipe.base_url + str(path), kind="listing") for path in listings]
+
+    def extract(self, response: Response, target: Target) -> Extraction:
+        """A listing gives document targets and the next listing; a document gives a page."""
+        if target.kind == "listing":
+            return self._listing(response, target)
+        return self._document(response, target)
+
+    def _listing(self, response: Response, target: Target) -> Extraction:
+        from bs4 import BeautifulSoup
+
+        discover = self.recipe.discover
+        html = decode_bytes(response.body, where=target.url, declared=response.charset)
+        soup = BeautifulSoup(html, "lxml")
+        pattern = re.compile(str(discover["link_pattern"])) if discover.get("link_pattern") else None
+        seen: set[str] = set()
+        follow: list[Target] = []
+        for link in soup.select(str(discover.get("link_selector", "a[href]"))):
+            href = link.get("href")
+            if not isinstance(href, str):
+                continue
+            url = urljoin(target.url, href)
+            if (pattern and not pattern.search(url)) or url in seen:
+                continue
+            seen.add(url)
+            follow.append(Target(url=url, metadata={"title": " ".join(link.get_text(" ").split())}))
+        next_selector = discover.get("next_selector")
+        if next_selector:
+            nxt = soup.select_one(str(next_selector))
+            href = nxt.get("href") if nxt is not None else None
+            if isinstance(href, str):
+                follow.append(Target(url=urljoin(target.url, href), kind="listing"))
+        return Extraction(follow=tuple(follow))
+
+    def prepare(self, html: str) -> str:
+        """Hook for subclasses: clean the page before extraction."""
+        return html
+
+    def _document(self, response: Response, target: Target) -> Extraction:
+        conf: dict[str, Any] = dict(self.config)
+        html = decode_bytes(response.body, where=target.url, declared=response.charset)
+        withheld = [str(p) for p in conf.get("withheld", [])]
+        lowered = " ".join(html.split()).lower()
+        for phrase in withheld:
+            if phrase.lower() in lowered:
+                return Extraction(gone=f"{target.url}: withheld by the site ({phrase!r})")
+        fields = {name: str(conf[name]) for name in ("title", "speaker", "date", "venue") if conf.get(name)}
+        found = extract_with_selectors(
+            self.prepare(html),
+            where=target.url,
+            body=str(conf["body"]),
+            fields=fields,
+            drop=[str(d) for d in conf.get("drop", [])],
+        )
+        values = dict(found.fields)
+        text = found.text
+        preamble = ""
+        patterns = [re.compile(str(p)) for p in conf.get("drop_paragraphs", [])]
+        if patterns:
+            kept = []
+            for paragraph in text.split("\n\n"):
+                if any(p.search(paragraph) for p in patterns):
+                    preamble += paragraph + " "
+                else:
+                    kept.append(paragraph)
+            text = "\n\n".join(kept)
+            if not text.strip():
+                raise ExtractionError(
+                    f"{target.url}: nothing left after dropping the recipe's editorial paragraphs"
+                )
+        speaker = values.get("speaker")
+        party = None
+        if speaker and conf.get("speaker_pattern"):
+            match = re.search(str(conf["speaker_pattern"]), speaker)
+            if match:
+                speaker = match.group("speaker").strip()
+                party = (match.groupdict().get("party") or "").strip() or None
+        if speaker and _is_site_account(speaker):
+            logger.info("%s: byline %r is a site account, not the speaker; ignored", target.url, speaker)
+            speaker = None
+        if not speaker and preamble and conf.get("speaker_from_dropped"):
+            match = re.search(str(conf["speaker_from_dropped"]), preamble)
+            if match and match.group("speaker") and not _is_site_account(match.group("speaker")):
+                speaker = match.group("speaker").strip()
+        venue = values.get("venue")
+        prefix = conf.get("venue_prefix")
+        if venue and prefix and venue.lower().startswith(str(prefix).lower()):
+            venue = venue[len(str(prefix)) :].strip(" :")
+        date = _parse_date(values.get("date"), [str(f) for f in conf.get("date_formats", [])])
+        if date is None and preamble and conf.get("date_from_dropped"):
+            date = first_date(preamble)
+        if date is None and values.get("title") and conf.get("date_from_title"):
+            match = re.search(str(conf["date_from_title"]), values["title"])
+            if match:
+                date = match.group("date")
+        return Extraction(
+            pages=(
+                Page(
+                    url=target.public_url,
+                    text=text,
+                    title=values.get("title"),
+                    speaker=speaker or None,
+                    party=party,
+                    date=date,
+                    doc_type=str(conf.get("doc_type") or self.recipe.doc_type or "") or None,
+                    venue=venue or None,
+                ),
+            )
+        )
+
+
+def _is_site_account(name: str) -> bool:
+    """Whether a byline names a site account ("admin", "by admin") rather than a person."""
+    words = name.strip().lower().split()
+    if words and words[0] == "by":
+        words = words[1:]
+    return " ".join(words) in _SITE_ACCOUNTS
+
+
+def _parse_date(value: str | None, formats: list[str]) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    year = re.fullmatch(r"(?:\D*)(\d{4})", value)
+    if year:
+        return year.group(1)
+    found = first_date(value)
+    if found is None:
+        # Keep the speech: the catalogue may give the date; say what could not be read.
+        logger.warning("date %r matches none of the recipe's date formats %s; left empty", value, formats)
+    return found
+
+
+ADAPTER = HtmlAdapter

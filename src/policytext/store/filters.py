@@ -1,0 +1,157 @@
+"""Which documents an analysis reads: one :class:`DocumentFilter`, and the grouping fields.
+
+Every analysis (tables, keyness, kwic, topics, the report and the main job) selects its
+documents with a :class:`DocumentFilter`, and the command line generates its filter options
+from the dataclass's fields, so every command takes the same filters. The SQL that applies a
+filter lives in the store (:meth:`policytext.store.corpus.Corpus.filter_sql`).
+
+Example::
+
+    >>> f = DocumentFilter(speaker=("David Cameron",), since="2009", until="2013")
+    >>> f.is_empty()
+    False
+    >>> DocumentFilter().is_empty()
+    True
+    >>> DocumentFilter.from_options(speaker=["Gordon Brown"], year=[2008], until=None).year
+    (2008,)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from policytext.errors import InputError
+
+__all__ = ["DocumentFilter", "FilterOptions", "GROUP_FIELDS", "FILTER_FIELDS", "resolve_filter"]
+
+
+#: Fields a table, keyness, topic prevalence or report can group documents by, and the SQL
+#: expression of each over ``documents d``. The one definition of the grouping fields.
+GROUP_FIELDS: dict[str, str] = {
+    "speaker": "d.speaker",
+    "party": "d.party",
+    "government": "d.government",
+    "year": "d.year",
+    "decade": "(d.year / 10) * 10",
+    "doc_type": "d.doc_type",
+    "source": "d.source",
+    "venue": "d.venue",
+}
+
+
+def _as_tuple(value: Any, kind: type) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)):
+        value = (value,)
+    try:
+        return tuple(kind(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"filter: expected {kind.__name__} values, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents to read. Empty fields select everything; several values of one
+    field are alternatives (OR); different fields must all hold (AND).
+
+    Attributes
+    ----------
+    speaker, party, doc_type, source, government:
+        Metadata values to keep (speakers and parties are resolved through the people
+        registry, so "Mr Cameron" finds "David Cameron").
+    year:
+        Years to keep.
+    since, until:
+        Keep documents whose whole (possibly partial) date lies in the range,
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    text:
+        A full-text query (SQLite FTS5 syntax, stemmed): ``localism``, ``"big society"``.
+    """
+
+    speaker: tuple[str, ...] = ()
+    party: tuple[str, ...] = ()
+    doc_type: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    government: tuple[str, ...] = ()
+    year: tuple[int, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("speaker", "party", "doc_type", "source", "government"):
+            object.__setattr__(self, name, _as_tuple(getattr(self, name), str))
+        object.__setattr__(self, "year", _as_tuple(self.year, int))
+        for name in ("since", "until", "text"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, str(value) or None)
+
+    @classmethod
+    def from_options(cls, **options: Any) -> DocumentFilter:
+        """A filter from keyword options (as the CLI or ``**filters`` give them); options that
+        are ``None`` or empty are left out; an unknown name is an :class:`InputError`."""
+        unknown = set(options) - set(FILTER_FIELDS)
+        if unknown:
+            raise InputError(f"filter: unknown filter {sorted(unknown)[0]!r}; use {', '.join(FILTER_FIELDS)}")
+        given = {k: v for k, v in options.items() if v not in (None, (), [])}
+        return cls(**given)
+
+    def is_empty(self) -> bool:
+        """True when the filter selects every document."""
+        return all(not getattr(self, f.name) for f in dataclasses.fields(self))
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """The fields that are set, as keyword arguments (for manifests and messages)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            if value:
+                out[f.name] = value
+        return out
+
+
+#: The filter fields, in the order the command line lists them.
+FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(DocumentFilter))
+
+
+class FilterOptions(TypedDict, total=False):
+    """The document filters as keyword arguments (``**filters: Unpack[FilterOptions]``), so
+    ``help()`` and completion show them; see :class:`DocumentFilter` for their meaning."""
+
+    speaker: str | Sequence[str]
+    party: str | Sequence[str]
+    doc_type: str | Sequence[str]
+    source: str | Sequence[str]
+    government: str | Sequence[str]
+    year: int | Sequence[int]
+    since: str
+    until: str
+    text: str
+
+
+def resolve_filter(
+    documents: DocumentFilter | None = None, filters: Mapping[str, Any] | None = None
+) -> DocumentFilter:
+    """One filter from a :class:`DocumentFilter` and/or keyword filters (not both for one field).
+
+    Example::
+
+        >>> f = resolve_filter(DocumentFilter(party="Labour"), {"year": 2010})
+        >>> f.party, f.year
+        (('Labour',), (2010,))
+    """
+    extra = DocumentFilter.from_options(**dict(filters or {}))
+    if documents is None:
+        return extra
+    clash = [f for f in FILTER_FIELDS if getattr(documents, f) and getattr(extra, f)]
+    if clash:
+        raise InputError(f"filter: {clash[0]!r} given both in documents= and as a keyword")
+    merged = {f: getattr(documents, f) or getattr(extra, f) for f in FILTER_FIELDS}
+    return DocumentFilter(**merged)
