@@ -27,8 +27,9 @@ Steps (all deterministic; seed 20261203; see gold/README.md):
 5. Split: copies of the same text are grouped (two documents sharing at least
    30% of the smaller one's eligible sentences, or at least 20 of them: a
    foreword that is also inside its manifesto, a speech scraped twice); groups go
-   to train/dev/heldout in seeded random order, each to the part furthest below
-   its target share (50/25/25) of sampled sentences within the group's genre.
+   to train/dev/heldout in seeded random order (larger groups first), each to
+   the part that keeps the sampled sentences of every genre x stratum cell
+   closest to 50/25/25 (least squares).
 6. Ids n0001..n0880 follow a seeded shuffle, so an id tells nothing of the
    stratum, genre or part.
 """
@@ -323,21 +324,36 @@ def group_documents(docs, norms_by_doc):
 
 
 def split_parts(chosen, group_of):
-    sizes: dict[str, Counter] = defaultdict(Counter)  # group -> genre -> n
+    """Assign each document group to train/dev/heldout.
+
+    Groups are taken in a seeded random order, larger groups first (stable sort
+    by size), and each goes to the part that leaves the counts of sampled
+    sentences per cell (genre x stratum) closest, in squared error, to the
+    50/25/25 targets. Ties go to train, then dev, then heldout."""
+    sizes: dict[str, Counter] = defaultdict(Counter)  # group -> (genre, stratum) -> n
     for c in chosen:
-        sizes[group_of[c["doc"].key]][c["genre"]] += 1
+        sizes[group_of[c["doc"].key]][(c["genre"], c["stratum"])] += 1
     groups = sorted(sizes)
     rng("split").shuffle(groups)
-    have: dict[str, Counter] = {g: Counter() for g in GENRES}
-    total = Counter(c["genre"] for c in chosen)
+    groups.sort(key=lambda grp: -sum(sizes[grp].values()))
+    total = Counter((c["genre"], c["stratum"]) for c in chosen)
+    cells = sorted(total)
+    have = {cell: dict.fromkeys(PARTS, 0) for cell in cells}
+
+    def cost(grp: str, part: str) -> float:
+        err = 0.0
+        for cell in cells:
+            for p in PARTS:
+                n = have[cell][p] + (sizes[grp][cell] if p == part else 0)
+                err += (n - PARTS[p] * total[cell]) ** 2
+        return err
+
     part_of_group = {}
     for grp in groups:
-        genre = sorted(sizes[grp].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        n = sum(sizes[grp].values())
-        # the part furthest below its target share (ties: train, dev, heldout)
-        part = max(PARTS, key=lambda p: PARTS[p] * total[genre] - have[genre][p])
+        part = min(PARTS, key=lambda p: cost(grp, p))
         part_of_group[grp] = part
-        have[genre][part] += n
+        for cell, n in sizes[grp].items():
+            have[cell][part] += n
     return part_of_group
 
 
