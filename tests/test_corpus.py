@@ -87,7 +87,7 @@ def test_corpus_same_document_twice_is_stored_once(corpus: Corpus) -> None:
 
 def test_corpus_changed_text_is_a_new_version_old_kept(corpus: Corpus) -> None:
     corpus.add(_doc(1))
-    assert corpus.add(_doc(1, id=None, text="A corrected transcript.")) is AddOutcome.NEW_VERSION
+    assert corpus.add(_doc(1, text="A corrected transcript.")) is AddOutcome.NEW_VERSION
     versions = corpus.versions("d1")
     assert [(v.version, v.is_current) for v in versions] == [(1, False), (2, True)]
     assert versions[0].text.startswith("Speech number 1")
@@ -261,8 +261,9 @@ def test_corpus_refuses_newer_or_foreign_databases(tmp_path: Path) -> None:
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(SchemaError, match="newer than this policytext"):
-        Corpus.open(newer)
+    with Corpus.open(newer) as store:  # read, but never written
+        with pytest.raises(SchemaError, match=r"newer.db: carries schema version \d+ .*unknown"):
+            store.add(_doc(1))
     foreign = tmp_path / "foreign.db"
     conn = sqlite3.connect(foreign)
     conn.execute("CREATE TABLE people (name TEXT)")
@@ -328,10 +329,30 @@ def test_corpus_sigkill_mid_import_leaves_whole_documents(db_path: Path) -> None
             assert doc.tokens == 2 + 200 * 4
 
 
-def test_corpus_same_source_url_and_text_under_two_ids_is_stored_once(corpus: Corpus) -> None:
-    assert corpus.add(_doc(1, id="a")) is AddOutcome.ADDED
-    assert corpus.add(_doc(1, id="b")) is AddOutcome.UNCHANGED
-    assert corpus.count(all_versions=True) == 1
+def test_corpus_two_given_ids_are_two_documents_even_with_same_source_url_and_text(corpus: Corpus) -> None:
+    # The ukpol joint press conference: one URL and text under Cameron's id and Clegg's id.
+    assert corpus.add(_doc(1, id="cameron-joint", speaker="David Cameron")) is AddOutcome.ADDED
+    assert corpus.add(_doc(1, id="clegg-joint", speaker="Nick Clegg")) is AddOutcome.ADDED
+    assert corpus.count(all_versions=True) == 2
+    assert corpus.get("cameron-joint").speaker == "David Cameron"  # type: ignore[union-attr]
+    assert corpus.get("clegg-joint").speaker == "Nick Clegg"  # type: ignore[union-attr]
+
+
+def test_corpus_no_id_same_url_different_text_never_merges(corpus: Corpus) -> None:
+    corpus.add(_doc(1))
+    # Without an id a document is found by source and URL only when the text is the same.
+    assert corpus.add(_doc(1, id=None)) is AddOutcome.UNCHANGED
+    assert corpus.add(_doc(1, id=None, text="Another text at the same address.")) is AddOutcome.ADDED
+    assert corpus.get("d1").text.startswith("Speech number 1")  # type: ignore[union-attr]
+    assert corpus.versions("d1")[-1].version == 1
+    assert corpus.count() == 2
+
+
+def test_corpus_no_id_changed_text_is_a_new_version_of_the_automatic_id(corpus: Corpus) -> None:
+    first = _doc(1, id=None)
+    assert corpus.add(first) is AddOutcome.ADDED
+    assert corpus.add(_doc(1, id=None, text="The page, corrected.")) is AddOutcome.NEW_VERSION
+    assert corpus.count() == 1 and corpus.count(all_versions=True) == 2
 
 
 def test_corpus_failing_progress_callback_does_not_retry_the_batch(corpus: Corpus) -> None:

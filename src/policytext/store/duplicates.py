@@ -1,0 +1,300 @@
+"""Duplicate documents: the same speech stored twice, found, kept and counted once.
+
+Two kinds are found among the current documents:
+
+- **exact** duplicates have the same normalised text (lower-cased words, punctuation
+  and spacing ignored): the same speech from two sources, or one press conference
+  filed under each speaker;
+- **near** duplicates share most of their word 5-grams ("shingles"): a re-transcribed
+  speech with different punctuation, an added editorial note, a cut introduction.
+  Each text gets a MinHash signature (``datasketch``, 128 permutations, stored once per
+  document version); locality-sensitive hashing proposes candidate pairs, and a pair is
+  a duplicate when the estimated share of the *shorter* text's shingles found in the
+  longer one (containment) reaches the threshold (default 0.8). Texts of fewer than
+  :data:`MIN_SHINGLES` shingles are only ever exact duplicates.
+
+Duplicates are grouped into clusters (a pair links two documents; links chain). The
+**canonical** member of a cluster is the most complete text with the best metadata:
+most tokens first, then most metadata fields known (speaker, party, date, title, venue,
+URL, a doc_type other than ``other``, a day-precise date scoring above a month or year),
+then the smallest id. Nothing is deleted: analyses leave out the other members when
+the canonical one (or a better-ranked one) is selected too
+(:meth:`~policytext.store.corpus.Corpus.filter_sql`).
+
+Example::
+
+    >>> from policytext.store.corpus import Corpus, Document
+    >>> corpus = Corpus.open(":memory:")
+    >>> _ = corpus.add(Document(id="a", text="We will build the Big Society.", speaker="David Cameron"))
+    >>> _ = corpus.add(Document(id="b", text="We will build the big society!"))
+    >>> corpus.refresh_duplicates()
+    True
+    >>> [(c.canonical, c.members) for c in corpus.duplicate_clusters()]
+    [('a', ('a', 'b'))]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from policytext._text import sha256_hex
+from policytext.errors import InputError
+
+if TYPE_CHECKING:
+    from policytext.store.corpus import Corpus
+
+__all__ = ["DEFAULT_THRESHOLD", "MIN_SHINGLES", "DuplicateCluster", "refresh", "signature", "stored_clusters"]
+
+#: Containment at or above which two texts are the same document.
+DEFAULT_THRESHOLD = 0.8
+#: Texts with fewer shingles than this are compared exactly only.
+MIN_SHINGLES = 30
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+_SEED = 1
+_BATCH = 200
+_WORD = re.compile(r"\w+")
+_PRECISION_SCORE = {"day": 2, "month": 1, "year": 0}
+
+
+@dataclass(frozen=True)
+class DuplicateCluster:
+    """Documents that are the same text: the canonical id first among ``members``."""
+
+    canonical: str
+    members: tuple[str, ...]
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"canonical", "members", "similarity"}`` as ``policytext duplicates`` prints it."""
+        return {"canonical": self.canonical, "members": list(self.members), "similarity": self.similarity}
+
+
+def signature(text: str) -> tuple[str, int, bytes]:
+    """``(hash of the normalised text, number of distinct shingles, MinHash bytes)``."""
+    from datasketch import MinHash
+
+    words = _WORD.findall(text.lower())
+    normalised = " ".join(words)
+    n = SHINGLE_WORDS
+    shingles = {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations())
+    minhash.update_batch([s.encode("utf-8") for s in shingles])
+    values = np.asarray(minhash.hashvalues, dtype="<u8")
+    return sha256_hex(normalised), len(shingles), values.tobytes()
+
+
+_PERMUTATIONS: list[Any] = []
+
+
+def _permutations() -> Any:
+    if not _PERMUTATIONS:
+        from datasketch import MinHash
+
+        _PERMUTATIONS.append(MinHash(num_perm=NUM_PERM, seed=_SEED).permutations)
+    return _PERMUTATIONS[0]
+
+
+def _check_threshold(threshold: float) -> float:
+    if not 0.5 <= threshold <= 1.0:
+        raise InputError(f"threshold: {threshold!r} is not between 0.5 and 1.0")
+    return float(threshold)
+
+
+# -- the store side ---------------------------------------------------------------
+
+
+def _fingerprint(corpus: Corpus) -> str:
+    row = corpus.conn.execute(
+        "SELECT count(*), coalesce(max(pk), 0), coalesce(total(pk), 0) FROM documents WHERE is_current = 1"
+    ).fetchone()
+    return f"{row[0]}:{row[1]}:{int(row[2])}"
+
+
+def _state(corpus: Corpus) -> dict[str, str]:
+    return {k: v for k, v in corpus.conn.execute("SELECT key, value FROM duplicate_state")}
+
+
+def refresh(corpus: Corpus, *, threshold: float | None = None, force: bool = False) -> bool:
+    """Recompute the clusters of ``corpus`` when its documents (or the threshold) changed.
+
+    Signatures are computed outside any transaction, for the documents that lack one;
+    the clusters are written in one short transaction, and computed again if another
+    process stored documents meanwhile.
+    """
+    corpus.check_writable()
+    state = _state(corpus)
+    if threshold is None:
+        threshold = float(state.get("threshold", DEFAULT_THRESHOLD))
+    threshold = _check_threshold(threshold)
+    for _ in range(5):
+        fingerprint = _fingerprint(corpus)
+        if not force and state.get("fingerprint") == fingerprint and float(state["threshold"]) == threshold:
+            return False
+        _store_signatures(corpus)
+        clusters = _cluster(_load(corpus), threshold)
+        with corpus.transaction() as conn:
+            if _fingerprint(corpus) != fingerprint:
+                continue  # documents arrived while we computed: again, with them
+            conn.execute("DELETE FROM duplicate_clusters")
+            conn.executemany(
+                "INSERT INTO duplicate_clusters (cluster, doc_id, rank, similarity) VALUES (?, ?, ?, ?)",
+                [
+                    (number, doc_id, rank, cluster.similarity)
+                    for number, cluster in enumerate(clusters, start=1)
+                    for rank, doc_id in enumerate(cluster.members)
+                ],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO duplicate_state (key, value) VALUES (?, ?)",
+                [("fingerprint", fingerprint), ("threshold", repr(threshold))],
+            )
+        return True
+    return True
+
+
+def _store_signatures(corpus: Corpus) -> None:
+    missing = [
+        int(row[0])
+        for row in corpus.conn.execute(
+            "SELECT d.pk FROM documents d LEFT JOIN document_signatures s ON s.doc_pk = d.pk "
+            "WHERE d.is_current = 1 AND s.doc_pk IS NULL ORDER BY d.pk"
+        )
+    ]
+    for start in range(0, len(missing), _BATCH):
+        chunk = missing[start : start + _BATCH]
+        marks = ", ".join("?" * len(chunk))
+        rows = corpus.conn.execute(f"SELECT pk, text FROM documents WHERE pk IN ({marks})", chunk).fetchall()
+        computed = [(pk, *signature(text)) for pk, text in rows]
+        with corpus.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO document_signatures (doc_pk, norm_sha256, words, minhash) "
+                "VALUES (?, ?, ?, ?)",
+                computed,
+            )
+
+
+@dataclass
+class _Doc:
+    id: str
+    norm: str
+    shingles: int
+    values: Any
+    rank_key: tuple[Any, ...]
+
+
+def _load(corpus: Corpus) -> list[_Doc]:
+    rows = corpus.conn.execute(
+        "SELECT d.id, s.norm_sha256, s.words, s.minhash, d.tokens, d.speaker, d.party, d.date, "
+        "d.date_precision, d.title, d.venue, d.url, d.doc_type "
+        "FROM documents d JOIN document_signatures s ON s.doc_pk = d.pk WHERE d.is_current = 1"
+    )
+    docs = []
+    for row in rows:
+        known = sum(1 for name in ("speaker", "party", "date", "title", "venue", "url") if row[name])
+        score = (
+            known + (row["doc_type"] not in (None, "other")) + _PRECISION_SCORE.get(row["date_precision"], 0)
+        )
+        docs.append(
+            _Doc(
+                id=row["id"],
+                norm=row["norm_sha256"],
+                shingles=int(row["words"]),
+                values=np.frombuffer(row["minhash"], dtype="<u8"),
+                rank_key=(-int(row["tokens"]), -score, row["id"]),
+            )
+        )
+    return docs
+
+
+def _cluster(docs: Sequence[_Doc], threshold: float) -> list[DuplicateCluster]:
+    """Clusters of exact and near duplicates, largest first, members in rank order."""
+    parent = list(range(len(docs)))
+    link: dict[int, float] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int, similarity: float) -> None:
+        a, b = find(i), find(j)
+        low = min(link.get(a, 1.0), link.get(b, 1.0), similarity)
+        if a != b:
+            parent[b] = a
+        link[a] = low
+
+    by_norm: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        by_norm[doc.norm].append(i)
+    representatives = []
+    for group in by_norm.values():
+        for j in group[1:]:
+            union(group[0], j, 1.0)
+        if docs[group[0]].shingles >= MIN_SHINGLES:
+            representatives.append(group[0])
+    for i, j, similarity in _near_pairs(docs, representatives, threshold):
+        union(i, j, similarity)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(docs)):
+        members[find(i)].append(i)
+    clusters = []
+    for root, group in members.items():
+        if len(group) < 2:
+            continue
+        ordered = sorted(group, key=lambda k: docs[k].rank_key)
+        ids = tuple(docs[k].id for k in ordered)
+        clusters.append(DuplicateCluster(ids[0], ids, round(link.get(root, 1.0), 3)))
+    clusters.sort(key=lambda c: (-len(c.members), c.canonical))
+    return clusters
+
+
+def _near_pairs(
+    docs: Sequence[_Doc], candidates: list[int], threshold: float
+) -> Iterator[tuple[int, int, float]]:
+    """Pairs whose estimated containment reaches ``threshold``, from an LSH index whose
+    Jaccard threshold is low enough to propose a text cut to about half of another."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=max(0.3, threshold / 2), num_perm=NUM_PERM)
+    for i in candidates:
+        lsh.insert(
+            i, MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=docs[i].values, permutations=_permutations())
+        )
+    for i in candidates:
+        query = MinHash(
+            num_perm=NUM_PERM, seed=_SEED, hashvalues=docs[i].values, permutations=_permutations()
+        )
+        for j in lsh.query(query):
+            if j <= i:
+                continue
+            jaccard = float(np.mean(docs[i].values == docs[j].values))
+            a, b = docs[i].shingles, docs[j].shingles
+            shared = jaccard * (a + b) / (1.0 + jaccard)
+            containment = min(1.0, shared / min(a, b))
+            if containment >= threshold:
+                yield i, j, containment
+
+
+def stored_clusters(corpus: Corpus) -> list[DuplicateCluster]:
+    """The clusters as last computed, largest first (empty on a store never clustered)."""
+    if not corpus.has_table("duplicate_clusters"):
+        return []
+    grouped: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
+    for cluster, doc_id, rank, similarity in corpus.conn.execute(
+        "SELECT cluster, doc_id, rank, similarity FROM duplicate_clusters ORDER BY cluster, rank"
+    ):
+        grouped[int(cluster)].append((int(rank), str(doc_id), float(similarity)))
+    clusters = [
+        DuplicateCluster(rows[0][1], tuple(doc_id for _, doc_id, _ in rows), rows[0][2])
+        for rows in grouped.values()
+    ]
+    clusters.sort(key=lambda c: (-len(c.members), c.canonical))
+    return clusters
