@@ -58,7 +58,7 @@ def check_output_path(path: str | Path, *, protect: Iterable[str | Path] = ()) -
     """
     out = Path(path)
     if out.is_dir():
-        raise InputError(f"{out}: is a folder; give a file name for the output")
+        raise InputError(f"{out}: is a folder; give a file name for --out")
     for db in protect:
         db = Path(db)
         if str(db) == ":memory:":

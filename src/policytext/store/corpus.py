@@ -532,8 +532,8 @@ class Corpus:
         ]
         lowered = {s.lower(): s for s in stored}
         close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
-        contains = [s for k, s in lowered.items() if str(value).lower() in k and s not in close]
-        hints = [lowered[c] for c in close] + contains[: max(0, 3 - len(close))]
+        contains = [k for k in lowered if str(value).lower() in k and k not in close]
+        hints = [lowered[k] for k in [*close, *contains][:3]]
         tail = f"closest: {', '.join(repr(h) for h in hints)}" if hints else "no value is close"
         return f"{name}: no document has {str(value)!r}; {tail}"
 

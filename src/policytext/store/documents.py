@@ -222,6 +222,9 @@ def normalise_document(doc: Document, *, where: str | None = None) -> Document:
     label = where or (f"document {doc.id!r}" if doc.id else "document")
     if not isinstance(doc.text, str):
         raise MetadataError(f"{label}: 'text' must be a string")
+    if "\x00" in doc.text:
+        # As a .txt file with a NUL byte is refused: it is binary data, not a transcript.
+        raise MetadataError(f"{label}: 'text' contains a NUL character (U+0000)")
     text = normalise_text(doc.text)
     if not text:
         raise MetadataError(f"{label}: 'text' is empty")

@@ -58,6 +58,7 @@ MIN_SHINGLES = 30
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 _SEED = 1
+_SCHEME = "affine32"  # datasketch 2 default: 32-bit hash values
 _BATCH = 200
 _WORD = re.compile(r"\w+")
 _PRECISION_SCORE = {"day": 2, "month": 1, "year": 0}
@@ -84,9 +85,9 @@ def signature(text: str) -> tuple[str, int, bytes]:
     normalised = " ".join(words)
     n = SHINGLE_WORDS
     shingles = {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations())
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
-    values = np.asarray(minhash.hashvalues, dtype="<u8")
+    values = np.asarray(minhash.hashvalues, dtype="<u4")
     return sha256_hex(normalised), len(shingles), values.tobytes()
 
 
@@ -97,7 +98,7 @@ def _permutations() -> Any:
     if not _PERMUTATIONS:
         from datasketch import MinHash
 
-        _PERMUTATIONS.append(MinHash(num_perm=NUM_PERM, seed=_SEED).permutations)
+        _PERMUTATIONS.append(MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations)
     return _PERMUTATIONS[0]
 
 
@@ -206,7 +207,7 @@ def _load(corpus: Corpus) -> list[_Doc]:
                 id=row["id"],
                 norm=row["norm_sha256"],
                 shingles=int(row["words"]),
-                values=np.frombuffer(row["minhash"], dtype="<u8"),
+                values=np.frombuffer(row["minhash"], dtype="<u4"),
                 rank_key=(-int(row["tokens"]), -score, row["id"]),
             )
         )
@@ -264,15 +265,20 @@ def _near_pairs(
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=max(0.3, threshold / 2), num_perm=NUM_PERM)
-    for i in candidates:
-        lsh.insert(
-            i, MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=docs[i].values, permutations=_permutations())
+    sketches = {
+        i: MinHash(
+            num_perm=NUM_PERM,
+            seed=_SEED,
+            hashvalues=docs[i].values,
+            permutations=_permutations(),
+            scheme=_SCHEME,
         )
-    for i in candidates:
-        query = MinHash(
-            num_perm=NUM_PERM, seed=_SEED, hashvalues=docs[i].values, permutations=_permutations()
-        )
-        for j in lsh.query(query):
+        for i in candidates
+    }
+    for i, sketch in sketches.items():
+        lsh.insert(i, sketch)
+    for i, sketch in sketches.items():
+        for j in lsh.query(sketch):
             if j <= i:
                 continue
             jaccard = float(np.mean(docs[i].values == docs[j].values))

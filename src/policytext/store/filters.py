@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from policytext.errors import InputError
@@ -80,15 +80,22 @@ class DocumentFilter:
         A full-text query (SQLite FTS5 syntax, stemmed): ``localism``, ``"big society"``.
     """
 
-    speaker: tuple[str, ...] = ()
-    party: tuple[str, ...] = ()
-    doc_type: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    government: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    text: str | None = None
+    speaker: tuple[str, ...] = field(default=(), metadata={"help": "Only this speaker (repeatable)."})
+    party: tuple[str, ...] = field(default=(), metadata={"help": "Only this party (repeatable)."})
+    doc_type: tuple[str, ...] = field(default=(), metadata={"help": "Only this doc_type (repeatable)."})
+    source: tuple[str, ...] = field(default=(), metadata={"help": "Only this source (repeatable)."})
+    government: tuple[str, ...] = field(default=(), metadata={"help": "Only this government (repeatable)."})
+    year: tuple[int, ...] = field(default=(), metadata={"help": "Only this year (repeatable)."})
+    since: str | None = field(
+        default=None, metadata={"help": "Only documents dated on or after (YYYY[-MM[-DD]])."}
+    )
+    until: str | None = field(
+        default=None, metadata={"help": "Only documents dated on or before (YYYY[-MM[-DD]])."}
+    )
+    text: str | None = field(
+        default=None,
+        metadata={"help": "Only documents matching this full-text query (e.g. '\"big society\"')."},
+    )
 
     def __post_init__(self) -> None:
         for name in ("speaker", "party", "doc_type", "source", "government"):
