@@ -83,12 +83,12 @@ def _collect(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
 
 
 def _as_given(path: Path) -> str:
-    """A file named on its own: its path as given (relative to the current folder when
-    inside it), so ``2010/labour/html.html`` and ``2010/tory/html.html`` get distinct ids."""
+    """A file named on its own: its path relative to the current folder (its file name when
+    it lies outside), so ``2010/labour/html.html`` and ``2010/tory/html.html`` get distinct ids."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix().lstrip("/")
+        return path.name
 
 
 def _check_distinct_ids(files: list[tuple[Path, str]], metadata: dict[str, dict[str, str]]) -> None:

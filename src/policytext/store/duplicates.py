@@ -36,8 +36,8 @@ Example::
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policytext._text import sha256_hex
 from policytext.errors import InputError
 
 if TYPE_CHECKING:
@@ -62,7 +61,6 @@ NUM_PERM = 128
 _SEED = 1
 _SCHEME = "affine32"  # datasketch 2 default: 32-bit hash values
 _BATCH = 200
-_WORD = re.compile(r"\w+")
 _PRECISION_SCORE = {"day": 2, "month": 1, "year": 0}
 
 
@@ -80,22 +78,19 @@ class DuplicateCluster:
 
 
 def signature(text: str) -> tuple[str, int, bytes]:
-    """``(hash of the normalised text, number of distinct shingles, MinHash bytes)``.
+    """``(hash of the normalised words, number of distinct shingles, MinHash bytes)``.
 
-    The MinHash is computed with numpy (word hashes by CRC-32, shingle hashes rolled
-    from them, :data:`NUM_PERM` multiply-shift permutations), which is some thirty
-    times faster than hashing each shingle string in Python; the values are the
-    32-bit hash values a ``datasketch.MinHash`` holds, and ``datasketch.MinHashLSH``
-    indexes them.
+    Everything is computed with numpy: words are runs of letters and digits (case,
+    punctuation and spacing ignored), hashed position-independently from their UTF-8
+    bytes; shingle hashes are rolled from five word hashes; the MinHash takes the
+    minimum of :data:`NUM_PERM` multiply-shift permutations. This is several times
+    faster than hashing each shingle string in Python; the values are 32-bit, as a
+    ``datasketch.MinHash`` holds them, and ``datasketch.MinHashLSH`` indexes them.
     """
-    words = _WORD.findall(text.lower())
-    normalised = " ".join(words)
-    if not words:
-        words = [""]
-    vocabulary: dict[str, int] = {}
-    codes = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in vocabulary), dtype=np.uint64)
-    hashes = word_hashes[codes]
+    hashes = _word_hashes(text)
+    normalised = hashlib.sha256(hashes.astype("<u8").tobytes()).hexdigest()
+    if len(hashes) == 0:
+        hashes = np.zeros(1, dtype=np.uint64)
     n = min(SHINGLE_WORDS, len(hashes))
     rolled = np.zeros(len(hashes) - n + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -103,12 +98,46 @@ def signature(text: str) -> tuple[str, int, bytes]:
             rolled = rolled * _ROLL + hashes[offset : offset + len(rolled)]
         shingles = np.unique(rolled >> np.uint64(32) ^ (rolled & np.uint64(0xFFFFFFFF)))
         a, b = _permutations()
-        values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint64)
+        lowest = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
         for start in range(0, len(shingles), 4096):
-            block = shingles[start : start + 4096]
-            mixed = (block[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
-            np.minimum(values, mixed.min(axis=0), out=values)
-    return sha256_hex(normalised), int(len(shingles)), values.astype("<u4").tobytes()
+            mixed = np.multiply(shingles[start : start + 4096, None], a[None, :])
+            mixed += b
+            np.minimum(lowest, mixed.min(axis=0), out=lowest)
+    # The high 32 bits of the smallest value are the smallest high 32 bits (shifting keeps order).
+    values = lowest >> _SHIFT
+    return normalised, int(len(shingles)), values.astype("<u4").tobytes()
+
+
+_P = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_P64 = np.uint64(_P)
+_PINV = np.uint64(pow(_P, -1, 2**64))
+_WORD_BYTES = np.zeros(256, dtype=bool)
+_WORD_BYTES[list(b"abcdefghijklmnopqrstuvwxyz0123456789")] = True
+_WORD_BYTES[128:] = True  # bytes of non-ASCII letters (punctuation among them is blanked first)
+# Typographic punctuation, blanked so that "it’s" and "it's" are the same words.
+_BLANK = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00ab\u00bb\u2022]")
+_SHIFT = np.uint64(32)
+
+
+def _word_hashes(text: str) -> Any:
+    """One 64-bit hash per word of ``text``, in order (equal words, equal hashes)."""
+    data = np.frombuffer(_BLANK.sub(" ", text.lower()).encode("utf-8"), dtype=np.uint8)
+    is_word = _WORD_BYTES[data]
+    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    with np.errstate(over="ignore"):
+        # h(word) = sum over its bytes of (byte + 1) * PINV**(j + 1 - start): prefix sums give
+        # every word at once, and multiplying by P**start makes it independent of position.
+        inverse_powers = np.cumprod(np.full(len(data), _PINV, dtype=np.uint64))
+        prefix = np.concatenate(
+            (
+                [np.uint64(0)],
+                np.cumsum((data.astype(np.uint64) + np.uint64(1)) * inverse_powers, dtype=np.uint64),
+            )
+        )
+        powers = np.concatenate(([np.uint64(1)], np.cumprod(np.full(len(data), _P64, dtype=np.uint64))))
+        return (prefix[ends] - prefix[starts]) * powers[starts]
 
 
 _ROLL = np.uint64(1_000_003)
