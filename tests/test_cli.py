@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, ROOT
 from policytext.cli import main
+from policytext.store.corpus import Corpus, Document
 
 LOCAL = FIXTURES / "local"
 
@@ -258,3 +259,138 @@ def test_cli_codebook_show_tagged_reads_the_stored_codebook(runner: CliRunner, t
     shipped = runner.invoke(main, ["codebook", "show", "--format", "json"])
     assert stored.exit_code == 0
     assert json.loads(stored.stdout) == json.loads(shipped.stdout)
+
+
+# -- the store's integrity from the command line -----------------------------------------------
+
+_TWIN_TEXT = " ".join(
+    f"Point {n}: we are forming a new government, a coalition government, and the people of "
+    f"this country will see power handed back to communities in every part {n} of Britain."
+    for n in range(30)
+)
+
+
+def _twins(tmp_path: Path) -> Path:
+    path = tmp_path / "twins.jsonl"
+    rows = [
+        {"id": "cameron-joint", "text": _TWIN_TEXT, "speaker": "David Cameron", "date": "2010-05-12",
+         "source": "ukpol", "url": "https://example.org/joint"},
+        {"id": "clegg-joint", "text": _TWIN_TEXT, "speaker": "Nick Clegg", "date": "2010-05-12",
+         "source": "ukpol", "url": "https://example.org/joint"},
+        {"id": "other", "text": "A speech about schools and hospitals in 2011.", "speaker": "Ed Miliband",
+         "date": "2011-09-27"},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_cli_export_out_onto_the_store_is_refused_and_the_store_kept(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    db = tmp_path / "self.db"
+    assert _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))[0] == 0
+    before = db.read_bytes()[:16]
+    for target in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        code, _, err = _invoke(runner, "--db", str(db), "export", "--format", "jsonl", "--out", str(target))
+        assert code == 1 and err.startswith(f"Error: {target}: is the corpus database"), err
+    assert db.read_bytes()[:16] == before == b"SQLite format 3\x00"
+    code, out, _ = _invoke(runner, "--db", str(db), "export")
+    assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_cli_output_onto_another_sqlite_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    other = tmp_path / "keep.sqlite"
+    import sqlite3
+
+    sqlite3.connect(other).execute("CREATE TABLE precious (x)").connection.close()
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    code, _, err = _invoke(runner, "--db", str(db), "duplicates", "--out", str(other))
+    assert code == 1 and "keep.sqlite: is an SQLite database" in err
+    assert other.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_cli_twins_kept_apart_and_reported_as_one_cluster(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    code, _, err = _invoke(runner, "--db", db, "import", str(_twins(tmp_path)))
+    assert code == 0 and "3 added" in err and "1 duplicate clusters" in err
+    records = {r["id"]: r for r in map(json.loads, _invoke(runner, "--db", db, "export")[1].splitlines())}
+    assert records["cameron-joint"]["speaker"] == "David Cameron"
+    assert records["clegg-joint"]["speaker"] == "Nick Clegg"
+    code, out, _ = _invoke(runner, "--db", db, "duplicates", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [
+        {"canonical": "cameron-joint", "members": ["cameron-joint", "clegg-joint"], "similarity": 1.0}
+    ]
+    code, out, _ = _invoke(runner, "--db", db, "duplicates")
+    assert code == 0 and out.splitlines()[0].startswith(
+        "cameron-joint\t2 documents\tsimilarity 1.000\tclegg-joint"
+    )
+
+
+def test_cli_filter_value_matching_nothing_names_the_closest(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    _invoke(runner, "--db", db, "import", str(_twins(tmp_path)))
+    code, out, err = _invoke(runner, "--db", db, "export", "--government", "Coalition")
+    assert code == 1 and out == ""
+    assert err.strip() == "Error: government: no document has 'Coalition'; closest: 'Cameron-Clegg coalition'"
+    code, out, _ = _invoke(runner, "--db", db, "export", "--speaker", "Nick Clegg", "--text", "coalition")
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == ["clegg-joint"]
+
+
+def test_cli_same_file_name_in_two_folders_is_two_documents(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for party, words in (
+        ("labour", "A future fair for all."),
+        ("tory", "An invitation to join the government."),
+    ):
+        folder = tmp_path / "2010" / party
+        folder.mkdir(parents=True)
+        (folder / "html.txt").write_text(f"The {party} manifesto. {words}", "utf-8")
+    db = str(tmp_path / "c.db")
+    assert _invoke(runner, "--db", db, "import", "2010/labour/html.txt")[0] == 0
+    code, _, err = _invoke(runner, "--db", db, "import", "2010/tory/html.txt")
+    assert code == 0 and "1 added, 0 new versions" in err
+    ids = [json.loads(line)["id"] for line in _invoke(runner, "--db", db, "export")[1].splitlines()]
+    assert sorted(ids) == ["2010/labour/html", "2010/tory/html"]
+    # Two folders whose files would get one id: an error before anything is written.
+    fresh = str(tmp_path / "fresh.db")
+    code, _, err = _invoke(runner, "--db", fresh, "import", "2010/labour", "2010/tory")
+    assert code == 1 and "would get the document id 'html'" in err
+    with Corpus.open(fresh) as store:
+        assert store.count() == 0
+
+
+def test_cli_damaged_store_refuses_import(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    with Corpus.open(db) as store:
+        store.add_many(
+            Document(id=f"d{n}", text=f"Document {n}. " + "Localism and power. " * 300) for n in range(60)
+        )
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.stat().st_size
+    with db.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(b"\xff" * 8192)
+    code, _, err = _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    assert code == 1 and err.startswith(f"Error: {db}: the store is damaged (quick_check:")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_read_only_store_serves_reading_commands(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "c.db"
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    import policytext.store.corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_is_writable", lambda path: False)  # as for a read-only folder
+    assert _invoke(runner, "--db", str(db), "corpus")[0] == 0
+    code, out, _ = _invoke(runner, "--db", str(db), "export")
+    assert code == 0 and len(out.splitlines()) == 3
+    code, out, _ = _invoke(runner, "--db", str(db), "duplicates", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["canonical"] == "cameron-joint"
+    code, _, err = _invoke(runner, "--db", str(db), "import", str(LOCAL / "speeches.jsonl"))
+    assert code == 1 and "the store is read-only" in err

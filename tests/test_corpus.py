@@ -87,7 +87,7 @@ def test_corpus_same_document_twice_is_stored_once(corpus: Corpus) -> None:
 
 def test_corpus_changed_text_is_a_new_version_old_kept(corpus: Corpus) -> None:
     corpus.add(_doc(1))
-    assert corpus.add(_doc(1, id=None, text="A corrected transcript.")) is AddOutcome.NEW_VERSION
+    assert corpus.add(_doc(1, text="A corrected transcript.")) is AddOutcome.NEW_VERSION
     versions = corpus.versions("d1")
     assert [(v.version, v.is_current) for v in versions] == [(1, False), (2, True)]
     assert versions[0].text.startswith("Speech number 1")
@@ -261,8 +261,9 @@ def test_corpus_refuses_newer_or_foreign_databases(tmp_path: Path) -> None:
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(SchemaError, match="newer than this policytext"):
-        Corpus.open(newer)
+    # Read, but never written.
+    with Corpus.open(newer) as store, pytest.raises(SchemaError, match=r"newer.db: carries schema version"):
+        store.add(_doc(1))
     foreign = tmp_path / "foreign.db"
     conn = sqlite3.connect(foreign)
     conn.execute("CREATE TABLE people (name TEXT)")
@@ -328,10 +329,30 @@ def test_corpus_sigkill_mid_import_leaves_whole_documents(db_path: Path) -> None
             assert doc.tokens == 2 + 200 * 4
 
 
-def test_corpus_same_source_url_and_text_under_two_ids_is_stored_once(corpus: Corpus) -> None:
-    assert corpus.add(_doc(1, id="a")) is AddOutcome.ADDED
-    assert corpus.add(_doc(1, id="b")) is AddOutcome.UNCHANGED
-    assert corpus.count(all_versions=True) == 1
+def test_corpus_two_given_ids_are_two_documents_even_with_same_source_url_and_text(corpus: Corpus) -> None:
+    # The ukpol joint press conference: one URL and text under Cameron's id and Clegg's id.
+    assert corpus.add(_doc(1, id="cameron-joint", speaker="David Cameron")) is AddOutcome.ADDED
+    assert corpus.add(_doc(1, id="clegg-joint", speaker="Nick Clegg")) is AddOutcome.ADDED
+    assert corpus.count(all_versions=True) == 2
+    assert corpus.get("cameron-joint").speaker == "David Cameron"  # type: ignore[union-attr]
+    assert corpus.get("clegg-joint").speaker == "Nick Clegg"  # type: ignore[union-attr]
+
+
+def test_corpus_no_id_same_url_different_text_never_merges(corpus: Corpus) -> None:
+    corpus.add(_doc(1))
+    # Without an id a document is found by source and URL only when the text is the same.
+    assert corpus.add(_doc(1, id=None)) is AddOutcome.UNCHANGED
+    assert corpus.add(_doc(1, id=None, text="Another text at the same address.")) is AddOutcome.ADDED
+    assert corpus.get("d1").text.startswith("Speech number 1")  # type: ignore[union-attr]
+    assert corpus.versions("d1")[-1].version == 1
+    assert corpus.count() == 2
+
+
+def test_corpus_no_id_changed_text_is_a_new_version_of_the_automatic_id(corpus: Corpus) -> None:
+    first = _doc(1, id=None)
+    assert corpus.add(first) is AddOutcome.ADDED
+    assert corpus.add(_doc(1, id=None, text="The page, corrected.")) is AddOutcome.NEW_VERSION
+    assert corpus.count() == 1 and corpus.count(all_versions=True) == 2
 
 
 def test_corpus_failing_progress_callback_does_not_retry_the_batch(corpus: Corpus) -> None:
@@ -394,3 +415,267 @@ def test_corpus_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
             assert (
                 store.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION
             )
+
+
+# -- one DocumentFilter on the store side --------------------------------------------------
+
+from policytext.errors import InputError  # noqa: E402
+from policytext.store.filters import DocumentFilter  # noqa: E402
+
+
+def _three(corpus: Corpus) -> None:
+    corpus.add(_doc(1, speaker="Gordon Brown", date="2008-07-09", text="Communities in control."))
+    corpus.add(_doc(2, speaker="David Cameron", date="2010-07-19", text="The Big Society is here."))
+    corpus.add(_doc(3, speaker="Nick Clegg", date="2011-01-10", source="other", text="Liberal localism."))
+
+
+def test_corpus_takes_a_document_filter_everywhere(corpus: Corpus) -> None:
+    _three(corpus)
+    coalition = DocumentFilter(government=("Cameron-Clegg coalition",))
+    assert [d.id for d in corpus.query(coalition)] == ["d2", "d3"]
+    assert corpus.count(coalition) == 2
+    assert corpus.count(coalition, source="other") == 1  # a filter and keywords combine
+    assert [pk for pk, _ in corpus.iter_texts(DocumentFilter(text="localism"))] == [3]
+    where, params = corpus.filter_sql(coalition)
+    assert corpus.conn.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0] == 2
+    assert len(corpus.export_text(DocumentFilter(speaker=("Mr Brown",))).splitlines()) == 1
+    with pytest.raises(InputError, match="'government' given both"):
+        corpus.count(coalition, government="Brown")
+
+
+def test_corpus_check_filter_names_the_closest_stored_values(corpus: Corpus) -> None:
+    _three(corpus)
+    corpus.check_filter(DocumentFilter(speaker=("Mr Cameron",), year=(2010,)))  # all match: no error
+    with pytest.raises(InputError) as info:
+        corpus.check_filter(government="Coalition")
+    assert str(info.value) == "government: no document has 'Coalition'; closest: 'Cameron-Clegg coalition'"
+    with pytest.raises(
+        InputError, match=r"speaker: no document has 'Gordon Browne'; closest: 'Gordon Brown'"
+    ):
+        corpus.check_filter(DocumentFilter(speaker=("Gordon Browne",)))
+    with pytest.raises(InputError, match=r"^year: no document has '1990'"):
+        corpus.check_filter(year=1990)
+
+
+def test_corpus_summary_and_documents_as_data_frames(corpus: Corpus) -> None:
+    _three(corpus)
+    frame = corpus.to_frame(DocumentFilter(since="2010"))
+    assert list(frame["id"]) == ["d2", "d3"]
+    assert "text" not in frame.columns and str(frame["year"].dtype) == "Int64"
+    assert corpus.to_frame(include_text=True)["text"].iloc[0] == "Communities in control."
+    summary = corpus.summary_frame("speaker")
+    assert list(summary.columns) == ["speaker", "documents", "tokens"]
+    assert set(summary["speaker"]) == {"Gordon Brown", "David Cameron", "Nick Clegg"}
+    assert corpus.summary_frame("year", DocumentFilter(source=("other",)))["year"].tolist() == [2011]
+
+
+# -- writes that never destroy -------------------------------------------------------------
+
+
+def test_corpus_unknown_migration_recorded_only_in_the_table_refuses_writes(db_path: Path) -> None:
+    Corpus.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO schema_migrations VALUES (99, '0099_from_the_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with Corpus.open(db_path) as store:
+        assert store.count() == 0  # reading goes on
+        with pytest.raises(
+            SchemaError, match=r"test.db: carries migration 99 '0099_from_the_future' unknown"
+        ):
+            store.add(_doc(1))
+    renamed = db_path.with_name("renamed.db")
+    Corpus.open(renamed).close()
+    conn = sqlite3.connect(renamed)
+    conn.execute("UPDATE schema_migrations SET name = 'something_else' WHERE version = 2")
+    conn.commit()
+    conn.close()
+    with Corpus.open(renamed) as store, pytest.raises(SchemaError, match="migration 2 'something_else'"):
+        store.add(_doc(1))
+
+
+def test_corpus_damaged_store_refuses_writes(db_path: Path) -> None:
+    with Corpus.open(db_path) as store:
+        store.add_many(_doc(n, text=f"Document {n}. " + "Localism and power. " * 300) for n in range(60))
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db_path.stat().st_size
+    with db_path.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(b"\xff" * 8192)
+    with (
+        Corpus.open(db_path) as store,
+        pytest.raises(StoreError, match=r"test.db: the store is damaged \(quick_check"),
+    ):
+        store.add(_doc(999))
+
+
+def test_corpus_read_only_store_serves_reads_and_refuses_writes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Corpus.open(db_path) as store:
+        store.add(_doc(1))
+    with Corpus.open(db_path, read_only=True) as store:
+        assert store.read_only and store.count() == 1 and store.get("d1") is not None
+        with pytest.raises(StoreError, match="test.db: the store is read-only"):
+            store.add(_doc(2))
+    # A file or folder that is not writable opens read-only by itself.
+    import policytext.store.corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_is_writable", lambda path: False)
+    with Corpus.open(db_path) as store:
+        assert store.read_only and store.count() == 1
+
+
+def test_corpus_jsonl_nul_character_is_refused(corpus: Corpus) -> None:
+    with pytest.raises(MetadataError, match=r"'text' contains a NUL character"):
+        corpus.add(_doc(1, text="Power\x00 to the people."))
+    assert corpus.count() == 0
+
+
+def test_corpus_export_to_refuses_the_store_and_sqlite_files(corpus: Corpus, tmp_path: Path) -> None:
+    corpus.add(_doc(1))
+    for target in (corpus.path, Path(str(corpus.path) + "-wal"), Path(str(corpus.path) + "-shm")):
+        with pytest.raises(InputError, match="is the corpus database"):
+            corpus.export_to(target)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(InputError, match="other.sqlite: is an SQLite database"):
+        corpus.export_to(other)
+    assert corpus.count() == 1 and corpus.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert corpus.export_to(tmp_path / "ok.jsonl") == 1
+
+
+# -- many writers, short transactions ----------------------------------------------------------
+
+
+def test_corpus_tokens_are_counted_outside_the_write_transaction(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policytext.store.writes as writes
+
+    seen: list[bool] = []
+    real = writes.count_tokens
+
+    def spy(text: str) -> int:
+        seen.append(corpus.conn.in_transaction)
+        return real(text)
+
+    monkeypatch.setattr(writes, "count_tokens", spy)
+    corpus.add(_doc(1))
+    corpus.add_all([_doc(2), _doc(3)])
+    corpus.add_many(_doc(n) for n in range(4, 9))
+    assert seen and not any(seen)
+    assert corpus.get("d2").tokens == real(_doc(2).text)  # type: ignore[union-attr]
+
+
+_IMPORT_SCRIPT = """
+import sys
+from policytext.collect.importing import import_paths
+from policytext.store.corpus import Corpus
+with Corpus.open(sys.argv[1]) as corpus:
+    print(import_paths(corpus, [sys.argv[2]]))
+"""
+
+
+def test_corpus_three_concurrent_imports_all_succeed(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    Corpus.open(db).close()
+    files = []
+    for writer in range(3):
+        path = tmp_path / f"w{writer}.jsonl"
+        lines = [
+            json.dumps({"id": f"w{writer}-{n}", "text": f"Writer {writer}, document {n}. " + "Power. " * 400})
+            for n in range(150)
+        ]
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        files.append(path)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _IMPORT_SCRIPT, str(db), str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in files
+    ]
+    results = [proc.communicate(timeout=300) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], results
+    with Corpus.open(db) as store:
+        assert store.count() == 450
+
+
+def test_corpus_lock_message_says_what_happened(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYTEXT_BUSY_TIMEOUT", "0.2")
+    Corpus.open(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Corpus.open(db_path) as store, pytest.raises(StoreError) as info:
+            store.add(_doc(1))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    message = str(info.value)
+    assert "database is locked" in message and "more than 0.2 s" in message and "run it again" in message
+
+
+# -- duplicates: found, kept, counted once ------------------------------------------------------
+
+_SPEECH = " ".join(
+    f"In the {n}th part of this speech I say that power must pass from Whitehall to the people "
+    f"of town {n}, to councils and to neighbourhood groups who know their streets."
+    for n in range(40)
+)
+
+
+def test_corpus_duplicates_exact_and_near_are_clustered_nothing_deleted(corpus: Corpus) -> None:
+    corpus.add(_doc(1, id="cameron-joint", speaker="David Cameron", text=_SPEECH))
+    corpus.add(_doc(1, id="clegg-joint", speaker="Nick Clegg", text=_SPEECH))
+    corpus.add(_doc(2, id="bps-copy", source="bps", text=_SPEECH.replace(",", "").replace(".", ";")))
+    corpus.add(_doc(3, id="with-note", text="Editor's note: transcript as delivered. " + _SPEECH))
+    cut = _SPEECH[len(_SPEECH) // 6 :]
+    corpus.add(_doc(4, id="cut-intro", text=cut))
+    corpus.add(_doc(5, id="other", text=_SPEECH.replace("power", "money").replace("people", "banks")[:900]))
+    corpus.add(_doc(6, id="unrelated", text="A different speech about schools. " * 40))
+    assert corpus.refresh_duplicates() is True
+    assert corpus.refresh_duplicates() is False  # nothing changed: not recomputed
+    clusters = corpus.duplicate_clusters()
+    assert len(clusters) == 1
+    cluster = clusters[0]
+    assert set(cluster.members) == {"cameron-joint", "clegg-joint", "bps-copy", "with-note", "cut-intro"}
+    assert cluster.canonical == "with-note"  # the most complete text
+    assert 0.8 <= cluster.similarity <= 1.0
+    assert corpus.count() == 7  # nothing deleted
+    assert corpus.count(fold_duplicates=True) == 3
+    assert corpus.folded_count() == 4
+
+
+def test_corpus_folding_keeps_the_best_member_the_filter_selects(corpus: Corpus) -> None:
+    corpus.add(_doc(1, id="cameron-joint", speaker="David Cameron", text=_SPEECH))
+    corpus.add(_doc(1, id="clegg-joint", speaker="Nick Clegg", text=_SPEECH))
+    corpus.refresh_duplicates()
+    assert [c.members for c in corpus.duplicate_clusters()] == [("cameron-joint", "clegg-joint")]
+    where, params = corpus.filter_sql()  # analyses fold by default
+    assert (
+        corpus.conn.execute(f"SELECT d.id FROM documents d {where}", params).fetchall()[0][0]
+        == "cameron-joint"
+    )
+    assert corpus.count(fold_duplicates=True) == 1
+    # Clegg's copy still counts when Clegg alone is selected.
+    where, params = corpus.filter_sql(DocumentFilter(speaker=("Nick Clegg",)))
+    assert [r[0] for r in corpus.conn.execute(f"SELECT d.id FROM documents d {where}", params)] == [
+        "clegg-joint"
+    ]
+    where, params = corpus.filter_sql(fold_duplicates=False)
+    assert corpus.conn.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0] == 2
+
+
+def test_corpus_duplicates_recomputed_when_documents_change(corpus: Corpus) -> None:
+    corpus.add(_doc(1, id="a", text=_SPEECH))
+    corpus.refresh_duplicates()
+    assert corpus.duplicate_clusters() == []
+    corpus.add(_doc(2, id="b", text=_SPEECH))
+    assert corpus.refresh_duplicates() is True
+    assert [c.members for c in corpus.duplicate_clusters()] == [("a", "b")]
+    with pytest.raises(InputError, match="threshold: 0.2 is not between 0.5 and 1.0"):
+        corpus.refresh_duplicates(threshold=0.2)

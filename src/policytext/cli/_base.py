@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
 import sqlite3
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,8 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from policytext import __version__
+from policytext._io import atomic_write, check_output_path
 from policytext.errors import PolicytextError
-from policytext.store.filters import DocumentFilter
+from policytext.store.filters import FILTER_FIELDS, DocumentFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,13 +123,14 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_output(text: str, out: Path | None) -> None:
-    """Print ``text`` or write it to ``out`` (its folder created)."""
+def write_output(text: str, out: Path | None, *, protect: tuple[Path, ...] = ()) -> None:
+    """Print ``text`` or write it to ``out`` whole (its folder created); an SQLite database
+    (the store above all, and any of ``protect``) is never overwritten."""
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    with atomic_write(out, protect=protect) as handle:
+        handle.write(text)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -189,29 +193,60 @@ def main(ctx: click.Context, verbose: int, db: Path | None) -> None:
 # -- tables, concordance, keyness, report --------------------------------------------------
 
 
+def _filter_option(spec: dataclasses.Field[Any], hints: dict[str, Any]) -> Callable[[F], F]:
+    """The click option of one :class:`DocumentFilter` field: repeatable for tuple fields."""
+    hint = hints[spec.name]
+    flag = "--" + spec.name.replace("_", "-")
+    help_text = spec.metadata.get("help", f"Only documents with this {spec.name}.")
+    if typing.get_origin(hint) is tuple:
+        kind = typing.get_args(hint)[0]
+        return click.option(flag, spec.name, multiple=True, type=kind, help=help_text)
+    return click.option(flag, spec.name, default=None, help=help_text)
+
+
 def filter_options(func: F) -> F:
-    """Document filters shared by table, kwic and keyness (each option may repeat)."""
-    options = [
-        click.option("--speaker", multiple=True, help="Only this speaker (repeatable)."),
-        click.option("--party", multiple=True, help="Only this party (repeatable)."),
-        click.option("--doc-type", "doc_type", multiple=True, help="Only this doc_type (repeatable)."),
-        click.option("--source", multiple=True, help="Only this source (repeatable)."),
-        click.option("--government", multiple=True, help="Only this government (repeatable)."),
-        click.option("--year", multiple=True, type=int, help="Only this year (repeatable)."),
-        click.option("--since", default=None, help="Only documents dated on or after (YYYY[-MM[-DD]])."),
-        click.option("--until", default=None, help="Only documents dated on or before (YYYY[-MM[-DD]])."),
-    ]
-    for option in reversed(options):
-        func = option(func)
+    """The document filters, one option per :class:`DocumentFilter` field (generated from the
+    dataclass, so every analysis command takes the same filters); tuple fields repeat."""
+    hints = typing.get_type_hints(DocumentFilter)
+    for spec in reversed(dataclasses.fields(DocumentFilter)):
+        func = _filter_option(spec, hints)(func)
     return func
 
 
-_FILTER_NAMES = ("speaker", "party", "doc_type", "source", "government", "year", "since", "until")
+def duplicates_option(func: F) -> F:
+    """``--keep-duplicates``: count every member of a duplicate cluster (analyses count each
+    cluster once by default). The value arrives as ``keep_duplicates``; pass
+    ``fold_duplicates=not keep_duplicates`` to the store."""
+    return click.option(
+        "--keep-duplicates",
+        "keep_duplicates",
+        is_flag=True,
+        help="Count every copy of a duplicated document (default: each duplicate cluster once).",
+    )(func)
 
 
 def _pop_filters(kwargs: dict[str, Any]) -> DocumentFilter:
     """Take the filter options out of ``kwargs`` as one :class:`DocumentFilter`."""
-    return DocumentFilter.from_options(**{name: kwargs.pop(name) for name in _FILTER_NAMES if name in kwargs})
+    return DocumentFilter.from_options(**{name: kwargs.pop(name) for name in FILTER_FIELDS if name in kwargs})
+
+
+def check_filter(corpus: Any, documents: DocumentFilter) -> None:
+    """Fail with the closest stored values when a filter value matches no document."""
+    corpus.check_filter(documents)
+
+
+def report_folded(corpus: Any, documents: DocumentFilter, *, keep_duplicates: bool) -> int:
+    """Say on stderr how many duplicate documents an analysis folded; return the number."""
+    if keep_duplicates:
+        return 0
+    folded = int(corpus.folded_count(documents))
+    if folded:
+        click.echo(
+            f"{folded} duplicate documents folded (each duplicate cluster counted once; "
+            "--keep-duplicates counts all)",
+            err=True,
+        )
+    return folded
 
 
 def _command_line() -> str:
@@ -243,6 +278,7 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
     from policytext.report import format_table, write_table
 
     if out is not None:
+        check_output_path(out)  # never onto the store or another SQLite database
         write_table(frame, out, fmt=fmt, manifest=manifest, caption=caption)
         click.echo(f"wrote {out} and {out.name}.manifest.json", err=True)
         return
@@ -253,8 +289,10 @@ def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, captio
 
 
 def _open_corpus(db: Path) -> Any:
+    """The store at ``db`` for reading (it must exist; read-only files and folders are fine)."""
     from policytext.store.corpus import Corpus
 
+    _require_db(db)
     return Corpus.open(db)
 
 

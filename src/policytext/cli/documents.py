@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from policytext.cli._base import (
-    _require_db,
+    _open_corpus,
+    _pop_filters,
     db_option,
+    filter_options,
     format_option,
     main,
     out_option,
     quiet_option,
     reports_errors,
     show_progress,
+    write_output,
 )
-from policytext.errors import PolicytextError
 from policytext.store.corpus import DOC_TYPES
 
 
@@ -67,43 +71,48 @@ def import_command(
         summary = import_paths(
             corpus, paths, meta=meta, source=source, doc_type=doc_type, progress=show_progress(quiet)
         )
+        # Duplicates are recomputed now (signatures of the new documents only), so the
+        # analyses that follow count each duplicate cluster once.
+        corpus.refresh_duplicates()
+        clusters = corpus.duplicate_clusters()
     click.echo(f"{db}: {summary}", err=True)
+    if clusters:
+        folded = sum(len(c.members) - 1 for c in clusters)
+        click.echo(
+            f"{db}: {len(clusters)} duplicate clusters ({folded} documents counted once with their "
+            "cluster; see 'policytext duplicates')",
+            err=True,
+        )
 
 
 @main.command("export")
 @format_option("jsonl", "csv", default="jsonl")
 @out_option
+@filter_options
 @db_option
 @reports_errors
-def export_command(fmt: str, out: Path | None, db: Path) -> None:
+def export_command(fmt: str, out: Path | None, db: Path, **kwargs: Any) -> None:
     """Export the current documents with their metadata and provenance.
 
     Each record has the import fields (id, text, speaker, party, date, title,
     doc_type, source, url, venue), so the output imports back, plus version,
     date_precision, year, government, tokens, status, sha256, retrieved_at,
-    extractor_version, imported_at, warc_file and warc_offset.
+    extractor_version, imported_at, warc_file and warc_offset. Every copy of a
+    duplicated document is exported. --out is written whole or not at all, and
+    never onto the store or another SQLite database.
 
     \b
     Example:
         policytext export --format csv --out corpus.csv
+        policytext export --speaker "Gordon Brown" --since 2007 --out brown.jsonl
     """
-    from policytext.store.corpus import Corpus
-
-    _require_db(db)
-    with Corpus.open(db) as corpus:
+    documents = _pop_filters(kwargs)
+    with _open_corpus(db) as corpus:
+        corpus.check_filter(documents)
         if out is None:
-            corpus.export(sys.stdout, fmt=fmt)
+            corpus.export(sys.stdout, documents, fmt=fmt)
             return
-        if out.is_dir():
-            raise PolicytextError(f"{out}: is a folder; give a file name for --out")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as handle:
-                count = corpus.export(handle, fmt=fmt)
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        count = corpus.export_to(out, documents, fmt=fmt)
     click.echo(f"wrote {count} documents to {out}", err=True)
 
 
@@ -119,8 +128,52 @@ def corpus_command(fmt: str, db: Path) -> None:
         policytext corpus --format csv
     """
     from policytext.report import format_summary
-    from policytext.store.corpus import Corpus
 
-    _require_db(db)
-    with Corpus.open(db) as corpus:
+    with _open_corpus(db) as corpus:
         click.echo(format_summary(corpus, fmt=fmt))
+
+
+@main.command("duplicates")
+@format_option("txt", "json", default="txt")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.5, 1.0),
+    default=None,
+    help="Share of the shorter text's word 5-grams found in the longer one for two texts "
+    "to be the same document (0.5 to 1; default 0.8, or the last one used).",
+)
+@out_option
+@db_option
+@reports_errors
+def duplicates_command(fmt: str, threshold: float | None, out: Path | None, db: Path) -> None:
+    """Find exact and near-duplicate documents and group them into clusters.
+
+    Recomputes the clusters when documents changed (or --threshold is given) and
+    lists each with its canonical member (most complete text, best metadata) first.
+    Analyses count each cluster once unless given --keep-duplicates; nothing is
+    deleted. JSON: a list of {"canonical", "members", "similarity"}.
+
+    \b
+    Example:
+        policytext duplicates
+        policytext duplicates --threshold 0.9 --format json --out duplicates.json
+    """
+    with _open_corpus(db) as corpus:
+        if corpus.read_only:
+            clusters = corpus.duplicate_clusters()
+            click.echo(f"{db}: read-only store; listing the clusters as last computed", err=True)
+        else:
+            corpus.refresh_duplicates(threshold=threshold, force=threshold is not None)
+            clusters = corpus.duplicate_clusters()
+    if fmt == "json":
+        text = json.dumps([c.to_dict() for c in clusters], ensure_ascii=False, indent=1) + "\n"
+    else:
+        lines = [
+            f"{c.canonical}\t{len(c.members)} documents\tsimilarity {c.similarity:.3f}\t"
+            + ", ".join(c.members[1:])
+            for c in clusters
+        ]
+        folded = sum(len(c.members) - 1 for c in clusters)
+        lines.append(f"{len(clusters)} clusters; {folded} documents counted once with their canonical one")
+        text = "\n".join(lines) + "\n"
+    write_output(text, out, protect=(db,))

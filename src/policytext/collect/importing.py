@@ -76,10 +76,35 @@ def _collect(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
                     f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                     f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
                 )
-            found.append((path, path.name))
+            found.append((path, _as_given(path)))
         else:
             raise ImportFormatError(f"{path}: no such file or folder")
     return found
+
+
+def _as_given(path: Path) -> str:
+    """A file named on its own: its path relative to the current folder (its file name when
+    it lies outside), so ``2010/labour/html.html`` and ``2010/tory/html.html`` get distinct ids."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _check_distinct_ids(files: list[tuple[Path, str]], metadata: dict[str, dict[str, str]]) -> None:
+    """Two files whose ids would be the same are an error before anything is written."""
+    owners: dict[str, str] = {}
+    for path, relative in files:
+        if path.suffix.lower() == ".jsonl":
+            continue
+        row = _meta_for(metadata, path, relative) or {}
+        doc_id = row.get("id") or Path(relative).with_suffix("").as_posix()
+        other = owners.setdefault(doc_id, str(path))
+        if other != str(path):
+            raise ImportFormatError(
+                f"{path}: would get the document id {doc_id!r} of {other}; nothing imported "
+                "(import the folders from a common parent, or give ids in a --meta CSV)"
+            )
 
 
 def read_meta_csv(path: str | Path) -> dict[str, dict[str, str]]:
@@ -305,6 +330,7 @@ def import_paths(
             f"{', '.join(str(p) for p in paths)}: no {', '.join(SUPPORTED_SUFFIXES)} files found"
         )
     metadata = read_meta_csv(meta) if meta else {}
+    _check_distinct_ids(files, metadata)
     summary = AddSummary()
     owners: dict[str, Path] = {}
     for path, documents in _progress(_read_all(files, metadata, source, doc_type), len(files), progress):

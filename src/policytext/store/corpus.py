@@ -1,11 +1,12 @@
 """The corpus store: one SQLite file of documents, provenance and tags.
 
-The schema is versioned by named forward migrations (recorded in the
-``schema_migrations`` table, each applied in its own transaction). Writes happen
-in transactions, so an interrupted import or scrape loses nothing already
-stored and leaves no half-written document; adding a document that is already
-stored is a no-op, and a changed text for the same document is kept as a new
-version beside the old one.
+The schema is versioned by named forward migrations (:mod:`policytext.store.schema`).
+Writes happen in short transactions, so an interrupted import or scrape loses
+nothing already stored and leaves no half-written document, and several
+processes can write to one store. Adding a document that is already stored is
+a no-op, and a changed text for the same document is kept as a new version
+beside the old one. A store that cannot be written (a read-only file or folder)
+is opened read-only and serves every reading method.
 
 Example::
 
@@ -20,22 +21,50 @@ Example::
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import enum
+import difflib
 import io
 import json
 import logging
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Unpack
 
-from policytext._text import count_tokens, normalise_text, sha256_hex
-from policytext.errors import MetadataError, SchemaError, StoreError
-from policytext.people import PartialDate, default_registry, normalise_party, parse_date
+from policytext._io import atomic_write
+from policytext.errors import InputError, MetadataError, SchemaError, StoreError
+from policytext.store import duplicates as _duplicates
+from policytext.store.documents import (
+    COLUMNS,
+    DOC_TYPES,
+    EXPORT_FIELDS,
+    IMPORT_FIELDS,
+    AddOutcome,
+    AddSummary,
+    Document,
+    StoredDocument,
+    automatic_id,
+    default_db_path,
+    from_row,
+    normalise_document,
+    now,
+)
+from policytext.store.filters import DocumentFilter, FilterOptions, filter_clauses, resolve_filter
+from policytext.store.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,  # noqa: F401  (importable from here)
+    apply_migrations,
+    integrity_problem,
+    schema_version,
+    split_sql,
+    unknown_migration,
+)
+from policytext.store.writes import tokens_needed, write_document
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DOC_TYPES",
@@ -47,388 +76,28 @@ __all__ = [
     "Document",
     "StoredDocument",
     "default_db_path",
+    "normalise_document",
 ]
+
+# Names kept importable from here for callers of the old single-module store.
+_MIGRATIONS = MIGRATIONS
+_split_sql = split_sql
+_automatic_id = automatic_id
 
 logger = logging.getLogger(__name__)
 
-DOC_TYPES = ("speech", "white_paper", "lecture", "pamphlet", "manifesto", "debate", "other")
-STATUSES = ("ok", "withdrawn")
-IMPORT_FIELDS = ("id", "text", "speaker", "party", "date", "title", "doc_type", "source", "url", "venue")
-EXPORT_FIELDS = (
-    *IMPORT_FIELDS,
-    "version",
-    "date_precision",
-    "year",
-    "government",
-    "tokens",
-    "status",
-    "sha256",
-    "retrieved_at",
-    "extractor_version",
-    "imported_at",
-    "warc_file",
-    "warc_offset",
-)
+#: Seconds a writer waits for another process's write lock before giving up.
+BUSY_TIMEOUT = 60.0
+_SUMMARY_FIELDS = ("source", "speaker", "year", "party", "government", "doc_type")
+_LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
+_CHECKED_FIELDS = ("speaker", "party", "doc_type", "source", "government", "year")
 
 
-def default_db_path() -> Path:
-    """``$POLICYTEXT_DB`` when set, else ``corpus/policytext.db``."""
-    return Path(os.environ.get("POLICYTEXT_DB") or "corpus/policytext.db")
-
-
-@dataclass(frozen=True)
-class Document:
-    """A document to store: its text and what is known about it.
-
-    ``date`` may be partial (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``). ``sha256``
-    is the hash of the raw bytes the text was extracted from (of the text when
-    there were none). ``warc_file`` and ``warc_offset`` link a scraped document
-    to its raw response in the archive.
-    """
-
-    text: str
-    id: str | None = None
-    source: str | None = None
-    url: str | None = None
-    speaker: str | None = None
-    party: str | None = None
-    date: str | None = None
-    title: str | None = None
-    doc_type: str | None = None
-    venue: str | None = None
-    sha256: str | None = None
-    retrieved_at: str | None = None
-    extractor_version: str | None = None
-    status: str | None = None
-    warc_file: str | None = None
-    warc_offset: int | None = None
-
-
-@dataclass(frozen=True)
-class StoredDocument(Document):
-    """A document as stored, with its version and the derived fields."""
-
-    pk: int = 0
-    version: int = 1
-    is_current: bool = True
-    date_precision: str | None = None
-    year: int | None = None
-    government: str | None = None
-    tokens: int = 0
-    imported_at: str = ""
-
-    def to_record(self, *, include_text: bool = True) -> dict[str, Any]:
-        """The export record: import fields plus provenance."""
-        record = {name: getattr(self, name) for name in EXPORT_FIELDS}
-        if not include_text:
-            record.pop("text")
-        return record
-
-
-class AddOutcome(enum.Enum):
-    """What :meth:`Corpus.add` did with a document."""
-
-    ADDED = "added"
-    NEW_VERSION = "new_version"
-    UNCHANGED = "unchanged"
-    UPDATED = "updated"  # same text, metadata filled in or corrected
-
-
-@dataclass
-class AddSummary:
-    """Counts of outcomes over several adds."""
-
-    added: int = 0
-    new_version: int = 0
-    unchanged: int = 0
-    updated: int = 0
-    ids: list[str] = field(default_factory=list)
-
-    def record(self, outcome: AddOutcome, doc_id: str) -> None:
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
-        self.ids.append(doc_id)
-
-    @property
-    def total(self) -> int:
-        return self.added + self.new_version + self.unchanged + self.updated
-
-    def __str__(self) -> str:
-        return (
-            f"{self.added} added, {self.new_version} new versions, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
-        )
-
-
-# --------------------------------------------------------------------------
-# Schema migrations: append only; never edit one that has shipped.
-
-_MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_documents",
-        """
-        CREATE TABLE documents (
-            pk INTEGER PRIMARY KEY,
-            id TEXT NOT NULL,
-            version INTEGER NOT NULL DEFAULT 1,
-            is_current INTEGER NOT NULL DEFAULT 1,
-            source TEXT,
-            url TEXT,
-            speaker TEXT,
-            party TEXT,
-            date TEXT,
-            date_precision TEXT,
-            date_start TEXT,
-            date_end TEXT,
-            year INTEGER,
-            government TEXT,
-            title TEXT,
-            doc_type TEXT NOT NULL DEFAULT 'other',
-            venue TEXT,
-            text TEXT NOT NULL,
-            text_sha256 TEXT NOT NULL,
-            sha256 TEXT,
-            retrieved_at TEXT,
-            extractor_version TEXT,
-            imported_at TEXT NOT NULL,
-            tokens INTEGER NOT NULL DEFAULT 0,
-            UNIQUE (id, version)
-        );
-        CREATE UNIQUE INDEX documents_one_current ON documents (id) WHERE is_current = 1;
-        CREATE INDEX documents_source_url ON documents (source, url);
-        CREATE INDEX documents_speaker ON documents (speaker);
-        CREATE INDEX documents_year ON documents (year);
-        """,
-    ),
-    (
-        "0002_provenance",
-        """
-        ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'ok';
-        ALTER TABLE documents ADD COLUMN warc_file TEXT;
-        ALTER TABLE documents ADD COLUMN warc_offset INTEGER;
-        CREATE TABLE failures (
-            pk INTEGER PRIMARY KEY,
-            source TEXT,
-            url TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            recorded_at TEXT NOT NULL
-        );
-        CREATE INDEX failures_url ON failures (url);
-        """,
-    ),
-    (
-        "0003_tags",
-        """
-        CREATE TABLE codebooks (
-            hash TEXT PRIMARY KEY,
-            name TEXT,
-            version TEXT,
-            content TEXT,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE tagged_documents (
-            doc_pk INTEGER PRIMARY KEY REFERENCES documents (pk) ON DELETE CASCADE,
-            codebook_hash TEXT NOT NULL,
-            sentences INTEGER NOT NULL,
-            tokens INTEGER NOT NULL,
-            tagged_at TEXT NOT NULL
-        );
-        CREATE TABLE matches (
-            pk INTEGER PRIMARY KEY,
-            doc_pk INTEGER NOT NULL REFERENCES documents (pk) ON DELETE CASCADE,
-            codebook_hash TEXT NOT NULL,
-            sentence INTEGER NOT NULL,
-            sent_start INTEGER NOT NULL,
-            sent_end INTEGER NOT NULL,
-            start_char INTEGER NOT NULL,
-            end_char INTEGER NOT NULL,
-            frame TEXT NOT NULL,
-            pattern_id TEXT NOT NULL,
-            text TEXT NOT NULL,
-            negated INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX matches_doc ON matches (doc_pk);
-        CREATE INDEX matches_frame ON matches (frame, doc_pk);
-        """,
-    ),
-    (
-        "0004_fulltext",
-        """
-        CREATE VIRTUAL TABLE documents_fts USING fts5 (
-            title, text, content='documents', content_rowid='pk', tokenize='porter unicode61'
-        );
-        INSERT INTO documents_fts (rowid, title, text) SELECT pk, title, text FROM documents;
-        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
-            INSERT INTO documents_fts (rowid, title, text) VALUES (new.pk, new.title, new.text);
-        END;
-        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
-            INSERT INTO documents_fts (documents_fts, rowid, title, text)
-            VALUES ('delete', old.pk, old.title, old.text);
-        END;
-        CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
-            INSERT INTO documents_fts (documents_fts, rowid, title, text)
-            VALUES ('delete', old.pk, old.title, old.text);
-            INSERT INTO documents_fts (rowid, title, text) VALUES (new.pk, new.title, new.text);
-        END;
-        """,
-    ),
-    (
-        "0005_http_cache",
-        """
-        CREATE TABLE http_cache (
-            url TEXT PRIMARY KEY,
-            source TEXT,
-            status INTEGER NOT NULL,
-            etag TEXT,
-            last_modified TEXT,
-            sha256 TEXT,
-            fetched_at TEXT NOT NULL
-        );
-        """,
-    ),
-    (
-        "0006_document_attributes",
-        """
-        CREATE TABLE document_attributes (
-            doc_pk INTEGER NOT NULL REFERENCES documents (pk) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (doc_pk, key)
-        );
-        """,
-    ),
-    (
-        "0007_evaluations",
-        """
-        CREATE TABLE evaluations (
-            pk INTEGER PRIMARY KEY,
-            codebook_hash TEXT NOT NULL,
-            gold TEXT NOT NULL,
-            scores TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX evaluations_codebook ON evaluations (codebook_hash);
-        """,
-    ),
-]
-
-SCHEMA_VERSION = len(_MIGRATIONS)
-
-_COLUMNS = (
-    "pk",
-    "id",
-    "version",
-    "is_current",
-    "source",
-    "url",
-    "speaker",
-    "party",
-    "date",
-    "date_precision",
-    "year",
-    "government",
-    "title",
-    "doc_type",
-    "venue",
-    "text",
-    "sha256",
-    "retrieved_at",
-    "extractor_version",
-    "imported_at",
-    "tokens",
-    "status",
-    "warc_file",
-    "warc_offset",
-)
-_METADATA_FIELDS = (
-    "source",
-    "url",
-    "speaker",
-    "party",
-    "date",
-    "title",
-    "doc_type",
-    "venue",
-    "sha256",
-    "retrieved_at",
-    "extractor_version",
-    "status",
-    "warc_file",
-    "warc_offset",
-)
-
-_DESCRIPTIVE_FIELDS = ("source", "url", "speaker", "party", "date", "title", "doc_type", "venue")
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(str(value).split())
-    return value or None
-
-
-def normalise_document(doc: Document, *, where: str | None = None) -> Document:
-    """Validate and normalise a document's fields.
-
-    The text is normalised (NFC, line ends); the speaker resolves through the
-    people registry (the party is filled from it when missing); the date is
-    checked and kept at its precision; ``doc_type`` must be one of
-    :data:`DOC_TYPES`.
-
-    Raises
-    ------
-    MetadataError
-        Naming ``where`` (or the document id) and the bad field.
-    """
-    label = where or (f"document {doc.id!r}" if doc.id else "document")
-    if not isinstance(doc.text, str):
-        raise MetadataError(f"{label}: 'text' must be a string")
-    text = normalise_text(doc.text)
-    if not text:
-        raise MetadataError(f"{label}: 'text' is empty")
-    date = None
-    if doc.date not in (None, ""):
-        date = parse_date(doc.date, where=f"{label}: date").iso
-    doc_type = _clean(doc.doc_type)
-    if doc_type is not None:
-        doc_type = doc_type.lower().replace(" ", "_").replace("-", "_")
-        if doc_type not in DOC_TYPES:
-            raise MetadataError(f"{label}: doc_type {doc.doc_type!r} is not one of {', '.join(DOC_TYPES)}")
-    status = _clean(doc.status)
-    if status is not None and status.lower() not in STATUSES:
-        raise MetadataError(f"{label}: status {doc.status!r} is not one of {', '.join(STATUSES)}")
-    registry = default_registry()
-    speaker = _clean(doc.speaker)
-    if speaker:
-        speaker = registry.resolve(speaker, date=date) or None
-    party = normalise_party(_clean(doc.party))
-    if not party and speaker:
-        party = registry.party_of(speaker)
-    doc_id = _clean(doc.id) or _automatic_id(_clean(doc.source), _clean(doc.url), text)
-    return replace(
-        doc,
-        text=text,
-        id=doc_id,
-        source=_clean(doc.source),
-        url=_clean(doc.url),
-        speaker=speaker,
-        party=party,
-        date=date,
-        title=_clean(doc.title),
-        doc_type=doc_type,
-        venue=_clean(doc.venue),
-        status=status.lower() if status else None,
-    )
-
-
-def _automatic_id(source: str | None, url: str | None, text: str) -> str:
-    """The id of a document that does not state one: from its source and URL, else its text."""
-    basis = f"{source or ''}\n{url}" if url else text
-    prefix = (source or "doc").replace(" ", "-").lower()
-    return f"{prefix}-{sha256_hex(basis)[:12]}"
+def _busy_timeout() -> float:
+    try:
+        return float(os.environ.get("POLICYTEXT_BUSY_TIMEOUT", BUSY_TIMEOUT))
+    except ValueError:
+        return BUSY_TIMEOUT
 
 
 class Corpus:
@@ -439,6 +108,11 @@ class Corpus:
     path:
         The database file; created with its folder when missing. ``":memory:"``
         gives a throw-away store.
+    migrate:
+        Apply pending migrations when opening (writable stores only).
+    read_only:
+        Open without writing anything; ``None`` (the default) opens read-only when
+        the file or its folder is not writable.
 
     Example::
 
@@ -448,34 +122,74 @@ class Corpus:
         2
     """
 
-    def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
-        self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
-        if str(path) != ":memory:":
-            if self.path.is_dir():
-                raise StoreError(f"{self.path}: is a folder, not a database file")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            if str(path) != ":memory:":
-                self.conn.execute("PRAGMA journal_mode = WAL")
-                self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a policytext database ({exc})") from None
+    def __init__(self, path: str | Path, *, migrate: bool = True, read_only: bool | None = None) -> None:
+        memory = str(path) == ":memory:"
+        self.path = Path(":memory:") if memory else Path(path)
+        if not memory and self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        if read_only is None:
+            read_only = not memory and self.path.exists() and not _is_writable(self.path)
+        self.read_only = read_only
+        self.timeout = _busy_timeout()
         self._depth = 0
-        if migrate:
+        self._refusal: str | None = None  # why writes are refused, once known
+        self._checked = False
+        try:
+            self.conn = self._connect(memory)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a policytext database ({' '.join(str(exc).split())})") from None
+        if read_only or not migrate:
+            return
+        unknown = unknown_migration(self.conn)
+        if unknown:
+            self._refusal = _unknown_message(self.path, unknown)
+            logger.warning("%s; opened for reading only", self._refusal)
+            return
+        try:
+            self.migrate()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _connect(self, memory: bool) -> sqlite3.Connection:
+        if self.read_only:
+            if not self.path.exists():
+                raise StoreError(f"{self.path}: no corpus database here")
+            conn = self._connect_read_only()
+        else:
+            if not memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=self.timeout)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        base = "file:" + urllib.parse.quote(str(self.path.resolve()))
+        last: sqlite3.DatabaseError | None = None
+        # A WAL store in a read-only folder cannot create its -shm file: read it as immutable.
+        for query in ("?mode=ro", "?immutable=1"):
+            conn = sqlite3.connect(base + query, uri=True, isolation_level=None, timeout=self.timeout)
+            conn.row_factory = sqlite3.Row
             try:
-                self.migrate()
-            except BaseException:
-                self.conn.close()
-                raise
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                if "not a database" in str(exc) or "malformed" in str(exc):
+                    raise
+                last = exc
+        assert last is not None
+        raise last
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Corpus:
+    def open(cls, path: str | Path | None = None, *, read_only: bool | None = None) -> Corpus:
         """Open (creating and migrating as needed) the store at ``path`` or the default."""
-        return cls(default_db_path() if path is None else path)
+        return cls(default_db_path() if path is None else path, read_only=read_only)
 
     def close(self) -> None:
         """Close the connection."""
@@ -487,68 +201,58 @@ class Corpus:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- schema -----------------------------------------------------------
+    # -- schema and integrity -------------------------------------------------
 
     @property
     def schema_version(self) -> int:
         """The number of migrations applied."""
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return schema_version(self.conn)
 
     def migrate(self, *, target: int | None = None) -> list[str]:
         """Apply the pending migrations (up to ``target``); return their names."""
-        current = self.schema_version
-        target = SCHEMA_VERSION if target is None else target
-        if current > SCHEMA_VERSION:
-            raise SchemaError(
-                f"{self.path}: schema version {current} is newer than this policytext "
-                f"understands ({SCHEMA_VERSION}); upgrade policytext"
-            )
-        if current == 0 and self._has_foreign_tables():
-            raise SchemaError(f"{self.path}: an SQLite database that is not a policytext corpus")
-        applied = []
-        for number, (name, script) in enumerate(_MIGRATIONS[current:target], start=current + 1):
-            statements = [s for s in _split_sql(script) if s.strip()]
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                if self.schema_version >= number:
-                    # Another process applied it while we waited for the lock.
-                    self.conn.execute("COMMIT")
-                    continue
-                if number == 1:
-                    self.conn.execute(
-                        "CREATE TABLE IF NOT EXISTS schema_migrations "
-                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                    )
-                for statement in statements:
-                    self.conn.execute(statement)
-                self.conn.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, _now()),
-                )
-                self.conn.execute(f"PRAGMA user_version = {number}")
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise SchemaError(f"{self.path}: migration {name} failed ({exc})") from None
-            logger.info("applied migration %s to %s", name, self.path)
-            applied.append(name)
-        return applied
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; cannot migrate")
+        return apply_migrations(self.conn, self.path, target=target)
 
-    def _has_foreign_tables(self) -> bool:
-        names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return bool(names - {"schema_migrations"})
+    def check_writable(self) -> None:
+        """Raise unless the store may be written: not read-only, no migration this code does
+        not know, and ``PRAGMA quick_check`` passes (checked once per connection)."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is read-only (file or folder not writable)")
+        if self._refusal is None and not self._checked:
+            self._checked = True
+            unknown = unknown_migration(self.conn)
+            if unknown:
+                self._refusal = (
+                    f"{self.path}: carries {unknown} unknown to this policytext; upgrade policytext"
+                )
+            else:
+                problem = integrity_problem(self.conn)
+                if problem:
+                    self._refusal = f"{self.path}: the store is damaged (quick_check: {problem}); not writing"
+        if self._refusal:
+            raise SchemaError(self._refusal) if "unknown" in self._refusal else StoreError(self._refusal)
+
+    def has_table(self, name: str) -> bool:
+        """True when the store has the table ``name`` (an older read-only store may not)."""
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+        return row.fetchone() is not None
 
     # -- transactions -------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing block; nests (inner blocks join the outer one)."""
+        """All-or-nothing block; nests (inner blocks join the outer one).
+
+        Waits up to :data:`BUSY_TIMEOUT` seconds (``$POLICYTEXT_BUSY_TIMEOUT``) for another
+        writer; keep the work inside short, as other processes wait for it.
+        """
         if self._depth == 0:
+            self.check_writable()
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: {exc}") from None
+                raise StoreError(self._lock_message(exc)) from None
         self._depth += 1
         try:
             yield self.conn
@@ -556,7 +260,7 @@ class Corpus:
             self._depth -= 1
             if self._depth == 0 and self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: {exc}") from exc
+            raise StoreError(self._lock_message(exc)) from exc
         except BaseException:
             self._depth -= 1
             if self._depth == 0 and self.conn.in_transaction:
@@ -569,20 +273,30 @@ class Corpus:
             except sqlite3.OperationalError as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                raise StoreError(f"{self.path}: {exc}") from None
+                raise StoreError(self._lock_message(exc)) from None
+
+    def _lock_message(self, exc: sqlite3.Error) -> str:
+        message = " ".join(str(exc).split())
+        if "locked" in message or "busy" in message:
+            return (
+                f"{self.path}: {message}: another process held the write lock for more than "
+                f"{self.timeout:g} s; nothing of this step was written, run it again"
+            )
+        return f"{self.path}: {message}"
 
     # -- writing ------------------------------------------------------------
 
     def add(self, doc: Document, *, where: str | None = None) -> AddOutcome:
         """Store one document (validated and normalised) in its own transaction.
 
-        Same id (or same source and URL) with the same text: nothing is written,
-        except that metadata the store lacks or that changed is updated. A
-        changed text: stored as a new version, the old one kept.
+        Same id (or, for a document without one, same source, URL and text): nothing is
+        written, except that metadata the store lacks or that changed is updated. A changed
+        text: stored as a new version, the old one kept.
         """
         doc = normalise_document(doc, where=where)
+        tokens = self._tokens_needed([doc])
         with self.transaction():
-            return self._write(doc)
+            return write_document(self.conn, doc, tokens)
 
     def add_many(
         self,
@@ -601,9 +315,10 @@ class Corpus:
 
         def flush() -> None:
             try:
+                tokens = self._tokens_needed(batch)
                 with self.transaction():
                     for item in batch:
-                        outcome = self._write(item)
+                        outcome = write_document(self.conn, item, tokens)
                         summary.record(outcome, item.id or "")
                         if on_progress:
                             on_progress(outcome, item)
@@ -629,95 +344,34 @@ class Corpus:
         return summary
 
     def add_all(self, docs: Iterable[Document], *, where: str | None = None) -> AddSummary:
-        """Store documents all-or-nothing: one transaction, rolled back on any error."""
+        """Store documents all-or-nothing: one transaction, rolled back on any error.
+
+        Validation and token counting happen before the transaction starts, so the write
+        lock is held only for the writes themselves.
+        """
         summary = AddSummary()
+        normalised = [normalise_document(doc, where=where) for doc in docs]
+        tokens = self._tokens_needed(normalised)
         with self.transaction():
-            for doc in docs:
-                doc = normalise_document(doc, where=where)
-                summary.record(self._write(doc), doc.id or "")
+            outcomes = [(write_document(self.conn, doc, tokens), doc) for doc in normalised]
+        for outcome, doc in outcomes:
+            summary.record(outcome, doc.id or "")
         return summary
 
+    def _tokens_needed(self, docs: Sequence[Document]) -> dict[str, int]:
+        self.check_writable()  # before the slow part, not after it
+        return tokens_needed(self.conn, docs)
+
     def _write(self, doc: Document) -> AddOutcome:
-        assert doc.id is not None
-        text_hash = sha256_hex(doc.text)
-        row = self.conn.execute(
-            "SELECT * FROM documents WHERE id = ? AND is_current = 1", (doc.id,)
-        ).fetchone()
-        if row is None and doc.url and doc.id == _automatic_id(doc.source, doc.url, doc.text):
-            # No id given: a document stored before under its own id is found by source and URL.
-            row = self.conn.execute(
-                "SELECT * FROM documents WHERE source IS ? AND url = ? AND is_current = 1 "
-                "ORDER BY pk DESC LIMIT 1",
-                (doc.source, doc.url),
-            ).fetchone()
-            if row is not None:
-                doc = replace(doc, id=row["id"])
-        if row is None and doc.url:
-            twin = self.conn.execute(
-                "SELECT * FROM documents WHERE source IS ? AND url = ? AND text_sha256 = ? "
-                "AND is_current = 1 LIMIT 1",
-                (doc.source, doc.url, text_hash),
-            ).fetchone()
-            if twin is not None:
-                # Same source, URL and content under another id: the same document.
-                row = twin
-                doc = replace(doc, id=row["id"])
-        if row is not None and row["text_sha256"] == text_hash:
-            changes = {
-                name: getattr(doc, name)
-                for name in _METADATA_FIELDS
-                if getattr(doc, name) is not None and getattr(doc, name) != row[name]
-            }
-            if not changes:
-                return AddOutcome.UNCHANGED
-            merged = {name: row[name] for name in _METADATA_FIELDS} | changes
-            derived = _derived(merged["date"])
-            assignments = ", ".join(f"{name} = ?" for name in [*merged, *derived])
-            self.conn.execute(
-                f"UPDATE documents SET {assignments} WHERE pk = ?",
-                (*merged.values(), *derived.values(), row["pk"]),
-            )
-            return AddOutcome.UPDATED
-        version = 1
-        if row is not None:
-            # A new version keeps what the old one knew unless the new source says otherwise.
-            doc = replace(
-                doc, **{name: row[name] for name in _DESCRIPTIVE_FIELDS if getattr(doc, name) is None}
-            )
-            version = (
-                int(
-                    self.conn.execute(
-                        "SELECT max(version) FROM documents WHERE id = ?", (doc.id,)
-                    ).fetchone()[0]
-                )
-                + 1
-            )
-            self.conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", (doc.id,))
-        values = {name: getattr(doc, name) for name in _METADATA_FIELDS}
-        values["doc_type"] = doc.doc_type or "other"
-        values["status"] = doc.status or "ok"
-        values |= _derived(doc.date)
-        values |= {
-            "id": doc.id,
-            "version": version,
-            "is_current": 1,
-            "text": doc.text,
-            "text_sha256": text_hash,
-            "sha256": doc.sha256 or text_hash,
-            "imported_at": _now(),
-            "tokens": count_tokens(doc.text),
-        }
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        self.conn.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", tuple(values.values()))
-        return AddOutcome.ADDED if version == 1 else AddOutcome.NEW_VERSION
+        """Write one normalised document (inside :meth:`transaction`)."""
+        return write_document(self.conn, doc)
 
     def record_failure(self, url: str, reason: str, *, source: str | None = None) -> None:
         """Record a document that could not be fetched or extracted."""
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO failures (source, url, reason, recorded_at) VALUES (?, ?, ?, ?)",
-                (source, url, reason, _now()),
+                (source, url, reason, now()),
             )
 
     def failures(self) -> list[dict[str, Any]]:
@@ -731,78 +385,91 @@ class Corpus:
         """The current (or the given) version of a document, or None."""
         if version is None:
             row = self.conn.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE id = ? AND is_current = 1",
+                f"SELECT {', '.join(COLUMNS)} FROM documents WHERE id = ? AND is_current = 1",
                 (doc_id,),
             ).fetchone()
         else:
             row = self.conn.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE id = ? AND version = ?",
+                f"SELECT {', '.join(COLUMNS)} FROM documents WHERE id = ? AND version = ?",
                 (doc_id, version),
             ).fetchone()
-        return _from_row(row) if row else None
+        return from_row(row) if row else None
 
     def versions(self, doc_id: str) -> list[StoredDocument]:
         """Every stored version of a document, oldest first."""
         rows = self.conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE id = ? ORDER BY version", (doc_id,)
+            f"SELECT {', '.join(COLUMNS)} FROM documents WHERE id = ? ORDER BY version", (doc_id,)
         )
-        return [_from_row(row) for row in rows]
+        return [from_row(row) for row in rows]
 
     def query(
         self,
+        documents: DocumentFilter | None = None,
+        /,
         *,
-        speaker: str | Sequence[str] | None = None,
-        party: str | Sequence[str] | None = None,
-        since: str | PartialDate | None = None,
-        until: str | PartialDate | None = None,
-        doc_type: str | Sequence[str] | None = None,
-        source: str | Sequence[str] | None = None,
-        government: str | Sequence[str] | None = None,
-        year: int | Sequence[int] | None = None,
-        text: str | None = None,
         all_versions: bool = False,
         include_text: bool = True,
+        fold_duplicates: bool = False,
+        **filters: Unpack[FilterOptions],
     ) -> Iterator[StoredDocument]:
-        """Stream documents matching every filter given, ordered by date then id.
+        """Stream documents matching a :class:`DocumentFilter` and/or keyword filters,
+        ordered by date then id.
 
         ``since``/``until`` keep documents whose whole (possibly partial) date
         lies in the range: a document dated only ``2010`` is inside
         ``since=2010`` but not inside ``since=2010-06``. ``text`` is a full-text
         query (SQLite FTS5 syntax, stemmed: ``localism``, ``"big society"``,
-        ``devolve AND city``). Rows are fetched lazily, so the corpus is never
+        ``devolve AND city``). ``fold_duplicates`` keeps one member of each duplicate
+        cluster (see :meth:`filter_sql`). Rows are fetched lazily, so the corpus is never
         loaded into memory.
         """
         where, params = self.filter_sql(
-            speaker=speaker,
-            party=party,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-            source=source,
-            government=government,
-            year=year,
-            text=text,
-            all_versions=all_versions,
+            resolve_filter(documents, filters), all_versions=all_versions, fold_duplicates=fold_duplicates
         )
-        columns = [c for c in _COLUMNS if include_text or c != "text"]
+        columns = [c for c in COLUMNS if include_text or c != "text"]
         sql = (
             f"SELECT {', '.join('d.' + c for c in columns)} FROM documents d {where} "
             "ORDER BY d.date_start IS NULL, d.date_start, d.id, d.version"
         )
-        cursor = self._execute(sql, params)
-        for row in cursor:
-            yield _from_row(row)
+        for row in self._execute(sql, params):
+            yield from_row(row)
 
-    def iter_texts(self, **filters: Any) -> Iterator[tuple[int, str]]:
-        """Stream ``(pk, text)`` pairs of the documents matching ``filters``."""
-        where, params = self.filter_sql(**filters)
+    def iter_texts(
+        self,
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        fold_duplicates: bool = False,
+        **filters: Unpack[FilterOptions],
+    ) -> Iterator[tuple[int, str]]:
+        """Stream ``(pk, text)`` pairs of the documents selected (see :meth:`query`)."""
+        flt = resolve_filter(documents, filters)
+        where, params = self.filter_sql(flt, fold_duplicates=fold_duplicates)
         cursor = self._execute(f"SELECT d.pk, d.text FROM documents d {where} ORDER BY d.pk", params)
         yield from ((pk, text) for pk, text in cursor)
 
-    def count(self, **filters: Any) -> int:
-        """Number of documents matching ``filters`` (see :meth:`query`)."""
-        where, params = self.filter_sql(**filters)
+    def count(
+        self,
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        all_versions: bool = False,
+        fold_duplicates: bool = False,
+        **filters: Unpack[FilterOptions],
+    ) -> int:
+        """Number of documents selected (see :meth:`query`)."""
+        where, params = self.filter_sql(
+            resolve_filter(documents, filters), all_versions=all_versions, fold_duplicates=fold_duplicates
+        )
         return int(self._execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0])
+
+    def folded_count(
+        self, documents: DocumentFilter | None = None, /, **filters: Unpack[FilterOptions]
+    ) -> int:
+        """How many of the selected documents folding duplicates leaves out (for messages
+        and run manifests: "N duplicate documents folded")."""
+        flt = resolve_filter(documents, filters)
+        return self.count(flt) - self.count(flt, fold_duplicates=True)
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -812,73 +479,148 @@ class Corpus:
 
     def filter_sql(
         self,
+        documents: DocumentFilter | None = None,
+        /,
         *,
-        speaker: str | Sequence[str] | None = None,
-        party: str | Sequence[str] | None = None,
-        since: str | PartialDate | None = None,
-        until: str | PartialDate | None = None,
-        doc_type: str | Sequence[str] | None = None,
-        source: str | Sequence[str] | None = None,
-        government: str | Sequence[str] | None = None,
-        year: int | Sequence[int] | None = None,
-        text: str | None = None,
+        fold_duplicates: bool = True,
         all_versions: bool = False,
+        **filters: Unpack[FilterOptions],
     ) -> tuple[str, list[Any]]:
-        """The ``WHERE`` clause (over ``documents d``) and parameters that select what
-        :meth:`query` selects with the same filters; for callers that aggregate in SQL."""
-        clauses: list[str] = []
-        params: list[Any] = []
+        """The ``WHERE`` clause (over ``documents d``) and parameters that select the documents
+        of a filter; for callers that aggregate in SQL.
+
+        With ``fold_duplicates`` (the default, for analyses) a member of a duplicate cluster
+        is left out when a better-ranked member of its cluster is selected too, so each
+        speech counts once; see :meth:`refresh_duplicates`.
+        """
+        flt = resolve_filter(documents, filters)
+        clauses, params = filter_clauses(flt)
         if not all_versions:
-            clauses.append("d.is_current = 1")
-        for column, value in (
-            ("speaker", speaker),
-            ("party", party),
-            ("doc_type", doc_type),
-            ("source", source),
-            ("government", government),
-            ("year", year),
-        ):
-            if value is None:
-                continue
-            values: list[Any] = [value] if isinstance(value, (str, int)) else list(value)
-            if column == "speaker":
-                values = [default_registry().resolve(str(v)) for v in values]
-            if column == "party":
-                values = [normalise_party(str(v)) for v in values]
-            clauses.append(f"d.{column} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-        if since is not None:
-            clauses.append("d.date_start >= ?")
-            params.append(parse_date(since, where="since").first_day.isoformat())
-        if until is not None:
-            clauses.append("d.date_end <= ?")
-            params.append(parse_date(until, where="until").last_day.isoformat())
-        if text:
-            clauses.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(text)
+            clauses.insert(0, "d.is_current = 1")
+        if fold_duplicates and self.has_table("duplicate_clusters"):
+            inner, inner_params = filter_clauses(flt, alias="d2")
+            inner_where = "".join(f" AND {c}" for c in inner)
+            clauses.append(
+                "NOT EXISTS (SELECT 1 FROM duplicate_clusters dm "
+                "JOIN duplicate_clusters dc ON dc.cluster = dm.cluster AND dc.rank < dm.rank "
+                "JOIN documents d2 ON d2.id = dc.doc_id AND d2.is_current = 1 "
+                f"WHERE dm.doc_id = d.id{inner_where})"
+            )
+            params.extend(inner_params)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
-    # -- summaries and export --------------------------------------------------
+    def check_filter(
+        self, documents: DocumentFilter | None = None, /, **filters: Unpack[FilterOptions]
+    ) -> None:
+        """Raise :class:`InputError` when a filter value matches no stored document, naming
+        the closest stored values (``government: no document has 'Coalition'; closest:
+        'Cameron-Clegg coalition'``)."""
+        flt = resolve_filter(documents, filters)
+        for name in _CHECKED_FIELDS:
+            for value in getattr(flt, name):
+                probe = DocumentFilter(**{name: (value,)})  # type: ignore[arg-type]
+                if self.count(probe) == 0:
+                    raise InputError(self._no_match_message(name, value))
 
-    def summary(self, by: str) -> list[dict[str, Any]]:
+    def _no_match_message(self, name: str, value: object) -> str:
+        stored = [
+            str(row[0])
+            for row in self.conn.execute(
+                f"SELECT DISTINCT {name} FROM documents WHERE is_current = 1 AND {name} IS NOT NULL"
+            )
+        ]
+        lowered = {s.lower(): s for s in stored}
+        close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
+        contains = [k for k in lowered if str(value).lower() in k and k not in close]
+        hints = [lowered[k] for k in [*close, *contains][:3]]
+        tail = f"closest: {', '.join(repr(h) for h in hints)}" if hints else "no value is close"
+        return f"{name}: no document has {str(value)!r}; {tail}"
+
+    # -- summaries and frames -------------------------------------------------
+
+    def summary(self, by: str, documents: DocumentFilter | None = None, /) -> list[dict[str, Any]]:
         """Documents and tokens per value of ``by`` (source, speaker, year, party,
         government, doc_type) over current documents, largest first."""
-        allowed = ("source", "speaker", "year", "party", "government", "doc_type")
-        if by not in allowed:
-            raise MetadataError(f"summary: cannot group by {by!r}; use one of {', '.join(allowed)}")
+        if by not in _SUMMARY_FIELDS:
+            raise MetadataError(f"summary: cannot group by {by!r}; use one of {', '.join(_SUMMARY_FIELDS)}")
         order = "value IS NULL, value" if by == "year" else "tokens DESC, value IS NULL, value"
-        rows = self.conn.execute(
-            f"SELECT {by} AS value, count(*) AS documents, coalesce(sum(tokens), 0) AS tokens "
-            f"FROM documents WHERE is_current = 1 GROUP BY {by} ORDER BY {order}"
+        where, params = self.filter_sql(documents, fold_duplicates=False)
+        rows = self._execute(
+            f"SELECT d.{by} AS value, count(*) AS documents, coalesce(sum(d.tokens), 0) AS tokens "
+            f"FROM documents d {where} GROUP BY d.{by} ORDER BY {order}",
+            params,
         )
         return [dict(row) for row in rows]
 
-    def export(self, out: IO[str], *, fmt: str = "jsonl", **filters: Any) -> int:
+    def summary_frame(self, by: str, documents: DocumentFilter | None = None, /) -> pd.DataFrame:
+        """:meth:`summary` as a DataFrame with the columns ``by``, ``documents``, ``tokens``."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.summary(by, documents), columns=["value", "documents", "tokens"])
+        frame = frame.rename(columns={"value": by})
+        if by == "year":
+            frame[by] = frame[by].astype("Int64")
+        return frame
+
+    def to_frame(
+        self,
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        include_text: bool = False,
+        fold_duplicates: bool = False,
+        **filters: Unpack[FilterOptions],
+    ) -> pd.DataFrame:
+        """The selected documents as a DataFrame, one row per document with the export
+        fields (the text only with ``include_text``).
+
+        Example::
+
+            >>> with Corpus.open(":memory:") as corpus:
+            ...     _ = corpus.add(Document(text="Localism.", id="d1", date="2011"))
+            ...     corpus.to_frame()[["id", "year"]].to_dict("records")
+            [{'id': 'd1', 'year': 2011}]
+        """
+        import pandas as pd
+
+        columns = [f for f in EXPORT_FIELDS if include_text or f != "text"]
+        docs = self.query(
+            resolve_filter(documents, filters), include_text=include_text, fold_duplicates=fold_duplicates
+        )
+        frame = pd.DataFrame([doc.to_record(include_text=include_text) for doc in docs], columns=columns)
+        for name in ("year", "warc_offset"):
+            frame[name] = frame[name].astype("Int64")
+        return frame
+
+    # -- duplicates ---------------------------------------------------------------
+
+    def refresh_duplicates(self, *, threshold: float | None = None, force: bool = False) -> bool:
+        """Recompute the duplicate clusters when documents changed since the last time (or
+        ``threshold`` differs, or ``force``); return True when they were recomputed.
+        See :mod:`policytext.store.duplicates` for the method and the canonical member."""
+        return _duplicates.refresh(self, threshold=threshold, force=force)
+
+    def duplicate_clusters(self) -> list[_duplicates.DuplicateCluster]:
+        """The stored duplicate clusters, largest first (see :meth:`refresh_duplicates`)."""
+        return _duplicates.stored_clusters(self)
+
+    # -- export ------------------------------------------------------------------
+
+    def export(
+        self,
+        out: IO[str],
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        fmt: str = "jsonl",
+        **filters: Unpack[FilterOptions],
+    ) -> int:
         """Write current documents as JSON Lines or CSV; return how many were written.
 
         Each record has the import fields (so the output imports back) plus
         provenance: version, derived fields, status, sha256, retrieved_at, ...
+        Duplicates are all written (nothing is ever folded away in an export).
         """
         if fmt not in ("jsonl", "csv"):
             raise MetadataError(f"export: format {fmt!r} is not one of jsonl, csv")
@@ -886,7 +628,7 @@ class Corpus:
         writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS)) if fmt == "csv" else None
         if writer:
             writer.writeheader()
-        for doc in self.query(**filters):
+        for doc in self.query(resolve_filter(documents, filters)):
             record = doc.to_record()
             if writer:
                 writer.writerow({k: "" if v is None else v for k, v in record.items()})
@@ -900,50 +642,39 @@ class Corpus:
             count += 1
         return count
 
-    def export_text(self, *, fmt: str = "jsonl", **filters: Any) -> str:
+    def export_text(
+        self,
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        fmt: str = "jsonl",
+        **filters: Unpack[FilterOptions],
+    ) -> str:
         """:meth:`export` into a string."""
         buffer = io.StringIO()
-        self.export(buffer, fmt=fmt, **filters)
+        self.export(buffer, resolve_filter(documents, filters), fmt=fmt)
         return buffer.getvalue()
 
-
-def _derived(date: str | None) -> dict[str, Any]:
-    if not date:
-        return {
-            "date_precision": None,
-            "date_start": None,
-            "date_end": None,
-            "year": None,
-            "government": None,
-        }
-    parsed = parse_date(date)
-    return {
-        "date_precision": parsed.precision,
-        "date_start": parsed.first_day.isoformat(),
-        "date_end": parsed.last_day.isoformat(),
-        "year": parsed.year,
-        "government": default_registry().government_on(parsed),
-    }
+    def export_to(
+        self,
+        path: str | Path,
+        documents: DocumentFilter | None = None,
+        /,
+        *,
+        fmt: str = "jsonl",
+        **filters: Unpack[FilterOptions],
+    ) -> int:
+        """:meth:`export` into the file ``path``, written whole or not at all; the store
+        itself, its side files and any other SQLite database are refused as ``path``."""
+        with atomic_write(path, newline="", protect=[self.path]) as handle:
+            return self.export(handle, resolve_filter(documents, filters), fmt=fmt)
 
 
-def _from_row(row: sqlite3.Row) -> StoredDocument:
-    keys = set(row.keys())
-    values = {name: row[name] for name in keys}
-    values.setdefault("text", "")
-    values["is_current"] = bool(values.get("is_current", 1))
-    allowed = {f.name for f in fields(StoredDocument)}
-    return StoredDocument(**{k: v for k, v in values.items() if k in allowed})
+def _unknown_message(path: Path, unknown: str) -> str:
+    return f"{path}: carries {unknown} unknown to this policytext; not writing (upgrade policytext)"
 
 
-def _split_sql(script: str) -> list[str]:
-    """Split a migration script into statements, keeping trigger bodies whole."""
-    statements: list[str] = []
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements
+def _is_writable(path: Path) -> bool:
+    """True when the store file and its folder can be written (WAL needs both)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)

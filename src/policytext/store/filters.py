@@ -20,12 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from policytext.errors import InputError
+from policytext.people import default_registry, normalise_party, parse_date
 
-__all__ = ["DocumentFilter", "FilterOptions", "GROUP_FIELDS", "FILTER_FIELDS", "resolve_filter"]
+__all__ = [
+    "DocumentFilter",
+    "FilterOptions",
+    "GROUP_FIELDS",
+    "FILTER_FIELDS",
+    "filter_clauses",
+    "resolve_filter",
+]
 
 
 #: Fields a table, keyness, topic prevalence or report can group documents by, and the SQL
@@ -72,15 +80,22 @@ class DocumentFilter:
         A full-text query (SQLite FTS5 syntax, stemmed): ``localism``, ``"big society"``.
     """
 
-    speaker: tuple[str, ...] = ()
-    party: tuple[str, ...] = ()
-    doc_type: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    government: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    text: str | None = None
+    speaker: tuple[str, ...] = field(default=(), metadata={"help": "Only this speaker (repeatable)."})
+    party: tuple[str, ...] = field(default=(), metadata={"help": "Only this party (repeatable)."})
+    doc_type: tuple[str, ...] = field(default=(), metadata={"help": "Only this doc_type (repeatable)."})
+    source: tuple[str, ...] = field(default=(), metadata={"help": "Only this source (repeatable)."})
+    government: tuple[str, ...] = field(default=(), metadata={"help": "Only this government (repeatable)."})
+    year: tuple[int, ...] = field(default=(), metadata={"help": "Only this year (repeatable)."})
+    since: str | None = field(
+        default=None, metadata={"help": "Only documents dated on or after (YYYY[-MM[-DD]])."}
+    )
+    until: str | None = field(
+        default=None, metadata={"help": "Only documents dated on or before (YYYY[-MM[-DD]])."}
+    )
+    text: str | None = field(
+        default=None,
+        metadata={"help": "Only documents matching this full-text query (e.g. '\"big society\"')."},
+    )
 
     def __post_init__(self) -> None:
         for name in ("speaker", "party", "doc_type", "source", "government"):
@@ -155,3 +170,34 @@ def resolve_filter(
         raise InputError(f"filter: {clash[0]!r} given both in documents= and as a keyword")
     merged = {f: getattr(documents, f) or getattr(extra, f) for f in FILTER_FIELDS}
     return DocumentFilter(**merged)
+
+
+def filter_clauses(flt: DocumentFilter, *, alias: str = "d") -> tuple[list[str], list[Any]]:
+    """SQL conditions (over ``documents {alias}``) and parameters that select what ``flt``
+    selects; the store's :meth:`~policytext.store.corpus.Corpus.filter_sql` joins them.
+
+    Speakers and parties resolve through the people registry, as when documents are stored.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    registry = default_registry()
+    for column in ("speaker", "party", "doc_type", "source", "government", "year"):
+        values: list[Any] = list(getattr(flt, column))
+        if not values:
+            continue
+        if column == "speaker":
+            values = [registry.resolve(str(v)) for v in values]
+        elif column == "party":
+            values = [normalise_party(str(v)) for v in values]
+        clauses.append(f"{alias}.{column} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+    if flt.since is not None:
+        clauses.append(f"{alias}.date_start >= ?")
+        params.append(parse_date(flt.since, where="since").first_day.isoformat())
+    if flt.until is not None:
+        clauses.append(f"{alias}.date_end <= ?")
+        params.append(parse_date(flt.until, where="until").last_day.isoformat())
+    if flt.text:
+        clauses.append(f"{alias}.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+        params.append(flt.text)
+    return clauses, params
