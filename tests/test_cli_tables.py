@@ -299,10 +299,13 @@ def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
     args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
     words = invoke(runner, *args, "--format", "json", "--db", str(db_path))
     assert words.exit_code == 0, words.stderr
-    assert {"we", "won"} <= {r["item"] for r in json.loads(words.stdout)}
-    assert not {"’ve", "2010"} & {r["item"] for r in json.loads(words.stdout)}
-    every = invoke(runner, *args, "--all-tokens", "--format", "json", "--db", str(db_path))
-    assert {"’ve", "2010"} <= {r["item"] for r in json.loads(every.stdout)}
+    # Stop words ("we") are left out by default, like clitics and numbers.
+    assert {r["item"] for r in json.loads(words.stdout)} == {"won", "weather", "fine"}
+    every = invoke(runner, *args, "--all-tokens", "--no-stopwords", "--format", "json", "--db", str(db_path))
+    assert {"we", "’ve", "2010", "the", "was"} <= {r["item"] for r in json.loads(every.stdout)}
+    with_stop = invoke(runner, *args, "--no-stopwords", "--format", "json", "--db", str(db_path))
+    items = {r["item"] for r in json.loads(with_stop.stdout)}
+    assert {"we", "won", "the"} <= items and not {"’ve", "2010"} & items
 
 
 def test_cli_keyness_and_kwic_manifests_record_their_options(
