@@ -164,7 +164,10 @@ def concordance(
         pattern = TermPattern.parse(term, where="kwic")
         lines = _term_lines(corpus, flt, pattern, limit=limit, window=window, sentence=sentence)
     table = pd.DataFrame(lines, columns=_COLUMNS)
-    # An undated document would turn the year column into floats (1997.0).
+    # Missing metadata stays None (pandas makes it NaN, printed "nan"); an undated
+    # document would turn the year column into floats (1997.0).
+    text_columns = [c for c in _COLUMNS if c not in ("year", "start_char", "end_char")]
+    table[text_columns] = table[text_columns].astype(object).where(table[text_columns].notna(), None)
     table["year"] = table["year"].astype("Int64")
     return table
 
