@@ -10,7 +10,7 @@ Example::
     >>> store = Corpus.open(":memory:")
     >>> _ = store.add(Document(text="We will build the Big Society together.", id="a"))
     >>> concordance(store, "big society", window=2)[["left", "match", "right"]].values.tolist()
-    [['will build the', 'Big Society', 'together.']]
+    [['build the', 'Big Society', 'together.']]
 """
 
 from __future__ import annotations
