@@ -1050,3 +1050,30 @@ def test_tables_bootstrap_helper_hand_checked() -> None:
     assert np.isnan(none_low).all()
     with pytest.raises(InputError, match="random_state: 1.5 is not an integer >= 0"):
         bootstrap_rates(counts, tokens, np.array([0, 0, 1]), keys, bootstrap=10, random_state=1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.realdata
+def test_tables_real_term_rates_equal_a_one_phrase_codebook(
+    corpus: Corpus, shared_data: Path, tmp_path: Path
+) -> None:
+    # Issue 15's check: `table --terms "big society" --by year` on Cameron's ukpol speeches
+    # equals, year by year, a one-phrase codebook's counts. A term matches word forms as
+    # written, so the codebook phrase is the exact-form "=big society" (the lemma form
+    # "big society" also finds "a bigger society", 2013).
+    from policytext.tagging import tag_corpus
+
+    _load_ukpol(corpus, shared_data, "cameron-david", "David Cameron", range(2010, 2014), 60)
+    book = tmp_path / "bs.toml"
+    book.write_text(
+        '[codebook]\nname = "bs"\nversion = "1"\n[[frames]]\nid = "bigsoc"\n'
+        '[[patterns]]\nid = "bs"\nframe = "bigsoc"\nphrase = "=big society"\n',
+        encoding="utf-8",
+    )
+    tag_corpus(corpus, book)
+    terms = frequency_table(corpus, by="year", terms=["big society"], bootstrap=0)
+    frames = frequency_table(corpus, by="year", frames=["bigsoc"], include_negated=True, bootstrap=0)
+    assert terms["year"].tolist() == frames["year"].tolist() == [2010, 2011, 2012, 2013]
+    assert terms["big_society_count"].tolist() == frames["bigsoc_count"].tolist()
+    assert terms["big_society_documents"].tolist() == frames["bigsoc_documents"].tolist()
+    assert terms["big_society_count"].sum() > 20
+    assert terms["tokens"].tolist() == frames["tokens"].tolist()
