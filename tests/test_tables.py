@@ -268,15 +268,15 @@ def test_tables_default_frames_follow_the_default_codebook(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Regression: DEFAULT_FRAMES was a hand-kept copy of the codebook's frame list.
-    import policytext.tables as tables
-    from policytext import codebook
-
     # Against the packaged codebook file read independently, not against the loader the
     # constant is computed from (that comparison could not fail).
     import tomllib
 
+    import policytext.tables as tables
+    from policytext import codebook
+
     packaged = tomllib.loads((Path(codebook.__file__).parent.parent / "data" / "codebook.toml").read_text())
-    assert tables.DEFAULT_FRAMES == tuple(f["id"] for f in packaged["frames"])
+    assert tuple(f["id"] for f in packaged["frames"]) == tables.DEFAULT_FRAMES
     assert len(tables.DEFAULT_FRAMES) == 8 and tables.DEFAULT_FRAMES[:2] == ("empowerment", "devolution")
     fake = dataclasses.replace(
         codebook.load_codebook(),

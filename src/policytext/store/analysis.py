@@ -222,14 +222,17 @@ def term_documents(
     *,
     fields: Sequence[str] = (),
     codebook_hash: str | None = None,
+    ordered: bool = True,
 ) -> Iterator[sqlite3.Row]:
     """Selected documents the full-text index finds for ``fts_query`` (a superset of the
-    documents a term occurs in): ``doc_pk``, ``doc_id``, ``text`` and ``fields``, by date."""
+    documents a term occurs in): ``doc_pk``, ``doc_id``, ``text`` and ``fields``, by date
+    (``ordered=False``: in storage order, which spares sorting the texts)."""
     where, params = _where(corpus, flt, codebook_hash=codebook_hash)
     meta = "".join(", " + c for c in [_meta_columns(fields)] if c)
+    order = _ORDER if ordered else ""
     sql = (
         f"SELECT d.pk AS doc_pk, d.id AS doc_id, d.text AS text{meta} FROM documents d {where} "
-        f"AND d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) {_ORDER}"
+        f"AND d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) {order}"
     )
     try:
         yield from corpus.conn.execute(sql, [*params, fts_query])
