@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from policytext.codebook import load_codebook
+
 if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
 
@@ -40,8 +42,6 @@ def default_frames() -> tuple[str, ...]:
         >>> default_frames()[:2]
         ('empowerment', 'devolution')
     """
-    from policytext.codebook import load_codebook
-
     return load_codebook().frames
 
 

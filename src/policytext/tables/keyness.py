@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 import numpy as np
 import pandas as pd
 
+from policytext._text import blank_english, split_for_spacy
 from policytext.errors import InputError
 from policytext.store import analysis as store
 from policytext.store.analysis import Side
@@ -137,8 +138,6 @@ def _term_counts(
     are counted as items, and any other token breaks a phrase; with
     ``stopwords`` (words and lemmas) spaCy's stop words are not items either.
     """
-    from policytext._text import blank_english, split_for_spacy
-
     nlp = _lemmatizer() if unit == "lemma" else blank_english()
     pieces = (piece for text in texts for piece in split_for_spacy(text, nlp.max_length // 2))
     docs = nlp.pipe(pieces, batch_size=64) if unit == "lemma" else (nlp.make_doc(t) for t in pieces)
