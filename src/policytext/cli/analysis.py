@@ -39,7 +39,7 @@ from policytext.cli._base import (
 @click.option(
     "--terms",
     default=None,
-    help="Also count these words or phrases, comma-separated, matched as 'kwic TERM' matches "
+    help="Count these words or phrases, comma-separated, matched as 'kwic TERM' matches "
     "(a final '*' for any ending); columns named by the term lower-cased, other characters as '_'.",
 )
 @filter_options
@@ -73,9 +73,9 @@ def table_command(
     For each frame: F_count (mentions), F_sentences (frame-bearing sentences),
     F_documents and F_share (documents using the frame), F_per_10k (mentions per
     10,000 tokens of the group's documents) and its 95% bootstrap interval over
-    documents (F_per_10k_low, F_per_10k_high). With --terms, the same columns but
-    sentences per term (big_society_count, ...), counted exactly as 'kwic TERM' finds
-    lines; terms alone need no tagging. Every output carries the run
+    documents (F_per_10k_low, F_per_10k_high). With --terms, each term gets the
+    same columns except F_sentences (big_society_count, ...), counted exactly as
+    'kwic TERM' finds lines; terms alone need no tagging. Every output carries the run
     manifest (a comment header; with --out also FILE.manifest.json; for JSON on
     stdout, one 'manifest: {...}' line on stderr).
 
@@ -211,17 +211,21 @@ def kwic_command(
             },
         )
     if fmt == "txt":
-        text = _kwic_text(lines)
-        if out is not None:
-            write_output(text, out)
-            manifest_path = out.with_name(out.name + ".manifest.json")
-            manifest_path.write_text(manifest.to_json(), encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
-            click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
-        click.echo(f"{len(lines)} lines", err=True)
+        _emit_kwic_text(lines, out=out, manifest=manifest)
         return
     _emit_table(lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines")
+
+
+def _emit_kwic_text(lines: Any, *, out: Path | None, manifest: Any) -> None:
+    text = _kwic_text(lines)
+    if out is not None:
+        write_output(text, out)
+        manifest_path = out.with_name(out.name + ".manifest.json")
+        manifest_path.write_text(manifest.to_json(), encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+        click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
+    click.echo(f"{len(lines)} lines", err=True)
 
 
 def _kwic_text(lines: Any) -> str:
