@@ -610,6 +610,7 @@ def test_tables_kwic_lines_carry_every_metadata_field(corpus: Corpus) -> None:
         ],
     )
     for lines in (concordance(corpus, frame="civil_society"), concordance(corpus, "big society")):
+        assert len(lines) == 1
         line = lines.iloc[0]
         assert line["venue"] == "Somerset House"
         assert (line["title"], line["url"], line["doc_type"]) == (
