@@ -299,10 +299,13 @@ def test_cli_keyness_all_tokens(runner: CliRunner, db_path: Path) -> None:
     args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word"]
     words = invoke(runner, *args, "--format", "json", "--db", str(db_path))
     assert words.exit_code == 0, words.stderr
-    assert {"we", "won"} <= {r["item"] for r in json.loads(words.stdout)}
-    assert not {"’ve", "2010"} & {r["item"] for r in json.loads(words.stdout)}
-    every = invoke(runner, *args, "--all-tokens", "--format", "json", "--db", str(db_path))
-    assert {"’ve", "2010"} <= {r["item"] for r in json.loads(every.stdout)}
+    # Stop words ("we") are left out by default, like clitics and numbers.
+    assert {r["item"] for r in json.loads(words.stdout)} == {"won", "weather", "fine"}
+    every = invoke(runner, *args, "--all-tokens", "--no-stopwords", "--format", "json", "--db", str(db_path))
+    assert {"we", "’ve", "2010", "the", "was"} <= {r["item"] for r in json.loads(every.stdout)}
+    with_stop = invoke(runner, *args, "--no-stopwords", "--format", "json", "--db", str(db_path))
+    items = {r["item"] for r in json.loads(with_stop.stdout)}
+    assert {"we", "won", "the"} <= items and not {"’ve", "2010"} & items
 
 
 def test_cli_keyness_and_kwic_manifests_record_their_options(
@@ -358,3 +361,101 @@ def test_cli_table_caption_says_whether_there_are_intervals(runner: CliRunner, t
         runner, "table", "--bootstrap", "50", "--seed", "3", "--format", "csv", "--db", str(tagged_db)
     )
     assert "95% bootstrap over documents (50 resamples, seed 3)" in some.stdout
+
+
+def test_cli_table_terms_equal_kwic_lines_per_year(runner: CliRunner, tagged_db: Path) -> None:
+    result = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--terms",
+        "empower,big society",
+        "--by",
+        "year",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = [r for r in json.loads(result.stdout) if r["year"] is not None]
+    assert {"empower_count", "empower_per_10k", "big_society_count", "big_society_per_10k_low"} <= set(
+        rows[0]
+    )
+    assert not any(k.startswith("empowerment_") for k in rows[0])  # terms alone: no frame columns
+    for term, slug in (("empower", "empower"), ("big society", "big_society")):
+        lines = invoke(runner, "kwic", term, "--db", str(tagged_db), "--format", "json")
+        per_year: dict[int, int] = {}
+        for line in json.loads(lines.stdout):
+            per_year[line["year"]] = per_year.get(line["year"], 0) + 1
+        assert {r["year"]: r[f"{slug}_count"] for r in rows if r[f"{slug}_count"]} == per_year
+    assert sum(r["empower_count"] for r in rows) == 6
+    manifest = json.loads(result.stderr.strip().splitlines()[-1].removeprefix("manifest: "))
+    assert manifest["parameters"]["terms"] == ["empower", "big society"]
+    both = invoke(
+        runner,
+        "table",
+        "--db",
+        str(tagged_db),
+        "--terms",
+        "big society",
+        "--frames",
+        "civil_society",
+        "--format",
+        "csv",
+    )
+    assert both.exit_code == 0, both.stderr
+    assert "Frame and term frequencies" in both.stdout and "civil_society_count" in both.stdout
+    assert "big_society_count" in both.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["table", "--speaker", "Davd Cameron"],
+            "Error: speaker: 'Davd Cameron' matches no document; closest: 'David Cameron'",
+        ),
+        (
+            ["kwic", "empower", "--government", "Coalition"],
+            "Error: government: 'Coalition' matches no document",
+        ),
+        (
+            ["keyness", "--by", "speaker", "--target", "Tony Blair", "--doc-type", "speeches"],
+            "closest: 'speech'",
+        ),
+    ],
+)
+def test_cli_filter_value_matching_nothing_exits_1(
+    runner: CliRunner, tagged_db: Path, args: list[str], message: str
+) -> None:
+    result = invoke(runner, *args, "--db", str(tagged_db))
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_cli_keyness_direction_and_help_says_the_order(runner: CliRunner, tagged_db: Path) -> None:
+    args = ["keyness", "--by", "speaker", "--target", "David Cameron", "--unit", "word", "--min-freq", "1"]
+    over = invoke(runner, *args, "--direction", "over", "--format", "json", "--db", str(tagged_db))
+    assert over.exit_code == 0, over.stderr
+    assert {r["direction"] for r in json.loads(over.stdout)} == {"over"}
+    manifest = json.loads(over.stderr.strip().splitlines()[-1].removeprefix("manifest: "))
+    assert manifest["parameters"]["direction"] == "over" and manifest["parameters"]["stopwords"] is True
+    text = " ".join(invoke(runner, "keyness", "--help").stdout.split())
+    assert "largest G2 first; then items it uses less ('under'), smallest G2 first" in text
+    assert "--no-stopwords" in text and "--direction [over|under|both]" in text
+
+
+def test_cli_kwic_text_prints_nothing_for_missing_metadata(runner: CliRunner, db_path: Path) -> None:
+    # Regression: a document without a speaker or date printed "a nan nan".
+    from policytext.store.corpus import Document
+
+    with Corpus.open(db_path) as corpus:
+        corpus.add(Document(text="The big society is here.", id="a"))
+        corpus.add(Document(text="The big society is there.", id="b", speaker="David Cameron", date="2010"))
+    result = invoke(runner, "kwic", "big society", "--db", str(db_path))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("b David Cameron 2010 ") and lines[1].split()[:2] == ["a", "The"]
+    assert "nan" not in result.stdout and "None" not in result.stdout
+    csv_lines = invoke(runner, "kwic", "big society", "--format", "csv", "--db", str(db_path)).stdout
+    assert "nan" not in csv_lines and "\na,The,big society,is here.,,,,," in csv_lines

@@ -181,7 +181,7 @@ def test_tables_filters(small_tagged: Corpus) -> None:
         ({"by": "year,year"}, "named twice"),
         ({"frames": ["nonsense"]}, "frames: 'nonsense' not in the codebook"),
         ({"bootstrap": -1}, "bootstrap"),
-        ({"seed": -1}, "seed: -1 is not an integer >= 0"),
+        ({"random_state": -1}, "random_state: -1 is not an integer >= 0"),
         ({"since": "2010-13"}, "since"),
         ({"colour": "red"}, "unknown filter 'colour'"),
     ],
@@ -268,10 +268,16 @@ def test_tables_default_frames_follow_the_default_codebook(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Regression: DEFAULT_FRAMES was a hand-kept copy of the codebook's frame list.
+    # Against the packaged codebook file read independently, not against the loader the
+    # constant is computed from (that comparison could not fail).
+    import tomllib
+
     import policytext.tables as tables
     from policytext import codebook
 
-    assert codebook.load_codebook().frames == tables.DEFAULT_FRAMES
+    packaged = tomllib.loads((Path(codebook.__file__).parent.parent / "data" / "codebook.toml").read_text())
+    assert tuple(f["id"] for f in packaged["frames"]) == tables.DEFAULT_FRAMES
+    assert len(tables.DEFAULT_FRAMES) == 8 and tables.DEFAULT_FRAMES[:2] == ("empowerment", "devolution")
     fake = dataclasses.replace(
         codebook.load_codebook(),
         frame_defs=codebook.load_codebook().frame_defs[:2][::-1],
@@ -304,7 +310,9 @@ def test_tables_import_does_not_load_the_codebook() -> None:
 def test_tables_bootstrap_interval_hand_checked(small_tagged: Corpus) -> None:
     # Blair: b1 (3 mentions / 40 tokens) and b2 (0 / 60). Resamples of two documents give
     # 750 ({b1, b1}, p=1/4), 300 ({b1, b2}, p=1/2) or 0 ({b2, b2}, p=1/4): 95% interval [0, 750].
-    table = frequency_table(small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, seed=1)
+    table = frequency_table(
+        small_tagged, by="speaker", frames=["empowerment"], bootstrap=2000, random_state=1
+    )
     blair = row(table, speaker="Tony Blair")
     assert blair["empowerment_per_10k_low"] == 0.0
     assert blair["empowerment_per_10k_high"] == pytest.approx(750.0)
@@ -315,8 +323,8 @@ def test_tables_bootstrap_interval_hand_checked(small_tagged: Corpus) -> None:
 
 
 def test_tables_bootstrap_is_seeded(small_tagged: Corpus) -> None:
-    first = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
-    again = frequency_table(small_tagged, by="party", bootstrap=300, seed=7)
+    first = frequency_table(small_tagged, by="party", bootstrap=300, random_state=7)
+    again = frequency_table(small_tagged, by="party", bootstrap=300, random_state=7)
     pd.testing.assert_frame_equal(first, again)
     rates = first["empowerment_per_10k"]
     assert ((first["empowerment_per_10k_low"] <= rates) & (rates <= first["empowerment_per_10k_high"])).all()
@@ -352,19 +360,19 @@ def test_tables_bootstrap_group_interval_independent_of_other_groups(corpus: Cor
         found = row(table, speaker=speaker)
         return float(found[cols[0]]), float(found[cols[1]])
 
-    full = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    full = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, random_state=3)
     for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
         alone = frequency_table(
-            corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3, speaker=speaker
+            corpus, by="speaker", frames=["empowerment"], bootstrap=25, random_state=3, speaker=speaker
         )
         assert interval(alone, speaker) == interval(full, speaker)
     # A new group sorted first ("Alan Johnson") leaves the others' intervals unchanged.
     _varied_speakers(corpus, ["Alan Johnson"], start=10)
-    more = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=3)
+    more = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, random_state=3)
     for speaker in ("Tony Blair", "Gordon Brown", "David Cameron"):
         assert interval(more, speaker) == interval(full, speaker)
     # Still seeded: another seed moves some interval.
-    other = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, seed=4)
+    other = frequency_table(corpus, by="speaker", frames=["empowerment"], bootstrap=25, random_state=4)
     assert not other[cols].equals(more[cols])
 
 
@@ -523,13 +531,21 @@ def test_tables_keyness_keeps_word_like_items_by_default(corpus: Corpus) -> None
         table = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2)
         items = set(table["item"])
         assert not items & not_words, (unit, items & not_words)
-        assert {"said", "ready"} <= items or {"say", "ready"} <= items
+        assert {"ready", "billion", "wait"} <= items
         # Abbreviations with full stops are words.
         assert "u.s." in items
         # The denominators still count every token (the documents.tokens definition).
-        everything = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2, words_only=False)
+        everything = keyness(
+            corpus, "speaker", "David Cameron", unit=unit, min_freq=2, words_only=False, stopwords=False
+        )
         assert table.attrs["target_tokens"] == everything.attrs["target_tokens"]
         assert {"’ve", "’re", "’s", "2010"} <= set(everything["item"])
+        # Stop words ("we", "the", "’ve") are left out unless asked for; not the tokens.
+        assert {"we", "the"} <= set(everything["item"]) and not {"we", "the"} & items
+        kept = keyness(corpus, "speaker", "David Cameron", unit=unit, min_freq=2, stopwords=False)
+        assert {"we", "the"} <= set(kept["item"]) and kept.attrs["target_tokens"] == table.attrs[
+            "target_tokens"
+        ]
     phrases = set(keyness(corpus, "speaker", "David Cameron", unit="phrase", min_freq=2)["item"])
     assert not any(set(p.split()) & not_words for p in phrases)
 
@@ -558,14 +574,20 @@ def test_tables_keyness_bad_input(small_tagged: Corpus, args: tuple, kwargs: dic
 
 def test_tables_kwic_frame_lines_are_the_counted_matches(small_tagged: Corpus) -> None:
     table = frequency_table(small_tagged, by=["speaker", "year"], bootstrap=0)
-    for frame in TEST_FRAMES:
-        lines = concordance(small_tagged, frame=frame)
-        assert len(lines) == table[f"{frame}_count"].sum()
-    for record in table.dropna(subset=["speaker"]).itertuples(index=False):
+    totals = {frame: len(concordance(small_tagged, frame=frame)) for frame in TEST_FRAMES}
+    assert totals == {frame: table[f"{frame}_count"].sum() for frame in TEST_FRAMES}
+    # Hand-counted (SMALL_CORPUS, negated match left out), so the loop below cannot pass empty.
+    assert (totals["empowerment"], totals["devolution"], totals["civil_society"]) == (5, 3, 2)
+    cells = table.dropna(subset=["speaker"])
+    assert len(cells) == 5
+    checked = []
+    for record in cells.itertuples(index=False):
         cell = concordance(small_tagged, frame="empowerment", speaker=record.speaker, year=int(record.year))
         assert len(cell) == record.empowerment_count
         assert len(set(zip(cell["doc_id"], cell["sentence"], strict=True))) == record.empowerment_sentences
         assert cell["doc_id"].nunique() == record.empowerment_documents
+        checked.append(len(cell))
+    assert checked == [1, 1, 0, 3, 0]  # Cameron 2010-2012, Blair 1998-1999
 
 
 def test_tables_kwic_lines_carry_every_metadata_field(corpus: Corpus) -> None:
@@ -588,6 +610,7 @@ def test_tables_kwic_lines_carry_every_metadata_field(corpus: Corpus) -> None:
         ],
     )
     for lines in (concordance(corpus, frame="civil_society"), concordance(corpus, "big society")):
+        assert len(lines) == 1
         line = lines.iloc[0]
         assert line["venue"] == "Somerset House"
         assert (line["title"], line["url"], line["doc_type"]) == (
@@ -773,3 +796,285 @@ def test_tables_governments_in_the_order_they_held_office(corpus: Corpus) -> Non
     assert table["civil_society_count"].tolist() == [1] * 6
     by_two = frequency_table(corpus, by="year,government", bootstrap=0)
     assert by_two["year"].dropna().tolist() == [1996, 2001, 2009, 2011, 2017]
+
+
+# -- document filters: one DocumentFilter, values that match nothing --------------------------
+
+
+def test_tables_document_filter_object_and_keywords_agree(small_tagged: Corpus) -> None:
+    from policytext.store.filters import DocumentFilter
+
+    keywords = frequency_table(small_tagged, by="year", speaker="David Cameron", since="2011", bootstrap=0)
+    as_object = frequency_table(
+        small_tagged, by="year", documents=DocumentFilter(speaker="David Cameron", since="2011"), bootstrap=0
+    )
+    mixed = frequency_table(
+        small_tagged, by="year", documents=DocumentFilter(speaker="David Cameron"), since="2011", bootstrap=0
+    )
+    assert keywords["year"].tolist() == [2011, 2012]
+    pd.testing.assert_frame_equal(keywords, as_object)
+    pd.testing.assert_frame_equal(keywords, mixed)
+    lines = concordance(small_tagged, frame="empowerment", documents=DocumentFilter(year=2010))
+    assert lines["doc_id"].tolist() == ["c1"]
+    words = keyness(
+        small_tagged,
+        "speaker",
+        "David Cameron",
+        unit="word",
+        min_freq=1,
+        documents=DocumentFilter(year=[2010, 1998]),
+    )
+    assert words.attrs["target_tokens"] == 40 and words.attrs["reference_tokens"] == 40
+    with pytest.raises(InputError, match="'speaker' given both"):
+        frequency_table(small_tagged, documents=DocumentFilter(speaker="Tony Blair"), speaker="Tony Blair")
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        (
+            {"speaker": "Davd Cameron"},
+            "speaker: 'Davd Cameron' matches no document; closest: 'David Cameron'",
+        ),
+        ({"government": "Coalition"}, "government: 'Coalition' matches no document; closest: "),
+        ({"doc_type": "speeches"}, "doc_type: 'speeches' matches no document; closest: 'speech'"),
+        ({"year": 2013}, "year: '2013' matches no document; closest: '2012', '2011', '2010'"),
+        (
+            {"source": "zzz"},
+            "source: 'zzz' matches no document; the store holds 1 source values, e.g. 'test'",
+        ),
+    ],
+)
+def test_tables_filter_value_matching_nothing_is_an_error(
+    small_tagged: Corpus, filters: dict, message: str
+) -> None:
+    # Regression: a misspelt speaker or a government name the store does not use gave an
+    # empty table (exit 0) instead of saying so.
+    for call in (
+        lambda: frequency_table(small_tagged, bootstrap=0, **filters),
+        lambda: concordance(small_tagged, "empower", **filters),
+        lambda: concordance(small_tagged, frame="empowerment", **filters),
+        lambda: keyness(small_tagged, "speaker", "Tony Blair", unit="word", **filters),
+        lambda: frequency_table(small_tagged, terms=["empower"], bootstrap=0, **filters),
+    ):
+        with pytest.raises(InputError, match=re.escape(message)) as info:
+            call()
+        assert "\n" not in str(info.value)
+
+
+def test_tables_filter_values_resolved_before_the_check(small_tagged: Corpus) -> None:
+    # Aliases the people registry resolves are not "unknown"; an empty date range is an answer.
+    assert frequency_table(small_tagged, speaker="D Cameron", bootstrap=0).loc[0, "documents"] == 3
+    assert frequency_table(small_tagged, party="Tories", bootstrap=0).loc[0, "documents"] == 3
+    assert frequency_table(small_tagged, since="2030", bootstrap=0).empty
+
+
+# -- term rates ---------------------------------------------------------------------------------
+
+
+def test_tables_term_counts_equal_kwic_lines_per_year(small_tagged: Corpus) -> None:
+    terms = ["empower", "big society", "devol*", "people"]
+    table = frequency_table(small_tagged, by="year", terms=terms, bootstrap=0)
+    slugs = ["empower", "big_society", "devol", "people"]
+    assert [c for c in table.columns if c.endswith("_count")] == [f"{s}_count" for s in slugs]
+    assert not [c for c in table.columns if c.endswith("_sentences")]
+    # Terms alone read every current document, tagged or not (x1 has no year: its own row).
+    assert table["documents"].sum() == 6 and table["tokens"].sum() == 220
+    compared = 0
+    for term, slug in zip(terms, slugs, strict=True):
+        lines = concordance(small_tagged, term)
+        per_year = lines.groupby("year").size().to_dict()
+        for record in table.dropna(subset=["year"]).itertuples(index=False):
+            assert getattr(record, f"{slug}_count") == per_year.get(record.year, 0), (term, record.year)
+            compared += getattr(record, f"{slug}_count")
+        assert table[f"{slug}_count"].sum() == len(lines)
+    # Hand-counted: empower x6 (b1 x3, c1, c2 "Empower", c3: a term counts negated uses too),
+    # Big Society x2, devolve x3, people x5 (b1, c1 x2, c3, BIG in c2).
+    assert table["empower_count"].sum() == 6 and table["big_society_count"].sum() == 2
+    assert table["devol_count"].sum() == 3 and compared == 6 + 2 + 3 + table["people_count"].sum()
+    y1998 = row(table, year=1998)
+    assert (y1998["empower_count"], y1998["empower_documents"], y1998["empower_share"]) == (3, 1, 1.0)
+    assert y1998["empower_per_10k"] == pytest.approx(10_000 * 3 / 40)
+
+
+def test_tables_terms_need_no_tagging_and_bootstrap_like_frames(corpus: Corpus) -> None:
+    corpus.add(
+        Document(
+            text="Localism and localist ideas. Localism wins.", id="a", speaker="Greg Clark", date="2011"
+        )
+    )
+    corpus.add(Document(text="Nothing here at all, truly.", id="b", speaker="Greg Clark", date="2011"))
+    table = frequency_table(
+        corpus, by="speaker", terms=["localis*", "people-powered"], random_state=5, bootstrap=400
+    )
+    record = table.iloc[0]
+    assert (record["localis_count"], record["localis_documents"], record["localis_share"]) == (3, 1, 0.5)
+    assert record["people_powered_count"] == 0 and record["people_powered_per_10k"] == 0.0
+    rate = record["localis_per_10k"]
+    assert record["localis_per_10k_low"] <= rate <= record["localis_per_10k_high"]
+    assert record["localis_per_10k_low"] == 0.0  # a resample of document b alone
+    again = frequency_table(
+        corpus, by="speaker", terms=["localis*", "people-powered"], random_state=5, bootstrap=400
+    )
+    pd.testing.assert_frame_equal(table, again)
+    assert table.attrs["terms"] == ("localis*", "people-powered") and table.attrs["codebook_hash"] is None
+
+
+def test_tables_terms_and_frames_in_one_table(small_tagged: Corpus) -> None:
+    small_tagged.add(
+        Document(text="The Big Society, untagged.", id="late", speaker="David Cameron", date="2010")
+    )
+    both = frequency_table(
+        small_tagged, by="speaker", frames=["civil_society"], terms=["big society"], bootstrap=0
+    )
+    assert list(both.columns[3:]) == [
+        *(
+            f"civil_society_{c}"
+            for c in ("count", "sentences", "documents", "share", "per_10k", "per_10k_low", "per_10k_high")
+        ),
+        *(
+            f"big_society_{c}"
+            for c in ("count", "documents", "share", "per_10k", "per_10k_low", "per_10k_high")
+        ),
+    ]
+    cameron = row(both, speaker="David Cameron")
+    # With frames, the tagged documents only: the untagged one is left out of both.
+    assert cameron["documents"] == 3
+    assert cameron["civil_society_count"] == cameron["big_society_count"] == 2
+    alone = frequency_table(small_tagged, by="speaker", terms=["big society"], bootstrap=0)
+    assert row(alone, speaker="David Cameron")["big_society_count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"terms": ["big society", "Big-Society"]},
+            "terms: 'Big-Society' and term 'big society' share the column name 'big_society'",
+        ),
+        (
+            {"terms": ["empowerment"], "frames": ["empowerment"]},
+            "terms: 'empowerment' and a frame share the column name",
+        ),
+        ({"terms": ["em*power"]}, "terms: term 'em*power' must be words"),
+        ({"terms": ["--"]}, "terms: term '--' has no word characters"),
+        ({"terms": []}, "terms: give at least one term"),
+    ],
+)
+def test_tables_terms_bad_input(small_tagged: Corpus, kwargs: dict, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        frequency_table(small_tagged, bootstrap=0, **kwargs)
+
+
+def test_tables_term_slug_and_columns() -> None:
+    from policytext.tables import term_columns, term_slug
+
+    assert [term_slug(t) for t in ("Big Society", "localis*", "people-powered", "Whitehall's")] == [
+        "big_society",
+        "localis",
+        "people_powered",
+        "whitehall_s",
+    ]
+    assert term_columns("big society") == [
+        "big_society_count",
+        "big_society_documents",
+        "big_society_share",
+        "big_society_per_10k",
+        "big_society_per_10k_low",
+        "big_society_per_10k_high",
+    ]
+
+
+# -- keyness: direction and stop words -----------------------------------------------------------
+
+
+def test_tables_keyness_direction(small_tagged: Corpus) -> None:
+    both = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1)
+    over = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, direction="over")
+    under = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, direction="under")
+    assert set(over["direction"]) == {"over"} and set(under["direction"]) == {"under"}
+    assert len(over) > 0 and len(under) > 0 and len(over) + len(under) == len(both)
+    pd.testing.assert_frame_equal(pd.concat([over, under], ignore_index=True), both)
+    # p-values are corrected over every item tested, whichever side is shown.
+    assert over["p_adjusted"].tolist() == both["p_adjusted"][: len(over)].tolist()
+    # Ordered: over-used strongest first, under-used weakest first (most under-used last).
+    assert over["g2"].is_monotonic_decreasing and under["g2"].is_monotonic_increasing
+    top = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, direction="under", top=2)
+    assert top["item"].tolist() == under["item"].tolist()[-2:]
+    with pytest.raises(InputError, match="direction: 'sideways' is not one of over, under, both"):
+        keyness(small_tagged, "speaker", "David Cameron", direction="sideways")  # type: ignore[arg-type]
+
+
+def test_tables_keyness_stop_words_left_out_of_words_by_default(small_tagged: Corpus) -> None:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1)
+    assert not set(words["item"]) & STOP_WORDS
+    kept = keyness(small_tagged, "speaker", "David Cameron", unit="word", min_freq=1, stopwords=False)
+    assert {"the", "we", "and"} <= set(kept["item"])
+    assert kept.attrs["target_tokens"] == words.attrs["target_tokens"] == 110
+    assert words.attrs["stopwords"] is True and kept.attrs["stopwords"] is False
+    # Phrases keep their own rule (no stop word at either end); the option changes nothing there.
+    phrases = keyness(small_tagged, "speaker", "David Cameron", unit="phrase", min_freq=1)
+    assert phrases.attrs["stopwords"] is None and "big society" in set(phrases["item"])
+
+
+# -- kwic: missing metadata ------------------------------------------------------------------------
+
+
+def test_tables_kwic_missing_metadata_is_none_not_nan(corpus: Corpus) -> None:
+    corpus.add(Document(text="The big society is here.", id="a"))
+    corpus.add(Document(text="The big society is there.", id="b", speaker="David Cameron", date="2010"))
+    lines = concordance(corpus, "big society").set_index("doc_id")
+    assert lines.loc["a", "speaker"] is None and lines.loc["a", "date"] is None
+    assert lines.loc["b", "speaker"] == "David Cameron"
+
+
+# -- the bootstrap helper -------------------------------------------------------------------------------
+
+
+def test_tables_bootstrap_helper_hand_checked() -> None:
+    from policytext.tables.bootstrap import bootstrap_rates, group_key
+
+    counts = np.array([[3.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
+    tokens = np.array([40.0, 60.0, 50.0])
+    keys = [group_key(["speaker"], ["Tony Blair"]), group_key(["speaker"], ["David Cameron"])]
+    low, high = bootstrap_rates(counts, tokens, np.array([0, 0, 1]), keys, bootstrap=2000, random_state=1)
+    assert (low[0, 0], high[0, 0]) == (0.0, pytest.approx(750.0))  # {b2,b2} .. {b1,b1}
+    assert low[1].tolist() == high[1].tolist() == [400.0, 400.0]  # one document: no spread
+    # A group's stream depends on its key, not on its position or the other groups.
+    alone_low, alone_high = bootstrap_rates(
+        counts[:2], tokens[:2], np.array([0, 0]), keys[:1], bootstrap=2000, random_state=1
+    )
+    assert alone_low[0].tolist() == low[0].tolist() and alone_high[0].tolist() == high[0].tolist()
+    none_low, _ = bootstrap_rates(counts, tokens, np.array([0, 0, 1]), keys, bootstrap=0)
+    assert np.isnan(none_low).all()
+    with pytest.raises(InputError, match="random_state: 1.5 is not an integer >= 0"):
+        bootstrap_rates(counts, tokens, np.array([0, 0, 1]), keys, bootstrap=10, random_state=1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.realdata
+def test_tables_real_term_rates_equal_a_one_phrase_codebook(
+    corpus: Corpus, shared_data: Path, tmp_path: Path
+) -> None:
+    # Issue 15's check: `table --terms "big society" --by year` on Cameron's ukpol speeches
+    # equals, year by year, a one-phrase codebook's counts. A term matches word forms as
+    # written, so the codebook phrase is the exact-form "=big society" (the lemma form
+    # "big society" also finds "a bigger society", 2013).
+    from policytext.tagging import tag_corpus
+
+    _load_ukpol(corpus, shared_data, "cameron-david", "David Cameron", range(2010, 2014), 60)
+    book = tmp_path / "bs.toml"
+    book.write_text(
+        '[codebook]\nname = "bs"\nversion = "1"\n[[frames]]\nid = "bigsoc"\n'
+        '[[patterns]]\nid = "bs"\nframe = "bigsoc"\nphrase = "=big society"\n',
+        encoding="utf-8",
+    )
+    tag_corpus(corpus, book)
+    terms = frequency_table(corpus, by="year", terms=["big society"], bootstrap=0)
+    frames = frequency_table(corpus, by="year", frames=["bigsoc"], include_negated=True, bootstrap=0)
+    assert terms["year"].tolist() == frames["year"].tolist() == [2010, 2011, 2012, 2013]
+    assert terms["big_society_count"].tolist() == frames["bigsoc_count"].tolist()
+    assert terms["big_society_documents"].tolist() == frames["bigsoc_documents"].tolist()
+    assert terms["big_society_count"].sum() > 20
+    assert terms["tokens"].tolist() == frames["tokens"].tolist()

@@ -6,7 +6,12 @@ count of 1,000-3,000 each, about 50 frame matches per 10,000 tokens spread over 
 measured in the same run, the bare SQL scans it cannot avoid (documents grouped by
 speaker and year; matches grouped by document and frame).
 
-Run:  .venv/bin/python tests/benchmarks/bench_tables.py [--runs 5] [--keep PATH]
+With ``--terms``, times term rates instead (``table --terms "big society,localis*"
+--by speaker,year``) on a store of synthetic texts (``build_texts``), against a baseline
+measured in the same run: reading the texts the full-text index finds and counting
+the regex matches in plain Python, the work term rates cannot avoid.
+
+Run:  .venv/bin/python tests/benchmarks/bench_tables.py [--runs 5] [--keep PATH] [--terms]
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import re
 import statistics
 import subprocess
 import sys
@@ -114,6 +120,127 @@ def build(path: Path, *, documents: int = 10_000, seed: int = 0) -> tuple[int, i
     return int(tokens.sum()), int(counts.sum())
 
 
+VOCABULARY = [
+    "the",
+    "people",
+    "we",
+    "will",
+    "government",
+    "power",
+    "local",
+    "communities",
+    "council",
+    "society",
+    "big",
+    "public",
+    "services",
+    "reform",
+    "britain",
+    "country",
+    "money",
+    "schools",
+    "hospitals",
+    "jobs",
+    "change",
+    "future",
+    "together",
+    "every",
+    "family",
+    "localism",
+    "localist",
+    "town",
+    "city",
+    "region",
+    "budget",
+    "decisions",
+    "responsibility",
+    "choice",
+]
+
+
+def build_texts(path: Path, *, documents: int = 2_000, words: int = 1_500, seed: int = 0) -> int:
+    """A store of ``documents`` synthetic texts of ``words`` words each (FTS-indexed by the
+    store's triggers); about one in 300 word pairs is "big society". Returns the mentions."""
+    rng = np.random.default_rng(seed)
+    vocabulary = np.array(VOCABULARY)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    mentions = 0
+    rows = []
+    for i in range(documents):
+        tokens = vocabulary[rng.integers(0, len(vocabulary), size=words)].tolist()
+        for k in rng.choice(words - 1, size=rng.poisson(words / 300), replace=False):
+            tokens[k], tokens[k + 1] = "Big", "Society"
+        text = " ".join(tokens) + "."
+        mentions += len(re.findall(r"(?<!\w)big\s+society(?!\w)", text, re.IGNORECASE))
+        year = 1997 + i % 19
+        rows.append(
+            (
+                i + 1,
+                f"text-{i}",
+                SPEAKERS[i % len(SPEAKERS)],
+                str(year),
+                f"{year}-01-01",
+                f"{year}-12-31",
+                year,
+                government_on(f"{year}-07-01"),
+                text,
+                hashlib.sha256(text.encode()).hexdigest(),
+                now,
+                words,
+            )
+        )
+    with Corpus.open(path) as corpus, corpus.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO documents (pk, id, source, speaker, party, date, date_precision, "
+            "date_start, date_end, year, government, doc_type, text, text_sha256, imported_at, tokens) "
+            "VALUES (?, ?, 'bench', ?, 'Labour', ?, 'year', ?, ?, ?, ?, 'speech', ?, ?, ?, ?)",
+            rows,
+        )
+    return mentions
+
+
+def bench_terms(db: Path, runs: int, documents: int) -> None:
+    from policytext.tables import frequency_table
+
+    if not db.exists():
+        start = time.perf_counter()
+        mentions = build_texts(db, documents=documents)
+        print(
+            f"built {db}: {documents:,} synthetic texts, {mentions:,} 'big society' in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+    terms = ["big society", "localis*"]
+    patterns = [
+        (re.compile(r"(?<!\w)big\s+society(?!\w)", re.IGNORECASE), '"big society"'),
+        (re.compile(r"(?<!\w)localis\w*", re.IGNORECASE), '"localis"*'),
+    ]
+    with Corpus.open(db) as corpus:
+
+        def baseline() -> None:
+            for regex, fts in patterns:
+                for (text,) in corpus.conn.execute(
+                    "SELECT text FROM documents WHERE pk IN "
+                    "(SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+                    (fts,),
+                ):
+                    sum(1 for _ in regex.finditer(text))
+
+        base = median_seconds(baseline, runs)
+        results = {}
+        for label, bootstrap in (("--bootstrap 0", 0), ("default (1000 bootstrap resamples)", 1000)):
+            results[label] = median_seconds(
+                lambda b=bootstrap: frequency_table(corpus, by="speaker,year", terms=terms, bootstrap=b), runs
+            )
+        table = frequency_table(corpus, by="speaker,year", terms=terms, bootstrap=0)
+    print(
+        f"table --terms 'big society,localis*' --by speaker,year -> {len(table)} rows, "
+        f"{int(table['big_society_count'].sum()):,} 'big society'; medians of {runs} runs"
+    )
+    print(f"  baseline (FTS candidates, regex count in Python): {base:.3f} s")
+    for label, seconds in results.items():
+        print(f"  in-process, {label}: {seconds:.3f} s  ({seconds / base:.1f}x baseline)")
+
+
 def median_seconds(func, runs: int) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(runs):
@@ -128,9 +255,14 @@ def main_bench() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, default=None, help="Build the store here and keep it.")
+    parser.add_argument("--terms", action="store_true", help="Time term rates (synthetic texts).")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     db = args.keep or Path(folder.name) / "bench.db"
+    if args.terms:
+        bench_terms(db, args.runs, 2_000 if args.documents == 10_000 else args.documents)
+        folder.cleanup()
+        return
     if db.exists():
         print(f"reusing {db}")
     else:

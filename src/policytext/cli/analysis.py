@@ -31,7 +31,17 @@ from policytext.cli._base import (
     help="Group by these fields, comma-separated: speaker, party, "
     "government, year, decade, doc_type, source, venue.",
 )
-@click.option("--frames", default=None, help="Only these frames, comma-separated (default: all).")
+@click.option(
+    "--frames",
+    default=None,
+    help="Only these frames, comma-separated (default: all; with --terms, none unless named).",
+)
+@click.option(
+    "--terms",
+    default=None,
+    help="Count these words or phrases, comma-separated, matched as 'kwic TERM' matches "
+    "(a final '*' for any ending); columns named by the term lower-cased, other characters as '_'.",
+)
 @filter_options
 @click.option(
     "--bootstrap",
@@ -49,6 +59,7 @@ from policytext.cli._base import (
 def table_command(
     by: str | None,
     frames: str | None,
+    terms: str | None,
     bootstrap: int,
     seed: int,
     include_negated: bool,
@@ -57,12 +68,14 @@ def table_command(
     db: Path,
     **kwargs: Any,
 ) -> None:
-    """Frame frequencies per group: mentions, sentences, documents, rates per 10,000 tokens.
+    """Frame and term frequencies per group: mentions, documents, rates per 10,000 tokens.
 
     For each frame: F_count (mentions), F_sentences (frame-bearing sentences),
     F_documents and F_share (documents using the frame), F_per_10k (mentions per
     10,000 tokens of the group's documents) and its 95% bootstrap interval over
-    documents (F_per_10k_low, F_per_10k_high). Every output carries the run
+    documents (F_per_10k_low, F_per_10k_high). With --terms, each term gets the
+    same columns except F_sentences (big_society_count, ...), counted exactly as
+    'kwic TERM' finds lines; terms alone need no tagging. Every output carries the run
     manifest (a comment header; with --out also FILE.manifest.json; for JSON on
     stdout, one 'manifest: {...}' line on stderr).
 
@@ -70,23 +83,27 @@ def table_command(
     Example:
         policytext table --by speaker,year --frames empowerment,devolution
         policytext table --by party --since 1997 --until 2010 --format latex --out party.tex
+        policytext table --terms "big society,localis*" --by year --speaker "David Cameron"
     """
     from policytext.report import RATE_NOTE, run_manifest
     from policytext.store.corpus import Corpus
     from policytext.tables import frequency_table
 
-    filters = _pop_filters(kwargs).as_kwargs()
+    documents = _pop_filters(kwargs)
+    filters = documents.as_kwargs()
     _require_db(db)
-    frame_list = [f.strip() for f in frames.split(",") if f.strip()] if frames else None
+    frame_list = _split_list(frames)
+    term_list = _split_list(terms)
     with Corpus.open(db) as corpus:
         table = frequency_table(
             corpus,
             by=by,
             frames=frame_list,
+            terms=term_list,
             include_negated=include_negated,
             bootstrap=bootstrap,
-            seed=seed,
-            **filters,
+            random_state=seed,
+            documents=documents,
         )
         manifest = run_manifest(
             corpus,
@@ -94,6 +111,7 @@ def table_command(
             parameters={
                 "by": by,
                 "frames": frame_list,
+                "terms": term_list,
                 "filters": filters,
                 "bootstrap": bootstrap,
                 "seed": seed,
@@ -105,8 +123,13 @@ def table_command(
         if bootstrap
         else "no intervals (--bootstrap 0)"
     )
-    caption = f"Frame frequencies by {by or 'corpus'}; {RATE_NOTE}; {intervals}"
+    what = "Frame and term" if frame_list and term_list else "Term" if term_list else "Frame"
+    caption = f"{what} frequencies by {by or 'corpus'}; {RATE_NOTE}; {intervals}"
     _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
+
+
+def _split_list(text: str | None) -> list[str] | None:
+    return [item.strip() for item in text.split(",") if item.strip()] if text else None
 
 
 @main.command("kwic")
@@ -156,7 +179,8 @@ def kwic_command(
     from policytext.store.corpus import Corpus
     from policytext.tables import concordance
 
-    filters = _pop_filters(kwargs).as_kwargs()
+    documents = _pop_filters(kwargs)
+    filters = documents.as_kwargs()
     if frame is not None and term is not None:
         raise InputError("kwic: give a TERM or --frame F, not both")
     if frame is None and term is None:
@@ -171,7 +195,7 @@ def kwic_command(
             sentence=sentence,
             include_negated=include_negated,
             limit=limit,
-            **filters,
+            documents=documents,
         )
         manifest = run_manifest(
             corpus,
@@ -187,27 +211,38 @@ def kwic_command(
             },
         )
     if fmt == "txt":
-        text = _kwic_text(lines)
-        if out is not None:
-            write_output(text, out)
-            manifest_path = out.with_name(out.name + ".manifest.json")
-            manifest_path.write_text(manifest.to_json(), encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
-            click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
-        click.echo(f"{len(lines)} lines", err=True)
+        _emit_kwic_text(lines, out=out, manifest=manifest)
         return
     _emit_table(lines, fmt=fmt, out=out, manifest=manifest, caption=f"{len(lines)} concordance lines")
+
+
+def _emit_kwic_text(lines: Any, *, out: Path | None, manifest: Any) -> None:
+    text = _kwic_text(lines)
+    if out is not None:
+        write_output(text, out)
+        manifest_path = out.with_name(out.name + ".manifest.json")
+        manifest_path.write_text(manifest.to_json(), encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+        click.echo("manifest: " + json.dumps(manifest.to_dict(), default=str), err=True)
+    click.echo(f"{len(lines)} lines", err=True)
 
 
 def _kwic_text(lines: Any) -> str:
     rows = []
     for line in lines.itertuples(index=False):
-        where = " ".join(str(v) for v in (line.doc_id, line.speaker, line.date) if v is not None)
+        # A document without a speaker or date shows nothing there (never "nan" or "None").
+        where = " ".join(str(v) for v in (line.doc_id, line.speaker, line.date) if _is_given(v))
         left = line.left if len(line.left) <= 60 else "..." + line.left[-57:]
         right = line.right if len(line.right) <= 60 else line.right[:57] + "..."
         rows.append(f"{where:<40.40} {left:>60} [{line.match}] {right}")
     return "\n".join(rows) + ("\n" if rows else "")
+
+
+def _is_given(value: Any) -> bool:
+    import pandas as pd
+
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)) and value != ""
 
 
 @main.command("keyness")
@@ -245,6 +280,21 @@ def _kwic_text(lines: Any) -> str:
     help="For words, lemmas and phrases, keep every token as an item (clitics such as "
     "'ve, numbers, symbols); by default only word-like items.",
 )
+@click.option(
+    "--stopwords/--no-stopwords",
+    "stopwords",
+    default=None,
+    help="Leave spaCy's English stop words (i, you, it, this, ...) out of the items "
+    "(default: on for word and lemma units; phrases never start or end with one). "
+    "They still count in the denominators.",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["over", "under", "both"]),
+    default="both",
+    show_default=True,
+    help="Items used more in the target (over), less (under), or both.",
+)
 @filter_options
 @format_option("md", "csv", "latex", "json", default="md")
 @out_option
@@ -260,6 +310,8 @@ def keyness_command(
     correction: str,
     include_negated: bool,
     all_tokens: bool,
+    stopwords: bool | None,
+    direction: str,
     fmt: str,
     out: Path | None,
     db: Path,
@@ -269,7 +321,10 @@ def keyness_command(
 
     Log-likelihood G2 with Williams' correction, Hardie's log ratio (log2 of the
     ratio of relative frequencies) and p-values corrected for the number of
-    items tested; over-used items first, strongest first.
+    items tested. Order: items the target uses more (direction 'over') first,
+    largest G2 first; then items it uses less ('under'), smallest G2 first, so
+    the most under-used item is the last row. --top N keeps the N strongest of
+    each direction.
 
     \b
     Example:
@@ -280,7 +335,8 @@ def keyness_command(
     from policytext.store.corpus import Corpus
     from policytext.tables import keyness
 
-    filters = _pop_filters(kwargs).as_kwargs()
+    documents = _pop_filters(kwargs)
+    filters = documents.as_kwargs()
     _require_db(db)
     with Corpus.open(db) as corpus:
         table = keyness(
@@ -294,7 +350,9 @@ def keyness_command(
             include_negated=include_negated,
             top=top,
             words_only=not all_tokens,
-            **filters,
+            stopwords=stopwords,
+            direction=direction,  # type: ignore[arg-type]
+            documents=documents,
         )
         manifest = run_manifest(
             corpus,
@@ -309,6 +367,8 @@ def keyness_command(
                 "correction": correction,
                 "include_negated": include_negated,
                 "words_only": not all_tokens,
+                "stopwords": table.attrs.get("stopwords"),
+                "direction": direction,
                 "filters": filters,
             },
         )

@@ -972,7 +972,7 @@ def write_report(
     if tagging is not None:
         frames = list(tagging.frames)
         for by in ("year", "party", "speaker", "government"):
-            table = frequency_table(corpus, by=by, bootstrap=bootstrap, seed=seed)
+            table = frequency_table(corpus, by=by, bootstrap=bootstrap, random_state=seed)
             name = f"tables/by_{by}.csv"
             write_table(
                 table,
@@ -1004,7 +1004,7 @@ def write_report(
                     {"title": "Frame shares by government", "base": "charts/shares_government"}
                 )
         for group in ("party", "speaker"):
-            over_time = frequency_table(corpus, by=[group, "year"], bootstrap=bootstrap, seed=seed)
+            over_time = frequency_table(corpus, by=[group, "year"], bootstrap=bootstrap, random_state=seed)
             if over_time.empty or over_time["year"].isna().all():
                 continue
             base = f"charts/rates_{group}_year"
