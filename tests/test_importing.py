@@ -15,6 +15,9 @@ from policytext.errors import ImportFormatError
 from policytext.store.corpus import Corpus, Document
 
 LOCAL = FIXTURES / "local"
+# The original fixtures (the folder also holds its README.md and formats/, which import too).
+LOCAL_FILES = [LOCAL / "neighbourhoods.txt", LOCAL / "speeches.jsonl", LOCAL / "town-hall.html"]
+FORMATS = LOCAL / "formats"
 
 
 def test_importing_jsonl_fields(corpus: Corpus) -> None:
@@ -39,15 +42,15 @@ def test_importing_jsonl_fields(corpus: Corpus) -> None:
 
 
 def test_importing_twice_stores_once(corpus: Corpus) -> None:
-    import_paths(corpus, [LOCAL], meta=LOCAL / "meta.csv")
-    again = import_paths(corpus, [LOCAL], meta=LOCAL / "meta.csv")
+    import_paths(corpus, LOCAL_FILES, meta=LOCAL / "meta.csv")
+    again = import_paths(corpus, LOCAL_FILES, meta=LOCAL / "meta.csv")
     assert again.added == 0 and again.new_version == 0
     assert again.unchanged == 5
     assert corpus.count(all_versions=True) == 5
 
 
 def test_importing_folder_with_meta_csv(corpus: Corpus) -> None:
-    import_paths(corpus, [LOCAL], meta=LOCAL / "meta.csv", doc_type="other")
+    import_paths(corpus, LOCAL_FILES, meta=LOCAL / "meta.csv", doc_type="other")
     text_doc = corpus.get("neighbourhoods")
     assert text_doc is not None
     assert (
