@@ -250,8 +250,10 @@ def import_paths(
                 meta=_meta_for(metadata, found.path, found.relative),
             )
         except ImportFormatError as exc:
-            if found.named or strict:
+            if found.named:
                 raise
+            if strict:
+                raise ImportFormatError(f"{exc} (--strict: nothing imported)") from None
             summary.skipped.append((str(found.path), str(exc)))
             continue
         batches.append((found.path, documents))

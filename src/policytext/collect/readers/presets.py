@@ -46,8 +46,9 @@ class Preset:
     doc_type: str | None = None
 
 
-# html2text's abbreviation definitions, repeated under every paragraph of a page.
-_ABBREVIATION_LINE = re.compile(r"^\s*\*\[[^\]\n]*\]:.*$", re.MULTILINE)
+# html2text's abbreviation definitions, repeated under every paragraph of a page (a long
+# abbreviation may be wrapped over several lines: "*[\n  NICs\n ]: National ...").
+_ABBREVIATION_LINE = re.compile(r"^[ \t]*\*\[[^\]]*\]:.*$", re.MULTILINE)
 _SLUG = re.compile(r"^(?P<slug>[a-z0-9-]+?)-(?P<year>\d{4})(?:-|$)")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE_PHRASE = re.compile(
