@@ -17,9 +17,9 @@ from policytext.errors import ImportFormatError
 from policytext.store.corpus import Corpus, Document
 
 LOCAL = FIXTURES / "local"
-# The original fixtures (the folder also holds its README.md and formats/, which import too).
+# The original fixtures, by name (a folder import would also list the README as skipped).
 LOCAL_FILES = [LOCAL / "neighbourhoods.txt", LOCAL / "speeches.jsonl", LOCAL / "town-hall.html"]
-FORMATS = LOCAL / "formats"
+FORMATS = FIXTURES / "import_formats"
 
 
 def test_importing_jsonl_fields(corpus: Corpus) -> None:
@@ -780,3 +780,13 @@ def test_importing_real_ukpol_sample_with_preset(tmp_path: Path, shared_data: Pa
     for doc in store.query():
         assert "*[" not in doc.text and doc.speaker and doc.date
     store.close()
+
+
+def test_importing_folder_readme_is_listed_not_imported(tmp_path: Path, corpus: Corpus) -> None:
+    (tmp_path / "README.md").write_text("# About this folder\n\nWhere the texts came from.\n")
+    (tmp_path / "speech.md").write_text("# A speech\n\nWords.\n")
+    summary = import_paths(corpus, [tmp_path])
+    assert summary.added == 1
+    assert summary.skipped == [(str(tmp_path / "README.md"), f"{tmp_path / 'README.md'}: a folder's README, not a document")]
+    named = import_paths(corpus, [tmp_path / "README.md"])  # named, it is a document like any other
+    assert named.added == 1

@@ -73,7 +73,8 @@ class ImportSummary(AddSummary):
         counts = super().__str__()
         if not self.skipped:
             return counts
-        return f"{counts}; {len(self.skipped)} files skipped (listed above)"
+        files = "file" if len(self.skipped) == 1 else "files"
+        return f"{counts}; {len(self.skipped)} {files} skipped (listed above)"
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _collect(paths: Iterable[str | Path], exclude: set[Path], skipped: list[tuple[str, str]]) -> list[_Found]:
-    """Files to read; unsupported files in folders go to ``skipped``. Hidden files and
-    folders (names starting with '.') and metadata files are left out."""
+    """Files to read; unsupported files and READMEs in folders go to ``skipped``. Hidden
+    files and folders (names starting with '.') and metadata files are left out."""
     found: list[_Found] = []
     for raw in paths:
         path = Path(raw)
@@ -109,6 +110,10 @@ def _collect(paths: Iterable[str | Path], exclude: set[Path], skipped: list[tupl
                     continue
                 if is_metadata_file(candidate):
                     logger.info("%s: read as metadata, not as documents", candidate)
+                    continue
+                if candidate.stem.upper() == "README":
+                    # A data folder's description, not one of its documents: name it to import it.
+                    skipped.append((str(candidate), f"{candidate}: a folder's README, not a document"))
                     continue
                 if candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
                     skipped.append(
