@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from _pdf import make_pdf
 from conftest import FIXTURES
+from policytext.cli import main
 from policytext.collect.importing import import_paths, read_jsonl, read_meta_csv
 from policytext.collect.readers.presets import ukpol_record
 from policytext.errors import ImportFormatError
@@ -787,6 +789,79 @@ def test_importing_folder_readme_is_listed_not_imported(tmp_path: Path, corpus: 
     (tmp_path / "speech.md").write_text("# A speech\n\nWords.\n")
     summary = import_paths(corpus, [tmp_path])
     assert summary.added == 1
-    assert summary.skipped == [(str(tmp_path / "README.md"), f"{tmp_path / 'README.md'}: a folder's README, not a document")]
+    assert summary.skipped == [
+        (str(tmp_path / "README.md"), f"{tmp_path / 'README.md'}: a folder's README, not a document")
+    ]
     named = import_paths(corpus, [tmp_path / "README.md"])  # named, it is a document like any other
     assert named.added == 1
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_importing_cli_mapping_preset_and_skips(
+    runner: CliRunner, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = str(tmp_path / "c.db")
+    result = runner.invoke(
+        main,
+        [
+            "import",
+            str(FORMATS / "speeches.csv"),
+            "--text-column",
+            "Speech",
+            "--field",
+            "speaker=Speaker",
+            "--field",
+            "date=Delivered",
+            "--db",
+            db,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().endswith("2 added, 0 new versions, 0 updated, 0 unchanged")
+    result = runner.invoke(main, ["import", str(FORMATS / "ukpol"), "--preset", "ukpol", "--db", db])
+    assert result.exit_code == 0 and "2 added" in result.stderr
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A speech.")
+    (folder / "bad.jsonl").write_text("{not json\n")
+    (folder / "notes.docx").write_bytes(b"PK")
+    with caplog.at_level("WARNING", logger="policytext.collect.importing"):
+        result = runner.invoke(main, ["import", str(folder), "--db", db])
+    assert result.exit_code == 0
+    # The CLI shows WARNING lines on stderr (logging); here pytest's handler captures them.
+    assert [r.getMessage() for r in caplog.records] == [
+        f"skipped {folder / 'notes.docx'}: unsupported file type '.docx'",
+        f"skipped {folder / 'bad.jsonl'}:1: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+    ]
+    assert result.stderr.strip().endswith(
+        "1 added, 0 new versions, 0 updated, 0 unchanged; 2 files skipped (listed above)"
+    )
+    result = runner.invoke(main, ["import", str(folder), "--strict", "--db", str(tmp_path / "strict.db")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {folder / 'bad.jsonl'}:1: invalid JSON (Expecting property name enclosed in double quotes "
+        "at column 2) (--strict: nothing imported)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--field", "speakr=Speaker"],
+            "Error: --field 'speakr=Speaker': 'speakr' is not a field; fields are id, text,",
+        ),
+        (["--preset", "nope"], "Error: --preset 'nope': unknown; presets are ukpol"),
+        (["--text-column", "Body"], "Error: {csv}:1: no text column 'body'"),
+    ],
+)
+def test_importing_cli_bad_options_are_one_line(
+    runner: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    csv_path = FORMATS / "speeches.csv"
+    result = runner.invoke(main, ["import", str(csv_path), *args, "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(message.format(csv=csv_path))
