@@ -11,6 +11,7 @@ heading.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -118,7 +119,7 @@ def markdown_to_text(markdown: str) -> str:
 
 def markdown_blocks(markdown: str) -> list[tuple[str, str]]:
     """The text blocks of a Markdown document as ``(kind, text)``, kind ``heading`` or ``block``."""
-    parser = MarkdownIt("commonmark").enable("table")
+    parser = _parser()
     blocks: list[tuple[str, str]] = []
     row: list[str] | None = None
     kind = "block"
@@ -146,6 +147,12 @@ def markdown_blocks(markdown: str) -> list[tuple[str, str]]:
             if text:
                 blocks.append(("block", text))
     return blocks
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # Built once, on first use: building it costs more than parsing a paragraph.
+    return MarkdownIt("commonmark").enable("table")
 
 
 def _inline_text(children: Sequence[Token]) -> str:
