@@ -865,3 +865,47 @@ def test_importing_cli_bad_options_are_one_line(
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(message.format(csv=csv_path))
+
+
+def test_importing_tei_corpus_root_gives_speakers_and_is_not_a_document(
+    tmp_path: Path, corpus: Corpus
+) -> None:
+    # ParlaMint's layout: the corpus root (teiCorpus, with the person and party lists inline in
+    # older releases) above a folder of sittings.
+    root = tmp_path / "ParlaMint-XX"
+    (root / "2012").mkdir(parents=True)
+    shutil.copy(FORMATS / "tei" / "sitting.xml", root / "2012" / "sitting.xml")
+    persons = (FORMATS / "tei" / "Test-listPerson.xml").read_text("utf-8").split("<listPerson", 1)[1]
+    orgs = (FORMATS / "tei" / "Test-listOrg.xml").read_text("utf-8").split("<listOrg", 1)[1]
+    (root / "ParlaMint-XX.xml").write_text(
+        '<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><profileDesc><particDesc>'
+        f"<listPerson{persons}<listOrg{orgs}"
+        "</particDesc></profileDesc></teiHeader></teiCorpus>",
+        encoding="utf-8",
+    )
+    summary = import_paths(corpus, [root])
+    assert (summary.added, summary.skipped) == (3, [])
+    assert (corpus.get("Test.u1").speaker, corpus.get("Test.u1").party) == ("Anna Member", "Labour")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "deep.md",
+            "---\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n---\nText\n",
+            r"deep.md:1: front matter nested too deeply to read$",
+        ),
+        (
+            "deep.xml",
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'>" + "<div>" * 100_000 + "</div>" * 100_000 + "</TEI>",
+            r"deep.xml:1: not well-formed XML \(Excessive depth",
+        ),
+    ],
+)
+def test_importing_deep_nesting_in_other_formats(
+    tmp_path: Path, corpus: Corpus, name: str, content: str, message: str
+) -> None:
+    (tmp_path / name).write_text(content)
+    with pytest.raises(ImportFormatError, match=message):
+        import_paths(corpus, [tmp_path / name])

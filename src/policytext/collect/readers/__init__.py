@@ -15,7 +15,7 @@ from policytext.collect.readers.markdown_text import MARKDOWN_SUFFIXES, markdown
 from policytext.collect.readers.plain import PLAIN_SUFFIXES, read_file
 from policytext.collect.readers.presets import PRESETS, get_preset
 from policytext.collect.readers.table import read_rows, read_table
-from policytext.collect.readers.tei import is_tei_list_file, is_tei_sidecar, read_tei
+from policytext.collect.readers.tei import is_corpus_root, is_tei_list_file, is_tei_sidecar, read_tei
 from policytext.errors import ImportFormatError
 from policytext.store.corpus import Document
 
@@ -38,8 +38,11 @@ SUPPORTED_SUFFIXES = (*PLAIN_SUFFIXES, ".jsonl", ".json", ".csv", ".tsv", *MARKD
 
 
 def is_metadata_file(path: Path) -> bool:
-    """Files that describe other files (ParlaMint speaker lists and ``-meta.tsv``), not documents."""
-    return is_tei_sidecar(path) or is_tei_list_file(path)
+    """Files that describe other files (ParlaMint speaker lists, corpus roots and ``-meta.tsv``),
+    not documents."""
+    if path.suffix.lower() == ".xml":
+        return is_tei_list_file(path) or is_corpus_root(path)
+    return is_tei_sidecar(path)
 
 
 def read_path(

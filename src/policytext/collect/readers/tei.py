@@ -14,6 +14,7 @@ speech's ``<seg>`` paragraphs without editorial notes.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 from dataclasses import dataclass
@@ -100,7 +101,10 @@ def read_tei(path: Path, *, relative: str, options: ReadOptions) -> list[Documen
         [f".//{TEI}setting/{TEI}date", f".//{TEI}sourceDesc//{TEI}date", f".//{TEI}teiHeader//{TEI}date"],
         "when",
     )
-    persons, parties = _lists([root, *_neighbour_roots(path)])
+    persons, parties = _lists(root)
+    for listed in _neighbour_lists(path):
+        persons = {**listed[0], **persons}
+        parties = {**listed[1], **parties}
     sidecar = _sidecar(path)
     sub_title = _text_of(root.find(f".//{TEI}titleStmt/{TEI}title[@type='sub']")) or _text_of(
         root.find(f".//{TEI}titleStmt/{TEI}title")
@@ -181,55 +185,68 @@ def _first_attr(root: etree._Element, paths: list[str], attribute: str) -> str |
     return None
 
 
-def _neighbour_roots(path: Path) -> list[etree._Element]:
-    """Roots of ParlaMint person/org lists and corpus roots in the file's folder and the one above."""
-    roots = []
+def _neighbour_lists(path: Path) -> list[tuple[dict[str, _Person], dict[str, str]]]:
+    """Persons and parties of the ParlaMint list files and corpus roots in the file's folder
+    and the one above (each file parsed once per import, however many sittings use it)."""
+    found = []
     for folder in (path.parent, path.parent.parent):
-        for candidate in sorted(folder.glob("*.xml")):
-            if candidate == path:
-                continue
-            lowered = candidate.name.lower()
-            if "listperson" in lowered or "listorg" in lowered or _is_corpus_root(candidate):
-                roots.append(_parse(candidate).getroot())
-    return roots
+        for candidate in _metadata_files(str(folder), folder.stat().st_mtime_ns):
+            if Path(candidate) != path:
+                found.append(_lists_of_file(candidate, Path(candidate).stat().st_mtime_ns))
+    return found
 
 
-def _is_corpus_root(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(2048)
+@functools.lru_cache(maxsize=64)
+def _metadata_files(folder: str, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(
+        str(candidate)
+        for candidate in sorted(Path(folder).glob("*.xml"))
+        if is_tei_list_file(candidate) or is_corpus_root(candidate)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _lists_of_file(path: str, mtime_ns: int) -> tuple[dict[str, _Person], dict[str, str]]:
+    return _lists(_parse(Path(path)).getroot())
+
+
+def is_corpus_root(path: Path) -> bool:
+    """A ParlaMint corpus root (``<teiCorpus>``): it lists the sittings, it holds no speech."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # reported when the file is read as a document
     return b"<teiCorpus" in head
 
 
-def _lists(roots: list[etree._Element]) -> tuple[dict[str, _Person], dict[str, str]]:
+def _lists(root: etree._Element) -> tuple[dict[str, _Person], dict[str, str]]:
     persons: dict[str, _Person] = {}
     parties: dict[str, str] = {}
-    for root in roots:
-        for org in root.iter(f"{TEI}org"):
-            org_id = org.get(XML_ID)
-            if not org_id or org.get("role") not in (None, "politicalParty", "party"):
-                continue
-            names = org.findall(f"{TEI}orgName")
-            full = next((n for n in names if n.get("full") == "yes"), names[0] if names else None)
-            name = _text_of(full)
-            if name:
-                parties.setdefault(org_id, name)
-        for person in root.iter(f"{TEI}person"):
-            person_id = person.get(XML_ID)
-            pers_name = person.find(f"{TEI}persName")
-            if not person_id or pers_name is None:
-                continue
-            forename = (
-                " ".join(_text_of(f) or "" for f in pers_name.findall(f"{TEI}forename")).strip() or None
-            )
-            surname = " ".join(_text_of(s) or "" for s in pers_name.findall(f"{TEI}surname")).strip() or None
-            name = " ".join(p for p in (forename, surname) if p) or _text_of(pers_name) or person_id
-            memberships = tuple(
-                (ref.lstrip("#"), a.get("from"), a.get("to"))
-                for a in person.findall(f"{TEI}affiliation")
-                for ref in (a.get("ref") or "").split()
-                if a.get("role") in (None, "member")
-            )
-            persons.setdefault(person_id, _Person(name, forename, surname, memberships))
+    for org in root.iter(f"{TEI}org"):
+        org_id = org.get(XML_ID)
+        if not org_id or org.get("role") not in (None, "politicalParty", "party"):
+            continue
+        names = org.findall(f"{TEI}orgName")
+        full = next((n for n in names if n.get("full") == "yes"), names[0] if names else None)
+        name = _text_of(full)
+        if name:
+            parties.setdefault(org_id, name)
+    for person in root.iter(f"{TEI}person"):
+        person_id = person.get(XML_ID)
+        pers_name = person.find(f"{TEI}persName")
+        if not person_id or pers_name is None:
+            continue
+        forename = " ".join(_text_of(f) or "" for f in pers_name.findall(f"{TEI}forename")).strip() or None
+        surname = " ".join(_text_of(s) or "" for s in pers_name.findall(f"{TEI}surname")).strip() or None
+        name = " ".join(p for p in (forename, surname) if p) or _text_of(pers_name) or person_id
+        memberships = tuple(
+            (ref.lstrip("#"), a.get("from"), a.get("to"))
+            for a in person.findall(f"{TEI}affiliation")
+            for ref in (a.get("ref") or "").split()
+            if a.get("role") in (None, "member")
+        )
+        persons.setdefault(person_id, _Person(name, forename, surname, memberships))
     return persons, parties
 
 
