@@ -909,3 +909,20 @@ def test_importing_deep_nesting_in_other_formats(
     (tmp_path / name).write_text(content)
     with pytest.raises(ImportFormatError, match=message):
         import_paths(corpus, [tmp_path / name])
+
+
+def test_importing_folder_with_nothing_importable_is_an_error(tmp_path: Path, corpus: Corpus) -> None:
+    shutil.copytree(FORMATS / "ukpol", tmp_path / "ukpol")
+    (tmp_path / "ukpol" / "README.md").write_text("About the dump.")
+    with pytest.raises(
+        ImportFormatError,
+        match=r"ukpol: nothing to import; all 3 files were skipped, e.g. .*README.md: a folder's README",
+    ):
+        import_paths(corpus, [tmp_path / "ukpol"])
+    with pytest.raises(
+        ImportFormatError,
+        match=r"blair-tony-2002.*json:1: missing 'text'; this looks like the ukpol dump: use --preset ukpol",
+    ):
+        import_paths(
+            corpus, [tmp_path / "ukpol" / "B" / "blair-tony-2002-speech-with-a-typo-in-its-summary.json"]
+        )

@@ -269,6 +269,11 @@ def import_paths(
             f"{summary.skipped[0][1]} (--strict: nothing imported; "
             f"{len(summary.skipped)} files cannot be read)"
         )
+    if not batches:
+        raise ImportFormatError(
+            f"{', '.join(str(p) for p in paths)}: nothing to import; all {len(summary.skipped)} files "
+            f"were skipped, e.g. {summary.skipped[0][1]}"
+        )
     _check_ids(batches)
     for path, documents in _progress(batches, "store", progress):
         added = corpus.add_all(documents, where=str(path))

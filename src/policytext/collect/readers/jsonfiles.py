@@ -187,6 +187,14 @@ class _LineCounter:
         return self.line
 
 
+def _looks_like_ukpol(record: Mapping[str, Any], options: ReadOptions) -> bool:
+    return (
+        "text" not in options.field_map.fields
+        and "text" not in record
+        and {"content", "summary", "tags"} <= set(record)
+    )
+
+
 def read_json(
     path: str | Path, *, relative: str, options: ReadOptions, hook: RecordHook | None = None
 ) -> list[Document]:
@@ -217,6 +225,10 @@ def read_json(
         record = dict(record)
         if hook is not None:
             record = hook(record, path)
+        elif _looks_like_ukpol(record, options):
+            raise ImportFormatError(
+                f"{where}: missing 'text'; this looks like the ukpol dump: use --preset ukpol"
+            )
         doc = document_from_record(
             record,
             where=where,
