@@ -926,3 +926,13 @@ def test_importing_folder_with_nothing_importable_is_an_error(tmp_path: Path, co
         import_paths(
             corpus, [tmp_path / "ukpol" / "B" / "blair-tony-2002-speech-with-a-typo-in-its-summary.json"]
         )
+
+
+def test_importing_broken_link_in_a_folder_is_listed(tmp_path: Path, corpus: Corpus) -> None:
+    (tmp_path / "a.txt").write_text("A speech.")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    summary = import_paths(corpus, [tmp_path])
+    assert summary.added == 1
+    assert summary.skipped == [
+        (str(tmp_path / "gone.txt"), f"{tmp_path / 'gone.txt'}: cannot read (a broken symbolic link)")
+    ]

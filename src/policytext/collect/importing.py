@@ -104,7 +104,12 @@ def _collect(paths: Iterable[str | Path], exclude: set[Path], skipped: list[tupl
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
                 relative = candidate.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts) or not candidate.is_file():
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if candidate.is_symlink() and not candidate.exists():
+                    skipped.append((str(candidate), f"{candidate}: cannot read (a broken symbolic link)"))
+                    continue
+                if not candidate.is_file():
                     continue
                 if candidate.resolve() in exclude:
                     continue
