@@ -936,3 +936,17 @@ def test_importing_broken_link_in_a_folder_is_listed(tmp_path: Path, corpus: Cor
     assert summary.skipped == [
         (str(tmp_path / "gone.txt"), f"{tmp_path / 'gone.txt'}: cannot read (a broken symbolic link)")
     ]
+
+
+def test_importing_markdown_takes_meta_csv_row_where_front_matter_is_silent(
+    tmp_path: Path, corpus: Corpus
+) -> None:
+    (tmp_path / "a.md").write_text("---\nspeaker: Ed Miliband\n---\n# Heading\n\nText.\n")
+    (tmp_path / "b.md").write_text("# Heading of b\n\nText of b.\n")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,speaker,date,title\na.md,Tony Blair,2014,From the CSV\nb.md,Gordon Brown,2009,\n")
+    import_paths(corpus, [tmp_path], meta=meta)
+    a, b = corpus.get("a"), corpus.get("b")
+    assert a is not None and b is not None
+    assert (a.speaker, a.date, a.title) == ("Ed Miliband", "2014", "From the CSV")  # front matter first
+    assert (b.speaker, b.date, b.title) == ("Gordon Brown", "2009", "Heading of b")

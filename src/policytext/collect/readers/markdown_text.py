@@ -55,9 +55,9 @@ def read_markdown(
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ImportFormatError(f"{path}:{line}: NUL character (binary data, not text)")
-    meta, body, body_line = split_front_matter(text, path)
+    front, body, body_line = split_front_matter(text, path)
     blocks = markdown_blocks(body)
-    record: dict[str, Any] = dict(meta)
+    record: dict[str, Any] = dict(front)
     text_key = options.field_map.key_for("text")
     if text_key in record and text_key != "text":
         raise ImportFormatError(f"{path}:1: front matter key {text_key!r} would replace the Markdown text")
@@ -67,7 +67,7 @@ def read_markdown(
     first_heading = next((text for kind, text in blocks if kind == "heading"), None)
     doc = document_from_record(
         record,
-        where=f"{path}:1" if meta else str(path),
+        where=f"{path}:1" if front else str(path),
         field_map=options.field_map,
         defaults={
             "id": str(Path(relative).with_suffix("").as_posix()),
