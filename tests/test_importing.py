@@ -950,3 +950,20 @@ def test_importing_markdown_takes_meta_csv_row_where_front_matter_is_silent(
     assert a is not None and b is not None
     assert (a.speaker, a.date, a.title) == ("Ed Miliband", "2014", "From the CSV")  # front matter first
     assert (b.speaker, b.date, b.title) == ("Gordon Brown", "2009", "Heading of b")
+
+
+def test_importing_same_name_in_two_folders_named_one_by_one(
+    tmp_path: Path, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11: `import 2010/labour/html.html` then `import 2010/tory/html.html` made the
+    # Conservative manifesto a new version of the Labour one.
+    for party in ("labour", "tory"):
+        (tmp_path / "2010" / party).mkdir(parents=True)
+        (tmp_path / "2010" / party / "html.html").write_text(f"<p>The {party} manifesto.</p>")
+    monkeypatch.chdir(tmp_path)
+    import_paths(corpus, [Path("2010/labour/html.html")])
+    import_paths(corpus, [Path("./2010/tory/html.html")])
+    assert sorted(d.id for d in corpus.query()) == ["2010/labour/html", "2010/tory/html"]
+    assert corpus.count(all_versions=True) == 2
+    import_paths(corpus, [tmp_path / "2010" / "tory" / "html.html"])  # an absolute path: known by its name
+    assert corpus.get("html") is not None

@@ -135,10 +135,20 @@ def _collect(paths: Iterable[str | Path], exclude: set[Path], skipped: list[tupl
                     f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                     f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
                 )
-            found.append(_Found(path, path.name, named=True))
+            found.append(_Found(path, _named_relative(path), named=True))
         else:
             raise ImportFormatError(f"{path}: no such file or folder")
     return found
+
+
+def _named_relative(path: Path) -> str:
+    """A file named on the command line is known by its path as given when that is relative
+    (``2010/labour/html.html``: files of one name in two folders stay two documents), by its
+    name when the path is absolute or climbs out of the current folder."""
+    parts = [part for part in path.parts if part != "."]
+    if path.is_absolute() or ".." in parts or not parts:
+        return path.name
+    return Path(*parts).as_posix()
 
 
 def read_meta_csv(path: str | Path) -> dict[str, dict[str, str]]:
