@@ -17,11 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from policytext._text import sha256_hex
 from policytext.collect.extract import EXTRACTOR_VERSION
@@ -29,6 +25,10 @@ from policytext.collect.readers._records import ReadOptions, document_from_recor
 from policytext.collect.readers.table import decode
 from policytext.errors import ImportFormatError
 from policytext.store.corpus import Document
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["MARKDOWN_SUFFIXES", "markdown_to_text", "read_markdown"]
 
@@ -88,6 +88,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES), None)
     if end is None:
         return {}, text, 1  # a thematic break, not front matter
+    import yaml  # loaded on first use: `import policytext` stays fast
+
     try:
         meta = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
@@ -151,7 +153,10 @@ def markdown_blocks(markdown: str) -> list[tuple[str, str]]:
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    # Built once, on first use: building it costs more than parsing a paragraph.
+    # Built once, on first use (so `import policytext` stays fast): building it costs more
+    # than parsing a paragraph.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table")
 
 

@@ -19,8 +19,7 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from policytext._text import sha256_hex
 from policytext.collect.extract import EXTRACTOR_VERSION
@@ -28,6 +27,9 @@ from policytext.collect.readers._records import ReadOptions, finish, refuse_nul
 from policytext.errors import ImportFormatError
 from policytext.people import default_registry
 from policytext.store.corpus import Document
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["is_tei_sidecar", "read_tei"]
 
@@ -49,11 +51,16 @@ class _Person:
 
 
 def _parser() -> etree.XMLParser:
-    # No entities, no network, libxml2's default depth and size limits.
+    # No entities, no network, libxml2's default depth and size limits. lxml is loaded on
+    # first use, so `import policytext` stays fast.
+    from lxml import etree
+
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 def _parse(path: Path) -> etree._ElementTree:
+    from lxml import etree
+
     try:
         return etree.parse(str(path), _parser())
     except etree.XMLSyntaxError as exc:
@@ -90,7 +97,7 @@ def read_tei(path: Path, *, relative: str, options: ReadOptions) -> list[Documen
     root = tree.getroot()
     if root.tag not in (f"{TEI}TEI", f"{TEI}teiCorpus"):
         raise ImportFormatError(
-            f"{path}:{root.sourceline or 1}: not a TEI document (root <{etree.QName(root).localname}>)"
+            f"{path}:{root.sourceline or 1}: not a TEI document (root <{str(root.tag).rpartition('}')[2]}>)"
         )
     if root.tag == f"{TEI}teiCorpus" and root.find(f".//{TEI}u") is None:
         raise ImportFormatError(
@@ -319,9 +326,9 @@ def _known_name(full: str, forenames: str | None, surname: str | None) -> str:
         return full
     if forenames and surname:
         first = forenames.split()[0]
-        for candidate in (f"{first} {surname}",):
-            if registry.person(candidate):
-                return candidate
+        if registry.person(f"{first} {surname}"):
+            return f"{first} {surname}"
+        # A surname the registry knows, with the same initial ("Gregory David Clark", "Greg Clark").
         resolved = registry.resolve(surname)
         person = registry.person(resolved)
         if person is not None and resolved != surname:
