@@ -967,3 +967,14 @@ def test_importing_same_name_in_two_folders_named_one_by_one(
     assert corpus.count(all_versions=True) == 2
     import_paths(corpus, [tmp_path / "2010" / "tory" / "html.html"])  # an absolute path: known by its name
     assert corpus.get("html") is not None
+
+
+def test_importing_text_file_with_nul_after_the_first_kilobytes_is_refused(
+    tmp_path: Path, corpus: Corpus
+) -> None:
+    path = tmp_path / "late.txt"
+    path.write_bytes(b"Words. " * 1000 + b"\x00tail")
+    with pytest.raises(
+        ImportFormatError, match=r"late.txt: binary data, not text \(a NUL character in the text\)"
+    ):
+        import_paths(corpus, [path])

@@ -47,6 +47,8 @@ def read_file(
             extracted = extract_text_file(raw, where=str(path))
     except ExtractionError as exc:
         raise ImportFormatError(str(exc)) from None
+    if "\x00" in extracted.text:  # the extractor looks at the first 4 KiB only
+        raise ImportFormatError(f"{path}: binary data, not text (a NUL character in the text)")
     values: dict[str, Any] = {"id": doc_id or path.stem, "title": extracted.title}
     values |= meta or {}
     values.setdefault("source", source or "local")
