@@ -358,7 +358,7 @@ def test_cli_same_file_name_in_two_folders_is_two_documents(
     # Two folders whose files would get one id: an error before anything is written.
     fresh = str(tmp_path / "fresh.db")
     code, _, err = _invoke(runner, "--db", fresh, "import", "2010/labour", "2010/tory")
-    assert code == 1 and "would get the document id 'html'" in err
+    assert code == 1 and "document id 'html' is also the id of a document in" in err
     with Corpus.open(fresh) as store:
         assert store.count() == 0
 

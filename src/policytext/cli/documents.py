@@ -30,7 +30,7 @@ from policytext.store.corpus import DOC_TYPES
 @click.option(
     "--meta",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV of metadata keyed by file name (column 'file').",
+    help="CSV of metadata keyed by file name (column 'file'), for .txt/.html/.pdf/.md files.",
 )
 @click.option("--source", default=None, help="Source name for documents that do not give one.")
 @click.option(
@@ -40,6 +40,32 @@ from policytext.store.corpus import DOC_TYPES
     default=None,
     help="doc_type for documents that do not give one.",
 )
+@click.option(
+    "--text-column",
+    "text_column",
+    default=None,
+    metavar="NAME",
+    help="Column (CSV/TSV) or key (JSON) holding the text; default 'text'.",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="FIELD=KEY",
+    help="Map a column or JSON key to a field (repeatable): --field speaker=Speaker, "
+    "--field text=paragraphs (a list is joined with blank lines), --field speaker=meta.name.",
+)
+@click.option(
+    "--preset",
+    default=None,
+    metavar="NAME",
+    help="Read a known dump: 'ukpol' (UK Political Speech archive JSON files).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Import nothing if any file in a folder cannot be read (default: skip and list it).",
+)
 @db_option
 @quiet_option
 @reports_errors
@@ -48,20 +74,31 @@ def import_command(
     meta: Path | None,
     source: str | None,
     doc_type: str | None,
+    text_column: str | None,
+    fields: tuple[str, ...],
+    preset: str | None,
+    strict: bool,
     db: Path,
     quiet: bool,
 ) -> None:
-    """Import .txt, .html, .pdf and .jsonl files, or folders of them.
+    """Import .txt .html .pdf .jsonl .json .csv .tsv .md and TEI .xml files, or folders of them.
 
     A JSON Lines file has one document a line with the fields id, text, speaker,
-    party, date, title, doc_type, source, url, venue (text required). Other files
-    take metadata from a --meta CSV with a 'file' column and any of those fields.
-    Each file is imported whole or not at all; re-importing stores nothing twice.
+    party, date, title, doc_type, source, url, venue (text required). CSV/TSV
+    files hold one document a row, JSON files one object or an array of
+    objects: name their keys with --text-column and --field. Markdown front
+    matter gives metadata; a TEI file gives one document per speech. .txt,
+    .html and .pdf files take metadata from a --meta CSV with a 'file' column.
+    Everything is read and checked before anything is written; a file in a
+    folder that cannot be read is skipped and listed. Re-importing stores
+    nothing twice. See docs/import.md.
 
     \b
     Example:
         policytext import speeches.jsonl
         policytext import texts/ --meta metadata.csv --doc-type speech
+        policytext import speeches.csv --text-column Speech --field speaker=Speaker --field date=Date
+        policytext import ukpol_speeches/data --preset ukpol
     """
     from policytext.collect.importing import collect_files, import_paths
     from policytext.store.corpus import Corpus
@@ -69,7 +106,16 @@ def import_command(
     collect_files(paths)  # a missing or unsupported path is reported before the store is touched
     with Corpus.open(db) as corpus:
         summary = import_paths(
-            corpus, paths, meta=meta, source=source, doc_type=doc_type, progress=show_progress(quiet)
+            corpus,
+            paths,
+            meta=meta,
+            source=source,
+            doc_type=doc_type,
+            text_column=text_column,
+            fields=fields,
+            preset=preset,
+            strict=strict,
+            progress=show_progress(quiet),
         )
         # Duplicates are recomputed now (signatures of the new documents only), so the
         # analyses that follow count each duplicate cluster once.
