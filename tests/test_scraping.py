@@ -567,7 +567,11 @@ def test_scraping_hosts_run_in_parallel(tmp_path: Path, corpus: Corpus) -> None:
                 server.routes[f"/d{i}.pdf"] = Reply(body=white_paper_pdf(), content_type="application/pdf")
                 entries.append({"id": f"h{n}-{i}", "url": f"{server.url}/d{i}.pdf"})
         catalogue = write_catalogue(tmp_path, entries)
-        summary = scrape(corpus, catalogue=catalogue, settings=FetchSettings(delay=0.2, retries=0))
+        summary = scrape(
+            corpus,
+            catalogue=catalogue,
+            settings=FetchSettings(delay=0.2, retries=0, private_hosts=frozenset({"127.0.0.1", "127.0.0.2"})),
+        )
     finally:
         for server in servers:
             server.stop()

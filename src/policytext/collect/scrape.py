@@ -746,6 +746,10 @@ def scrape(
     settings = settings or FetchSettings()
     warc = WarcArchive(archive) if archive else None
     with Fetcher(settings, archive=warc) as fetcher:
+        for name in base_urls or {}:
+            # A --base-url mirror was named by the user: it may be on a private address.
+            for host in all_recipes[name].hosts:
+                fetcher.allow_private_host(host)
         scraper = _Scraper(
             corpus,
             fetcher,
