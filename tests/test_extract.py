@@ -209,3 +209,31 @@ def test_extract_encrypted_pdf(tmp_path) -> None:
     writer.write(buffer)
     with pytest.raises(ExtractionError, match=r"enc.pdf: encrypted PDF \(a password is needed"):
         extract_pdf(buffer.getvalue(), where="enc.pdf")
+
+
+def test_extract_with_selectors_takes_fields_in_selector_order_not_document_order() -> None:
+    from policytext.collect.extract import extract_with_selectors
+
+    page = (
+        b"<html><head><title>Site - A page</title></head><body><header><h1>Site banner</h1></header>"
+        b"<div class='speech'><h1 class='t'>The real title</h1><div class='c'><p>Words.</p></div></div>"
+        b"</body></html>"
+    )
+    found = extract_with_selectors(page, where="x", body=".c", fields={"title": "div.speech h1, h1, title"})
+    assert found.title == "The real title"
+    # An alternative that matches only empty elements gives way to the next one.
+    found = extract_with_selectors(
+        b"<h1 class='t'> </h1><h2>Second</h2><div class='c'><p>W.</p></div>",
+        where="x",
+        body=".c",
+        fields={"title": "h1.t, h2"},
+    )
+    assert found.title == "Second"
+    # Commas inside attribute selectors do not split the list.
+    found = extract_with_selectors(
+        b"<a title='a,b'>Inside</a><div class='c'><p>W.</p></div>",
+        where="x",
+        body=".c",
+        fields={"title": "a[title='a,b'], h1"},
+    )
+    assert found.title == "Inside"

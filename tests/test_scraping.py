@@ -487,6 +487,8 @@ def test_scraping_since_until_filter(site_server: SiteServer, corpus: Corpus) ->
 
 
 def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -> None:
+    # Pages written from SayIt's own templates: the banner and instance <h1>s come before
+    # the speech's title; "Previous", page numbers and "Next" are all ?page=N links.
     site_server.routes["/speaker/ed-miliband"] = Reply(body=fixture("sayit", "speaker.html"))
     site_server.routes["/speaker/ed-miliband?page=2"] = Reply(body=fixture("sayit", "speaker-2.html"))
     site_server.routes["/speaker/jon-cruddas"] = Reply(body=b"<html><body><h1>Jon Cruddas</h1></body></html>")
@@ -494,17 +496,23 @@ def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -
         site_server.routes[f"/speech/{n}"] = Reply(body=fixture("sayit", f"speech-{n}.html"))
     summary = scrape(corpus, sources=["sayit"], base_urls={"sayit": site_server.url}, settings=FAST)
     assert summary.failed == [] and corpus.count() == 3, summary.report()
-    one_nation = next(d for d in corpus.query() if d.title == "One Nation speech")
-    assert (
-        one_nation.speaker == "Ed Miliband"
-        and one_nation.date == "2012-10-02"
-        and one_nation.party == "Labour"
-    )
+    docs = {d.url.rsplit("/", 1)[1]: d for d in corpus.query()}
+    assert {n: (d.title, d.speaker, d.date) for n, d in docs.items()} == {
+        "101": ("One Nation speech", "Ed Miliband", "2012-10-02"),
+        "102": ("Hugo Young lecture", "Ed Miliband", "2014-02-07"),
+        "103": ("Speech on markets", "Ed Miliband", "2013-05-22"),
+    }
+    one_nation = docs["101"]
+    assert one_nation.party == "Labour"
     assert (
         one_nation.text
         == "One Nation: a country where everyone has a stake.\n\nWhere power is spread, not hoarded."
     )
     assert one_nation.url == "https://labour-speeches.sayit.mysociety.org/speech/101"
+    paths = site_server.paths()
+    assert paths.count("/speaker/ed-miliband?page=2") == 1  # page 2 followed, once
+    assert "/speaker/ed-miliband?page=1" not in paths  # page 2's "Previous" is page 1 itself
+    assert all(paths.count(f"/speech/{n}") == 1 for n in (101, 102, 103))
 
 
 def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:

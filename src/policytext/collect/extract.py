@@ -543,6 +543,35 @@ class SiteFields:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+def _first_by_selector_order(soup: Any, selector: str) -> str | None:
+    """The text of the first alternative of ``selector`` that matches with some text."""
+    for alternative in _alternatives(selector):
+        for element in soup.select(alternative):
+            value = " ".join(element.get_text(" ").split())
+            if value:
+                return value
+    return None
+
+
+def _alternatives(selector: str) -> list[str]:
+    """A selector list split at its top-level commas (not those inside ``[...]`` or ``(...)``)."""
+    parts: list[str] = []
+    depth = 0
+    current = []
+    for char in selector:
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
 def extract_with_selectors(
     raw: bytes | str,
     *,
@@ -565,6 +594,9 @@ def extract_with_selectors(
         alternatives allowed; the first that matches is used).
     fields:
         Field name -> CSS selector; each value is the matching element's text.
+        Comma-separated alternatives are tried **in the order written**, not in
+        document order: ``"h1.title, h1"`` takes ``h1.title`` even when a site
+        banner's ``<h1>`` comes first in the page.
     drop:
         Selectors of elements removed first (banners, summaries, share links).
     declared_charset:
@@ -593,19 +625,17 @@ def extract_with_selectors(
     soup = BeautifulSoup(raw, "lxml")
     found: dict[str, str] = {}
     for name, selector in (fields or {}).items():
-        element = soup.select_one(selector)
-        if element is not None:
-            value = " ".join(element.get_text(" ").split())
-            if value:
-                found[name] = _rejoin_punctuation(value)
+        value = _first_by_selector_order(soup, selector)
+        if value:
+            found[name] = _rejoin_punctuation(value)
     for selector in drop:
         for element in soup.select(selector):
             element.decompose()
     for element in soup.find_all(("script", "style", "noscript", "nav", "form", "button", "iframe")):
         element.decompose()
     root = None
-    for alternative in body.split(","):
-        root = soup.select_one(alternative.strip())
+    for alternative in _alternatives(body):
+        root = soup.select_one(alternative)
         if root is not None:
             break
     if root is None:

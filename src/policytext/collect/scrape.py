@@ -218,6 +218,8 @@ class _Scraper:
         self.cache = self._load_cache()
         self.queues = _HostQueues(self._safe_work, max_hosts=16)
         self._bars: dict[str, Any] = {}
+        self._seen: set[tuple[str, str]] = set()
+        self._seen_lock = threading.Lock()
 
     # -- cache of validators ---------------------------------------------------------
 
@@ -263,6 +265,11 @@ class _Scraper:
         elif recipe.host_map and target.origin_url is None:
             # Found on a --base-url mirror (a listing's link): its public URL is on the recipe's home.
             job = replace(job, target=replace(target, origin_url=recipe.public(url)))
+        key = (job.target.kind, url)
+        with self._seen_lock:
+            if key in self._seen:
+                return  # listed twice (a page number and "Next", two listings): fetched once
+            self._seen.add(key)
         self.queues.submit(host_of(url), job)
 
     # -- worker side (host threads): fetch and extract, no database --------------------

@@ -2,7 +2,9 @@
 
 ``[discover]``: ``listings`` (paths of index pages), ``link_selector`` (links
 to documents on them), optional ``link_pattern`` (a regular expression the
-document URL must match) and ``next_selector`` (the next index page).
+document URL must match), ``link_title`` (false: the link text is not a title)
+and ``next_selector`` (pagination links: every match is followed once;
+``?page=1`` counts as the listing itself).
 
 ``[extract]``: ``body`` (selector of the text), ``drop`` (selectors removed
 first: summaries, share links), ``title``, ``speaker``, ``date``, ``venue``
@@ -72,23 +74,31 @@ class HtmlAdapter(Adapter):
         html = decode_bytes(response.body, where=target.url, declared=response.charset)
         soup = BeautifulSoup(html, "lxml")
         pattern = re.compile(str(discover["link_pattern"])) if discover.get("link_pattern") else None
+        link_title = bool(discover.get("link_title", True))
         seen: set[str] = set()
         follow: list[Target] = []
         for link in soup.select(str(discover.get("link_selector", "a[href]"))):
             href = link.get("href")
             if not isinstance(href, str):
                 continue
-            url = urljoin(target.url, href)
+            url = urljoin(target.url, href).split("#")[0]
             if (pattern and not pattern.search(url)) or url in seen:
                 continue
             seen.add(url)
-            follow.append(Target(url=url, metadata={"title": " ".join(link.get_text(" ").split())}))
+            metadata = {"title": " ".join(link.get_text(" ").split())} if link_title else {}
+            follow.append(Target(url=url, metadata=metadata))
         next_selector = discover.get("next_selector")
         if next_selector:
-            nxt = soup.select_one(str(next_selector))
-            href = nxt.get("href") if nxt is not None else None
-            if isinstance(href, str):
-                follow.append(Target(url=urljoin(target.url, href), kind="listing"))
+            # Every pagination link is followed (the scraper fetches each listing once),
+            # so a "Previous" link or page numbers that come before "Next" lose nothing.
+            for nxt in soup.select(str(next_selector)):
+                href = nxt.get("href")
+                if not isinstance(href, str):
+                    continue
+                url = _without_first_page(urljoin(target.url, href).split("#")[0])
+                if url not in seen and url != _without_first_page(target.url):
+                    seen.add(url)
+                    follow.append(Target(url=url, kind="listing"))
         return Extraction(follow=tuple(follow))
 
     def prepare(self, html: str) -> str:
@@ -166,6 +176,15 @@ class HtmlAdapter(Adapter):
                 ),
             )
         )
+
+
+def _without_first_page(url: str) -> str:
+    """``?page=1`` is the listing's first page, the URL without it."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if (k, v) != ("page", "1")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def _is_site_account(name: str) -> bool:
