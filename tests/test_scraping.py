@@ -543,10 +543,14 @@ def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer
 
 def test_scraping_hansard_member_contributions(site_server: SiteServer, corpus: Corpus) -> None:
     def spoken(request):  # type: ignore[no-untyped-def]
+        assert "queryParameters.memberId=1510" in request.path  # looked up by name
         page = "spoken-2.json" if "skip=2" in request.path else "spoken-1.json"
         return Reply(body=fixture("hansard", page), content_type=JSON)
 
     site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
     summary = scrape(
         corpus,
         sources=["hansard"],
@@ -905,6 +909,9 @@ def test_scraping_hansard_contribution_without_text_fails_alone(
         return Reply(body=body, content_type=JSON)
 
     site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
     summary = scrape(
         corpus,
         sources=["hansard"],
@@ -949,3 +956,79 @@ def test_scraping_new_validators_for_same_content_are_kept(
     sent = [r.headers.get("if-none-match") for r in site_server.requests if "/api/" in r.path]
     assert sent == [None, '"v1"', '"v2"']
     assert corpus.count(all_versions=True) == 1
+
+
+def test_scraping_hansard_repeated_contribution_stored_once_and_member_by_name(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """Order by date is not stable within a day: a contribution on two pages is stored once;
+    --member picks another member by name through the Members API."""
+    first = json.loads(fixture("hansard", "spoken-1.json"))
+    second = json.loads(fixture("hansard", "spoken-2.json"))
+    second["Results"].insert(0, dict(first["Results"][1]))  # C2 again on page 2
+    second["TotalResultCount"] = first["TotalResultCount"] = 4
+    asked: list[str] = []
+
+    def spoken(request):  # type: ignore[no-untyped-def]
+        asked.append(request.path)
+        body = second if "skip=2" in request.path else first
+        return Reply(body=json.dumps(body).encode(), content_type=JSON)
+
+    site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        since="2012",
+        until="2012",
+        member="Edwina Miliband-Example",
+        settings=FAST,
+    )
+    assert summary.failed == [] and corpus.count() == 3, summary.report()
+    assert sorted(d.url.rsplit("=", 1)[1] for d in corpus.query()) == ["C1", "C2", "C3"]
+    assert all("queryParameters.memberId=90001" in path for path in asked)
+    assert any("Name=Edwina+Miliband-Example" in p for p in site_server.paths())
+
+
+def test_scraping_hansard_member_not_found_is_a_clear_failure(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=b'{"items": [], "totalResults": 0}', content_type=JSON
+    )
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        member="Nobody Atall",
+        settings=FAST,
+    )
+    assert corpus.count() == 0
+    assert "member 'Nobody Atall' is not one person in the Members API (found: none)" in summary.failed[0][1]
+
+
+@pytest.mark.realdata
+def test_hansard_query_parameters_are_in_the_real_swagger_spec() -> None:
+    """Every parameter the adapter sends is one the API's own Swagger spec declares."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.sources.hansard import HansardAdapter
+
+    spec_path = (
+        Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "hansard-api" / "swagger.json"
+    )
+    if not spec_path.is_file():
+        pytest.skip(f"{spec_path}: the Hansard Swagger spec is not here")
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    operation = spec["paths"]["/search/contributions/{contributionType}.{format}"]["get"]
+    declared = {p["name"]: p for p in operation["parameters"]}
+    adapter = HansardAdapter(load_recipes()["hansard"])
+    url = adapter._url("2012-01-01", "2012-12-31", 0, "1510")
+    for name, value in parse_qsl(urlsplit(url).query):
+        assert name in declared, name
+        if declared[name].get("enum"):
+            assert value in declared[name]["enum"]

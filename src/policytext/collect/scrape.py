@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from policytext._text import sha256_hex
@@ -604,6 +605,19 @@ def _with_overrides(recipes: Mapping[str, Recipe], base_urls: Mapping[str, str])
     return out
 
 
+def _with_member(recipes: Mapping[str, Recipe], member: str) -> dict[str, Recipe]:
+    """The Hansard recipes crawling ``member`` (by name) instead of their own member."""
+    if not member.strip():
+        raise InputError("--member: give a member's name, e.g. --member 'Ed Miliband'")
+    out = dict(recipes)
+    for name, recipe in recipes.items():
+        if recipe.adapter == "hansard":
+            discover = {k: v for k, v in recipe.discover.items() if k != "member_id"}
+            discover["member"] = member.strip()
+            out[name] = replace(recipe, discover=MappingProxyType(discover))
+    return out
+
+
 def _catalogue_jobs(
     entries: Iterable[CatalogueEntry], recipes: Mapping[str, Recipe], scraper: _Scraper
 ) -> list[_Job]:
@@ -692,6 +706,7 @@ def scrape(
     recipes: Mapping[str, Recipe] | None = None,
     progress: bool = False,
     refresh: bool = False,
+    member: str | None = None,
 ) -> ScrapeSummary:
     """Fetch, extract and store the catalogue's documents or whole sources.
 
@@ -717,6 +732,9 @@ def scrape(
         Recipes by name (default: the shipped ones).
     progress:
         A progress bar per source on stderr.
+    member:
+        The Hansard member to crawl, by name (looked up through the Parliament
+        Members API), instead of the recipe's.
     refresh:
         Also re-fetch stored URLs whose server gave no ETag/Last-Modified
         (by default they are not downloaded again); a response byte for byte
@@ -746,6 +764,8 @@ def scrape(
     if limit is not None and limit < 1:
         raise InputError(f"--limit {limit}: must be at least 1")
     all_recipes = _with_overrides(recipes if recipes is not None else load_recipes(), base_urls or {})
+    if member is not None:
+        all_recipes = _with_member(all_recipes, member)
     for name in sources:
         if name not in all_recipes:
             raise InputError(f"--source {name}: unknown source (sources: {', '.join(sorted(all_recipes))})")
