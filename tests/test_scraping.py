@@ -515,30 +515,108 @@ def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -
     assert all(paths.count(f"/speech/{n}") == 1 for n in (101, 102, 103))
 
 
-def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:
-    def cdx(request):  # type: ignore[no-untyped-def]
-        if "www.number10.gov.uk" in request.path:
-            return Reply(body=fixture("ukgwa", "cdx.json"), content_type=JSON)
-        return Reply(body=b"[]", content_type=JSON)
-
-    site_server.routes["/ukgwa/cdx"] = cdx
+def _ukgwa_pages(site_server: SiteServer) -> None:
     site_server.routes["/ukgwa/20070601120000id_/http://www.number10.gov.uk/output/Page1.asp"] = Reply(
         body=fixture("ukgwa", "page1.html")
     )
-    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/Page2.asp"] = Reply(
+    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/page2.asp"] = Reply(
         body=fixture("ukgwa", "page2.html")
     )
-    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
-    assert summary.failed == [] and corpus.count() == 2, summary.report()
-    doc = next(d for d in corpus.query() if d.date == "2007-01-23")
-    assert doc.text == (
+    site_server.routes[
+        "/ukgwa/20100511090500id_/http://www.number10.gov.uk/news/speeches-and-transcripts/"
+        "2010/05/statement-on-the-election-12345"
+    ] = Reply(body=fixture("ukgwa", "brown-speech.html"))
+
+
+def _ukgwa_check(corpus: Corpus, summary: object) -> None:
+    assert corpus.count() == 3, summary.report()  # type: ignore[attr-defined]
+    docs = {d.date: d for d in corpus.query()}
+    assert {date: d.title for date, d in docs.items()} == {
+        "2007-01-23": "PM's speech on public service reform",
+        "2007-07-03": "PM speech on the constitution",
+        "2010-05-10": "Statement on the election",
+    }
+    assert docs["2007-01-23"].text == (
         "PM's speech on public service reform\n\n23 January 2007\n\n"
         "Public services must be shaped around the people who use them.\n\n"
         "That means choice, and a voice, for every patient and parent."
     )
-    assert "archived" not in doc.text and "Crown copyright" not in doc.text
+    assert "archived" not in docs["2007-01-23"].text and "Crown copyright" not in docs["2007-01-23"].text
+    assert "Related links" not in docs["2007-01-23"].text
+    assert docs["2010-05-10"].text == (
+        "Statement on the election\n\n"
+        "The country has spoken, and every voice deserves to be heard.\n\n"
+        "Power belongs with the people and their Parliament."
+    )
+
+
+def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:
+    """pywb's NDJSON answer (``url`` key), a server that ignores showNumPages and page=N."""
+
+    def cdx(request):  # type: ignore[no-untyped-def]
+        if "speeches-and-transcripts" in request.path and "topics" not in request.path:
+            return Reply(body=fixture("ukgwa", "cdx-brown.ndjson"), content_type="text/x-ndjson")
+        if "www.number10.gov.uk%2Foutput" in request.path:
+            return Reply(body=fixture("ukgwa", "cdx.ndjson"), content_type="text/x-ndjson")
+        return Reply(body=b"", content_type="text/x-ndjson")
+
+    site_server.routes["/ukgwa/cdx"] = cdx
+    _ukgwa_pages(site_server)
+    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
+    assert summary.failed == [], summary.report()
+    _ukgwa_check(corpus, summary)
     mementos = [p for p in site_server.paths() if "id_/" in p]
-    assert len(mementos) == 2  # the same digest captured twice is fetched once
+    assert len(mementos) == 3  # Page1.asp and page1.asp (two captures) fetched once; no index, no css
+
+
+def test_scraping_ukgwa_cdx_paged(site_server: SiteServer, corpus: Corpus) -> None:
+    """A server that pages: showNumPages gives the count, then every page is fetched."""
+    from urllib.parse import parse_qs, urlsplit
+
+    lines = fixture("ukgwa", "cdx.ndjson").splitlines(keepends=True)
+    pages = {"0": b"".join(lines[:2]), "1": b"".join(lines[2:])}
+
+    def cdx(request):  # type: ignore[no-untyped-def]
+        query = parse_qs(urlsplit(request.path).query)
+        prefix = query["url"][0]
+        if prefix == "www.number10.gov.uk/news/speeches-and-transcripts/":
+            body = (
+                b'{"pages": 1, "pageSize": 5, "blocks": 1}'
+                if "showNumPages" in query
+                else fixture("ukgwa", "cdx-brown.ndjson")
+            )
+            return Reply(body=body, content_type="text/x-ndjson")
+        if prefix != "www.number10.gov.uk/output/":
+            return Reply(body=b'{"pages": 0}', content_type="text/x-ndjson")
+        if "showNumPages" in query:
+            return Reply(body=b'{"pages": 2, "pageSize": 5, "blocks": 2}', content_type="text/x-ndjson")
+        return Reply(body=pages[query["page"][0]], content_type="text/x-ndjson")
+
+    site_server.routes["/ukgwa/cdx"] = cdx
+    _ukgwa_pages(site_server)
+    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
+    assert summary.failed == [], summary.report()
+    _ukgwa_check(corpus, summary)
+    asked = [p for p in site_server.paths() if p.startswith("/ukgwa/cdx") and "number10.gov.uk%2Foutput" in p]
+    assert sum("page=" in p for p in asked) == 2, asked
+
+
+def test_cdx_parses_both_archive_formats() -> None:
+    from policytext.collect.sources.cdx import parse_cdx
+
+    ndjson = parse_cdx(fixture("ukgwa", "cdx.ndjson"), where="u")
+    assert [c.url for c in ndjson.captures][:2] == [
+        "http://www.number10.gov.uk/output/Page1.asp",
+        "http://www.number10.gov.uk/output/page1.asp",
+    ]
+    wayback = parse_cdx(
+        b'[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],'
+        b'["org,x)/a","20120101000000","http://x.org/a","text/html","200","D","1"],[],["KEY 1"]]',
+        where="u",
+    )
+    assert wayback.captures[0].url == "http://x.org/a" and wayback.resume_key == "KEY 1"
+    with pytest.raises(InputError.__mro__[1], match="u: CDX answer line 2 is not JSON"):
+        parse_cdx(b'{"url": "http://a", "timestamp": "2007"}\n{oops', where="u")
 
 
 def test_scraping_hansard_member_contributions(site_server: SiteServer, corpus: Corpus) -> None:
@@ -1032,3 +1110,57 @@ def test_hansard_query_parameters_are_in_the_real_swagger_spec() -> None:
         assert name in declared, name
         if declared[name].get("enum"):
             assert value in declared[name]["enum"]
+
+
+def test_scraping_govuk_window_on_delivered_on_not_public_timestamp(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """A 2012 speech updated in 2016 is found by --since 2012 --until 2012 (the search runs
+    open-ended, the window is applied to delivered_on); a 2011 speech is not stored; the
+    Arabic translation (<slug>.ar) is skipped."""
+    serve_govuk(site_server)
+    results = {
+        "2016": [
+            {
+                "title": "PM speech on local power",
+                "link": "/government/speeches/pm-speech-on-local-power",
+                "public_timestamp": "2016-03-01T10:00:00+00:00",
+            },
+            {
+                "title": "PM speech on local power (Arabic)",
+                "link": "/government/speeches/pm-speech-on-local-power.ar",
+                "public_timestamp": "2016-03-01T10:00:00+00:00",
+            },
+        ],
+        "2012": [
+            {
+                "title": "Deputy PM on community rights",
+                "link": "/government/speeches/deputy-pm-on-community-rights",
+                "public_timestamp": "2012-01-10T10:00:00+00:00",
+            }
+        ],
+    }
+
+    def search(request):  # type: ignore[no-untyped-def]
+        from urllib.parse import parse_qs, urlsplit
+
+        window = parse_qs(urlsplit(request.path).query)["filter_public_timestamp"][0]
+        found = results.get(window[5:9], [])
+        return Reply(
+            body=json.dumps({"results": found, "total": len(found), "start": 0}).encode(), content_type=JSON
+        )
+
+    site_server.routes["/api/search.json"] = search
+    summary = scrape(
+        corpus,
+        sources=["govuk"],
+        base_urls={"govuk": site_server.url},
+        since="2012",
+        until="2012",
+        settings=FAST,
+    )
+    assert summary.failed == [] and [d.date for d in corpus.query()] == ["2012-06-04"], summary.report()
+    assert summary.outside_dates == 1  # the speech delivered in 2011
+    windows = [p for p in site_server.paths() if p.startswith("/api/search.json")]
+    assert any("to%3A" not in p for p in windows)  # the last slice is open-ended
+    assert "/api/content/government/speeches/pm-speech-on-local-power.ar" not in site_server.paths()

@@ -489,8 +489,7 @@ def _classify(
     """The retriable problem a requests exception stands for, decided by its type."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return HostUnreachable(
-            f"{label}: cannot connect to {host} (no connection within "
-            f"{settings.connect_timeout:g} s)",
+            f"{label}: cannot connect to {host} (no connection within {settings.connect_timeout:g} s)",
             url=label,
             host=host,
         )
@@ -586,5 +585,3 @@ def _http_date(value: str) -> dt.datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
-
-

@@ -132,6 +132,3 @@ def guarded_session(allowed: Collection[str], user_agent: str) -> requests.Sessi
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent
     return session
-
-
-

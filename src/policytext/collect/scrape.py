@@ -372,6 +372,10 @@ class _Scraper:
         if response.not_modified:
             self.results.put(_Result(job, "unchanged", message="not modified (HTTP 304)"))
             return
+        if response.status >= 400 and target.metadata.get("optional"):
+            # A probed listing page past the end (a CDX server refusing page=N).
+            self.results.put(_Result(job, "done", message=f"{target.url}: HTTP {response.status}"))
+            return
         if response.status >= 400 and response.status != 410:
             self.results.put(_Result(job, "failed", message=f"{target.url}: HTTP {response.status}"))
             return
