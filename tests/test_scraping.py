@@ -467,6 +467,8 @@ def test_scraping_bps_source_listing_and_withheld(site_server: SiteServer, corpu
     assert corpus.count() == 2 and summary.failed == []
     assert len(summary.gone) == 1 and "copyright issue" in summary.gone[0]
     assert sorted(d.speaker or "" for d in corpus.query()) == ["David Cameron", "Tony Blair"]
+    # The page gives only the year; the index row's dd/mm/yyyy date is kept.
+    assert sorted(d.date or "" for d in corpus.query()) == ["1997-09-30", "2010-10-06"]
     assert {d.url for d in corpus.query()} == {
         "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=203",
         "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=310",

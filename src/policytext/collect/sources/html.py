@@ -3,8 +3,11 @@
 ``[discover]``: ``listings`` (paths of index pages), ``link_selector`` (links
 to documents on them), optional ``link_pattern`` (a regular expression the
 document URL must match), ``link_title`` (false: the link text is not a title)
-and ``next_selector`` (pagination links: every match is followed once;
-``?page=1`` counts as the listing itself).
+``next_selector`` (pagination links: every match is followed once;
+``?page=1`` counts as the listing itself), and ``row``, ``row_date``,
+``row_date_formats`` (the date in the listing row holding a link, e.g. the
+``dd/mm/yyyy`` column of an index table: it refines a page that gives only the
+year).
 
 ``[extract]``: ``body`` (selector of the text), ``drop`` (selectors removed
 first: summaries, share links), ``title``, ``speaker``, ``date``, ``venue``
@@ -86,6 +89,9 @@ class HtmlAdapter(Adapter):
                 continue
             seen.add(url)
             metadata = {"title": " ".join(link.get_text(" ").split())} if link_title else {}
+            date = self._row_date(link)
+            if date:
+                metadata["date"] = date
             follow.append(Target(url=url, metadata=metadata))
         next_selector = discover.get("next_selector")
         if next_selector:
@@ -100,6 +106,18 @@ class HtmlAdapter(Adapter):
                     seen.add(url)
                     follow.append(Target(url=url, kind="listing"))
         return Extraction(follow=tuple(follow))
+
+    def _row_date(self, link: Any) -> str | None:
+        """The date in the listing row of a link (``row_date``, ``row_date_formats``)."""
+        discover = self.recipe.discover
+        selector = discover.get("row_date")
+        if not selector:
+            return None
+        row = link.find_parent(str(discover.get("row", "tr")))
+        cell = row.select_one(str(selector)) if row is not None else None
+        if cell is None:
+            return None
+        return _parse_date(cell.get_text(" "), [str(f) for f in discover.get("row_date_formats", [])])
 
     def prepare(self, html: str) -> str:
         """Hook for subclasses: clean the page before extraction."""
