@@ -787,10 +787,21 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
     import sys
     import time
 
+    # Speeches 0 and 1 are answered at once; the others are held until the process is
+    # killed, so the kill always lands mid-run (no race with a timer on a loaded machine).
+    release = threading.Event()
+
+    def held(i: int):  # type: ignore[no-untyped-def]
+        def reply(request):  # type: ignore[no-untyped-def]
+            if i >= 2:
+                release.wait(60)
+            body = f"<html><body><div class='speech-content'><p>Speech {i}.</p></div></body></html>"
+            return Reply(body=body.encode())
+
+        return reply
+
     for i in range(8):
-        site_server.routes[f"/speech-archive.htm?speech={i}"] = Reply(
-            body=f"<html><body><div class='speech-content'><p>Speech {i}.</p></div></body></html>".encode()
-        )
+        site_server.routes[f"/speech-archive.htm?speech={i}"] = held(i)
     catalogue = write_catalogue(
         tmp_path,
         [
@@ -834,9 +845,10 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=30)
+        release.set()
     with Corpus.open(db) as corpus:
         kept = {d.id for d in corpus.query()}
-    assert 2 <= len(kept) < 8
+    assert len(kept) == 2
     site_server.clear()
     with Corpus.open(db) as corpus:
         summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)

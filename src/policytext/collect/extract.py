@@ -557,7 +557,7 @@ def _alternatives(selector: str) -> list[str]:
     """A selector list split at its top-level commas (not those inside ``[...]`` or ``(...)``)."""
     parts: list[str] = []
     depth = 0
-    current = []
+    current: list[str] = []
     for char in selector:
         if char in "[(":
             depth += 1

@@ -105,7 +105,7 @@ class _GuardedAdapter(HTTPAdapter):
             ConnectionCls = http_conn
 
         class HTTPSPool(HTTPSConnectionPool):
-            ConnectionCls = https_conn
+            ConnectionCls = https_conn  # type: ignore[assignment]
 
         manager: urllib3.PoolManager = self.poolmanager
         manager.pool_classes_by_scheme = {"http": HTTPPool, "https": HTTPSPool}
