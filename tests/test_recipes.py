@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_recipes_shipped_load_and_build_adapters() -> None:
     recipes = load_recipes()
-    assert set(recipes) == {"govuk", "ukgwa", "bps", "hansard", "sayit", "pdf", "ukpol"}
+    assert set(recipes) == {"govuk", "ukgwa", "bps", "hansard", "sayit", "pdf", "ukpol", "wayback"}
     for recipe in recipes.values():
         assert recipe.hosts and recipe.delay > 0
         assert adapter_for(recipe).recipe is recipe

@@ -127,6 +127,8 @@ class _Scraper:
                 # server) gets the fetcher's own delay.
                 for host in recipe.hosts:
                     self.fetcher.set_host_delay(host, recipe.delay)
+                if recipe.archive_root and recipe.archive_delay is not None:
+                    self.fetcher.set_host_delay(host_of(recipe.archive_root), recipe.archive_delay)
         return self.adapters[key]
 
     def submit(self, job: _Job) -> None:
@@ -180,7 +182,7 @@ class _Scraper:
         }
         if recipe.host_map:
             annotations["WARC-Policytext-Base-URL"] = recipe.base_url
-        allowed = set(recipe.hosts)
+        allowed = set(recipe.fetch_hosts)
         if recipe.name == _FALLBACK_RECIPE:
             # A catalogue URL on a host no recipe names: that host (and its www. twin) only.
             host = host_of(target.url)
@@ -237,7 +239,9 @@ class _Scraper:
             target = replace(
                 target,
                 url=response.final_url,
-                origin_url=recipe.public(response.final_url) if recipe.host_map else None,
+                origin_url=(
+                    recipe.public(response.final_url) if recipe.host_map or recipe.archive_root else None
+                ),
             )
             job = replace(job, target=target)
         if response.not_modified:

@@ -27,7 +27,6 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from policytext.collect._scraper import FALLBACK_RECIPE as _FALLBACK_RECIPE
 from policytext.collect._scraper import Job as _Job
 from policytext.collect._scraper import Scraper as _Scraper
 from policytext.collect.catalogue import CatalogueEntry, load_catalogue
@@ -36,8 +35,8 @@ from policytext.collect.fetch import (
     FetchSettings,
     WarcArchive,
 )
-from policytext.collect.plan import plan_catalogue
-from policytext.collect.recipes import Recipe, load_recipes, recipe_for_url
+from policytext.collect.plan import plan_catalogue, route_entry
+from policytext.collect.recipes import Recipe, load_recipes, with_archive_routes
 from policytext.collect.replay import scrape_archive
 from policytext.collect.summary import ScrapeSummary
 from policytext.errors import (
@@ -93,12 +92,7 @@ def _catalogue_jobs(
 ) -> list[_Job]:
     jobs = []
     for entry in entries:
-        try:
-            recipe = recipe_for_url(entry.url, recipes)
-        except InputError:
-            recipe = recipes[_FALLBACK_RECIPE]
-        target = scraper.adapter(recipe).resolve(entry.url, metadata=entry.metadata())
-        target = replace(target, catalogue_id=entry.id or None)
+        recipe, target, _doubts = route_entry(entry, recipes, scraper.adapter)
         jobs.append(_Job(recipe, target, recipe.name, from_catalogue=True))
     return jobs
 
@@ -188,6 +182,7 @@ def scrape(
     all_recipes = _with_overrides(recipes if recipes is not None else load_recipes(), base_urls or {})
     if member is not None:
         all_recipes = _with_member(all_recipes, member)
+    all_recipes = with_archive_routes(all_recipes)
     for name in sources:
         if name not in all_recipes:
             raise InputError(f"--source {name}: unknown source (sources: {', '.join(sorted(all_recipes))})")

@@ -84,7 +84,8 @@ class HtmlAdapter(Adapter):
             href = link.get("href")
             if not isinstance(href, str):
                 continue
-            url = urljoin(target.url, href).split("#")[0]
+            # Against the page's public URL: a raw archive capture keeps the site's own links.
+            url = urljoin(target.public_url, href).split("#")[0]
             if (pattern and not pattern.search(url)) or url in seen:
                 continue
             seen.add(url)
@@ -101,8 +102,8 @@ class HtmlAdapter(Adapter):
                 href = nxt.get("href")
                 if not isinstance(href, str):
                     continue
-                url = _without_first_page(urljoin(target.url, href).split("#")[0])
-                if url not in seen and url != _without_first_page(target.url):
+                url = _without_first_page(urljoin(target.public_url, href).split("#")[0])
+                if url not in seen and url != _without_first_page(target.public_url):
                     seen.add(url)
                     follow.append(Target(url=url, kind="listing"))
         return Extraction(follow=tuple(follow))
