@@ -39,8 +39,9 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from policytext.collect.extract import decode_bytes, extract_with_selectors
+from policytext.collect.extract import decode_bytes
 from policytext.collect.fetch import Response
+from policytext.collect.selectors import extract_with_selectors
 from policytext.collect.sources import Adapter, Extraction, Page, Target, first_date
 from policytext.errors import ExtractionError
 
