@@ -11,7 +11,9 @@ year).
 
 ``[extract]``: ``body`` (selector of the text), ``drop`` (selectors removed
 first: summaries, share links), ``title``, ``speaker``, ``date``, ``venue``
-selectors, ``speaker_pattern`` (a regular expression with ``speaker`` and
+selectors (comma-separated alternatives tried in the order written),
+``title_pattern`` (a regular expression with a ``title`` group applied to the
+whole title, e.g. to strip a site suffix), ``speaker_pattern`` (a regular expression with ``speaker`` and
 optional ``party`` groups, applied to the speaker text), ``venue_prefix``
 (stripped), ``date_formats`` (strptime formats; a bare 4-digit year is kept as
 a year), ``date_from_title`` (a regular expression with a ``date`` group),
@@ -142,6 +144,11 @@ class HtmlAdapter(Adapter):
             drop=[str(d) for d in conf.get("drop", [])],
         )
         values = dict(found.fields)
+        if values.get("title") and conf.get("title_pattern"):
+            # e.g. SayIt's <title> "One Nation speech :: SayIt" when the page has no <h1> title
+            match = re.fullmatch(str(conf["title_pattern"]), values["title"])
+            if match and match.group("title").strip():
+                values["title"] = match.group("title").strip()
         text = found.text
         preamble = ""
         patterns = [re.compile(str(p)) for p in conf.get("drop_paragraphs", [])]
