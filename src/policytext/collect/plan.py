@@ -44,7 +44,9 @@ def route_entry(
             raise InputError(f"{entry.where}: archived = true needs the wayback recipe")
         stamp = (entry.date or "").replace("-", "") or "2"
         capture = f"{wayback.base_url}{wayback.replay_path}/{stamp}id_/{entry.url}"
-        doubts.append(f"archived: the capture nearest {stamp} is used (its date is the archive's choice)")
+        doubts = [f"archived: the capture nearest {stamp} is used (its date is the archive's choice)"]
+        if recipe.name == _FALLBACK_RECIPE:
+            doubts.append("no recipe for the original host: read as a generic page or PDF")
         target = adapter_of(wayback).resolve(capture, metadata=entry.metadata())
         return wayback, replace(target, catalogue_id=entry.id or None), doubts
     if recipe.document_pattern and not doubts and not re.search(recipe.document_pattern, entry.url):
