@@ -21,6 +21,7 @@ Run: .venv/bin/python tests/benchmarks/bench_extract.py [--runs N] [--data DIR]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import re
@@ -61,7 +62,9 @@ def load(data: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     return pages, {k: v.get("articleBody") or "" for k, v in gold.items()}
 
 
-def evaluate(extract: Callable[[bytes, str], str], pages: dict[str, bytes], gold: dict[str, str]) -> dict[str, float]:
+def evaluate(
+    extract: Callable[[bytes, str], str], pages: dict[str, bytes], gold: dict[str, str]
+) -> dict[str, float]:
     precisions, recalls, empty = [], [], 0
     for key, raw in pages.items():
         try:
@@ -83,10 +86,8 @@ def pages_per_second(extract: Callable[[bytes, str], str], pages: dict[str, byte
     for _ in range(runs):
         start = time.perf_counter()
         for key, raw in pages.items():
-            try:
+            with contextlib.suppress(Exception):
                 extract(raw, key)
-            except Exception:  # noqa: BLE001
-                pass
         times.append(time.perf_counter() - start)
     return len(pages) / statistics.median(times)
 

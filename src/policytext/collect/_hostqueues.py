@@ -25,25 +25,29 @@ class HostQueues(Generic[J]):
         self._pool = ThreadPoolExecutor(max_workers=max_hosts, thread_name_prefix="policytext-host")
         self.dropped: set[str] = set()
 
-    def submit(self, host: str, job: J) -> None:
+    def submit(self, host: str, job: J) -> bool:
+        """Queue a job; False when its host was dropped (not reachable)."""
         with self._lock:
             if host in self.dropped:
-                return
+                return False
             self._queues.setdefault(host, deque()).append(job)
             self._outstanding += 1
             if host not in self._active:
                 self._active.add(host)
                 self._pool.submit(self._drain, host)
+            return True
 
-    def drop_host(self, host: str) -> None:
-        """Forget the rest of a host's queue (it cannot be reached)."""
+    def drop_host(self, host: str) -> int:
+        """Forget the rest of a host's queue (it cannot be reached); how many were dropped."""
         with self._lock:
             self.dropped.add(host)
             pending = self._queues.get(host)
+            count = len(pending) if pending else 0
             if pending:
                 self._outstanding -= len(pending)
                 pending.clear()
                 self._lock.notify_all()
+            return count
 
     def _drain(self, host: str) -> None:
         while True:

@@ -63,6 +63,7 @@ class _Result:
     pages: tuple[Page, ...] = ()
     message: str = ""
     cache_key: str = ""
+    count: int = 1
 
 
 class _Scraper:
@@ -144,7 +145,8 @@ class _Scraper:
             if key in self._seen:
                 return  # listed twice (a page number and "Next", two listings): fetched once
             self._seen.add(key)
-        self.queues.submit(host_of(url), job)
+        if not self.queues.submit(host_of(url), job):
+            self.results.put(_Result(job, "unreachable", message=f"{url}: host not reached"))
 
     # -- worker side (host threads): fetch and extract, no database --------------------
 
@@ -199,8 +201,8 @@ class _Scraper:
             self.results.put(_Result(job, "robots", message=str(exc)))
             return
         except HostUnreachable as exc:
-            self.queues.drop_host(exc.host)
-            self.results.put(_Result(job, "unreachable", message=str(exc)))
+            dropped = self.queues.drop_host(exc.host)
+            self.results.put(_Result(job, "unreachable", message=str(exc), count=1 + dropped))
             return
         except ResponseTooLarge as exc:
             self.results.put(_Result(job, "failed", message=str(exc)))
@@ -341,6 +343,7 @@ class _Scraper:
         elif result.kind == "unreachable":
             host = host_of(job.target.url)
             summary.unreachable.setdefault(host, result.message)
+            summary.not_reached += result.count
         elif result.kind == "gone":
             summary.gone.append(result.message)
             self.corpus.record_failure(url, f"gone: {result.message}", source=source)
