@@ -533,10 +533,10 @@ def _ukgwa_pages(site_server: SiteServer) -> None:
 def _ukgwa_check(corpus: Corpus, summary: object) -> None:
     assert corpus.count() == 3, summary.report()  # type: ignore[attr-defined]
     docs = {d.date: d for d in corpus.query()}
-    assert {date: d.title for date, d in docs.items()} == {
-        "2007-01-23": "PM's speech on public service reform",
-        "2007-07-03": "PM speech on the constitution",
-        "2010-05-10": "Statement on the election",
+    assert {date: (d.title, d.speaker) for date, d in docs.items()} == {
+        "2007-01-23": ("PM's speech on public service reform", "Tony Blair"),
+        "2007-07-03": ("PM speech on the constitution", "Gordon Brown"),
+        "2010-05-10": ("Statement on the election", "Gordon Brown"),
     }
     assert docs["2007-01-23"].text == (
         "PM's speech on public service reform\n\n23 January 2007\n\n"

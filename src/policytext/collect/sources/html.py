@@ -18,6 +18,9 @@ optional ``party`` groups, applied to the speaker text), ``venue_prefix``
 (stripped), ``date_formats`` (strptime formats; a bare 4-digit year is kept as
 a year), ``date_from_title`` (a regular expression with a ``date`` group),
 ``withheld`` (phrases that mark a removed text: reported, not stored),
+``speaker_by_date`` (``[[start, name], ...]``: with no speaker on the page, the
+speaker of the period its full date falls in, e.g. the Prime Minister of the day
+for Number 10 pages),
 ``drop_paragraphs`` (regular expressions: paragraphs matching one are an
 editor's note, not the speech, and are removed), ``date_from_dropped`` (take the
 first date in those removed paragraphs), ``speaker_from_dropped`` (a regular
@@ -189,6 +192,8 @@ class HtmlAdapter(Adapter):
             match = re.search(str(conf["date_from_title"]), values["title"])
             if match:
                 date = match.group("date")
+        if not speaker and date and len(date) == 10 and conf.get("speaker_by_date"):
+            speaker = _speaker_on(date, conf["speaker_by_date"])
         return Extraction(
             pages=(
                 Page(
@@ -203,6 +208,17 @@ class HtmlAdapter(Adapter):
                 ),
             )
         )
+
+
+def _speaker_on(date: str, table: Any) -> str | None:
+    """The speaker a ``speaker_by_date`` table gives for an ISO day: the last row whose
+    start date (``[start, name]``) is on or before it."""
+    chosen = None
+    for row in table:
+        start, name = str(row[0]), str(row[1])
+        if start <= date:
+            chosen = name
+    return chosen
 
 
 def _without_first_page(url: str) -> str:
