@@ -1178,3 +1178,30 @@ def test_scraping_govuk_window_on_delivered_on_not_public_timestamp(
     windows = [p for p in site_server.paths() if p.startswith("/api/search.json")]
     assert any("to%3A" not in p for p in windows)  # the last slice is open-ended
     assert "/api/content/government/speeches/pm-speech-on-local-power.ar" not in site_server.paths()
+
+
+def test_sayit_older_speech_template_still_gives_speaker_and_date() -> None:
+    """SayIt's earlier speech_detail.html put speaker and date in the page header's lead
+    paragraph ("Statement made by <a>Name</a> on 2 Oct 2012"); the recipe reads that too."""
+    from policytext.collect.fetch import Response
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.sources import Target, adapter_for
+
+    page = (
+        b"<!-- Written by hand after mysociety/sayit speeches/templates/speeches/speech_detail.html "
+        b"(an earlier version); invented words. -->"
+        b"<html><head><title>Fair shares :: SayIt</title></head><body><header><h1><a href='/'>SayIt</a></h1>"
+        b"</header><div class='page-header'><h1>Fair shares</h1><p class='lead muted'>Statement made by "
+        b"<a href='/speaker/7'>Ed Miliband</a> on 2 Oct 2012</p></div><div class='page-content__row'>"
+        b"<div class='primary-content__unit'><div class='speech__content'><p>Everyone gets a fair share.</p>"
+        b"</div></div></div></body></html>"
+    )
+    url = "https://labour-speeches.sayit.mysociety.org/speech/9"
+    response = Response(url=url, final_url=url, status=200, headers={"content-type": "text/html"}, body=page)
+    (doc,) = adapter_for(load_recipes()["sayit"]).extract(response, Target(url=url)).pages
+    assert (doc.title, doc.speaker, doc.date, doc.text) == (
+        "Fair shares",
+        "Ed Miliband",
+        "2012-10-02",
+        "Everyone gets a fair share.",
+    )
