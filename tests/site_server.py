@@ -21,6 +21,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the body is sent (a stalled response)
     content_type: str = "text/html; charset=utf-8"
+    trickle: float = 0.0  # seconds between single bytes of the body (a trickling server)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -75,7 +76,13 @@ class SiteServer:
                     if reply.delay:
                         self.wfile.flush()
                         time.sleep(reply.delay)
-                    self.wfile.write(reply.body)
+                    if reply.trickle:
+                        for i in range(len(reply.body)):
+                            self.wfile.write(reply.body[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                    else:
+                        self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

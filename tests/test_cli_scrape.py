@@ -221,3 +221,48 @@ def test_cli_scrape_refresh_stores_changed_page(
     assert "stored 1 new" in refreshed.stderr
     with Corpus.open(db) as corpus:
         assert corpus.get("s7").text == "Second text."  # type: ignore[union-attr]
+
+
+def test_scrape_unreachable_hosts_counted_as_failed_and_named_briefly(tmp_path: Path) -> None:
+    """URLs on a host that cannot be reached count as failed (not silently dropped), and the
+    one-line message names at most three hosts and the count."""
+    from policytext.collect.scrape import scrape
+
+    ports = [closed_port() for _ in range(4)]
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(
+        "".join(
+            f'[[document]]\nurl = "http://127.0.0.1:{port}/d{i}.pdf"\n' for port in ports for i in range(2)
+        ),
+        encoding="utf-8",
+    )
+    settings = FetchSettings(retries=0, delay=0, private_hosts=frozenset({"127.0.0.1"}))
+    with Corpus.open(tmp_path / "c.db") as corpus:
+        summary = scrape(corpus, catalogue=catalogue, settings=settings)
+    assert summary.not_reached == 8 and len(summary.unreachable) == 4
+    first = summary.report().splitlines()[0]
+    assert first.endswith("8 failed (8 on hosts not reached)")
+    message = summary.unreachable_message()
+    assert message.startswith("could not connect to 127.0.0.1:")
+    assert message.endswith("and 1 more host (4 hosts); 8 URLs not fetched")
+    assert message.count("127.0.0.1:") == 3
+
+
+def test_cli_scrape_check_prints_the_plan_with_archive_routes(runner: CliRunner, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(
+        '[[document]]\nid = "gone"\nurl = "http://www.gone.example/paper.htm"\narchived = true\n'
+        '[[document]]\nid = "sayit"\nurl = "https://labour-speeches.sayit.mysociety.org/speech/1"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        main, ["scrape", "--catalogue", str(catalogue), "--check", "--db", str(tmp_path / "c.db")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "https://web.archive.org/web/2id_/http://www.gone.example/paper.htm" in result.output
+    assert (
+        "https://web.archive.org/web/2020id_/https://labour-speeches.sayit.mysociety.org/speech/1"
+        in result.output
+    )
+    assert "archived: the capture nearest" in result.output and "site gone" in result.output
+    assert not (tmp_path / "c.db").exists()  # nothing fetched, nothing stored

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 from policytext.collect.fetch import Fetcher, FetchSettings, HostUnreachable, WarcArchive, read_archive
-from policytext.errors import FetchError, HostNotAllowed, ResponseTooLarge, RobotsDisallowed
+from policytext.errors import (
+    AddressNotAllowed,
+    DeadlineExceeded,
+    FetchError,
+    HostNotAllowed,
+    ResponseTooLarge,
+    RobotsDisallowed,
+)
 from site_server import Reply, Request, SiteServer
 
+LOCAL = frozenset({"127.0.0.1"})
 FAST = FetchSettings(
     delay=0.0,
     backoff=0.05,
@@ -18,6 +26,7 @@ FAST = FetchSettings(
     connect_timeout=2,
     read_timeout=2,
     user_agent="policytext-tests/1 (+https://example.org/contact)",
+    private_hosts=frozenset({"127.0.0.1"}),
 )
 
 
@@ -99,7 +108,7 @@ def test_fetch_refuses_retry_after_beyond_the_limit(site_server: SiteServer) -> 
 
 def test_fetch_stalled_response_times_out(site_server: SiteServer) -> None:
     site_server.routes["/stall"] = Reply(body=b"late", delay=4)
-    settings = FetchSettings(delay=0, read_timeout=0.3, retries=0)
+    settings = FetchSettings(delay=0, read_timeout=0.3, retries=0, private_hosts=LOCAL)
     started = time.monotonic()
     with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="time-out"):
         fetcher.fetch(site_server.url + "/stall", allowed_hosts=hosts(site_server))
@@ -171,7 +180,7 @@ def test_fetch_redirect_within_hosts_followed_other_host_refused(site_server: Si
 def test_fetch_oversized_body_cut_off(site_server: SiteServer, declared: bool) -> None:
     headers = {} if declared else {"X-No-Length": "1"}
     site_server.routes["/big"] = Reply(body=b"x" * 200_000, headers=headers)
-    settings = FetchSettings(delay=0, max_bytes=10_000, retries=0)
+    settings = FetchSettings(delay=0, max_bytes=10_000, retries=0, private_hosts=LOCAL)
     with Fetcher(settings) as fetcher, pytest.raises(ResponseTooLarge, match="10000 byte cap"):
         fetcher.fetch(site_server.url + "/big", allowed_hosts=hosts(site_server))
 
@@ -193,7 +202,7 @@ def test_fetch_conditional_request_gets_304(site_server: SiteServer) -> None:
 
 def test_fetch_per_host_delay(site_server: SiteServer) -> None:
     site_server.routes["/p"] = Reply(body=b"p")
-    with Fetcher(FetchSettings(delay=0.25)) as fetcher:
+    with Fetcher(FetchSettings(delay=0.25, private_hosts=LOCAL)) as fetcher:
         for _ in range(3):
             fetcher.fetch(site_server.url + "/p", allowed_hosts=hosts(site_server))
     times = [r.at for r in site_server.requests if r.path == "/p"]
@@ -207,7 +216,7 @@ def test_fetch_unreachable_host() -> None:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
-    settings = FetchSettings(delay=0, retries=1, backoff=0.01)
+    settings = FetchSettings(delay=0, retries=1, backoff=0.01, private_hosts=LOCAL)
     with Fetcher(settings) as fetcher, pytest.raises(HostUnreachable, match=f"127.0.0.1:{port}"):
         fetcher.fetch(f"http://127.0.0.1:{port}/x", allowed_hosts={f"127.0.0.1:{port}"})
 
@@ -291,3 +300,120 @@ def test_fetch_retry_after_date_measured_from_the_server_date() -> None:
     result = _retry_after(when, email.utils.formatdate(server_now, usegmt=True))
     assert result is not None and 19 <= result <= 21
     assert _retry_after(when, "not a date") == 0  # falls back to our clock: long past
+
+
+# -- safety: the deadline per response and the address check -----------------------------
+
+
+def test_fetch_trickling_response_fails_at_the_deadline(site_server: SiteServer) -> None:
+    # One byte every 0.2 s: each read is well within the 2 s read time-out, so only the
+    # overall deadline can stop it (the whole body would take 20 s).
+    site_server.routes["/trickle"] = Reply(body=b"x" * 100, trickle=0.2)
+    settings = FetchSettings(delay=0, read_timeout=2, deadline=0.6, retries=2, private_hosts=LOCAL)
+    with Fetcher(settings) as fetcher, pytest.raises(DeadlineExceeded) as info:
+        fetcher.fetch(site_server.url + "/trickle", allowed_hosts=hosts(site_server))
+    assert str(info.value) == (
+        f"{site_server.url}/trickle: response still arriving after the 0.6 s deadline per "
+        "response (a stalled or trickling server); gave up"
+    )
+    assert site_server.paths().count("/trickle") == 1  # a deadline is not retried
+
+
+def test_fetch_settings_default_deadline() -> None:
+    assert FetchSettings().deadline == 120.0
+
+
+def _no_network(monkeypatch: pytest.MonkeyPatch, answer: list[str]) -> list[object]:
+    """Resolve every host to ``answer`` and record (and forbid) any connect attempt."""
+    import socket
+
+    from policytext.collect import netguard
+
+    attempts: list[object] = []
+
+    def fake_resolve(host: str, port: int) -> list[str]:
+        return list(answer)
+
+    def no_connect(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise AssertionError(f"a connection was attempted to {address}")
+
+    def no_lookup(*args: object, **kwargs: object) -> list[object]:
+        attempts.append(args)
+        raise AssertionError("a real DNS lookup was attempted")
+
+    monkeypatch.setattr(netguard, "resolve", fake_resolve)
+    monkeypatch.setattr(socket.socket, "connect", no_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    return attempts
+
+
+@pytest.mark.parametrize("address", ["169.254.169.254", "10.1.2.3", "192.168.0.1", "::1", "fd00::1"])
+def test_fetch_refuses_private_and_link_local_addresses_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    attempts = _no_network(monkeypatch, [address])
+    settings = FetchSettings(delay=0, retries=2, obey_robots=False)
+    with Fetcher(settings) as fetcher, pytest.raises(AddressNotAllowed) as info:
+        fetcher.fetch("http://metadata.example/latest/", allowed_hosts={"metadata.example"})
+    assert str(info.value).startswith(f"metadata.example: resolves to {address}, a private, loopback")
+    assert info.value.address == address
+    assert attempts == []
+
+
+def test_fetch_refuses_a_host_with_any_private_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One public and one link-local answer: refused (the connection could pick either).
+    attempts = _no_network(monkeypatch, ["93.184.216.34", "169.254.169.254"])
+    with Fetcher(FetchSettings(delay=0, retries=0)) as fetcher, pytest.raises(AddressNotAllowed):
+        fetcher.fetch("http://mixed.example/", allowed_hosts={"mixed.example"})
+    assert attempts == []
+
+
+def test_fetch_refuses_loopback_unless_the_host_is_allowed(site_server: SiteServer) -> None:
+    with Fetcher(FetchSettings(delay=0, retries=0)) as fetcher, pytest.raises(AddressNotAllowed):
+        fetcher.fetch(site_server.url + "/a", allowed_hosts=hosts(site_server))
+    assert site_server.paths() == []  # nothing reached the server, robots.txt included
+    site_server.routes["/a"] = Reply(body=b"<p>ok</p>")
+    with Fetcher(FetchSettings(delay=0, retries=0)) as fetcher:
+        fetcher.allow_private_host(f"127.0.0.1:{site_server.port}")
+        assert fetcher.fetch(site_server.url + "/a", allowed_hosts=hosts(site_server)).status == 200
+
+
+def test_is_public_address() -> None:
+    from policytext.collect.netguard import is_public_address
+
+    assert is_public_address("93.184.216.34")
+    assert is_public_address("2001:4860:4860::8888")
+    for address in (
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.0.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "::ffff:10.0.0.1",
+        "fe80::1",
+        "224.0.0.1",
+        "100.64.0.1",
+    ):
+        assert not is_public_address(address), address
+
+
+def test_fetch_connection_refused_is_unreachable_by_type_not_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The retry decision reads the exception's type: a refused connection whose message
+    # says nothing recognisable is still "unreachable".
+    import requests
+    import urllib3.exceptions
+
+    from policytext.collect import fetch as fetch_module
+
+    inner = urllib3.exceptions.NewConnectionError(None, "odd wording")  # type: ignore[arg-type]
+    inner.__cause__ = ConnectionRefusedError(111, "odd")
+    error = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", inner))  # type: ignore[arg-type]
+    problem = fetch_module._classify(error, label="http://h/x", host="h", settings=FAST)
+    assert isinstance(problem, HostUnreachable)
+    assert str(problem) == "http://h/x: cannot connect to h (Connection refused)"
+    timeout = requests.exceptions.ReadTimeout("no words about time")
+    assert not isinstance(
+        fetch_module._classify(timeout, label="u", host="h", settings=FAST), HostUnreachable
+    )

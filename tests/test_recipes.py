@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_recipes_shipped_load_and_build_adapters() -> None:
     recipes = load_recipes()
-    assert set(recipes) == {"govuk", "ukgwa", "bps", "hansard", "sayit", "pdf", "ukpol"}
+    assert set(recipes) == {"govuk", "ukgwa", "bps", "hansard", "sayit", "pdf", "ukpol", "wayback"}
     for recipe in recipes.values():
         assert recipe.hosts and recipe.delay > 0
         assert adapter_for(recipe).recipe is recipe
@@ -185,9 +185,18 @@ def test_recipes_api_queries_get_full_days_for_partial_dates() -> None:
     recipes = load_recipes()
     seeds = adapter_for(recipes["govuk"]).seeds(since="2011", until="2012-05")
     windows = [parse_qs(urlsplit(s.url).query)["filter_public_timestamp"][0] for s in seeds]
-    assert windows == ["from:2011-01-01,to:2011-12-31", "from:2012-01-01,to:2012-05-31"]
-    (seed,) = adapter_for(recipes["hansard"]).seeds(since="2012", until="2012")
+    # public_timestamp is the last update: year slices from the start, the last open-ended.
+    assert windows[:2] == ["from:2011-01-01,to:2011-12-31", "from:2012-01-01,to:2012-12-31"]
+    assert windows[-1].startswith("from:") and ",to:" not in windows[-1]
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    by_id = replace(recipes["hansard"], discover=MappingProxyType({"member_id": 1510}))
+    (seed,) = adapter_for(by_id).seeds(since="2012", until="2012")
     query = parse_qs(urlsplit(seed.url).query)
     assert query["queryParameters.startDate"] == ["2012-01-01"]
     assert query["queryParameters.endDate"] == ["2012-12-31"]
-    assert seed.metadata == {"from": "2012-01-01", "to": "2012-12-31"}
+    assert query["queryParameters.memberId"] == ["1510"]
+    assert seed.metadata == {"from": "2012-01-01", "to": "2012-12-31", "member_id": "1510"}
+    (lookup,) = adapter_for(recipes["hansard"]).seeds(since="2012", until="2012")
+    assert lookup.url.startswith("https://members-api.parliament.uk/api/Members/Search?Name=Ed+Miliband")

@@ -467,6 +467,8 @@ def test_scraping_bps_source_listing_and_withheld(site_server: SiteServer, corpu
     assert corpus.count() == 2 and summary.failed == []
     assert len(summary.gone) == 1 and "copyright issue" in summary.gone[0]
     assert sorted(d.speaker or "" for d in corpus.query()) == ["David Cameron", "Tony Blair"]
+    # The page gives only the year; the index row's dd/mm/yyyy date is kept.
+    assert sorted(d.date or "" for d in corpus.query()) == ["1997-09-30", "2010-10-06"]
     assert {d.url for d in corpus.query()} == {
         "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=203",
         "http://www.britishpoliticalspeech.org/speech-archive.htm?speech=310",
@@ -487,6 +489,8 @@ def test_scraping_since_until_filter(site_server: SiteServer, corpus: Corpus) ->
 
 
 def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -> None:
+    # Pages written from SayIt's own templates: the banner and instance <h1>s come before
+    # the speech's title; "Previous", page numbers and "Next" are all ?page=N links.
     site_server.routes["/speaker/ed-miliband"] = Reply(body=fixture("sayit", "speaker.html"))
     site_server.routes["/speaker/ed-miliband?page=2"] = Reply(body=fixture("sayit", "speaker-2.html"))
     site_server.routes["/speaker/jon-cruddas"] = Reply(body=b"<html><body><h1>Jon Cruddas</h1></body></html>")
@@ -494,51 +498,139 @@ def test_scraping_sayit_speaker_pages(site_server: SiteServer, corpus: Corpus) -
         site_server.routes[f"/speech/{n}"] = Reply(body=fixture("sayit", f"speech-{n}.html"))
     summary = scrape(corpus, sources=["sayit"], base_urls={"sayit": site_server.url}, settings=FAST)
     assert summary.failed == [] and corpus.count() == 3, summary.report()
-    one_nation = next(d for d in corpus.query() if d.title == "One Nation speech")
-    assert (
-        one_nation.speaker == "Ed Miliband"
-        and one_nation.date == "2012-10-02"
-        and one_nation.party == "Labour"
-    )
+    docs = {d.url.rsplit("/", 1)[1]: d for d in corpus.query()}
+    assert {n: (d.title, d.speaker, d.date) for n, d in docs.items()} == {
+        "101": ("One Nation speech", "Ed Miliband", "2012-10-02"),
+        "102": ("Hugo Young lecture", "Ed Miliband", "2014-02-07"),
+        "103": ("Speech on markets", "Ed Miliband", "2013-05-22"),
+    }
+    one_nation = docs["101"]
+    assert one_nation.party == "Labour"
     assert (
         one_nation.text
         == "One Nation: a country where everyone has a stake.\n\nWhere power is spread, not hoarded."
     )
     assert one_nation.url == "https://labour-speeches.sayit.mysociety.org/speech/101"
+    paths = site_server.paths()
+    assert paths.count("/speaker/ed-miliband?page=2") == 1  # page 2 followed, once
+    assert "/speaker/ed-miliband?page=1" not in paths  # page 2's "Previous" is page 1 itself
+    assert all(paths.count(f"/speech/{n}") == 1 for n in (101, 102, 103))
 
 
-def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:
-    def cdx(request):  # type: ignore[no-untyped-def]
-        if "www.number10.gov.uk" in request.path:
-            return Reply(body=fixture("ukgwa", "cdx.json"), content_type=JSON)
-        return Reply(body=b"[]", content_type=JSON)
-
-    site_server.routes["/ukgwa/cdx"] = cdx
+def _ukgwa_pages(site_server: SiteServer) -> None:
     site_server.routes["/ukgwa/20070601120000id_/http://www.number10.gov.uk/output/Page1.asp"] = Reply(
         body=fixture("ukgwa", "page1.html")
     )
-    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/Page2.asp"] = Reply(
+    site_server.routes["/ukgwa/20080301120000id_/http://www.number10.gov.uk/output/page2.asp"] = Reply(
         body=fixture("ukgwa", "page2.html")
     )
-    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
-    assert summary.failed == [] and corpus.count() == 2, summary.report()
-    doc = next(d for d in corpus.query() if d.date == "2007-01-23")
-    assert doc.text == (
+    site_server.routes[
+        "/ukgwa/20100511090500id_/http://www.number10.gov.uk/news/speeches-and-transcripts/"
+        "2010/05/statement-on-the-election-12345"
+    ] = Reply(body=fixture("ukgwa", "brown-speech.html"))
+
+
+def _ukgwa_check(corpus: Corpus, summary: object) -> None:
+    assert corpus.count() == 3, summary.report()  # type: ignore[attr-defined]
+    docs = {d.date: d for d in corpus.query()}
+    assert {date: (d.title, d.speaker) for date, d in docs.items()} == {
+        "2007-01-23": ("PM's speech on public service reform", "Tony Blair"),
+        "2007-07-03": ("PM speech on the constitution", "Gordon Brown"),
+        "2010-05-10": ("Statement on the election", "Gordon Brown"),
+    }
+    assert docs["2007-01-23"].text == (
         "PM's speech on public service reform\n\n23 January 2007\n\n"
         "Public services must be shaped around the people who use them.\n\n"
         "That means choice, and a voice, for every patient and parent."
     )
-    assert "archived" not in doc.text and "Crown copyright" not in doc.text
+    assert "archived" not in docs["2007-01-23"].text and "Crown copyright" not in docs["2007-01-23"].text
+    assert "Related links" not in docs["2007-01-23"].text
+    assert docs["2010-05-10"].text == (
+        "Statement on the election\n\n"
+        "The country has spoken, and every voice deserves to be heard.\n\n"
+        "Power belongs with the people and their Parliament."
+    )
+
+
+def test_scraping_ukgwa_cdx_raw_mementos_banner_stripped(site_server: SiteServer, corpus: Corpus) -> None:
+    """pywb's NDJSON answer (``url`` key), a server that ignores showNumPages and page=N."""
+
+    def cdx(request):  # type: ignore[no-untyped-def]
+        if "speeches-and-transcripts" in request.path and "topics" not in request.path:
+            return Reply(body=fixture("ukgwa", "cdx-brown.ndjson"), content_type="text/x-ndjson")
+        if "www.number10.gov.uk%2Foutput" in request.path:
+            return Reply(body=fixture("ukgwa", "cdx.ndjson"), content_type="text/x-ndjson")
+        return Reply(body=b"", content_type="text/x-ndjson")
+
+    site_server.routes["/ukgwa/cdx"] = cdx
+    _ukgwa_pages(site_server)
+    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
+    assert summary.failed == [], summary.report()
+    _ukgwa_check(corpus, summary)
     mementos = [p for p in site_server.paths() if "id_/" in p]
-    assert len(mementos) == 2  # the same digest captured twice is fetched once
+    assert len(mementos) == 3  # Page1.asp and page1.asp (two captures) fetched once; no index, no css
+
+
+def test_scraping_ukgwa_cdx_paged(site_server: SiteServer, corpus: Corpus) -> None:
+    """A server that pages: showNumPages gives the count, then every page is fetched."""
+    from urllib.parse import parse_qs, urlsplit
+
+    lines = fixture("ukgwa", "cdx.ndjson").splitlines(keepends=True)
+    pages = {"0": b"".join(lines[:2]), "1": b"".join(lines[2:])}
+
+    def cdx(request):  # type: ignore[no-untyped-def]
+        query = parse_qs(urlsplit(request.path).query)
+        prefix = query["url"][0]
+        if prefix == "www.number10.gov.uk/news/speeches-and-transcripts/":
+            body = (
+                b'{"pages": 1, "pageSize": 5, "blocks": 1}'
+                if "showNumPages" in query
+                else fixture("ukgwa", "cdx-brown.ndjson")
+            )
+            return Reply(body=body, content_type="text/x-ndjson")
+        if prefix != "www.number10.gov.uk/output/":
+            return Reply(body=b'{"pages": 0}', content_type="text/x-ndjson")
+        if "showNumPages" in query:
+            return Reply(body=b'{"pages": 2, "pageSize": 5, "blocks": 2}', content_type="text/x-ndjson")
+        return Reply(body=pages[query["page"][0]], content_type="text/x-ndjson")
+
+    site_server.routes["/ukgwa/cdx"] = cdx
+    _ukgwa_pages(site_server)
+    summary = scrape(corpus, sources=["ukgwa"], base_urls={"ukgwa": site_server.url}, settings=FAST)
+    assert summary.failed == [], summary.report()
+    _ukgwa_check(corpus, summary)
+    asked = [p for p in site_server.paths() if p.startswith("/ukgwa/cdx") and "number10.gov.uk%2Foutput" in p]
+    assert sum("page=" in p for p in asked) == 2, asked
+
+
+def test_cdx_parses_both_archive_formats() -> None:
+    from policytext.collect.sources.cdx import parse_cdx
+
+    ndjson = parse_cdx(fixture("ukgwa", "cdx.ndjson"), where="u")
+    assert [c.url for c in ndjson.captures][:2] == [
+        "http://www.number10.gov.uk/output/Page1.asp",
+        "http://www.number10.gov.uk/output/page1.asp",
+    ]
+    wayback = parse_cdx(
+        b'[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],'
+        b'["org,x)/a","20120101000000","http://x.org/a","text/html","200","D","1"],[],["KEY 1"]]',
+        where="u",
+    )
+    assert wayback.captures[0].url == "http://x.org/a" and wayback.resume_key == "KEY 1"
+    with pytest.raises(InputError.__mro__[1], match="u: CDX answer line 2 is not JSON"):
+        parse_cdx(b'{"url": "http://a", "timestamp": "2007"}\n{oops', where="u")
 
 
 def test_scraping_hansard_member_contributions(site_server: SiteServer, corpus: Corpus) -> None:
     def spoken(request):  # type: ignore[no-untyped-def]
+        assert "queryParameters.memberId=1510" in request.path  # looked up by name
         page = "spoken-2.json" if "skip=2" in request.path else "spoken-1.json"
         return Reply(body=fixture("hansard", page), content_type=JSON)
 
     site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
     summary = scrape(
         corpus,
         sources=["hansard"],
@@ -567,7 +659,11 @@ def test_scraping_hosts_run_in_parallel(tmp_path: Path, corpus: Corpus) -> None:
                 server.routes[f"/d{i}.pdf"] = Reply(body=white_paper_pdf(), content_type="application/pdf")
                 entries.append({"id": f"h{n}-{i}", "url": f"{server.url}/d{i}.pdf"})
         catalogue = write_catalogue(tmp_path, entries)
-        summary = scrape(corpus, catalogue=catalogue, settings=FetchSettings(delay=0.2, retries=0))
+        summary = scrape(
+            corpus,
+            catalogue=catalogue,
+            settings=FetchSettings(delay=0.2, retries=0, private_hosts=frozenset({"127.0.0.1", "127.0.0.2"})),
+        )
     finally:
         for server in servers:
             server.stop()
@@ -691,10 +787,21 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
     import sys
     import time
 
+    # Speeches 0 and 1 are answered at once; the others are held until the process is
+    # killed, so the kill always lands mid-run (no race with a timer on a loaded machine).
+    release = threading.Event()
+
+    def held(i: int):  # type: ignore[no-untyped-def]
+        def reply(request):  # type: ignore[no-untyped-def]
+            if i >= 2:
+                release.wait(60)
+            body = f"<html><body><div class='speech-content'><p>Speech {i}.</p></div></body></html>"
+            return Reply(body=body.encode())
+
+        return reply
+
     for i in range(8):
-        site_server.routes[f"/speech-archive.htm?speech={i}"] = Reply(
-            body=f"<html><body><div class='speech-content'><p>Speech {i}.</p></div></body></html>".encode()
-        )
+        site_server.routes[f"/speech-archive.htm?speech={i}"] = held(i)
     catalogue = write_catalogue(
         tmp_path,
         [
@@ -738,9 +845,10 @@ def test_scraping_process_killed_mid_run_and_rerun(site_server: SiteServer, tmp_
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=30)
+        release.set()
     with Corpus.open(db) as corpus:
         kept = {d.id for d in corpus.query()}
-    assert 2 <= len(kept) < 8
+    assert len(kept) == 2
     site_server.clear()
     with Corpus.open(db) as corpus:
         summary = scrape(corpus, catalogue=catalogue, base_urls={"bps": site_server.url}, settings=FAST)
@@ -893,6 +1001,9 @@ def test_scraping_hansard_contribution_without_text_fails_alone(
         return Reply(body=body, content_type=JSON)
 
     site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
     summary = scrape(
         corpus,
         sources=["hansard"],
@@ -937,3 +1048,160 @@ def test_scraping_new_validators_for_same_content_are_kept(
     sent = [r.headers.get("if-none-match") for r in site_server.requests if "/api/" in r.path]
     assert sent == [None, '"v1"', '"v2"']
     assert corpus.count(all_versions=True) == 1
+
+
+def test_scraping_hansard_repeated_contribution_stored_once_and_member_by_name(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """Order by date is not stable within a day: a contribution on two pages is stored once;
+    --member picks another member by name through the Members API."""
+    first = json.loads(fixture("hansard", "spoken-1.json"))
+    second = json.loads(fixture("hansard", "spoken-2.json"))
+    second["Results"].insert(0, dict(first["Results"][1]))  # C2 again on page 2
+    second["TotalResultCount"] = first["TotalResultCount"] = 4
+    asked: list[str] = []
+
+    def spoken(request):  # type: ignore[no-untyped-def]
+        asked.append(request.path)
+        body = second if "skip=2" in request.path else first
+        return Reply(body=json.dumps(body).encode(), content_type=JSON)
+
+    site_server.routes["/search/contributions/Spoken.json"] = spoken
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=fixture("hansard", "members-search.json"), content_type=JSON
+    )
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        since="2012",
+        until="2012",
+        member="Edwina Miliband-Example",
+        settings=FAST,
+    )
+    assert summary.failed == [] and corpus.count() == 3, summary.report()
+    assert sorted(d.url.rsplit("=", 1)[1] for d in corpus.query()) == ["C1", "C2", "C3"]
+    assert all("queryParameters.memberId=90001" in path for path in asked)
+    assert any("Name=Edwina+Miliband-Example" in p for p in site_server.paths())
+
+
+def test_scraping_hansard_member_not_found_is_a_clear_failure(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    site_server.routes["/api/Members/Search"] = Reply(
+        body=b'{"items": [], "totalResults": 0}', content_type=JSON
+    )
+    summary = scrape(
+        corpus,
+        sources=["hansard"],
+        base_urls={"hansard": site_server.url},
+        member="Nobody Atall",
+        settings=FAST,
+    )
+    assert corpus.count() == 0
+    assert "member 'Nobody Atall' is not one person in the Members API (found: none)" in summary.failed[0][1]
+
+
+@pytest.mark.realdata
+def test_hansard_query_parameters_are_in_the_real_swagger_spec() -> None:
+    """Every parameter the adapter sends is one the API's own Swagger spec declares."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.sources.hansard import HansardAdapter
+
+    spec_path = (
+        Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "hansard-api" / "swagger.json"
+    )
+    if not spec_path.is_file():
+        pytest.skip(f"{spec_path}: the Hansard Swagger spec is not here")
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    operation = spec["paths"]["/search/contributions/{contributionType}.{format}"]["get"]
+    declared = {p["name"]: p for p in operation["parameters"]}
+    adapter = HansardAdapter(load_recipes()["hansard"])
+    url = adapter._url("2012-01-01", "2012-12-31", 0, "1510")
+    for name, value in parse_qsl(urlsplit(url).query):
+        assert name in declared, name
+        if declared[name].get("enum"):
+            assert value in declared[name]["enum"]
+
+
+def test_scraping_govuk_window_on_delivered_on_not_public_timestamp(
+    site_server: SiteServer, corpus: Corpus
+) -> None:
+    """A 2012 speech updated in 2016 is found by --since 2012 --until 2012 (the search runs
+    open-ended, the window is applied to delivered_on); a 2011 speech is not stored; the
+    Arabic translation (<slug>.ar) is skipped."""
+    serve_govuk(site_server)
+    results = {
+        "2016": [
+            {
+                "title": "PM speech on local power",
+                "link": "/government/speeches/pm-speech-on-local-power",
+                "public_timestamp": "2016-03-01T10:00:00+00:00",
+            },
+            {
+                "title": "PM speech on local power (Arabic)",
+                "link": "/government/speeches/pm-speech-on-local-power.ar",
+                "public_timestamp": "2016-03-01T10:00:00+00:00",
+            },
+        ],
+        "2012": [
+            {
+                "title": "Deputy PM on community rights",
+                "link": "/government/speeches/deputy-pm-on-community-rights",
+                "public_timestamp": "2012-01-10T10:00:00+00:00",
+            }
+        ],
+    }
+
+    def search(request):  # type: ignore[no-untyped-def]
+        from urllib.parse import parse_qs, urlsplit
+
+        window = parse_qs(urlsplit(request.path).query)["filter_public_timestamp"][0]
+        found = results.get(window[5:9], [])
+        return Reply(
+            body=json.dumps({"results": found, "total": len(found), "start": 0}).encode(), content_type=JSON
+        )
+
+    site_server.routes["/api/search.json"] = search
+    summary = scrape(
+        corpus,
+        sources=["govuk"],
+        base_urls={"govuk": site_server.url},
+        since="2012",
+        until="2012",
+        settings=FAST,
+    )
+    assert summary.failed == [] and [d.date for d in corpus.query()] == ["2012-06-04"], summary.report()
+    assert summary.outside_dates == 1  # the speech delivered in 2011
+    windows = [p for p in site_server.paths() if p.startswith("/api/search.json")]
+    assert any("to%3A" not in p for p in windows)  # the last slice is open-ended
+    assert "/api/content/government/speeches/pm-speech-on-local-power.ar" not in site_server.paths()
+
+
+def test_sayit_older_speech_template_still_gives_speaker_and_date() -> None:
+    """SayIt's earlier speech_detail.html put speaker and date in the page header's lead
+    paragraph ("Statement made by <a>Name</a> on 2 Oct 2012"); the recipe reads that too."""
+    from policytext.collect.fetch import Response
+    from policytext.collect.recipes import load_recipes
+    from policytext.collect.sources import Target, adapter_for
+
+    page = (
+        b"<!-- Written by hand after mysociety/sayit speeches/templates/speeches/speech_detail.html "
+        b"(an earlier version); invented words. -->"
+        b"<html><head><title>Fair shares :: SayIt</title></head><body><header><h1><a href='/'>SayIt</a></h1>"
+        b"</header><div class='page-header'><h1>Fair shares</h1><p class='lead muted'>Statement made by "
+        b"<a href='/speaker/7'>Ed Miliband</a> on 2 Oct 2012</p></div><div class='page-content__row'>"
+        b"<div class='primary-content__unit'><div class='speech__content'><p>Everyone gets a fair share.</p>"
+        b"</div></div></div></body></html>"
+    )
+    url = "https://labour-speeches.sayit.mysociety.org/speech/9"
+    response = Response(url=url, final_url=url, status=200, headers={"content-type": "text/html"}, body=page)
+    (doc,) = adapter_for(load_recipes()["sayit"]).extract(response, Target(url=url)).pages
+    assert (doc.title, doc.speaker, doc.date, doc.text) == (
+        "Fair shares",
+        "Ed Miliband",
+        "2012-10-02",
+        "Everyone gets a fair share.",
+    )

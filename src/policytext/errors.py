@@ -15,6 +15,9 @@ that names the file, URL or field concerned and the bad value::
      |    +-- RobotsDisallowed    robots.txt forbids the URL
      |    +-- ResponseTooLarge    the body passed the size cap
      |    +-- HostNotAllowed      a redirect or URL outside the recipe's hosts
+     |    |    +-- AddressNotAllowed   a host resolving to a private/loopback/link-local address
+     |    +-- HostUnreachable     connection refused, name not resolved (carries the host)
+     |    +-- DeadlineExceeded    a response took longer than the overall deadline
      +-- ExtractionError         a page or file gave no usable text (carries the URL or file)
      +-- ModelError              a topic model misused (bad parameter, not fitted)
           +-- NotFittedError
@@ -26,6 +29,9 @@ non-zero exit status.
 from __future__ import annotations
 
 __all__ = [
+    "AddressNotAllowed",
+    "DeadlineExceeded",
+    "HostUnreachable",
     "CodebookError",
     "ExtractionError",
     "FetchError",
@@ -94,6 +100,30 @@ class ResponseTooLarge(FetchError):
 
 class HostNotAllowed(FetchError):
     """A URL or redirect points outside the hosts the recipe allows."""
+
+
+class AddressNotAllowed(HostNotAllowed):
+    """A host resolves to a private, loopback or link-local address and was not allowed.
+
+    ``host`` is the host name and ``address`` the refused address.
+    """
+
+    def __init__(self, message: str, *, url: str = "", host: str = "", address: str = "") -> None:
+        super().__init__(message, url=url)
+        self.host = host
+        self.address = address
+
+
+class HostUnreachable(FetchError):
+    """A host could not be reached at all (connection refused, DNS failure) after retries."""
+
+    def __init__(self, message: str, *, url: str = "", host: str = "") -> None:
+        super().__init__(message, url=url)
+        self.host = host
+
+
+class DeadlineExceeded(FetchError):
+    """A response was still arriving when the overall deadline per response passed."""
 
 
 class ExtractionError(PolicytextError):

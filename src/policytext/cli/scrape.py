@@ -59,6 +59,20 @@ from policytext.cli._base import (
     help="Re-fetch stored pages whose server gave no ETag/Last-Modified; a new version is stored "
     "only when the content changed.",
 )
+@click.option(
+    "--member",
+    default=None,
+    metavar="NAME",
+    help="With --source hansard: the member to crawl, by name (looked up in the Parliament "
+    "Members API), e.g. 'Ed Miliband'.",
+)
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="With --catalogue: print each entry's recipe, the URL that will be fetched (archive "
+    "route included) and what is uncertain; fetch nothing (same as --dry-run).",
+)
 @db_option
 @quiet_option
 @reports_errors
@@ -74,6 +88,8 @@ def scrape_command(
     delay: float | None,
     dry_run: bool,
     refresh: bool,
+    member: str | None,
+    check: bool,
     db: Path,
     quiet: bool,
 ) -> None:
@@ -90,7 +106,8 @@ def scrape_command(
         policytext scrape --catalogue corpus/catalogue.toml
         policytext scrape --source govuk --since 2011 --until 2011 --limit 50
         policytext scrape --from-archive corpus/archive/scrape-20250101T000000Z.warc.gz
-        policytext scrape --catalogue corpus/catalogue.toml --dry-run
+        policytext scrape --catalogue corpus/catalogue.toml --check
+        policytext scrape --source hansard --member "Ed Miliband" --since 2012 --until 2012
         policytext scrape --catalogue corpus/catalogue.toml --refresh
     """
     from policytext.collect.fetch import FetchSettings
@@ -106,6 +123,7 @@ def scrape_command(
         )
     if refresh and from_archive is not None:
         raise click.UsageError("--refresh re-fetches from the sites; do not combine it with --from-archive")
+    dry_run = dry_run or check
     if dry_run:
         import pandas as pd
 
@@ -138,5 +156,6 @@ def scrape_command(
                 recipes=recipes,
                 progress=show_progress(quiet),
                 refresh=refresh,
+                member=member,
             )
     click.echo(summary.report(), err=True)

@@ -24,9 +24,12 @@ from policytext.errors import InputError, MetadataError
 from policytext.people import parse_date
 from policytext.store.corpus import DOC_TYPES
 
-__all__ = ["FIELD_KEYS", "NOTE_KEYS", "CatalogueEntry", "load_catalogue"]
+__all__ = ["FIELD_KEYS", "NOTE_KEYS", "ROUTE_KEYS", "CatalogueEntry", "load_catalogue"]
 
 FIELD_KEYS = ("url", "id", "speaker", "party", "date", "title", "type", "venue")
+#: Keys that change how an entry is fetched: ``archived = true`` fetches the nearest
+#: web-archive capture of ``url`` (the site is gone) instead of the live page.
+ROUTE_KEYS = ("archived",)
 #: Keys for the curators' notes: read, never used.
 NOTE_KEYS = (
     "note",
@@ -60,6 +63,7 @@ class CatalogueEntry:
     doc_type: str | None = None
     venue: str | None = None
     where: str = ""
+    archived: bool = False
 
     def metadata(self) -> dict[str, str]:
         """The known fields as a mapping (Document field names), without empty ones."""
@@ -130,12 +134,15 @@ def load_catalogue(path: str | Path) -> list[CatalogueEntry]:
 def _entry(item: object, label: str) -> CatalogueEntry:
     if not isinstance(item, dict):
         raise InputError(f"{label}: not a table")
-    unknown = sorted(set(item) - set(FIELD_KEYS) - set(NOTE_KEYS))
+    unknown = sorted(set(item) - set(FIELD_KEYS) - set(NOTE_KEYS) - set(ROUTE_KEYS))
     if unknown:
         raise InputError(
             f"{label}: unknown key {unknown[0]!r} (fields: {', '.join(FIELD_KEYS)}; "
-            f"notes: {', '.join(NOTE_KEYS)})"
+            f"route: {', '.join(ROUTE_KEYS)}; notes: {', '.join(NOTE_KEYS)})"
         )
+    archived = item.get("archived", False)
+    if not isinstance(archived, bool):
+        raise InputError(f"{label}: 'archived' must be true or false, not {archived!r}")
     for key in FIELD_KEYS:
         if key in item and not isinstance(item[key], str):
             raise InputError(f"{label}: {key!r} must be a string, not {type(item[key]).__name__}")
@@ -166,4 +173,5 @@ def _entry(item: object, label: str) -> CatalogueEntry:
         doc_type=doc_type,
         venue=item.get("venue") or None,
         where=label,
+        archived=archived,
     )

@@ -1,4 +1,4 @@
-"""Polite HTTP and the raw archive.
+"""Polite, safe HTTP.
 
 :class:`Fetcher` sends one request at a time per host, waiting
 ``FetchSettings.delay`` seconds between requests to the same host, while
@@ -9,8 +9,13 @@ exponential back-off honouring ``Retry-After``, stops reading a body at the
 size cap, follows redirects only to allowed hosts and sends ``If-None-Match``
 / ``If-Modified-Since`` when given validators.
 
-:class:`WarcArchive` writes every request and response to a WARC file (warcio)
-and :func:`read_archive` replays the responses offline.
+Safety: each response has an overall deadline (``FetchSettings.deadline``) on
+top of the connect and read time-outs, and a host resolving to a private,
+loopback or link-local address is refused before any connection opens unless
+it is explicitly allowed (:mod:`policytext.collect.netguard`).
+
+The WARC archive (:class:`WarcArchive`, :func:`read_archive`) lives in
+:mod:`policytext.collect.warc` and is re-exported here.
 
 Example::
 
@@ -24,21 +29,31 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import io
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 
 from policytext import __version__
-from policytext.errors import FetchError, HostNotAllowed, ResponseTooLarge, RobotsDisallowed
+from policytext.collect.netguard import guarded_session
+from policytext.collect.response import Response, host_of
+from policytext.collect.warc import ArchivedResponse, WarcArchive, read_archive
+from policytext.errors import (
+    AddressNotAllowed,
+    DeadlineExceeded,
+    FetchError,
+    HostNotAllowed,
+    HostUnreachable,
+    ResponseTooLarge,
+    RobotsDisallowed,
+)
 
 __all__ = [
     "ArchivedResponse",
@@ -61,14 +76,6 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 
 
-class HostUnreachable(FetchError):
-    """A host could not be reached at all (connection refused, DNS failure) after retries."""
-
-    def __init__(self, message: str, *, url: str = "", host: str = "") -> None:
-        super().__init__(message, url=url)
-        self.host = host
-
-
 @dataclass(frozen=True)
 class FetchSettings:
     """Politeness and safety settings, with documented defaults.
@@ -82,6 +89,11 @@ class FetchSettings:
         may ask for a longer delay; robots.txt ``Crawl-delay`` is honoured too.
     connect_timeout, read_timeout:
         Seconds to wait for a connection and between bytes of a response.
+    deadline:
+        Longest time in seconds one response may take from the request to its
+        last byte (default 120): a server trickling bytes, each within the
+        read time-out, still fails with :class:`~policytext.errors.DeadlineExceeded`
+        (not retried).
     max_bytes:
         Largest response body read (default 50 MB); a longer one is cut off and
         reported as :class:`~policytext.errors.ResponseTooLarge`.
@@ -95,63 +107,25 @@ class FetchSettings:
         Redirect hops followed before giving up.
     obey_robots:
         Check robots.txt (always on from the command line).
+    private_hosts:
+        ``host`` or ``host:port`` names allowed to resolve to private, loopback
+        or link-local addresses (a ``--base-url`` mirror, a local test server);
+        any other host resolving to one is refused before a connection opens
+        (:class:`~policytext.errors.AddressNotAllowed`).
     """
 
     user_agent: str = DEFAULT_USER_AGENT
     delay: float = 1.0
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    deadline: float = 120.0
     max_bytes: int = 50 * 1024 * 1024
     retries: int = 3
     backoff: float = 1.0
     max_retry_after: float = 120.0
     max_redirects: int = 5
     obey_robots: bool = True
-
-
-@dataclass(frozen=True)
-class Response:
-    """One fetched resource (after redirects).
-
-    ``not_modified`` is true for a 304 answer to a conditional request; then
-    ``body`` is empty. ``warc_file`` / ``warc_offset`` locate the response
-    record when an archive was written.
-    """
-
-    url: str
-    final_url: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    not_modified: bool = False
-    warc_file: str | None = None
-    warc_offset: int | None = None
-    retrieved_at: str = ""
-
-    @property
-    def content_type(self) -> str:
-        """The media type without parameters, lower case."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @property
-    def charset(self) -> str | None:
-        """The charset the Content-Type header declares, if any."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip('"').lower()
-        return None
-
-
-def host_of(url: str) -> str:
-    """The ``host[:port]`` of a URL, lower case.
-
-    Example::
-
-        >>> host_of("http://127.0.0.1:8080/a")
-        '127.0.0.1:8080'
-    """
-    return urlsplit(url).netloc.lower()
+    private_hosts: frozenset[str] = field(default_factory=frozenset)
 
 
 class _HostSlot:
@@ -196,6 +170,7 @@ class Fetcher:
         self._robots: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._private_hosts: set[str] = {h.lower() for h in self.settings.private_hosts}
 
     def __enter__(self) -> Fetcher:
         return self
@@ -222,12 +197,16 @@ class Fetcher:
                 slot = self._slots[host] = _HostSlot()
             return slot
 
+    def allow_private_host(self, host: str) -> None:
+        """Let ``host`` (``name`` or ``name:port``) resolve to a private or loopback address."""
+        with self._lock:
+            self._private_hosts.add(host.lower())
+
     def _session(self) -> requests.Session:
         # requests.Session is not thread-safe: one per thread (threads are per host).
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            session.headers["User-Agent"] = self.settings.user_agent
+            session = guarded_session(self._private_hosts, self.settings.user_agent)
             self._local.session = session
         return session
 
@@ -269,6 +248,8 @@ class Fetcher:
                 if response.status not in _REDIRECT_STATUSES or "location" not in response.headers:
                     break
                 response = self._request(urljoin(url, response.headers["location"]), conditional={})
+        except AddressNotAllowed:
+            raise
         except (ResponseTooLarge, HostNotAllowed):
             return False
         except HostUnreachable:
@@ -374,33 +355,9 @@ class Fetcher:
             retry_wait: float | None = None
             try:
                 try:
-                    response = self._send(url, conditional, annotations)
-                except requests.exceptions.ConnectionError as exc:
-                    if isinstance(exc, requests.exceptions.ReadTimeout) or "Read timed out" in str(exc):
-                        problem: Exception = FetchError(
-                            f"{label}: no response within {settings.read_timeout:g} s (read time-out)",
-                            url=label,
-                        )
-                    else:
-                        problem = HostUnreachable(
-                            f"{label}: cannot connect to {host} ({_reason(exc)})",
-                            url=label,
-                            host=host,
-                        )
-                except requests.exceptions.Timeout:
-                    problem = FetchError(
-                        f"{label}: no response within {settings.read_timeout:g} s (time-out)",
-                        url=label,
-                    )
-                except requests.exceptions.ChunkedEncodingError as exc:
-                    # The connection broke before the whole body arrived (fewer bytes than
-                    # Content-Length, a cut chunked stream): transient, so retried.
-                    problem = FetchError(
-                        f"{label}: connection broken before the whole response arrived ({_incomplete(exc)})",
-                        url=label,
-                    )
+                    response = self._send(url, conditional, annotations, label=label)
                 except requests.exceptions.RequestException as exc:
-                    raise FetchError(f"{label}: {type(exc).__name__}: {exc}", url=label) from None
+                    problem = _classify(exc, label=label, host=host, settings=settings)
                 else:
                     if response.status not in _RETRY_STATUSES:
                         return response
@@ -429,30 +386,39 @@ class Fetcher:
             slot.next_time = max(slot.next_time, time.monotonic() + wait)
             attempt += 1
 
-    def _send(self, url: str, conditional: dict[str, str], annotations: dict[str, str] | None) -> Response:
+    def _send(
+        self,
+        url: str,
+        conditional: dict[str, str],
+        annotations: dict[str, str] | None,
+        *,
+        label: str = "",
+    ) -> Response:
         settings = self.settings
         session = self._session()
         retrieved_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        started = time.monotonic()
+        deadline = started + settings.deadline
         with session.get(
             url,
             headers=conditional,
-            timeout=(settings.connect_timeout, settings.read_timeout),
+            timeout=(settings.connect_timeout, min(settings.read_timeout, settings.deadline)),
             allow_redirects=False,
             stream=True,
         ) as raw:
             chunks: list[bytes] = []
-            size = 0
             too_large = False
             declared = raw.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > settings.max_bytes:
                 too_large = True
             else:
-                for chunk in raw.iter_content(_CHUNK):
-                    size += len(chunk)
-                    if size > settings.max_bytes:
-                        too_large = True
-                        break
-                    chunks.append(chunk)
+                chunks, too_large = _read_body(raw, deadline=deadline, max_bytes=settings.max_bytes)
+                if chunks is None:
+                    raise DeadlineExceeded(
+                        f"{label or url}: response still arriving after the {settings.deadline:g} s "
+                        "deadline per response (a stalled or trickling server); gave up",
+                        url=label or url,
+                    )
             body = b"".join(chunks)
             headers = {k.lower(): v for k, v in raw.headers.items()}
             request_headers = dict(raw.request.headers) if raw.request is not None else {}
@@ -488,25 +454,109 @@ class Fetcher:
         )
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    for marker in (
-        "Connection refused",
-        "Name or service not known",
-        "No route to host",
-        "Temporary failure in name resolution",
-        "Network is unreachable",
-        "timed out",
-    ):
-        if marker in text:
-            return marker
-    return type(exc).__name__
+def _read_body(raw: requests.Response, *, deadline: float, max_bytes: int) -> tuple[Any, bool]:
+    """The body's chunks and whether the size cap cut it; ``(None, False)`` past the deadline.
+
+    ``read1`` returns whatever bytes have arrived (one read per call), so the
+    deadline is checked between the reads of a trickling server.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    stream = raw.raw
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                return None, False
+            chunk = stream.read1(_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                return chunks, True
+            chunks.append(chunk)
+    except urllib3.exceptions.ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from exc
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    return chunks, False
 
 
-def _incomplete(exc: Exception) -> str:
-    match = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", str(exc))
-    if match:
-        return f"{match[1]} bytes read, {match[2]} more expected"
+def _classify(
+    exc: requests.exceptions.RequestException, *, label: str, host: str, settings: FetchSettings
+) -> FetchError:
+    """The retriable problem a requests exception stands for, decided by its type."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return HostUnreachable(
+            f"{label}: cannot connect to {host} (no connection within {settings.connect_timeout:g} s)",
+            url=label,
+            host=host,
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return FetchError(
+            f"{label}: no response within {settings.read_timeout:g} s (read time-out)", url=label
+        )
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        # The connection broke before the whole body arrived (fewer bytes than
+        # Content-Length, a cut chunked stream): transient, so retried.
+        return FetchError(
+            f"{label}: connection broken before the whole response arrived ({_incomplete(exc)})",
+            url=label,
+        )
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        cause = _root_cause(exc)
+        if isinstance(cause, urllib3.exceptions.ReadTimeoutError):
+            return FetchError(
+                f"{label}: no response within {settings.read_timeout:g} s (read time-out)", url=label
+            )
+        if isinstance(cause, urllib3.exceptions.ProtocolError | ConnectionResetError):
+            return FetchError(f"{label}: connection broken ({_reason(cause)})", url=label)
+        return HostUnreachable(f"{label}: cannot connect to {host} ({_reason(cause)})", url=label, host=host)
+    raise FetchError(f"{label}: {type(exc).__name__}: {exc}", url=label) from None
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost urllib3 or OS error behind a requests exception."""
+    seen: set[int] = set()
+    current: BaseException = exc
+    while id(current) not in seen:
+        seen.add(id(current))
+        inner: BaseException | None = None
+        if isinstance(current, urllib3.exceptions.MaxRetryError) and current.reason is not None:
+            inner = current.reason
+        elif current.args and isinstance(current.args[0], BaseException):
+            inner = current.args[0]
+        elif current.__cause__ is not None:
+            inner = current.__cause__
+        if inner is None:
+            break
+        current = inner
+    return current
+
+
+def _reason(cause: BaseException) -> str:
+    """A short reason for an unreachable host, from the exception's type."""
+    if isinstance(cause, urllib3.exceptions.NameResolutionError):
+        return "name not resolved"
+    if isinstance(cause, urllib3.exceptions.ConnectTimeoutError | TimeoutError):
+        return "timed out"
+    inner = cause.__cause__ or cause.__context__
+    for error in (cause, inner):
+        if isinstance(error, ConnectionRefusedError):
+            return "Connection refused"
+        if isinstance(error, ConnectionResetError):
+            return "connection reset"
+        if isinstance(error, OSError) and error.strerror:
+            return error.strerror
+    return type(cause).__name__
+
+
+def _incomplete(exc: BaseException) -> str:
+    cause = _root_cause(exc)
+    for error in (cause, *(a for a in getattr(cause, "args", ()) if isinstance(a, BaseException))):
+        if isinstance(error, urllib3.exceptions.IncompleteRead):
+            return f"{error.partial} bytes read, {error.expected} more expected"
     return "incomplete body"
 
 
@@ -535,177 +585,3 @@ def _http_date(value: str) -> dt.datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
-
-
-# -- the raw archive -------------------------------------------------------------------
-
-
-_DROP_ARCHIVED = {"content-encoding", "transfer-encoding", "content-length"}
-
-
-class WarcArchive:
-    """Appends request and response records to a gzipped WARC file (thread-safe).
-
-    Bodies are stored decoded (``Content-Encoding`` is dropped from the stored
-    headers), so a record reads back as the bytes that were extracted.
-
-    Example::
-
-        >>> archive = WarcArchive("corpus/archive/scrape.warc.gz")   # doctest: +SKIP
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._handle: IO[bytes] | None = None
-        self._writer: Any = None
-        self._lock = threading.Lock()
-
-    def _open(self) -> IO[bytes]:
-        # Opened at the first record, so a run that fetches nothing leaves no file.
-        from warcio.warcwriter import WARCWriter
-
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("ab")
-            self._writer = WARCWriter(self._handle, gzip=self.path.suffix == ".gz")
-        return self._handle
-
-    def write(
-        self,
-        url: str,
-        status: int,
-        reason: str,
-        headers: dict[str, str],
-        body: bytes,
-        request_headers: dict[str, str],
-        *,
-        truncated: bool = False,
-        date: str | None = None,
-        annotations: dict[str, str] | None = None,
-    ) -> tuple[str, int]:
-        """Write one request/response pair; return (file, offset of the response record)."""
-        from warcio.statusandheaders import StatusAndHeaders
-
-        parts = urlsplit(url)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
-        request = StatusAndHeaders(
-            f"GET {path} HTTP/1.1", list(request_headers.items()), is_http_request=True
-        )
-        response_headers = [(k, v) for k, v in headers.items() if k not in _DROP_ARCHIVED]
-        response_headers.append(("Content-Length", str(len(body))))
-        http = StatusAndHeaders(f"{status} {reason}".strip(), response_headers, protocol="HTTP/1.1")
-        warc_headers = dict(annotations or {})
-        if truncated:
-            warc_headers["WARC-Truncated"] = "length"
-        if date:
-            warc_headers["WARC-Date"] = date.replace("+00:00", "Z")
-        with self._lock:
-            handle = self._open()
-            response_record = self._writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                length=len(body),
-                http_headers=http,
-                warc_headers_dict=warc_headers,
-            )
-            request_record = self._writer.create_warc_record(
-                url,
-                "request",
-                payload=io.BytesIO(b""),
-                length=0,
-                http_headers=request,
-                warc_headers_dict={
-                    "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID")
-                },
-            )
-            handle.seek(0, io.SEEK_END)
-            offset = handle.tell()
-            self._writer.write_record(response_record)
-            self._writer.write_record(request_record)
-            handle.flush()
-        return str(self.path), offset
-
-    def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            if self._handle is not None and not self._handle.closed:
-                self._handle.close()
-
-
-@dataclass(frozen=True)
-class ArchivedResponse:
-    """A response record read back from a WARC file."""
-
-    url: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    warc_file: str
-    warc_offset: int
-    retrieved_at: str = ""
-    truncated: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def as_response(self) -> Response:
-        """The record as a :class:`Response` (for the extractors)."""
-        return Response(
-            url=self.url,
-            final_url=self.url,
-            status=self.status,
-            headers=self.headers,
-            body=self.body,
-            warc_file=self.warc_file,
-            warc_offset=self.warc_offset,
-            retrieved_at=self.retrieved_at,
-        )
-
-
-def read_archive(path: str | Path) -> Iterator[ArchivedResponse]:
-    """The response records of a WARC file, in order (no network).
-
-    Raises
-    ------
-    FetchError
-        When the file is missing or not a WARC file (naming the file).
-    """
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    path = Path(path)
-    if not path.is_file():
-        raise FetchError(f"{path}: no such archive file", url=str(path))
-    with path.open("rb") as handle:
-        if not handle.read(5).startswith((b"\x1f\x8b", b"WARC/")):
-            raise FetchError(f"{path}: not a WARC archive (no WARC or gzip header)", url=str(path))
-        handle.seek(0)
-        iterator = ArchiveIterator(handle)
-        try:
-            for record in iterator:
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                status = int(record.http_headers.get_statuscode() or 0)
-                headers = {k.lower(): v for k, v in record.http_headers.headers}
-                body = record.content_stream().read()
-                yield ArchivedResponse(
-                    url=url,
-                    status=status,
-                    headers=headers,
-                    body=body,
-                    warc_file=str(path),
-                    warc_offset=iterator.get_record_offset(),
-                    retrieved_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
-                    truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
-                    extra={k: v for k, v in record.rec_headers.headers if k.startswith("WARC-Policytext-")},
-                )
-        except ArchiveLoadFailed as exc:
-            raise FetchError(f"{path}: not a readable WARC archive ({exc})", url=str(path)) from None
-
-
-def _warc_date(value: str | None) -> str:
-    if not value:
-        return ""
-    return value.replace("Z", "+00:00").split(".")[0] if "." in value else value.replace("Z", "+00:00")

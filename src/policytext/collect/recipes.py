@@ -29,7 +29,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from policytext.errors import InputError
 
-__all__ = ["Recipe", "load_recipe", "load_recipes", "parse_base_urls", "recipe_for_url"]
+__all__ = [
+    "Recipe",
+    "load_recipe",
+    "load_recipes",
+    "parse_base_urls",
+    "recipe_for_url",
+    "with_archive_routes",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +52,12 @@ _KEYS = {
     "discover",
     "extract",
     "document_pattern",
+    "archive",
+    "archive_timestamp",
+    "replay_path",
 }
 _REQUIRED = ("name", "adapter", "base_url", "hosts")
-_ADAPTERS = ("govuk", "hansard", "html", "ukgwa", "pdf")
+_ADAPTERS = ("govuk", "hansard", "html", "ukgwa", "pdf", "wayback")
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,16 @@ class Recipe:
     document_pattern:
         A regular expression document URLs of the site match (used to check
         catalogue entries; empty: not checked).
+    archive, archive_timestamp:
+        The site is gone: fetch its pages through this web-archive recipe
+        (``"wayback"``), as raw captures ``<root>/<archive_timestamp>id_/<url>``
+        (the archive answers with its nearest capture). A ``--base-url`` for
+        the recipe itself takes precedence.
+    replay_path:
+        For an archive recipe: the path its captures hang from (``/web``).
+    archive_root, archive_delay:
+        Set by :func:`with_archive_routes`: where the raw captures are fetched,
+        and the delay between requests there (None for a ``--base-url`` mirror).
     """
 
     name: str
@@ -87,6 +107,22 @@ class Recipe:
     public_url: str = ""
     document_pattern: str = ""
     host_map: Mapping[str, str] = field(default_factory=dict)
+    archive: str = ""
+    archive_timestamp: str = "2"
+    replay_path: str = ""
+    archive_root: str = ""
+    archive_delay: float | None = None
+
+    @property
+    def fetch_hosts(self) -> tuple[str, ...]:
+        """The hosts requests may go to: the recipe's own, plus its archive's when routed."""
+        if not self.archive_root:
+            return self.hosts
+        return (*self.hosts, urlsplit(self.archive_root).netloc.lower())
+
+    def capture_url(self, url: str, timestamp: str | None = None) -> str:
+        """The raw archive capture of ``url`` nearest to ``timestamp`` (this recipe's route)."""
+        return f"{self.archive_root}/{timestamp or self.archive_timestamp}id_/{url}"
 
     def with_base_url(self, base_url: str) -> Recipe:
         """The recipe pointed at another origin: every host of the recipe maps to it.
@@ -106,6 +142,7 @@ class Recipe:
             base_url=origin + parts.path.rstrip("/"),
             hosts=(parts.netloc.lower(),),
             host_map=MappingProxyType(host_map),
+            archive_root="",
         )
 
     @property
@@ -114,7 +151,10 @@ class Recipe:
         return self.public_url or self.base_url
 
     def public(self, url: str) -> str:
-        """A URL fetched from an overriding origin, given back on the public origin."""
+        """A URL fetched from an overriding origin or an archive, given back on the public origin."""
+        if self.archive_root and url.startswith(self.archive_root + "/"):
+            match = _CAPTURE.match(url[len(self.archive_root) :])
+            return match.group(1) if match else url
         if not self.host_map or not self.public_url:
             return url
         parts = urlsplit(url)
@@ -126,6 +166,8 @@ class Recipe:
     def rewrite(self, url: str) -> str:
         """A URL on one of the recipe's original hosts, moved to the overriding origin."""
         if not self.host_map:
+            if self.archive_root and urlsplit(url).netloc.lower() in self.hosts:
+                return self.capture_url(url)
             return url
         parts = urlsplit(url)
         origin = self.host_map.get(parts.netloc.lower())
@@ -138,6 +180,35 @@ class Recipe:
         """Whether the URL is on one of the recipe's own (public) hosts."""
         host = urlsplit(url).netloc.lower()
         return host in (self.host_map or self.hosts)
+
+
+_CAPTURE = re.compile(r"^/\d{1,14}(?:[a-z]{2}_)?/(https?://.+)$")
+
+
+def with_archive_routes(recipes: Mapping[str, Recipe]) -> dict[str, Recipe]:
+    """Recipes whose ``archive`` names another recipe, routed through it.
+
+    A recipe given a ``--base-url`` keeps its mirror (no archive route).
+
+    Raises
+    ------
+    InputError
+        ``archive`` names no recipe, or one without a ``replay_path``.
+    """
+    out = dict(recipes)
+    for name, recipe in recipes.items():
+        if not recipe.archive or recipe.host_map:
+            continue
+        archive = recipes.get(recipe.archive)
+        if archive is None or not archive.replay_path:
+            raise InputError(
+                f"{recipe.path or name}: archive {recipe.archive!r} is not an archive recipe "
+                "(a recipe with a replay_path)"
+            )
+        # The archive's own pace, unless it is a --base-url mirror (then the fetcher's).
+        delay = None if archive.host_map else max(archive.delay, recipe.delay)
+        out[name] = replace(recipe, archive_root=archive.base_url + archive.replay_path, archive_delay=delay)
+    return out
 
 
 def _recipe_dir() -> Any:
@@ -190,6 +261,9 @@ def load_recipe(path: str | Path, *, text: str | None = None) -> Recipe:
         raise InputError(
             f"{where}: document_pattern {pattern!r} is not a regular expression ({exc})"
         ) from None
+    stamp = str(data.get("archive_timestamp", "2"))
+    if not re.fullmatch(r"\d{1,14}", stamp):
+        raise InputError(f"{where}: archive_timestamp {stamp!r} must be 1 to 14 digits (YYYYMMDDhhmmss)")
     for table in ("discover", "extract"):
         if not isinstance(data.get(table, {}), dict):
             raise InputError(f"{where}: [{table}] must be a table")
@@ -207,6 +281,9 @@ def load_recipe(path: str | Path, *, text: str | None = None) -> Recipe:
         path=where,
         public_url=str(data["base_url"]).rstrip("/"),
         document_pattern=str(pattern),
+        archive=str(data.get("archive", "")),
+        archive_timestamp=str(data.get("archive_timestamp", "2")),
+        replay_path=str(data.get("replay_path", "")).rstrip("/"),
     )
 
 

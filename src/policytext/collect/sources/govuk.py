@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -41,13 +42,25 @@ _SPEECH_TYPES = {
 }
 
 
+# A translated GOV.UK page: the English path with a locale suffix (".ar", ".zh-tw").
+_TRANSLATION = re.compile(r"\.[a-z]{2,3}(?:-[a-z0-9]{2,4})?$")
+
+
 class GovukAdapter(Adapter):
     """GOV.UK Search and Content APIs (see the module docstring)."""
 
     def seeds(self, *, since: str | None = None, until: str | None = None) -> list[Target]:
-        """Search API queries (one per year of the window) for the recipe's filters."""
+        """Search API queries (one per year from the window's start) for the recipe's filters.
+
+        ``public_timestamp`` is the last update, not the delivery date: a speech
+        delivered in 2012 and updated in 2016 has 2016. So the search is open-ended
+        at the far end (year slices up to now, the last without an end) and the
+        window is applied to ``delivered_on`` after fetching.
+        """
+        import datetime as dt
+
         discover = self.recipe.discover
-        first, last = date_window(
+        first, _last = date_window(
             since,
             until,
             default_since=str(discover.get("since", "2010")),
@@ -55,9 +68,10 @@ class GovukAdapter(Adapter):
         )
         seeds = []
         # The Search API takes full ISO dates only ("from:2011" is a 422).
-        for year in range(int(first[:4]), int(last[:4]) + 1):
+        this_year = max(dt.date.today().year, int(first[:4]))
+        for year in range(int(first[:4]), this_year + 1):
             low = first if first[:4] == str(year) else f"{year}-01-01"
-            high = last if last[:4] == str(year) else f"{year}-12-31"
+            high = "" if year == this_year else f"{year}-12-31"
             seeds.append(
                 Target(
                     url=self._search_url(low, high, 0),
@@ -74,7 +88,7 @@ class GovukAdapter(Adapter):
             for value in discover.get(key, []):
                 params.append((key, str(value)))
         params += [
-            ("filter_public_timestamp", f"from:{low},to:{high}"),
+            ("filter_public_timestamp", f"from:{low},to:{high}" if high else f"from:{low}"),
             ("order", "public_timestamp"),
             ("count", str(discover.get("count", 100))),
             ("start", str(start)),
@@ -139,6 +153,8 @@ class GovukAdapter(Adapter):
             link = result.get("link") if isinstance(result, dict) else None
             if not link or not str(link).startswith("/"):
                 continue
+            if _TRANSLATION.search(str(link)) and not self.recipe.discover.get("translations"):
+                continue  # /government/speeches/<slug>.ar: a translation of an English document
             meta = {"title": str(result.get("title") or "")}
             follow.append(Target(url=f"{self.recipe.base_url}/api/content{link}", metadata=meta))
         total = int(data.get("total") or 0)
@@ -281,6 +297,7 @@ def _attributes(data: Mapping[str, Any]) -> dict[str, str]:
         "political": str(details["political"]).lower() if "political" in details else None,
         "description": data.get("description"),
         "delivered_on": details.get("delivered_on"),
+        "language": data.get("locale"),
         "withdrawn_at": withdrawn.get("withdrawn_at") if isinstance(withdrawn, dict) else None,
     }
     return {k: " ".join(str(v).split()) for k, v in values.items() if v}

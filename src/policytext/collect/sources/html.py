@@ -2,15 +2,25 @@
 
 ``[discover]``: ``listings`` (paths of index pages), ``link_selector`` (links
 to documents on them), optional ``link_pattern`` (a regular expression the
-document URL must match) and ``next_selector`` (the next index page).
+document URL must match), ``link_title`` (false: the link text is not a title)
+``next_selector`` (pagination links: every match is followed once;
+``?page=1`` counts as the listing itself), and ``row``, ``row_date``,
+``row_date_formats`` (the date in the listing row holding a link, e.g. the
+``dd/mm/yyyy`` column of an index table: it refines a page that gives only the
+year).
 
 ``[extract]``: ``body`` (selector of the text), ``drop`` (selectors removed
 first: summaries, share links), ``title``, ``speaker``, ``date``, ``venue``
-selectors, ``speaker_pattern`` (a regular expression with ``speaker`` and
+selectors (comma-separated alternatives tried in the order written),
+``title_pattern`` (a regular expression with a ``title`` group applied to the
+whole title, e.g. to strip a site suffix), ``speaker_pattern`` (a regular expression with ``speaker`` and
 optional ``party`` groups, applied to the speaker text), ``venue_prefix``
 (stripped), ``date_formats`` (strptime formats; a bare 4-digit year is kept as
 a year), ``date_from_title`` (a regular expression with a ``date`` group),
 ``withheld`` (phrases that mark a removed text: reported, not stored),
+``speaker_by_date`` (``[[start, name], ...]``: with no speaker on the page, the
+speaker of the period its full date falls in, e.g. the Prime Minister of the day
+for Number 10 pages),
 ``drop_paragraphs`` (regular expressions: paragraphs matching one are an
 editor's note, not the speech, and are removed), ``date_from_dropped`` (take the
 first date in those removed paragraphs), ``speaker_from_dropped`` (a regular
@@ -34,8 +44,9 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from policytext.collect.extract import decode_bytes, extract_with_selectors
+from policytext.collect.extract import decode_bytes
 from policytext.collect.fetch import Response
+from policytext.collect.selectors import extract_with_selectors
 from policytext.collect.sources import Adapter, Extraction, Page, Target, first_date
 from policytext.errors import ExtractionError
 
@@ -72,24 +83,48 @@ class HtmlAdapter(Adapter):
         html = decode_bytes(response.body, where=target.url, declared=response.charset)
         soup = BeautifulSoup(html, "lxml")
         pattern = re.compile(str(discover["link_pattern"])) if discover.get("link_pattern") else None
+        link_title = bool(discover.get("link_title", True))
         seen: set[str] = set()
         follow: list[Target] = []
         for link in soup.select(str(discover.get("link_selector", "a[href]"))):
             href = link.get("href")
             if not isinstance(href, str):
                 continue
-            url = urljoin(target.url, href)
+            # Against the page's public URL: a raw archive capture keeps the site's own links.
+            url = urljoin(target.public_url, href).split("#")[0]
             if (pattern and not pattern.search(url)) or url in seen:
                 continue
             seen.add(url)
-            follow.append(Target(url=url, metadata={"title": " ".join(link.get_text(" ").split())}))
+            metadata = {"title": " ".join(link.get_text(" ").split())} if link_title else {}
+            date = self._row_date(link)
+            if date:
+                metadata["date"] = date
+            follow.append(Target(url=url, metadata=metadata))
         next_selector = discover.get("next_selector")
         if next_selector:
-            nxt = soup.select_one(str(next_selector))
-            href = nxt.get("href") if nxt is not None else None
-            if isinstance(href, str):
-                follow.append(Target(url=urljoin(target.url, href), kind="listing"))
+            # Every pagination link is followed (the scraper fetches each listing once),
+            # so a "Previous" link or page numbers that come before "Next" lose nothing.
+            for nxt in soup.select(str(next_selector)):
+                href = nxt.get("href")
+                if not isinstance(href, str):
+                    continue
+                url = _without_first_page(urljoin(target.public_url, href).split("#")[0])
+                if url not in seen and url != _without_first_page(target.public_url):
+                    seen.add(url)
+                    follow.append(Target(url=url, kind="listing"))
         return Extraction(follow=tuple(follow))
+
+    def _row_date(self, link: Any) -> str | None:
+        """The date in the listing row of a link (``row_date``, ``row_date_formats``)."""
+        discover = self.recipe.discover
+        selector = discover.get("row_date")
+        if not selector:
+            return None
+        row = link.find_parent(str(discover.get("row", "tr")))
+        cell = row.select_one(str(selector)) if row is not None else None
+        if cell is None:
+            return None
+        return _parse_date(cell.get_text(" "), [str(f) for f in discover.get("row_date_formats", [])])
 
     def prepare(self, html: str) -> str:
         """Hook for subclasses: clean the page before extraction."""
@@ -112,6 +147,11 @@ class HtmlAdapter(Adapter):
             drop=[str(d) for d in conf.get("drop", [])],
         )
         values = dict(found.fields)
+        if values.get("title") and conf.get("title_pattern"):
+            # e.g. SayIt's <title> "One Nation speech :: SayIt" when the page has no <h1> title
+            match = re.fullmatch(str(conf["title_pattern"]), values["title"])
+            if match and match.group("title").strip():
+                values["title"] = match.group("title").strip()
         text = found.text
         preamble = ""
         patterns = [re.compile(str(p)) for p in conf.get("drop_paragraphs", [])]
@@ -152,6 +192,8 @@ class HtmlAdapter(Adapter):
             match = re.search(str(conf["date_from_title"]), values["title"])
             if match:
                 date = match.group("date")
+        if not speaker and date and len(date) == 10 and conf.get("speaker_by_date"):
+            speaker = _speaker_on(date, conf["speaker_by_date"])
         return Extraction(
             pages=(
                 Page(
@@ -166,6 +208,26 @@ class HtmlAdapter(Adapter):
                 ),
             )
         )
+
+
+def _speaker_on(date: str, table: Any) -> str | None:
+    """The speaker a ``speaker_by_date`` table gives for an ISO day: the last row whose
+    start date (``[start, name]``) is on or before it."""
+    chosen = None
+    for row in table:
+        start, name = str(row[0]), str(row[1])
+        if start <= date:
+            chosen = name
+    return chosen
+
+
+def _without_first_page(url: str) -> str:
+    """``?page=1`` is the listing's first page, the URL without it."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if (k, v) != ("page", "1")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def _is_site_account(name: str) -> bool:
