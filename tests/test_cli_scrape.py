@@ -146,7 +146,8 @@ def test_pipeline_network_unreachable_one_line_and_carries_on(tmp_path: Path) ->
     )
     unreachable = [line for line in lines if "unreachable" in line]
     assert unreachable == [
-        f"network unreachable: could not connect to 127.0.0.1:{port}; carrying on with the 1 documents stored"
+        f"network unreachable: could not connect to 127.0.0.1:{port}; 2 URLs not fetched; "
+        "carrying on with the 1 documents stored"
     ]
     assert any(line.startswith(f"corpus {db}: 1 documents") for line in lines)
     with Corpus.open(db) as corpus:

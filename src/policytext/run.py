@@ -49,9 +49,8 @@ def _scrape_stage(
         progress=progress,
     )
     if summary.unreachable:
-        hosts = ", ".join(sorted(summary.unreachable))
         echo(
-            f"network unreachable: could not connect to {hosts}; carrying on with the "
+            f"network unreachable: {summary.unreachable_message()}; carrying on with the "
             f"{corpus.count()} documents stored"
         )
     first = summary.report().splitlines()[0]
