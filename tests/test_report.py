@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +15,6 @@ from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
 from policytext.errors import InputError
 from policytext.report import (
     PALETTE,
-    ReportSection,
     format_table,
     latex_escape,
     plot_frame_heatmap,
@@ -436,37 +434,6 @@ def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path:
     assert page.images == []
 
 
-def test_report_includes_topic_sections_when_available(
-    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topics = types.ModuleType("policytext.topics")
-    calls: list[Path] = []
-
-    def report_section(corpus: Corpus, out_dir: Path) -> ReportSection:
-        calls.append(Path(out_dir))
-        return ReportSection(title="Topics over time", html="<p>topic <b>fixture</b> section</p>")
-
-    topics.report_section = report_section  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "policytext.topics", topics)
-    import policytext
-
-    monkeypatch.setattr(policytext, "topics", topics, raising=False)
-    index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
-    html = index.read_text(encoding="utf-8")
-    assert '<h2 id="section-1">Topics over time</h2>' in html
-    assert "<p>topic <b>fixture</b> section</p>" in html
-    assert calls == [tmp_path / "r" / "topics"]
-    parse_page(index)
-
-
-def test_report_without_topics_module(
-    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "policytext.topics", types.ModuleType("policytext.topics"))
-    html = write_report(small_tagged, tmp_path / "r", bootstrap=0).read_text(encoding="utf-8")
-    assert "section-1" not in html
-
-
 def test_report_out_must_be_a_folder(small_tagged: Corpus, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match="is a file"):
@@ -483,17 +450,14 @@ def test_report_run_pipeline_ends_with_report(db_path: Path) -> None:
     assert messages[-1] == f"report: {path}"
 
 
-def test_report_html_tables_group_thousands_but_not_years() -> None:
-    from policytext.report import _html_table
+def read_payload(index: Path) -> dict:
+    text = (index.parent / "assets" / "data.js").read_text(encoding="utf-8")
+    assert text.startswith("window.POLICYTEXT = ")
+    return json.loads(text[len("window.POLICYTEXT = ") :].rstrip().rstrip(";"))
 
-    frame = pd.DataFrame(
-        {
-            "year": pd.array([1997, None], dtype="Int64"),
-            "documents": [1200, 3],
-            "tokens": pd.array([1656062, None], dtype="Int64"),
-        }
-    )
-    html = _html_table(frame)
-    assert "<td>1997</td>" in html and "1,997" not in html
-    assert "<td>1,200</td>" in html and "<td>1,656,062</td>" in html
-    assert html.count("(none)") == 2
+
+def test_report_smoke(small_tagged: Corpus, tmp_path: Path) -> None:
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=20)
+    print(sorted(str(p.relative_to(index.parent)) for p in index.parent.rglob("*")))
+    payload = read_payload(index)
+    print(json.dumps(payload["evidence"])[:2000])
