@@ -168,9 +168,7 @@ def test_browser_legend_toggle_hides_a_series(page: Page, tmp_path: Path) -> Non
 
 def test_browser_chart_point_opens_its_mentions(page: Page) -> None:
     # A click on a chart point opens the same mentions as the table cell (1998, empowerment).
-    opened = page.page.evaluate(
-        "window.policytextReport.openEvidence('empowerment', ['year'], [1998])"
-    )
+    opened = page.page.evaluate("window.policytextReport.openEvidence('empowerment', ['year'], [1998])")
     assert opened == 3
     assert page.page.locator("#ev-lines li.ev-line").count() == 3
 

@@ -288,5 +288,3 @@ def plot_government_shares(
     ax.set_title("Frame shares by government", fontsize=10)
     fig.legend(loc="outside lower center", ncols=4, fontsize=8)
     return _save(fig, Path(out_base))
-
-

@@ -159,6 +159,7 @@ def _select_columns(frame: pd.DataFrame, columns: str | Sequence[str]) -> pd.Dat
 
 # -- table writers -----------------------------------------------------------------------
 
+
 def format_table(
     frame: pd.DataFrame,
     *,
@@ -391,8 +392,6 @@ def _markdown_text(value: Any) -> str:
     return _one_line(str(value)).replace("\\", "\\\\").replace("|", "\\|")
 
 
-
-
 def _markdown(frame: pd.DataFrame) -> str:
     # A missing label (a group without a speaker, an undated year) reads "(none)"; a missing
     # number (no rate for a group without tokens, intervals skipped by --bootstrap 0) is empty.
@@ -445,5 +444,3 @@ def format_summary(corpus: Corpus, *, fmt: str = "md") -> str:
     for by, frame in frames.items():
         parts += [f"## By {by}", "", format_table(frame, fmt="md")]
     return "\n".join(parts).rstrip("\n")
-
-

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, Unpack
 import jinja2
 import pandas as pd
 
+import policytext.report.interactive as ia
 from policytext.codebook import codebook_from_dict
 from policytext.errors import InputError, PolicytextError
-import policytext.report.interactive as ia
 from policytext.report.charts import plot_frame_heatmap, plot_government_shares, plot_rates_over_time
 from policytext.report.formats import corpus_summary, format_number, write_atomic, write_table
 from policytext.report.manifest import RATE_NOTE, RunManifest, run_manifest
@@ -74,7 +74,9 @@ def _codebook_rows(tagging: Tagging) -> list[dict[str, Any]]:
     try:
         codebook = codebook_from_dict(json.loads(tagging.content or ""), source="stored codebook")
     except (PolicytextError, ValueError, TypeError) as exc:
-        logger.info("report: stored codebook %s not readable as a codebook (%s)", tagging.codebook_hash[:12], exc)
+        logger.info(
+            "report: stored codebook %s not readable as a codebook (%s)", tagging.codebook_hash[:12], exc
+        )
         return [{"frame": f, "label": "", "definition": "", "patterns": None} for f in tagging.frames]
     known = {f.id: f for f in codebook.frame_defs}
     rows = []
@@ -128,13 +130,17 @@ def _frame_outputs(
         by_one[by] = table
         name = f"tables/by_{by}.csv"
         write_table(table, out / name, fmt="csv", manifest=manifest, caption=f"Frame frequencies by {by}")
-        tables.append({"id": f"by-{by}", "title": f"By {by}", "file": name, **ia.table_model(table, [by], frames)})
+        tables.append(
+            {"id": f"by-{by}", "title": f"By {by}", "file": name, **ia.table_model(table, [by], frames)}
+        )
     figures["headline"] = ia.lines_over_time_figure(by_one["year"], frames, title="Frame rates by year")
     figures["party"] = ia.bar_figure(by_one["party"], "party", frames, title="Frame rates by party")
     figures["government"] = ia.bar_figure(
         by_one["government"], "government", frames, title="Frame rates by government"
     )
-    figures["speaker"] = ia.heatmap_figure(by_one["speaker"], "speaker", frames, title="Frame rates by speaker")
+    figures["speaker"] = ia.heatmap_figure(
+        by_one["speaker"], "speaker", frames, title="Frame rates by speaker"
+    )
     plot_frame_heatmap(by_one["speaker"], out / "charts" / "heatmap_speaker", frames=frames)
     static.append({"title": "Frame x speaker heatmap", "base": "charts/heatmap_speaker"})
     plot_government_shares(
@@ -241,7 +247,13 @@ def write_report(
         "rate_note": RATE_NOTE,
         "bootstrap": bootstrap,
     }
-    evidence: dict[str, Any] = {"frames": [], "doc_fields": list(ia.DOC_FIELDS), "docs": [], "sentences": [], "mentions": []}
+    evidence: dict[str, Any] = {
+        "frames": [],
+        "doc_fields": list(ia.DOC_FIELDS),
+        "docs": [],
+        "sentences": [],
+        "mentions": [],
+    }
     if tagging is not None:
         context.update(_frame_outputs(corpus, out, tagging, manifest, flt, bootstrap, random_state))
         context["codebook"] = _codebook_rows(tagging)

@@ -269,8 +269,12 @@ def bar_figure(
                 "error_y": {
                     "type": "data",
                     "symmetric": False,
-                    "array": [None if h is None or r is None else h - r for h, r in zip(highs, rates, strict=True)],
-                    "arrayminus": [None if lo is None or r is None else r - lo for lo, r in zip(lows, rates, strict=True)],
+                    "array": [
+                        None if h is None or r is None else h - r for h, r in zip(highs, rates, strict=True)
+                    ],
+                    "arrayminus": [
+                        None if lo is None or r is None else r - lo for lo, r in zip(lows, rates, strict=True)
+                    ],
                     "thickness": 1,
                 },
                 "customdata": [_custom(row, f, key) for f in frames],

@@ -131,7 +131,9 @@ def topics_section(corpus: Corpus, out: Path, *, documents: DocumentFilter | Non
     rows = [
         {
             "id": str(t["id"]),
-            "coherence": "" if t.get("coherence") is None else format_number(float(t["coherence"]), decimals=3),
+            "coherence": ""
+            if t.get("coherence") is None
+            else format_number(float(t["coherence"]), decimals=3),
             "terms": ", ".join(str(term) for term, _ in t["terms"]),
         }
         for t in records

@@ -82,7 +82,8 @@ def evidence_rows(
     """Every mention a frequency table with the same filter counts, with its sentence.
 
     Rows hold ``frame``, ``pattern_id``, ``match`` (the matched words), ``sentence``
-    (the text of the sentence), ``offset`` (where the match starts in it), the group fields (values as the table groups them, by
+    (the text of the sentence), ``offset`` (where the match starts in it), the group
+    fields (values as the table groups them, by
     :data:`~policytext.store.filters.GROUP_FIELDS`) and :data:`EVIDENCE_FIELDS`; ordered by
     date, document and position.
     """
