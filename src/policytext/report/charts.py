@@ -120,48 +120,8 @@ def plot_rates_over_time(
     fig = _figure(5.2 * ncols, 2.6 * nrows + 0.8)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     for k, frame in enumerate(frames):
-        ax = axes[k // ncols][k % ncols]
-        for i, name in enumerate(groups):
-            rows = data[data[group] == name].set_index("year").sort_index()
-            # Years without documents become gaps, not straight lines across them.
-            span = range(int(rows.index.min()), int(rows.index.max()) + 1)
-            rows = rows.reindex(pd.Index(span, dtype="Int64"))
-            years = np.asarray(span)
-            colour = PALETTE[i % len(PALETTE)]
-            ax.plot(
-                years,
-                rows[f"{frame}_per_10k"].astype(float),
-                marker="o",
-                ms=3,
-                color=colour,
-                label=str(name),
-            )
-            low, high = rows[f"{frame}_per_10k_low"], rows[f"{frame}_per_10k_high"]
-            if low.notna().any():
-                ax.fill_between(years, low.astype(float), high.astype(float), color=colour, alpha=0.18, lw=0)
-        ax.set_title(frame.replace("_", " "))
-        ax.set_ylabel(RATE_LABEL, fontsize=8)
-        ax.grid(alpha=0.3)
-        ax.set_ylim(bottom=0)
-        if not has_rates:
-            ax.set_ylim(0, 1)  # nothing to show: a plain 0-1 scale, not 0-0.05
-    # The panels share one x axis. Half a year of margin each side: with a
-    # single year matplotlib would span 1900-2100.
-    axes[0][0].set_xlim(first_year - 0.5, last_year + 0.5)
-    if last_year - first_year < 8:
-        # The integer locator falls back to fractions when few years fit.
-        axes[0][0].set_xticks(range(first_year, last_year + 1))
-    else:
-        axes[0][0].xaxis.get_major_locator().set_params(integer=True)
-    for k in range(len(frames), nrows * ncols):
-        axes[k // ncols][k % ncols].set_visible(False)
-    for column in range(ncols):
-        # The lowest visible panel of each column carries the year axis.
-        last = max(k for k in range(len(frames)) if k % ncols == column) if column < len(frames) else None
-        if last is not None:
-            ax = axes[last // ncols][column]
-            ax.xaxis.set_tick_params(labelbottom=True)
-            ax.set_xlabel("year")
+        _rate_panel(axes[k // ncols][k % ncols], data, group, groups, frame, has_rates=has_rates)
+    _year_axes(axes, len(frames), ncols, first_year, last_year)
     left_out = data[group].nunique(dropna=True) - len(groups)
     note = f" ({left_out} smaller groups not shown)" if left_out > 0 else ""
     fig.suptitle(f"Frame rates by {group} and year, 95% bootstrap bands{note}", fontsize=10)
@@ -172,6 +132,50 @@ def plot_rates_over_time(
             ncols=min(len(groups), 6),
         )
     return _save(fig, Path(out_base))
+
+
+def _rate_panel(
+    ax: Any, data: pd.DataFrame, group: str, groups: Sequence[Any], frame: str, *, has_rates: bool
+) -> None:
+    """One frame's panel: a line and a bootstrap band per group."""
+    for i, name in enumerate(groups):
+        rows = data[data[group] == name].set_index("year").sort_index()
+        # Years without documents become gaps, not straight lines across them.
+        span = range(int(rows.index.min()), int(rows.index.max()) + 1)
+        rows = rows.reindex(pd.Index(span, dtype="Int64"))
+        years = np.asarray(span)
+        colour = PALETTE[i % len(PALETTE)]
+        rates = rows[f"{frame}_per_10k"].astype(float)
+        ax.plot(years, rates, marker="o", ms=3, color=colour, label=str(name))
+        low, high = rows[f"{frame}_per_10k_low"], rows[f"{frame}_per_10k_high"]
+        if low.notna().any():
+            ax.fill_between(years, low.astype(float), high.astype(float), color=colour, alpha=0.18, lw=0)
+    ax.set_title(frame.replace("_", " "))
+    ax.set_ylabel(RATE_LABEL, fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_ylim(bottom=0)
+    if not has_rates:
+        ax.set_ylim(0, 1)  # nothing to show: a plain 0-1 scale, not 0-0.05
+
+
+def _year_axes(axes: Any, panels: int, ncols: int, first_year: int, last_year: int) -> None:
+    """One shared year axis, labelled under the lowest visible panel of each column."""
+    # Half a year of margin each side: with a single year matplotlib would span 1900-2100.
+    axes[0][0].set_xlim(first_year - 0.5, last_year + 0.5)
+    if last_year - first_year < 8:
+        # The integer locator falls back to fractions when few years fit.
+        axes[0][0].set_xticks(range(first_year, last_year + 1))
+    else:
+        axes[0][0].xaxis.get_major_locator().set_params(integer=True)
+    nrows = len(axes)
+    for k in range(panels, nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    for column in range(ncols):
+        last = max(k for k in range(panels) if k % ncols == column) if column < panels else None
+        if last is not None:
+            ax = axes[last // ncols][column]
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel("year")
 
 
 def plot_frame_heatmap(
