@@ -665,3 +665,10 @@ def test_report_compact_view_leaves_other_tables_alone() -> None:
         }
     )
     assert _markdown_cells(format_table(terms, fmt="md").splitlines()[2]) == ["2010", "3", "900", "22.2"]
+
+
+def test_report_without_static_charts(small_tagged: Corpus, tmp_path: Path) -> None:
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0, topics=False, static_charts=False)
+    page = parse_page(index)
+    assert page.images == [] and not (index.parent / "charts").exists()
+    assert "headline" in read_payload(index)["figures"]  # the interactive charts stay

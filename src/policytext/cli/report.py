@@ -43,11 +43,23 @@ from policytext.cli._base import (
     show_default=True,
     help="Include the topics section (reuses the fit of 'policytext run' when it matches).",
 )
+@click.option(
+    "--static-charts/--no-static-charts",
+    default=True,
+    show_default=True,
+    help="Also write PNG and SVG charts for papers in charts/ (most of the report's time).",
+)
 @filter_options
 @db_option
 @reports_errors
 def report_command(
-    out: Path | None, bootstrap: int, seed: int, topics: bool, db: Path, **kwargs: Any
+    out: Path | None,
+    bootstrap: int,
+    seed: int,
+    topics: bool,
+    static_charts: bool,
+    db: Path,
+    **kwargs: Any,
 ) -> None:
     """Write the interactive report: summary, tables, charts, codebook, validation, topics.
 
@@ -73,6 +85,7 @@ def report_command(
             bootstrap=bootstrap,
             random_state=seed,
             topics=topics,
+            static_charts=static_charts,
             documents=documents,
         )
     click.echo(str(path))

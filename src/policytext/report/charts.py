@@ -61,6 +61,8 @@ def _save(fig: Figure, out_base: Path) -> list[Path]:
             fig.savefig(tmp, format=suffix[1:], **extra)
             os.replace(tmp, path)
             paths.append(path)
+            # The layout is computed once (the costliest step); the SVG reuses it.
+            fig.set_layout_engine("none")
     return paths
 
 

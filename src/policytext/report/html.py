@@ -118,12 +118,12 @@ def _frame_outputs(
     tagging: Tagging,
     manifest: RunManifest,
     documents: DocumentFilter,
-    bootstrap: int,
-    random_state: int,
+    options: dict[str, Any],
 ) -> dict[str, Any]:
-    """Tables (CSV beside the page, models for the template), static and interactive charts."""
+    """Tables (CSV beside the page, models for the template), interactive and static charts."""
     frames = list(tagging.frames)
-    tables, figures, static = [], {}, []
+    bootstrap, random_state, static_charts = options["bootstrap"], options["random_state"], options["static"]
+    tables, figures = [], {}
     by_one: dict[str, pd.DataFrame] = {}
     for by in ia.REPORT_GROUPS:
         table = _frequency(corpus, [by], documents, bootstrap, random_state)
@@ -141,23 +141,34 @@ def _frame_outputs(
     figures["speaker"] = ia.heatmap_figure(
         by_one["speaker"], "speaker", frames, title="Frame rates by speaker"
     )
-    plot_frame_heatmap(by_one["speaker"], out / "charts" / "heatmap_speaker", frames=frames)
-    static.append({"title": "Frame x speaker heatmap", "base": "charts/heatmap_speaker"})
-    plot_government_shares(
-        by_one["government"],
-        out / "charts" / "shares_government",
-        frames=frames,
-        order=list(by_one["government"]["government"].dropna()),
-    )
-    static.append({"title": "Frame shares by government", "base": "charts/shares_government"})
     party_year = _frequency(corpus, ["party", "year"], documents, bootstrap, random_state)
     if not party_year.empty and party_year["year"].notna().any():
         figures["party_year"] = ia.lines_over_time_figure(
             party_year, frames, group="party", title="Frame rates over time by party (pick the frame)"
         )
-        plot_rates_over_time(party_year, out / "charts" / "rates_party_year", group="party", frames=frames)
-        static.insert(0, {"title": "Frame rates over time by party", "base": "charts/rates_party_year"})
+    static = _static_charts(out, frames, by_one, party_year) if static_charts else []
     return {"tables": tables, "figures": figures, "static_charts": static}
+
+
+def _static_charts(
+    out: Path, frames: list[str], by_one: dict[str, pd.DataFrame], party_year: pd.DataFrame
+) -> list[dict[str, str]]:
+    """The matplotlib PNG and SVG charts for papers (the slowest part of the report)."""
+    static = []
+    if not party_year.empty and party_year["year"].notna().any():
+        plot_rates_over_time(party_year, out / "charts" / "rates_party_year", group="party", frames=frames)
+        static.append({"title": "Frame rates over time by party", "base": "charts/rates_party_year"})
+    plot_frame_heatmap(by_one["speaker"], out / "charts" / "heatmap_speaker", frames=frames)
+    static.append({"title": "Frame x speaker heatmap", "base": "charts/heatmap_speaker"})
+    government = by_one["government"]
+    plot_government_shares(
+        government,
+        out / "charts" / "shares_government",
+        frames=frames,
+        order=list(government["government"].dropna()),
+    )
+    static.append({"title": "Frame shares by government", "base": "charts/shares_government"})
+    return static
 
 
 def _summary(corpus: Corpus) -> dict[str, Any]:
@@ -201,6 +212,7 @@ def write_report(
     bootstrap: int = 1000,
     random_state: int = 0,
     topics: bool = True,
+    static_charts: bool = True,
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
 ) -> Path:
@@ -216,6 +228,9 @@ def write_report(
         Recorded in the manifest.
     bootstrap, random_state:
         Resamples and seed of the rate intervals.
+    static_charts:
+        Also write the matplotlib PNG and SVG charts for papers into ``charts/`` (the
+        interactive charts are always there; these take most of the report's time).
     topics:
         Include the topics section (reusing the outputs of ``policytext run`` when their
         fingerprint matches; fitting the default model otherwise). When no model can be
@@ -255,7 +270,8 @@ def write_report(
         "mentions": [],
     }
     if tagging is not None:
-        context.update(_frame_outputs(corpus, out, tagging, manifest, flt, bootstrap, random_state))
+        options = {"bootstrap": bootstrap, "random_state": random_state, "static": static_charts}
+        context.update(_frame_outputs(corpus, out, tagging, manifest, flt, options))
         context["codebook"] = _codebook_rows(tagging)
         evidence = ia.evidence_payload(corpus, tagging.codebook_hash, list(tagging.frames), documents=flt)
     section = topics_section(corpus, out / "topics", documents=flt) if topics else None

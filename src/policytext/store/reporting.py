@@ -94,11 +94,9 @@ def evidence_rows(
     negated = "" if include_negated else " AND m.negated = 0"
     marks = ", ".join("?" for _ in frames)
     sql = (
-        "SELECT m.frame AS frame, m.pattern_id AS pattern_id, "
-        "substr(d.text, m.start_char + 1, m.end_char - m.start_char) AS match, "
-        "substr(d.text, m.sent_start + 1, m.sent_end - m.sent_start) AS sentence, "
-        "m.start_char - m.sent_start AS offset, "
-        f"d.id AS doc_id, d.date AS date, d.title AS title, d.url AS url, d.doc_type AS doc_type, "
+        "SELECT d.pk AS doc_pk, m.frame AS frame, m.pattern_id AS pattern_id, m.start_char AS start_char, "
+        "m.end_char AS end_char, m.sent_start AS sent_start, m.sent_end AS sent_end, "
+        "d.id AS doc_id, d.date AS date, d.title AS title, d.url AS url, d.doc_type AS doc_type, "
         f"d.source AS source{', ' + groups if groups else ''} "
         f"FROM matches m JOIN documents d ON d.pk = m.doc_pk {where} "
         "AND d.pk IN (SELECT doc_pk FROM tagged_documents WHERE codebook_hash = ?) "
@@ -107,4 +105,19 @@ def evidence_rows(
     )
     cursor = corpus.conn.execute(sql, [*params, codebook_hash, codebook_hash, *frames])
     names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor]
+    # Each document's text is read once (slicing it in SQL per match reads it per match).
+    texts: dict[int, str] = {}
+    pks = sorted({row["doc_pk"] for row in rows})
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        texts.update(corpus.conn.execute(f"SELECT pk, text FROM documents WHERE pk IN ({marks})", chunk))
+    for row in rows:
+        text = texts[row.pop("doc_pk")]
+        start, end = row.pop("start_char"), row.pop("end_char")
+        sent_start, sent_end = row.pop("sent_start"), row.pop("sent_end")
+        row["match"] = text[start:end]
+        row["sentence"] = text[sent_start:sent_end]
+        row["offset"] = start - sent_start
+    return rows
