@@ -182,3 +182,44 @@ def test_browser_sorting_a_column(page: Page) -> None:
     header.click()
     values = [int(v.replace(",", "")) for v in table.locator("tbody tr td:nth-child(3)").all_inner_texts()]
     assert values == sorted(values, reverse=True)
+
+
+def _cell_count(page: Page, by: str, frame: str, value: object) -> int:
+    key = json.dumps([value]).replace('"', '\\"')
+    cell = page.page.locator(f'#by-{by} td.ev[data-frame="{frame}"][data-key="{key}"]')
+    return int(cell.get_attribute("data-count") or "-1")
+
+
+@pytest.mark.parametrize(
+    ("selector", "by"),
+    [
+        ("#chart-headline .scatterlayer .points path", "year"),
+        ("#chart-party .bars .point path", "party"),
+        ("#chart-speaker .heatmaplayer image", "speaker"),
+    ],
+)
+def test_browser_clicking_a_chart_opens_the_mentions_it_counts(page: Page, selector: str, by: str) -> None:
+    # A real mouse click on a drawn point, bar or heatmap cell (plotly's click handling, not a
+    # call of our function) opens the same lines as the table cell of that frame and group.
+    marks = page.page.locator(selector)
+    target = None
+    for i in range(marks.count()):
+        marks.nth(i).scroll_into_view_if_needed()
+        box = marks.nth(i).bounding_box()
+        if box and box["height"] >= 3:
+            target = box
+            break
+    assert target is not None
+    # The heatmap is one image: its top-left cell (first speaker, first frame).
+    fraction = (1 / 16, 1 / 6) if by == "speaker" else (1 / 2, 1 / 2)
+    page.page.mouse.click(
+        target["x"] + target["width"] * fraction[0], target["y"] + target["height"] * fraction[1]
+    )
+    page.page.wait_for_selector("#evidence:not([hidden])", timeout=5_000)
+    title = page.page.inner_text("#ev-title")  # "empowerment, party Conservative: 2 mentions"
+    frame, rest = title.split(", ", 1)
+    value_text, count_text = rest.removeprefix(f"{by} ").rsplit(": ", 1)
+    count = int(count_text.split()[0])
+    value: object = int(value_text) if by == "year" else value_text
+    assert page.page.locator("#ev-lines li.ev-line").count() == count
+    assert _cell_count(page, by, frame.replace(" ", "_"), value) == count
