@@ -672,3 +672,21 @@ def test_report_without_static_charts(small_tagged: Corpus, tmp_path: Path) -> N
     page = parse_page(index)
     assert page.images == [] and not (index.parent / "charts").exists()
     assert "headline" in read_payload(index)["figures"]  # the interactive charts stay
+
+
+def test_report_years_stay_whole_numbers_when_every_document_is_dated(corpus: Corpus, tmp_path: Path) -> None:
+    # A by-year table without an undated group has only numeric columns: a row read as
+    # floats must not turn 1998 into "1998.0" (label) or 1998.0 (evidence key).
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "date": "1998", "sentences": [EMP], "tags": [(0, "empowerment", "empower")]},
+            {"id": "b", "date": "2001", "sentences": [FILL]},
+        ],
+    )
+    index = write_report(corpus, tmp_path / "r", bootstrap=0, topics=False, static_charts=False)
+    html = index.read_text(encoding="utf-8")
+    assert "1998.0" not in html and "data-key='[1998]'" in html
+    headline = read_payload(index)["figures"]["headline"]
+    assert headline["data"][0]["x"] == [1998, 2001]
+    assert headline["data"][0]["customdata"][0][4] == [1998]

@@ -9,7 +9,7 @@ opens exactly the mentions it counts.
 
 Example::
 
-    >>> key_of(pd.Series({"year": 1997, "party": None}), ["year", "party"])
+    >>> key_of(pd.Series({"year": 1997.0, "party": None}), ["year", "party"])
     [1997, None]
 """
 
@@ -65,9 +65,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: Grouping fields whose values are whole numbers (a row of floats would give 1997.0).
+_WHOLE = frozenset({"year", "decade"})
+
+
 def key_of(row: pd.Series, by: Sequence[str]) -> list[Any]:
-    """The group values of a table row, as the evidence rows carry them."""
-    return [_plain(row[field]) for field in by]
+    """The group values of a table row, as the evidence rows carry them (years as integers)."""
+    key = [_plain(row[field]) for field in by]
+    return [int(v) if f in _WHOLE and isinstance(v, float) else v for f, v in zip(by, key, strict=True)]
 
 
 def _label(value: Any) -> str:
