@@ -368,10 +368,20 @@ def parse_page(path: Path) -> _PageParser:
     return parser
 
 
-def test_report_html_parses_and_references_existing_files(small_tagged: Corpus, tmp_path: Path) -> None:
-    add_evaluation(small_tagged)
-    index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
-    assert index == tmp_path / "report" / "index.html"
+@pytest.fixture(scope="module")
+def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One report of the small tagged corpus (with an evaluation) for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("small-report")
+    with Corpus.open(folder / "policytext.db") as store:
+        store_tagged(store, SMALL_CORPUS)
+        add_evaluation(store)
+        index = write_report(store, folder / "report", bootstrap=50)
+    assert index == folder / "report" / "index.html"
+    return index
+
+
+def test_report_html_parses_and_references_existing_files(small_report: Path) -> None:
+    index = small_report
     page = parse_page(index)
     assert len(page.images) == 3  # the static charts for papers; topics do not fit six documents
     for src in page.images:
@@ -466,10 +476,10 @@ def read_payload(index: Path) -> dict:
     return json.loads(text[len("window.POLICYTEXT = ") :].rstrip().rstrip(";"))
 
 
-def test_report_evidence_equals_every_table_count(small_tagged: Corpus, tmp_path: Path) -> None:
+def test_report_evidence_equals_every_table_count(small_report: Path) -> None:
     # Every count cell opens the mentions behind it: the evidence grouped as each table is
     # grouped gives the table's count, cell for cell (zeros included).
-    index = write_report(small_tagged, tmp_path / "r", bootstrap=0, topics=False)
+    index = small_report
     evidence = read_payload(index)["evidence"]
     fields = {name: i for i, name in enumerate(evidence["doc_fields"])}
     assert len(evidence["mentions"]) == 10
@@ -499,9 +509,8 @@ def test_report_evidence_equals_every_table_count(small_tagged: Corpus, tmp_path
     assert sum(int(c[3]) for c in cells) == 4 * 10  # each table counts every mention once
 
 
-def test_report_single_document_groups_are_marked(small_tagged: Corpus, tmp_path: Path) -> None:
-    index = write_report(small_tagged, tmp_path / "r", bootstrap=20, topics=False)
-    html = index.read_text(encoding="utf-8")
+def test_report_single_document_groups_are_marked(small_report: Path, small_tagged: Corpus) -> None:
+    html = small_report.read_text(encoding="utf-8")
     assert 'title="a group of one document has no bootstrap interval">1 doc</span>' in html
     table = frequency_table(small_tagged, by="year", frames=["empowerment"], bootstrap=20)
     text = format_table(table, fmt="md")
