@@ -699,3 +699,21 @@ def test_report_years_stay_whole_numbers_when_every_document_is_dated(corpus: Co
     headline = read_payload(index)["figures"]["headline"]
     assert headline["data"][0]["x"] == [1998, 2001]
     assert headline["data"][0]["customdata"][0][4] == [1998]
+
+
+def test_report_topics_section_survives_a_model_that_raises_value_error(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scikit-learn's own errors are ValueErrors (e.g. init='nndsvda' with fewer units than k):
+    # the report is still written and names the reason.
+    from policytext import topics
+
+    @functools.wraps(topics.analyse_topics)
+    def failing(*args: object, **kwargs: object) -> None:
+        raise ValueError("init = 'nndsvda' can only be used when n_components <= min(n_samples, n_features)")
+
+    monkeypatch.setattr(topics, "analyse_topics", failing)
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0, static_charts=False)
+    text = " ".join(" ".join(parse_page(index).text).split())
+    assert "No topic model in this report: init = 'nndsvda' can only be used" in text
+    assert "Frame frequencies" in text
