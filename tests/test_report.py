@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-import sys
-import types
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,6 @@ from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
 from policytext.errors import InputError
 from policytext.report import (
     PALETTE,
-    ReportSection,
     format_table,
     latex_escape,
     plot_frame_heatmap,
@@ -108,8 +108,9 @@ def test_report_markdown_missing_numbers_are_empty_missing_groups_none(small_tag
     # tables.md: a group without a value reads "(none)"; `--bootstrap 0` leaves the
     # interval columns empty (not "(none)", which reads as a group label).
     table = frequency_table(small_tagged, by=["speaker", "year"], frames=["empowerment"], bootstrap=0)
-    rows = [_markdown_cells(line) for line in format_table(table, fmt="md").splitlines()[2:]]
-    header = _markdown_cells(format_table(table, fmt="md").splitlines()[0])
+    text = format_table(table, fmt="md", columns="all")
+    rows = [_markdown_cells(line) for line in text.splitlines()[2:]]
+    header = _markdown_cells(text.splitlines()[0])
     low, high = header.index("empowerment_per_10k_low"), header.index("empowerment_per_10k_high")
     assert rows and all(row[low] == "" and row[high] == "" for row in rows)
     assert any(row[header.index("year")] == "(none)" for row in rows)  # the undated document
@@ -333,6 +334,7 @@ class _PageParser(HTMLParser):
         super().__init__()
         self.stack: list[str] = []
         self.images: list[str] = []
+        self.assets: list[str] = []
         self.links: list[str] = []
         self.ids: list[str] = []
         self.text: list[str] = []
@@ -341,6 +343,8 @@ class _PageParser(HTMLParser):
         values = dict(attrs)
         if tag == "img":
             self.images.append(values["src"] or "")
+        if tag in ("script", "link") and (values.get("src") or values.get("href")):
+            self.assets.append(values.get("src") or values.get("href") or "")
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
         if values.get("id"):
@@ -364,15 +368,28 @@ def parse_page(path: Path) -> _PageParser:
     return parser
 
 
-def test_report_html_parses_and_references_existing_files(small_tagged: Corpus, tmp_path: Path) -> None:
-    add_evaluation(small_tagged)
-    index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
-    assert index == tmp_path / "report" / "index.html"
+@pytest.fixture(scope="module")
+def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One report of the small tagged corpus (with an evaluation) for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("small-report")
+    with Corpus.open(folder / "policytext.db") as store:
+        store_tagged(store, SMALL_CORPUS)
+        add_evaluation(store)
+        index = write_report(store, folder / "report", bootstrap=50)
+    assert index == folder / "report" / "index.html"
+    return index
+
+
+def test_report_html_parses_and_references_existing_files(small_report: Path) -> None:
+    index = small_report
     page = parse_page(index)
-    assert len(page.images) == 4
+    assert len(page.images) == 3  # the static charts for papers; topics do not fit six documents
     for src in page.images:
         assert not src.startswith(("http:", "https:", "/")), src
         assert (index.parent / src).is_file(), src
+    assert page.assets == ["assets/report.css", "assets/plotly.min.js", "assets/data.js", "assets/report.js"]
+    for src in page.assets:
+        assert (index.parent / src).stat().st_size > 0, src
     local = [h for h in page.links if not h.startswith("#")]
     assert any(h.endswith("by_year.csv") for h in local)
     for href in local:
@@ -421,10 +438,11 @@ def test_report_codebook_and_validation_of_a_real_tagging_run(corpus: Corpus, tm
     record_evaluation(corpus, evaluate_codebook(gold, book))
     page = parse_page(write_report(corpus, tmp_path / "report", bootstrap=0))
     text = " ".join(" ".join(page.text).split())
-    assert "localism 1 Talk of localism." in text
-    assert "rare 2 Rare words." in text
-    assert "localism 1.0 1.0 1.0 1 " in text
-    assert "micro 1.0 1.0 1.0 1 " in text and "macro 0.5 0.5 0.5 1 " in text
+    print(text)
+    assert "localism Localism 1 Talk of localism." in text
+    assert "rare Rare 2 Rare words." in text
+    assert "localism 1.000 1.000 1.000 1 " in text
+    assert "micro 1.000 1.000 1.000 1 " in text and "macro 0.500 0.500 0.500 1 " in text
 
 
 def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path: Path) -> None:
@@ -434,37 +452,6 @@ def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path:
     text = " ".join(page.text)
     assert "policytext tag" in text and "Tony Blair" in text
     assert page.images == []
-
-
-def test_report_includes_topic_sections_when_available(
-    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topics = types.ModuleType("policytext.topics")
-    calls: list[Path] = []
-
-    def report_section(corpus: Corpus, out_dir: Path) -> ReportSection:
-        calls.append(Path(out_dir))
-        return ReportSection(title="Topics over time", html="<p>topic <b>fixture</b> section</p>")
-
-    topics.report_section = report_section  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "policytext.topics", topics)
-    import policytext
-
-    monkeypatch.setattr(policytext, "topics", topics, raising=False)
-    index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
-    html = index.read_text(encoding="utf-8")
-    assert '<h2 id="section-1">Topics over time</h2>' in html
-    assert "<p>topic <b>fixture</b> section</p>" in html
-    assert calls == [tmp_path / "r" / "topics"]
-    parse_page(index)
-
-
-def test_report_without_topics_module(
-    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "policytext.topics", types.ModuleType("policytext.topics"))
-    html = write_report(small_tagged, tmp_path / "r", bootstrap=0).read_text(encoding="utf-8")
-    assert "section-1" not in html
 
 
 def test_report_out_must_be_a_folder(small_tagged: Corpus, tmp_path: Path) -> None:
@@ -483,17 +470,250 @@ def test_report_run_pipeline_ends_with_report(db_path: Path) -> None:
     assert messages[-1] == f"report: {path}"
 
 
-def test_report_html_tables_group_thousands_but_not_years() -> None:
-    from policytext.report import _html_table
+def read_payload(index: Path) -> dict:
+    text = (index.parent / "assets" / "data.js").read_text(encoding="utf-8")
+    assert text.startswith("window.POLICYTEXT = ")
+    return json.loads(text[len("window.POLICYTEXT = ") :].rstrip().rstrip(";"))
 
-    frame = pd.DataFrame(
+
+def test_report_evidence_equals_every_table_count(small_report: Path) -> None:
+    # Every count cell opens the mentions behind it: the evidence grouped as each table is
+    # grouped gives the table's count, cell for cell (zeros included).
+    index = small_report
+    evidence = read_payload(index)["evidence"]
+    fields = {name: i for i, name in enumerate(evidence["doc_fields"])}
+    assert len(evidence["mentions"]) == 10
+    rows = 0
+    for by in ("year", "party", "speaker", "government"):
+        table = pd.read_csv(index.parent / "tables" / f"by_{by}.csv", comment="#")
+        rows += len(table)
+        for _, row in table.iterrows():
+            value = None if pd.isna(row[by]) else (int(row[by]) if by == "year" else row[by])
+            for f_index, frame in enumerate(evidence["frames"]):
+                found = [
+                    m
+                    for m in evidence["mentions"]
+                    if m[1] == f_index and evidence["docs"][m[0]][fields[by]] == value
+                ]
+                assert len(found) == row[f"{frame}_count"], (by, value, frame)
+    # Each mention carries its sentence with the matched words at its offset.
+    for doc, _, sentence, match, _, offset in evidence["mentions"]:
+        text = evidence["sentences"][sentence]
+        assert text[offset : offset + len(match)] == match
+        assert evidence["docs"][doc][fields["doc_id"]]
+    html = index.read_text(encoding="utf-8")
+    cells = re.findall(
+        r"data-frame=\"(\w+)\" data-by='([^']*)' data-key='([^']*)' data-count=\"(\d+)\"", html
+    )
+    assert len(cells) == 8 * rows  # a cell per frame and row of the four tables
+    assert sum(int(c[3]) for c in cells) == 4 * 10  # each table counts every mention once
+
+
+def test_report_single_document_groups_are_marked(small_report: Path, small_tagged: Corpus) -> None:
+    html = small_report.read_text(encoding="utf-8")
+    assert 'title="a group of one document has no bootstrap interval">1 doc</span>' in html
+    table = frequency_table(small_tagged, by="year", frames=["empowerment"], bootstrap=20)
+    text = format_table(table, fmt="md")
+    assert "| 1998 | 1 | 40 | 750.0 (1 document) |" in text
+
+
+def test_report_topics_section_says_why_it_is_missing(corpus: Corpus, tmp_path: Path) -> None:
+    # A corpus too small for a topic model still gets a report; the section gives the reason.
+    store_tagged(
+        corpus, [{"id": "a", "date": "1998", "sentences": [EMP], "tags": [(0, "empowerment", "empower")]}]
+    )
+    index = write_report(corpus, tmp_path / "r", bootstrap=0)
+    page = parse_page(index)
+    assert "topics-missing" in page.ids
+    text = " ".join(" ".join(page.text).split())
+    assert "No topic model in this report: TopicModel:" in text
+    assert "topics" in [h[1:] for h in page.links if h.startswith("#")]
+
+
+def test_report_topics_section_reuses_the_topic_stage_outputs(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policytext import topics
+
+    stage = topics.default_topics_dir(small_tagged)
+    stage.mkdir(parents=True)
+    records = [{"id": "t0", "terms": [["school", 0.5], ["teacher", 0.25]], "coherence": 0.12345}]
+    (stage / "topics.json").write_text(json.dumps(records), encoding="utf-8")
+    (stage / "prevalence.csv").write_text("year,t0\n1998,1.0\n2010,1.0\n", encoding="utf-8")
+    for name in ("prevalence_heatmap.svg", "prevalence_area.svg"):
+        (stage / name).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    settings = {
+        "method": "nmf",
+        "k": 1,
+        "by": "year",
+        "documents": 6,
+        "unit_description": "passages of 150 tokens",
+        "coherence": "NPMI",
+        "prevalence": "token-weighted",
+        "notes": ["unit"],
+        "files": ["topics.json", "prevalence.csv", "prevalence_heatmap.svg", "prevalence_area.svg"],
+        **topics.topics_fingerprint(small_tagged),
+    }
+    (stage / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+
+    @functools.wraps(topics.analyse_topics)  # same signature: the fingerprint reads it
+    def no_refit(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report refitted topics it could reuse")
+
+    monkeypatch.setattr(topics, "analyse_topics", no_refit)
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
+    page = parse_page(index)
+    text = " ".join(" ".join(page.text).split())
+    assert "t0 0.123 school, teacher" in text and "Reused from the topics stage" in text
+    assert (index.parent / "topics" / "topics.json").is_file()
+    figure = read_payload(index)["figures"]["topics"]
+    assert figure["data"][0]["x"] == [1998, 2010] and figure["data"][0]["name"] == "t0: school, teacher"
+
+
+def test_report_filters_select_documents(small_tagged: Corpus, tmp_path: Path) -> None:
+    from policytext.store.filters import DocumentFilter
+
+    index = write_report(
+        small_tagged,
+        tmp_path / "r",
+        bootstrap=0,
+        topics=False,
+        documents=DocumentFilter(speaker="Tony Blair"),
+    )
+    manifest = json.loads((index.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["filter"] == {"speaker": ["Tony Blair"]}
+    by_speaker = pd.read_csv(index.parent / "tables" / "by_speaker.csv", comment="#")
+    assert list(by_speaker["speaker"]) == ["Tony Blair"]
+    evidence = read_payload(index)["evidence"]
+    speaker = evidence["doc_fields"].index("speaker")
+    assert {d[speaker] for d in evidence["docs"]} == {"Tony Blair"}
+    assert manifest["documents"] == int(by_speaker["documents"].sum())
+
+
+def test_report_cli_writes_the_folder(small_tagged: Corpus, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policytext.cli import main
+
+    db = Path(small_tagged.path)
+    small_tagged.close()
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--db",
+            str(db),
+            "--out",
+            str(tmp_path / "r"),
+            "--bootstrap",
+            "0",
+            "--no-topics",
+            "--party",
+            "Labour",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(tmp_path / "r" / "index.html")
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert (
+        'id="topics"' not in html
+        and "Tony Blair" in html
+        and "David Cameron" not in html.split('id="corpus"')[0]
+    )
+
+
+# -- compact tables ---------------------------------------------------------------------------
+
+
+def test_report_markdown_and_latex_are_compact_by_default(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="speaker", bootstrap=50)
+    md = format_table(table, fmt="md")
+    header = _markdown_cells(md.splitlines()[0])
+    assert header == ["speaker", "documents", "tokens", *table.attrs["frames"]]
+    blair = next(_markdown_cells(line) for line in md.splitlines() if "Tony Blair" in line)
+    assert re.fullmatch(r"\d+\.\d \[\d+\.\d, \d+\.\d\]", blair[3]), blair
+    latex = format_table(table, fmt="latex")
+    assert "per\\_10k" not in latex and "empowerment" in latex
+    full = format_table(table, fmt="md", columns="all")
+    assert "empowerment_per_10k_low" in full and "empowerment_sentences" in full
+    chosen = format_table(table, fmt="md", columns=["speaker", "empowerment_count"])
+    assert _markdown_cells(chosen.splitlines()[0]) == ["speaker", "empowerment_count"]
+    assert _markdown_cells(format_table(table, fmt="md", columns="speaker,tokens").splitlines()[0]) == [
+        "speaker",
+        "tokens",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_report_csv_and_json_keep_every_column(small_tagged: Corpus, fmt: str) -> None:
+    table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    text = format_table(table, fmt=fmt)
+    if fmt == "csv":
+        assert list(pd.read_csv(io.StringIO(text)).columns) == list(table.columns)
+    else:
+        assert list(json.loads(text)[0]) == list(table.columns)
+
+
+def test_report_unknown_column_is_an_error(small_tagged: Corpus) -> None:
+    table = frequency_table(small_tagged, by="speaker", bootstrap=0)
+    with pytest.raises(InputError, match="columns: no column 'nope'"):
+        format_table(table, fmt="md", columns=["speaker", "nope"])
+
+
+def test_report_compact_view_leaves_other_tables_alone() -> None:
+    frame = pd.DataFrame({"term": ["a"], "count": [3]})
+    assert format_table(frame, fmt="md") == format_table(frame, fmt="md", columns="all")
+    # Term rates of the tables stage (<slug>_count, <slug>_per_10k) are compacted like frames.
+    terms = pd.DataFrame(
         {
-            "year": pd.array([1997, None], dtype="Int64"),
-            "documents": [1200, 3],
-            "tokens": pd.array([1656062, None], dtype="Int64"),
+            "year": [2010],
+            "documents": [3],
+            "tokens": [900],
+            "big_society_count": [2],
+            "big_society_per_10k": [22.22],
         }
     )
-    html = _html_table(frame)
-    assert "<td>1997</td>" in html and "1,997" not in html
-    assert "<td>1,200</td>" in html and "<td>1,656,062</td>" in html
-    assert html.count("(none)") == 2
+    assert _markdown_cells(format_table(terms, fmt="md").splitlines()[2]) == ["2010", "3", "900", "22.2"]
+
+
+def test_report_without_static_charts(small_tagged: Corpus, tmp_path: Path) -> None:
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0, topics=False, static_charts=False)
+    page = parse_page(index)
+    assert page.images == [] and not (index.parent / "charts").exists()
+    assert "headline" in read_payload(index)["figures"]  # the interactive charts stay
+
+
+def test_report_years_stay_whole_numbers_when_every_document_is_dated(corpus: Corpus, tmp_path: Path) -> None:
+    # A by-year table without an undated group has only numeric columns: a row read as
+    # floats must not turn 1998 into "1998.0" (label) or 1998.0 (evidence key).
+    store_tagged(
+        corpus,
+        [
+            {"id": "a", "date": "1998", "sentences": [EMP], "tags": [(0, "empowerment", "empower")]},
+            {"id": "b", "date": "2001", "sentences": [FILL]},
+        ],
+    )
+    index = write_report(corpus, tmp_path / "r", bootstrap=0, topics=False, static_charts=False)
+    html = index.read_text(encoding="utf-8")
+    assert "1998.0" not in html and "data-key='[1998]'" in html
+    headline = read_payload(index)["figures"]["headline"]
+    assert headline["data"][0]["x"] == [1998, 2001]
+    assert headline["data"][0]["customdata"][0][4] == [1998]
+
+
+def test_report_topics_section_survives_a_model_that_raises_value_error(
+    small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scikit-learn's own errors are ValueErrors (e.g. init='nndsvda' with fewer units than k):
+    # the report is still written and names the reason.
+    from policytext import topics
+
+    @functools.wraps(topics.analyse_topics)
+    def failing(*args: object, **kwargs: object) -> None:
+        raise ValueError("init = 'nndsvda' can only be used when n_components <= min(n_samples, n_features)")
+
+    monkeypatch.setattr(topics, "analyse_topics", failing)
+    index = write_report(small_tagged, tmp_path / "r", bootstrap=0, static_charts=False)
+    text = " ".join(" ".join(parse_page(index).text).split())
+    assert "No topic model in this report: init = 'nndsvda' can only be used" in text
+    assert "Frame frequencies" in text

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from policytext.cli._base import (
     _command_line,
+    _pop_filters,
     _require_db,
     db_option,
+    filter_options,
     main,
     quiet_option,
     reports_errors,
@@ -34,21 +37,45 @@ from policytext.cli._base import (
     help="Bootstrap resamples for the intervals (0: none).",
 )
 @seed_option("Seed of the bootstrap (0 or more).")
+@click.option(
+    "--topics/--no-topics",
+    default=True,
+    show_default=True,
+    help="Include the topics section (reuses the fit of 'policytext run' when it matches).",
+)
+@click.option(
+    "--static-charts/--no-static-charts",
+    default=True,
+    show_default=True,
+    help="Also write PNG and SVG charts for papers in charts/ (most of the report's time).",
+)
+@filter_options
 @db_option
 @reports_errors
-def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> None:
-    """Write the HTML report: corpus summary, tables, charts, codebook, validation.
+def report_command(
+    out: Path | None,
+    bootstrap: int,
+    seed: int,
+    topics: bool,
+    static_charts: bool,
+    db: Path,
+    **kwargs: Any,
+) -> None:
+    """Write the interactive report: summary, tables, charts, codebook, validation, topics.
 
-    One static page (index.html) with its charts (PNG and SVG) and tables (CSV)
-    beside it; it opens offline. Prints the path of index.html.
+    One folder with index.html and its assets; it opens from file:// with no
+    network. Every count and rate opens the sentences behind it; charts show
+    values on hover, toggle series from the legend and zoom. CSV tables and
+    PNG/SVG charts for papers sit beside it. Prints the path of index.html.
 
     \b
     Example:
-        policytext report --out corpus/report
+        policytext report --out corpus/report --since 1997
     """
     from policytext.report import write_report
     from policytext.store.corpus import Corpus
 
+    documents = _pop_filters(kwargs)
     _require_db(db)
     with Corpus.open(db) as corpus:
         path = write_report(
@@ -56,7 +83,10 @@ def report_command(out: Path | None, bootstrap: int, seed: int, db: Path) -> Non
             out or db.parent / "report",
             command=_command_line(),
             bootstrap=bootstrap,
-            seed=seed,
+            random_state=seed,
+            topics=topics,
+            static_charts=static_charts,
+            documents=documents,
         )
     click.echo(str(path))
 

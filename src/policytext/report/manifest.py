@@ -1,0 +1,215 @@
+"""The run manifest: how an output was made, so a number in a paper can be traced.
+
+Every table, chart folder and report carries one: the command, the corpus content
+hash, the codebook (name, version, hash), the installed versions and the latest
+validation scores of the codebook.
+
+Example::
+
+    >>> from policytext.store.corpus import Corpus
+    >>> run_manifest(Corpus.open(":memory:"), command="test").documents
+    0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from policytext import __version__
+from policytext.store.filters import DocumentFilter
+from policytext.store.reporting import current_totals, latest_evaluation_row
+from policytext.tables import corpus_hash, current_tagging
+
+if TYPE_CHECKING:
+    from policytext.store.corpus import Corpus
+    from policytext.tables import Tagging
+
+__all__ = ["RATE_NOTE", "RunManifest", "run_manifest", "validation_scores"]
+
+logger = logging.getLogger(__name__)
+
+#: What every rate in a table is a rate of.
+RATE_NOTE = (
+    "F_per_10k = 10,000 x F_count / tokens; tokens = sum of documents.tokens "
+    "(spaCy English tokens that are not punctuation or space) of the row's documents"
+)
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """How an output was made, so a number in a paper can be traced and reproduced.
+
+    Attributes
+    ----------
+    command:
+        The command line (or library call) that made the output.
+    created_at:
+        UTC time, ISO 8601.
+    policytext_version, spacy_version:
+        Installed versions.
+    corpus_hash:
+        SHA-256 over the ids, versions and text hashes of the current documents.
+    documents, tokens:
+        Current documents in the store and their tokens.
+    codebook_name, codebook_version, codebook_hash:
+        The codebook of the latest tagging run (``None`` when nothing is tagged).
+    validation:
+        The latest evaluation scores stored for that codebook
+        (``{"gold", "created_at", "frames", "micro", "macro"}``), or ``None``.
+    rate:
+        What the rates are per (:data:`RATE_NOTE`).
+    parameters:
+        Options of the output (bootstrap resamples, seed, filters...).
+    """
+
+    command: str
+    created_at: str
+    policytext_version: str
+    spacy_version: str | None
+    corpus_hash: str
+    documents: int
+    tokens: int
+    codebook_name: str | None = None
+    codebook_version: str | None = None
+    codebook_hash: str | None = None
+    validation: dict[str, Any] | None = None
+    rate: str = RATE_NOTE
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest as a JSON-ready dict."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The manifest as indented JSON."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+    def comment_lines(self) -> list[str]:
+        """The manifest as ``key: value`` lines for a comment header (one line each, never cut)."""
+        codebook = (
+            f"{self.codebook_name or '(unnamed)'} version {self.codebook_version or '?'} "
+            f"hash {self.codebook_hash}"
+            if self.codebook_hash
+            else "(none: corpus not tagged)"
+        )
+        lines = [
+            "policytext run manifest",
+            f"command: {self.command}",
+            f"created_at: {self.created_at}",
+            f"policytext: {self.policytext_version}; spacy: {self.spacy_version or '(not installed)'}",
+            f"corpus: {self.documents} documents, {self.tokens} tokens, hash {self.corpus_hash}",
+            f"codebook: {codebook}",
+            f"validated_with: {_validation_line(self.validation)}",
+            f"rates: {self.rate}",
+        ]
+        if self.parameters:
+            lines.append(
+                "parameters: " + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
+            )
+        return lines
+
+
+def _validation_line(validation: dict[str, Any] | None) -> str:
+    if not validation:
+        return "(no evaluation stored for this codebook)"
+    parts = [f"gold {validation.get('gold')}"]
+    for average in ("micro", "macro"):
+        scores = validation.get(average) or {}
+        if scores:
+            parts.append(
+                f"{average} P={_num(scores.get('precision'))} R={_num(scores.get('recall'))} "
+                f"F1={_num(scores.get('f1'))}"
+            )
+    return "; ".join(parts)
+
+
+def _num(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "?"
+
+
+def validation_scores(corpus: Corpus, codebook_hash: str | None) -> dict[str, Any] | None:
+    """The latest stored evaluation of the codebook, or ``None``.
+
+    Reads the ``evaluations`` table (written by ``policytext evaluate``) when it exists.
+
+    Example::
+
+        >>> from policytext.store.corpus import Corpus
+        >>> validation_scores(Corpus.open(":memory:"), "abc") is None
+        True
+    """
+    if codebook_hash is None:
+        return None
+    row = latest_evaluation_row(corpus, codebook_hash)
+    if row is None:
+        return None
+    try:
+        scores = json.loads(row["scores"])
+    except (TypeError, ValueError):
+        logger.warning("evaluation of codebook %s has unreadable scores; left out", codebook_hash[:12])
+        return None
+    if not isinstance(scores, dict):
+        return None
+    return {"gold": row["gold"], "created_at": row["created_at"], **scores}
+
+
+def run_manifest(
+    corpus: Corpus,
+    *,
+    command: str,
+    tagging: Tagging | None = None,
+    parameters: dict[str, Any] | None = None,
+    documents: DocumentFilter | None = None,
+) -> RunManifest:
+    """The manifest of an output made from ``corpus`` now.
+
+    Parameters
+    ----------
+    corpus:
+        The store the output was computed from.
+    command:
+        The command line or call that made it (``"policytext table --by year"``).
+    tagging:
+        The tagging run used (default: the latest, if any).
+    parameters:
+        Options worth recording (seed, resamples, filters).
+    documents:
+        The filter of the output: ``documents`` and ``tokens`` count what it selects and the
+        filter is recorded in ``parameters["filter"]``.
+
+    Example::
+
+        >>> from policytext.store.corpus import Corpus
+        >>> run_manifest(Corpus.open(":memory:"), command="test").tokens
+        0
+    """
+    if tagging is None:
+        tagging = current_tagging(corpus)
+    try:
+        spacy_version: str | None = metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        spacy_version = None
+    n_documents, tokens = current_totals(corpus, documents)
+    params = dict(parameters or {})
+    if documents is not None and not documents.is_empty():
+        params.setdefault("filter", documents.as_kwargs())
+    codebook_hash = tagging.codebook_hash if tagging else None
+    return RunManifest(
+        command=command,
+        created_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        policytext_version=__version__,
+        spacy_version=spacy_version,
+        corpus_hash=corpus_hash(corpus),
+        documents=n_documents,
+        tokens=tokens,
+        codebook_name=tagging.codebook_name if tagging else None,
+        codebook_version=tagging.codebook_version if tagging else None,
+        codebook_hash=codebook_hash,
+        validation=validation_scores(corpus, codebook_hash),
+        parameters=params,
+    )
