@@ -62,8 +62,14 @@ def test_cli_table_out_writes_file_and_manifest(runner: CliRunner, tagged_db: Pa
     assert result.stdout == ""
     text = out.read_text(encoding="utf-8")
     assert "% command: policytext table --by party --frames empowerment --format latex --out" in text
-    assert "empowerment\\_per\\_10k" in text
+    # LaTeX is compact by default (one "rate [low, high]" cell per frame); --columns all keeps all.
+    assert "empowerment\\_per\\_10k" not in text and "empowerment" in text
     assert json.loads((out.parent / "party.tex.manifest.json").read_text())["parameters"]["by"] == "party"
+    full = tmp_path / "tables" / "party-all.tex"
+    args = ["table", "--db", str(tagged_db), "--by", "party", "--frames", "empowerment"]
+    result = invoke(runner, *args, "--format", "latex", "--columns", "all", "--out", str(full))
+    assert result.exit_code == 0, result.stderr
+    assert "empowerment\\_per\\_10k" in full.read_text(encoding="utf-8")
 
 
 def test_cli_manifest_command_keeps_zero_and_flags(runner: CliRunner, tagged_db: Path) -> None:

@@ -274,15 +274,19 @@ def _command_line() -> str:
     return shlex.join(parts)
 
 
-def _emit_table(frame: Any, *, fmt: str, out: Path | None, manifest: Any, caption: str) -> None:
+def _emit_table(
+    frame: Any, *, fmt: str, out: Path | None, manifest: Any, caption: str, columns: str | None = None
+) -> None:
+    """Print a table (or write it with its manifest to ``out``); ``columns`` selects the
+    Markdown/LaTeX view (``format_table``'s ``columns``)."""
     from policytext.report import format_table, write_table
 
     if out is not None:
         check_output_path(out)  # never onto the store or another SQLite database
-        write_table(frame, out, fmt=fmt, manifest=manifest, caption=caption)
+        write_table(frame, out, fmt=fmt, manifest=manifest, caption=caption, columns=columns)
         click.echo(f"wrote {out} and {out.name}.manifest.json", err=True)
         return
-    click.echo(format_table(frame, fmt=fmt, manifest=manifest, caption=caption), nl=False)
+    click.echo(format_table(frame, fmt=fmt, manifest=manifest, caption=caption, columns=columns), nl=False)
     if fmt == "json":
         # The JSON on stdout stays a bare list of rows; its manifest goes to stderr.
         click.echo("manifest: " + json.dumps(manifest.to_dict(), ensure_ascii=False, default=str), err=True)

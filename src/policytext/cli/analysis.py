@@ -52,6 +52,13 @@ from policytext.cli._base import (
 )
 @seed_option("Seed of the bootstrap (0 or more).")
 @click.option("--include-negated", is_flag=True, help="Count matches the tagger flagged as negated.")
+@click.option(
+    "--columns",
+    default="compact",
+    show_default=True,
+    help="Markdown and LaTeX columns: 'compact' (documents, tokens, one 'rate [low, high]' cell per "
+    "frame or term), 'all', or a comma-separated list. CSV and JSON always keep every column.",
+)
 @format_option("csv", "md", "latex", "json", default="md")
 @out_option
 @db_option
@@ -63,6 +70,7 @@ def table_command(
     bootstrap: int,
     seed: int,
     include_negated: bool,
+    columns: str,
     fmt: str,
     out: Path | None,
     db: Path,
@@ -125,7 +133,7 @@ def table_command(
     )
     what = "Frame and term" if frame_list and term_list else "Term" if term_list else "Frame"
     caption = f"{what} frequencies by {by or 'corpus'}; {RATE_NOTE}; {intervals}"
-    _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption)
+    _emit_table(table, fmt=fmt, out=out, manifest=manifest, caption=caption, columns=columns)
 
 
 def _split_list(text: str | None) -> list[str] | None:
