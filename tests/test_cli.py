@@ -394,3 +394,39 @@ def test_cli_read_only_store_serves_reading_commands(
     assert code == 0 and json.loads(out)[0]["canonical"] == "cameron-joint"
     code, _, err = _invoke(runner, "--db", str(db), "import", str(LOCAL / "speeches.jsonl"))
     assert code == 1 and "the store is read-only" in err
+
+
+def test_cli_filter_options_are_generated_from_document_filter(runner: CliRunner, tmp_path: Path) -> None:
+    import dataclasses
+
+    import click
+
+    from policytext.cli._base import _pop_filters, duplicates_option, filter_options, report_folded
+    from policytext.store.filters import DocumentFilter
+
+    seen: dict[str, object] = {}
+
+    @click.command()
+    @filter_options
+    @duplicates_option
+    @click.option("--db", type=click.Path(path_type=Path))
+    def probe(db: Path, keep_duplicates: bool, **kwargs: object) -> None:
+        documents = _pop_filters(kwargs)
+        seen["filter"] = documents
+        with Corpus.open(db) as corpus:
+            seen["folded"] = report_folded(corpus, documents, keep_duplicates=keep_duplicates)
+
+    flags = {o for p in probe.params for o in p.opts}
+    assert {"--" + f.name.replace("_", "-") for f in dataclasses.fields(DocumentFilter)} <= flags
+    assert "--text" in flags and "--keep-duplicates" in flags
+    db = tmp_path / "c.db"
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    result = runner.invoke(
+        probe, ["--db", str(db), "--year", "2010", "--text", "coalition", "--speaker", "X"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["filter"] == DocumentFilter(speaker=("X",), year=(2010,), text="coalition")
+    result = runner.invoke(probe, ["--db", str(db)])
+    assert seen["folded"] == 1 and "1 duplicate documents folded" in result.stderr
+    runner.invoke(probe, ["--db", str(db), "--keep-duplicates"])
+    assert seen["folded"] == 0

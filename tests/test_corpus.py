@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -679,3 +681,45 @@ def test_corpus_duplicates_recomputed_when_documents_change(corpus: Corpus) -> N
     assert [c.members for c in corpus.duplicate_clusters()] == [("a", "b")]
     with pytest.raises(InputError, match="threshold: 0.2 is not between 0.5 and 1.0"):
         corpus.refresh_duplicates(threshold=0.2)
+
+
+@pytest.mark.realdata
+def test_corpus_realdata_ukpol_and_bps_duplicates(
+    shared_data: Path, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    import policytext.store.writes as writes
+
+    monkeypatch.setattr(writes, "count_tokens", lambda text: len(text.split()))  # spaCy is not under test
+    ukpol = shared_data / "ukpol_speeches" / "data"
+    wanted = [p for p in sorted(ukpol.glob("[BCM]/*.json")) if re.search(r"-(200[6-9]|201[0-5])-", p.name)]
+
+    def ukpol_docs() -> Iterator[Document]:
+        for path in wanted:
+            record = json.loads(path.read_text("utf-8"))
+            text = "\n\n".join(p for p in record["content"] if not p.startswith("[!["))
+            surname, first = path.stem.split("-")[:2]  # the speaker is in the file name
+            speaker = f"{first} {surname}".title()
+            yield Document(id=path.stem, text=text, source="ukpol", url=record["url"], speaker=speaker)
+
+    bps = shared_data / "bps-leader-speeches"
+    rows = list(csv.DictReader((bps / "metadata.csv").read_text("utf-8").splitlines()))
+    corpus.add_many(ukpol_docs())
+    corpus.add_many(
+        Document(id=f"bps/{r['file']}", text=(bps / "texts" / r["file"]).read_text("utf-8"), source="bps")
+        for r in rows
+        if r["year"] and 2006 <= int(r["year"]) <= 2015
+    )
+    corpus.refresh_duplicates()
+    clusters = corpus.duplicate_clusters()
+    twins = {
+        "cameron-david-2010-joint-press-conference-with-nick-clegg",
+        "clegg-nick-2010-joint-press-conference-with-david-cameron",
+    }
+    assert any(set(c.members) == twins for c in clusters)
+    assert {corpus.get(t).speaker for t in twins} == {"David Cameron", "Nick Clegg"}  # type: ignore[union-attr]
+    sources = {d.id: d.source for d in corpus.query(include_text=False)}
+    cross = [c for c in clusters if len({sources[m] for m in c.members}) == 2]
+    assert len(cross) >= 8
+    assert corpus.folded_count() == sum(len(c.members) - 1 for c in clusters)
