@@ -133,6 +133,7 @@ class Corpus:
         self.timeout = _busy_timeout()
         self._depth = 0
         self._refusal: str | None = None  # why writes are refused, once known
+        self._refusal_error: type[StoreError] = SchemaError
         self._checked = False
         try:
             self.conn = self._connect(memory)
@@ -223,15 +224,14 @@ class Corpus:
             self._checked = True
             unknown = unknown_migration(self.conn)
             if unknown:
-                self._refusal = (
-                    f"{self.path}: carries {unknown} unknown to this policytext; upgrade policytext"
-                )
+                self._refusal = _unknown_message(self.path, unknown)
             else:
                 problem = integrity_problem(self.conn)
                 if problem:
                     self._refusal = f"{self.path}: the store is damaged (quick_check: {problem}); not writing"
+                    self._refusal_error = StoreError
         if self._refusal:
-            raise SchemaError(self._refusal) if "unknown" in self._refusal else StoreError(self._refusal)
+            raise self._refusal_error(self._refusal)
 
     def has_table(self, name: str) -> bool:
         """True when the store has the table ``name`` (an older read-only store may not)."""
