@@ -430,3 +430,11 @@ def test_cli_filter_options_are_generated_from_document_filter(runner: CliRunner
     assert seen["folded"] == 1 and "1 duplicate documents folded" in result.stderr
     runner.invoke(probe, ["--db", str(db), "--keep-duplicates"])
     assert seen["folded"] == 0
+
+
+def test_cli_deeply_nested_json_is_one_error_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "utf-8")
+    result = runner.invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
