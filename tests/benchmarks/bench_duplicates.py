@@ -73,16 +73,17 @@ def ukpol_documents() -> Iterator[Document]:
 
 def bps_documents() -> Iterator[Document]:
     folder = DATA / "bps-leader-speeches"
-    for row in csv.DictReader((folder / "metadata.csv").open()):
-        text = (folder / "texts" / row["file"]).read_text("utf-8")
+    meta = {row["file"]: row for row in csv.DictReader((folder / "metadata.csv").open())}
+    for path in sorted((folder / "texts").glob("*.txt")):
+        row = meta.get(path.name, {})  # metadata.csv covers files 1-175 (1996-2018)
         yield Document(
-            id="bps/" + Path(row["file"]).stem,
-            text=text,
+            id="bps/" + path.stem,
+            text=path.read_text("utf-8"),
             source="bps",
-            speaker=row["speaker"] or None,
-            party=row["party"] or None,
-            date=row["date"] or row["year"] or None,
-            venue=row["location"] or None,
+            speaker=row.get("speaker") or None,
+            party=row.get("party") or None,
+            date=row.get("date") or row.get("year") or None,
+            venue=row.get("location") or None,
             doc_type="speech",
         )
 
