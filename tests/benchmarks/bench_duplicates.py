@@ -96,14 +96,21 @@ def manifesto_documents() -> Iterator[Document]:
         )
 
 
-def _median(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> float:
-    times = []
+def _median(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``work`` (the machine may be shared: CPU time
+    is the fairer figure when it is loaded)."""
+    walls, cpus = [], []
     for _ in range(runs):
         setup()
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _fmt(figures: tuple[float, float]) -> str:
+    return f"{figures[0]:.2f} s wall / {figures[1]:.2f} s CPU"
 
 
 def _clear(corpus: Corpus) -> Callable[[], None]:
@@ -136,8 +143,8 @@ def bench_real(folder: Path, runs: int) -> None:
     cross = [c for c in clusters if len({sources[m] for m in c.members}) > 1]
     twins = [c for c in clusters if any("joint-press-conference" in m for m in c.members)]
     print(
-        f"real: {corpus.count()} docs; refresh from scratch {full:.2f} s, clustering only "
-        f"{cluster_only:.2f} s, baseline read+split {base:.2f} s (ratio {full / base:.1f}x)"
+        f"real: {corpus.count()} docs; refresh from scratch {_fmt(full)}, clustering only "
+        f"{_fmt(cluster_only)}, baseline read+split {_fmt(base)} (CPU ratio {full[1] / base[1]:.1f}x)"
     )
     print(
         f"real: {len(clusters)} clusters, {sum(len(c.members) - 1 for c in clusters)} documents folded, "
@@ -189,8 +196,8 @@ def bench_synthetic(folder: Path, runs: int, size: int) -> None:
     base = _median(runs, lambda: None, lambda: _baseline(corpus))
     clusters = corpus.duplicate_clusters()
     print(
-        f"synthetic: {size} docs; refresh from scratch {full:.2f} s, clustering only {cluster_only:.2f} s, "
-        f"baseline read+split {base:.2f} s (ratio {full / base:.1f}x); {len(clusters)} clusters, "
+        f"synthetic: {size} docs; refresh from scratch {_fmt(full)}, clustering only {_fmt(cluster_only)}, "
+        f"baseline read+split {_fmt(base)} (CPU ratio {full[1] / base[1]:.1f}x); {len(clusters)} clusters, "
         f"{sum(len(c.members) - 1 for c in clusters)} documents folded (about {size // 20} near copies made)"
     )
     corpus.close()
