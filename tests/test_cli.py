@@ -438,3 +438,15 @@ def test_cli_deeply_nested_json_is_one_error_line(runner: CliRunner, tmp_path: P
     result = runner.invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+
+
+def test_cli_table_counts_a_duplicate_cluster_once(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert _invoke(runner, "--db", db, "import", str(_twins(tmp_path)))[0] == 0
+    assert runner.invoke(main, ["tag", "--db", db, "--quiet"]).exit_code == 0
+    code, out, err = _invoke(
+        runner, "--db", db, "table", "--by", "year", "--format", "json", "--bootstrap", "0"
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {row["year"]: row["documents"] for row in rows} == {2010: 1, 2011: 1}  # the twins once
