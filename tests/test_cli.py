@@ -450,3 +450,52 @@ def test_cli_table_counts_a_duplicate_cluster_once(runner: CliRunner, tmp_path: 
     assert code == 0, err
     rows = json.loads(out)
     assert {row["year"]: row["documents"] for row in rows} == {2010: 1, 2011: 1}  # the twins once
+
+
+def _as_unprivileged() -> list[str]:
+    """A command prefix that runs as a user who cannot write a read-only folder (root can)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_cli_read_only_folder_serves_reading_commands_for_real(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # Outside pytest's own tmp folders, which only their owner may enter.
+    base = Path(tempfile.mkdtemp(prefix="policytext-ro-"))
+    base.chmod(0o755)
+    folder = base / "ro"
+    folder.mkdir()
+    db = folder / "c.db"
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    shutil.copy(_twins(tmp_path), base / "more.jsonl")
+    (base / "more.jsonl").chmod(0o644)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    prefix = [*_as_unprivileged(), sys.executable, "-m", "policytext.cli", "--db", str(db)]
+    try:
+        corpus = subprocess.run([*prefix, "corpus"], capture_output=True, text=True, timeout=120)
+        assert corpus.returncode == 0 and corpus.stdout.startswith("# Corpus: 3 documents"), corpus.stderr
+        export = subprocess.run([*prefix, "export"], capture_output=True, text=True, timeout=120)
+        assert export.returncode == 0 and len(export.stdout.splitlines()) == 3, export.stderr
+        write = subprocess.run(
+            [*prefix, "import", str(folder.parent / "more.jsonl")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert write.returncode == 1 and "the store is read-only" in write.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["c.db"]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
