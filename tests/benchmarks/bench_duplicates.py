@@ -160,10 +160,10 @@ def bench_real(folder: Path, runs: int) -> None:
 def _variant(rng: random.Random, text: str) -> str:
     sentences = text.split(". ")
     kind = rng.choice(("punctuation", "cut", "note"))
-    if kind == "punctuation":
-        return text.replace(",", "").replace(". ", "; ")
-    if kind == "cut":
+    if kind == "cut" and len(sentences) > 2:
         return ". ".join(sentences[max(1, len(sentences) // 10) :])
+    if kind in ("punctuation", "cut"):
+        return text.replace(",", "").replace(". ", "; ")
     return "Editor's note: as delivered. " + text
 
 
