@@ -54,18 +54,14 @@ def ukpol_documents() -> Iterator[Document]:
         if not text:
             continue
         row = index.get(f"data/{path.parent.name}/{path.name}", {})
-        tags = [
-            t["text"]
-            for t in record.get("tags", [])
-            if t["text"] not in ("Speeches",) and not t["text"].isdigit()
-        ]
+        surname, first = path.stem.split("-")[:2]  # the speaker is in the file name (ukpol's slug)
         yield Document(
             id=path.stem,
             text=text,
             source="ukpol",
             url=record.get("url"),
             title=record.get("title"),
-            speaker=tags[0] if tags else None,
+            speaker=f"{first} {surname}".title(),
             date=row.get("date_from_summary") or row.get("year") or None,
             doc_type="speech",
         )
