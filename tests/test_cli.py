@@ -394,3 +394,108 @@ def test_cli_read_only_store_serves_reading_commands(
     assert code == 0 and json.loads(out)[0]["canonical"] == "cameron-joint"
     code, _, err = _invoke(runner, "--db", str(db), "import", str(LOCAL / "speeches.jsonl"))
     assert code == 1 and "the store is read-only" in err
+
+
+def test_cli_filter_options_are_generated_from_document_filter(runner: CliRunner, tmp_path: Path) -> None:
+    import dataclasses
+
+    import click
+
+    from policytext.cli._base import _pop_filters, duplicates_option, filter_options, report_folded
+    from policytext.store.filters import DocumentFilter
+
+    seen: dict[str, object] = {}
+
+    @click.command()
+    @filter_options
+    @duplicates_option
+    @click.option("--db", type=click.Path(path_type=Path))
+    def probe(db: Path, keep_duplicates: bool, **kwargs: object) -> None:
+        documents = _pop_filters(kwargs)
+        seen["filter"] = documents
+        with Corpus.open(db) as corpus:
+            seen["folded"] = report_folded(corpus, documents, keep_duplicates=keep_duplicates)
+
+    flags = {o for p in probe.params for o in p.opts}
+    assert {"--" + f.name.replace("_", "-") for f in dataclasses.fields(DocumentFilter)} <= flags
+    assert "--text" in flags and "--keep-duplicates" in flags
+    db = tmp_path / "c.db"
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    result = runner.invoke(
+        probe, ["--db", str(db), "--year", "2010", "--text", "coalition", "--speaker", "X"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["filter"] == DocumentFilter(speaker=("X",), year=(2010,), text="coalition")
+    result = runner.invoke(probe, ["--db", str(db)])
+    assert seen["folded"] == 1 and "1 duplicate documents folded" in result.stderr
+    runner.invoke(probe, ["--db", str(db), "--keep-duplicates"])
+    assert seen["folded"] == 0
+
+
+def test_cli_deeply_nested_json_is_one_error_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "utf-8")
+    result = runner.invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+
+
+def test_cli_table_counts_a_duplicate_cluster_once(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert _invoke(runner, "--db", db, "import", str(_twins(tmp_path)))[0] == 0
+    assert runner.invoke(main, ["tag", "--db", db, "--quiet"]).exit_code == 0
+    code, out, err = _invoke(
+        runner, "--db", db, "table", "--by", "year", "--format", "json", "--bootstrap", "0"
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {row["year"]: row["documents"] for row in rows} == {2010: 1, 2011: 1}  # the twins once
+
+
+def _as_unprivileged() -> list[str]:
+    """A command prefix that runs as a user who cannot write a read-only folder (root can)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_cli_read_only_folder_serves_reading_commands_for_real(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # Outside pytest's own tmp folders, which only their owner may enter.
+    base = Path(tempfile.mkdtemp(prefix="policytext-ro-"))
+    base.chmod(0o755)
+    folder = base / "ro"
+    folder.mkdir()
+    db = folder / "c.db"
+    _invoke(runner, "--db", str(db), "import", str(_twins(tmp_path)))
+    shutil.copy(_twins(tmp_path), base / "more.jsonl")
+    (base / "more.jsonl").chmod(0o644)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    prefix = [*_as_unprivileged(), sys.executable, "-m", "policytext.cli", "--db", str(db)]
+    try:
+        corpus = subprocess.run([*prefix, "corpus"], capture_output=True, text=True, timeout=120)
+        assert corpus.returncode == 0 and corpus.stdout.startswith("# Corpus: 3 documents"), corpus.stderr
+        export = subprocess.run([*prefix, "export"], capture_output=True, text=True, timeout=120)
+        assert export.returncode == 0 and len(export.stdout.splitlines()) == 3, export.stderr
+        write = subprocess.run(
+            [*prefix, "import", str(folder.parent / "more.jsonl")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert write.returncode == 1 and "the store is read-only" in write.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["c.db"]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -568,15 +570,6 @@ def test_corpus_tokens_are_counted_outside_the_write_transaction(
     assert corpus.get("d2").tokens == real(_doc(2).text)  # type: ignore[union-attr]
 
 
-_IMPORT_SCRIPT = """
-import sys
-from policytext.collect.importing import import_paths
-from policytext.store.corpus import Corpus
-with Corpus.open(sys.argv[1]) as corpus:
-    print(import_paths(corpus, [sys.argv[2]]))
-"""
-
-
 def test_corpus_three_concurrent_imports_all_succeed(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     Corpus.open(db).close()
@@ -584,14 +577,14 @@ def test_corpus_three_concurrent_imports_all_succeed(tmp_path: Path) -> None:
     for writer in range(3):
         path = tmp_path / f"w{writer}.jsonl"
         lines = [
-            json.dumps({"id": f"w{writer}-{n}", "text": f"Writer {writer}, document {n}. " + "Power. " * 400})
-            for n in range(150)
+            json.dumps({"id": f"w{writer}-{n}", "text": f"Writer {writer}, document {n}. " + "Power. " * 200})
+            for n in range(80)
         ]
         path.write_text("\n".join(lines) + "\n", "utf-8")
         files.append(path)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _IMPORT_SCRIPT, str(db), str(path)],
+            [sys.executable, "-m", "policytext.cli", "--db", str(db), "import", str(path), "--quiet"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -600,8 +593,10 @@ def test_corpus_three_concurrent_imports_all_succeed(tmp_path: Path) -> None:
     ]
     results = [proc.communicate(timeout=300) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0], results
+    assert all("80 added" in err for _, err in results), results
     with Corpus.open(db) as store:
-        assert store.count() == 450
+        assert store.count() == 240
+        assert store.duplicate_clusters() == []  # every process brought the clusters up to date
 
 
 def test_corpus_lock_message_says_what_happened(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -679,3 +674,45 @@ def test_corpus_duplicates_recomputed_when_documents_change(corpus: Corpus) -> N
     assert [c.members for c in corpus.duplicate_clusters()] == [("a", "b")]
     with pytest.raises(InputError, match="threshold: 0.2 is not between 0.5 and 1.0"):
         corpus.refresh_duplicates(threshold=0.2)
+
+
+@pytest.mark.realdata
+def test_corpus_realdata_ukpol_and_bps_duplicates(
+    shared_data: Path, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    import policytext.store.writes as writes
+
+    monkeypatch.setattr(writes, "count_tokens", lambda text: len(text.split()))  # spaCy is not under test
+    ukpol = shared_data / "ukpol_speeches" / "data"
+    wanted = [p for p in sorted(ukpol.glob("[BCM]/*.json")) if re.search(r"-(200[6-9]|201[0-5])-", p.name)]
+
+    def ukpol_docs() -> Iterator[Document]:
+        for path in wanted:
+            record = json.loads(path.read_text("utf-8"))
+            text = "\n\n".join(p for p in record["content"] if not p.startswith("[!["))
+            surname, first = path.stem.split("-")[:2]  # the speaker is in the file name
+            speaker = f"{first} {surname}".title()
+            yield Document(id=path.stem, text=text, source="ukpol", url=record["url"], speaker=speaker)
+
+    bps = shared_data / "bps-leader-speeches"
+    rows = list(csv.DictReader((bps / "metadata.csv").read_text("utf-8").splitlines()))
+    corpus.add_many(ukpol_docs())
+    corpus.add_many(
+        Document(id=f"bps/{r['file']}", text=(bps / "texts" / r["file"]).read_text("utf-8"), source="bps")
+        for r in rows
+        if r["year"] and 2006 <= int(r["year"]) <= 2015
+    )
+    corpus.refresh_duplicates()
+    clusters = corpus.duplicate_clusters()
+    twins = {
+        "cameron-david-2010-joint-press-conference-with-nick-clegg",
+        "clegg-nick-2010-joint-press-conference-with-david-cameron",
+    }
+    assert any(set(c.members) == twins for c in clusters)
+    assert {corpus.get(t).speaker for t in twins} == {"David Cameron", "Nick Clegg"}  # type: ignore[union-attr]
+    sources = {d.id: d.source for d in corpus.query(include_text=False)}
+    cross = [c for c in clusters if len({sources[m] for m in c.members}) == 2]
+    assert len(cross) >= 8
+    assert corpus.folded_count() == sum(len(c.members) - 1 for c in clusters)

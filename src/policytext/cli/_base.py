@@ -112,6 +112,10 @@ def reports_errors(func: F) -> F:
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
+        except RecursionError:
+            # A file nested thousands of levels deep (JSON): one line, not a 48-line traceback.
+            click.echo("Error: input nested too deeply to read (RecursionError)", err=True)
+            sys.exit(1)
         except sqlite3.Error as exc:
             click.echo(f"Error: database: {' '.join(str(exc).split())}", err=True)
             sys.exit(1)

@@ -22,6 +22,7 @@ from policytext.cli._base import (
     show_progress,
     write_output,
 )
+from policytext.errors import StoreError
 from policytext.store.corpus import DOC_TYPES
 
 
@@ -117,11 +118,17 @@ def import_command(
             strict=strict,
             progress=show_progress(quiet),
         )
+        click.echo(f"{db}: {summary}", err=True)
         # Duplicates are recomputed now (signatures of the new documents only), so the
         # analyses that follow count each duplicate cluster once.
-        corpus.refresh_duplicates()
+        try:
+            corpus.refresh_duplicates()
+        except StoreError as exc:
+            click.echo(
+                f"warning: duplicate clusters not brought up to date ({exc}); run 'policytext duplicates'",
+                err=True,
+            )
         clusters = corpus.duplicate_clusters()
-    click.echo(f"{db}: {summary}", err=True)
     if clusters:
         folded = sum(len(c.members) - 1 for c in clusters)
         click.echo(

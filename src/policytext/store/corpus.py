@@ -21,13 +21,11 @@ Example::
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import logging
 import os
 import sqlite3
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,11 +49,18 @@ from policytext.store.documents import (
     normalise_document,
     now,
 )
-from policytext.store.filters import DocumentFilter, FilterOptions, filter_clauses, resolve_filter
+from policytext.store.filters import (
+    DocumentFilter,
+    FilterOptions,
+    filter_clauses,
+    no_match_message,
+    resolve_filter,
+)
 from policytext.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,  # noqa: F401  (importable from here)
     apply_migrations,
+    connect,
     integrity_problem,
     schema_version,
     split_sql,
@@ -133,9 +138,10 @@ class Corpus:
         self.timeout = _busy_timeout()
         self._depth = 0
         self._refusal: str | None = None  # why writes are refused, once known
+        self._refusal_error: type[StoreError] = SchemaError
         self._checked = False
         try:
-            self.conn = self._connect(memory)
+            self.conn = connect(self.path, read_only=read_only, memory=memory, timeout=self.timeout)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a policytext database ({' '.join(str(exc).split())})") from None
         if read_only or not migrate:
@@ -150,41 +156,6 @@ class Corpus:
         except BaseException:
             self.conn.close()
             raise
-
-    def _connect(self, memory: bool) -> sqlite3.Connection:
-        if self.read_only:
-            if not self.path.exists():
-                raise StoreError(f"{self.path}: no corpus database here")
-            conn = self._connect_read_only()
-        else:
-            if not memory:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=self.timeout)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            if not memory:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        base = "file:" + urllib.parse.quote(str(self.path.resolve()))
-        last: sqlite3.DatabaseError | None = None
-        # A WAL store in a read-only folder cannot create its -shm file: read it as immutable.
-        for query in ("?mode=ro", "?immutable=1"):
-            conn = sqlite3.connect(base + query, uri=True, isolation_level=None, timeout=self.timeout)
-            conn.row_factory = sqlite3.Row
-            try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                return conn
-            except sqlite3.DatabaseError as exc:
-                conn.close()
-                if "not a database" in str(exc) or "malformed" in str(exc):
-                    raise
-                last = exc
-        assert last is not None
-        raise last
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool | None = None) -> Corpus:
@@ -223,15 +194,14 @@ class Corpus:
             self._checked = True
             unknown = unknown_migration(self.conn)
             if unknown:
-                self._refusal = (
-                    f"{self.path}: carries {unknown} unknown to this policytext; upgrade policytext"
-                )
+                self._refusal = _unknown_message(self.path, unknown)
             else:
                 problem = integrity_problem(self.conn)
                 if problem:
                     self._refusal = f"{self.path}: the store is damaged (quick_check: {problem}); not writing"
+                    self._refusal_error = StoreError
         if self._refusal:
-            raise SchemaError(self._refusal) if "unknown" in self._refusal else StoreError(self._refusal)
+            raise self._refusal_error(self._refusal)
 
     def has_table(self, name: str) -> bool:
         """True when the store has the table ``name`` (an older read-only store may not)."""
@@ -521,21 +491,7 @@ class Corpus:
             for value in getattr(flt, name):
                 probe = DocumentFilter(**{name: (value,)})  # type: ignore[arg-type]
                 if self.count(probe) == 0:
-                    raise InputError(self._no_match_message(name, value))
-
-    def _no_match_message(self, name: str, value: object) -> str:
-        stored = [
-            str(row[0])
-            for row in self.conn.execute(
-                f"SELECT DISTINCT {name} FROM documents WHERE is_current = 1 AND {name} IS NOT NULL"
-            )
-        ]
-        lowered = {s.lower(): s for s in stored}
-        close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
-        contains = [k for k in lowered if str(value).lower() in k and k not in close]
-        hints = [lowered[k] for k in [*close, *contains][:3]]
-        tail = f"closest: {', '.join(repr(h) for h in hints)}" if hints else "no value is close"
-        return f"{name}: no document has {str(value)!r}; {tail}"
+                    raise InputError(no_match_message(self.conn, name, value))
 
     # -- summaries and frames -------------------------------------------------
 

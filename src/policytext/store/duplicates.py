@@ -38,17 +38,29 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from policytext.errors import InputError
 
-if TYPE_CHECKING:
-    from policytext.store.corpus import Corpus
+
+class Corpus(Protocol):
+    """What this module needs of :class:`policytext.store.corpus.Corpus` (which calls it)."""
+
+    conn: sqlite3.Connection
+
+    def check_writable(self) -> None: ...
+
+    def has_table(self, name: str) -> bool: ...
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
 
 __all__ = ["DEFAULT_THRESHOLD", "MIN_SHINGLES", "DuplicateCluster", "refresh", "signature", "stored_clusters"]
 

@@ -19,6 +19,8 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -32,6 +34,7 @@ __all__ = [
     "GROUP_FIELDS",
     "FILTER_FIELDS",
     "filter_clauses",
+    "no_match_message",
     "resolve_filter",
 ]
 
@@ -201,3 +204,20 @@ def filter_clauses(flt: DocumentFilter, *, alias: str = "d") -> tuple[list[str],
         clauses.append(f"{alias}.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
         params.append(flt.text)
     return clauses, params
+
+
+def no_match_message(conn: sqlite3.Connection, name: str, value: object) -> str:
+    """``NAME: no document has 'VALUE'; closest: ...``: the stored values of the field
+    ``name`` closest to ``value`` (difflib), then those containing it, at most three."""
+    stored = [
+        str(row[0])
+        for row in conn.execute(
+            f"SELECT DISTINCT {name} FROM documents WHERE is_current = 1 AND {name} IS NOT NULL"
+        )
+    ]
+    lowered = {s.lower(): s for s in stored}
+    close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
+    contains = [k for k in lowered if str(value).lower() in k and k not in close]
+    hints = [lowered[k] for k in [*close, *contains][:3]]
+    tail = f"closest: {', '.join(repr(h) for h in hints)}" if hints else "no value is close"
+    return f"{name}: no document has {str(value)!r}; {tail}"

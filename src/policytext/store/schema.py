@@ -1,4 +1,5 @@
-"""The schema of the store: named forward migrations and the checks made before writing.
+"""The schema of the store: how it is opened, named forward migrations, and the checks
+made before writing.
 
 Migrations are recorded in the ``schema_migrations`` table (and counted in
 ``PRAGMA user_version``), each applied in its own transaction. A store that
@@ -11,12 +12,20 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
-from policytext.errors import SchemaError
+from policytext.errors import SchemaError, StoreError
 from policytext.store.documents import now
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "apply_migrations", "integrity_problem", "unknown_migration"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "apply_migrations",
+    "connect",
+    "integrity_problem",
+    "unknown_migration",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +204,52 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path, *, read_only: bool, memory: bool, timeout: float) -> sqlite3.Connection:
+    """A connection to the store at ``path``: WAL mode for writing, or read-only.
+
+    A read-only store is opened with ``mode=ro``; a WAL store in a folder where its
+    ``-shm`` file cannot be created is opened ``immutable=1``.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        When the file is not an SQLite database (the caller names it).
+    """
+    if read_only:
+        if not path.exists():
+            raise StoreError(f"{path}: no corpus database here")
+        conn = _connect_read_only(path, timeout)
+    else:
+        if not memory:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=timeout)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    base = "file:" + urllib.parse.quote(str(path.resolve()))
+    last: sqlite3.DatabaseError | None = None
+    for query in ("?mode=ro", "?immutable=1"):
+        conn = sqlite3.connect(base + query, uri=True, isolation_level=None, timeout=timeout)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise
+            last = exc
+    assert last is not None
+    raise last
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
