@@ -401,20 +401,19 @@ def test_cli_filter_options_are_generated_from_document_filter(runner: CliRunner
 
     import click
 
-    from policytext.cli._base import _pop_filters, duplicates_option, filter_options, report_folded
+    from policytext.cli._base import _pop_filters, filter_options, report_folded
     from policytext.store.filters import DocumentFilter
 
     seen: dict[str, object] = {}
 
     @click.command()
     @filter_options
-    @duplicates_option
     @click.option("--db", type=click.Path(path_type=Path))
-    def probe(db: Path, keep_duplicates: bool, **kwargs: object) -> None:
+    def probe(db: Path, **kwargs: object) -> None:
         documents = _pop_filters(kwargs)
         seen["filter"] = documents
         with Corpus.open(db) as corpus:
-            seen["folded"] = report_folded(corpus, documents, keep_duplicates=keep_duplicates)
+            seen["folded"] = report_folded(corpus, documents)
 
     flags = {o for p in probe.params for o in p.opts}
     assert {"--" + f.name.replace("_", "-") for f in dataclasses.fields(DocumentFilter)} <= flags

@@ -419,11 +419,11 @@ def test_cli_table_terms_equal_kwic_lines_per_year(runner: CliRunner, tagged_db:
     [
         (
             ["table", "--speaker", "Davd Cameron"],
-            "Error: speaker: 'Davd Cameron' matches no document; closest: 'David Cameron'",
+            "Error: speaker: no document has 'Davd Cameron'; closest: 'David Cameron'",
         ),
         (
             ["kwic", "empower", "--government", "Coalition"],
-            "Error: government: 'Coalition' matches no document",
+            "Error: government: no document has 'Coalition'",
         ),
         (
             ["keyness", "--by", "speaker", "--target", "Tony Blair", "--doc-type", "speeches"],

@@ -834,14 +834,14 @@ def test_tables_document_filter_object_and_keywords_agree(small_tagged: Corpus) 
     [
         (
             {"speaker": "Davd Cameron"},
-            "speaker: 'Davd Cameron' matches no document; closest: 'David Cameron'",
+            "speaker: no document has 'Davd Cameron'; closest: 'David Cameron'",
         ),
-        ({"government": "Coalition"}, "government: 'Coalition' matches no document; closest: "),
-        ({"doc_type": "speeches"}, "doc_type: 'speeches' matches no document; closest: 'speech'"),
-        ({"year": 2013}, "year: '2013' matches no document; closest: '2012', '2011', '2010'"),
+        ({"government": "Coalition"}, "government: no document has 'Coalition'; closest: "),
+        ({"doc_type": "speeches"}, "doc_type: no document has 'speeches'; closest: 'speech'"),
+        ({"year": 2013}, "year: no document has '2013'; closest: '2012', '2011', '2010'"),
         (
             {"source": "zzz"},
-            "source: 'zzz' matches no document; the store holds 1 source values, e.g. 'test'",
+            "source: no document has 'zzz'; the store holds 1 source values, e.g. 'test'",
         ),
     ],
 )

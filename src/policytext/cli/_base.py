@@ -202,31 +202,37 @@ def _filter_option(spec: dataclasses.Field[Any], hints: dict[str, Any]) -> Calla
     hint = hints[spec.name]
     flag = "--" + spec.name.replace("_", "-")
     help_text = spec.metadata.get("help", f"Only documents with this {spec.name}.")
+    if hint is bool:
+        return click.option(flag, spec.name, is_flag=True, default=False, help=help_text)
     if typing.get_origin(hint) is tuple:
         kind = typing.get_args(hint)[0]
         return click.option(flag, spec.name, multiple=True, type=kind, help=help_text)
     return click.option(flag, spec.name, default=None, help=help_text)
 
 
-def filter_options(func: F) -> F:
+@typing.overload
+def filter_options(func: F, /) -> F: ...
+
+
+@typing.overload
+def filter_options(*, duplicates: bool = True) -> Callable[[F], F]: ...
+
+
+def filter_options(func: F | None = None, /, *, duplicates: bool = True) -> Any:
     """The document filters, one option per :class:`DocumentFilter` field (generated from the
-    dataclass, so every analysis command takes the same filters); tuple fields repeat."""
-    hints = typing.get_type_hints(DocumentFilter)
-    for spec in reversed(dataclasses.fields(DocumentFilter)):
-        func = _filter_option(spec, hints)(func)
-    return func
+    dataclass, so every analysis command takes the same filters); tuple fields repeat.
+    ``@filter_options(duplicates=False)`` leaves out ``--keep-duplicates`` (for ``export``,
+    which writes every copy)."""
 
+    def decorate(inner: F) -> F:
+        hints = typing.get_type_hints(DocumentFilter)
+        for spec in reversed(dataclasses.fields(DocumentFilter)):
+            if spec.name == "keep_duplicates" and not duplicates:
+                continue
+            inner = _filter_option(spec, hints)(inner)
+        return inner
 
-def duplicates_option(func: F) -> F:
-    """``--keep-duplicates``: count every member of a duplicate cluster (analyses count each
-    cluster once by default). The value arrives as ``keep_duplicates``; pass
-    ``fold_duplicates=not keep_duplicates`` to the store."""
-    return click.option(
-        "--keep-duplicates",
-        "keep_duplicates",
-        is_flag=True,
-        help="Count every copy of a duplicated document (default: each duplicate cluster once).",
-    )(func)
+    return decorate if func is None else decorate(func)
 
 
 def _pop_filters(kwargs: dict[str, Any]) -> DocumentFilter:
@@ -239,9 +245,9 @@ def check_filter(corpus: Any, documents: DocumentFilter) -> None:
     corpus.check_filter(documents)
 
 
-def report_folded(corpus: Any, documents: DocumentFilter, *, keep_duplicates: bool) -> int:
+def report_folded(corpus: Any, documents: DocumentFilter) -> int:
     """Say on stderr how many duplicate documents an analysis folded; return the number."""
-    if keep_duplicates:
+    if documents.keep_duplicates:
         return 0
     folded = int(corpus.folded_count(documents))
     if folded:

@@ -141,7 +141,7 @@ def import_command(
 @main.command("export")
 @format_option("jsonl", "csv", default="jsonl")
 @out_option
-@filter_options
+@filter_options(duplicates=False)
 @db_option
 @reports_errors
 def export_command(fmt: str, out: Path | None, db: Path, **kwargs: Any) -> None:

@@ -18,7 +18,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -28,14 +27,12 @@ from typing import Any
 import pandas as pd
 
 from policytext.errors import InputError
-from policytext.people import default_registry, normalise_party
 from policytext.store.corpus import Corpus
 from policytext.store.filters import GROUP_FIELDS, DocumentFilter
 
 __all__ = [
     "DOCUMENT_FIELDS",
     "Side",
-    "check_filter_values",
     "document_groups",
     "frame_counts_by_document",
     "frame_match_rows",
@@ -61,13 +58,10 @@ DOCUMENT_FIELDS = (
     "venue",
 )
 
-# Filter fields whose values must exist in the store, and their columns.
-_CHECKED_FIELDS = ("speaker", "party", "doc_type", "source", "government", "year")
-
 
 def _where(corpus: Corpus, flt: DocumentFilter, *, codebook_hash: str | None = None) -> tuple[str, list[Any]]:
     """WHERE clause over ``documents d`` (never empty: current versions at least)."""
-    where, params = corpus.filter_sql(**flt.as_kwargs())
+    where, params = corpus.filter_sql(flt)
     where = where or "WHERE 1 = 1"
     if codebook_hash is not None:
         where += " AND d.pk IN (SELECT doc_pk FROM tagged_documents WHERE codebook_hash = ?)"
@@ -80,71 +74,6 @@ def _meta_columns(fields: Sequence[str]) -> str:
     if bad:
         raise InputError(f"fields: {bad[0]!r} is not a document field; use {', '.join(DOCUMENT_FIELDS)}")
     return ", ".join(f"d.{f} AS {f}" for f in fields)
-
-
-# -- filter values -------------------------------------------------------------------
-
-
-def _resolved(field: str, value: Any) -> Any:
-    if field == "speaker":
-        return default_registry().resolve(str(value))
-    if field == "party":
-        return normalise_party(str(value))
-    return value
-
-
-def _closest(field: str, value: Any, present: list[Any]) -> list[str]:
-    if field == "year":
-        years = sorted(present, key=lambda y: (abs(int(y) - int(value)), y))
-        return [str(y) for y in years[:3]]
-    lowered = {str(p).lower(): str(p) for p in present}
-    found = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
-    return [lowered[f] for f in found]
-
-
-def check_filter_values(corpus: Corpus, flt: DocumentFilter) -> None:
-    """Raise :class:`InputError` when a filter value matches no current document.
-
-    ``--government Coalition`` or a misspelt speaker would otherwise give an empty table;
-    the message names the field, the value and the closest values the store holds.
-    (Dates and full-text queries are not checked: an empty range is a valid answer.)
-
-    Example::
-
-        >>> from policytext.store.corpus import Corpus, Document
-        >>> store = Corpus.open(":memory:")
-        >>> _ = store.add(Document(text="x", id="a", speaker="Tony Blair"))
-        >>> check_filter_values(store, DocumentFilter(speaker="Tony Blare"))
-        Traceback (most recent call last):
-        policytext.errors.InputError: speaker: 'Tony Blare' matches no document; closest: 'Tony Blair'
-    """
-    for field in _CHECKED_FIELDS:
-        values = getattr(flt, field)
-        if not values:
-            continue
-        column = GROUP_FIELDS[field]
-        present = [
-            row[0]
-            for row in corpus.conn.execute(
-                f"SELECT DISTINCT {column} FROM documents d WHERE d.is_current = 1 AND {column} IS NOT NULL"
-            )
-        ]
-        known = set(present)
-        for value in values:
-            if _resolved(field, value) in known:
-                continue
-            closest = _closest(field, value, present)
-            hint = (
-                f"closest: {', '.join(repr(c) for c in closest)}"
-                if closest
-                else f"the store holds {len(present)} {field} values"
-                + (
-                    f", e.g. {', '.join(repr(str(p)) for p in sorted(present, key=str)[:3])}"
-                    if present
-                    else ""
-                )
-            )
-            raise InputError(f"{field}: {str(value)!r} matches no document; {hint}")
 
 
 # -- frequency tables -------------------------------------------------------------------

@@ -467,7 +467,7 @@ class Corpus:
         clauses, params = filter_clauses(flt)
         if not all_versions:
             clauses.insert(0, "d.is_current = 1")
-        if fold_duplicates and self.has_table("duplicate_clusters"):
+        if fold_duplicates and not flt.keep_duplicates and self.has_table("duplicate_clusters"):
             inner, inner_params = filter_clauses(flt, alias="d2")
             inner_where = "".join(f" AND {c}" for c in inner)
             clauses.append(

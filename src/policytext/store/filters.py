@@ -81,6 +81,10 @@ class DocumentFilter:
         ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
     text:
         A full-text query (SQLite FTS5 syntax, stemmed): ``localism``, ``"big society"``.
+    keep_duplicates:
+        Read every copy of a duplicated document. By default an analysis reads each
+        duplicate cluster once, through its best-ranked selected member (see
+        :mod:`policytext.store.duplicates`).
     """
 
     speaker: tuple[str, ...] = field(default=(), metadata={"help": "Only this speaker (repeatable)."})
@@ -99,6 +103,10 @@ class DocumentFilter:
         default=None,
         metadata={"help": "Only documents matching this full-text query (e.g. '\"big society\"')."},
     )
+    keep_duplicates: bool = field(
+        default=False,
+        metadata={"help": "Count every copy of a duplicated document (default: each cluster once)."},
+    )
 
     def __post_init__(self) -> None:
         for name in ("speaker", "party", "doc_type", "source", "government"):
@@ -108,6 +116,7 @@ class DocumentFilter:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, str(value) or None)
+        object.__setattr__(self, "keep_duplicates", bool(self.keep_duplicates))
 
     @classmethod
     def from_options(cls, **options: Any) -> DocumentFilter:
@@ -152,6 +161,7 @@ class FilterOptions(TypedDict, total=False):
     since: str
     until: str
     text: str
+    keep_duplicates: bool
 
 
 def resolve_filter(
@@ -208,16 +218,24 @@ def filter_clauses(flt: DocumentFilter, *, alias: str = "d") -> tuple[list[str],
 
 def no_match_message(conn: sqlite3.Connection, name: str, value: object) -> str:
     """``NAME: no document has 'VALUE'; closest: ...``: the stored values of the field
-    ``name`` closest to ``value`` (difflib), then those containing it, at most three."""
+    ``name`` closest to ``value`` (years by distance; text by difflib, then values containing
+    it), at most three; when none is close, how many values the store holds, with examples."""
     stored = [
-        str(row[0])
+        row[0]
         for row in conn.execute(
             f"SELECT DISTINCT {name} FROM documents WHERE is_current = 1 AND {name} IS NOT NULL"
         )
     ]
-    lowered = {s.lower(): s for s in stored}
-    close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
-    contains = [k for k in lowered if str(value).lower() in k and k not in close]
-    hints = [lowered[k] for k in [*close, *contains][:3]]
-    tail = f"closest: {', '.join(repr(h) for h in hints)}" if hints else "no value is close"
+    if name == "year":
+        hints = [str(y) for y in sorted(stored, key=lambda y: (abs(int(y) - int(str(value))), y))[:3]]
+    else:
+        lowered = {str(s).lower(): str(s) for s in stored}
+        close = difflib.get_close_matches(str(value).lower(), list(lowered), n=3, cutoff=0.5)
+        contains = [k for k in lowered if str(value).lower() in k and k not in close]
+        hints = [lowered[k] for k in [*close, *contains][:3]]
+    if hints:
+        tail = f"closest: {', '.join(repr(h) for h in hints)}"
+    else:
+        examples = ", ".join(repr(str(s)) for s in sorted(stored, key=str)[:3])
+        tail = f"the store holds {len(stored)} {name} values" + (f", e.g. {examples}" if stored else "")
     return f"{name}: no document has {str(value)!r}; {tail}"

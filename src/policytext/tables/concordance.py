@@ -25,7 +25,6 @@ import pandas as pd
 from policytext.errors import InputError
 from policytext.store.analysis import (
     DOCUMENT_FIELDS,
-    check_filter_values,
     frame_match_rows,
     term_documents,
 )
@@ -154,7 +153,7 @@ def concordance(
     if frame is None and not (term and term.strip()):
         raise InputError("kwic: give a TERM or --frame F")
     flt = resolve_filter(documents, filters)
-    check_filter_values(corpus, flt)
+    corpus.check_filter(flt)
     if frame is not None:
         lines = _frame_lines(
             corpus, flt, frame, include_negated=include_negated, limit=limit, window=window, sentence=sentence

@@ -265,7 +265,7 @@ def frequency_table(
         tagging = require_tagging(corpus)
         selected = check_frames(frames, tagging)
     patterns = _check_terms(terms, selected)
-    store.check_filter_values(corpus, flt)
+    corpus.check_filter(flt)
     codebook_hash = tagging.codebook_hash if tagging else None
     if tagging is not None:
         warn_untagged(corpus, tagging, flt)

@@ -315,7 +315,7 @@ def keyness(
     _check_keyness_options(by, unit, min_freq, correction, direction)
     flt = resolve_filter(documents, filters)
     tagging = require_tagging(corpus) if unit == "frame" else None
-    store.check_filter_values(corpus, flt)
+    corpus.check_filter(flt)
     options = {
         "include_negated": include_negated,
         "words_only": words_only,
