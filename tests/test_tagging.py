@@ -126,14 +126,41 @@ def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
     assert rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char") == full
 
 
-def test_tagging_changed_codebook_replaces_old_tags(filled: Corpus) -> None:
+def test_tagging_another_codebook_adds_its_tags_beside_the_first(filled: Corpus) -> None:
     tag_corpus(filled)
+    default_rows = rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY 1, 2, 3")
     other = parse_toml_codebook(OTHER, source="other.toml")
     summary = tag_corpus(filled, other)
-    assert summary.documents == 3
-    assert rows(filled, "SELECT DISTINCT codebook_hash FROM matches") == [(other.hash,)]
-    assert rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents") == [(other.hash,)]
-    assert rows(filled, "SELECT pattern_id, text FROM matches") == [("only-weather", "weather")]
+    assert summary.documents == 3 and summary.skipped == 0
+    assert sorted(rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents")) == sorted(
+        [(load_codebook().hash,), (other.hash,)]
+    )
+    assert rows(filled, "SELECT pattern_id, text FROM matches WHERE codebook_hash = ?", other.hash) == [
+        ("only-weather", "weather")
+    ]
+    kept = rows(
+        filled,
+        "SELECT doc_pk, start_char, frame FROM matches WHERE codebook_hash = ? ORDER BY 1, 2, 3",
+        load_codebook().hash,
+    )
+    assert kept == default_rows
+    # Both are tagged: re-running either one tags nothing.
+    assert tag_corpus(filled).documents == 0 and tag_corpus(filled, other).documents == 0
+
+
+def test_tagging_same_codebook_name_with_changed_content_replaces_its_tags(filled: Corpus) -> None:
+    tag_corpus(filled)
+    first = parse_toml_codebook('[codebook]\nname = "mine"\n' + OTHER, source="mine.toml")
+    tag_corpus(filled, first)
+    edited = parse_toml_codebook(
+        '[codebook]\nname = "mine"\n' + OTHER.replace('"weather"', '"fine"'), source="mine.toml"
+    )
+    assert edited.hash != first.hash
+    tag_corpus(filled, edited)
+    hashes = {h for (h,) in rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents")}
+    assert hashes == {load_codebook().hash, edited.hash}
+    assert rows(filled, "SELECT count(*) FROM matches WHERE codebook_hash = ?", first.hash) == [(0,)]
+    assert rows(filled, "SELECT text FROM matches WHERE codebook_hash = ?", edited.hash) == [("fine",)]
 
 
 def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:

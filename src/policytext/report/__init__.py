@@ -844,38 +844,17 @@ def _html_table(frame: pd.DataFrame) -> str:
 
 
 def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
-    from policytext.tables import parse_codebook_content
-
-    data = parse_codebook_content(tagging.content)
-    entries: dict[str, Any] = {}
-    if isinstance(data, dict):
-        # "frame_defs" + top-level "patterns" (each naming its frame) is the layout the
-        # tagger stores (Codebook.to_json); "frames" holding the patterns, older layouts.
-        raw = data.get("frames", data.get("frame_defs"))
-        if isinstance(raw, dict):
-            entries = {str(k): v for k, v in raw.items()}
-        elif isinstance(raw, list):
-            entries = {
-                str(item.get("id") or item.get("name")): dict(item) for item in raw if isinstance(item, dict)
-            }
-        patterns = data.get("patterns")
-        if isinstance(patterns, list) and "frame_defs" in data:
-            for frame_id, entry in entries.items():
-                if isinstance(entry, dict):
-                    entry["patterns"] = [
-                        p for p in patterns if isinstance(p, dict) and p.get("frame") == frame_id
-                    ]
+    # The stored codebook, read back as a Codebook (its one canonical form).
+    codebook = tagging.codebook
     rows = []
     for frame in tagging.frames:
-        entry = entries.get(frame)
-        entry = entry if isinstance(entry, dict) else {}
-        patterns = entry.get("patterns")
-        description = entry.get("definition") or entry.get("description") or entry.get("label") or ""
+        defined = frame in codebook.frames
+        definition = codebook.frame(frame) if defined else None
         rows.append(
             {
                 "frame": frame,
-                "description": str(description),
-                "patterns": len(patterns) if isinstance(patterns, (list, dict)) else None,
+                "description": (definition.definition or definition.label) if definition else "",
+                "patterns": sum(1 for p in codebook.patterns if p.frame == frame) if defined else None,
             }
         )
     return rows
