@@ -257,7 +257,7 @@ def test_tables_default_frames_follow_the_default_codebook(
 ) -> None:
     # Regression: DEFAULT_FRAMES was a hand-kept copy of the codebook's frame list.
     import policytext.tables as tables
-    from policytext import codebook
+    from policytext.codebook import load as codebook
 
     assert codebook.load_codebook().frames == tables.DEFAULT_FRAMES
     fake = dataclasses.replace(
@@ -277,7 +277,7 @@ def test_tables_import_does_not_load_the_codebook() -> None:
     import sys
 
     code = (
-        "import sys, policytext.tables, policytext.codebook as c; "
+        "import sys, policytext.tables, policytext.codebook.load as c; "
         "print(c._load_default.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -274,3 +274,93 @@ def test_tagging_pipeline_runs_tag_stage(filled: Corpus, db_path: Path) -> None:
     messages: list[str] = []
     run_pipeline(db_path, offline=True, echo=messages.append)
     assert any(m.startswith("tag: tagged 3 documents") for m in messages), messages
+
+
+# -- codebooks side by side: choosing one, listing them -------------------------------------
+
+
+def test_tagging_current_tagging_by_name_hash_path_and_default(filled: Corpus, tmp_path: Path) -> None:
+    from policytext.errors import CodebookError
+    from policytext.store.tags import current_tagging
+
+    book = tmp_path / "weather.toml"
+    book.write_text('[codebook]\nname = "weather"\nversion = "2"\n' + OTHER, encoding="utf-8")
+    other = load_codebook(book)
+    tag_corpus(filled, other)
+    # Only the other codebook has tagged: it is the default choice.
+    assert current_tagging(filled).codebook_hash == other.hash
+    tag_corpus(filled)
+    default = load_codebook()
+    # The default codebook wins over a later one once it has tagged.
+    tag_corpus(filled, other)
+    assert current_tagging(filled).codebook_hash == default.hash
+    for ref in ("weather", other.hash, other.hash[:8], str(book), book):
+        tagging = current_tagging(filled, ref)
+        assert tagging is not None and tagging.codebook_hash == other.hash, ref
+        assert tagging.frames == ("devolution",) and tagging.documents == 3
+        assert tagging.codebook == other
+    assert current_tagging(filled, "policytext-default").codebook_hash == default.hash
+    with pytest.raises(
+        CodebookError, match=r"^--codebook: no stored codebook is named 'nope'; the store holds: "
+    ):
+        current_tagging(filled, "nope")
+    unused = tmp_path / "unused.toml"
+    unused.write_text(OTHER.replace('"weather"', '"rain"'), encoding="utf-8")
+    with pytest.raises(CodebookError, match="has not tagged this corpus"):
+        current_tagging(filled, unused)
+
+
+def test_tagging_codebook_list_cli(runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path) -> None:
+    import json
+
+    book = tmp_path / "weather.toml"
+    book.write_text('[codebook]\nname = "weather"\nversion = "2"\n' + OTHER, encoding="utf-8")
+    assert runner.invoke(main, ["tag", "--db", str(db_path), "--quiet"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["tag", "--db", str(db_path), "--codebook", str(book), "--quiet"]).exit_code == 0
+    )
+    filled.conn.execute(
+        "INSERT INTO evaluations (codebook_hash, gold, scores, created_at) VALUES (?, 'dev.jsonl', ?, 'now')",
+        (load_codebook().hash, json.dumps({"micro": {"precision": 0.9, "recall": 0.5, "f1": 0.64}})),
+    )
+    filled.conn.commit()
+    listed = runner.invoke(main, ["codebook", "list", "--db", str(db_path), "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    records = {r["name"]: r for r in json.loads(listed.output)}
+    assert set(records) == {"policytext-default", "weather"}
+    assert records["weather"]["documents"] == 3 and records["weather"]["version"] == "2"
+    assert records["policytext-default"]["default"] is True
+    assert records["policytext-default"]["scores"]["micro"]["f1"] == 0.64
+    table = runner.invoke(main, ["codebook", "list", "--db", str(db_path)])
+    assert "| policytext-default * | 1.1 |" in table.output and "| 0.90 | 0.50 | 0.64 |" in table.output
+    shown = runner.invoke(
+        main,
+        ["codebook", "show", "--tagged", "--codebook", "weather", "--db", str(db_path), "--format", "json"],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["name"] == "weather"
+
+
+def test_tagging_migration_keeps_tags_of_the_one_codebook_layout(tmp_path: Path) -> None:
+    # A store tagged before 0008 (one tagging per document) keeps its tags after migrating.
+    from policytext.store.tags import current_tagging
+
+    path = tmp_path / "old.db"
+    with Corpus(path, migrate=False) as old:
+        old.migrate(target=7)
+        old.add(Document(text=TEXTS["d1"], id="d1"))
+        book = load_codebook()
+        old.conn.execute(
+            "INSERT INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, 'then')",
+            (book.hash, book.name, book.version, book.to_json()),
+        )
+        old.conn.execute(
+            "INSERT INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "
+            "VALUES (1, ?, 2, 12, 'then')",
+            (book.hash,),
+        )
+        old.conn.commit()
+    with Corpus.open(path) as migrated:
+        tagging = current_tagging(migrated)
+        assert tagging is not None and tagging.documents == 1
+        assert tag_corpus(migrated).skipped == 1
