@@ -6,6 +6,7 @@ Every problem is a :class:`~policytext.errors.CodebookError` reading ``FILE:LINE
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,21 @@ from policytext.codebook.model import (
     Frame,
     Pattern,
 )
+from policytext.codebook.regex_safety import regex_problem
 from policytext.errors import CodebookError
 
-__all__ = ["SourceLines", "codebook_from_dict"]
+__all__ = ["SourceLines", "codebook_from_dict", "nfkc"]
+
+
+def nfkc(value: Any) -> Any:
+    """``value`` with every string in it NFKC-normalised (text is compared in that form too)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value)
+    if isinstance(value, list | tuple):
+        return [nfkc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfkc(v) for k, v in value.items()}
+    return value
 
 
 class SourceLines:
@@ -244,19 +257,24 @@ class _Builder:
     def _terms(self, value: Any, line: int, what: str) -> tuple[str, ...]:
         if not isinstance(value, str) or not value.split():
             raise self.fail(line, f"{what} must be a non-empty string of words")
-        return tuple(value.lower().split())
+        return tuple(nfkc(value).lower().split())
 
     def _tokens(self, value: Any, line: int) -> tuple[dict[str, Any], ...]:
         if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
             raise self.fail(line, 'tokens must be a non-empty list of token tables, e.g. [{LOWER = "power"}]')
-        for token in value:
-            for attr in token:
+        for position, token in enumerate(value, start=1):
+            for attr, spec in token.items():
                 if attr.upper() not in _KNOWN_ATTRS:
                     raise self.fail(line, f"unknown token attribute {attr!r}")
+                regex = spec.get("REGEX") if isinstance(spec, dict) else None
+                if regex is not None:
+                    problem = regex_problem(regex) if isinstance(regex, str) else "must be a string"
+                    if problem:
+                        raise self.fail(line, f"token {position}: {attr} REGEX {regex!r}: {problem}")
             op = token.get("OP")
             if op is not None and not (isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)):
                 raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
-        return tuple(dict(t) for t in value)
+        return tuple({attr: nfkc(spec) for attr, spec in t.items()} for t in value)
 
     def _int(self, item: dict[str, Any], key: str, default: int, line: int, lowest: int) -> int:
         value = item.get(key, default)
@@ -310,34 +328,32 @@ class _Builder:
             elif kind == "tokens":
                 common["tokens"] = self._tokens(item["tokens"], key_line)
             else:
-                near = item["near"]
-                if not (
-                    isinstance(near, list)
-                    and len(near) == 2
-                    and all(isinstance(side, list) and side for side in near)
-                    and all(isinstance(t, str) and t.split() for side in near for t in side)
-                ):
-                    raise self.fail(
-                        key_line,
-                        f"pattern {pattern_id!r}: near must be two non-empty lists of terms, "
-                        'e.g. near = [["power"], ["people", "community"]]',
-                    )
-                common["near"] = (
-                    tuple(" ".join(t.lower().split()) for t in near[0]),
-                    tuple(" ".join(t.lower().split()) for t in near[1]),
-                )
-                common["window"] = self._int(
-                    item, "window", 8, self.lines.key("patterns", index, "window"), 1
-                )
-                ordered = item.get("ordered", False)
-                if not isinstance(ordered, bool):
-                    raise self.fail(
-                        self.lines.key("patterns", index, "ordered"),
-                        "ordered must be true or false",
-                    )
-                common["ordered"] = ordered
+                common.update(self._near(item, index, key_line, pattern_id))
             patterns.append(Pattern(**common))
         return patterns
+
+    def _near(self, item: dict[str, Any], index: int, key_line: int, pattern_id: str) -> dict[str, Any]:
+        """The fields of a proximity pattern: ``near``, ``window``, ``ordered``."""
+        near = item["near"]
+        if not (
+            isinstance(near, list)
+            and len(near) == 2
+            and all(isinstance(side, list) and side for side in near)
+            and all(isinstance(t, str) and t.split() for side in near for t in side)
+        ):
+            raise self.fail(
+                key_line,
+                f"pattern {pattern_id!r}: near must be two non-empty lists of terms, "
+                'e.g. near = [["power"], ["people", "community"]]',
+            )
+        ordered = item.get("ordered", False)
+        if not isinstance(ordered, bool):
+            raise self.fail(self.lines.key("patterns", index, "ordered"), "ordered must be true or false")
+        return {
+            "near": tuple(tuple(" ".join(nfkc(t).lower().split()) for t in side) for side in near),
+            "window": self._int(item, "window", 8, self.lines.key("patterns", index, "window"), 1),
+            "ordered": ordered,
+        }
 
     def exclusions(self, frame_ids: set[str]) -> list[Exclusion]:
         exclusions: list[Exclusion] = []
