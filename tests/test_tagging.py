@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -364,3 +365,73 @@ def test_tagging_migration_keeps_tags_of_the_one_codebook_layout(tmp_path: Path)
         tagging = current_tagging(migrated)
         assert tagging is not None and tagging.documents == 1
         assert tag_corpus(migrated).skipped == 1
+
+
+# -- worker processes die with their parent -------------------------------------------------
+
+_SLOW_TAG = """
+import os, sys, time
+from spacy.language import Language
+from policytext.rhetoric import build_pipeline
+from policytext.store.corpus import Corpus
+from policytext.tagging import tag_corpus
+
+@Language.component("hold_for_test")
+def hold(doc):
+    with open(sys.argv[2], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    time.sleep(120)  # keep the worker busy until the test has killed the parent
+    return doc
+
+nlp = build_pipeline()
+nlp.add_pipe("hold_for_test", first=True)
+with Corpus.open(sys.argv[1]) as corpus:
+    tag_corpus(corpus, workers=2, batch_docs=1, pipeline=nlp)
+"""
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended; only its exit status is left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux) to watch the workers")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_tagging_workers_die_with_their_killed_parent(
+    filled: Corpus, tmp_path: Path, signal_name: str
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for number in range(6):
+        filled.add(Document(text=f"Speech {number}: localism.", id=f"extra{number}"))
+    script = tmp_path / "slow_tag.py"
+    script.write_text(_SLOW_TAG, encoding="utf-8")
+    pids_file = tmp_path / "workers.txt"
+    parent = subprocess.Popen([sys.executable, str(script), str(filled.path), str(pids_file)])
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 120  # bounded wait for both workers to be busy
+        while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
+            time.sleep(0.1)
+            if pids_file.exists():
+                workers = {int(p) for p in pids_file.read_text().split()}
+        assert len(workers) == 2, f"workers never started (parent exit {parent.poll()})"
+        parent.send_signal(getattr(signal, signal_name))
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_is_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _is_alive(pid)], "a worker outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for pid in workers if "workers" in locals() else ():
+            if _is_alive(pid):
+                os.kill(pid, signal.SIGKILL)
