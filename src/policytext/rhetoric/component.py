@@ -87,7 +87,8 @@ def _set_extensions() -> None:
 
 def _spans(doc: Doc) -> Iterable[Span]:
     key = doc.user_data.get(_KEY_DATA, SPAN_KEY)
-    return doc.spans.get(key, [])
+    spans: Iterable[Span] = doc.spans.get(key, [])
+    return spans
 
 
 def _span_frames(span: Span) -> frozenset[str]:
@@ -126,7 +127,7 @@ def _normalised(doc: Doc) -> Doc:
     elif doc.has_annotation("SENT_START"):
         attrs.append(SENT_START)
     if attrs:
-        copy.from_array(attrs, doc.to_array(attrs))
+        copy.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]
     return copy
 
 

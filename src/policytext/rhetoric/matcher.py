@@ -213,19 +213,41 @@ class FastMatcher:
             self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-
+        """``(key, start, end)`` of every match in ``doc``."""
         if not self.patterns or len(doc) == 0:
             return []
         if self._plans is None:
             self._plan()
-        assert self._plans is not None
         array = doc.to_array([LOWER, IS_PUNCT])
         lower_arr = array[:, 0]
         lower: list[int] = lower_arr.tolist()
         punct: list[int] = array[:, 1].tolist()
         if self._regex_specs:
             self._learn_words(lower)
-        size = len(lower)
+        positions = self._positions(lower_arr, lower)
+        counts = self._slot_counts(positions)
+        results: list[tuple[int, int, int]] = []
+        for index in sorted(counts):
+            candidates, whole = self._candidates(index, counts[index], positions, len(lower))
+            if candidates is None:
+                continue
+            key = self.patterns[index][0]
+            fixed = self._fixed[index]
+            if whole:  # the trigger is the whole pattern
+                results.extend((key, start, start + 1) for start in candidates)
+            elif fixed is not None:
+                results.extend(
+                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, punct)
+                )
+            else:
+                specs, first = self.patterns[index][1], self._first[index]
+                results.extend(
+                    (key, start, end) for start, end in _match_specs(specs, first, candidates, lower, punct)
+                )
+        return results
+
+    def _positions(self, lower_arr: Any, lower: list[int]) -> dict[int, list[int]]:
+        """Token indices of every anchor word that occurs in the Doc."""
         positions: dict[int, list[int]] = {}
         anchors = self._anchors
         if len(anchors):
@@ -234,9 +256,13 @@ class FastMatcher:
             slot[slot == len(anchors)] = 0
             for index in np.flatnonzero(anchors[slot] == lower_arr).tolist():
                 positions.setdefault(lower[index], []).append(index)
-        # Tokens per trigger slot of every pattern whose trigger words occur here.
-        counts: dict[int, list[int]] = {}
+        return positions
+
+    def _slot_counts(self, positions: dict[int, list[int]]) -> dict[int, list[int]]:
+        """Tokens per trigger slot of every pattern whose trigger words occur here."""
         plans = self._plans
+        assert plans is not None
+        counts: dict[int, list[int]] = {}
         for value, where in positions.items():
             found_here = len(where)
             for index, option in self._by_hash[value]:
@@ -246,86 +272,99 @@ class FastMatcher:
                 slots[option] += found_here
         for index in self._always:
             counts[index] = []
+        return counts
 
-        results: list[tuple[int, int, int]] = []
-        for index in sorted(counts):
-            key, specs = self.patterns[index]
-            options = plans[index]
-            if not options:
-                candidates: Iterable[int] = range(size)
+    def _candidates(
+        self, index: int, slots: list[int], positions: dict[int, list[int]], size: int
+    ) -> tuple[Iterable[int] | None, bool]:
+        """Start tokens to try for pattern ``index`` (None: none), and whether each is a whole match."""
+        assert self._plans is not None
+        options = self._plans[index]
+        if not options:
+            return range(size), False
+        if 0 in slots:
+            return None, False  # a required slot has no token in this document
+        # Start from the trigger slot with fewest candidate starts here.
+        option = min(range(len(options)), key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1))
+        spec, low, high = options[option]
+        trigger_words = spec.hashes or frozenset()
+        if len(trigger_words) <= len(positions):
+            hits = [positions[value] for value in trigger_words if value in positions]
+        else:
+            hits = [where for value, where in positions.items() if value in trigger_words]
+        if low == high:  # the trigger sits at a fixed distance from the start
+            if len(hits) == 1:
+                candidates = [p - low for p in hits[0] if p >= low]
             else:
-                slots = counts[index]
-                if 0 in slots:
-                    continue  # a required slot has no token in this document
-                # Start from the trigger slot with fewest candidate starts here.
-                option = min(
-                    range(len(options)),
-                    key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1),
-                )
-                spec, low, high = options[option]
-                trigger_words = spec.hashes or frozenset()
-                if len(trigger_words) <= len(positions):
-                    hits = [positions[value] for value in trigger_words if value in positions]
-                else:
-                    hits = [where for value, where in positions.items() if value in trigger_words]
-                if low == high:  # the trigger sits at a fixed distance from the start
-                    if len(hits) == 1:
-                        candidates = [p - low for p in hits[0] if p >= low]
-                    else:
-                        candidates = sorted(p - low for where in hits for p in where if p >= low)
-                    if len(specs) == 1:  # the trigger is the whole pattern
-                        results.extend((key, start, start + 1) for start in candidates)
-                        continue
-                else:
-                    found: set[int] = set()
-                    for where in hits:
-                        for position in where:
-                            found.update(range(max(0, position - high), position - low + 1))
-                    candidates = sorted(found)
-            fixed = self._fixed[index]
-            if fixed is not None:
-                # Every slot takes exactly one token: test the slots in place.
-                width = len(fixed)
-                for start in candidates:
-                    if start + width > size:
-                        continue
-                    for offset, (slot_words, is_punct) in enumerate(fixed):
-                        value = lower[start + offset]
-                        if slot_words is not None:
-                            if value not in slot_words:
-                                break
-                        elif bool(punct[start + offset]) != is_punct:
+                candidates = sorted(p - low for where in hits for p in where if p >= low)
+            return candidates, len(self.patterns[index][1]) == 1
+        found: set[int] = set()
+        for where in hits:
+            for position in where:
+                found.update(range(max(0, position - high), position - low + 1))
+        return sorted(found), False
+
+
+def _match_fixed(
+    fixed: list[tuple[AbstractSet[int] | None, bool | None]],
+    candidates: Iterable[int],
+    lower: list[int],
+    punct: list[int],
+) -> list[tuple[int, int]]:
+    """Matches of a pattern whose every slot takes exactly one token: test the slots in place."""
+    found: list[tuple[int, int]] = []
+    width, size = len(fixed), len(lower)
+    for start in candidates:
+        if start + width > size:
+            continue
+        for offset, (slot_words, is_punct) in enumerate(fixed):
+            value = lower[start + offset]
+            if slot_words is not None:
+                if value not in slot_words:
+                    break
+            elif bool(punct[start + offset]) != is_punct:
+                break
+        else:
+            found.append((start, start + width))
+    return found
+
+
+def _match_specs(
+    specs: list[_FastSpec],
+    first: frozenset[int] | None,
+    candidates: Iterable[int],
+    lower: list[int],
+    punct: list[int],
+) -> list[tuple[int, int]]:
+    """Matches of a pattern with variable-length slots: the longest end from each start."""
+    found: list[tuple[int, int]] = []
+    size = len(lower)
+    for start in candidates:
+        if first is not None and lower[start] not in first:
+            continue
+        frontier = {start}
+        for spec in specs:
+            reached: set[int] = set()
+            hashes = spec.hashes
+            for position in frontier:
+                count = 0
+                if spec.low == 0:
+                    reached.add(position)
+                while position < size and count < spec.high:
+                    if hashes is not None:
+                        if lower[position] not in hashes:
                             break
-                    else:
-                        results.append((key, start, start + width))
-                continue
-            first = self._first[index]
-            for start in candidates:
-                if first is not None and lower[start] not in first:
-                    continue
-                frontier = {start}
-                for spec in specs:
-                    reached: set[int] = set()
-                    hashes = spec.hashes
-                    for position in frontier:
-                        count = 0
-                        if spec.low == 0:
-                            reached.add(position)
-                        while position < size and count < spec.high:
-                            if hashes is not None:
-                                if lower[position] not in hashes:
-                                    break
-                            elif bool(punct[position]) != spec.is_punct:
-                                break
-                            position += 1
-                            count += 1
-                            if count >= spec.low:
-                                reached.add(position)
-                    frontier = reached
-                    if not frontier:
+                    elif bool(punct[position]) != spec.is_punct:
                         break
-                if frontier:
-                    end = max(frontier)
-                    if end > start:
-                        results.append((key, start, end))
-        return results
+                    position += 1
+                    count += 1
+                    if count >= spec.low:
+                        reached.add(position)
+            frontier = reached
+            if not frontier:
+                break
+        if frontier:
+            end = max(frontier)
+            if end > start:
+                found.append((start, end))
+    return found

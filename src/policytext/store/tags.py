@@ -59,15 +59,26 @@ MIN_HASH_PREFIX = 6
 
 
 class _MatchLike(Protocol):
-    sentence: int
-    sent_start: int
-    sent_end: int
-    start_char: int
-    end_char: int
-    frame: str
-    pattern_id: str
-    text: str
-    negated: bool
+    """What the store needs of a match (``policytext.rhetoric.Match`` has it)."""
+
+    @property
+    def sentence(self) -> int: ...
+    @property
+    def sent_start(self) -> int: ...
+    @property
+    def sent_end(self) -> int: ...
+    @property
+    def start_char(self) -> int: ...
+    @property
+    def end_char(self) -> int: ...
+    @property
+    def frame(self) -> str: ...
+    @property
+    def pattern_id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def negated(self) -> bool: ...
 
 
 #: One tagged document: ``(doc_pk, matches, sentences, tokens)``.
