@@ -109,15 +109,26 @@ def _doc_counts(doc: Doc) -> dict[str, int]:
 
 
 def _normalised(doc: Doc) -> Doc:
-    """``doc`` itself when its text is NFKC-normal, else a copy with NFKC-normalised tokens.
+    """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
 
     The copy has the same tokens (so token indices carry over), sentence starts and,
-    when set, the trained annotations token patterns may test.
+    when set, the trained annotations token patterns may test. Tokens whose normal
+    form has no letter or digit ("…" is "...") do not call for a copy: no word test
+    can tell them apart.
     """
     if unicodedata.is_normalized("NFKC", doc.text):
         return doc
-    words = [unicodedata.normalize("NFKC", token.text) for token in doc]
-    if not all(words):
+    words: list[str] = []
+    needs_copy = False
+    for token in doc:
+        text = token.text
+        if not text.isascii():
+            normal = unicodedata.normalize("NFKC", text)
+            if normal != text:
+                needs_copy = needs_copy or any(c.isalnum() for c in normal)
+                text = normal
+        words.append(text)
+    if not needs_copy or not all(words):
         return doc
     copy = Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
     attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
