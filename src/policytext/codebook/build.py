@@ -104,6 +104,7 @@ def codebook_from_dict(
 
     Example::
 
+        >>> from policytext.codebook import load_codebook
         >>> cb = load_codebook()
         >>> codebook_from_dict(cb.to_dict()).hash == cb.hash
         True

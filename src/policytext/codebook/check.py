@@ -139,7 +139,8 @@ def character_problems(text: str, *, source: str) -> list[CodebookProblem]:
 
     Example::
 
-        >>> [str(p) for p in character_problems('phrase = "\\u0435mpower"', source="cb.toml")][0][:60]
+        >>> warnings = character_problems('phrase = "\\u0435mpower"', source="cb.toml")
+        >>> str(warnings[0]).split(" (U+")[0]
         "cb.toml:1: warning: 'еmpower' contains CYRILLIC SMALL LETTER IE"
     """
     problems: list[CodebookProblem] = []

@@ -14,6 +14,7 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
 
     Example::
 
+        >>> from policytext.codebook import load_codebook
         >>> describe_codebook(load_codebook()).splitlines()[0]
         '# policytext-default 1.1'
     """

@@ -109,6 +109,7 @@ class Codebook:
 
     Example::
 
+        >>> from policytext.codebook import load_codebook
         >>> cb = load_codebook()
         >>> cb.frame("devolution").label
         'Devolution'

@@ -92,10 +92,10 @@ def sentence_starts(doc: Doc) -> list[int]:
 
     Example::
 
+        >>> from policytext.rhetoric import build_pipeline
         >>> sentence_starts(build_pipeline()("One. Two."))
         [0, 2]
     """
-
     if len(doc) == 0:
         return []
     if not doc.has_annotation("SENT_START"):
