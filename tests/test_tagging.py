@@ -435,3 +435,18 @@ def test_tagging_workers_die_with_their_killed_parent(
         for pid in workers if "workers" in locals() else ():
             if _is_alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_tagging_a_second_codebook_leaves_the_default_table_unchanged(filled: Corpus) -> None:
+    # Issue 15: tagging with another codebook must not change what `table` reports by default.
+    from policytext.store.tags import current_tagging
+    from policytext.tables import frequency_table
+
+    tag_corpus(filled)
+    before = frequency_table(filled, bootstrap=0)
+    other = parse_toml_codebook('[codebook]\nname = "weather"\n' + OTHER, source="weather.toml")
+    tag_corpus(filled, other)
+    after = frequency_table(filled, bootstrap=0)
+    assert after.equals(before)
+    weather = current_tagging(filled, "weather")
+    assert weather is not None and weather.frames == ("devolution",)
