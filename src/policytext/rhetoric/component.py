@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -108,28 +109,38 @@ def _doc_counts(doc: Doc) -> dict[str, int]:
     return dict(Counter(span.label_ for span in _spans(doc)))
 
 
+# Words (by string hash) already examined, and the NFKC form of those where normalising
+# changes a letter or digit.
+_NFKC_SEEN: set[int] = set()
+_NFKC_CHANGES: dict[int, str] = {}
+
+
+def _nfkc_change(word: str) -> str | None:
+    if word.isascii():
+        return None
+    normal = unicodedata.normalize("NFKC", word)
+    return normal if normal != word and any(c.isalnum() for c in normal) else None
+
+
 def _normalised(doc: Doc) -> Doc:
     """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
 
     The copy has the same tokens (so token indices carry over), sentence starts and,
     when set, the trained annotations token patterns may test. Tokens whose normal
     form has no letter or digit ("…" is "...") do not call for a copy: no word test
-    can tell them apart.
+    can tell them apart. Each distinct word is examined once per process.
     """
-    if unicodedata.is_normalized("NFKC", doc.text):
+    strings = doc.vocab.strings
+    orth = doc.to_array(ORTH)
+    words_here = set(np.unique(orth).tolist())
+    for key in words_here - _NFKC_SEEN:
+        normal = _nfkc_change(strings[key])
+        if normal is not None:
+            _NFKC_CHANGES[key] = normal
+        _NFKC_SEEN.add(key)
+    if words_here.isdisjoint(_NFKC_CHANGES):
         return doc
-    words: list[str] = []
-    needs_copy = False
-    for token in doc:
-        text = token.text
-        if not text.isascii():
-            normal = unicodedata.normalize("NFKC", text)
-            if normal != text:
-                needs_copy = needs_copy or any(c.isalnum() for c in normal)
-                text = normal
-        words.append(text)
-    if not needs_copy or not all(words):
-        return doc
+    words = [_NFKC_CHANGES.get(key) or strings[key] for key in orth.tolist()]
     copy = Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
     attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
              if doc.has_annotation(name)]  # fmt: skip
