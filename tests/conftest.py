@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 from policytext.store.corpus import Corpus
+
+if TYPE_CHECKING:
+    from policytext.codebook import Codebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -55,8 +59,8 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 # -- tagged fixture corpora (tables, kwic, keyness, report) ------------------------------
-# The tagger lives on another branch, so tests store its output rows directly with SQL,
-# in the shape of migration 0003: codebooks, tagged_documents, matches.
+# Tags are written through the store (policytext.store.tags), as the tagger writes them,
+# with a real codebook whose frames are TEST_FRAMES: no test writes a layout of its own.
 
 TEST_FRAMES = (
     "empowerment",
@@ -70,93 +74,89 @@ TEST_FRAMES = (
 )
 
 
+def test_codebook(spec: dict[str, object] | None = None) -> Codebook:
+    """The codebook of ``store_tagged``: ``{"name", "version", "frames": [ids]}`` (default: TEST_FRAMES).
+
+    Every frame gets one pattern, ``<frame>-1``, the pattern id of the fixture's matches.
+    """
+    from policytext.codebook import codebook_from_dict
+
+    spec = spec or {"name": "test codebook", "version": "1.0", "frames": list(TEST_FRAMES)}
+    frames = [str(f["id"]) if isinstance(f, dict) else str(f) for f in spec.get("frames", TEST_FRAMES)]  # type: ignore[attr-defined]
+    return codebook_from_dict(
+        {
+            "codebook": {
+                "name": spec.get("name", "test codebook"),
+                "version": str(spec.get("version", "1.0")),
+            },
+            "frames": [{"id": f, "label": f} for f in frames],
+            "patterns": [{"id": f"{f}-1", "frame": f, "phrase": f"={f}"} for f in frames],
+        },
+        source="<test codebook>",
+    )
+
+
+test_codebook.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+#: The hash of the default ``store_tagged`` codebook.
+TEST_CODEBOOK_HASH = test_codebook().hash
+
+
 def store_tagged(
     store: Corpus,
     docs: list[dict[str, object]],
     *,
-    codebook_hash: str = "cb-test-1",
     codebook: dict[str, object] | None = None,
     tagged_at: str = "2026-01-01T00:00:00+00:00",
 ) -> dict[str, int]:
-    """Add documents and their tags; return doc id -> pk.
+    """Add documents and their tags through the store; return doc id -> pk.
 
     Each doc is a dict of Document fields plus ``sentences`` (list of str, joined
     by spaces into the text) and ``tags``: (sentence index, frame, phrase[, negated])
     tuples; every occurrence of ``phrase`` (case-insensitive) in that sentence
-    becomes a match.
+    becomes a match. ``codebook`` is a ``test_codebook`` spec.
     """
-    import json
     import re
 
+    from policytext.rhetoric import Match
+    from policytext.store import tags
     from policytext.store.corpus import Document
 
-    if codebook is None:
-        codebook = {
-            "name": "test codebook",
-            "version": "1.0",
-            "frames": [{"id": f, "patterns": [{"id": f"{f}-1"}]} for f in TEST_FRAMES],
-        }
+    book = test_codebook(codebook)
+    tags.store_codebook(store, book)
     pks: dict[str, int] = {}
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                codebook_hash,
-                codebook.get("name"),
-                codebook.get("version"),
-                json.dumps(codebook),
-                tagged_at,
-            ),
-        )
-        for spec in docs:
-            spec = dict(spec)
-            sentences = list(spec.pop("sentences"))  # type: ignore[call-overload]
-            tags = list(spec.pop("tags", []))  # type: ignore[call-overload]
-            text = " ".join(sentences)
-            store.add(Document(text=text, **spec))  # type: ignore[arg-type]
-            row = conn.execute(
-                "SELECT pk, tokens FROM documents WHERE id = ? AND is_current = 1", (spec["id"],)
-            ).fetchone()
-            pk = int(row["pk"])
-            pks[str(spec["id"])] = pk
-            starts, offset = [], 0
-            for sentence in sentences:
-                starts.append(offset)
-                offset += len(sentence) + 1
-            for tag in tags:
-                index, frame, phrase = tag[0], tag[1], tag[2]
-                negated = int(tag[3]) if len(tag) > 3 else 0
-                s_start = starts[index]
-                s_end = s_start + len(sentences[index])
-                found = list(re.finditer(re.escape(phrase), sentences[index], re.IGNORECASE))
-                assert found, f"{phrase!r} not in sentence {index} of {spec['id']}"
-                for hit in found:
-                    conn.execute(
-                        "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, "
-                        "sent_end, "
-                        "start_char, end_char, frame, pattern_id, text, negated) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            pk,
-                            codebook_hash,
-                            index,
-                            s_start,
-                            s_end,
-                            s_start + hit.start(),
-                            s_start + hit.end(),
-                            frame,
-                            f"{frame}-1",
-                            hit.group(0),
-                            negated,
-                        ),
-                    )
-            conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents "
-                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (pk, codebook_hash, len(sentences), row["tokens"], tagged_at),
-            )
+    for spec in docs:
+        spec = dict(spec)
+        sentences = list(spec.pop("sentences"))  # type: ignore[call-overload]
+        found_tags = list(spec.pop("tags", []))  # type: ignore[call-overload]
+        store.add(Document(text=" ".join(sentences), **spec))  # type: ignore[arg-type]
+        pk, tokens = tags.document_tokens(store, str(spec["id"]))
+        pks[str(spec["id"])] = pk
+        starts, offset = [], 0
+        for sentence in sentences:
+            starts.append(offset)
+            offset += len(sentence) + 1
+        matches = []
+        for tag in found_tags:
+            index, frame, phrase = tag[0], tag[1], tag[2]
+            s_start = starts[index]
+            found = list(re.finditer(re.escape(phrase), sentences[index], re.IGNORECASE))
+            assert found, f"{phrase!r} not in sentence {index} of {spec['id']}"
+            matches += [
+                Match(
+                    sentence=index,
+                    sent_start=s_start,
+                    sent_end=s_start + len(sentences[index]),
+                    start_char=s_start + hit.start(),
+                    end_char=s_start + hit.end(),
+                    frame=frame,
+                    pattern_id=f"{frame}-1",
+                    text=hit.group(0),
+                    negated=bool(tag[3]) if len(tag) > 3 else False,
+                )
+                for hit in found
+            ]
+        tags.write_tags(store, book.hash, [(pk, matches, len(sentences), tokens)], tagged_at=tagged_at)
     return pks
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL_CORPUS, TEST_FRAMES, store_tagged
+from conftest import SMALL_CORPUS, TEST_CODEBOOK_HASH, TEST_FRAMES, store_tagged
 from policytext.cli import main
 from policytext.store.corpus import Corpus
 
@@ -39,7 +39,7 @@ def test_cli_table_json_shape(runner: CliRunner, tagged_db: Path) -> None:
     assert manifest_line.startswith("manifest: ")
     manifest = json.loads(manifest_line.removeprefix("manifest: "))
     assert manifest["command"] == "policytext table --by speaker,year --format json"
-    assert manifest["codebook_hash"] == "cb-test-1"
+    assert manifest["codebook_hash"] == TEST_CODEBOOK_HASH
 
 
 def test_cli_table_out_writes_file_and_manifest(runner: CliRunner, tagged_db: Path, tmp_path: Path) -> None:

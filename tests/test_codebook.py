@@ -302,3 +302,84 @@ def test_codebook_check_names_dictionary_lines(tmp_path: Path) -> None:
     path = write(tmp_path, "devolution:\n  - devol*\n  - localism\n  - devol*\n", "dup.yml")
     [problem] = check_codebook(path)
     assert str(problem) == f"{path}:4: 'devolution-3' duplicates 'devolution-1'"
+
+
+# -- safety: regular expressions, confusable and invisible characters ------------------------
+
+REGEX_BOOK = (
+    MINIMAL
+    + """
+[[patterns]]
+id = "dev-regex"
+frame = "devolution"
+tokens = [{LOWER = {REGEX = "%s"}}]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("regex", "fragment"),
+    [
+        ("([unclosed", "invalid regular expression (unterminated character set"),
+        ("(a+)+$", "nested quantifiers"),
+        ("^(\\\\w+\\\\s?)*$", "nested quantifiers"),
+    ],
+)
+def test_codebook_bad_regexes_are_rejected_with_file_and_line(
+    tmp_path: Path, regex: str, fragment: str
+) -> None:
+    path = write(tmp_path, REGEX_BOOK % regex)
+    with pytest.raises(CodebookError) as raised:
+        load_codebook(path)
+    assert str(raised.value).startswith(f"{path}:17: token 1: LOWER REGEX ")
+    assert fragment in str(raised.value)
+    problems = check_codebook(path)
+    assert [(p.line, p.is_error) for p in problems] == [(17, True)]
+    assert fragment in problems[0].message
+
+
+@pytest.mark.parametrize("regex", ["^devol(ve|ution)s?$", "(ab{2})+", "(a+)++", "(?>a+)+$"])
+def test_codebook_safe_regexes_still_load(tmp_path: Path, regex: str) -> None:
+    assert load_codebook(write(tmp_path, REGEX_BOOK % regex)).patterns[1].tokens[0]["LOWER"]["REGEX"] == regex
+
+
+def test_codebook_bad_regex_is_a_one_line_error_in_tag_and_check(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policytext.cli import main
+    from policytext.store.corpus import Corpus, Document
+
+    db = tmp_path / "c.db"
+    with Corpus.open(db) as corpus:
+        corpus.add(Document(text="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab " * 3, id="d1"))
+    path = write(tmp_path, REGEX_BOOK % "(a+)+$")
+    runner = CliRunner()
+    tagged = runner.invoke(main, ["tag", "--db", str(db), "--codebook", str(path)])
+    assert tagged.exit_code == 1 and tagged.output.startswith(f"Error: {path}:17: token 1: LOWER REGEX")
+    assert "Traceback" not in tagged.output and len(tagged.output.strip().splitlines()) == 1
+    checked = runner.invoke(main, ["codebook", "check", str(path)])
+    assert checked.exit_code == 1 and f"{path}:17: token 1: LOWER REGEX '(a+)+$': nested" in checked.output
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("\u0435mpower", "CYRILLIC SMALL LETTER IE (U+0435), which looks like a Latin letter"),
+        ("ｌｏｃａｌｉｓｍ", "FULLWIDTH LATIN SMALL LETTER L (U+FF4C), a full-width form"),
+        ("local\u200bism", "ZERO WIDTH SPACE (U+200B), an invisible character"),
+        ("\ufb01nance", "LATIN SMALL LIGATURE FI (U+FB01), a ligature"),
+    ],
+)
+def test_codebook_check_warns_about_confusable_and_invisible_characters(
+    tmp_path: Path, word: str, kind: str
+) -> None:
+    from click.testing import CliRunner
+
+    from policytext.cli import main
+
+    path = write(tmp_path, MINIMAL + f'\n[[patterns]]\nid = "odd"\nframe = "devolution"\nphrase = "{word}"\n')
+    problems = check_codebook(path)
+    assert [(p.line, p.is_error) for p in problems] == [(17, False)]
+    assert problems[0].message == f"{word!r} contains {kind}" + problems[0].message.split(kind, 1)[1]
+    result = CliRunner().invoke(main, ["codebook", "check", str(path)])
+    assert result.exit_code == 0 and f"{path}:17: warning: {word!r} contains" in result.output

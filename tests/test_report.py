@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
+from conftest import EMP, FILL, SMALL_CORPUS, TEST_CODEBOOK_HASH, store_tagged
 from policytext.errors import InputError
 from policytext.report import (
     PALETTE,
@@ -37,7 +37,7 @@ SCORES = {
 }
 
 
-def add_evaluation(corpus: Corpus, codebook_hash: str = "cb-test-1") -> None:
+def add_evaluation(corpus: Corpus, codebook_hash: str = TEST_CODEBOOK_HASH) -> None:
     """The tagger branch's evaluations table, as described to this branch."""
     corpus.conn.execute(
         "CREATE TABLE IF NOT EXISTS evaluations (pk INTEGER PRIMARY KEY, "
@@ -203,7 +203,7 @@ def test_report_manifest_fields(small_tagged: Corpus) -> None:
     assert (manifest.codebook_name, manifest.codebook_version, manifest.codebook_hash) == (
         "test codebook",
         "1.0",
-        "cb-test-1",
+        TEST_CODEBOOK_HASH,
     )
     assert manifest.spacy_version and manifest.policytext_version
     assert manifest.validation["micro"]["f1"] == 0.6
@@ -230,7 +230,7 @@ def test_report_table_formats_carry_the_manifest(small_tagged: Corpus, tmp_path:
     text = out.read_text(encoding="utf-8")
     sidecar = json.loads((tmp_path / f"t.{fmt}.manifest.json").read_text(encoding="utf-8"))
     assert sidecar["corpus_hash"] == manifest.corpus_hash
-    assert sidecar["codebook_hash"] == "cb-test-1"
+    assert sidecar["codebook_hash"] == TEST_CODEBOOK_HASH
     if fmt == "json":
         rows = json.loads(text)
         assert isinstance(rows, list) and len(rows) == 3
@@ -243,7 +243,7 @@ def test_report_table_formats_carry_the_manifest(small_tagged: Corpus, tmp_path:
             "empowerment_per_10k",
         } <= set(rows[0])
         return
-    assert manifest.corpus_hash in text and "cb-test-1" in text
+    assert manifest.corpus_hash in text and TEST_CODEBOOK_HASH in text
     if fmt == "csv":
         assert text.startswith("# policytext run manifest\n")
         back = pd.read_csv(out, comment="#")
@@ -397,7 +397,7 @@ def test_report_html_parses_and_references_existing_files(small_report: Path) ->
     for anchor in (h[1:] for h in page.links if h.startswith("#")):
         assert anchor in page.ids
     text = " ".join(page.text)
-    assert "cb-test-1" in text and "test codebook" in text
+    assert TEST_CODEBOOK_HASH in text and "test codebook" in text
     assert "0.686" in text  # empowerment F1 from the evaluation
     assert "Tony Blair" in text and "Cameron-Clegg coalition" in text
     assert "<NA>" not in text and "nan" not in text.split()  # missing values read "(none)"
@@ -405,7 +405,7 @@ def test_report_html_parses_and_references_existing_files(small_report: Path) ->
     by_year = pd.read_csv(index.parent / "tables" / "by_year.csv", comment="#")
     assert list(by_year["year"][:5]) == [1998, 1999, 2010, 2011, 2012]
     assert by_year["year"][5:].isna().all()  # the undated document
-    assert json.loads((index.parent / "manifest.json").read_text())["codebook_hash"] == "cb-test-1"
+    assert json.loads((index.parent / "manifest.json").read_text())["codebook_hash"] == TEST_CODEBOOK_HASH
 
 
 def test_report_codebook_and_validation_of_a_real_tagging_run(corpus: Corpus, tmp_path: Path) -> None:

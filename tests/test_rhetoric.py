@@ -200,8 +200,7 @@ def test_rhetoric_sentence_frames_without_a_sentencizer(codebook: Codebook) -> N
     # extension must agree with doc_matches instead of raising spaCy's E030.
     nlp = spacy.blank("en")
     nlp.add_pipe("policytext_rhetoric")
-    nlp.get_pipe("policytext_rhetoric").codebook = codebook
-    nlp.get_pipe("policytext_rhetoric")._compile()
+    nlp.get_pipe("policytext_rhetoric").initialize(codebook=codebook)
     doc = nlp("We will devolve powers. Localism works.")
     assert doc._.rhetoric_sentences == [frozenset({"devolution"})]
     assert [m.sentence for m in doc_matches(doc)] == [0, 0]
@@ -439,7 +438,7 @@ def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple
     """Reference: try every start, keep the longest end (what the fast matcher must return)."""
     import re as regex
 
-    from policytext.rhetoric import _op_range
+    from policytext.rhetoric.matcher import _op_range
 
     def ok(spec: dict[str, object], word: str) -> bool:
         value = spec.get("LOWER")
@@ -496,7 +495,8 @@ def _brute_force(specs: list[dict[str, object]], words: list[str]) -> list[tuple
     ],
 )
 def test_rhetoric_fast_matcher_agrees_with_brute_force(specs: list[dict[str, object]]) -> None:
-    from policytext.rhetoric import _fast_specs, _FastMatcher
+    from policytext.rhetoric.matcher import FastMatcher as _FastMatcher
+    from policytext.rhetoric.matcher import fast_specs as _fast_specs
 
     nlp = spacy.blank("en")
     text = (
@@ -511,3 +511,70 @@ def test_rhetoric_fast_matcher_agrees_with_brute_force(specs: list[dict[str, obj
     matcher.add(nlp.vocab.strings.add("k"), fast)
     got = sorted((start, end) for _, start, end in matcher(doc))
     assert got == _brute_force(specs, words)
+
+
+# -- initialize(), spans_key, NFKC ------------------------------------------------------------
+
+
+def test_rhetoric_initialize_loads_the_codebook_from_initialize_settings(tmp_path: Path) -> None:
+    # Like span_ruler: the factory builds an empty component; nlp.initialize() loads the
+    # codebook named in [initialize.components.policytext_rhetoric].
+    path = tmp_path / "cb.toml"
+    path.write_text(TEST_CODEBOOK, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    tagger = nlp.add_pipe("policytext_rhetoric")
+    assert isinstance(tagger, RhetoricTagger) and tagger._codebook is None  # nothing read yet
+    nlp.config["initialize"]["components"]["policytext_rhetoric"] = {"codebook": str(path)}
+    nlp.initialize()
+    assert tagger.codebook.name == "test"
+    assert nlp("Decentralise now.")._.rhetoric_counts == {"devolution": 1}
+
+
+def test_rhetoric_spans_key_from_config_and_old_configs_still_load(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policytext_sentencizer")
+    nlp.add_pipe("policytext_rhetoric", config={"spans_key": "frames"})
+    doc = nlp("We believe in localism. The weather was fine.")
+    assert "rhetoric" not in doc.spans and [s.label_ for s in doc.spans["frames"]] == ["devolution"]
+    assert doc._.rhetoric_counts == {"devolution": 1}
+    assert doc._.rhetoric_sentences == [frozenset({"devolution"}), frozenset()]
+    assert [m.text for m in doc_matches(doc)] == ["localism"]
+    # A pipeline saved before spans_key existed has no such setting: the default applies.
+    nlp.to_disk(tmp_path / "pipeline")
+    config = tmp_path / "pipeline" / "config.cfg"
+    config.write_text(
+        "\n".join(line for line in config.read_text().splitlines() if not line.startswith("spans_key")),
+        encoding="utf-8",
+    )
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("policytext_rhetoric").spans_key == "rhetoric"
+    again = loaded("We believe in localism.")
+    assert [s.text for s in again.spans["rhetoric"]] == ["localism"]
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("We believe in ｌｏｃａｌｉｓｍ.", "ｌｏｃａｌｉｓｍ"),  # full-width letters
+        ("Power to the people, not to the ﬁnance ministry: localism.", "localism"),  # a ligature elsewhere
+        ("We will decentraliﬁe nothing, but eﬀective localism.", "localism"),
+    ],
+)
+def test_rhetoric_text_is_compared_after_nfkc(nlp: Language, text: str, matched: str) -> None:
+    matches = doc_matches(nlp(text))
+    assert matched in [m.text for m in matches]
+    for m in matches:  # offsets still point into the original text
+        assert text[m.start_char : m.end_char] == m.text
+
+
+def test_rhetoric_patterns_are_nfkc_normalised(tmp_path: Path) -> None:
+    book = parse_toml_codebook(
+        '[[frames]]\nid = "devolution"\n[[patterns]]\nid = "p"\nframe = "devolution"\nphrase = "=ｌｏｃａｌｉｓｍ"\n'
+        '[[patterns]]\nid = "q"\nframe = "devolution"\ntokens = [{LOWER = "ﬁef"}]\n',
+        source="wide.toml",
+    )
+    assert book.patterns[0].terms == ("=localism",)
+    assert book.patterns[1].tokens == ({"LOWER": "fief"},)
+    nlp = build_pipeline(book)
+    assert [m.text for m in doc_matches(nlp("Localism and a fief."))] == ["Localism", "fief"]

@@ -13,13 +13,11 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2, chi2_contingency
 
-from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_FRAMES, store_tagged
+from conftest import BIG, DEV, EMP, FILL, SMALL_CORPUS, TEST_CODEBOOK_HASH, TEST_FRAMES, store_tagged
 from policytext.errors import InputError, StoreError
 from policytext.store.corpus import Corpus, Document
 from policytext.tables import (
-    DEFAULT_FRAMES,
     adjust_p_values,
-    codebook_frames,
     concordance,
     current_tagging,
     frequency_table,
@@ -209,10 +207,10 @@ def test_tables_latest_codebook_only(small_tagged: Corpus) -> None:
                 "tags": [(0, "devolution", "devolve")],
             }
         ],
-        codebook_hash="cb-old",
+        codebook={"name": "old codebook", "version": "0.9"},
         tagged_at="2025-01-01T00:00:00+00:00",
     )
-    assert current_tagging(small_tagged).codebook_hash == "cb-test-1"
+    assert current_tagging(small_tagged).codebook_hash == TEST_CODEBOOK_HASH
     table = frequency_table(small_tagged, by="speaker", bootstrap=0)
     assert row(table, speaker="Tony Blair")["documents"] == 2  # the document tagged earlier is left out
 
@@ -226,11 +224,6 @@ def test_tables_frames_from_codebook_row(corpus: Corpus) -> None:
     tagging = current_tagging(corpus)
     assert tagging.frames == ("devolution", "empowerment")
     assert (tagging.codebook_name, tagging.codebook_version) == ("mini", "2")
-    assert codebook_frames("frames:\n  empowerment: {}\n  targeting: {}\n") == (
-        "empowerment",
-        "targeting",
-    )
-    assert codebook_frames("not a codebook [") == ()
 
 
 def test_tables_frames_of_a_custom_codebook_tagged_by_the_tagger(
@@ -259,11 +252,6 @@ def test_tables_frames_of_a_custom_codebook_tagged_by_the_tagger(
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
 
 
-def test_tables_default_frames_when_codebook_names_none(corpus: Corpus) -> None:
-    store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
-    assert current_tagging(corpus).frames == DEFAULT_FRAMES
-
-
 def test_tables_default_frames_follow_the_default_codebook(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -273,7 +261,7 @@ def test_tables_default_frames_follow_the_default_codebook(
     import tomllib
 
     import policytext.tables as tables
-    from policytext import codebook
+    from policytext.codebook import load as codebook
 
     packaged = tomllib.loads((Path(codebook.__file__).parent.parent / "data" / "codebook.toml").read_text())
     assert tuple(f["id"] for f in packaged["frames"]) == tables.DEFAULT_FRAMES
@@ -286,8 +274,6 @@ def test_tables_default_frames_follow_the_default_codebook(
     tables.default_frames.cache_clear()
     try:
         assert tables.DEFAULT_FRAMES == fake.frames == ("devolution", "empowerment")
-        store_tagged(corpus, SMALL_CORPUS[:1], codebook={"name": "bare"})
-        assert current_tagging(corpus).frames == ("devolution", "empowerment")
     finally:
         tables.default_frames.cache_clear()
 
@@ -297,7 +283,7 @@ def test_tables_import_does_not_load_the_codebook() -> None:
     import sys
 
     code = (
-        "import sys, policytext.tables, policytext.codebook as c; "
+        "import sys, policytext.tables, policytext.codebook.load as c; "
         "print(c._load_default.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -126,14 +127,41 @@ def test_tagging_resumes_after_interruption(filled: Corpus) -> None:
     assert rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY doc_pk, start_char") == full
 
 
-def test_tagging_changed_codebook_replaces_old_tags(filled: Corpus) -> None:
+def test_tagging_another_codebook_adds_its_tags_beside_the_first(filled: Corpus) -> None:
     tag_corpus(filled)
+    default_rows = rows(filled, "SELECT doc_pk, start_char, frame FROM matches ORDER BY 1, 2, 3")
     other = parse_toml_codebook(OTHER, source="other.toml")
     summary = tag_corpus(filled, other)
-    assert summary.documents == 3
-    assert rows(filled, "SELECT DISTINCT codebook_hash FROM matches") == [(other.hash,)]
-    assert rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents") == [(other.hash,)]
-    assert rows(filled, "SELECT pattern_id, text FROM matches") == [("only-weather", "weather")]
+    assert summary.documents == 3 and summary.skipped == 0
+    assert sorted(rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents")) == sorted(
+        [(load_codebook().hash,), (other.hash,)]
+    )
+    assert rows(filled, "SELECT pattern_id, text FROM matches WHERE codebook_hash = ?", other.hash) == [
+        ("only-weather", "weather")
+    ]
+    kept = rows(
+        filled,
+        "SELECT doc_pk, start_char, frame FROM matches WHERE codebook_hash = ? ORDER BY 1, 2, 3",
+        load_codebook().hash,
+    )
+    assert kept == default_rows
+    # Both are tagged: re-running either one tags nothing.
+    assert tag_corpus(filled).documents == 0 and tag_corpus(filled, other).documents == 0
+
+
+def test_tagging_same_codebook_name_with_changed_content_replaces_its_tags(filled: Corpus) -> None:
+    tag_corpus(filled)
+    first = parse_toml_codebook('[codebook]\nname = "mine"\n' + OTHER, source="mine.toml")
+    tag_corpus(filled, first)
+    edited = parse_toml_codebook(
+        '[codebook]\nname = "mine"\n' + OTHER.replace('"weather"', '"fine"'), source="mine.toml"
+    )
+    assert edited.hash != first.hash
+    tag_corpus(filled, edited)
+    hashes = {h for (h,) in rows(filled, "SELECT DISTINCT codebook_hash FROM tagged_documents")}
+    assert hashes == {load_codebook().hash, edited.hash}
+    assert rows(filled, "SELECT count(*) FROM matches WHERE codebook_hash = ?", first.hash) == [(0,)]
+    assert rows(filled, "SELECT text FROM matches WHERE codebook_hash = ?", edited.hash) == [("fine",)]
 
 
 def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:
@@ -247,3 +275,178 @@ def test_tagging_pipeline_runs_tag_stage(filled: Corpus, db_path: Path) -> None:
     messages: list[str] = []
     run_pipeline(db_path, offline=True, echo=messages.append)
     assert any(m.startswith("tag: tagged 3 documents") for m in messages), messages
+
+
+# -- codebooks side by side: choosing one, listing them -------------------------------------
+
+
+def test_tagging_current_tagging_by_name_hash_path_and_default(filled: Corpus, tmp_path: Path) -> None:
+    from policytext.errors import CodebookError
+    from policytext.store.tags import current_tagging
+
+    book = tmp_path / "weather.toml"
+    book.write_text('[codebook]\nname = "weather"\nversion = "2"\n' + OTHER, encoding="utf-8")
+    other = load_codebook(book)
+    tag_corpus(filled, other)
+    # Only the other codebook has tagged: it is the default choice.
+    assert current_tagging(filled).codebook_hash == other.hash
+    tag_corpus(filled)
+    default = load_codebook()
+    # The default codebook wins over a later one once it has tagged.
+    tag_corpus(filled, other)
+    assert current_tagging(filled).codebook_hash == default.hash
+    for ref in ("weather", other.hash, other.hash[:8], str(book), book):
+        tagging = current_tagging(filled, ref)
+        assert tagging is not None and tagging.codebook_hash == other.hash, ref
+        assert tagging.frames == ("devolution",) and tagging.documents == 3
+        assert tagging.codebook == other
+    assert current_tagging(filled, "policytext-default").codebook_hash == default.hash
+    with pytest.raises(
+        CodebookError, match=r"^--codebook: no stored codebook is named 'nope'; the store holds: "
+    ):
+        current_tagging(filled, "nope")
+    unused = tmp_path / "unused.toml"
+    unused.write_text(OTHER.replace('"weather"', '"rain"'), encoding="utf-8")
+    with pytest.raises(CodebookError, match="has not tagged this corpus"):
+        current_tagging(filled, unused)
+
+
+def test_tagging_codebook_list_cli(runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path) -> None:
+    import json
+
+    book = tmp_path / "weather.toml"
+    book.write_text('[codebook]\nname = "weather"\nversion = "2"\n' + OTHER, encoding="utf-8")
+    assert runner.invoke(main, ["tag", "--db", str(db_path), "--quiet"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["tag", "--db", str(db_path), "--codebook", str(book), "--quiet"]).exit_code == 0
+    )
+    filled.conn.execute(
+        "INSERT INTO evaluations (codebook_hash, gold, scores, created_at) VALUES (?, 'dev.jsonl', ?, 'now')",
+        (load_codebook().hash, json.dumps({"micro": {"precision": 0.9, "recall": 0.5, "f1": 0.64}})),
+    )
+    filled.conn.commit()
+    listed = runner.invoke(main, ["codebook", "list", "--db", str(db_path), "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    records = {r["name"]: r for r in json.loads(listed.output)}
+    assert set(records) == {"policytext-default", "weather"}
+    assert records["weather"]["documents"] == 3 and records["weather"]["version"] == "2"
+    assert records["policytext-default"]["default"] is True
+    assert records["policytext-default"]["scores"]["micro"]["f1"] == 0.64
+    table = runner.invoke(main, ["codebook", "list", "--db", str(db_path)])
+    assert "| policytext-default * | 1.1 |" in table.output and "| 0.90 | 0.50 | 0.64 |" in table.output
+    shown = runner.invoke(
+        main,
+        ["codebook", "show", "--tagged", "--codebook", "weather", "--db", str(db_path), "--format", "json"],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["name"] == "weather"
+
+
+def test_tagging_migration_keeps_tags_of_the_one_codebook_layout(tmp_path: Path) -> None:
+    # A store tagged before 0008 (one tagging per document) keeps its tags after migrating.
+    from policytext.store.tags import current_tagging
+
+    path = tmp_path / "old.db"
+    with Corpus(path, migrate=False) as old:
+        old.migrate(target=7)
+        old.add(Document(text=TEXTS["d1"], id="d1"))
+        book = load_codebook()
+        old.conn.execute(
+            "INSERT INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, 'then')",
+            (book.hash, book.name, book.version, book.to_json()),
+        )
+        old.conn.execute(
+            "INSERT INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "
+            "VALUES (1, ?, 2, 12, 'then')",
+            (book.hash,),
+        )
+        old.conn.commit()
+    with Corpus.open(path) as migrated:
+        tagging = current_tagging(migrated)
+        assert tagging is not None and tagging.documents == 1
+        assert tag_corpus(migrated).skipped == 1
+
+
+# -- worker processes die with their parent -------------------------------------------------
+
+_SLOW_TAG = """
+import os, sys, time
+from spacy.language import Language
+from policytext.rhetoric import build_pipeline
+from policytext.store.corpus import Corpus
+from policytext.tagging import tag_corpus
+
+@Language.component("hold_for_test")
+def hold(doc):
+    with open(sys.argv[2], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    time.sleep(120)  # keep the worker busy until the test has killed the parent
+    return doc
+
+nlp = build_pipeline()
+nlp.add_pipe("hold_for_test", first=True)
+with Corpus.open(sys.argv[1]) as corpus:
+    tag_corpus(corpus, workers=2, batch_docs=1, pipeline=nlp)
+"""
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended; only its exit status is left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux) to watch the workers")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_tagging_workers_die_with_their_killed_parent(
+    filled: Corpus, tmp_path: Path, signal_name: str
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for number in range(6):
+        filled.add(Document(text=f"Speech {number}: localism.", id=f"extra{number}"))
+    script = tmp_path / "slow_tag.py"
+    script.write_text(_SLOW_TAG, encoding="utf-8")
+    pids_file = tmp_path / "workers.txt"
+    parent = subprocess.Popen([sys.executable, str(script), str(filled.path), str(pids_file)])
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 120  # bounded wait for both workers to be busy
+        while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
+            time.sleep(0.1)
+            if pids_file.exists():
+                workers = {int(p) for p in pids_file.read_text().split()}
+        assert len(workers) == 2, f"workers never started (parent exit {parent.poll()})"
+        parent.send_signal(getattr(signal, signal_name))
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_is_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _is_alive(pid)], "a worker outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for pid in workers if "workers" in locals() else ():
+            if _is_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_tagging_a_second_codebook_leaves_the_default_table_unchanged(filled: Corpus) -> None:
+    # Issue 15: tagging with another codebook must not change what `table` reports by default.
+    from policytext.store.tags import current_tagging
+    from policytext.tables import frequency_table
+
+    tag_corpus(filled)
+    before = frequency_table(filled, bootstrap=0)
+    other = parse_toml_codebook('[codebook]\nname = "weather"\n' + OTHER, source="weather.toml")
+    tag_corpus(filled, other)
+    after = frequency_table(filled, bootstrap=0)
+    assert after.equals(before)
+    weather = current_tagging(filled, "weather")
+    assert weather is not None and weather.frames == ("devolution",)

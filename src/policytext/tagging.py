@@ -6,8 +6,15 @@ matched text, negation flag) with the codebook's hash; ``tagged_documents``
 records which codebook tagged each document, its sentence count and its token
 count (``_text.count_doc_tokens``). Documents are written in batches, each in
 one transaction, so an interrupted run keeps every finished batch and the next
-run resumes with the rest. A document already tagged with another codebook is
-re-tagged and its old matches replaced.
+run resumes with the rest. Tags of several codebooks live side by side: tagging
+with a codebook adds its tags and leaves other codebooks' alone, except that a
+codebook with the same name and changed content (an edited file) replaces its
+predecessor's tags. All SQL is in :mod:`policytext.store.tags`.
+
+With ``workers > 1`` the worker processes die with their parent, even when it is
+killed with SIGKILL: on Linux each asks the kernel for SIGTERM when its parent
+dies (``prctl(PR_SET_PDEATHSIG)``), and every worker also watches its parent's
+pid, so none lives on holding the store open.
 
 Example::
 
@@ -20,8 +27,12 @@ Example::
 
 from __future__ import annotations
 
-import datetime as dt
+import ctypes
 import logging
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,13 +42,14 @@ from typing import TYPE_CHECKING, Any
 from policytext._text import count_doc_tokens, split_for_spacy
 from policytext.codebook import Codebook, codebook_from_dict, load_codebook
 from policytext.errors import InputError
+from policytext.rhetoric import Match, RhetoricTagger, build_pipeline, doc_matches, sentence_starts
+from policytext.store import tags
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from spacy.language import Language
 
-    from policytext.rhetoric import Match
     from policytext.store.corpus import Corpus
 
 __all__ = ["TagSummary", "store_codebook", "tag_corpus", "tag_text"]
@@ -110,8 +122,6 @@ def _tag_pieces(
     With ``count=False`` tokens are not counted (0): the store already holds
     ``documents.tokens``, computed with the same definition at import.
     """
-    from policytext.rhetoric import doc_matches, sentence_starts
-
     work: list[tuple[str, tuple[int, int, int]]] = []
     counts: dict[int, int] = {}
     for pk, text in documents:
@@ -136,12 +146,33 @@ def _tag_pieces(
 
 _WORKER_NLP: Any = None
 _WORKER_KEY: tuple[str, str | None] | None = None
+_PR_SET_PDEATHSIG = 1
+_PARENT_POLL_SECONDS = 0.5
 
 
-def _init_worker(codebook_data: dict[str, Any], model: str | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when process ``parent`` ends, however it ends (SIGKILL included)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the watcher thread below still works
+            logger.debug("prctl(PR_SET_PDEATHSIG) unavailable")
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        # Portable fallback (and a second line on Linux): a re-parented worker exits.
+        while os.getppid() == parent:
+            threading.Event().wait(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="policytext-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int, codebook_data: dict[str, Any], model: str | None) -> None:
     global _WORKER_NLP, _WORKER_KEY
-    from policytext.rhetoric import build_pipeline
-
+    _die_with_parent(parent)
     codebook = codebook_from_dict(codebook_data)
     if (codebook.hash, model) == _WORKER_KEY:
         return  # forked from a parent that already built this pipeline
@@ -156,10 +187,6 @@ def _work(documents: list[tuple[int, str]]) -> list[tuple[int, list[Match], int,
 # -- the store ----------------------------------------------------------------------------
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
 def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
     """Record ``codebook`` (hash, name, version, canonical content) in the store.
 
@@ -167,54 +194,11 @@ def store_codebook(corpus: Corpus, codebook: Codebook) -> None:
 
         >>> store_codebook(corpus, load_codebook())  # doctest: +SKIP
     """
-    with corpus.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (codebook.hash, codebook.name, codebook.version, codebook.to_json(), _now()),
-        )
-
-
-def _write(corpus: Corpus, codebook_hash: str, results: list[tuple[int, list[Match], int, int]]) -> int:
-    written = 0
-    now = _now()
-    with corpus.transaction() as conn:
-        for pk, matches, sentences, tokens in results:
-            conn.execute("DELETE FROM matches WHERE doc_pk = ?", (pk,))
-            conn.executemany(
-                "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, start_char, "
-                "end_char, frame, pattern_id, text, negated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        pk,
-                        codebook_hash,
-                        m.sentence,
-                        m.sent_start,
-                        m.sent_end,
-                        m.start_char,
-                        m.end_char,
-                        m.frame,
-                        m.pattern_id,
-                        m.text,
-                        int(m.negated),
-                    )  # fmt: skip
-                    for m in matches
-                ],
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents "
-                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (pk, codebook_hash, sentences, tokens, now),
-            )
-            written += len(matches)
-    return written
+    tags.store_codebook(corpus, codebook)
 
 
 def _pipeline_codebook(pipeline: Language, codebook: Codebook | str | Path | None) -> Codebook:
     """The codebook of ``pipeline``'s rhetoric tagger, checked against ``codebook`` when given."""
-    from policytext.rhetoric import RhetoricTagger
-
     taggers = [pipe for _, pipe in pipeline.pipeline if isinstance(pipe, RhetoricTagger)]
     if not taggers:
         raise InputError("pipeline: has no policytext_rhetoric component")
@@ -227,6 +211,43 @@ def _pipeline_codebook(pipeline: Language, codebook: Codebook | str | Path | Non
                 f"[{used.hash[:12]}], not {wanted.name} {wanted.version} [{wanted.hash[:12]}]"
             )
     return used
+
+
+class _Progress:
+    """Stores finished batches and keeps the counts (and the optional bar) up to date."""
+
+    def __init__(self, corpus: Corpus, codebook_hash: str, total: int, *, progress: bool,
+                 on_batch: Callable[[int], None] | None) -> None:  # fmt: skip
+        self.corpus, self.codebook_hash, self.on_batch = corpus, codebook_hash, on_batch
+        self.documents = self.matches = self.tokens = 0
+        self.known_tokens: dict[int, int] = {}
+        self.bar: Any = None
+        if progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", desc="tag", leave=False)
+
+    def texts(self, pks: list[int]) -> list[tuple[int, str]]:
+        out = []
+        for pk, text, count in tags.document_texts(self.corpus, pks):
+            self.known_tokens[pk] = count
+            out.append((pk, text))
+        return out
+
+    def store(self, results: list[tuple[int, list[Match], int, int]]) -> None:
+        # documents.tokens was counted at import with _text.count_doc_tokens: the one definition.
+        rows = [(pk, found, sents, self.known_tokens.pop(pk)) for pk, found, sents, _ in results]
+        self.matches += tags.write_tags(self.corpus, self.codebook_hash, rows)
+        self.documents += len(rows)
+        self.tokens += sum(r[3] for r in rows)
+        if self.bar is not None:
+            self.bar.update(len(rows))
+        if self.on_batch is not None:
+            self.on_batch(len(rows))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def tag_corpus(
@@ -242,6 +263,9 @@ def tag_corpus(
 ) -> TagSummary:
     """Tag every current document not yet tagged with ``codebook``.
 
+    Tags of other codebooks stay; those of an earlier codebook with the same
+    name (an edited file) are replaced.
+
     Parameters
     ----------
     corpus:
@@ -249,7 +273,7 @@ def tag_corpus(
     codebook:
         A codebook, a path, or ``None`` for the default one.
     workers:
-        Processes to tag in (1: in this process).
+        Processes to tag in (1: in this process). They end when this process ends.
     batch_docs:
         Documents per batch; each batch is written in one transaction.
     model:
@@ -283,95 +307,60 @@ def tag_corpus(
         loaded = _pipeline_codebook(pipeline, codebook)
     else:
         loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    store_codebook(corpus, loaded)
-    conn = corpus.conn
-    with corpus.transaction():
-        # Tags of superseded document versions are no longer current.
-        conn.execute("DELETE FROM matches WHERE doc_pk IN (SELECT pk FROM documents WHERE is_current = 0)")
-        conn.execute(
-            "DELETE FROM tagged_documents WHERE doc_pk IN (SELECT pk FROM documents WHERE is_current = 0)"
-        )
-    todo = [
-        int(row[0])
-        for row in conn.execute(
-            "SELECT d.pk FROM documents d LEFT JOIN tagged_documents t ON t.doc_pk = d.pk "
-            "WHERE d.is_current = 1 AND (t.doc_pk IS NULL OR t.codebook_hash != ?) ORDER BY d.pk",
-            (loaded.hash,),
-        )
-    ]
-    total_current = int(conn.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[0])
+    tags.store_codebook(corpus, loaded)
+    tags.replace_same_name(corpus, loaded)
+    tags.drop_superseded_tags(corpus)
+    todo, total_current = tags.untagged_documents(corpus, loaded.hash)
     if workers > 1:
         # Small enough batches that every worker stays busy to the end.
         batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
     batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
-
-    known_tokens: dict[int, int] = {}
-
-    def texts(pks: list[int]) -> list[tuple[int, str]]:
-        marks = ", ".join("?" for _ in pks)
-        rows = conn.execute(f"SELECT pk, text, tokens FROM documents WHERE pk IN ({marks}) ORDER BY pk", pks)
-        out = []
-        for pk, text, count in rows:
-            known_tokens[int(pk)] = int(count)
-            out.append((int(pk), str(text)))
-        return out
-
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), unit="doc", desc="tag", leave=False)
-    documents = matches = tokens = 0
-
-    def store(results: list[tuple[int, list[Match], int, int]]) -> None:
-        nonlocal documents, matches, tokens
-        # documents.tokens was counted at import with _text.count_doc_tokens: the one definition.
-        results = [(pk, found, sents, known_tokens.pop(pk)) for pk, found, sents, _ in results]
-        matches += _write(corpus, loaded.hash, results)
-        documents += len(results)
-        tokens += sum(r[3] for r in results)
-        if bar is not None:
-            bar.update(len(results))
-        if on_batch is not None:
-            on_batch(len(results))
-
+    state = _Progress(corpus, loaded.hash, len(todo), progress=progress, on_batch=on_batch)
     try:
         if workers == 1 or len(batches) <= 1:
-            from policytext.rhetoric import build_pipeline
-
             nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=model)
             for pks in batches:
-                store(list(_tag_pieces(nlp, texts(pks), count=False)))
+                state.store(list(_tag_pieces(nlp, state.texts(pks), count=False)))
         else:
-            # fork (Linux) lets workers inherit the compiled pipeline; spawn elsewhere.
-            method = "fork" if "fork" in get_all_start_methods() else "spawn"
-            if method == "fork":
-                global _WORKER_NLP, _WORKER_KEY
-                from policytext.rhetoric import build_pipeline
-
-                if pipeline is not None:
-                    _WORKER_NLP, _WORKER_KEY = pipeline, (loaded.hash, model)
-                elif (loaded.hash, model) != _WORKER_KEY:
-                    _WORKER_NLP = build_pipeline(loaded, model=model)
-                    _WORKER_KEY = (loaded.hash, model)
-            context = get_context(method)
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=context,
-                initargs=(loaded.to_dict(), model),
-                initializer=_init_worker,
-            ) as pool:
-                pending: list[Future[list[tuple[int, list[Match], int, int]]]] = []
-                for pks in batches:
-                    pending.append(pool.submit(_work, texts(pks)))
-                    # Keep a bounded number of batches in flight so memory stays flat.
-                    while len(pending) >= workers * 2:
-                        store(pending.pop(0).result())
-                for future in pending:
-                    store(future.result())
+            _tag_in_workers(state, batches, loaded, workers=workers, model=model, pipeline=pipeline)
     finally:
-        if bar is not None:
-            bar.close()
-    summary = TagSummary(loaded.hash, loaded.version, documents, total_current - len(todo), matches, tokens)
+        state.close()
+    summary = TagSummary(
+        loaded.hash, loaded.version, state.documents, total_current - len(todo), state.matches, state.tokens
+    )
     logger.info("%s", summary)
     return summary
+
+
+def _tag_in_workers(
+    state: _Progress,
+    batches: list[list[int]],
+    codebook: Codebook,
+    *,
+    workers: int,
+    model: str | None,
+    pipeline: Language | None,
+) -> None:
+    # fork (Linux) lets workers inherit the compiled pipeline; spawn elsewhere.
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    if method == "fork":
+        global _WORKER_NLP, _WORKER_KEY
+        if pipeline is not None:
+            _WORKER_NLP, _WORKER_KEY = pipeline, (codebook.hash, model)
+        elif (codebook.hash, model) != _WORKER_KEY:
+            _WORKER_NLP = build_pipeline(codebook, model=model)
+            _WORKER_KEY = (codebook.hash, model)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context(method),
+        initargs=(os.getpid(), codebook.to_dict(), model),
+        initializer=_init_worker,
+    ) as pool:
+        pending: list[Future[list[tuple[int, list[Match], int, int]]]] = []
+        for pks in batches:
+            pending.append(pool.submit(_work, state.texts(pks)))
+            # Keep a bounded number of batches in flight so memory stays flat.
+            while len(pending) >= workers * 2:
+                state.store(pending.pop(0).result())
+        for future in pending:
+            state.store(future.result())

@@ -48,6 +48,19 @@ SPEAKERS = [f"Speaker {i:02d}" for i in range(25)]
 MATCHES_PER_10K = 50  # all frames together; well above what the codebook finds in real speeches
 
 
+def _bench_codebook():  # type: ignore[no-untyped-def]
+    """A codebook with FRAMES, stored in its canonical form (Codebook.to_json)."""
+    from policytext.codebook import codebook_from_dict
+
+    return codebook_from_dict(
+        {
+            "codebook": {"name": "bench", "version": "1"},
+            "frames": [{"id": f, "label": f} for f in FRAMES],
+            "patterns": [{"id": f"{f}-1", "frame": f, "phrase": f"={f}"} for f in FRAMES],
+        }
+    )
+
+
 def build(path: Path, *, documents: int = 10_000, seed: int = 0) -> tuple[int, int]:
     rng = np.random.default_rng(seed)
     tokens = rng.integers(1_000, 3_001, size=documents)
@@ -82,7 +95,7 @@ def build(path: Path, *, documents: int = 10_000, seed: int = 0) -> tuple[int, i
         conn.execute(
             "INSERT INTO codebooks (hash, name, version, content, created_at) "
             "VALUES ('bench', 'bench', '1', ?, ?)",
-            ('{"frames": [' + ", ".join(f'"{f}"' for f in FRAMES) + "]}", now),
+            (_bench_codebook().to_json(), now),
         )
         conn.executemany(
             "INSERT INTO tagged_documents (doc_pk, codebook_hash, sentences, tokens, tagged_at) "

@@ -20,6 +20,8 @@ from policytext.cli._base import (
     show_progress,
     write_output,
 )
+from policytext.cli._codebook_option import codebook_option
+from policytext.errors import CodebookError
 
 
 @main.command("tag")
@@ -39,8 +41,10 @@ def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path
 
     Matches (sentence, offsets, frame, pattern, negation) are stored with the
     codebook's hash and version. Re-running skips documents already tagged with
-    the same codebook (an interrupted run resumes); a changed codebook replaces
-    the old tags.
+    the same codebook (an interrupted run resumes). Tags of several codebooks
+    live side by side: another codebook adds its tags and never replaces the
+    others'; an edited codebook (same name, changed content) replaces its own
+    old tags. See them with `policytext codebook list`.
 
     \b
     Example:
@@ -122,11 +126,12 @@ def evaluate_command(
 
 @main.group("codebook")
 def codebook_group() -> None:
-    """Check and show codebooks.
+    """Check, show and list codebooks.
 
     \b
     Example:
         policytext codebook check my-codebook.toml
+        policytext codebook list
         policytext codebook show
     """
 
@@ -160,28 +165,75 @@ def codebook_check_command(path: Path, db: Path) -> None:
 @click.option(
     "--tagged",
     is_flag=True,
-    help="Show the codebook the corpus at --db was last tagged with, instead of a file.",
+    help="Show a codebook stored with the tags at --db (see --codebook) instead of a file.",
 )
+@codebook_option
 @db_option
 @reports_errors
-def codebook_show_command(path: Path | None, fmt: str, tagged: bool, db: Path) -> None:
+def codebook_show_command(path: Path | None, fmt: str, tagged: bool, codebook: str | None, db: Path) -> None:
     """Show a codebook (default: the shipped one): frames, patterns and exclusions.
 
     \b
     Example:
         policytext codebook show --format json
         policytext codebook show --tagged --db corpus/policytext.db
+        policytext codebook show --tagged --codebook my-codebook
     """
     from policytext.codebook import describe_codebook, load_codebook
 
     if tagged:
         if path is not None:
             raise click.UsageError("give a codebook PATH or --tagged, not both")
-        from policytext.codebook import codebook_from_stored
+        from policytext.store.tags import current_tagging
 
         _require_db(db)
         with _open_corpus(db) as corpus:
-            codebook = codebook_from_stored(corpus)
+            tagging = current_tagging(corpus, codebook)
+            if tagging is None:
+                raise CodebookError(f"{db}: not tagged yet; run 'policytext tag' first")
+            loaded = tagging.codebook
     else:
-        codebook = load_codebook(path)
-    click.echo(describe_codebook(codebook, fmt=fmt))
+        if codebook is not None:
+            raise click.UsageError("--codebook goes with --tagged; give a file as PATH")
+        loaded = load_codebook(path)
+    click.echo(describe_codebook(loaded, fmt=fmt))
+
+
+@codebook_group.command("list")
+@format_option("md", "json", default="md")
+@db_option
+@reports_errors
+def codebook_list_command(fmt: str, db: Path) -> None:
+    """List the codebooks the store holds: name, version, hash, documents tagged, validation.
+
+    The default codebook is marked with *; the validation columns are the
+    latest `policytext evaluate` scores recorded for that codebook (micro
+    precision, recall and F1).
+
+    \b
+    Example:
+        policytext codebook list
+        policytext codebook list --format json
+    """
+    from policytext.store.tags import codebook_records
+
+    _require_db(db)
+    with _open_corpus(db) as corpus:
+        records = codebook_records(corpus)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_record() for r in records], indent=2))
+        return
+    lines = [
+        "| name | version | hash | documents | tagged at | precision | recall | F1 |",
+        "|---|---|---|---:|---|---:|---:|---:|",
+    ]
+    for record in records:
+        micro = (record.scores or {}).get("micro", {})
+        scores = [f"{micro[k]:.2f}" if isinstance(micro.get(k), (int, float)) else "" for k in
+                  ("precision", "recall", "f1")]  # fmt: skip
+        name = f"{record.name} *" if record.is_default else record.name
+        lines.append(
+            f"| {name} | {record.version} | {record.hash[:12]} | {record.documents} | "
+            f"{record.tagged_at or ''} | {' | '.join(scores)} |"
+        )
+    click.echo("\n".join(lines))

@@ -14,7 +14,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from policytext.codebook import Codebook, codebook_from_dict
+from policytext.codebook.build import codebook_from_dict
+from policytext.codebook.model import Codebook
 from policytext.errors import CodebookError
 
 

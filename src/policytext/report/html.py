@@ -29,7 +29,6 @@ import jinja2
 import pandas as pd
 
 import policytext.report.interactive as ia
-from policytext.codebook import codebook_from_dict
 from policytext.errors import InputError, PolicytextError
 from policytext.report.charts import plot_frame_heatmap, plot_government_shares, plot_rates_over_time
 from policytext.report.formats import corpus_summary, format_number, write_atomic, write_table
@@ -72,8 +71,8 @@ def _frequency(
 def _codebook_rows(tagging: Tagging) -> list[dict[str, Any]]:
     """Frame, label, definition and pattern count of the stored codebook (frames only when unreadable)."""
     try:
-        codebook = codebook_from_dict(json.loads(tagging.content or ""), source="stored codebook")
-    except (PolicytextError, ValueError, TypeError) as exc:
+        codebook = tagging.codebook
+    except PolicytextError as exc:
         logger.info(
             "report: stored codebook %s not readable as a codebook (%s)", tagging.codebook_hash[:12], exc
         )

@@ -200,6 +200,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Tags of several codebooks side by side: a document is tagged once per codebook.
+        "0009_tags_per_codebook",
+        """
+        CREATE TABLE tagged_documents_new (
+            doc_pk INTEGER NOT NULL REFERENCES documents (pk) ON DELETE CASCADE,
+            codebook_hash TEXT NOT NULL,
+            sentences INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            tagged_at TEXT NOT NULL,
+            PRIMARY KEY (doc_pk, codebook_hash)
+        );
+        INSERT INTO tagged_documents_new (doc_pk, codebook_hash, sentences, tokens, tagged_at)
+            SELECT doc_pk, codebook_hash, sentences, tokens, tagged_at FROM tagged_documents;
+        DROP TABLE tagged_documents;
+        ALTER TABLE tagged_documents_new RENAME TO tagged_documents;
+        CREATE INDEX tagged_documents_codebook ON tagged_documents (codebook_hash);
+        CREATE INDEX matches_codebook_doc ON matches (codebook_hash, doc_pk);
+        """,
+    ),
 ]
 
 

@@ -32,11 +32,9 @@ from typing import Any
 from policytext.store.filters import GROUP_FIELDS
 from policytext.tables._tagging import (
     Tagging,
-    codebook_frames,
     corpus_hash,
     current_tagging,
     default_frames,
-    parse_codebook_content,
 )
 from policytext.tables.bootstrap import RATE_BASE, bootstrap_rates, group_key, group_rng
 from policytext.tables.concordance import KWIC_FIELDS, TermPattern, concordance, term_slug
@@ -56,7 +54,6 @@ __all__ = [
     "TermPattern",
     "adjust_p_values",
     "bootstrap_rates",
-    "codebook_frames",
     "concordance",
     "corpus_hash",
     "current_tagging",
@@ -71,7 +68,6 @@ __all__ = [
     "keyness",
     "log_p_value",
     "log_ratio",
-    "parse_codebook_content",
     "term_columns",
     "term_slug",
 ]

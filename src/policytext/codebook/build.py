@@ -1,0 +1,405 @@
+"""Validation: plain data (parsed TOML, a dictionary, stored JSON) into a :class:`Codebook`.
+
+Every problem is a :class:`~policytext.errors.CodebookError` reading ``FILE:LINE: problem``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from policytext.codebook.model import (
+    _ID,
+    _KNOWN_ATTRS,
+    _PATTERN_ID,
+    DEFAULT_NEGATION_CUES,
+    EXCLUSION_KINDS,
+    PATTERN_KINDS,
+    Codebook,
+    Exclusion,
+    Frame,
+    Pattern,
+)
+from policytext.codebook.regex_safety import regex_problem
+from policytext.errors import CodebookError
+
+__all__ = ["SourceLines", "codebook_from_dict", "nfkc"]
+
+
+def nfkc(value: Any) -> Any:
+    """``value`` with every string in it NFKC-normalised (text is compared in that form too)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value)
+    if isinstance(value, list | tuple):
+        return [nfkc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfkc(v) for k, v in value.items()}
+    return value
+
+
+class SourceLines:
+    """Finds the line of a ``[[table]]`` entry and of a key inside it (tomllib gives none)."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+
+    def __init__(self, text: str) -> None:
+        self.headers: list[tuple[int, str, bool]] = []  # (line, name, is_array)
+        self.lines = text.splitlines()
+        for number, line in enumerate(self.lines, start=1):
+            match = self._HEADER.match(line)
+            if match:
+                self.headers.append((number, match.group(1), line.lstrip().startswith("[[")))
+
+    def entry(self, table: str, index: int) -> tuple[int, int]:
+        """First and last line of entry ``index`` of ``[[table]]``."""
+        seen = -1
+        for position, (number, name, is_array) in enumerate(self.headers):
+            if name == table and is_array:
+                seen += 1
+                if seen == index:
+                    end = (
+                        self.headers[position + 1][0] - 1
+                        if position + 1 < len(self.headers)
+                        else len(self.lines)
+                    )
+                    return number, end
+        return 0, 0
+
+    def key(self, table: str, index: int, key: str) -> int:
+        """Line of ``key = ...`` in entry ``index`` of ``[[table]]`` (the header line if absent)."""
+        start, end = self.entry(table, index)
+        if not start:
+            return 0
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(start, end + 1):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return start
+
+    def table(self, name: str) -> int:
+        for number, header, _ in self.headers:
+            if header == name:
+                return number
+        return 0
+
+
+def codebook_from_dict(
+    data: dict[str, Any], *, source: str = "<codebook>", lines: SourceLines | None = None
+) -> Codebook:
+    """Build and validate a codebook from plain data (parsed TOML or :meth:`Codebook.to_dict`).
+
+    Parameters
+    ----------
+    data:
+        Either the TOML layout (``[codebook]``, ``[[frames]]``, ``[[patterns]]``,
+        ``[[exclusions]]``, ``[negation]``) or the flat layout of ``to_dict``.
+    source:
+        The file name used in error messages.
+
+    Returns
+    -------
+    Codebook
+
+    Example::
+
+        >>> from policytext.codebook import load_codebook
+        >>> cb = load_codebook()
+        >>> codebook_from_dict(cb.to_dict()).hash == cb.hash
+        True
+    """
+    if not isinstance(data, dict):
+        raise CodebookError(f"{source}:1: a codebook must be a table")
+    if "frame_defs" in data:  # the flat layout of Codebook.to_dict
+        data = {
+            "codebook": {
+                "name": data.get("name"),
+                "version": data.get("version"),
+                "description": data.get("description", ""),
+            },
+            "frames": [dict(f) for f in data.get("frame_defs", [])],
+            "patterns": [_flat_entry(p) for p in data.get("patterns", [])],
+            "exclusions": [_flat_entry(p) for p in data.get("exclusions", [])],
+            "negation": {
+                "cues": list(data.get("negation_cues", DEFAULT_NEGATION_CUES)),
+                "window": data.get("negation_window", 5),
+            },
+        }
+    return _Builder(data, source, lines or SourceLines("")).build()
+
+
+def _flat_entry(item: dict[str, Any]) -> dict[str, Any]:
+    entry = {k: v for k, v in item.items() if v not in ((), [], "", None) or k == "tokens"}
+    kind = entry.pop("kind", "phrase")
+    terms = entry.pop("terms", [])
+    near = entry.pop("near", [[], []])
+    tokens = entry.pop("tokens", [])
+    if kind == "phrase":
+        entry["phrase"] = " ".join(terms)
+    elif kind == "tokens":
+        entry["tokens"] = [dict(t) for t in tokens]
+    else:
+        entry["near"] = [list(near[0]), list(near[1])]
+    return entry
+
+
+class _Builder:
+    def __init__(self, data: dict[str, Any], source: str, lines: SourceLines) -> None:
+        self.data = data
+        self.source = source
+        self.lines = lines
+
+    def fail(self, line: int, message: str) -> CodebookError:
+        return CodebookError(f"{self.source}:{line or 1}: {message}")
+
+    def build(self) -> Codebook:
+        known = {"codebook", "frames", "patterns", "exclusions", "negation"}
+        for key in self.data:
+            if key not in known:
+                raise self.fail(
+                    self.lines.table(key),
+                    f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
+                )
+        meta = self.data.get("codebook", {})
+        if not isinstance(meta, dict):
+            raise self.fail(self.lines.table("codebook"), "[codebook] must be a table")
+        name = str(meta.get("name") or Path(self.source).stem)
+        version = meta.get("version", "0")
+        if not isinstance(version, (str, int, float)):
+            raise self.fail(self.lines.table("codebook"), "codebook version must be a string")
+        frames = self.frames()
+        frame_ids = {f.id for f in frames}
+        patterns = self.patterns(frame_ids)
+        exclusions = self.exclusions(frame_ids)
+        negation = self.data.get("negation", {})
+        cues = negation.get("cues", list(DEFAULT_NEGATION_CUES))
+        window = negation.get("window", 5)
+        line = self.lines.table("negation")
+        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
+            raise self.fail(line, "negation cues must be a list of words")
+        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+            raise self.fail(line, f"negation window must be a positive integer, not {window!r}")
+        used = {p.frame for p in patterns}
+        for frame in frames:
+            if frame.id not in used:
+                raise self.fail(self._frame_line(frame.id), f"frame {frame.id!r} has no patterns")
+        return Codebook(
+            name=name,
+            version=str(version),
+            frame_defs=tuple(frames),
+            patterns=tuple(patterns),
+            exclusions=tuple(exclusions),
+            negation_cues=tuple(c.strip().lower() for c in cues),
+            negation_window=window,
+            description=str(meta.get("description", "")),
+            source=self.source,
+        )
+
+    def _frame_line(self, frame_id: str) -> int:
+        for index, item in enumerate(self.data.get("frames", [])):
+            if isinstance(item, dict) and item.get("id") == frame_id:
+                return self.lines.entry("frames", index)[0]
+        return 0
+
+    def _entries(self, table: str) -> list[Any]:
+        entries = self.data.get(table, [])
+        if not isinstance(entries, list):
+            raise self.fail(self.lines.table(table), f"{table} must be an array of tables [[{table}]]")
+        return entries
+
+    def frames(self) -> list[Frame]:
+        frames: list[Frame] = []
+        entries = self._entries("frames")
+        if not entries:
+            raise self.fail(0, "no frames defined; add [[frames]] entries")
+        seen: set[str] = set()
+        for index, item in enumerate(entries):
+            line = self.lines.entry("frames", index)[0]
+            if not isinstance(item, dict):
+                raise self.fail(line, "each frame must be a table")
+            self._no_unknown(item, {"id", "label", "definition"}, "frames", index)
+            frame_id = item.get("id")
+            if not isinstance(frame_id, str) or not _ID.match(frame_id):
+                raise self.fail(
+                    self.lines.key("frames", index, "id"),
+                    f"frame id {frame_id!r} must be lower-case letters, digits and underscores",
+                )
+            if frame_id in seen:
+                raise self.fail(self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}")
+            seen.add(frame_id)
+            label = item.get("label", frame_id.replace("_", " ").capitalize())
+            frames.append(Frame(frame_id, str(label), str(item.get("definition", "")).strip()))
+        return frames
+
+    def _no_unknown(self, item: dict[str, Any], allowed: set[str], table: str, index: int) -> None:
+        for key in item:
+            if key not in allowed:
+                raise self.fail(
+                    self.lines.key(table, index, key),
+                    f"unknown key {key!r} in [[{table}]]; expected one of {', '.join(sorted(allowed))}",
+                )
+
+    def _kind(self, item: dict[str, Any], table: str, index: int, kinds: tuple[str, ...]) -> str:
+        given = [k for k in ("phrase", "tokens", "near") if k in item]
+        if len(given) != 1:
+            what = "phrase, tokens or near" if "proximity" in kinds else "phrase or tokens"
+            raise self.fail(
+                self.lines.entry(table, index)[0],
+                f"[[{table}]] {item.get('id', index + 1)!r} needs exactly one of {what}",
+            )
+        kind = {"phrase": "phrase", "tokens": "tokens", "near": "proximity"}[given[0]]
+        if kind not in kinds:
+            raise self.fail(
+                self.lines.key(table, index, given[0]), f"{given[0]} is not allowed in [[{table}]]"
+            )
+        return kind
+
+    def _terms(self, value: Any, line: int, what: str) -> tuple[str, ...]:
+        if not isinstance(value, str) or not value.split():
+            raise self.fail(line, f"{what} must be a non-empty string of words")
+        return tuple(nfkc(value).lower().split())
+
+    def _tokens(self, value: Any, line: int) -> tuple[dict[str, Any], ...]:
+        if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+            raise self.fail(line, 'tokens must be a non-empty list of token tables, e.g. [{LOWER = "power"}]')
+        for position, token in enumerate(value, start=1):
+            for attr, spec in token.items():
+                if attr.upper() not in _KNOWN_ATTRS:
+                    raise self.fail(line, f"unknown token attribute {attr!r}")
+                regex = spec.get("REGEX") if isinstance(spec, dict) else None
+                if regex is not None:
+                    problem = regex_problem(regex) if isinstance(regex, str) else "must be a string"
+                    if problem:
+                        raise self.fail(line, f"token {position}: {attr} REGEX {regex!r}: {problem}")
+            op = token.get("OP")
+            if op is not None and not (isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)):
+                raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
+        return tuple({attr: nfkc(spec) for attr, spec in t.items()} for t in value)
+
+    def _int(self, item: dict[str, Any], key: str, default: int, line: int, lowest: int) -> int:
+        value = item.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            raise self.fail(line, f"{key} must be an integer >= {lowest}, not {value!r}")
+        return value
+
+    def _id(self, item: dict[str, Any], table: str, index: int, seen: set[str]) -> str:
+        pattern_id = item.get("id")
+        line = self.lines.key(table, index, "id")
+        if not isinstance(pattern_id, str) or not _PATTERN_ID.match(pattern_id):
+            raise self.fail(
+                line,
+                f"[[{table}]] entry needs an id of letters, digits, '-', '_' or '.', not {pattern_id!r}",
+            )
+        if pattern_id in seen:
+            raise self.fail(line, f"duplicate id {pattern_id!r}")
+        seen.add(pattern_id)
+        return pattern_id
+
+    def patterns(self, frame_ids: set[str]) -> list[Pattern]:
+        patterns: list[Pattern] = []
+        seen: set[str] = set()
+        allowed = {"id", "frame", "phrase", "tokens", "near", "window", "gap", "ordered", "note"}
+        for index, item in enumerate(self._entries("patterns")):
+            start = self.lines.entry("patterns", index)[0]
+            if not isinstance(item, dict):
+                raise self.fail(start, "each pattern must be a table")
+            self._no_unknown(item, allowed, "patterns", index)
+            pattern_id = self._id(item, "patterns", index, seen)
+            frame = item.get("frame")
+            if frame not in frame_ids:
+                raise self.fail(
+                    self.lines.key("patterns", index, "frame"),
+                    f"pattern {pattern_id!r}: frame {frame!r} is not defined in [[frames]]",
+                )
+            kind = self._kind(item, "patterns", index, PATTERN_KINDS)
+            key_line = self.lines.key(
+                "patterns", index, {"phrase": "phrase", "tokens": "tokens"}.get(kind, "near")
+            )
+            common: dict[str, Any] = {
+                "id": pattern_id,
+                "frame": str(frame),
+                "kind": kind,
+                "note": str(item.get("note", "")),
+                "line": start,
+                "gap": self._int(item, "gap", 0, self.lines.key("patterns", index, "gap"), 0),
+            }
+            if kind == "phrase":
+                common["terms"] = self._terms(item["phrase"], key_line, f"pattern {pattern_id!r}: phrase")
+            elif kind == "tokens":
+                common["tokens"] = self._tokens(item["tokens"], key_line)
+            else:
+                common.update(self._near(item, index, key_line, pattern_id))
+            patterns.append(Pattern(**common))
+        return patterns
+
+    def _near(self, item: dict[str, Any], index: int, key_line: int, pattern_id: str) -> dict[str, Any]:
+        """The fields of a proximity pattern: ``near``, ``window``, ``ordered``."""
+        near = item["near"]
+        if not (
+            isinstance(near, list)
+            and len(near) == 2
+            and all(isinstance(side, list) and side for side in near)
+            and all(isinstance(t, str) and t.split() for side in near for t in side)
+        ):
+            raise self.fail(
+                key_line,
+                f"pattern {pattern_id!r}: near must be two non-empty lists of terms, "
+                'e.g. near = [["power"], ["people", "community"]]',
+            )
+        ordered = item.get("ordered", False)
+        if not isinstance(ordered, bool):
+            raise self.fail(self.lines.key("patterns", index, "ordered"), "ordered must be true or false")
+        return {
+            "near": tuple(tuple(" ".join(nfkc(t).lower().split()) for t in side) for side in near),
+            "window": self._int(item, "window", 8, self.lines.key("patterns", index, "window"), 1),
+            "ordered": ordered,
+        }
+
+    def exclusions(self, frame_ids: set[str]) -> list[Exclusion]:
+        exclusions: list[Exclusion] = []
+        seen: set[str] = set()
+        allowed = {"id", "frames", "phrase", "tokens", "scope", "gap", "note"}
+        for index, item in enumerate(self._entries("exclusions")):
+            start = self.lines.entry("exclusions", index)[0]
+            if not isinstance(item, dict):
+                raise self.fail(start, "each exclusion must be a table")
+            self._no_unknown(item, allowed, "exclusions", index)
+            exclusion_id = self._id(item, "exclusions", index, seen)
+            kind = self._kind(item, "exclusions", index, EXCLUSION_KINDS)
+            frames = item.get("frames", [])
+            frames_line = self.lines.key("exclusions", index, "frames")
+            if isinstance(frames, str):
+                frames = [frames]
+            if isinstance(frames, tuple):
+                frames = list(frames)
+            if not isinstance(frames, list):
+                raise self.fail(frames_line, "frames must be a list of frame ids")
+            for frame in frames:
+                if frame not in frame_ids:
+                    raise self.fail(
+                        frames_line, f"exclusion {exclusion_id!r}: frame {frame!r} is not defined"
+                    )
+            scope = item.get("scope", "overlap")
+            if scope not in ("overlap", "sentence"):
+                raise self.fail(
+                    self.lines.key("exclusions", index, "scope"),
+                    f"scope must be 'overlap' or 'sentence', not {scope!r}",
+                )
+            key_line = self.lines.key("exclusions", index, "phrase" if kind == "phrase" else "tokens")
+            exclusions.append(
+                Exclusion(
+                    id=exclusion_id,
+                    kind=kind,
+                    terms=self._terms(item["phrase"], key_line, f"exclusion {exclusion_id!r}: phrase")
+                    if kind == "phrase"
+                    else (),
+                    tokens=self._tokens(item["tokens"], key_line) if kind == "tokens" else (),
+                    frames=tuple(frames),
+                    scope=scope,
+                    gap=self._int(item, "gap", 0, self.lines.key("exclusions", index, "gap"), 0),
+                    note=str(item.get("note", "")),
+                    line=start,
+                )
+            )
+        return exclusions

@@ -1,0 +1,577 @@
+"""The spaCy component ``policytext_rhetoric``: finds codebook frames in each Doc.
+
+Like spaCy's ``span_ruler``, the factory only builds the component; its codebook
+is loaded by :meth:`RhetoricTagger.initialize` (``nlp.initialize()``, with the
+codebook from the ``[initialize.components.policytext_rhetoric]`` settings or the
+component's ``codebook`` config), restored by ``from_disk``/``from_bytes`` when a
+saved pipeline is loaded, or, for convenience, loaded on first use. Matches go to
+``doc.spans[spans_key]`` (config ``spans_key``, default ``"rhetoric"``).
+
+Texts and patterns are compared after Unicode NFKC normalisation: a Doc whose
+text is not NFKC-normal is matched on a normalised copy with the same tokens,
+so full-width letters and ligatures ("ﬁnance") match plain patterns.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
+from policytext.errors import InputError
+from policytext.rhetoric.forms import phrase_specs, token_specs
+from policytext.rhetoric.matcher import FastMatcher, fast_specs
+from policytext.rhetoric.sentencizer import sentence_starts
+
+__all__ = ["SPAN_KEY", "Match", "RhetoricTagger", "doc_matches", "make_rhetoric_tagger"]
+
+logger = logging.getLogger(__name__)
+
+#: The default ``doc.spans`` key (the component's ``spans_key`` config).
+SPAN_KEY = "rhetoric"
+# Where a tagged Doc records its spans key, for the extension getters and doc_matches.
+_KEY_DATA = "policytext_rhetoric_spans_key"
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"})
+
+# A cue followed by these words does not negate what follows: "not only devolve
+# power but ...", "no doubt we will devolve".
+_NOT_NEGATING = frozenset(
+    {
+        ("not", "only"), ("not", "just"), ("not", "merely"), ("not", "simply"),
+        ("not", "least"), ("n't", "only"), ("n't", "just"), ("no", "doubt"),
+        ("no", "wonder"), ("no", "matter"),
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Match:
+    """One frame match in a text: where, which frame, which pattern, negated or not."""
+
+    sentence: int
+    sent_start: int
+    sent_end: int
+    start_char: int
+    end_char: int
+    frame: str
+    pattern_id: str
+    text: str
+    negated: bool
+
+
+# -- extensions ---------------------------------------------------------------------
+
+
+def _set_extensions() -> None:
+    if not Span.has_extension("rhetoric_negated"):
+        Span.set_extension("rhetoric_negated", default=False)
+    if not Span.has_extension("rhetoric_frames"):
+        Span.set_extension("rhetoric_frames", getter=_span_frames)
+    if not Doc.has_extension("rhetoric_sentences"):
+        Doc.set_extension("rhetoric_sentences", getter=_doc_sentences)
+    if not Doc.has_extension("rhetoric_counts"):
+        Doc.set_extension("rhetoric_counts", getter=_doc_counts)
+
+
+def _spans(doc: Doc) -> Iterable[Span]:
+    key = doc.user_data.get(_KEY_DATA, SPAN_KEY)
+    spans: Iterable[Span] = doc.spans.get(key, [])
+    return spans
+
+
+def _span_frames(span: Span) -> frozenset[str]:
+    return frozenset(m.label_ for m in _spans(span.doc) if m.start >= span.start and m.end <= span.end)
+
+
+def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
+    # The tagger's own sentences: the whole Doc is one when no component set boundaries.
+    starts = sentence_starts(doc)
+    frames: list[set[str]] = [set() for _ in starts]
+    for span in _spans(doc):
+        frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
+    return [frozenset(f) for f in frames]
+
+
+def _doc_counts(doc: Doc) -> dict[str, int]:
+    return dict(Counter(span.label_ for span in _spans(doc)))
+
+
+# Words (by string hash) already examined, and the NFKC form of those where normalising
+# changes a letter or digit.
+_NFKC_SEEN: set[int] = set()
+_NFKC_CHANGES: dict[int, str] = {}
+
+
+def _nfkc_change(word: str) -> str | None:
+    if word.isascii():
+        return None
+    normal = unicodedata.normalize("NFKC", word)
+    return normal if normal != word and any(c.isalnum() for c in normal) else None
+
+
+def _normalised(doc: Doc) -> Doc:
+    """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
+
+    The copy has the same tokens (so token indices carry over), sentence starts and,
+    when set, the trained annotations token patterns may test. Tokens whose normal
+    form has no letter or digit ("…" is "...") do not call for a copy: no word test
+    can tell them apart. Each distinct word is examined once per process.
+    """
+    strings = doc.vocab.strings
+    orth = doc.to_array(ORTH)
+    words_here = set(np.unique(orth).tolist())
+    for key in words_here - _NFKC_SEEN:
+        normal = _nfkc_change(strings[key])
+        if normal is not None:
+            _NFKC_CHANGES[key] = normal
+        _NFKC_SEEN.add(key)
+    if words_here.isdisjoint(_NFKC_CHANGES):
+        return doc
+    words = [_NFKC_CHANGES.get(key) or strings[key] for key in orth.tolist()]
+    copy = Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
+    attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
+             if doc.has_annotation(name)]  # fmt: skip
+    if doc.has_annotation("DEP"):
+        attrs += [HEAD, DEP]  # sentences follow from the parse
+    elif doc.has_annotation("SENT_START"):
+        attrs.append(SENT_START)
+    if attrs:
+        copy.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]
+    return copy
+
+
+# -- the component --------------------------------------------------------------------
+
+
+class RhetoricTagger:
+    """Finds the patterns of a :class:`~policytext.codebook.Codebook` in each Doc.
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline (its tokenizer splits phrase terms the way texts are split).
+    name:
+        The component name.
+    codebook:
+        The codebook to apply, or the path to load it from in :meth:`initialize`
+        (``None``: the default codebook).
+    spans_key:
+        The ``doc.spans`` key matches go to.
+
+    Example::
+
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("sentencizer")
+        >>> _ = nlp.add_pipe("policytext_rhetoric")
+        >>> nlp.initialize()  # doctest: +ELLIPSIS
+        <...>
+        >>> nlp("Power to the people.")._.rhetoric_counts
+        {'empowerment': 1}
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "policytext_rhetoric",
+        *,
+        codebook: Codebook | str | Path | None = None,
+        spans_key: str = SPAN_KEY,
+    ) -> None:
+        _set_extensions()
+        self.name = name
+        self.vocab = nlp.vocab
+        self.spans_key = spans_key
+        self._tokenizer = nlp.tokenizer
+        self._source = None if isinstance(codebook, Codebook) else codebook
+        self._codebook: Codebook | None = None
+        if isinstance(codebook, Codebook):
+            self._compile(codebook)
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        codebook: Any = None,
+    ) -> None:
+        """Load and compile the codebook: ``codebook`` if given, else the configured one.
+
+        Called by ``nlp.initialize()``; settings come from the config's
+        ``[initialize.components.policytext_rhetoric]`` block, as for ``span_ruler``.
+        ``codebook`` is a :class:`Codebook`, a path or ``None`` (typed ``Any`` because
+        spaCy validates these settings with pydantic, which cannot check a Codebook).
+        """
+        if codebook is None:
+            codebook = self._source
+        self._compile(codebook if isinstance(codebook, Codebook) else load_codebook(codebook))
+
+    @property
+    def codebook(self) -> Codebook:
+        """The codebook applied (loaded on first use when :meth:`initialize` was not called)."""
+        if self._codebook is None:
+            self.initialize()
+        assert self._codebook is not None
+        return self._codebook
+
+    # -- compiling -------------------------------------------------------------
+
+    def _tokenize(self, text: str) -> list[str]:
+        return [t.text.lower() for t in self._tokenizer(text) if not t.is_space]
+
+    def _compile(self, codebook: Codebook) -> None:
+        self._codebook = codebook
+        if not codebook.patterns:
+            logger.warning("codebook %s has no patterns; the tagger will find nothing", codebook.name)
+        self._matcher = Matcher(self.vocab)
+        self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
+
+        self._fast = FastMatcher(self.vocab)
+        strings = self.vocab.strings
+
+        def add_specs(key: str, specs: list[dict[str, Any]]) -> None:
+            fast = fast_specs(specs, strings)
+            if fast is not None:
+                self._fast.add(strings.add(key), fast)
+            else:
+                self._matcher.add(key, [specs])
+
+        def add(key: str, role: str, index: int, side: int, specs: list[dict[str, Any]]) -> None:
+            add_specs(key, specs)
+            self._keys[strings.add(key)] = (role, index, side)
+
+        for index, pattern in enumerate(codebook.patterns):
+            if pattern.kind == "phrase":
+                add(
+                    f"p:{pattern.id}",
+                    "pattern",
+                    index,
+                    0,
+                    phrase_specs(pattern.terms, pattern.gap, self._tokenize),
+                )
+            elif pattern.kind == "tokens":
+                add(f"p:{pattern.id}", "pattern", index, 0, token_specs(pattern.tokens))
+            else:
+                for side in (0, 1):
+                    key = f"n{side}:{pattern.id}"
+                    for term in pattern.near[side]:
+                        add_specs(key, phrase_specs(term.split(), 0, self._tokenize))
+                    self._keys[strings.add(key)] = ("near", index, side)
+        for index, exclusion in enumerate(codebook.exclusions):
+            specs = (
+                phrase_specs(exclusion.terms, exclusion.gap, self._tokenize)
+                if exclusion.kind == "phrase"
+                else token_specs(exclusion.tokens)
+            )
+            add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
+        # Typographic apostrophes ("don’t", common in published speeches) count as "n't".
+        self._negation_cues = frozenset(_plain_quotes(c) for c in codebook.negation_cues)
+
+    # -- running -----------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag ``doc``: set ``doc.spans[spans_key]`` and the negation flags."""
+        view = _normalised(doc)
+        sent_starts = sentence_starts(view)
+
+        def sentence_of(token: int) -> int:
+            return bisect.bisect_right(sent_starts, token) - 1
+
+        found, excluded = self._find(view, sent_starts)
+        # The sentence is the unit of coding: a match may not run into the next sentence.
+        kept = [
+            (start, end, pattern)
+            for start, end, pattern in found
+            if sentence_of(end - 1) == sentence_of(start)
+            and not self._is_excluded(start, end, pattern.frame, excluded, sentence_of)
+        ]
+        doc.spans[self.spans_key] = [
+            Span(doc, start, end, label=pattern.frame, span_id=pattern.id)
+            for start, end, pattern in _resolve_overlaps(kept)
+        ]
+        if self.spans_key != SPAN_KEY:
+            doc.user_data[_KEY_DATA] = self.spans_key
+        for span in doc.spans[self.spans_key]:
+            if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)]):
+                span._.rhetoric_negated = True
+        return doc
+
+    def _find(
+        self, doc: Doc, sent_starts: list[int]
+    ) -> tuple[list[tuple[int, int, Pattern]], list[tuple[int, int, Exclusion]]]:
+        """Pattern matches (proximity pairs included) and exclusion matches in ``doc``."""
+        codebook = self.codebook
+        found: list[tuple[int, int, Pattern]] = []
+        excluded: list[tuple[int, int, Exclusion]] = []
+        near_hits: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+        hits = self._fast(doc)
+        if len(self._matcher):
+            hits.extend(self._matcher(doc))
+        for key, start, end in hits:
+            role, index, side = self._keys[key]
+            if role == "pattern":
+                found.append((start, end, codebook.patterns[index]))
+            elif role == "exclusion":
+                excluded.append((start, end, codebook.exclusions[index]))
+            else:
+                near_hits.setdefault(index, ([], []))[side].append((start, end))
+        for index, (left, right) in near_hits.items():
+            if left and right:
+                found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
+        return found, excluded
+
+    def _pair(
+        self,
+        pattern: Pattern,
+        left: list[tuple[int, int]],
+        right: list[tuple[int, int]],
+        sent_starts: list[int],
+    ) -> list[tuple[int, int, Pattern]]:
+        pairs = []
+        right = _longest(right)
+        for a_start, a_end in _longest(left):
+            sentence = bisect.bisect_right(sent_starts, a_start) - 1
+            best: tuple[int, int, int] | None = None
+            for b_start, b_end in right:
+                if bisect.bisect_right(sent_starts, b_start) - 1 != sentence:
+                    continue
+                if b_start >= a_end:
+                    distance = b_start - a_end
+                elif a_start >= b_end and not pattern.ordered:
+                    distance = a_start - b_end
+                else:
+                    continue
+                if distance <= pattern.window and (best is None or distance < best[0]):
+                    best = (distance, min(a_start, b_start), max(a_end, b_end))
+            if best is not None:
+                pairs.append((best[1], best[2], pattern))
+        return pairs
+
+    @staticmethod
+    def _is_excluded(
+        start: int,
+        end: int,
+        frame: str,
+        excluded: list[tuple[int, int, Exclusion]],
+        sentence_of: Callable[[int], int],
+    ) -> bool:
+        for x_start, x_end, exclusion in excluded:
+            if exclusion.frames and frame not in exclusion.frames:
+                continue
+            if exclusion.scope == "sentence":
+                if sentence_of(x_start) == sentence_of(start):
+                    return True
+            elif x_start < end and start < x_end:
+                return True
+        return False
+
+    def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
+        lowest = max(sentence_start, start - self.codebook.negation_window)
+        for i in range(start - 1, lowest - 1, -1):
+            word = _plain_quotes(doc[i].lower_)
+            if word in self._negation_cues:
+                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if (word, following) not in _NOT_NEGATING:
+                    return True
+            if word in _CLAUSE_BREAKS:
+                return False
+        return False
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Tag a stream of Docs."""
+        for doc in stream:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------------
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The codebook as canonical JSON bytes."""
+        return self.codebook.to_json().encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Restore the codebook written by :meth:`to_bytes`."""
+        self._compile(codebook_from_dict(json.loads(data.decode("utf-8")), source="<serialised>"))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the codebook to ``path/codebook.json``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "codebook.json").write_text(self.codebook.to_json(), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RhetoricTagger:
+        """Read the codebook written by :meth:`to_disk` (patterns travel with the pipeline)."""
+        file = Path(path) / "codebook.json"
+        self._compile(codebook_from_dict(json.loads(file.read_text(encoding="utf-8")), source=str(file)))
+        return self
+
+
+def _plain_quotes(word: str) -> str:
+    return word.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of hits starting at the same token, the longest."""
+    best: dict[int, int] = {}
+    for start, end in hits:
+        best[start] = max(end, best.get(start, end))
+    return sorted(best.items())
+
+
+def _resolve_overlaps(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
+    """Per frame, keep non-overlapping matches, longest first (then earliest, then codebook order)."""
+    kept: list[tuple[int, int, Pattern]] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    order = {id(p): i for i, (_, _, p) in enumerate(found)}
+    for start, end, pattern in sorted(found, key=lambda m: (m[0] - m[1], m[0], order[id(m[2])])):
+        spans = taken.setdefault(pattern.frame, [])
+        if any(s < end and start < e for s, e in spans):
+            continue
+        spans.append((start, end))
+        kept.append((start, end, pattern))
+    kept.sort(key=lambda m: (m[0], m[1], m[2].frame))
+    return kept
+
+
+@Language.factory(
+    "policytext_rhetoric",
+    default_config={"codebook": None, "spans_key": SPAN_KEY},
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+)
+def make_rhetoric_tagger(nlp: Language, name: str, codebook: str | None, spans_key: str) -> RhetoricTagger:
+    """Build the rhetoric tagger; its codebook (a path, ``None`` for the default) is loaded later.
+
+    Parameters
+    ----------
+    nlp:
+        The pipeline.
+    name:
+        The component name.
+    codebook:
+        Path of a TOML codebook or a quanteda/LIWC dictionary; ``None`` for the default.
+    spans_key:
+        The ``doc.spans`` key matches go to.
+
+    Returns
+    -------
+    RhetoricTagger
+
+    Example::
+
+        >>> import spacy
+        >>> tagger = spacy.blank("en").add_pipe("policytext_rhetoric")
+        >>> tagger.codebook.frames[0]
+        'empowerment'
+    """
+    # The file is read in initialize() (or on first use), not here: spacy.load builds the
+    # component from its config before from_disk restores the saved codebook.
+    return RhetoricTagger(nlp, name, codebook=codebook, spans_key=spans_key)
+
+
+def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str | None = None) -> Language:
+    """A pipeline that tags rhetoric: blank English + sentencizer (or ``model``) + the tagger.
+
+    The blank pipeline uses :class:`FastSentencizer`, which makes the same
+    boundaries as spaCy's ``sentencizer`` in a fraction of the time; no
+    lemmatizer runs, because lemma patterns are compiled into word forms.
+
+    Parameters
+    ----------
+    codebook:
+        A loaded codebook, a path, or ``None`` for the default codebook.
+    model:
+        A trained spaCy pipeline to start from (e.g. ``"en_core_web_sm"``);
+        its parser supplies sentences and dependency attributes.
+
+    Returns
+    -------
+    Language
+
+    Example::
+
+        >>> nlp = build_pipeline()
+        >>> nlp.pipe_names
+        ['policytext_sentencizer', 'policytext_rhetoric']
+    """
+    import spacy
+
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["ner"])
+        except OSError:
+            raise InputError(
+                f"--model: cannot load spaCy pipeline {model!r}; install it "
+                f"(python -m spacy download {model}) or leave --model out"
+            ) from None
+        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+            nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("policytext_sentencizer")
+    tagger = nlp.add_pipe("policytext_rhetoric")
+    assert isinstance(tagger, RhetoricTagger)
+    tagger.initialize(codebook=codebook)
+    return nlp
+
+
+def doc_matches(
+    doc: Doc, *, offset: int = 0, first_sentence: int = 0, spans_key: str | None = None
+) -> list[Match]:
+    """The matches of a tagged Doc as :class:`Match` records.
+
+    Parameters
+    ----------
+    doc:
+        A Doc processed by the tagger.
+    offset:
+        Added to character offsets (when the Doc is a piece of a longer text).
+    first_sentence:
+        Added to sentence indices, for the same reason.
+    spans_key:
+        The ``doc.spans`` key to read (default: the one the tagger wrote).
+
+    Returns
+    -------
+    list[Match]
+
+    Example::
+
+        >>> [m.frame for m in doc_matches(build_pipeline()("Localism works."))]
+        ['devolution']
+    """
+    key = spans_key or doc.user_data.get(_KEY_DATA, SPAN_KEY)
+    if key not in doc.spans or not len(doc.spans[key]):
+        return []
+    starts = sentence_starts(doc)
+    matches = []
+    for span in doc.spans[key]:
+        index = bisect.bisect_right(starts, span.start) - 1
+        last = (starts[index + 1] if index + 1 < len(starts) else len(doc)) - 1
+        matches.append(
+            Match(
+                sentence=first_sentence + index,
+                sent_start=offset + doc[starts[index]].idx,
+                sent_end=offset + doc[last].idx + len(doc[last].text),
+                start_char=offset + span.start_char,
+                end_char=offset + span.end_char,
+                frame=span.label_,
+                pattern_id=span.id_,
+                text=span.text,
+                negated=bool(span._.rhetoric_negated),
+            )
+        )
+    return matches

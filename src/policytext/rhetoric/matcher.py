@@ -1,0 +1,370 @@
+"""The fast matcher: word-test patterns compiled into sets of lexeme hashes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+import numpy as np
+from spacy.attrs import IS_PUNCT, LOWER
+from spacy.tokens import Doc
+
+__all__ = ["FastMatcher", "fast_specs"]
+
+# -- the fast matcher ----------------------------------------------------------------------
+#
+# spaCy's Matcher evaluates IN/REGEX predicates and {n,m} operators in Python for
+# every token and pattern state, which costs several times the tokenizer. Patterns
+# made only of lower-case word tests (the common case: lemma forms, literal words,
+# globs, punctuation) compile instead into sets of lexeme hashes; a Doc is matched
+# by looking up candidate start tokens in one numpy pass and running each pattern
+# from those positions only. Other patterns (POS, DEP, ...) use spaCy's Matcher.
+
+_OPS = {None: (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30), "!": None}
+
+
+def _op_range(op: str | None) -> tuple[int, int] | None:
+    if op in _OPS:
+        return _OPS[op]
+    found = re.match(r"^\{(\d*)(,?)(\d*)\}$", op or "")
+    if not found:
+        return None
+    low = int(found.group(1) or 0)
+    high = int(found.group(3)) if found.group(3) else (low if not found.group(2) else 1 << 30)
+    return low, high
+
+
+class _FastSpec:
+    """One token slot: a test on the lower-case form (set or regex) or on punctuation."""
+
+    __slots__ = ("hashes", "high", "is_punct", "low", "regex")
+
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        *,
+        hashes: AbstractSet[int] | None = None,
+        regex: re.Pattern[str] | None = None,
+        is_punct: bool | None = None,
+    ) -> None:
+        self.low, self.high = low, high
+        self.hashes, self.regex, self.is_punct = hashes, regex, is_punct
+
+
+def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | None:
+    """Compile Matcher specs into fast specs, or None when a spec needs spaCy's Matcher."""
+    out: list[_FastSpec] = []
+    for spec in specs:
+        bounds = _op_range(spec.get("OP"))
+        if bounds is None:
+            return None
+        keys = set(spec) - {"OP"}
+        if keys == {"LOWER"}:
+            value = spec["LOWER"]
+            if isinstance(value, str):
+                out.append(_FastSpec(*bounds, hashes=frozenset({strings.add(value)})))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append(_FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"])))
+            elif isinstance(value, dict) and set(value) == {"REGEX"}:
+                out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
+            else:
+                return None
+        elif keys == {"IS_PUNCT"} and isinstance(spec["IS_PUNCT"], bool):
+            out.append(_FastSpec(*bounds, is_punct=spec["IS_PUNCT"]))
+        else:
+            return None
+    return out
+
+
+class FastMatcher:
+    """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start.
+
+    Each pattern is triggered by its most selective required slot (the one with
+    fewest function words and punctuation): one numpy pass finds the tokens of
+    every trigger, and only patterns whose trigger occurs are run, from the
+    start positions the trigger allows. Regex slots become sets of word hashes
+    that grow as new words are seen, so a word is tested against a regex once
+    per process.
+    """
+
+    _UNBOUNDED = 1 << 20
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self.patterns: list[tuple[int, list[_FastSpec]]] = []
+        self._regex_sets: dict[str, set[int]] = {}  # regex -> hashes of words it matches
+        self._regex_specs: list[_FastSpec] = []
+        self._checked: set[int] = set()  # word hashes already tested against every regex
+        self._combined: re.Pattern[str] | None = None
+        self._combined_key: tuple[str, ...] = ()
+        # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
+        self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
+        # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
+        self._by_hash: dict[int, list[tuple[int, int]]] = {}
+        self._by_regex: dict[str, list[tuple[int, int]]] = {}
+        self._always: list[int] = []  # plans without a usable trigger: tried everywhere
+        self._first: list[frozenset[int] | None] = []
+        # Per pattern, when every slot takes exactly one token: (hashes or None, is_punct) per slot.
+        self._fixed: list[list[tuple[AbstractSet[int] | None, bool | None]] | None] = []
+        self._anchors: Any = None
+
+    def add(self, key: int, specs: list[_FastSpec]) -> None:
+        for spec in specs:
+            if spec.regex is not None:
+                # Specs with the same regex share one growing set of hashes.
+                spec.hashes = self._regex_sets.setdefault(spec.regex.pattern, set())
+                self._regex_specs.append(spec)
+                self._checked = set()
+        self.patterns.append((key, specs))
+        self._plans = None
+
+    def _commonness(self, spec: _FastSpec) -> tuple[int, int]:
+        if spec.regex is not None:
+            return (0, 0)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        strings = self.vocab.strings
+        words = [str(strings[h]) for h in spec.hashes or () if h in strings]
+        return (sum(1 for w in words if w in STOP_WORDS or not w.isalpha()), len(words))
+
+    def _plan(self) -> None:
+        """Choose each pattern's trigger slot and the offsets of its start before the trigger."""
+
+        self._plans, self._by_hash, self._by_regex, self._always = [], {}, {}, []
+        self._fixed = [
+            [(spec.hashes, spec.is_punct) for spec in specs]
+            if all(spec.low == spec.high == 1 for spec in specs)
+            else None
+            for _, specs in self.patterns
+        ]
+        self._first = []
+        for _, specs in self.patterns:
+            # Words that can stand at a match's first token (None: any token may).
+            first: set[int] | None = set()
+            for spec in specs:
+                if spec.regex is not None or spec.hashes is None or first is None:
+                    first = None
+                    break
+                first |= spec.hashes
+                if spec.low > 0:
+                    break
+            self._first.append(frozenset(first) if first is not None else None)
+        for index, (_, specs) in enumerate(self.patterns):
+            # Required slots with a bounded number of tokens before them can trigger the
+            # pattern; of those, slots without function words or punctuation are all
+            # indexed (the rarest in each document is used), else the least common one.
+            options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
+            low = high = 0
+            for spec in specs:
+                if spec.low > 0 and spec.is_punct is None and high < self._UNBOUNDED:
+                    options.append((self._commonness(spec), spec, low, high))
+                low += spec.low
+                high = min(self._UNBOUNDED, high + spec.high)
+            content = [option for option in options if option[0][0] == 0]
+            chosen = content or sorted(options, key=lambda option: option[0])[:1]
+            self._plans.append([(spec, low, high) for _, spec, low, high in chosen])
+            if not chosen:
+                self._always.append(index)
+            for option, (_, spec, _, _) in enumerate(chosen):
+                if spec.regex is not None:
+                    self._by_regex.setdefault(spec.regex.pattern, []).append((index, option))
+                else:
+                    for value in spec.hashes or ():
+                        self._by_hash.setdefault(value, []).append((index, option))
+        self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+
+    def _combined_regex(self) -> re.Pattern[str] | None:
+        """One regex matching a word when any of the patterns' regexes does (None if they don't combine)."""
+        key = tuple(self._regex_sets)
+        if self._combined_key != key:
+            self._combined_key = key
+            try:
+                self._combined = re.compile("|".join(f"(?:{pattern})" for pattern in key))
+            except re.error:  # e.g. inline global flags inside one pattern
+                self._combined = None
+        return self._combined
+
+    def _learn_words(self, lower: list[int]) -> None:
+        """Test words not seen before against every regex; new hits become triggers."""
+
+        fresh = set(lower) - self._checked
+        if not fresh:
+            return
+        strings = self.vocab.strings
+        texts = [(value, strings[value]) for value in fresh if value in strings]
+        combined = self._combined_regex()
+        if combined is not None:  # most words match no regex: test them once, not per regex
+            texts = [(value, text) for value, text in texts if combined.search(text)]
+        grown = False
+        for pattern, hits in self._regex_sets.items():
+            compiled = re.compile(pattern)
+            new = {value for value, text in texts if compiled.search(text)}
+            if new:
+                hits |= new
+                for value in new:
+                    for trigger in self._by_regex.get(pattern, ()):
+                        self._by_hash.setdefault(value, []).append(trigger)
+                        grown = True
+        self._checked |= fresh
+        if grown:
+            self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(key, start, end)`` of every match in ``doc``."""
+        if not self.patterns or len(doc) == 0:
+            return []
+        if self._plans is None:
+            self._plan()
+        array = doc.to_array([LOWER, IS_PUNCT])
+        lower_arr = array[:, 0]
+        lower: list[int] = lower_arr.tolist()
+        punct: list[int] = array[:, 1].tolist()
+        if self._regex_specs:
+            self._learn_words(lower)
+        positions = self._positions(lower_arr, lower)
+        counts = self._slot_counts(positions)
+        results: list[tuple[int, int, int]] = []
+        for index in sorted(counts):
+            candidates, whole = self._candidates(index, counts[index], positions, len(lower))
+            if candidates is None:
+                continue
+            key = self.patterns[index][0]
+            fixed = self._fixed[index]
+            if whole:  # the trigger is the whole pattern
+                results.extend((key, start, start + 1) for start in candidates)
+            elif fixed is not None:
+                results.extend(
+                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, punct)
+                )
+            else:
+                specs, first = self.patterns[index][1], self._first[index]
+                results.extend(
+                    (key, start, end) for start, end in _match_specs(specs, first, candidates, lower, punct)
+                )
+        return results
+
+    def _positions(self, lower_arr: Any, lower: list[int]) -> dict[int, list[int]]:
+        """Token indices of every anchor word that occurs in the Doc."""
+        positions: dict[int, list[int]] = {}
+        anchors = self._anchors
+        if len(anchors):
+            # The anchors are sorted: a binary search per token beats np.isin's sort.
+            slot = np.searchsorted(anchors, lower_arr)
+            slot[slot == len(anchors)] = 0
+            for index in np.flatnonzero(anchors[slot] == lower_arr).tolist():
+                positions.setdefault(lower[index], []).append(index)
+        return positions
+
+    def _slot_counts(self, positions: dict[int, list[int]]) -> dict[int, list[int]]:
+        """Tokens per trigger slot of every pattern whose trigger words occur here."""
+        plans = self._plans
+        assert plans is not None
+        counts: dict[int, list[int]] = {}
+        for value, where in positions.items():
+            found_here = len(where)
+            for index, option in self._by_hash[value]:
+                slots = counts.get(index)
+                if slots is None:
+                    slots = counts[index] = [0] * len(plans[index])
+                slots[option] += found_here
+        for index in self._always:
+            counts[index] = []
+        return counts
+
+    def _candidates(
+        self, index: int, slots: list[int], positions: dict[int, list[int]], size: int
+    ) -> tuple[Iterable[int] | None, bool]:
+        """Start tokens to try for pattern ``index`` (None: none), and whether each is a whole match."""
+        assert self._plans is not None
+        options = self._plans[index]
+        if not options:
+            return range(size), False
+        if 0 in slots:
+            return None, False  # a required slot has no token in this document
+        # Start from the trigger slot with fewest candidate starts here.
+        option = min(range(len(options)), key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1))
+        spec, low, high = options[option]
+        trigger_words = spec.hashes or frozenset()
+        if len(trigger_words) <= len(positions):
+            hits = [positions[value] for value in trigger_words if value in positions]
+        else:
+            hits = [where for value, where in positions.items() if value in trigger_words]
+        if low == high:  # the trigger sits at a fixed distance from the start
+            if len(hits) == 1:
+                candidates = [p - low for p in hits[0] if p >= low]
+            else:
+                candidates = sorted(p - low for where in hits for p in where if p >= low)
+            return candidates, len(self.patterns[index][1]) == 1
+        found: set[int] = set()
+        for where in hits:
+            for position in where:
+                found.update(range(max(0, position - high), position - low + 1))
+        return sorted(found), False
+
+
+def _match_fixed(
+    fixed: list[tuple[AbstractSet[int] | None, bool | None]],
+    candidates: Iterable[int],
+    lower: list[int],
+    punct: list[int],
+) -> list[tuple[int, int]]:
+    """Matches of a pattern whose every slot takes exactly one token: test the slots in place."""
+    found: list[tuple[int, int]] = []
+    width, size = len(fixed), len(lower)
+    for start in candidates:
+        if start + width > size:
+            continue
+        for offset, (slot_words, is_punct) in enumerate(fixed):
+            value = lower[start + offset]
+            if slot_words is not None:
+                if value not in slot_words:
+                    break
+            elif bool(punct[start + offset]) != is_punct:
+                break
+        else:
+            found.append((start, start + width))
+    return found
+
+
+def _match_specs(
+    specs: list[_FastSpec],
+    first: frozenset[int] | None,
+    candidates: Iterable[int],
+    lower: list[int],
+    punct: list[int],
+) -> list[tuple[int, int]]:
+    """Matches of a pattern with variable-length slots: the longest end from each start."""
+    found: list[tuple[int, int]] = []
+    size = len(lower)
+    for start in candidates:
+        if first is not None and lower[start] not in first:
+            continue
+        frontier = {start}
+        for spec in specs:
+            reached: set[int] = set()
+            hashes = spec.hashes
+            for position in frontier:
+                count = 0
+                if spec.low == 0:
+                    reached.add(position)
+                while position < size and count < spec.high:
+                    if hashes is not None:
+                        if lower[position] not in hashes:
+                            break
+                    elif bool(punct[position]) != spec.is_punct:
+                        break
+                    position += 1
+                    count += 1
+                    if count >= spec.low:
+                        reached.add(position)
+            frontier = reached
+            if not frontier:
+                break
+        if frontier:
+            end = max(frontier)
+            if end > start:
+                found.append((start, end))
+    return found
