@@ -98,14 +98,20 @@ def _fit_frame(texts: Sequence[str], hits: Sequence[frozenset[str]], y: Sequence
 
     parts: list[tuple[str, Any]] = [
         ("words", text_part(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True))),
-        ("chars", text_part(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True))),
+        (
+            "chars",
+            text_part(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+        ),
     ]
     if stacked:
         parts.append(("codebook", FunctionTransformer(_hits_column, kw_args={"frames": list(frames)})))
     model = Pipeline(
         [
             ("features", FeatureUnion(parts)),
-            ("clf", LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state)),
+            (
+                "clf",
+                LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state),
+            ),
         ]
     )
     model.fit(list(zip(texts, hits, strict=True)), list(y))
@@ -150,7 +156,9 @@ def train_model(
             continue
         classifiers[frame] = _fit_frame(texts, hits, y, stacked, loaded.frames, random_state)
     if not classifiers:
-        raise PolicytextError(f"train: no frame has {_MIN_POSITIVES} or more positive sentences in the gold files")
+        raise PolicytextError(
+            f"train: no frame has {_MIN_POSITIVES} or more positive sentences in the gold files"
+        )
     return FrameModel(list(loaded.frames), classifiers, loaded.hash, stacked, [str(p) for p in gold],
                       info={"sentences": len(texts)})  # fmt: skip
 
@@ -203,7 +211,7 @@ def models_folder(db: str | Path) -> Path:
 
 
 def save_model(model: FrameModel, name: str, folder: str | Path) -> Path:
-    """Write ``NAME.model`` and ``NAME.json`` (with the model's sha256) to ``folder``; return the model path."""
+    """Write ``NAME.model`` and ``NAME.json`` (with the model's sha256) to ``folder``; return the model."""
     if not name or "/" in name or name.startswith("."):
         raise PolicytextError(f"--out {name!r}: a model name is a plain file name")
     folder = Path(folder)
@@ -246,7 +254,9 @@ def load_model(name: str | Path, folder: str | Path | None = None) -> tuple[Fram
     if meta_path.exists():
         recorded = json.loads(meta_path.read_text(encoding="utf-8")).get("hash")
         if recorded and recorded != digest:
-            raise PolicytextError(f"{path}: sha256 {digest[:12]} differs from {recorded[:12]} in {meta_path.name}")
+            raise PolicytextError(
+                f"{path}: sha256 {digest[:12]} differs from {recorded[:12]} in {meta_path.name}"
+            )
     try:
         model = pickle.loads(data)  # noqa: S301 - a model the user trained, see the module docstring
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means "not a model"
@@ -287,7 +297,9 @@ def cross_validate(
             y = [int(frame in labels[i]) for i in train_index]
             if sum(y) < _MIN_POSITIVES or sum(y) == len(y):
                 continue
-            plain[frame] = _fit_frame(tr_texts, [frozenset()] * len(tr_texts), y, False, loaded.frames, random_state)
+            plain[frame] = _fit_frame(
+                tr_texts, [frozenset()] * len(tr_texts), y, False, loaded.frames, random_state
+            )
             stacked[frame] = _fit_frame(tr_texts, tr_hits, y, True, loaded.frames, random_state)
         te_texts = [texts[i] for i in test_index]
         te_hits = [hits[i] for i in test_index]

@@ -178,7 +178,9 @@ def draw_sample(
     if codebook_hash is None:
         raise PolicytextError(f"{corpus.path}: no tagged documents; run `policytext tag` first")
     if codebook is not None and frame not in codebook.frames:
-        raise PolicytextError(f"--frame {frame!r} is not a frame of the codebook ({', '.join(codebook.frames)})")
+        raise PolicytextError(
+            f"--frame {frame!r} is not a frame of the codebook ({', '.join(codebook.frames)})"
+        )
     if n < 0 or unmatched < 0:
         raise PolicytextError("sample sizes must be zero or more")
     matched = store.frame_sentences(corpus, codebook_hash, frame, flt)
@@ -191,7 +193,9 @@ def draw_sample(
     matched_keys = {(pk, s) for pk, s, _, _ in matched}
     unmatched_size = total - len(matched_keys)
     picked_unmatched = _draw_unmatched(counts, matched_keys, min(unmatched, unmatched_size), rng)
-    texts = store.document_texts(corpus, {pk for pk, *_ in picked_matched} | {pk for pk, _ in picked_unmatched})
+    texts = store.document_texts(
+        corpus, {pk for pk, *_ in picked_matched} | {pk for pk, _ in picked_unmatched}
+    )
     rows: list[SheetRow] = []
     common = {"frame": frame, "codebook_hash": codebook_hash, "seed": random_state, "label": ""}
     for pk, sentence, start, end in picked_matched:
@@ -357,9 +361,13 @@ def _sheet_row(path: Path, number: int, record: Any, sizes: dict[str, int]) -> d
     try:
         size = int(record["stratum_size"])
     except (TypeError, ValueError):
-        raise GoldFileError(f"{path}:{number}: stratum_size {record['stratum_size']!r} is not a number") from None
+        raise GoldFileError(
+            f"{path}:{number}: stratum_size {record['stratum_size']!r} is not a number"
+        ) from None
     if sizes.setdefault(stratum, size) != size:
-        raise GoldFileError(f"{path}:{number}: stratum_size {size} differs from {sizes[stratum]} on earlier rows")
+        raise GoldFileError(
+            f"{path}:{number}: stratum_size {size} differs from {sizes[stratum]} on earlier rows"
+        )
     return {
         "id": str(record.get("id", number)),
         "frame": str(record["frame"]),
@@ -574,7 +582,9 @@ def format_suggestions(frame: str, suggestions: Sequence[dict[str, Any]], *, fmt
         "|---|---:|---:|---:|---:|",
     ]
     for s in suggestions:
-        rows.append(f"| {s['term']} | {s['target']} | {s['reference']} | {s['g2']:.1f} | {s['log_ratio']:.2f} |")
+        rows.append(
+            f"| {s['term']} | {s['target']} | {s['reference']} | {s['g2']:.1f} | {s['log_ratio']:.2f} |"
+        )
     for s in suggestions:
         rows.append(f"\n## {s['term']}")
         rows.extend(f"- {line}" for line in s["lines"]) if s["lines"] else rows.append("- (only in matches)")

@@ -57,7 +57,8 @@ def record_evaluation(corpus: Corpus, codebook: Codebook, gold: str, scores: dic
     now = _now()
     with corpus.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
             (codebook.hash, codebook.name, codebook.version, codebook.to_json(), now),
         )
         conn.execute(
