@@ -1,0 +1,131 @@
+"""The supervised complement: fitting, predicting, combining, storing with a hash, the train command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policytext.cli import main
+from policytext.errors import PolicytextError
+from policytext.training import (
+    FrameModel,
+    combine,
+    load_model,
+    predict_frames,
+    save_model,
+    train_model,
+)
+
+CODEBOOK = """\
+[[frames]]
+id = "devolution"
+[[frames]]
+id = "targeting"
+[[patterns]]
+id = "dev-localism"
+frame = "devolution"
+phrase = "localism"
+[[patterns]]
+id = "tgt-poorest"
+frame = "targeting"
+phrase = "the poorest"
+"""
+
+# Sentences written for these tests: devolution talk the codebook above does not match.
+POSITIVE = [
+    "Town halls will run their own budgets.",
+    "Town halls should set their own budgets.",
+    "We trust town halls with their own budgets.",
+    "Town halls can keep their own budgets.",
+    "Localism gives town halls their own budgets.",
+]
+NEGATIVE = [
+    "The weather was mild all week.",
+    "Trains were late again on Monday.",
+    "The match ended in a draw.",
+    "Prices rose in the spring.",
+    "The bridge opened to traffic.",
+    "Schools reopened after the holiday.",
+]
+
+
+@pytest.fixture
+def gold(tmp_path: Path) -> tuple[Path, Path]:
+    book = tmp_path / "cb.toml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    records = [{"id": f"p{i}", "text": t, "labels": ["devolution"]} for i, t in enumerate(POSITIVE)]
+    records += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(NEGATIVE)]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return book, path
+
+
+def test_train_fits_frames_with_enough_positives_and_predicts(gold: tuple[Path, Path]) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    assert sorted(model.classifiers) == ["devolution"]  # targeting has no positives
+    predicted = predict_frames(model, ["Town halls get their own budgets.", "The weather was mild."])
+    assert predicted == [frozenset({"devolution"}), frozenset()]
+
+
+def test_stacked_model_uses_codebook_hits(gold: tuple[Path, Path]) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=True)
+    assert model.stacked
+    assert predict_frames(model, ["Town halls get their own budgets."], hits=[frozenset()]) == [
+        frozenset({"devolution"})
+    ]
+
+
+def test_train_without_positives_is_an_error(tmp_path: Path, gold: tuple[Path, Path]) -> None:
+    book, _ = gold
+    empty = tmp_path / "none.jsonl"
+    empty.write_text(json.dumps({"id": "1", "text": "Nothing here.", "labels": []}) + "\n", encoding="utf-8")
+    with pytest.raises(PolicytextError, match="no frame has 3 or more positive sentences"):
+        train_model([empty], book)
+    with pytest.raises(PolicytextError, match="at least one --gold"):
+        train_model([], book)
+
+
+def test_combine_modes() -> None:
+    book, model = [frozenset({"a"}), frozenset()], [frozenset({"b"}), frozenset({"a"})]
+    assert combine(book, model, "codebook") == book
+    assert combine(book, model, "model") == model
+    assert combine(book, model, "union") == [frozenset({"a", "b"}), frozenset({"a"})]
+    with pytest.raises(PolicytextError, match="mode 'both'"):
+        combine(book, model, "both")
+
+
+def test_save_and_load_check_the_hash(gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    saved = save_model(model, "frames", tmp_path / "models")
+    meta = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
+    loaded, digest = load_model("frames", tmp_path / "models")
+    assert isinstance(loaded, FrameModel) and digest == meta["hash"]
+    assert meta["frames"] == ["devolution"] and meta["codebook_hash"] == model.codebook_hash
+    saved.write_bytes(saved.read_bytes() + b"x")
+    with pytest.raises(PolicytextError, match="differs from"):
+        load_model(saved)
+    with pytest.raises(PolicytextError, match="no such model"):
+        load_model("missing", tmp_path / "models")
+    junk = tmp_path / "junk.model"
+    junk.write_bytes(b"not a pickle")
+    with pytest.raises(PolicytextError, match="not a policytext model"):
+        load_model(junk)
+    with pytest.raises(PolicytextError, match="plain file name"):
+        save_model(model, "../up", tmp_path)
+
+
+def test_cli_train_writes_model_beside_db(runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    db = tmp_path / "corpus" / "policytext.db"
+    result = runner.invoke(
+        main, ["train", "--gold", str(path), "--codebook", str(book), "--plain", "--out", "mine", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "corpus" / "models" / "mine.model").exists()
+    assert "1 frames" in result.output
