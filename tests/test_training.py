@@ -129,3 +129,27 @@ def test_cli_train_writes_model_beside_db(runner: CliRunner, gold: tuple[Path, P
     assert result.exit_code == 0, result.output
     assert (tmp_path / "corpus" / "models" / "mine.model").exists()
     assert "1 frames" in result.output
+
+
+def test_model_matches_adds_sentences_the_codebook_missed(gold: tuple[Path, Path]) -> None:
+    from policytext.codebook import load_codebook
+    from policytext.rhetoric import build_pipeline
+    from policytext.tagging import tag_text
+    from policytext.training import model_matches, sentence_spans
+
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    nlp = build_pipeline(load_codebook(book))
+    text = "Localism is here. Town halls get their own budgets. The weather was mild."
+    matches, _, _ = tag_text(nlp, text)
+    spans = sentence_spans(nlp, text)
+    assert [text[s:e] for s, e in spans][1] == "Town halls get their own budgets."
+    union = model_matches(text, matches, spans, model, model_id="model:t@abc")
+    assert [(m.sentence, m.frame, m.pattern_id) for m in union] == [
+        (0, "devolution", "dev-localism"),
+        (1, "devolution", "model:t@abc"),
+    ]
+    assert union[1].text == "Town halls get their own budgets." and not union[1].negated
+    only_model = model_matches(text, matches, spans, model, model_id="model:t@abc", mode="model")
+    assert all(m.pattern_id == "model:t@abc" for m in only_model)
+    assert model_matches(text, matches, spans, model, model_id="x", mode="codebook") == matches

@@ -31,12 +31,17 @@ import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from policytext.codebook import Codebook, load_codebook
 from policytext.errors import PolicytextError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from policytext.rhetoric import Match
 
 __all__ = [
     "MODES",
@@ -45,8 +50,10 @@ __all__ = [
     "combine",
     "cross_validate",
     "load_model",
+    "model_matches",
     "predict_frames",
     "save_model",
+    "sentence_spans",
     "train_model",
 ]
 
@@ -311,3 +318,78 @@ def cross_validate(
             predictions["stacked"][i] = stacked_sets[position]
             predictions["union"][i] = hits[i] | model_sets[position]
     return {mode: score_labels(labels, sets, frames=loaded.frames) for mode, sets in predictions.items()}
+
+
+# -- tagging with a model -------------------------------------------------------------------
+
+
+def sentence_spans(nlp: Language, text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text``, numbered as the tagger numbers them."""
+    from policytext.rhetoric import sentence_starts
+    from policytext.tagging import _pieces
+
+    spans: list[tuple[int, int]] = []
+    for offset, piece in _pieces(text, nlp.max_length):
+        doc = nlp(piece)
+        starts = sentence_starts(doc)
+        for i, start in enumerate(starts):
+            end_token = starts[i + 1] if i + 1 < len(starts) else len(doc)
+            first, last = doc[start], doc[end_token - 1]
+            spans.append((offset + first.idx, offset + last.idx + len(last.text)))
+    return spans
+
+
+def model_matches(
+    text: str,
+    matches: Sequence[Match],
+    spans: Sequence[tuple[int, int]],
+    model: FrameModel,
+    *,
+    model_id: str,
+    mode: str = "union",
+) -> list[Match]:
+    """The matches of one document with the model's predictions added (what ``tag --model`` stores).
+
+    Parameters
+    ----------
+    text:
+        The document text.
+    matches:
+        The codebook's matches in it (from :func:`policytext.tagging.tag_text`).
+    spans:
+        Its sentence spans (:func:`sentence_spans`), index = ``Match.sentence``.
+    model:
+        A loaded model.
+    model_id:
+        Recorded as the pattern id of model matches, e.g. ``"model:frames@1a2b3c4d5e6f"``:
+        tags record which source found a frame.
+    mode:
+        ``codebook`` (matches unchanged), ``model`` (model matches only), ``union`` (codebook
+        matches plus a model match for each sentence-frame the codebook missed) or
+        ``stacked`` (model predictions with codebook hits as features, replacing the codebook).
+
+    Returns
+    -------
+    list[Match]
+        A model match spans its whole sentence and is never negated.
+    """
+    from policytext.rhetoric import Match
+
+    if mode not in MODES:
+        raise PolicytextError(f"mode {mode!r}: use one of {', '.join(MODES)}")
+    if mode == "codebook" or not spans:
+        return list(matches)
+    texts = [text[start:end] for start, end in spans]
+    hits: list[set[str]] = [set() for _ in spans]
+    for m in matches:
+        if 0 <= m.sentence < len(hits):
+            hits[m.sentence].add(m.frame)
+    predicted = predict_frames(model, texts, hits=[frozenset(h) for h in hits])
+    kept = list(matches) if mode == "union" else []
+    for index, frames in enumerate(predicted):
+        start, end = spans[index]
+        for frame in sorted(frames):
+            if mode == "union" and frame in hits[index]:
+                continue
+            kept.append(Match(index, start, end, start, end, frame, model_id, texts[index], False))
+    return sorted(kept, key=lambda m: (m.sentence, m.start_char, m.frame))

@@ -124,22 +124,6 @@ def wilson(successes: int, n: int, *, z: float = 1.959964) -> tuple[float, float
 # -- drawing a sample ------------------------------------------------------------------
 
 
-def _sentence_spans(nlp: Any, text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text``, numbered as the tagger numbers them."""
-    from policytext.rhetoric import sentence_starts
-    from policytext.tagging import _pieces
-
-    spans: list[tuple[int, int]] = []
-    for offset, piece in _pieces(text, nlp.max_length):
-        doc = nlp(piece)
-        starts = sentence_starts(doc)
-        for i, start in enumerate(starts):
-            end_token = starts[i + 1] if i + 1 < len(starts) else len(doc)
-            first, last = doc[start], doc[end_token - 1]
-            spans.append((offset + first.idx, offset + last.idx + len(last.text)))
-    return spans
-
-
 def draw_sample(
     corpus: Corpus,
     frame: str,
@@ -205,12 +189,13 @@ def draw_sample(
         )  # fmt: skip
     if picked_unmatched:
         from policytext.rhetoric import build_pipeline
+        from policytext.training import sentence_spans
 
         nlp = build_pipeline(codebook)
         spans: dict[int, list[tuple[int, int]]] = {}
         for pk, sentence in picked_unmatched:
             if pk not in spans:
-                spans[pk] = _sentence_spans(nlp, texts[pk]["text"])
+                spans[pk] = sentence_spans(nlp, texts[pk]["text"])
             doc_spans = spans[pk]
             start, end = doc_spans[min(sentence, len(doc_spans) - 1)]
             rows.append(
