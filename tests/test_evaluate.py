@@ -289,7 +289,9 @@ GOLD_FLOORS = {
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("part", ["heldout", "dev", "train"])
-def test_default_codebook_holds_its_scores_on_the_new_gold(shared_data: Path, tmp_path: Path, part: str) -> None:
+def test_default_codebook_holds_its_scores_on_the_new_gold(
+    shared_data: Path, tmp_path: Path, part: str
+) -> None:
     import subprocess
     import sys
 

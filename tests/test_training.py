@@ -124,7 +124,8 @@ def test_cli_train_writes_model_beside_db(runner: CliRunner, gold: tuple[Path, P
     book, path = gold
     db = tmp_path / "corpus" / "policytext.db"
     result = runner.invoke(
-        main, ["train", "--gold", str(path), "--codebook", str(book), "--plain", "--out", "mine", "--db", str(db)]
+        main,
+        ["train", "--gold", str(path), "--codebook", str(book), "--plain", "--out", "mine", "--db", str(db)],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "corpus" / "models" / "mine.model").exists()

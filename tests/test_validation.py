@@ -122,9 +122,11 @@ def test_draw_sample_rejects_unknown_frame_and_untagged_corpus(
     corpus, book = tagged
     with pytest.raises(PolicytextError, match="--frame 'nope' is not a frame"):
         draw_sample(corpus, "nope", 3, codebook=load_codebook(book))
-    with Corpus.open(tmp_path / "empty.db") as empty:
-        with pytest.raises(PolicytextError, match="no tagged documents"):
-            draw_sample(empty, "devolution", 3)
+    with (
+        Corpus.open(tmp_path / "empty.db") as empty,
+        pytest.raises(PolicytextError, match="no tagged documents"),
+    ):
+        draw_sample(empty, "devolution", 3)
 
 
 def test_sheet_round_trip_and_label_errors(tagged: tuple[Corpus, Path], tmp_path: Path) -> None:
@@ -152,7 +154,19 @@ def test_cli_sample_then_evaluate_sheet_stores_corpus_estimates(
 ) -> None:
     corpus, book = tagged
     out = tmp_path / "sheets" / "dev"
-    args = ["sample", "--frame", "devolution", "--n", "3", "--unmatched", "6", "--seed", "2", "--out", str(out)]
+    args = [
+        "sample",
+        "--frame",
+        "devolution",
+        "--n",
+        "3",
+        "--unmatched",
+        "6",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(main, [*args, "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     sheet = out.with_suffix(".csv")
@@ -178,7 +192,9 @@ def test_cli_sample_then_evaluate_sheet_stores_corpus_estimates(
 
 
 def test_cli_sample_without_db_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["sample", "--frame", "devolution", "--n", "3", "--db", str(tmp_path / "no.db")])
+    result = runner.invoke(
+        main, ["sample", "--frame", "devolution", "--n", "3", "--db", str(tmp_path / "no.db")]
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "no corpus database" in result.output
 
