@@ -123,13 +123,16 @@ def test_save_and_load_check_the_hash(gold: tuple[Path, Path], tmp_path: Path) -
 def test_cli_train_writes_model_beside_db(runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path) -> None:
     book, path = gold
     db = tmp_path / "corpus" / "policytext.db"
-    result = runner.invoke(
-        main,
-        ["train", "--gold", str(path), "--codebook", str(book), "--plain", "--out", "mine", "--db", str(db)],
-    )
+    half = tmp_path / "half.jsonl"  # "--gold A B": more files may follow the option
+    lines = path.read_text(encoding="utf-8").splitlines()
+    half.write_text("\n".join(line.replace('"id": "', '"id": "h') for line in lines) + "\n", encoding="utf-8")
+    args = ["train", "--gold", str(path), str(half), "--codebook", str(book), "--plain", "--out", "mine"]
+    result = runner.invoke(main, [*args, "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "corpus" / "models" / "mine.model").exists()
     assert "1 frames" in result.output
+    meta = json.loads((tmp_path / "corpus" / "models" / "mine.json").read_text(encoding="utf-8"))
+    assert meta["gold"] == [str(path), str(half)] and meta["sentences"] == 2 * len(lines)
 
 
 def test_model_matches_adds_sentences_the_codebook_missed(gold: tuple[Path, Path]) -> None:

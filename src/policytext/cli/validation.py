@@ -192,8 +192,9 @@ def sample_command(
     multiple=True,
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Gold file (JSON Lines); repeatable.",
+    help="Gold file (JSON Lines); repeatable, or list more files after it.",
 )
+@click.argument("more_gold", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "name", default="frames", show_default=True, help="Model name.")
 @click.option(
     "--codebook",
@@ -210,7 +211,14 @@ def sample_command(
 @db_option
 @reports_errors
 def train_command(
-    gold: tuple[Path, ...], name: str, codebook: Path | None, plain: bool, folds: int, seed: int, db: Path
+    gold: tuple[Path, ...],
+    more_gold: tuple[Path, ...],
+    name: str,
+    codebook: Path | None,
+    plain: bool,
+    folds: int,
+    seed: int,
+    db: Path,
 ) -> None:
     """Fit a sentence classifier per frame on gold files, a complement to the codebook.
 
@@ -220,11 +228,12 @@ def train_command(
 
     \b
     Example:
-        policytext train --gold gold/build/train.jsonl --gold gold/build/dev.jsonl --cv 5
+        policytext train --gold gold/build/train.jsonl gold/build/dev.jsonl --cv 5
     """
     from policytext.evaluate import format_scores
     from policytext.training import cross_validate, models_folder, save_model, train_model
 
+    gold = (*gold, *more_gold)
     model = train_model(list(gold), codebook, stacked=not plain, random_state=seed)
     path = save_model(model, name, models_folder(db))
     click.echo(f"wrote {path} ({len(model.classifiers)} frames)", err=True)
