@@ -196,8 +196,8 @@ def combine(
 
     Example::
 
-        >>> combine([frozenset({"a"})], [frozenset({"b"})], "union")
-        [frozenset({'a', 'b'})]
+        >>> [sorted(s) for s in combine([frozenset({"a"})], [frozenset({"b"})], "union")]
+        [['a', 'b']]
     """
     if mode not in MODES:
         raise PolicytextError(f"mode {mode!r}: use one of {', '.join(MODES)}")

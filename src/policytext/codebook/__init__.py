@@ -215,7 +215,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Example::
 
         >>> load_codebook().version
-        '1.1'
+        '1.2'
     """
     if path is None:
         return _load_default()
@@ -801,7 +801,7 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
     Example::
 
         >>> describe_codebook(load_codebook()).splitlines()[0]
-        '# policytext-default 1.1'
+        '# policytext-default 1.2'
     """
     if fmt == "json":
         return json.dumps({"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False)
