@@ -187,24 +187,35 @@ def draw_sample(
             _row(texts[pk], pk, sentence, texts[pk]["text"][start:end], "matched", len(matched_keys),
                  len(picked_matched), 1, common)
         )  # fmt: skip
-    if picked_unmatched:
-        from policytext.rhetoric import build_pipeline
-        from policytext.training import sentence_spans
-
-        nlp = build_pipeline(codebook)
-        spans: dict[int, list[tuple[int, int]]] = {}
-        for pk, sentence in picked_unmatched:
-            if pk not in spans:
-                spans[pk] = sentence_spans(nlp, texts[pk]["text"])
-            doc_spans = spans[pk]
-            start, end = doc_spans[min(sentence, len(doc_spans) - 1)]
-            rows.append(
-                _row(texts[pk], pk, sentence, texts[pk]["text"][start:end], "unmatched", unmatched_size,
-                     len(picked_unmatched), 0, common)
-            )  # fmt: skip
+    rows.extend(_unmatched_rows(texts, picked_unmatched, unmatched_size, codebook, common))
     order = list(range(len(rows)))
     rng.shuffle(order)  # coders should not see the strata in blocks
     return [rows[i] for i in order]
+
+
+def _unmatched_rows(
+    texts: dict[int, dict[str, Any]],
+    picked: list[tuple[int, int]],
+    size: int,
+    codebook: Codebook | None,
+    common: dict[str, Any],
+) -> list[SheetRow]:
+    """Rows of the unmatched stratum: the sentence text comes from re-splitting the document."""
+    if not picked:
+        return []
+    from policytext.rhetoric import build_pipeline
+    from policytext.training import sentence_spans
+
+    nlp = build_pipeline(codebook)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    rows = []
+    for pk, sentence in picked:
+        if pk not in spans:
+            spans[pk] = sentence_spans(nlp, texts[pk]["text"])
+        start, end = spans[pk][min(sentence, len(spans[pk]) - 1)]
+        text = texts[pk]["text"][start:end]
+        rows.append(_row(texts[pk], pk, sentence, text, "unmatched", size, len(picked), 0, common))
+    return rows
 
 
 def _draw_unmatched(
