@@ -91,7 +91,7 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
         ("d2", 2, count_tokens(TEXTS["d2"]), codebook.hash),
         ("d3", 1, count_tokens(TEXTS["d3"]), codebook.hash),
     ]
-    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.1")]
+    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.2")]
 
 
 def test_tagging_is_idempotent(filled: Corpus) -> None:

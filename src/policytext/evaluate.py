@@ -9,7 +9,7 @@ scores the predicted frame set of each sentence against its gold labels: per
 frame precision, recall, F1 and support (gold positives), micro averages (over
 the pooled counts) and macro averages (unweighted means of the per-frame
 figures). A ratio with a zero denominator is 0.0. :func:`agreement` gives
-Cohen's kappa per frame between two coders' gold files (NLTK).
+Cohen's kappa per frame between two coders' gold files (scikit-learn).
 
 Example::
 
@@ -21,7 +21,6 @@ Example::
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from policytext.codebook import Codebook, load_codebook
 from policytext.errors import GoldFileError
+from policytext.store.evaluations import latest_evaluation
+from policytext.store.evaluations import record_evaluation as store_evaluation
 
 if TYPE_CHECKING:
     from policytext.rhetoric import Match
@@ -151,21 +152,13 @@ def read_gold(path: str | Path, *, frames: Iterable[str] | None = None) -> list[
     return sentences
 
 
-def _ratio(numerator: int, denominator: int) -> float:
-    return numerator / denominator if denominator else 0.0
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
-    precision = _ratio(tp, tp + fp)
-    recall = _ratio(tp, tp + fn)
-    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
-    return {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-
-
 def score_labels(
     gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], *, frames: Sequence[str]
 ) -> dict[str, Any]:
     """Per-frame precision, recall, F1 and support of predicted sentence labels, with averages.
+
+    Computed with scikit-learn's ``precision_recall_fscore_support`` on the
+    binarised label sets (a ratio with a zero denominator is 0.0).
 
     Parameters
     ----------
@@ -187,30 +180,37 @@ def score_labels(
         >>> score_labels([{"a"}], [set()], frames=["a"])["micro"]["recall"]
         0.0
     """
+    import numpy as np
+    from sklearn.metrics import precision_recall_fscore_support
+
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted must have one entry per sentence")
-    counts = {frame: [0, 0, 0] for frame in frames}
-    for gold_set, predicted_set in zip(gold, predicted, strict=True):
-        gold_frames, predicted_frames = set(gold_set), set(predicted_set)
-        for frame in frames:
-            in_gold, in_predicted = frame in gold_frames, frame in predicted_frames
-            if in_gold and in_predicted:
-                counts[frame][0] += 1
-            elif in_predicted:
-                counts[frame][1] += 1
-            elif in_gold:
-                counts[frame][2] += 1
-    per_frame = {frame: _prf(*counts[frame]) for frame in frames}
-    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
-    micro = _prf(tp, fp, fn)
-    size = len(frames)
-    macro = {
-        "precision": sum(s["precision"] for s in per_frame.values()) / size if size else 0.0,
-        "recall": sum(s["recall"] for s in per_frame.values()) / size if size else 0.0,
-        "f1": sum(s["f1"] for s in per_frame.values()) / size if size else 0.0,
-        "support": micro["support"],
-    }
-    return {"frames": per_frame, "micro": micro, "macro": macro, "sentences": len(gold)}
+    frames = list(frames)
+    # One extra all-zero column keeps a single frame a multilabel problem (not a binary one).
+    y_true = np.array([[frame in set(g) for frame in frames] + [False] for g in gold], dtype=int)
+    y_pred = np.array([[frame in set(p) for frame in frames] + [False] for p in predicted], dtype=int)
+    y_true, y_pred = y_true.reshape(-1, len(frames) + 1), y_pred.reshape(-1, len(frames) + 1)
+    result: dict[str, Any] = {"frames": {}, "sentences": len(gold)}
+    if not frames:
+        empty = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+        return {**result, "micro": dict(empty), "macro": dict(empty)}
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, average=None, labels=list(range(len(frames))), zero_division=0
+    )
+    for i, frame in enumerate(frames):
+        result["frames"][frame] = {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+        }
+    total = int(y_true.sum())
+    for average in ("micro", "macro"):
+        p, r, f, _ = precision_recall_fscore_support(
+            y_true, y_pred, average=average, labels=list(range(len(frames))), zero_division=0
+        )
+        result[average] = {"precision": float(p), "recall": float(r), "f1": float(f), "support": total}
+    return result
 
 
 def evaluate_codebook(
@@ -386,7 +386,7 @@ def agreement(
         >>> agreement("coder1.jsonl", "coder2.jsonl")["frames"]["devolution"]["kappa"]  # doctest: +SKIP
         0.91
     """
-    from nltk.metrics.agreement import AnnotationTask
+    from sklearn.metrics import cohen_kappa_score
 
     a = {s.id: s for s in read_gold(first)}
     b = {s.id: s for s in read_gold(second)}
@@ -409,14 +409,14 @@ def agreement(
     )
     result: dict[str, Any] = {"frames": {}, "items": len(ids)}
     for frame in chosen:
-        data = [("a", i, frame in a[i].labels) for i in ids] + [("b", i, frame in b[i].labels) for i in ids]
-        observed = sum((frame in a[i].labels) == (frame in b[i].labels) for i in ids) / len(ids)
-        values = {value for _, _, value in data}
+        first_labels = [frame in a[i].labels for i in ids]
+        second_labels = [frame in b[i].labels for i in ids]
+        observed = sum(x == y for x, y in zip(first_labels, second_labels, strict=True)) / len(ids)
         kappa: float | None = None
-        if len(values) > 1:
-            task = AnnotationTask(data=data)
-            expected = task.Ae_kappa("a", "b")
-            kappa = None if expected >= 1.0 else float(task.kappa())
+        if len(set(first_labels) | set(second_labels)) > 1 and (
+            len(set(first_labels)) > 1 or len(set(second_labels)) > 1
+        ):
+            kappa = float(cohen_kappa_score(first_labels, second_labels))
         result["frames"][frame] = {"kappa": kappa, "agreement": observed, "items": len(ids)}
     return result
 
@@ -438,39 +438,10 @@ def format_agreement(result: dict[str, Any], *, fmt: str = "json") -> str:
 def record_evaluation(corpus: Corpus, evaluation: Evaluation) -> None:
     """Store the scores in the corpus, so tables can say which validation backs the codebook.
 
+    The query lives in :mod:`policytext.store.evaluations`.
+
     Example::
 
         >>> record_evaluation(corpus, evaluate_codebook("dev.jsonl"))  # doctest: +SKIP
     """
-    codebook = evaluation.codebook
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    with corpus.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO codebooks (hash, name, version, content, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (codebook.hash, codebook.name, codebook.version, codebook.to_json(), now),
-        )
-        conn.execute(
-            "INSERT INTO evaluations (codebook_hash, gold, scores, created_at) VALUES (?, ?, ?, ?)",
-            (codebook.hash, evaluation.gold, json.dumps(evaluation.scores), now),
-        )
-
-
-def latest_evaluation(corpus: Corpus, codebook_hash: str) -> dict[str, Any] | None:
-    """The newest recorded evaluation of a codebook: ``{"gold", "scores", "created_at"}`` or None.
-
-    Example::
-
-        >>> latest_evaluation(corpus, load_codebook().hash)  # doctest: +SKIP
-    """
-    row = corpus.conn.execute(
-        "SELECT gold, scores, created_at FROM evaluations WHERE codebook_hash = ? ORDER BY pk DESC LIMIT 1",
-        (codebook_hash,),
-    ).fetchone()
-    if row is None:
-        return None
-    return {
-        "gold": row["gold"],
-        "scores": json.loads(row["scores"]),
-        "created_at": row["created_at"],
-    }
+    store_evaluation(corpus, evaluation.codebook, evaluation.gold, evaluation.scores)

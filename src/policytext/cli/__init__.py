@@ -5,10 +5,10 @@ group of commands. Errors derived from :class:`~policytext.errors.PolicytextErro
 ``Error: ...`` line on stderr and exit status 1; usage errors exit with 2.
 """
 
-from policytext.cli import analysis, documents, report, scrape, tagging, topics
+from policytext.cli import analysis, documents, report, scrape, tagging, topics, validation
 from policytext.cli._base import main
 
 __all__ = ["main"]
 
 # The command modules register their commands on ``main`` when imported.
-_COMMANDS = (analysis, documents, report, scrape, tagging, topics)
+_COMMANDS = (analysis, documents, report, scrape, tagging, topics, validation)

@@ -1,8 +1,7 @@
-"""Commands of the tagger: tag, evaluate, codebook."""
+"""Commands of the tagger: tag, codebook (evaluate, sample, train and codebook suggest: cli/validation.py)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,11 +13,9 @@ from policytext.cli._base import (
     db_option,
     format_option,
     main,
-    out_option,
     quiet_option,
     reports_errors,
     show_progress,
-    write_output,
 )
 from policytext.cli._codebook_option import codebook_option
 from policytext.errors import CodebookError
@@ -58,70 +55,6 @@ def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path
     with Corpus.open(db) as corpus:
         summary = tag_corpus(corpus, codebook, workers=workers, model=model, progress=show_progress(quiet))
     click.echo(f"{db}: {summary}", err=True)
-
-
-@main.command("evaluate")
-@click.option(
-    "--gold", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file (JSON Lines)."
-)
-@click.option(
-    "--codebook", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Codebook to score."
-)
-@click.option(
-    "--against",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A second coder's gold file: print Cohen's kappa per frame instead of scores.",
-)
-@click.option(
-    "--errors", is_flag=True, help="Also list false positives (with the patterns) and false negatives."
-)
-@click.option("--no-negated", "no_negated", is_flag=True, help="Do not count matches in negated clauses.")
-@format_option("json", "md", default="json")
-@out_option
-@db_option
-@reports_errors
-def evaluate_command(
-    gold: Path,
-    codebook: Path | None,
-    against: Path | None,
-    errors: bool,
-    no_negated: bool,
-    fmt: str,
-    out: Path | None,
-    db: Path,
-) -> None:
-    """Score a codebook on a gold file: precision, recall, F1 per frame, micro and macro.
-
-    With --against, compares two coders' gold files instead (Cohen's kappa per
-    frame). When the --db file exists, the scores are recorded there so tables
-    can say which validation backs the codebook.
-
-    \b
-    Example:
-        policytext evaluate --gold dev.jsonl --format md --errors
-        policytext evaluate --gold coder1.jsonl --against coder2.jsonl
-    """
-    from policytext import evaluate
-
-    if against is not None:
-        result = evaluate.agreement(gold, against)
-        write_output(evaluate.format_agreement(result, fmt=fmt), out)
-        return
-    evaluation = evaluate.evaluate_codebook(gold, codebook, count_negated=not no_negated)
-    if fmt == "json" and errors:
-        # One JSON document: the scores plus an "errors" key, so the output still parses.
-        text = json.dumps({**evaluation.scores, "errors": evaluate.frame_errors(evaluation)}, indent=2)
-    else:
-        text = evaluate.format_scores(evaluation.scores, fmt=fmt)
-        if errors:
-            text = text.rstrip("\n") + "\n\n" + evaluate.format_errors(evaluation)
-    write_output(text, out)
-    if db.exists():
-        from policytext.store.corpus import Corpus
-
-        with Corpus.open(db) as corpus:
-            evaluate.record_evaluation(corpus, evaluation)
 
 
 @main.group("codebook")

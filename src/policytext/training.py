@@ -1,0 +1,395 @@
+"""A supervised complement to the codebook: one sentence classifier per frame.
+
+:func:`train_model` fits, for each frame with enough positives in the gold files,
+a scikit-learn pipeline: tf-idf of word uni- and bigrams plus tf-idf of character
+2-5-grams (within word boundaries), optionally with the codebook's own hits as
+features ("stacked"), into a class-balanced logistic regression. The fitted
+model is stored as ``NAME.model`` (a pickle) with ``NAME.json`` (hash, codebook
+hash, frames, gold files, cross-validation scores) in the ``models/`` folder
+beside the corpus database.
+
+:func:`predict_frames` gives each text the frames the model predicts;
+:func:`combine` merges them with the codebook's frames (``codebook``, ``model``,
+``union``). :func:`cross_validate` compares codebook-only, model-only, union and
+stacked on gold files with k folds, which is how docs/validation.md decides what
+to ship.
+
+Only load models you trained yourself: a pickle runs code when it is loaded.
+
+Example::
+
+    >>> model = train_model(["gold/build/train.jsonl"])  # doctest: +SKIP
+    >>> predict_frames(model, ["We will devolve power to cities."])  # doctest: +SKIP
+    [frozenset({'devolution'})]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from policytext.codebook import Codebook, load_codebook
+from policytext.errors import PolicytextError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from policytext.rhetoric import Match
+
+__all__ = [
+    "MODES",
+    "FrameModel",
+    "codebook_frames",
+    "combine",
+    "cross_validate",
+    "load_model",
+    "model_matches",
+    "predict_frames",
+    "save_model",
+    "sentence_spans",
+    "train_model",
+]
+
+MODES = ("codebook", "model", "union", "stacked")
+_MIN_POSITIVES = 3
+
+
+@dataclass
+class FrameModel:
+    """Per-frame classifiers and what they were trained with."""
+
+    frames: list[str]
+    classifiers: dict[str, Any]
+    codebook_hash: str
+    stacked: bool
+    gold: list[str] = field(default_factory=list)
+    threshold: float = 0.5
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def codebook_frames(texts: Sequence[str], codebook: Codebook | None = None) -> list[frozenset[str]]:
+    """The frames the codebook finds in each text (negated matches count, as in ``evaluate``)."""
+    from policytext.rhetoric import build_pipeline, doc_matches
+
+    nlp = build_pipeline(codebook)
+    return [frozenset(m.frame for m in doc_matches(doc)) for doc in nlp.pipe(texts)]
+
+
+def _hits_column(rows: Any, frames: list[str]) -> Any:
+    """The codebook-hit features of ``(text, hits)`` rows: one 0/1 column per frame, weighted 3."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix(np.array([[3.0 * (f in hits) for f in frames] for _text, hits in rows]))
+
+
+def _text_of(rows: Any) -> list[str]:
+    return [text for text, _hits in rows]
+
+
+def _fit_frame(texts: Sequence[str], hits: Sequence[frozenset[str]], y: Sequence[int], stacked: bool,
+               frames: Sequence[str], random_state: int) -> Any:  # fmt: skip
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def text_part(vectorizer: Any) -> Any:
+        return Pipeline([("text", FunctionTransformer(_text_of)), ("tfidf", vectorizer)])
+
+    parts: list[tuple[str, Any]] = [
+        ("words", text_part(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True))),
+        (
+            "chars",
+            text_part(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+        ),
+    ]
+    if stacked:
+        parts.append(("codebook", FunctionTransformer(_hits_column, kw_args={"frames": list(frames)})))
+    model = Pipeline(
+        [
+            ("features", FeatureUnion(parts)),
+            (
+                "clf",
+                LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state),
+            ),
+        ]
+    )
+    model.fit(list(zip(texts, hits, strict=True)), list(y))
+    return model
+
+
+def _read(paths: Iterable[str | Path], codebook: Codebook) -> tuple[list[str], list[frozenset[str]]]:
+    from policytext.evaluate import read_gold
+
+    texts: list[str] = []
+    labels: list[frozenset[str]] = []
+    for path in paths:
+        for sentence in read_gold(path, frames=codebook.frames):
+            texts.append(sentence.text)
+            labels.append(sentence.labels)
+    return texts, labels
+
+
+def train_model(
+    gold: Sequence[str | Path],
+    codebook: Codebook | str | Path | None = None,
+    *,
+    stacked: bool = True,
+    random_state: int = 0,
+) -> FrameModel:
+    """Fit one classifier per frame on the gold files (frames with fewer than 3 positives are skipped).
+
+    Raises
+    ------
+    PolicytextError
+        When no gold file is given or no frame has enough positives.
+    """
+    if not gold:
+        raise PolicytextError("train: give at least one --gold file")
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    texts, labels = _read(gold, loaded)
+    hits = codebook_frames(texts, loaded) if stacked else [frozenset()] * len(texts)
+    classifiers: dict[str, Any] = {}
+    for frame in loaded.frames:
+        y = [int(frame in label) for label in labels]
+        if sum(y) < _MIN_POSITIVES or sum(y) == len(y):
+            continue
+        classifiers[frame] = _fit_frame(texts, hits, y, stacked, loaded.frames, random_state)
+    if not classifiers:
+        raise PolicytextError(
+            f"train: no frame has {_MIN_POSITIVES} or more positive sentences in the gold files"
+        )
+    return FrameModel(list(loaded.frames), classifiers, loaded.hash, stacked, [str(p) for p in gold],
+                      info={"sentences": len(texts)})  # fmt: skip
+
+
+def predict_frames(
+    model: FrameModel, texts: Sequence[str], *, hits: Sequence[frozenset[str]] | None = None,
+    codebook: Codebook | None = None,
+) -> list[frozenset[str]]:  # fmt: skip
+    """The frames the model predicts for each text (probability >= the model's threshold)."""
+    if model.stacked and hits is None:
+        hits = codebook_frames(texts, codebook)
+    rows = list(zip(texts, hits if hits is not None else [frozenset()] * len(texts), strict=True))
+    predicted: list[set[str]] = [set() for _ in texts]
+    if not rows:
+        return []
+    for frame, classifier in model.classifiers.items():
+        probabilities = classifier.predict_proba(rows)[:, 1]
+        for i, p in enumerate(probabilities):
+            if p >= model.threshold:
+                predicted[i].add(frame)
+    return [frozenset(p) for p in predicted]
+
+
+def combine(
+    codebook_sets: Sequence[frozenset[str]], model_sets: Sequence[frozenset[str]], mode: str
+) -> list[frozenset[str]]:
+    """Merge codebook and model frames: ``codebook``, ``model``, ``union`` or ``stacked`` (= model).
+
+    Example::
+
+        >>> [sorted(s) for s in combine([frozenset({"a"})], [frozenset({"b"})], "union")]
+        [['a', 'b']]
+    """
+    if mode not in MODES:
+        raise PolicytextError(f"mode {mode!r}: use one of {', '.join(MODES)}")
+    if mode == "codebook":
+        return list(codebook_sets)
+    if mode in ("model", "stacked"):
+        return list(model_sets)
+    return [a | b for a, b in zip(codebook_sets, model_sets, strict=True)]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def models_folder(db: str | Path) -> Path:
+    """Where models of the corpus at ``db`` live: ``models/`` beside the database file."""
+    return Path(db).resolve().parent / "models"
+
+
+def save_model(model: FrameModel, name: str, folder: str | Path) -> Path:
+    """Write ``NAME.model`` and ``NAME.json`` (with the model's sha256) to ``folder``; return the model."""
+    if not name or "/" in name or name.startswith("."):
+        raise PolicytextError(f"--out {name!r}: a model name is a plain file name")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps(model)
+    path = folder / f"{name}.model"
+    tmp = path.with_suffix(".model.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    meta = {
+        "name": name,
+        "hash": _digest(data),
+        "codebook_hash": model.codebook_hash,
+        "frames": sorted(model.classifiers),
+        "stacked": model.stacked,
+        "gold": model.gold,
+        **model.info,
+    }
+    (folder / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def load_model(name: str | Path, folder: str | Path | None = None) -> tuple[FrameModel, str]:
+    """Load a model by name (from ``folder``) or path; return it with its sha256.
+
+    Raises
+    ------
+    PolicytextError
+        When the file is missing, is not a model, or its hash differs from the one recorded.
+    """
+    path = Path(name)
+    if path.suffix != ".model":
+        path = (Path(folder) if folder is not None else Path(".")) / f"{name}.model"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise PolicytextError(f"{path}: no such model; train one with `policytext train`") from None
+    digest = _digest(data)
+    meta_path = path.with_suffix(".json")
+    if meta_path.exists():
+        recorded = json.loads(meta_path.read_text(encoding="utf-8")).get("hash")
+        if recorded and recorded != digest:
+            raise PolicytextError(
+                f"{path}: sha256 {digest[:12]} differs from {recorded[:12]} in {meta_path.name}"
+            )
+    try:
+        model = pickle.loads(data)  # noqa: S301 - a model the user trained, see the module docstring
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means "not a model"
+        raise PolicytextError(f"{path}: not a policytext model ({exc.__class__.__name__})") from None
+    if not isinstance(model, FrameModel):
+        raise PolicytextError(f"{path}: not a policytext model")
+    return model, digest
+
+
+def cross_validate(
+    gold: Sequence[str | Path],
+    codebook: Codebook | str | Path | None = None,
+    *,
+    folds: int = 5,
+    random_state: int = 0,
+) -> dict[str, dict[str, Any]]:
+    """Scores of codebook-only, model-only, union and stacked, pooled over k folds of the gold.
+
+    Every sentence is predicted once, by models fitted on the other folds; the pooled
+    predictions are scored with :func:`policytext.evaluate.score_labels`.
+    """
+    from sklearn.model_selection import KFold
+
+    from policytext.evaluate import score_labels
+
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    texts, labels = _read(gold, loaded)
+    hits = codebook_frames(texts, loaded)
+    predictions: dict[str, list[frozenset[str]]] = {m: [frozenset()] * len(texts) for m in MODES}
+    predictions["codebook"] = list(hits)
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state)
+    for train_index, test_index in splitter.split(texts):
+        plain: dict[str, Any] = {}
+        stacked: dict[str, Any] = {}
+        tr_texts = [texts[i] for i in train_index]
+        tr_hits = [hits[i] for i in train_index]
+        for frame in loaded.frames:
+            y = [int(frame in labels[i]) for i in train_index]
+            if sum(y) < _MIN_POSITIVES or sum(y) == len(y):
+                continue
+            plain[frame] = _fit_frame(
+                tr_texts, [frozenset()] * len(tr_texts), y, False, loaded.frames, random_state
+            )
+            stacked[frame] = _fit_frame(tr_texts, tr_hits, y, True, loaded.frames, random_state)
+        te_texts = [texts[i] for i in test_index]
+        te_hits = [hits[i] for i in test_index]
+        model_sets = predict_frames(FrameModel(list(loaded.frames), plain, loaded.hash, False), te_texts)
+        stacked_sets = predict_frames(FrameModel(list(loaded.frames), stacked, loaded.hash, True), te_texts,
+                                      hits=te_hits)  # fmt: skip
+        for position, i in enumerate(test_index):
+            predictions["model"][i] = model_sets[position]
+            predictions["stacked"][i] = stacked_sets[position]
+            predictions["union"][i] = hits[i] | model_sets[position]
+    return {mode: score_labels(labels, sets, frames=loaded.frames) for mode, sets in predictions.items()}
+
+
+# -- tagging with a model -------------------------------------------------------------------
+
+
+def sentence_spans(nlp: Language, text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text``, numbered as the tagger numbers them."""
+    from policytext.rhetoric import sentence_starts
+    from policytext.tagging import _pieces
+
+    spans: list[tuple[int, int]] = []
+    for offset, piece in _pieces(text, nlp.max_length):
+        doc = nlp(piece)
+        starts = sentence_starts(doc)
+        for i, start in enumerate(starts):
+            end_token = starts[i + 1] if i + 1 < len(starts) else len(doc)
+            first, last = doc[start], doc[end_token - 1]
+            spans.append((offset + first.idx, offset + last.idx + len(last.text)))
+    return spans
+
+
+def model_matches(
+    text: str,
+    matches: Sequence[Match],
+    spans: Sequence[tuple[int, int]],
+    model: FrameModel,
+    *,
+    model_id: str,
+    mode: str = "union",
+) -> list[Match]:
+    """The matches of one document with the model's predictions added (what ``tag --model`` stores).
+
+    Parameters
+    ----------
+    text:
+        The document text.
+    matches:
+        The codebook's matches in it (from :func:`policytext.tagging.tag_text`).
+    spans:
+        Its sentence spans (:func:`sentence_spans`), index = ``Match.sentence``.
+    model:
+        A loaded model.
+    model_id:
+        Recorded as the pattern id of model matches, e.g. ``"model:frames@1a2b3c4d5e6f"``:
+        tags record which source found a frame.
+    mode:
+        ``codebook`` (matches unchanged), ``model`` (model matches only), ``union`` (codebook
+        matches plus a model match for each sentence-frame the codebook missed) or
+        ``stacked`` (model predictions with codebook hits as features, replacing the codebook).
+
+    Returns
+    -------
+    list[Match]
+        A model match spans its whole sentence and is never negated.
+    """
+    from policytext.rhetoric import Match
+
+    if mode not in MODES:
+        raise PolicytextError(f"mode {mode!r}: use one of {', '.join(MODES)}")
+    if mode == "codebook" or not spans:
+        return list(matches)
+    texts = [text[start:end] for start, end in spans]
+    hits: list[set[str]] = [set() for _ in spans]
+    for m in matches:
+        if 0 <= m.sentence < len(hits):
+            hits[m.sentence].add(m.frame)
+    predicted = predict_frames(model, texts, hits=[frozenset(h) for h in hits])
+    kept = list(matches) if mode == "union" else []
+    for index, frames in enumerate(predicted):
+        start, end = spans[index]
+        for frame in sorted(frames):
+            if mode == "union" and frame in hits[index]:
+                continue
+            kept.append(Match(index, start, end, start, end, frame, model_id, texts[index], False))
+    return sorted(kept, key=lambda m: (m.sentence, m.start_char, m.frame))

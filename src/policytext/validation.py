@@ -1,0 +1,587 @@
+"""The researcher's own validation: coding sheets, corpus-level estimates, term suggestions.
+
+Gold-set scores say how a codebook does on the gold sentences; they do not say how
+many frame sentences the tagger misses in *your* corpus. This module closes the
+loop (Grimmer and Stewart: validate, validate, validate):
+
+1. :func:`draw_sample` draws a stratified random sample of a tagged corpus's
+   sentences for one frame: ``n`` from the sentences the codebook matched and
+   ``unmatched`` from all the others. :func:`write_sheet` writes it as a coding
+   sheet (CSV and JSON Lines) with an empty ``label`` column; every row records
+   its stratum, the stratum's size in the corpus and the sample size, so the
+   sampling design travels with the sheet.
+2. The researcher fills ``label`` (1/0, yes/no) following the coding manual.
+3. :func:`read_sheet` reads it back and :func:`estimate_from_sheet` estimates
+   corpus-level precision (the share of matched sentences that carry the frame)
+   and recall (frame sentences matched / all frame sentences, the unmatched
+   stratum's positives weighted by its size) with 95% intervals: Wilson for
+   precision, a stratified bootstrap for recall and prevalence.
+
+:func:`suggest_terms` proposes words and phrases over-represented in the
+sentences a frame matches against the rest of the corpus (Dunning's G2 and the
+log ratio), each with counts and three concordance lines from sentences the
+codebook does *not* yet match (where the term would add recall).
+
+Example::
+
+    >>> wilson(43, 50)  # doctest: +ELLIPSIS
+    (0.86, 0.73..., 0.93...)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
+
+import numpy as np
+
+from policytext.errors import GoldFileError, PolicytextError
+from policytext.store import evaluations as store
+from policytext.store.filters import DocumentFilter, FilterOptions, resolve_filter
+
+if TYPE_CHECKING:
+    from policytext.codebook import Codebook
+    from policytext.store.corpus import Corpus
+
+__all__ = [
+    "SHEET_FIELDS",
+    "SheetRow",
+    "draw_sample",
+    "estimate_from_sheet",
+    "read_sheet",
+    "suggest_terms",
+    "wilson",
+    "write_sheet",
+]
+
+SHEET_FIELDS = (
+    "id",
+    "frame",
+    "stratum",
+    "stratum_size",
+    "stratum_sample",
+    "predicted",
+    "label",
+    "text",
+    "doc_id",
+    "sentence",
+    "speaker",
+    "date",
+    "title",
+    "codebook_hash",
+    "seed",
+)
+_TRUE = {"1", "y", "yes", "true", "t", "x"}
+_FALSE = {"0", "n", "no", "false", "f"}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One sentence of a coding sheet."""
+
+    id: str
+    frame: str
+    stratum: str
+    stratum_size: int
+    stratum_sample: int
+    predicted: int
+    label: str
+    text: str
+    doc_id: str
+    sentence: int
+    speaker: str
+    date: str
+    title: str
+    codebook_hash: str
+    seed: int
+
+
+def wilson(successes: int, n: int, *, z: float = 1.959964) -> tuple[float, float, float]:
+    """A proportion with its Wilson score interval (95% by default): ``(p, low, high)``.
+
+    Example::
+
+        >>> wilson(0, 0)
+        (0.0, 0.0, 1.0)
+    """
+    if n == 0:
+        return 0.0, 0.0, 1.0
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return p, max(0.0, centre - half), min(1.0, centre + half)
+
+
+# -- drawing a sample ------------------------------------------------------------------
+
+
+def draw_sample(
+    corpus: Corpus,
+    frame: str,
+    n: int,
+    *,
+    unmatched: int = 0,
+    random_state: int = 0,
+    codebook: Codebook | None = None,
+    documents: DocumentFilter | None = None,
+    **filters: Unpack[FilterOptions],
+) -> list[SheetRow]:
+    """Draw a stratified random sample of the tagged corpus's sentences for one frame.
+
+    Parameters
+    ----------
+    corpus:
+        A tagged corpus.
+    frame:
+        The frame to validate.
+    n:
+        Sentences to draw from those the codebook matched for ``frame``.
+    unmatched:
+        Sentences to draw from all the other sentences of the same documents.
+    random_state:
+        Seed: the same corpus and seed give the same sheet.
+    codebook:
+        The codebook the corpus was tagged with (default: the one most documents carry).
+
+    Raises
+    ------
+    PolicytextError
+        When nothing is tagged, the frame is unknown or a stratum is empty.
+    """
+    flt = resolve_filter(documents, filters)
+    codebook_hash = codebook.hash if codebook is not None else store.tagged_codebook_hash(corpus)
+    if codebook_hash is None:
+        raise PolicytextError(f"{corpus.path}: no tagged documents; run `policytext tag` first")
+    if codebook is not None and frame not in codebook.frames:
+        raise PolicytextError(
+            f"--frame {frame!r} is not a frame of the codebook ({', '.join(codebook.frames)})"
+        )
+    if n < 0 or unmatched < 0:
+        raise PolicytextError("sample sizes must be zero or more")
+    matched = store.frame_sentences(corpus, codebook_hash, frame, flt)
+    counts = store.tagged_sentence_counts(corpus, codebook_hash, flt)
+    total = sum(c for _, c in counts)
+    if n > 0 and not matched:
+        raise PolicytextError(f"frame {frame!r}: no sentence of the selected documents matches it")
+    rng = random.Random(random_state)
+    picked_matched = rng.sample(matched, min(n, len(matched)))
+    matched_keys = {(pk, s) for pk, s, _, _ in matched}
+    unmatched_size = total - len(matched_keys)
+    picked_unmatched = _draw_unmatched(counts, matched_keys, min(unmatched, unmatched_size), rng)
+    texts = store.document_texts(
+        corpus, {pk for pk, *_ in picked_matched} | {pk for pk, _ in picked_unmatched}
+    )
+    rows: list[SheetRow] = []
+    common = {"frame": frame, "codebook_hash": codebook_hash, "seed": random_state, "label": ""}
+    for pk, sentence, start, end in picked_matched:
+        rows.append(
+            _row(texts[pk], pk, sentence, texts[pk]["text"][start:end], "matched", len(matched_keys),
+                 len(picked_matched), 1, common)
+        )  # fmt: skip
+    rows.extend(_unmatched_rows(texts, picked_unmatched, unmatched_size, codebook, common))
+    order = list(range(len(rows)))
+    rng.shuffle(order)  # coders should not see the strata in blocks
+    return [rows[i] for i in order]
+
+
+def _unmatched_rows(
+    texts: dict[int, dict[str, Any]],
+    picked: list[tuple[int, int]],
+    size: int,
+    codebook: Codebook | None,
+    common: dict[str, Any],
+) -> list[SheetRow]:
+    """Rows of the unmatched stratum: the sentence text comes from re-splitting the document."""
+    if not picked:
+        return []
+    from policytext.rhetoric import build_pipeline
+    from policytext.training import sentence_spans
+
+    nlp = build_pipeline(codebook)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    rows = []
+    for pk, sentence in picked:
+        if pk not in spans:
+            spans[pk] = sentence_spans(nlp, texts[pk]["text"])
+        start, end = spans[pk][min(sentence, len(spans[pk]) - 1)]
+        text = texts[pk]["text"][start:end]
+        rows.append(_row(texts[pk], pk, sentence, text, "unmatched", size, len(picked), 0, common))
+    return rows
+
+
+def _draw_unmatched(
+    counts: list[tuple[int, int]], matched: set[tuple[int, int]], k: int, rng: random.Random
+) -> list[tuple[int, int]]:
+    if k <= 0:
+        return []
+    cumulative = np.cumsum([c for _, c in counts])
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    chosen: set[tuple[int, int]] = set()
+    attempts = 0
+    while len(chosen) < k and attempts < 50 * k + 1000:
+        attempts += 1
+        position = rng.randrange(total)
+        index = int(np.searchsorted(cumulative, position, side="right"))
+        before = int(cumulative[index - 1]) if index else 0
+        key = (counts[index][0], position - before)
+        if key not in matched:
+            chosen.add(key)
+    return sorted(chosen, key=lambda key: rng.random())
+
+
+def _row(
+    doc: dict[str, Any],
+    pk: int,
+    sentence: int,
+    text: str,
+    stratum: str,
+    size: int,
+    sample: int,
+    predicted: int,
+    common: dict[str, Any],
+) -> SheetRow:
+    return SheetRow(
+        id=f"{doc['id']}#s{sentence}",
+        stratum=stratum,
+        stratum_size=size,
+        stratum_sample=sample,
+        predicted=predicted,
+        text=" ".join(text.split()),
+        doc_id=str(doc["id"]),
+        sentence=sentence,
+        speaker=doc.get("speaker") or "",
+        date=doc.get("date") or "",
+        title=doc.get("title") or "",
+        **common,
+    )
+
+
+def write_sheet(rows: Sequence[SheetRow], out: str | Path) -> tuple[Path, Path]:
+    """Write the coding sheet as ``OUT.csv`` and ``OUT.jsonl`` (same rows); return both paths."""
+    base = Path(out)
+    if base.suffix in (".csv", ".jsonl"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    csv_path, jsonl_path = base.with_suffix(".csv"), base.with_suffix(".jsonl")
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SHEET_FIELDS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(asdict(row))
+    with jsonl_path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+    return csv_path, jsonl_path
+
+
+# -- reading a filled sheet back ---------------------------------------------------------
+
+
+def is_sheet(path: str | Path) -> bool:
+    """Whether ``path`` looks like a coding sheet (CSV, or JSON Lines rows with a ``stratum``)."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return True
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+        record = json.loads(first)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(record, dict) and "stratum" in record and "labels" not in record
+
+
+def read_sheet(path: str | Path) -> list[dict[str, Any]]:
+    """Read a filled coding sheet (CSV or JSON Lines); every row must have a label.
+
+    Returns dicts with ``stratum``, ``stratum_size`` (int), ``predicted`` (bool),
+    ``label`` (bool), ``frame`` and ``codebook_hash``.
+
+    Raises
+    ------
+    GoldFileError
+        ``FILE:LINE: problem`` for a missing column, an empty or unreadable label,
+        or strata whose recorded sizes disagree.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GoldFileError(f"{path}: no such coding sheet") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldFileError(f"{path}: cannot read coding sheet ({exc})") from None
+    if path.suffix.lower() == ".csv":
+        records = [(i + 2, r) for i, r in enumerate(csv.DictReader(text.splitlines()))]
+    else:
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    records.append((number, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    raise GoldFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+    if not records:
+        raise GoldFileError(f"{path}:1: the coding sheet has no rows")
+    rows: list[dict[str, Any]] = []
+    sizes: dict[str, int] = {}
+    for number, record in records:
+        rows.append(_sheet_row(path, number, record, sizes))
+    frames = {r["frame"] for r in rows}
+    if len(frames) > 1:
+        raise GoldFileError(f"{path}: a coding sheet codes one frame; found {', '.join(sorted(frames))}")
+    return rows
+
+
+def _sheet_row(path: Path, number: int, record: Any, sizes: dict[str, int]) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise GoldFileError(f"{path}:{number}: each row must be an object")
+    for column in ("frame", "stratum", "stratum_size", "label"):
+        if column not in record or record[column] is None:
+            raise GoldFileError(f"{path}:{number}: missing column {column!r}")
+    label = str(record["label"]).strip().lower()
+    if label not in _TRUE | _FALSE:
+        what = "empty" if not label else f"{record['label']!r} is not 1/0 or yes/no"
+        raise GoldFileError(f"{path}:{number}: label is {what}: code every row")
+    stratum = str(record["stratum"])
+    if stratum not in ("matched", "unmatched"):
+        raise GoldFileError(f"{path}:{number}: stratum {stratum!r} must be 'matched' or 'unmatched'")
+    try:
+        size = int(record["stratum_size"])
+    except (TypeError, ValueError):
+        raise GoldFileError(
+            f"{path}:{number}: stratum_size {record['stratum_size']!r} is not a number"
+        ) from None
+    if sizes.setdefault(stratum, size) != size:
+        raise GoldFileError(
+            f"{path}:{number}: stratum_size {size} differs from {sizes[stratum]} on earlier rows"
+        )
+    return {
+        "id": str(record.get("id", number)),
+        "frame": str(record["frame"]),
+        "stratum": stratum,
+        "stratum_size": size,
+        "predicted": stratum == "matched",
+        "label": label in _TRUE,
+        "codebook_hash": str(record.get("codebook_hash") or ""),
+    }
+
+
+def estimate_from_sheet(
+    rows: Sequence[dict[str, Any]], *, bootstrap: int = 2000, random_state: int = 0
+) -> dict[str, Any]:
+    """Corpus-level precision, recall and prevalence of one frame from a filled sheet.
+
+    Precision is the positive share of the matched stratum (Wilson interval).
+    Recall is ``N_m p_m / (N_m p_m + N_u p_u)`` with ``N`` the stratum sizes and
+    ``p`` the positive shares; its interval comes from a bootstrap that resamples
+    each stratum separately (percentiles 2.5 and 97.5). Recall is ``None`` without
+    an unmatched stratum.
+
+    Example::
+
+        >>> rows = [{"stratum": "matched", "stratum_size": 100, "label": True}] * 9
+        >>> rows += [{"stratum": "matched", "stratum_size": 100, "label": False}]
+        >>> rows += [{"stratum": "unmatched", "stratum_size": 900, "label": False}] * 10
+        >>> est = estimate_from_sheet(rows)
+        >>> est["precision"][0], est["recall"][0]
+        (0.9, 1.0)
+    """
+    matched = [bool(r["label"]) for r in rows if r["stratum"] == "matched"]
+    unmatched = [bool(r["label"]) for r in rows if r["stratum"] == "unmatched"]
+    size_m = next((int(r["stratum_size"]) for r in rows if r["stratum"] == "matched"), 0)
+    size_u = next((int(r["stratum_size"]) for r in rows if r["stratum"] == "unmatched"), 0)
+    precision = wilson(sum(matched), len(matched))
+    result: dict[str, Any] = {
+        "precision": [round(v, 4) for v in precision] if matched else None,
+        "recall": None,
+        "prevalence": None,
+        "design": {
+            "matched": {"population": size_m, "sample": len(matched), "positives": sum(matched)},
+            "unmatched": {"population": size_u, "sample": len(unmatched), "positives": sum(unmatched)},
+            "interval": "95%: Wilson (precision), stratified bootstrap percentiles (recall, prevalence)",
+            "bootstrap": bootstrap,
+        },
+    }
+    if not matched or not unmatched:
+        return result
+
+    def figures(pm: np.ndarray, pu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found, missed = size_m * pm, size_u * pu
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recall = np.where(found + missed > 0, found / (found + missed), 0.0)
+        return recall, (found + missed) / max(size_m + size_u, 1)
+
+    rng = np.random.default_rng(random_state)
+    pm = rng.binomial(len(matched), np.mean(matched), bootstrap) / len(matched)
+    pu = rng.binomial(len(unmatched), np.mean(unmatched), bootstrap) / len(unmatched)
+    recalls, prevalences = figures(pm, pu)
+    point_r, point_p = figures(np.array([np.mean(matched)]), np.array([np.mean(unmatched)]))
+    result["recall"] = [
+        round(float(point_r[0]), 4),
+        round(float(np.percentile(recalls, 2.5)), 4),
+        round(float(np.percentile(recalls, 97.5)), 4),
+    ]
+    result["prevalence"] = [
+        round(float(point_p[0]), 4),
+        round(float(np.percentile(prevalences, 2.5)), 4),
+        round(float(np.percentile(prevalences, 97.5)), 4),
+    ]
+    return result
+
+
+def sheet_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Unweighted scores on the sheet itself plus ``corpus_estimates`` (what ``evaluate`` prints)."""
+    from policytext.evaluate import score_labels
+
+    frame = rows[0]["frame"]
+    scores = score_labels(
+        [{frame} if r["label"] else set() for r in rows],
+        [{frame} if r["predicted"] else set() for r in rows],
+        frames=[frame],
+    )
+    scores["corpus_estimates"] = {frame: estimate_from_sheet(rows)}
+    return scores
+
+
+def format_estimate(frame: str, estimate: dict[str, Any]) -> str:
+    """One line for manifests and reports: ``devolution: precision 0.86 [0.78, 0.92], recall ...``."""
+
+    def part(name: str) -> str:
+        value = estimate.get(name)
+        if not value:
+            return f"{name} n/a"
+        return f"{name} {value[0]:.2f} [{value[1]:.2f}, {value[2]:.2f}]"
+
+    return f"{frame}: {part('precision')}, {part('recall')}"
+
+
+# -- suggesting terms ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+
+
+def _terms(text: str, stop: frozenset[str]) -> list[str]:
+    words = _WORD.findall(text.lower())
+    unigrams = [w for w in words if w not in stop and len(w) > 2]
+    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in stop and b not in stop]
+    return unigrams + bigrams
+
+
+def _g2(a: int, b: int, c: int, d: int) -> float:
+    """Dunning's log-likelihood for term count a of c target words and b of d reference words."""
+    e1 = c * (a + b) / (c + d)
+    e2 = d * (a + b) / (c + d)
+    total = 0.0
+    if a:
+        total += a * math.log(a / e1)
+    if b:
+        total += b * math.log(b / e2)
+    return 2 * total
+
+
+def suggest_terms(
+    corpus: Corpus,
+    frame: str,
+    *,
+    limit: int = 20,
+    min_count: int = 3,
+    documents: DocumentFilter | None = None,
+    **filters: Unpack[FilterOptions],
+) -> list[dict[str, Any]]:
+    """Candidate terms for a frame: words and bigrams over-represented in its matched sentences.
+
+    The target is the sentences the codebook matched for ``frame``; the reference is
+    every other sentence of the same tagged documents. Terms (stop words left out)
+    are ranked by Dunning's G2 among those more frequent in the target (log ratio
+    > 0). Each comes with its counts and up to three concordance lines
+    from sentences the codebook does not match, where adding it would raise recall.
+
+    Returns ``[{"term", "target", "reference", "g2", "log_ratio", "lines"}]``, best first.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    flt = resolve_filter(documents, filters)
+    codebook_hash = store.tagged_codebook_hash(corpus)
+    if codebook_hash is None:
+        raise PolicytextError(f"{corpus.path}: no tagged documents; run `policytext tag` first")
+    matched = store.frame_sentences(corpus, codebook_hash, frame, flt)
+    if not matched:
+        raise PolicytextError(f"frame {frame!r}: no sentence of the selected documents matches it")
+    stop = frozenset(ENGLISH_STOP_WORDS)
+    by_doc: dict[int, list[tuple[int, int]]] = {}
+    for pk, _sentence, start, end in matched:
+        by_doc.setdefault(pk, []).append((start, end))
+    texts = store.document_texts(corpus, by_doc)
+    target: Counter[str] = Counter()
+    reference: Counter[str] = Counter()
+    rest: list[str] = []
+    for pk, spans in by_doc.items():
+        text = texts[pk]["text"]
+        cursor = 0
+        for start, end in sorted(set(spans)):
+            target.update(_terms(text[start:end], stop))
+            rest.append(text[cursor:start])
+            cursor = max(cursor, end)
+        rest.append(text[cursor:])
+    for chunk in rest:
+        reference.update(_terms(chunk, stop))
+    size_t, size_r = sum(target.values()) or 1, sum(reference.values()) or 1
+    ranked = []
+    for term, a in target.items():
+        b = reference.get(term, 0)
+        if a < min_count:
+            continue
+        log_ratio = math.log2(((a + 0.5) / size_t) / ((b + 0.5) / size_r))
+        if log_ratio <= 0:
+            continue
+        ranked.append((_g2(a, b, size_t, size_r), log_ratio, term, a, b))
+    ranked.sort(key=lambda item: (-item[0], item[2]))
+    out = []
+    for g2, log_ratio, term, a, b in ranked[:limit]:
+        out.append(
+            {"term": term, "target": a, "reference": b, "g2": round(g2, 2), "log_ratio": round(log_ratio, 2),
+             "lines": _concordance(rest, term)}
+        )  # fmt: skip
+    return out
+
+
+def _concordance(chunks: Sequence[str], term: str, *, width: int = 60, count: int = 3) -> list[str]:
+    pattern = re.compile(r"\b" + re.escape(term).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE)
+    lines: list[str] = []
+    for chunk in chunks:
+        for hit in pattern.finditer(chunk):
+            left = " ".join(chunk[max(0, hit.start() - width) : hit.start()].split())
+            right = " ".join(chunk[hit.end() : hit.end() + width].split())
+            lines.append(f"{left} [{hit.group(0)}] {right}".strip())
+            if len(lines) == count:
+                return lines
+    return lines
+
+
+def format_suggestions(frame: str, suggestions: Sequence[dict[str, Any]], *, fmt: str = "md") -> str:
+    """Suggestions as JSON or Markdown (a table, then the concordance lines)."""
+    if fmt == "json":
+        return json.dumps({"frame": frame, "suggestions": list(suggestions)}, indent=2, ensure_ascii=False)
+    rows = [
+        f"# Candidate terms for {frame}",
+        "",
+        "| term | in matches | elsewhere | G2 | log2 ratio |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for s in suggestions:
+        rows.append(
+            f"| {s['term']} | {s['target']} | {s['reference']} | {s['g2']:.1f} | {s['log_ratio']:.2f} |"
+        )
+    for s in suggestions:
+        rows.append(f"\n## {s['term']}")
+        rows.extend(f"- {line}" for line in s["lines"]) if s["lines"] else rows.append("- (only in matches)")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,68 @@
+"""The default codebook 1.2: the general patterns for handing over power and the false alarms it vetoes.
+
+Every sentence here was written for these tests (none comes from a gold set).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from policytext.rhetoric import build_pipeline
+from policytext.tagging import tag_text
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return build_pipeline()
+
+
+def frames_of(nlp: Any, text: str) -> set[str]:
+    matches, _, _ = tag_text(nlp, text)
+    return {m.frame for m in matches}
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # recipients in lists
+        ("We are giving local communities and the police the powers they need.", "empowerment"),
+        ("We will give councils, schools and hospitals the freedom to innovate.", "devolution"),
+        # powers named by what they let people do
+        ("Tenants will have the right to manage their own estates.", "empowerment"),
+        # services run by communities, people in the driving seat, taking part in decisions
+        ("A community-run library opened last week.", "empowerment"),
+        ("Patients must be in the driving seat of their care.", "empowerment"),
+        ("Pupils should participate in decision making at school.", "empowerment"),
+        ("Too many nurses have felt disempowered by targets.", "devolution"),
+        # verbs of transfer, powers of the nations, professionals given control
+        ("We will transfer transport powers to the city regions.", "devolution"),
+        ("The Assembly needs full law-making powers.", "devolution"),
+        ("Head teachers will be given more freedom over the curriculum.", "devolution"),
+        ("We will free every hospital from Whitehall interference.", "devolution"),
+        ("A self-governing Wales is our aim.", "devolution"),
+        # duties to others, collaboration with named partners
+        ("We all have obligations to each other.", "responsibility"),
+        ("Government, business and charities must work together on this.", "collaboration"),
+    ],
+)
+def test_general_patterns_find_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("We will empower the Bank of England to set interest rates.", "empowerment"),
+        ("China and India are the new regional power centres of the world.", "devolution"),
+        ("The Greens want the localisation of the economy and of food production.", "devolution"),
+        ("Two million pensioners live in poverty.", "targeting"),
+        ("This is the poverty line used by statisticians.", "targeting"),
+        ("It is the responsibility of government to fund schools.", "responsibility"),
+        ("Let us all work together to win.", "collaboration"),
+        ("An open Europe accountable to the people.", "empowerment"),
+    ],
+)
+def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)

@@ -1,0 +1,159 @@
+"""The supervised complement: fitting, predicting, combining, storing with a hash, the train command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policytext.cli import main
+from policytext.errors import PolicytextError
+from policytext.training import (
+    FrameModel,
+    combine,
+    load_model,
+    predict_frames,
+    save_model,
+    train_model,
+)
+
+CODEBOOK = """\
+[[frames]]
+id = "devolution"
+[[frames]]
+id = "targeting"
+[[patterns]]
+id = "dev-localism"
+frame = "devolution"
+phrase = "localism"
+[[patterns]]
+id = "tgt-poorest"
+frame = "targeting"
+phrase = "the poorest"
+"""
+
+# Sentences written for these tests: devolution talk the codebook above does not match.
+POSITIVE = [
+    "Town halls will run their own budgets.",
+    "Town halls should set their own budgets.",
+    "We trust town halls with their own budgets.",
+    "Town halls can keep their own budgets.",
+    "Localism gives town halls their own budgets.",
+]
+NEGATIVE = [
+    "The weather was mild all week.",
+    "Trains were late again on Monday.",
+    "The match ended in a draw.",
+    "Prices rose in the spring.",
+    "The bridge opened to traffic.",
+    "Schools reopened after the holiday.",
+]
+
+
+@pytest.fixture
+def gold(tmp_path: Path) -> tuple[Path, Path]:
+    book = tmp_path / "cb.toml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    records = [{"id": f"p{i}", "text": t, "labels": ["devolution"]} for i, t in enumerate(POSITIVE)]
+    records += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(NEGATIVE)]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return book, path
+
+
+def test_train_fits_frames_with_enough_positives_and_predicts(gold: tuple[Path, Path]) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    assert sorted(model.classifiers) == ["devolution"]  # targeting has no positives
+    predicted = predict_frames(model, ["Town halls get their own budgets.", "The weather was mild."])
+    assert predicted == [frozenset({"devolution"}), frozenset()]
+
+
+def test_stacked_model_uses_codebook_hits(gold: tuple[Path, Path]) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=True)
+    assert model.stacked
+    assert predict_frames(model, ["Town halls get their own budgets."], hits=[frozenset()]) == [
+        frozenset({"devolution"})
+    ]
+
+
+def test_train_without_positives_is_an_error(tmp_path: Path, gold: tuple[Path, Path]) -> None:
+    book, _ = gold
+    empty = tmp_path / "none.jsonl"
+    empty.write_text(json.dumps({"id": "1", "text": "Nothing here.", "labels": []}) + "\n", encoding="utf-8")
+    with pytest.raises(PolicytextError, match="no frame has 3 or more positive sentences"):
+        train_model([empty], book)
+    with pytest.raises(PolicytextError, match="at least one --gold"):
+        train_model([], book)
+
+
+def test_combine_modes() -> None:
+    book, model = [frozenset({"a"}), frozenset()], [frozenset({"b"}), frozenset({"a"})]
+    assert combine(book, model, "codebook") == book
+    assert combine(book, model, "model") == model
+    assert combine(book, model, "union") == [frozenset({"a", "b"}), frozenset({"a"})]
+    with pytest.raises(PolicytextError, match="mode 'both'"):
+        combine(book, model, "both")
+
+
+def test_save_and_load_check_the_hash(gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    saved = save_model(model, "frames", tmp_path / "models")
+    meta = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
+    loaded, digest = load_model("frames", tmp_path / "models")
+    assert isinstance(loaded, FrameModel) and digest == meta["hash"]
+    assert meta["frames"] == ["devolution"] and meta["codebook_hash"] == model.codebook_hash
+    saved.write_bytes(saved.read_bytes() + b"x")
+    with pytest.raises(PolicytextError, match="differs from"):
+        load_model(saved)
+    with pytest.raises(PolicytextError, match="no such model"):
+        load_model("missing", tmp_path / "models")
+    junk = tmp_path / "junk.model"
+    junk.write_bytes(b"not a pickle")
+    with pytest.raises(PolicytextError, match="not a policytext model"):
+        load_model(junk)
+    with pytest.raises(PolicytextError, match="plain file name"):
+        save_model(model, "../up", tmp_path)
+
+
+def test_cli_train_writes_model_beside_db(runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    db = tmp_path / "corpus" / "policytext.db"
+    half = tmp_path / "half.jsonl"  # "--gold A B": more files may follow the option
+    lines = path.read_text(encoding="utf-8").splitlines()
+    half.write_text("\n".join(line.replace('"id": "', '"id": "h') for line in lines) + "\n", encoding="utf-8")
+    args = ["train", "--gold", str(path), str(half), "--codebook", str(book), "--plain", "--out", "mine"]
+    result = runner.invoke(main, [*args, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "corpus" / "models" / "mine.model").exists()
+    assert "1 frames" in result.output
+    meta = json.loads((tmp_path / "corpus" / "models" / "mine.json").read_text(encoding="utf-8"))
+    assert meta["gold"] == [str(path), str(half)] and meta["sentences"] == 2 * len(lines)
+
+
+def test_model_matches_adds_sentences_the_codebook_missed(gold: tuple[Path, Path]) -> None:
+    from policytext.codebook import load_codebook
+    from policytext.rhetoric import build_pipeline
+    from policytext.tagging import tag_text
+    from policytext.training import model_matches, sentence_spans
+
+    book, path = gold
+    model = train_model([path], book, stacked=False)
+    nlp = build_pipeline(load_codebook(book))
+    text = "Localism is here. Town halls get their own budgets. The weather was mild."
+    matches, _, _ = tag_text(nlp, text)
+    spans = sentence_spans(nlp, text)
+    assert [text[s:e] for s, e in spans][1] == "Town halls get their own budgets."
+    union = model_matches(text, matches, spans, model, model_id="model:t@abc")
+    assert [(m.sentence, m.frame, m.pattern_id) for m in union] == [
+        (0, "devolution", "dev-localism"),
+        (1, "devolution", "model:t@abc"),
+    ]
+    assert union[1].text == "Town halls get their own budgets." and not union[1].negated
+    only_model = model_matches(text, matches, spans, model, model_id="model:t@abc", mode="model")
+    assert all(m.pattern_id == "model:t@abc" for m in only_model)
+    assert model_matches(text, matches, spans, model, model_id="x", mode="codebook") == matches
