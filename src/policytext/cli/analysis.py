@@ -22,6 +22,7 @@ from policytext.cli._base import (
     seed_option,
     write_output,
 )
+from policytext.cli._codebook_option import codebook_option
 
 
 @main.command("table")
@@ -42,6 +43,7 @@ from policytext.cli._base import (
     help="Count these words or phrases, comma-separated, matched as 'kwic TERM' matches "
     "(a final '*' for any ending); columns named by the term lower-cased, other characters as '_'.",
 )
+@codebook_option
 @filter_options
 @click.option(
     "--bootstrap",
@@ -98,6 +100,7 @@ def table_command(
     from policytext.tables import frequency_table
 
     documents = _pop_filters(kwargs)
+    codebook = kwargs.pop("codebook")
     filters = documents.as_kwargs()
     _require_db(db)
     frame_list = _split_list(frames)
@@ -109,12 +112,14 @@ def table_command(
             frames=frame_list,
             terms=term_list,
             include_negated=include_negated,
+            codebook=codebook,
             bootstrap=bootstrap,
             random_state=seed,
             documents=documents,
         )
         manifest = run_manifest(
             corpus,
+            codebook=codebook,
             command=_command_line(),
             parameters={
                 "by": by,
@@ -153,6 +158,7 @@ def _split_list(text: str | None) -> list[str] | None:
 @click.option("--sentence", is_flag=True, help="Whole sentence as context instead of a word window.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")
 @click.option("--include-negated", is_flag=True, help="With --frame, include negated matches.")
+@codebook_option
 @filter_options
 @format_option("txt", "csv", "json", default="txt")
 @out_option
@@ -188,6 +194,7 @@ def kwic_command(
     from policytext.tables import concordance
 
     documents = _pop_filters(kwargs)
+    codebook = kwargs.pop("codebook")
     filters = documents.as_kwargs()
     if frame is not None and term is not None:
         raise InputError("kwic: give a TERM or --frame F, not both")
@@ -202,11 +209,13 @@ def kwic_command(
             window=window,
             sentence=sentence,
             include_negated=include_negated,
+            codebook=codebook,
             limit=limit,
             documents=documents,
         )
         manifest = run_manifest(
             corpus,
+            codebook=codebook,
             command=_command_line(),
             parameters={
                 "term": term,
@@ -303,6 +312,7 @@ def _is_given(value: Any) -> bool:
     show_default=True,
     help="Items used more in the target (over), less (under), or both.",
 )
+@codebook_option
 @filter_options
 @format_option("md", "csv", "latex", "json", default="md")
 @out_option
@@ -344,6 +354,7 @@ def keyness_command(
     from policytext.tables import keyness
 
     documents = _pop_filters(kwargs)
+    codebook = kwargs.pop("codebook")
     filters = documents.as_kwargs()
     _require_db(db)
     with Corpus.open(db) as corpus:
@@ -356,6 +367,7 @@ def keyness_command(
             min_freq=min_freq,
             correction=correction,
             include_negated=include_negated,
+            codebook=codebook,
             top=top,
             words_only=not all_tokens,
             stopwords=stopwords,
@@ -364,6 +376,7 @@ def keyness_command(
         )
         manifest = run_manifest(
             corpus,
+            codebook=codebook,
             command=_command_line(),
             parameters={
                 "by": by,

@@ -19,6 +19,7 @@ from policytext.cli._base import (
     seed_option,
     show_progress,
 )
+from policytext.cli._codebook_option import codebook_option
 
 
 @main.command("report")
@@ -49,6 +50,7 @@ from policytext.cli._base import (
     show_default=True,
     help="Also write PNG and SVG charts for papers in charts/ (most of the report's time).",
 )
+@codebook_option
 @filter_options
 @db_option
 @reports_errors
@@ -76,8 +78,10 @@ def report_command(
     from policytext.store.corpus import Corpus
 
     documents = _pop_filters(kwargs)
+    codebook = kwargs.pop("codebook")
     _require_db(db)
     with Corpus.open(db) as corpus:
+        corpus.check_filter(documents)
         path = write_report(
             corpus,
             out or db.parent / "report",
@@ -86,6 +90,7 @@ def report_command(
             random_state=seed,
             topics=topics,
             static_charts=static_charts,
+            codebook=codebook,
             documents=documents,
         )
     click.echo(str(path))

@@ -22,6 +22,7 @@ from policytext.cli._base import (
     write_output,
 )
 from policytext.cli.tagging import codebook_group
+from policytext.errors import PolicytextError
 
 
 @main.command("evaluate")
@@ -117,13 +118,21 @@ def _evaluate_sheet(sheet: Path, codebook_path: Path | None, fmt: str, out: Path
         evaluations.record_evaluation(corpus, codebook, str(sheet), scores)
 
 
+def _tagged_codebook(corpus: Any) -> Any:
+    """The codebook of the tags analyses read (see :func:`policytext.store.tags.current_tagging`)."""
+    from policytext.store.tags import current_tagging
+
+    tagging = current_tagging(corpus)
+    if tagging is None:
+        raise PolicytextError(f"{corpus.path}: not tagged yet; run 'policytext tag' first")
+    return tagging.codebook
+
+
 def _sheet_codebook(corpus: Any, wanted: str, path: Path | None, load: Any) -> Any:
     """The codebook the sheet was drawn with: --codebook, else the stored one with that hash."""
     if path is not None:
         return load(path)
-    from policytext.codebook import codebook_from_stored
-
-    stored = codebook_from_stored(corpus)
+    stored = _tagged_codebook(corpus)
     if wanted and stored.hash != wanted:
         click.echo(
             f"warning: the sheet was drawn with codebook {wanted[:12]}, the corpus is tagged with "
@@ -168,13 +177,12 @@ def sample_command(
     Example:
         policytext sample --frame devolution --n 100 --unmatched 200 --out sheets/devolution
     """
-    from policytext.codebook import codebook_from_stored
     from policytext.validation import draw_sample, write_sheet
 
     documents = _pop_filters(kwargs)
     _require_db(db)
     with _open_corpus(db) as corpus:
-        codebook = codebook_from_stored(corpus)
+        codebook = _tagged_codebook(corpus)
         rows = draw_sample(corpus, frame, n, unmatched=unmatched, random_state=seed, codebook=codebook,
                            documents=documents)  # fmt: skip
     csv_path, jsonl_path = write_sheet(rows, out if out is not None else Path(f"sheet-{frame}"))

@@ -62,10 +62,17 @@ def _environment() -> jinja2.Environment:
 
 
 def _frequency(
-    corpus: Corpus, by: list[str], documents: DocumentFilter, bootstrap: int, random_state: int
+    corpus: Corpus, by: list[str], documents: DocumentFilter, tagging: Tagging, options: dict[str, Any]
 ) -> pd.DataFrame:
-    """The one call of the tables stage (its ``seed`` is the library's ``random_state``)."""
-    return frequency_table(corpus, by=by, bootstrap=bootstrap, random_state=random_state, documents=documents)
+    """The one call of the tables stage, on the report's tagging (codebook)."""
+    return frequency_table(
+        corpus,
+        by=by,
+        bootstrap=options["bootstrap"],
+        random_state=options["random_state"],
+        codebook=tagging.codebook_hash,
+        documents=documents,
+    )
 
 
 def _codebook_rows(tagging: Tagging) -> list[dict[str, Any]]:
@@ -121,11 +128,11 @@ def _frame_outputs(
 ) -> dict[str, Any]:
     """Tables (CSV beside the page, models for the template), interactive and static charts."""
     frames = list(tagging.frames)
-    bootstrap, random_state, static_charts = options["bootstrap"], options["random_state"], options["static"]
+    static_charts = options["static"]
     tables, figures = [], {}
     by_one: dict[str, pd.DataFrame] = {}
     for by in ia.REPORT_GROUPS:
-        table = _frequency(corpus, [by], documents, bootstrap, random_state)
+        table = _frequency(corpus, [by], documents, tagging, options)
         by_one[by] = table
         name = f"tables/by_{by}.csv"
         write_table(table, out / name, fmt="csv", manifest=manifest, caption=f"Frame frequencies by {by}")
@@ -140,7 +147,7 @@ def _frame_outputs(
     figures["speaker"] = ia.heatmap_figure(
         by_one["speaker"], "speaker", frames, title="Frame rates by speaker"
     )
-    party_year = _frequency(corpus, ["party", "year"], documents, bootstrap, random_state)
+    party_year = _frequency(corpus, ["party", "year"], documents, tagging, options)
     if not party_year.empty and party_year["year"].notna().any():
         figures["party_year"] = ia.lines_over_time_figure(
             party_year, frames, group="party", title="Frame rates over time by party (pick the frame)"
@@ -212,6 +219,7 @@ def write_report(
     random_state: int = 0,
     topics: bool = True,
     static_charts: bool = True,
+    codebook: str | Path | None = None,
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
 ) -> Path:
@@ -245,7 +253,7 @@ def write_report(
     """
     flt = resolve_filter(documents, filters)
     out = _prepare_folder(out_dir)
-    tagging = current_tagging(corpus)
+    tagging = current_tagging(corpus, codebook)
     parameters = {"bootstrap": bootstrap, "random_state": random_state}
     manifest = run_manifest(corpus, command=command, tagging=tagging, parameters=parameters, documents=flt)
     context: dict[str, Any] = {

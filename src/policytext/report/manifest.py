@@ -18,6 +18,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext import __version__
@@ -165,6 +166,7 @@ def run_manifest(
     tagging: Tagging | None = None,
     parameters: dict[str, Any] | None = None,
     documents: DocumentFilter | None = None,
+    codebook: str | Path | None = None,
 ) -> RunManifest:
     """The manifest of an output made from ``corpus`` now.
 
@@ -189,7 +191,7 @@ def run_manifest(
         0
     """
     if tagging is None:
-        tagging = current_tagging(corpus)
+        tagging = current_tagging(corpus, codebook)
     try:
         spacy_version: str | None = metadata.version("spacy")
     except metadata.PackageNotFoundError:

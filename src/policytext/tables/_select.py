@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from policytext.errors import InputError, StoreError
@@ -16,9 +17,10 @@ from policytext.tables._tagging import Tagging, current_tagging
 logger = logging.getLogger(__name__)
 
 
-def require_tagging(corpus: Corpus) -> Tagging:
-    """The latest tagging run, or a :class:`StoreError` saying to tag first."""
-    tagging = current_tagging(corpus)
+def require_tagging(corpus: Corpus, codebook: str | Path | None = None) -> Tagging:
+    """The tagging an analysis reads (of ``codebook``: name, hash or file; default: see
+    :func:`~policytext.store.tags.current_tagging`), or a :class:`StoreError` saying to tag first."""
+    tagging = current_tagging(corpus, codebook)
     if tagging is None:
         raise StoreError(f"{corpus.path}: no tagged documents; run 'policytext tag' first")
     return tagging

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Unpack
 
 import pandas as pd
@@ -103,6 +104,7 @@ def concordance(
     window: int = 10,
     sentence: bool = False,
     include_negated: bool = False,
+    codebook: str | Path | None = None,
     limit: int | None = None,
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
@@ -156,7 +158,14 @@ def concordance(
     corpus.check_filter(flt)
     if frame is not None:
         lines = _frame_lines(
-            corpus, flt, frame, include_negated=include_negated, limit=limit, window=window, sentence=sentence
+            corpus,
+            flt,
+            frame,
+            include_negated=include_negated,
+            limit=limit,
+            window=window,
+            sentence=sentence,
+            codebook=codebook,
         )
     else:
         assert term is not None
@@ -180,8 +189,9 @@ def _frame_lines(
     limit: int | None,
     window: int,
     sentence: bool,
+    codebook: str | Path | None = None,
 ) -> list[dict[str, Any]]:
-    tagging = require_tagging(corpus)
+    tagging = require_tagging(corpus, codebook)
     check_frames([frame], tagging)
     lines: list[dict[str, Any]] = []
     rows = frame_match_rows(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Unpack
 
 import numpy as np
@@ -204,6 +205,7 @@ def frequency_table(
     frames: Sequence[str] | None = None,
     terms: Sequence[str] | None = None,
     include_negated: bool = False,
+    codebook: str | Path | None = None,
     bootstrap: int = 1000,
     random_state: int = 0,
     confidence: float = 0.95,
@@ -262,7 +264,7 @@ def frequency_table(
     tagging: Tagging | None = None
     selected: list[str] = []
     if frames is not None or terms is None:
-        tagging = require_tagging(corpus)
+        tagging = require_tagging(corpus, codebook)
         selected = check_frames(frames, tagging)
     patterns = _check_terms(terms, selected)
     corpus.check_filter(flt)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
@@ -251,6 +252,7 @@ def keyness(
     min_freq: int = 5,
     correction: str = "fdr_bh",
     include_negated: bool = False,
+    codebook: str | Path | None = None,
     top: int | None = None,
     words_only: bool = True,
     stopwords: bool | None = None,
@@ -314,7 +316,7 @@ def keyness(
     """
     _check_keyness_options(by, unit, min_freq, correction, direction)
     flt = resolve_filter(documents, filters)
-    tagging = require_tagging(corpus) if unit == "frame" else None
+    tagging = require_tagging(corpus, codebook) if unit == "frame" else None
     corpus.check_filter(flt)
     options = {
         "include_negated": include_negated,
