@@ -465,3 +465,37 @@ def test_cli_kwic_text_prints_nothing_for_missing_metadata(runner: CliRunner, db
     assert "nan" not in result.stdout and "None" not in result.stdout
     csv_lines = invoke(runner, "kwic", "big society", "--format", "csv", "--db", str(db_path)).stdout
     assert "nan" not in csv_lines and "\na,The,big society,is here.,,,,," in csv_lines
+
+
+def test_cli_table_codebook_picks_one_codebooks_tags(runner: CliRunner, tmp_path: Path) -> None:
+    # Issue 15: after tagging with the default codebook and then a second one,
+    # `table --codebook policytext-default` is unchanged and `--codebook <second>` holds its frame.
+    db = str(tmp_path / "c.db")
+    texts = tmp_path / "speeches.jsonl"
+    texts.write_text(
+        json.dumps({"id": "a", "text": "We will devolve power to local councils. The big society is here."})
+        + "\n"
+        + json.dumps({"id": "b", "text": "Empower communities and build the big society together."})
+        + "\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "bigsoc.toml"
+    second.write_text(
+        '[codebook]\nname = "bigsoc"\nversion = "1"\n\n'
+        '[[frames]]\nid = "big_society"\nlabel = "Big Society"\n\n'
+        '[[patterns]]\nid = "bs"\nframe = "big_society"\nphrase = "=big society"\n',
+        encoding="utf-8",
+    )
+    assert invoke(runner, "import", str(texts), "--db", db, "--quiet").exit_code == 0
+    assert invoke(runner, "tag", "--db", db, "--quiet").exit_code == 0
+    args = ["table", "--db", db, "--format", "json", "--bootstrap", "0"]
+    before = json.loads(invoke(runner, *args, "--codebook", "policytext-default").stdout)
+    assert invoke(runner, "tag", "--codebook", str(second), "--db", db, "--quiet").exit_code == 0
+    after = json.loads(invoke(runner, *args, "--codebook", "policytext-default").stdout)
+    assert after == before and "devolution_count" in after[0]
+    other = json.loads(invoke(runner, *args, "--codebook", "bigsoc").stdout)
+    assert other[0]["big_society_count"] == 2 and "devolution_count" not in other[0]
+    kwic = invoke(
+        runner, "kwic", "--frame", "big_society", "--codebook", "bigsoc", "--db", db, "--format", "json"
+    )
+    assert len(json.loads(kwic.stdout)) == 2
