@@ -1,0 +1,55 @@
+"""Property test: the fast matcher finds what spaCy's Matcher finds (longest end per start)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
+
+from policytext.rhetoric.matcher import FastMatcher, fast_specs
+
+WORDS = ["power", "people", "local", "the", "to", "give", "councils", "and"]
+NLP = spacy.blank("en")
+
+word = st.sampled_from(WORDS)
+op = st.sampled_from([None, "?", "*", "+"])
+slot = st.one_of(
+    st.builds(lambda w, o: {"LOWER": w, **({"OP": o} if o else {})}, word, op),
+    st.builds(
+        lambda ws, o: {"LOWER": {"IN": sorted(set(ws))}, **({"OP": o} if o else {})},
+        st.lists(word, min_size=1, max_size=3),
+        op,
+    ),
+    st.just({"IS_PUNCT": True}),
+)
+# A pattern needs at least one slot that must match a token (spaCy rejects all-optional ones).
+pattern = st.lists(slot, min_size=1, max_size=4).filter(
+    lambda specs: any(s.get("OP") in (None, "+") for s in specs)
+)
+text = st.lists(st.sampled_from([*WORDS, ",", "."]), min_size=0, max_size=25).map(" ".join)
+
+
+def _spacy_longest(patterns: list[list[dict[str, Any]]], doc: Any) -> set[tuple[int, int, int]]:
+    matcher = Matcher(NLP.vocab)
+    for key, specs in enumerate(patterns):
+        matcher.add(str(key), [specs])
+    longest: dict[tuple[int, int], int] = {}
+    for match_id, start, end in matcher(doc):
+        key = int(NLP.vocab.strings[match_id])
+        longest[(key, start)] = max(end, longest.get((key, start), end))
+    return {(key, start, end) for (key, start), end in longest.items()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patterns=st.lists(pattern, min_size=1, max_size=3), sentence=text)
+def test_fast_matcher_agrees_with_spacy_matcher(patterns: list[list[dict[str, Any]]], sentence: str) -> None:
+    doc = NLP(sentence)
+    fast = FastMatcher(NLP.vocab)
+    for key, specs in enumerate(patterns):
+        compiled = fast_specs(specs, NLP.vocab.strings)
+        assert compiled is not None, specs
+        fast.add(key, compiled)
+    assert set(fast(doc)) == _spacy_longest(patterns, doc)
