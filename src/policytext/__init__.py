@@ -22,10 +22,13 @@ __version__ = "0.1.0"
 
 from policytext.collect.importing import import_paths
 from policytext.errors import (
+    AddressNotAllowed,
     CodebookError,
+    DeadlineExceeded,
     ExtractionError,
     FetchError,
     GoldFileError,
+    HostUnreachable,
     ImportFormatError,
     InputError,
     MetadataError,
@@ -37,6 +40,7 @@ from policytext.errors import (
 )
 from policytext.people import PartialDate, government_on, parse_date, resolve_speaker
 from policytext.store.corpus import AddOutcome, AddSummary, Corpus, Document, StoredDocument
+from policytext.store.filters import GROUP_FIELDS, DocumentFilter
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -62,10 +66,29 @@ _LAZY = {
     "DynamicTopicModel": "policytext.topics",
     "analyse_topics": "policytext.topics",
     "write_report": "policytext.report",
+    "RunManifest": "policytext.report",
+    "run_manifest": "policytext.report",
+    "TopicAnalysis": "policytext.topics",
+    "Evaluation": "policytext.evaluate",
+    "ImportSummary": "policytext.collect.importing",
+    "DuplicateCluster": "policytext.store.duplicates",
+    "CodebookRecord": "policytext.store.tags",
 }
 
 __all__ = [
     "__version__",
+    "AddressNotAllowed",
+    "CodebookRecord",
+    "DeadlineExceeded",
+    "DocumentFilter",
+    "DuplicateCluster",
+    "Evaluation",
+    "GROUP_FIELDS",
+    "HostUnreachable",
+    "ImportSummary",
+    "RunManifest",
+    "run_manifest",
+    "TopicAnalysis",
     "AddOutcome",
     "AddSummary",
     "analyse_topics",

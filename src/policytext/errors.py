@@ -130,8 +130,8 @@ class ExtractionError(PolicytextError):
     """A page or file yielded no usable text."""
 
 
-class ModelError(PolicytextError):
-    """A topic model was given a bad parameter or misused."""
+class ModelError(PolicytextError, ValueError):
+    """A topic model was given a bad parameter or misused (also a ValueError, as in scikit-learn)."""
 
 
 class NotFittedError(ModelError):
