@@ -100,8 +100,9 @@ class ExtractionError(PolicytextError):
     """A page or file yielded no usable text."""
 
 
-class ModelError(PolicytextError):
-    """A topic model was given a bad parameter or misused."""
+class ModelError(PolicytextError, ValueError):
+    """A topic model was given a bad parameter, too little data, or misused (a ValueError too,
+    as scikit-learn's are)."""
 
 
 class NotFittedError(ModelError):

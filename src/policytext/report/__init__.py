@@ -882,22 +882,33 @@ def _codebook_summary(tagging: Tagging) -> list[dict[str, Any]]:
 
 
 def _extra_sections(corpus: Corpus, out_dir: Path) -> list[ReportSection]:
-    try:
-        from policytext import topics
+    from policytext.topics import topics_section
 
-        section_of = topics.report_section
-    except (ImportError, AttributeError):
-        return []
-    try:
-        # The topic outputs go in their own folder; the section links to them from the page.
-        result = section_of(corpus, out_dir / "topics")
-    except PolicytextError as exc:
-        logger.warning("topic section left out of the report: %s", exc)
-        return [ReportSection("Topics", f"<p>Topic section not built: {_escape(str(exc))}</p>")]
-    if result is None:
-        return []
-    items = [result] if isinstance(result, ReportSection) else list(result)
-    return [item for item in items if isinstance(item, ReportSection)]
+    # The topic outputs go in their own folder; the section links to them from the page.
+    section = topics_section(corpus, out_dir / "topics")
+    if section.reason is not None:
+        return [ReportSection("Topics", f"<p>Topic section not built: {_escape(section.reason)}</p>")]
+    folder, settings = section.folder.name, section.settings
+    rows = "".join(
+        f"<tr><td>{_escape(str(t['id']))}</td>"
+        f"<td>{'' if t.get('coherence') is None else format(float(t['coherence']), '.3f')}</td>"
+        f"<td>{_escape(', '.join(str(term) for term, _ in t['terms']))}</td></tr>"
+        for t in section.topics
+    )
+    charts = "".join(
+        f'<figure><img src="{_escape(folder)}/{_escape(name)}" alt="{_escape(alt)}">'
+        f"<figcaption>{_escape(alt)}</figcaption></figure>"
+        for name, alt in section.charts
+    )
+    body = (
+        f"<p>{_escape(str(settings['method']).upper())} topic model, k={settings['k']}, "
+        f"{settings['documents']} documents; {_escape(str(settings['unit_description']))}. "
+        f"Coherence is {_escape(str(settings['coherence']))}. Prevalence is a share: "
+        f"{_escape(str(settings['prevalence']))}.</p>"
+        "<table><thead><tr><th>topic</th><th>NPMI</th><th>top terms</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{charts}"
+    )
+    return [ReportSection(title="Topics over time", html=body)]
 
 
 def _escape(text: str) -> str:
