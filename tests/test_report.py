@@ -439,14 +439,25 @@ def test_report_untagged_corpus_has_summary_and_advice(corpus: Corpus, tmp_path:
 def test_report_includes_topic_sections_when_available(
     small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from policytext.topics import TopicsSection
+
     topics = types.ModuleType("policytext.topics")
     calls: list[Path] = []
 
-    def report_section(corpus: Corpus, out_dir: Path) -> ReportSection:
+    def topics_section(corpus: Corpus, out_dir: Path) -> TopicsSection:
         calls.append(Path(out_dir))
-        return ReportSection(title="Topics over time", html="<p>topic <b>fixture</b> section</p>")
+        settings = {
+            "method": "nmf",
+            "k": 1,
+            "documents": 3,
+            "unit_description": "unit: whole documents",
+            "coherence": "NPMI",
+            "prevalence": "fixture",
+        }
+        record = {"id": "topic_01", "terms": [["fixture", 1.0]], "coherence": 0.5}
+        return TopicsSection(folder=Path(out_dir), settings=settings, topics=(record,))
 
-    topics.report_section = report_section  # type: ignore[attr-defined]
+    topics.topics_section = topics_section  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "policytext.topics", topics)
     import policytext
 
@@ -454,17 +465,23 @@ def test_report_includes_topic_sections_when_available(
     index = write_report(small_tagged, tmp_path / "r", bootstrap=0)
     html = index.read_text(encoding="utf-8")
     assert '<h2 id="section-1">Topics over time</h2>' in html
-    assert "<p>topic <b>fixture</b> section</p>" in html
+    assert "<td>topic_01</td><td>0.500</td><td>fixture</td>" in html
     assert calls == [tmp_path / "r" / "topics"]
     parse_page(index)
 
 
-def test_report_without_topics_module(
+def test_report_says_why_the_topic_section_is_missing(
     small_tagged: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "policytext.topics", types.ModuleType("policytext.topics"))
+    import policytext.topics
+    from policytext.topics import TopicsSection
+
+    def topics_section(corpus: Corpus, out_dir: Path) -> TopicsSection:
+        return TopicsSection(folder=Path(out_dir), reason="topics: too little <text>")
+
+    monkeypatch.setattr(policytext.topics, "topics_section", topics_section)
     html = write_report(small_tagged, tmp_path / "r", bootstrap=0).read_text(encoding="utf-8")
-    assert "section-1" not in html
+    assert "<p>Topic section not built: topics: too little &lt;text&gt;</p>" in html
 
 
 def test_report_out_must_be_a_folder(small_tagged: Corpus, tmp_path: Path) -> None:
