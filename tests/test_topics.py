@@ -26,10 +26,10 @@ from policytext.topics import (
     npmi_coherence,
     prepare_texts,
     prevalence_drift,
-    topics_section,
     seed_terms_for,
     topic_agreement,
     topic_prevalence,
+    topics_section,
     write_topic_outputs,
 )
 

@@ -33,7 +33,9 @@ def test_dynamic_window_with_n_passages_is_fitted_or_left_out_and_named(n: int) 
     if n < 2:
         assert reason == f"TopicModel: need at least 2 units with text to fit; got {n}"
     else:
-        assert reason.startswith(f"TopicModel: n_topics={K} is more than the data allows ({n} units with text")
+        assert reason.startswith(
+            f"TopicModel: n_topics={K} is more than the data allows ({n} units with text"
+        )
         assert reason.endswith(f"use n_topics <= {n}")
 
 
@@ -112,7 +114,9 @@ def test_topics_cli_on_a_nine_document_corpus(runner, nine: Corpus, db_path: Pat
     assert any(note.startswith("k reduced from 10 to") for note in settings["notes"])
 
 
-def test_report_on_a_nine_document_corpus_is_written(runner, nine: Corpus, db_path: Path, tmp_path: Path) -> None:
+def test_report_on_a_nine_document_corpus_is_written(
+    runner, nine: Corpus, db_path: Path, tmp_path: Path
+) -> None:
     result = runner.invoke(main, ["report", "--db", str(db_path), "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "r" / "index.html").read_text()
@@ -133,7 +137,9 @@ def test_topics_cli_k12_by_year_dynamic_with_a_one_document_year(
     assert "1997" in notes
 
 
-def test_topics_dynamic_names_the_one_document_year_and_fits_the_rest(runner, corpus: Corpus, db_path: Path) -> None:
+def test_topics_dynamic_names_the_one_document_year_and_fits_the_rest(
+    runner, corpus: Corpus, db_path: Path
+) -> None:
     units = _units(24)
     docs = [Document(text=" ".join(u) + ".", id=f"d{i}", date=str(2000 + i % 2)) for i, u in enumerate(units)]
     docs.append(Document(text="zqab zqac zqad zqae.", id="lonely", date="1990"))

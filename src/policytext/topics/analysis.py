@@ -129,6 +129,7 @@ class TopicAnalysis:
 
 def analyse_topics(
     source: Corpus | TopicCorpus,
+    /,
     *,
     k: int = 10,
     method: str = "nmf",

@@ -151,7 +151,7 @@ def _period_axis(ax: Axes, x: np.ndarray, names: Sequence[str], *, timed: bool) 
 def effects_by_year(
     effects: TopicEffects, stem: Path, *, labels: Mapping[str, str] | None = None
 ) -> list[Path]:
-    """Expected topic prevalence against year, one line and 95% band per level (party), one panel per topic."""
+    """Expected topic share against year, one line and 95% band per level (party), a panel per topic."""
     frame = effects.by_year
     if frame.empty:
         return _message_chart(stem, "effects: no year and categorical covariate together; nothing to draw")

@@ -265,7 +265,7 @@ def _tables(
                 where[(row["covariate"], row["level"])] = i
             else:
                 by_year.append(
-                    {"topic": topic, row["covariate"]: row["level"], "year": row["year"], **values}
+                    {"topic": topic, str(row["covariate"]): row["level"], "year": row["year"], **values}
                 )
     if pair is not None:
         cov = next(r["covariate"] for r in rows[:-1] if r["kind"] == "level" and r["level"] == pair[0])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
 from policytext.errors import ModelError
+from policytext.store.filters import DocumentFilter, FilterOptions, resolve_filter
 from policytext.topics.measures import topic_agreement
 from policytext.topics.models import TopicModel
 from policytext.topics.prepare import Passage, TopicCorpus, prepare_corpus
@@ -102,12 +103,14 @@ def parse_ks(text: str) -> list[int]:
 def choose_k_table(
     source: Corpus | TopicCorpus,
     ks: str | Sequence[int],
+    /,
     *,
     method: str = "nmf",
     unit: str = "passage",
     passage_size: int = 150,
     random_state: int = 0,
-    **filters: Any,
+    documents: DocumentFilter | None = None,
+    **filters: Unpack[FilterOptions],
 ) -> pd.DataFrame:
     """:func:`evaluate_k` over a corpus store (or prepared corpus), with the unit in a column.
 
@@ -121,7 +124,9 @@ def choose_k_table(
     if isinstance(source, TopicCorpus):
         prepared = source
     else:
-        prepared = prepare_corpus(source, unit=unit, passage_size=passage_size, **filters)
+        prepared = prepare_corpus(
+            source, documents=resolve_filter(documents, filters), unit=unit, passage_size=passage_size
+        )
     if not prepared.passages:
         raise ModelError("topics: the corpus has no documents with text to model; import documents first")
     table = evaluate_k(prepared.passages, values, method=method, random_state=random_state)
