@@ -47,6 +47,10 @@ _PARAMETERS: dict[str, tuple[str, Callable[[Any], bool]]] = {
         lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
     ),
     "coherence_window": ("an integer >= 2", lambda v: is_int(v) and v >= 2),
+    "relevance": (
+        "a number in [0, 1]",
+        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1,
+    ),
     "random_state": (
         "None or an integer from 0 to 2**32 - 1",
         lambda v: v is None or (is_int(v) and 0 <= v < 2**32),
@@ -166,6 +170,12 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         the seeds only set the starting point.
     coherence_window:
         Sliding-window length for NPMI coherence.
+    relevance:
+        LDA only: top terms are ranked by Sievert & Shirley's (2014) relevance,
+        ``relevance * log p(w|t) + (1 - relevance) * log(p(w|t) / p(w))``, which
+        moves terms frequent everywhere down the list; 1 ranks by p(w|t) alone.
+        The default 0.6 is theirs. Weights reported stay p(w|t). NMF on TF-IDF
+        already weighs such terms down and ranks by weight.
     random_state:
         Seed; the same data, settings and seed give identical topics and ids.
 
@@ -193,6 +203,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         seed_terms: Mapping[str, Sequence[str]] | None = None,
         seed_weight: float = 3.0,
         coherence_window: int = 10,
+        relevance: float = 0.6,
         random_state: int | None = 0,
     ) -> None:
         self.n_topics = n_topics
@@ -205,6 +216,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self.seed_terms = seed_terms
         self.seed_weight = seed_weight
         self.coherence_window = coherence_window
+        self.relevance = relevance
         self.random_state = random_state
 
     # -- validation ---------------------------------------------------------------
@@ -272,6 +284,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 f"{name}: n_topics={self.n_topics} is more than the data allows ({usable} units with "
                 f"text, {len(self.vocabulary_)} terms after pruning); use n_topics <= {most}"
             )
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        self.term_share_ = totals / max(float(totals.sum()), 1e-300)
         self.column_weights_: np.ndarray | None = None
         matrix = self._weigh(counts, fit=True)
         estimator, unit_topics, components = self._fit_estimator(matrix)
@@ -466,10 +480,17 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         """:meth:`fit`, then the training units' topic shares."""
         return np.asarray(self.fit(units).unit_topics_)
 
+    def _ranking(self) -> np.ndarray:
+        """Per topic, the scores its terms are ranked by (see ``relevance``)."""
+        if self.method != "lda" or self.relevance >= 1:
+            return np.asarray(self.components_)
+        phi = np.log(np.maximum(self.components_, 1e-300))
+        lift = phi - np.log(np.maximum(self.term_share_, 1e-300))[None, :]
+        return np.asarray(self.relevance * phi + (1 - self.relevance) * lift)
+
     def _top_term_lists(self, n: int) -> list[list[str]]:
         return [
-            [str(self.vocabulary_[j]) for j in np.argsort(-row, kind="stable")[:n]]
-            for row in self.components_
+            [str(self.vocabulary_[j]) for j in np.argsort(-row, kind="stable")[:n]] for row in self._ranking()
         ]
 
     def topics(self, n: int | None = None) -> list[Topic]:
@@ -477,8 +498,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         n = n or self.n_top_terms
         out = []
-        for i, row in enumerate(self.components_):
-            best = np.argsort(-row, kind="stable")[:n]
+        for i, (row, rank) in enumerate(zip(self.components_, self._ranking(), strict=True)):
+            best = np.argsort(-rank, kind="stable")[:n]
             out.append(
                 Topic(
                     id=self.topic_ids_[i],

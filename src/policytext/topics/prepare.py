@@ -15,8 +15,9 @@ import logging
 import math
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -25,6 +26,13 @@ import pandas as pd
 from policytext.errors import ModelError
 from policytext.store.filters import GROUP_FIELDS, DocumentFilter, FilterOptions, resolve_filter
 from policytext.topics._validation import is_int
+from policytext.topics.vocabulary import (
+    corpus_stop_terms,
+    document_frequency,
+    split_runs,
+    strip_stage_directions,
+    unify_forms,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -167,6 +175,18 @@ def topic_pipeline() -> Language:
     return nlp
 
 
+def lemma_of(form: str) -> str:
+    """The lookup lemma of a lower-case form (with :data:`LEMMA_OVERRIDES`).
+
+    Example::
+
+        >>> lemma_of("rights"), lemma_of("taxes")
+        ('right', 'tax')
+    """
+    table = topic_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    return LEMMA_OVERRIDES.get(form) or str(table.get(form, form))
+
+
 @cache
 def stop_words() -> frozenset[str]:
     """spaCy's English stop words plus :data:`DOMAIN_STOP_WORDS`, minus :data:`KEPT_WORDS`."""
@@ -200,7 +220,7 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
     stops = stop_words()
     intern = sys.intern
     for text in texts:
-        paragraphs = _paragraphs(text or "")
+        paragraphs = _paragraphs(strip_stage_directions(text or ""))
         out: list[list[list[str]]] = []
         for doc in nlp.pipe(paragraphs, batch_size=batch_size, disable=["lemmatizer"]):
             sentences = list(doc.sents)
@@ -343,6 +363,7 @@ class TopicCorpus:
     passage_size: int | None
     phrases: frozenset[tuple[str, str]]
     stop_terms: tuple[str, ...] = ()
+    forms: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def texts(self) -> list[tuple[str, ...]]:
@@ -364,6 +385,7 @@ def prepare_texts(
     passage_size: int = 150,
     phrase_min_count: int = 5,
     phrase_threshold: float = 0.3,
+    stop_share: float | None = 0.5,
 ) -> TopicCorpus:
     """Tokenise, lemmatise, join phrases and cut passages from plain texts.
 
@@ -379,6 +401,9 @@ def prepare_texts(
         Target passage length in terms (paragraphs are never cut).
     phrase_min_count, phrase_threshold:
         A bigram is joined when seen this often with at least this NPMI.
+    stop_share:
+        Terms in at least this share of the documents (in a corpus of 20 or more) are
+        corpus stop terms, dropped (:mod:`policytext.topics.vocabulary`); None keeps them.
 
     Returns
     -------
@@ -397,6 +422,7 @@ def prepare_texts(
         passage_size=passage_size,
         phrase_min_count=phrase_min_count,
         phrase_threshold=phrase_threshold,
+        stop_share=stop_share,
     )
 
 
@@ -407,6 +433,7 @@ def _prepare(
     passage_size: int,
     phrase_min_count: int,
     phrase_threshold: float,
+    stop_share: float | None,
 ) -> TopicCorpus:
     if unit not in ("passage", "document"):
         raise ModelError(f"unit must be 'passage' or 'document'; got {unit!r}")
@@ -420,6 +447,12 @@ def _prepare(
 
     # Only tokens are kept, never the texts, so the corpus streams through.
     tokenised = list(tokenize_paragraphs(texts()))
+    counts = Counter(t for doc in tokenised for para in doc for run in para for t in run)
+    forms = unify_forms(counts, lemma_of)
+    stops = corpus_stop_terms(document_frequency(tokenised, forms), len(tokenised), share=stop_share)
+    for doc in tokenised:
+        for i, para in enumerate(doc):
+            doc[i] = split_runs(para, forms, stops)
     phrases = find_phrases(
         (run for doc in tokenised for para in doc for run in para),
         min_count=phrase_min_count,
@@ -447,6 +480,8 @@ def _prepare(
         unit=unit,
         passage_size=passage_size if unit == "passage" else None,
         phrases=phrases,
+        stop_terms=tuple(sorted(stops)),
+        forms=forms,
     )
 
 
@@ -458,6 +493,7 @@ def prepare_corpus(
     passage_size: int = 150,
     phrase_min_count: int = 5,
     phrase_threshold: float = 0.3,
+    stop_share: float | None = 0.5,
     **filters: Unpack[FilterOptions],
 ) -> TopicCorpus:
     """:func:`prepare_texts` over the current documents of a store, streamed.
@@ -484,4 +520,5 @@ def prepare_corpus(
         passage_size=passage_size,
         phrase_min_count=phrase_min_count,
         phrase_threshold=phrase_threshold,
+        stop_share=stop_share,
     )

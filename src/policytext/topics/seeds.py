@@ -115,7 +115,7 @@ def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) ->
         terms: list[str] = []
         for para in paragraphs:  # one paragraph per seed
             for run in para:
-                joined = join_phrases(run, prepared.phrases)
+                joined = join_phrases([prepared.forms.get(t, t) for t in run], prepared.phrases)
                 # A multi-word seed counts only as the corpus's joined phrase:
                 # "free school" must not seed on "school" alone.
                 if len(para) == 1 and len(joined) == 1:

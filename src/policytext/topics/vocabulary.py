@@ -1,0 +1,119 @@
+"""Corpus-aware vocabulary rules for topic models: stage directions, word forms, stop terms.
+
+Three rules, each applied to the whole corpus being modelled rather than from a hand list:
+
+- **Stage directions**: a bracketed aside of at most four words, as transcripts mark
+  the audience ("(Applause)", "[Laughter]", "(Hear, hear)"), is not the speaker's text
+  and is dropped before tokenising.
+- **One form per word**: forms that share a lookup lemma are one term, written in the
+  form the corpus uses most ("Human Rights" inside a sentence is kept as a name,
+  "human rights" in running text lemmatises to "human right": both become the more
+  frequent of the two, so a topic never lists both; likewise "Liberal Democrats" and
+  "Liberal Democrat").
+- **Corpus stop terms**: a term used in at least half of the documents (``share``),
+  in a corpus of at least 20 documents, is spread over most documents and so tells no
+  topic apart ("people", "government", "country", "conference", "house" in a corpus of
+  conference speeches). Such terms are dropped like stop words, and phrases are never
+  joined across them. The list is in every topic run's ``settings.json`` (``stop_terms``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+#: A bracketed aside of up to 40 characters; dropped when it has at most four words.
+_ASIDE = re.compile(r"[\(\[][^()\[\]\n]{1,40}[\)\]]")
+#: Fewest documents for corpus stop terms: in a smaller corpus "half the documents" says little.
+MIN_DOCUMENTS_FOR_STOP_TERMS = 20
+
+
+def strip_stage_directions(text: str) -> str:
+    """``text`` without bracketed asides of at most four words.
+
+    Example::
+
+        >>> strip_stage_directions("We will win. (Applause) [Hear, hear] (the Act of 1998 and its schedules)")
+        'We will win.     (the Act of 1998 and its schedules)'
+    """
+    return _ASIDE.sub(lambda m: " " if len(m.group(0).split()) <= 4 else m.group(0), text)
+
+
+def unify_forms(counts: Mapping[str, int], lemma: Callable[[str], str]) -> dict[str, str]:
+    """For each form that shares its lemma with a more frequent form, that form.
+
+    Ties go to the alphabetically first form, so the result does not depend on order.
+
+    Example::
+
+        >>> lemmas = {"rights": "right", "democrats": "democrat"}
+        >>> unify_forms({"right": 10, "rights": 4, "democrats": 7, "democrat": 2}, lambda f: lemmas.get(f, f))
+        {'rights': 'right', 'democrat': 'democrats'}
+    """
+    groups: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
+    for form, count in counts.items():
+        groups[lemma(form)].append((-count, form))
+    mapping: dict[str, str] = {}
+    for forms in groups.values():
+        if len(forms) < 2:
+            continue
+        best = min(forms)[1]
+        mapping.update({form: best for _, form in forms if form != best})
+    return mapping
+
+
+def corpus_stop_terms(
+    document_frequency: Mapping[str, int],
+    n_documents: int,
+    *,
+    share: float | None = 0.5,
+) -> frozenset[str]:
+    """Terms used in at least ``share`` of ``n_documents`` documents (none below 20 documents).
+
+    Example::
+
+        >>> corpus_stop_terms({"people": 30, "nhs": 5}, 40)
+        frozenset({'people'})
+        >>> corpus_stop_terms({"people": 9}, 9)
+        frozenset()
+    """
+    if share is None or n_documents < MIN_DOCUMENTS_FOR_STOP_TERMS:
+        return frozenset()
+    return frozenset(term for term, count in document_frequency.items() if count >= share * n_documents)
+
+
+def split_runs(
+    runs: Iterable[Sequence[str]], forms: Mapping[str, str], stops: frozenset[str]
+) -> list[list[str]]:
+    """Runs with each form replaced by its unified form, cut at (and without) corpus stop terms.
+
+    Example::
+
+        >>> split_runs([["rights", "people", "act"]], {"rights": "right"}, frozenset({"people"}))
+        [['right'], ['act']]
+    """
+    out: list[list[str]] = []
+    for run in runs:
+        current: list[str] = []
+        for token in run:
+            token = forms.get(token, token)
+            if token in stops:
+                if current:
+                    out.append(current)
+                current = []
+            else:
+                current.append(token)
+        if current:
+            out.append(current)
+    return out
+
+
+def document_frequency(
+    documents: Iterable[Iterable[Iterable[Sequence[str]]]], forms: Mapping[str, str]
+) -> Counter[str]:
+    """In how many documents each (unified) term occurs; ``documents`` as paragraphs of runs."""
+    counts: Counter[str] = Counter()
+    for doc in documents:
+        counts.update({forms.get(t, t) for para in doc for run in para for t in run})
+    return counts
