@@ -175,16 +175,16 @@ def topic_pipeline() -> Language:
     return nlp
 
 
-def lemma_of(form: str) -> str:
-    """The lookup lemma of a lower-case form (with :data:`LEMMA_OVERRIDES`).
+def lookup_lemma(form: str) -> str:
+    """The lemma of a lower-case form in spaCy's English lookup table (the form when absent).
 
     Example::
 
-        >>> lemma_of("rights"), lemma_of("taxes")
-        ('right', 'tax')
+        >>> lookup_lemma("rights"), lookup_lemma("spending")
+        ('right', 'spend')
     """
     table = topic_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-    return LEMMA_OVERRIDES.get(form) or str(table.get(form, form))
+    return str(table.get(form, form))
 
 
 @cache
@@ -448,7 +448,7 @@ def _prepare(
     # Only tokens are kept, never the texts, so the corpus streams through.
     tokenised = list(tokenize_paragraphs(texts()))
     counts = Counter(t for doc in tokenised for para in doc for run in para for t in run)
-    forms = unify_forms(counts, lemma_of)
+    forms = unify_forms(counts, lookup_lemma)
     stops = corpus_stop_terms(document_frequency(tokenised, forms), len(tokenised), share=stop_share)
     for doc in tokenised:
         for i, para in enumerate(doc):

@@ -5,7 +5,8 @@ Three rules, each applied to the whole corpus being modelled rather than from a 
 - **Stage directions**: a bracketed aside of at most four words, as transcripts mark
   the audience ("(Applause)", "[Laughter]", "(Hear, hear)"), is not the speaker's text
   and is dropped before tokenising.
-- **One form per word**: forms that share a lookup lemma are one term, written in the
+- **One form per word**: forms that share a lookup lemma (spaCy's table, before
+  policytext's overrides: "spending" and "spend" are one term) are one term, written in the
   form the corpus uses most ("Human Rights" inside a sentence is kept as a name,
   "human rights" in running text lemmatises to "human right": both become the more
   frequent of the two, so a topic never lists both; likewise "Liberal Democrats" and
@@ -14,7 +15,9 @@ Three rules, each applied to the whole corpus being modelled rather than from a 
   in a corpus of at least 20 documents, is spread over most documents and so tells no
   topic apart ("people", "government", "country", "conference", "house" in a corpus of
   conference speeches). Such terms are dropped like stop words, and phrases are never
-  joined across them. The list is in every topic run's ``settings.json`` (``stop_terms``).
+  joined across them. When more than a tenth of the vocabulary would go, the documents
+  share most of their words and the rule is not applied. The list is in every topic
+  run's ``settings.json`` (``stop_terms``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 _ASIDE = re.compile(r"[\(\[][^()\[\]\n]{1,40}[\)\]]")
 #: Fewest documents for corpus stop terms: in a smaller corpus "half the documents" says little.
 MIN_DOCUMENTS_FOR_STOP_TERMS = 20
+#: Most corpus stop terms, as a share of the vocabulary. When more terms than this are in half
+#: the documents, the documents share most of their words (short texts on few subjects, or
+#: generated ones) and document spread tells nothing apart: no corpus stop terms then.
+MAX_STOP_TERM_SHARE = 0.1
 
 
 def strip_stage_directions(text: str) -> str:
@@ -69,18 +76,23 @@ def corpus_stop_terms(
     *,
     share: float | None = 0.5,
 ) -> frozenset[str]:
-    """Terms used in at least ``share`` of ``n_documents`` documents (none below 20 documents).
+    """Terms used in at least ``share`` of ``n_documents`` documents (none below 20 documents,
+    none when they would be over a tenth of the vocabulary).
 
     Example::
 
-        >>> corpus_stop_terms({"people": 30, "nhs": 5}, 40)
+        >>> vocabulary = {"people": 30, "nhs": 5, **{f"w{i}": 1 for i in range(8)}}
+        >>> corpus_stop_terms(vocabulary, 40)
         frozenset({'people'})
         >>> corpus_stop_terms({"people": 9}, 9)
         frozenset()
     """
     if share is None or n_documents < MIN_DOCUMENTS_FOR_STOP_TERMS:
         return frozenset()
-    return frozenset(term for term, count in document_frequency.items() if count >= share * n_documents)
+    found = frozenset(term for term, count in document_frequency.items() if count >= share * n_documents)
+    if len(found) > MAX_STOP_TERM_SHARE * len(document_frequency):
+        return frozenset()
+    return found
 
 
 def split_runs(
