@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 from policytext.errors import ModelError, NotFittedError
 from policytext.topics._validation import is_df, is_int
 from policytext.topics.measures import npmi_coherence
-from policytext.topics.prepare import Passage
+from policytext.topics.prepare import Passage, lookup_lemma
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +266,11 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
                 f"{name}: need at least 2 units with text to fit; got {sum(1 for t in texts if t)}"
             )
         vectorizer = CountVectorizer(
-            analyzer=_identity, min_df=self.min_df, max_df=self.max_df, dtype=np.float64
+            # float32 halves the matrices; scikit-learn's NMF and LDA keep it.
+            analyzer=_identity,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            dtype=np.float32,
         )
         try:
             counts = vectorizer.fit_transform(texts)
@@ -488,18 +492,33 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         lift = phi - np.log(np.maximum(self.term_share_, 1e-300))[None, :]
         return np.asarray(self.relevance * phi + (1 - self.relevance) * lift)
 
+    def _top_indices(self, n: int) -> list[list[int]]:
+        """Per topic, its ``n`` best term indices, skipping a term that repeats an earlier
+        one's word forms ("spending" after "spend": same lookup lemmas, word by word)."""
+        out = []
+        for row in self._ranking():
+            chosen: list[int] = []
+            seen: set[tuple[str, ...]] = set()
+            for j in np.argsort(-row, kind="stable"):
+                key = tuple(lookup_lemma(w) for w in str(self.vocabulary_[j]).split())
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen.append(int(j))
+                if len(chosen) == n:
+                    break
+            out.append(chosen)
+        return out
+
     def _top_term_lists(self, n: int) -> list[list[str]]:
-        return [
-            [str(self.vocabulary_[j]) for j in np.argsort(-row, kind="stable")[:n]] for row in self._ranking()
-        ]
+        return [[str(self.vocabulary_[j]) for j in best] for best in self._top_indices(n)]
 
     def topics(self, n: int | None = None) -> list[Topic]:
         """The topics with their ``n`` best terms (default ``n_top_terms``), in id order."""
         self._check_fitted()
         n = n or self.n_top_terms
         out = []
-        for i, (row, rank) in enumerate(zip(self.components_, self._ranking(), strict=True)):
-            best = np.argsort(-rank, kind="stable")[:n]
+        for i, (row, best) in enumerate(zip(self.components_, self._top_indices(n), strict=True)):
             out.append(
                 Topic(
                     id=self.topic_ids_[i],

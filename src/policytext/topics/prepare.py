@@ -175,6 +175,17 @@ def topic_pipeline() -> Language:
     return nlp
 
 
+def lemma_of(form: str) -> str:
+    """The lemma policytext uses for a lower-case form: :data:`LEMMA_OVERRIDES`, else the lookup table.
+
+    Example::
+
+        >>> lemma_of("rights"), lemma_of("housing")
+        ('right', 'housing')
+    """
+    return LEMMA_OVERRIDES.get(form) or lookup_lemma(form)
+
+
 def lookup_lemma(form: str) -> str:
     """The lemma of a lower-case form in spaCy's English lookup table (the form when absent).
 
@@ -448,7 +459,7 @@ def _prepare(
     # Only tokens are kept, never the texts, so the corpus streams through.
     tokenised = list(tokenize_paragraphs(texts()))
     counts = Counter(t for doc in tokenised for para in doc for run in para for t in run)
-    forms = unify_forms(counts, lookup_lemma)
+    forms = unify_forms(counts, lemma_of)
     stops = corpus_stop_terms(document_frequency(tokenised, forms), len(tokenised), share=stop_share)
     for doc in tokenised:
         for i, para in enumerate(doc):
@@ -464,6 +475,9 @@ def _prepare(
         passages.extend(
             make_passages(doc_index, paragraphs, size=passage_size if unit == "passage" else None)
         )
+        # Each document's runs are released once its passages exist: the corpus is held
+        # once, not twice, at the peak.
+        tokenised[doc_index] = []
     columns = ["pk", "id", "date", "title", *(f for f in GROUP_FIELDS if f != "decade")]
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     # Undated documents would make pandas store years as floats ("1997.0" in

@@ -5,8 +5,8 @@ Three rules, each applied to the whole corpus being modelled rather than from a 
 - **Stage directions**: a bracketed aside of at most four words, as transcripts mark
   the audience ("(Applause)", "[Laughter]", "(Hear, hear)"), is not the speaker's text
   and is dropped before tokenising.
-- **One form per word**: forms that share a lookup lemma (spaCy's table, before
-  policytext's overrides: "spending" and "spend" are one term) are one term, written in the
+- **One form per word**: forms that share a lemma (spaCy's lookup table with
+  policytext's overrides, which keep "housing" apart from "house") are one term, written in the
   form the corpus uses most ("Human Rights" inside a sentence is kept as a name,
   "human rights" in running text lemmatises to "human right": both become the more
   frequent of the two, so a topic never lists both; likewise "Liberal Democrats" and
