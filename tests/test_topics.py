@@ -160,12 +160,13 @@ def test_topics_model_recovers_planted_topics(planted, method):
     found = {_match([t for t, _ in topic.terms[:8]]) for topic in model.topics(8)}
     assert found == set(PLANTED)
     weights = [w for _, w in model.topics(8)[0].terms]
-    if method == "nmf":
-        assert weights == sorted(weights, reverse=True)
-    else:  # LDA ranks by relevance (lambda 0.6); relevance=1 ranks by p(w|t)
-        plain = TopicModel(4, method=method, relevance=1.0, random_state=0).fit(planted.passages)
-        weights = [w for _, w in plain.topics(8)[0].terms]
-        assert weights == sorted(weights, reverse=True)
+    assert weights == sorted(weights, reverse=True)
+    # relevance=1 ranks by p(w|t), and the weights are p(w|t).
+    plain = TopicModel(4, method=method, relevance=1.0, random_state=0).fit(planted.passages)
+    first = plain.topics(8)[0].terms
+    assert [w for _, w in first] == pytest.approx(
+        [plain.components_[0][list(plain.vocabulary_).index(t)] for t, _ in first]
+    )
     assert np.allclose(model.components_.sum(axis=1), 1.0)
 
 

@@ -107,13 +107,23 @@ class Scorer:
         return float(np.mean([self.topic(t) for t in topics]))
 
 
+def _singular(word: str) -> str:
+    """Plural to singular by spelling, for words the lookup table lacks ("tories")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def repeated_forms(topics: Sequence[Sequence[str]], table: Any) -> list[tuple[str, str]]:
-    """Pairs of terms in one topic whose words have the same lookup lemmas ("human rights", "human right")."""
+    """Pairs of terms in one topic whose words have the same lookup lemmas or singulars
+    ("human rights" and "human right"; "tory" and "tories")."""
     found = []
     for terms in topics:
         keys: dict[tuple[str, ...], str] = {}
         for term in terms:
-            key = tuple(table.get(w, w) for w in term.lower().split())
+            key = tuple(_singular(table.get(w, w)) for w in term.lower().split())
             if key in keys:
                 found.append((keys[key], term))
             keys.setdefault(key, term)

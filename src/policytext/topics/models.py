@@ -16,6 +16,7 @@ from policytext.errors import ModelError, NotFittedError
 from policytext.topics._validation import is_df, is_int
 from policytext.topics.measures import npmi_coherence
 from policytext.topics.prepare import Passage, lookup_lemma
+from policytext.topics.vocabulary import singular
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ _PARAMETERS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     ),
     "coherence_window": ("an integer >= 2", lambda v: is_int(v) and v >= 2),
     "relevance": (
-        "a number in [0, 1]",
-        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1,
+        "None or a number in [0, 1]",
+        lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1),
     ),
     "random_state": (
         "None or an integer from 0 to 2**32 - 1",
@@ -171,11 +172,13 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
     coherence_window:
         Sliding-window length for NPMI coherence.
     relevance:
-        LDA only: top terms are ranked by Sievert & Shirley's (2014) relevance,
+        Top terms are ranked by Sievert & Shirley's (2014) relevance,
         ``relevance * log p(w|t) + (1 - relevance) * log(p(w|t) / p(w))``, which
         moves terms frequent everywhere down the list; 1 ranks by p(w|t) alone.
-        The default 0.6 is theirs. Weights reported stay p(w|t). NMF on TF-IDF
-        already weighs such terms down and ranks by weight.
+        None: 0.6 for LDA (their value) and 0.8 for NMF (TF-IDF already discounts
+        frequent terms). A topic's reported term weights are the relevance scores
+        made positive and summing to 1 over the vocabulary (``exp`` of the score,
+        normalised), so they fall as the list goes on; ``components_`` stays p(w|t).
     random_state:
         Seed; the same data, settings and seed give identical topics and ids.
 
@@ -203,7 +206,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         seed_terms: Mapping[str, Sequence[str]] | None = None,
         seed_weight: float = 3.0,
         coherence_window: int = 10,
-        relevance: float = 0.6,
+        relevance: float | None = None,
         random_state: int | None = 0,
     ) -> None:
         self.n_topics = n_topics
@@ -484,23 +487,36 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         """:meth:`fit`, then the training units' topic shares."""
         return np.asarray(self.fit(units).unit_topics_)
 
+    def _relevance(self) -> float:
+        if self.relevance is not None:
+            return float(self.relevance)
+        return 0.6 if self.method == "lda" else 0.8
+
     def _ranking(self) -> np.ndarray:
-        """Per topic, the scores its terms are ranked by (see ``relevance``)."""
-        if self.method != "lda" or self.relevance >= 1:
-            return np.asarray(self.components_)
-        phi = np.log(np.maximum(self.components_, 1e-300))
+        """Per topic, the relevance score of every term (see ``relevance``); log scale."""
+        weight = self._relevance()
+        phi = np.log(np.maximum(np.asarray(self.components_, dtype=float), 1e-300))
+        if weight >= 1:
+            return np.asarray(phi)
         lift = phi - np.log(np.maximum(self.term_share_, 1e-300))[None, :]
-        return np.asarray(self.relevance * phi + (1 - self.relevance) * lift)
+        return np.asarray(weight * phi + (1 - weight) * lift)
+
+    def _term_weights(self) -> np.ndarray:
+        """The ranking as positive weights summing to 1 per topic (p(w|t) when relevance is 1)."""
+        scores = self._ranking()
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return np.asarray(scores / scores.sum(axis=1, keepdims=True))
 
     def _top_indices(self, n: int) -> list[list[int]]:
         """Per topic, its ``n`` best term indices, skipping a term that repeats an earlier
-        one's word forms ("spending" after "spend": same lookup lemmas, word by word)."""
+        one's word forms ("spending" after "spend", "tories" after "tory": same lookup lemma,
+        or singular, word by word)."""
         out = []
         for row in self._ranking():
             chosen: list[int] = []
             seen: set[tuple[str, ...]] = set()
             for j in np.argsort(-row, kind="stable"):
-                key = tuple(lookup_lemma(w) for w in str(self.vocabulary_[j]).split())
+                key = tuple(singular(lookup_lemma(w)) for w in str(self.vocabulary_[j]).split())
                 if key in seen:
                     continue
                 seen.add(key)
@@ -518,7 +534,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         n = n or self.n_top_terms
         out = []
-        for i, (row, best) in enumerate(zip(self.components_, self._top_indices(n), strict=True)):
+        for i, (row, best) in enumerate(zip(self._term_weights(), self._top_indices(n), strict=True)):
             out.append(
                 Topic(
                     id=self.topic_ids_[i],

@@ -6,7 +6,8 @@ Three rules, each applied to the whole corpus being modelled rather than from a 
   the audience ("(Applause)", "[Laughter]", "(Hear, hear)"), is not the speaker's text
   and is dropped before tokenising.
 - **One form per word**: forms that share a lemma (spaCy's lookup table with
-  policytext's overrides, which keep "housing" apart from "house") are one term, written in the
+  policytext's overrides, which keep "housing" apart from "house"; for words the
+  table lacks, the singular by spelling: "tories", "christians") are one term, written in the
   form the corpus uses most ("Human Rights" inside a sentence is kept as a name,
   "human rights" in running text lemmatises to "human right": both become the more
   frequent of the two, so a topic never lists both; likewise "Liberal Democrats" and
@@ -36,6 +37,22 @@ MIN_DOCUMENTS_FOR_STOP_TERMS = 20
 MAX_STOP_TERM_SHARE = 0.1
 
 
+def singular(word: str) -> str:
+    """A plural's likely singular by spelling alone, for words the lookup table lacks
+    ("tories" -> "tory", "christians" -> "christian"); other words unchanged.
+
+    Example::
+
+        >>> singular("tories"), singular("christians"), singular("business"), singular("us")
+        ('tory', 'christian', 'business', 'us')
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def strip_stage_directions(text: str) -> str:
     """``text`` without bracketed asides of at most four words.
 
@@ -50,7 +67,8 @@ def strip_stage_directions(text: str) -> str:
 def unify_forms(counts: Mapping[str, int], lemma: Callable[[str], str]) -> dict[str, str]:
     """For each form that shares its lemma with a more frequent form, that form.
 
-    Ties go to the alphabetically first form, so the result does not depend on order.
+    Forms are grouped by :func:`singular` of their lemma. Ties go to the alphabetically
+    first form, so the result does not depend on order.
 
     Example::
 
@@ -60,7 +78,7 @@ def unify_forms(counts: Mapping[str, int], lemma: Callable[[str], str]) -> dict[
     """
     groups: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
     for form, count in counts.items():
-        groups[lemma(form)].append((-count, form))
+        groups[singular(lemma(form))].append((-count, form))
     mapping: dict[str, str] = {}
     for forms in groups.values():
         if len(forms) < 2:
