@@ -16,7 +16,6 @@ from conftest import EMP, FILL, SMALL_CORPUS, store_tagged
 from policytext.errors import InputError
 from policytext.report import (
     PALETTE,
-    ReportSection,
     format_table,
     latex_escape,
     plot_frame_heatmap,

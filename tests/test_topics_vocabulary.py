@@ -7,7 +7,9 @@ from policytext.topics.vocabulary import corpus_stop_terms, strip_stage_directio
 
 
 def test_stage_directions_are_dropped_but_longer_brackets_kept() -> None:
-    text = "We will win. (Applause) [Laughter] (Hear, hear) (the Human Rights Act of 1998 and all its schedules)"
+    text = (
+        "We will win. (Applause) [Laughter] (Hear, hear) (the Human Rights Act of 1998 and all its schedules)"
+    )
     kept = strip_stage_directions(text)
     assert "Applause" not in kept and "Laughter" not in kept and "Hear" not in kept
     assert "(the Human Rights Act of 1998 and all its schedules)" in kept
@@ -30,7 +32,9 @@ def test_one_form_per_word_inside_and_outside_phrases() -> None:
 
 def test_unify_forms_prefers_the_commoner_form_and_breaks_ties_alphabetically() -> None:
     lemmas = {"democrats": "democrat", "spending": "spend"}
-    mapping = unify_forms({"democrats": 3, "democrat": 3, "spending": 5, "spend": 2}, lambda f: lemmas.get(f, f))
+    mapping = unify_forms(
+        {"democrats": 3, "democrat": 3, "spending": 5, "spend": 2}, lambda f: lemmas.get(f, f)
+    )
     assert mapping == {"democrats": "democrat", "spend": "spending"}
 
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from policytext.errors import InputError, PolicytextError
+from policytext.errors import InputError
 from policytext.tables import P_FLOOR, corpus_hash
 
 if TYPE_CHECKING:
