@@ -368,7 +368,9 @@ def test_report_html_parses_and_references_existing_files(small_tagged: Corpus, 
     index = write_report(small_tagged, tmp_path / "report", bootstrap=50)
     assert index == tmp_path / "report" / "index.html"
     page = parse_page(index)
-    assert len(page.images) == 4
+    # Four rate charts, and the topic charts: even this small corpus gets topics (k reduced).
+    assert len(page.images) == 6
+    assert page.images[-2:] == ["topics/prevalence_heatmap.svg", "topics/prevalence_area.svg"]
     for src in page.images:
         assert not src.startswith(("http:", "https:", "/")), src
         assert (index.parent / src).is_file(), src

@@ -17,11 +17,11 @@ Example::
 
     >>> from policytext.topics.prepare import prepare_texts
     >>> meta = [{"year": 2000 + i % 4, "party": "AB"[i % 2]} for i in range(40)]
-    >>> prepared = prepare_texts(["w"] * 40, metadata=meta, unit="document")
+    >>> prepared = prepare_texts(["School teachers."] * 40, metadata=meta, unit="document")
     >>> shares = np.array([[0.8, 0.2] if i % 2 else [0.2, 0.8] for i in range(40)])
     >>> fx = estimate_effects(prepared, shares, ["t1", "t2"], "party", bootstrap=20)
-    >>> fx.difference("t1")["estimate"].round(2)
-    np.float64(0.6)
+    >>> fx.contrast, fx.difference("t1")["estimate"].round(2)
+    (('A', 'B'), np.float64(-0.6))
 """
 
 from __future__ import annotations

@@ -134,6 +134,7 @@ def topic_prevalence(
 
     Example::
 
+        >>> from policytext.topics.prepare import prepare_texts
         >>> prepared = prepare_texts(["power people"] * 2, metadata=[{"year": 1997}, {"year": 2010}])
         >>> shares = np.array([[1.0, 0.0], [0.25, 0.75]])
         >>> topic_prevalence(prepared, shares, ["a", "b"], bootstrap=10).shares.loc[2010, "b"]

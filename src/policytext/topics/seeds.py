@@ -103,6 +103,7 @@ def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) ->
 
     Example::
 
+        >>> from policytext.topics.prepare import prepare_texts
         >>> prepared = prepare_texts(["Volunteers give."], phrase_min_count=1)
         >>> seed_terms_for(prepared, {"social_action": ["volunteers", "social action"]})
         {'social_action': ['volunteer']}

@@ -116,6 +116,7 @@ def choose_k_table(
 
     Example::
 
+        >>> from policytext.topics.prepare import prepare_texts
         >>> docs = prepare_texts(["school teacher pupil exam", "police crime court prison"] * 15)
         >>> choose_k_table(docs, "2", random_state=0)["k"].tolist()
         [2]
