@@ -263,28 +263,11 @@ def analyse_topics(
             random_state=random_state,
         )
     settings = {
-        "k": model.n_topics,
-        "k_requested": k,
-        "method": method,
-        "online": online,
-        "by": by,
-        "unit": prepared.unit,
-        "passage_size": prepared.passage_size,
-        "documents": int(len(prepared.documents)),
-        "units": len(prepared.passages),
-        "vocabulary": len(model.vocabulary_),
-        "phrases": len(prepared.phrases),
-        "stop_terms": list(prepared.stop_terms),
-        "min_df": model.min_df,
-        "max_df": model.max_df,
-        "seeded": bool(seeds),
+        **_settings(prepared, model, prevalence, k_requested=k, by=by, seeded=bool(seeds)),
         "dynamic": dynamic_model is not None,
         "effects": effects,
         "random_state": random_state,
         "bootstrap": bootstrap,
-        "prevalence": prevalence.weighting,
-        "smoothing": prevalence.smoothing,
-        "coherence": f"NPMI, sliding windows of {model.coherence_window} tokens over the modelled units",
         **fingerprint,
     }
     return TopicAnalysis(
@@ -298,6 +281,38 @@ def analyse_topics(
         effects=topic_effects,
         notes=tuple(notes),
     )
+
+
+def _settings(
+    prepared: TopicCorpus,
+    model: TopicModel,
+    prevalence: Prevalence,
+    *,
+    k_requested: int,
+    by: str,
+    seeded: bool,
+) -> dict[str, Any]:
+    """What was fitted, for ``settings.json``: k as fitted and as asked, unit, vocabulary, bounds."""
+    return {
+        "k": model.n_topics,
+        "k_requested": k_requested,
+        "method": model.method,
+        "online": model.online,
+        "by": by,
+        "unit": prepared.unit,
+        "passage_size": prepared.passage_size,
+        "documents": int(len(prepared.documents)),
+        "units": len(prepared.passages),
+        "vocabulary": len(model.vocabulary_),
+        "phrases": len(prepared.phrases),
+        "stop_terms": list(prepared.stop_terms),
+        "min_df": model.min_df,
+        "max_df": model.max_df,
+        "seeded": seeded,
+        "prevalence": prevalence.weighting,
+        "smoothing": prevalence.smoothing,
+        "coherence": f"NPMI, sliding windows of {model.coherence_window} tokens over the modelled units",
+    }
 
 
 _OPTION_NAMES = frozenset(

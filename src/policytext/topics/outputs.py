@@ -16,6 +16,7 @@ import pandas as pd
 from policytext.errors import ModelError
 from policytext.store.filters import DocumentFilter
 from policytext.topics.analysis import TopicAnalysis, analyse_topics, default_topics_dir, topics_fingerprint
+from policytext.topics.dynamic import DynamicTopicModel
 from policytext.topics.effects import TopicEffects
 
 if TYPE_CHECKING:
@@ -191,64 +192,14 @@ def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts:
     intervals["unit"] = unit
     put("prevalence_intervals.csv", intervals.to_csv(index=False, float_format="%.6f"))
     put("drift.csv", analysis.drift.to_csv(index=False, float_format="%.6f"))
-    dyn = analysis.dynamic
-    if dyn is not None:
-        records = []
-        terms = dyn.window_terms(10)
-        for topic in dyn.topics(10):
-            mine = terms[terms["dynamic_topic"] == topic.id]
-            records.append(
-                {
-                    **topic.to_record(),
-                    "windows": {
-                        str(w): [[t, round(float(x), 6)] for t, x in zip(g["term"], g["weight"], strict=True)]
-                        for w, g in mine.groupby("window", sort=False)
-                    },
-                }
-            )
-        put("dynamic_topics.json", json.dumps(records, indent=2, ensure_ascii=False) + "\n")
-        put("dynamic_terms.csv", terms.to_csv(index=False, float_format="%.6f"))
-        put("dynamic_changes.csv", dyn.term_changes(10).to_csv(index=False))
-        put("dynamic_events.csv", dyn.events().to_csv(index=False))
+    if analysis.dynamic is not None:
+        for name, text in _dynamic_texts(analysis.dynamic).items():
+            put(name, text)
     if analysis.effects is not None:
         for name, text in effects_texts(analysis.effects).items():
             put(name, text)
     if charts:
-        from policytext.topics.charts import bump_chart, prevalence_area, prevalence_heatmap
-
-        settings = analysis.settings
-        label = f"{settings['method'].upper()}, k={settings['k']}; {analysis.prepared.describe_unit()}"
-        if settings["smoothing"] != "none":
-            label += f"; smoothed: {settings['smoothing']}"
-        # A seeded topic that kept none of its seed terms still carries the
-        # frame id; the charts flag it so the label is not read at face value.
-        # Each topic is named with its three top terms, so a chart reads on its own.
-        flagged = {t.id for t in analysis.topics if t.seeded and not t.seed_retention}
-        labels = {
-            t.id: f"{t.id}{' (!)' if t.id in flagged else ''}: " + ", ".join(term for term, _ in t.terms[:3])
-            for t in analysis.topics
-        }
-        if flagged:
-            label += "\n(!) seeded topic that kept none of its seed terms among its top terms"
-        written += prevalence_heatmap(
-            analysis.prevalence, out / "prevalence_heatmap", subtitle=label, labels=labels
-        )
-        written += prevalence_area(
-            analysis.prevalence, out / "prevalence_area", subtitle=label, labels=labels
-        )
-        if dyn is not None:
-            terms = dyn.window_terms(10)
-            for topic_id in dyn.dynamic_ids_:
-                mine = terms[terms["dynamic_topic"] == topic_id]
-                if mine["window"].nunique() >= 2:
-                    written += bump_chart(
-                        mine, dyn.windows_, out / f"dynamic_bump_{topic_id}", title=topic_id
-                    )
-        if analysis.effects is not None:
-            from policytext.topics.charts import effects_by_year, effects_difference
-
-            written += effects_by_year(analysis.effects, out / "effects_by_year", labels=labels)
-            written += effects_difference(analysis.effects, out / "effects_difference", labels=labels)
+        written += _write_charts(analysis, out)
     settings = {
         **analysis.settings,
         "unit_description": unit,
@@ -256,6 +207,70 @@ def write_topic_outputs(analysis: TopicAnalysis, out_dir: str | Path, *, charts:
         "files": sorted(p.name for p in written),
     }
     put("settings.json", json.dumps(settings, indent=2) + "\n")
+    return written
+
+
+def _dynamic_texts(dyn: DynamicTopicModel) -> dict[str, str]:
+    """The dynamic-topic files: topics with their terms per window, terms, changes, events."""
+    records = []
+    terms = dyn.window_terms(10)
+    for topic in dyn.topics(10):
+        mine = terms[terms["dynamic_topic"] == topic.id]
+        records.append(
+            {
+                **topic.to_record(),
+                "windows": {
+                    str(w): [[t, round(float(x), 6)] for t, x in zip(g["term"], g["weight"], strict=True)]
+                    for w, g in mine.groupby("window", sort=False)
+                },
+            }
+        )
+    return {
+        "dynamic_topics.json": json.dumps(records, indent=2, ensure_ascii=False) + "\n",
+        "dynamic_terms.csv": terms.to_csv(index=False, float_format="%.6f"),
+        "dynamic_changes.csv": dyn.term_changes(10).to_csv(index=False),
+        "dynamic_events.csv": dyn.events().to_csv(index=False),
+    }
+
+
+def _write_charts(analysis: TopicAnalysis, out: Path) -> list[Path]:
+    """Prevalence heatmap and area, bump charts per dynamic topic, effects charts."""
+    from policytext.topics.charts import (
+        bump_chart,
+        effects_by_year,
+        effects_difference,
+        prevalence_area,
+        prevalence_heatmap,
+    )
+
+    settings = analysis.settings
+    label = f"{settings['method'].upper()}, k={settings['k']}; {analysis.prepared.describe_unit()}"
+    if settings["smoothing"] != "none":
+        label += f"; smoothed: {settings['smoothing']}"
+    # A seeded topic that kept none of its seed terms still carries the
+    # frame id; the charts flag it so the label is not read at face value.
+    # Each topic is named with its three top terms, so a chart reads on its own.
+    flagged = {t.id for t in analysis.topics if t.seeded and not t.seed_retention}
+    labels = {
+        t.id: f"{t.id}{' (!)' if t.id in flagged else ''}: " + ", ".join(term for term, _ in t.terms[:3])
+        for t in analysis.topics
+    }
+    if flagged:
+        label += "\n(!) seeded topic that kept none of its seed terms among its top terms"
+    written = prevalence_heatmap(
+        analysis.prevalence, out / "prevalence_heatmap", subtitle=label, labels=labels
+    )
+    written += prevalence_area(analysis.prevalence, out / "prevalence_area", subtitle=label, labels=labels)
+    dyn = analysis.dynamic
+    if dyn is not None:
+        terms = dyn.window_terms(10)
+        for topic_id in dyn.dynamic_ids_:
+            mine = terms[terms["dynamic_topic"] == topic_id]
+            if mine["window"].nunique() >= 2:
+                written += bump_chart(mine, dyn.windows_, out / f"dynamic_bump_{topic_id}", title=topic_id)
+    if analysis.effects is not None:
+        written += effects_by_year(analysis.effects, out / "effects_by_year", labels=labels)
+        written += effects_difference(analysis.effects, out / "effects_difference", labels=labels)
     return written
 
 
