@@ -437,6 +437,45 @@ def prepare_texts(
     )
 
 
+#: Markers in a packed document: the end of a run of adjacent words, the end of a paragraph.
+_RUN_END, _PARAGRAPH_END = "", "\n"
+_MARKS = frozenset({_RUN_END, _PARAGRAPH_END})
+
+
+def _pack(paragraphs: Sequence[Sequence[Sequence[str]]]) -> tuple[str, ...]:
+    """A document's paragraphs of runs as one flat tuple with end markers.
+
+    Example::
+
+        >>> _unpack(_pack([[["big", "society"], ["work"]], [["school"]]]))
+        [[['big', 'society'], ['work']], [['school']]]
+    """
+    out: list[str] = []
+    for para in paragraphs:
+        for run in para:
+            out.extend(run)
+            out.append(_RUN_END)
+        out.append(_PARAGRAPH_END)
+    return tuple(out)
+
+
+def _unpack(packed: Sequence[str]) -> list[list[list[str]]]:
+    """The paragraphs of runs of a :func:`_pack` ed document."""
+    paragraphs: list[list[list[str]]] = []
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for token in packed:
+        if token == _RUN_END:
+            runs.append(run)
+            run = []
+        elif token == _PARAGRAPH_END:
+            paragraphs.append(runs)
+            runs = []
+        else:
+            run.append(token)
+    return paragraphs
+
+
 def _prepare(
     pairs: Iterable[tuple[str, dict[str, Any]]],
     *,
@@ -456,28 +495,28 @@ def _prepare(
             records.append(record)
             yield text
 
-    # Only tokens are kept, never the texts, so the corpus streams through.
-    tokenised = list(tokenize_paragraphs(texts()))
-    counts = Counter(t for doc in tokenised for para in doc for run in para for t in run)
+    # Only tokens are kept, never the texts, so the corpus streams through; each
+    # document's tokens are held packed in one tuple (a list per run costs ten times more).
+    tokenised = [_pack(doc) for doc in tokenize_paragraphs(texts())]
+    counts = Counter(t for doc in tokenised for t in doc if t not in _MARKS)
     forms = unify_forms(counts, lemma_of)
-    stops = corpus_stop_terms(document_frequency(tokenised, forms), len(tokenised), share=stop_share)
-    for doc in tokenised:
-        for i, para in enumerate(doc):
-            doc[i] = split_runs(para, forms, stops)
+    frequency = document_frequency((_unpack(doc) for doc in tokenised), forms)
+    stops = corpus_stop_terms(frequency, len(tokenised), share=stop_share)
+    for index, doc in enumerate(tokenised):
+        tokenised[index] = _pack([split_runs(para, forms, stops) for para in _unpack(doc)])
     phrases = find_phrases(
-        (run for doc in tokenised for para in doc for run in para),
+        (run for doc in tokenised for para in _unpack(doc) for run in para),
         min_count=phrase_min_count,
         threshold=phrase_threshold,
     )
     passages: list[Passage] = []
     for doc_index, doc in enumerate(tokenised):
-        paragraphs = [[t for run in para for t in join_phrases(run, phrases)] for para in doc]
+        paragraphs = [[t for run in para for t in join_phrases(run, phrases)] for para in _unpack(doc)]
         passages.extend(
             make_passages(doc_index, paragraphs, size=passage_size if unit == "passage" else None)
         )
-        # Each document's runs are released once its passages exist: the corpus is held
-        # once, not twice, at the peak.
-        tokenised[doc_index] = []
+        # Each document's tokens are released once its passages exist.
+        tokenised[doc_index] = ()
     columns = ["pk", "id", "date", "title", *(f for f in GROUP_FIELDS if f != "decade")]
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     # Undated documents would make pandas store years as floats ("1997.0" in
