@@ -222,22 +222,8 @@ def analyse_topics(
             notes.append(
                 f"seeded frames without any seed term in the vocabulary (left unseeded): {', '.join(dropped)}"
             )
-    prevalence = topic_prevalence(
-        prepared,
-        model.unit_topics_,
-        model.topic_ids_,
-        by=by,
-        bootstrap=bootstrap,
-        smooth=smooth,
-        random_state=random_state,
-    )
-    missing = int(prepared.documents[by].isna().sum())
-    if missing:
-        notes.append(f"{missing} documents without a {by} left out of prevalence")
-    drift = (
-        prevalence_drift(prevalence.shares)
-        if by in PERIOD_FIELDS
-        else pd.DataFrame(columns=["from", "to", "jsd"])
+    prevalence, drift = _prevalence(
+        prepared, model, notes, by=by, bootstrap=bootstrap, smooth=smooth, random_state=random_state
     )
     dynamic_model = (
         _fit_dynamic(
@@ -335,6 +321,34 @@ _OPTION_NAMES = frozenset(
         "max_df",
     }
 )
+
+
+def _prevalence(
+    prepared: TopicCorpus,
+    model: TopicModel,
+    notes: list[str],
+    *,
+    by: str,
+    bootstrap: int,
+    smooth: int,
+    random_state: int,
+) -> tuple[Prevalence, pd.DataFrame]:
+    """Prevalence by ``by`` and, for periods, the drift between consecutive ones."""
+    prevalence = topic_prevalence(
+        prepared,
+        model.unit_topics_,
+        model.topic_ids_,
+        by=by,
+        bootstrap=bootstrap,
+        smooth=smooth,
+        random_state=random_state,
+    )
+    missing = int(prepared.documents[by].isna().sum())
+    if missing:
+        notes.append(f"{missing} documents without a {by} left out of prevalence")
+    if by not in PERIOD_FIELDS:
+        return prevalence, pd.DataFrame(columns=["from", "to", "jsd"])
+    return prevalence, prevalence_drift(prevalence.shares)
 
 
 def _seeds(
