@@ -383,7 +383,9 @@ def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_html_parses_and_references_existing_files(small_report: Path) -> None:
     index = small_report
     page = parse_page(index)
-    assert len(page.images) == 3  # the static charts for papers; topics do not fit six documents
+    # The static charts for papers, then the topic charts: six documents get topics (k reduced).
+    assert len(page.images) == 5
+    assert page.images[-2:] == ["topics/prevalence_heatmap.svg", "topics/prevalence_area.svg"]
     for src in page.images:
         assert not src.startswith(("http:", "https:", "/")), src
         assert (index.parent / src).is_file(), src
@@ -526,7 +528,7 @@ def test_report_topics_section_says_why_it_is_missing(corpus: Corpus, tmp_path: 
     page = parse_page(index)
     assert "topics-missing" in page.ids
     text = " ".join(" ".join(page.text).split())
-    assert "No topic model in this report: TopicModel:" in text
+    assert "No topic model in this report: topics: need at least 2 passages with text" in text
     assert "topics" in [h[1:] for h in page.links if h.startswith("#")]
 
 
@@ -712,7 +714,8 @@ def test_report_topics_section_survives_a_model_that_raises_value_error(
     def failing(*args: object, **kwargs: object) -> None:
         raise ValueError("init = 'nndsvda' can only be used when n_components <= min(n_samples, n_features)")
 
-    monkeypatch.setattr(topics, "analyse_topics", failing)
+    # The topic stage's own fit-or-reuse (topics.outputs) is what the report calls.
+    monkeypatch.setattr(topics.outputs, "analyse_topics", failing)
     index = write_report(small_tagged, tmp_path / "r", bootstrap=0, static_charts=False)
     text = " ".join(" ".join(parse_page(index).text).split())
     assert "No topic model in this report: init = 'nndsvda' can only be used" in text

@@ -26,10 +26,10 @@ from policytext.topics import (
     npmi_coherence,
     prepare_texts,
     prevalence_drift,
-    report_section,
     seed_terms_for,
     topic_agreement,
     topic_prevalence,
+    topics_section,
     write_topic_outputs,
 )
 
@@ -161,6 +161,12 @@ def test_topics_model_recovers_planted_topics(planted, method):
     assert found == set(PLANTED)
     weights = [w for _, w in model.topics(8)[0].terms]
     assert weights == sorted(weights, reverse=True)
+    # relevance=1 ranks by p(w|t), and the weights are p(w|t).
+    plain = TopicModel(4, method=method, relevance=1.0, random_state=0).fit(planted.passages)
+    first = plain.topics(8)[0].terms
+    assert [w for _, w in first] == pytest.approx(
+        [plain.components_[0][list(plain.vocabulary_).index(t)] for t, _ in first]
+    )
     assert np.allclose(model.components_.sum(axis=1), 1.0)
 
 
@@ -187,7 +193,7 @@ def test_topics_prevalence_follows_the_planted_shift(planted, method, online):
     model = TopicModel(4, method=method, online=online, random_state=0).fit(planted.passages)
     names = {_match([t for t, _ in topic.terms[:8]]): topic.id for topic in model.topics(8)}
     assert set(names) == set(PLANTED)
-    prevalence = analyse_topics(planted, k=4, method=method, online=online, n_boot=100).prevalence
+    prevalence = analyse_topics(planted, k=4, method=method, online=online, bootstrap=100).prevalence
     shares = prevalence.shares
     assert list(shares.index) == YEARS
     assert np.allclose(shares.sum(axis=1), 1.0)
@@ -199,7 +205,7 @@ def test_topics_prevalence_follows_the_planted_shift(planted, method, online):
 
 
 def test_topics_prevalence_by_party_is_a_share_per_group(planted):
-    analysis = analyse_topics(planted, k=4, by="party", n_boot=50)
+    analysis = analyse_topics(planted, k=4, by="party", bootstrap=50)
     shares = analysis.prevalence.shares
     assert list(shares.index) == ["Con", "Lab"]
     assert np.allclose(shares.sum(axis=1), 1.0)
@@ -224,7 +230,7 @@ def test_topics_same_seed_gives_identical_topics_and_ids(planted, method):
 
 def test_topics_outputs_identical_run_after_run(planted, tmp_path):
     for run in ("a", "b"):
-        write_topic_outputs(analyse_topics(planted, k=4, n_boot=20), tmp_path / run, charts=False)
+        write_topic_outputs(analyse_topics(planted, k=4, bootstrap=20), tmp_path / run, charts=False)
     for name in ("topics.json", "prevalence.csv", "prevalence_intervals.csv", "drift.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -316,10 +322,14 @@ def test_topics_unfitted_model_names_the_class():
 
 
 def test_topics_too_little_text_is_a_clear_error():
-    with pytest.raises(ModelError, match="at least 2 non-empty units"):
+    with pytest.raises(ModelError, match="need at least 2 units with text to fit; got 1"):
         TopicModel(2).fit([["school"]])
-    with pytest.raises(ModelError, match="smaller than n_topics=5"):
+    message = r"n_topics=5 is more than the data allows \(2 units with text, 3 terms after pruning\); use n_topics <= 2"
+    with pytest.raises(ModelError, match=message):
         TopicModel(5, min_df=1, max_df=1.0).fit([["a", "b"], ["a", "c"]])
+    # Like scikit-learn's, the model's errors are ValueErrors too.
+    with pytest.raises(ValueError, match="use n_topics <= 2"):
+        TopicModel(3, min_df=1, max_df=1.0).fit([["a", "b"], ["a", "c"]])
 
 
 def test_topics_transform_gives_shares_and_zero_for_unknown_text(planted):
@@ -360,7 +370,7 @@ def test_topics_default_seeds_cover_the_eight_frames_and_lemmatise(planted):
 
 
 def test_topics_seeded_analysis_labels_prevalence_columns(planted):
-    analysis = analyse_topics(planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, n_boot=20)
+    analysis = analyse_topics(planted, k=4, seed_terms={"civic": ["community", "volunteer"]}, bootstrap=20)
     assert analysis.prevalence.shares.columns[0] == "civic"
     rise = analysis.prevalence.shares["civic"]
     assert rise.iloc[-1] > rise.iloc[0]
@@ -414,7 +424,7 @@ def test_topics_dynamic_needs_two_windows():
 
 
 def test_topics_dynamic_analysis_by_year_writes_bump_charts(planted, tmp_path):
-    analysis = analyse_topics(planted, k=4, dynamic=True, n_boot=10)
+    analysis = analyse_topics(planted, k=4, dynamic=True, bootstrap=10)
     assert analysis.dynamic is not None and analysis.dynamic.windows_ == [str(y) for y in YEARS]
     paths = write_topic_outputs(analysis, tmp_path)
     names = {p.name for p in paths}
@@ -449,7 +459,7 @@ def planted_store(corpus: Corpus) -> Corpus:
 
 
 def test_topics_write_outputs_follow_the_file_contract(planted_store, tmp_path):
-    analysis = analyse_topics(planted_store, k=4, n_boot=20, passage_size=40)
+    analysis = analyse_topics(planted_store, k=4, bootstrap=20, passage_size=40)
     write_topic_outputs(analysis, tmp_path)
     topics = json.loads((tmp_path / "topics.json").read_text())
     assert isinstance(topics, list) and len(topics) == 4
@@ -467,16 +477,19 @@ def test_topics_write_outputs_follow_the_file_contract(planted_store, tmp_path):
         assert "<svg" in (tmp_path / f"{chart}.svg").read_text()[:500]
 
 
-def test_topics_report_section(planted_store, tmp_path):
-    section = report_section(planted_store, tmp_path / "topics", k=4, n_boot=10)
-    assert section is not None and section.title == "Topics over time"
-    assert "<table>" in section.html and 'src="topics/prevalence_heatmap.svg"' in section.html
-    assert "passages" in section.html
+def test_topics_section(planted_store, tmp_path):
+    section = topics_section(planted_store, tmp_path / "topics", k=4, bootstrap=10)
+    assert section.available and section.reason is None
+    assert [t["id"] for t in section.topics] == ["topic_01", "topic_02", "topic_03", "topic_04"]
+    assert ("prevalence_heatmap.svg", "Topic prevalence by year (heatmap)") in section.charts
+    assert "passages" in section.settings["unit_description"]
     assert (tmp_path / "topics" / "prevalence_heatmap.svg").exists()
 
 
-def test_topics_report_section_none_for_empty_corpus(corpus, tmp_path):
-    assert report_section(corpus, tmp_path) is None
+def test_topics_section_says_why_it_is_missing_for_an_empty_corpus(corpus, tmp_path):
+    section = topics_section(corpus, tmp_path)
+    assert not section.available
+    assert section.reason == "topics: the corpus has no documents with text to model; import documents first"
 
 
 @pytest.mark.realdata
@@ -608,12 +621,12 @@ def test_topics_prevalence_interval_independent_of_other_groups():
     texts = ["school teacher pupil police crime"] * len(years)
     shares = rng.dirichlet([1.0, 1.0, 1.0], size=len(years))
     full = prepare_texts(texts, metadata=[{"year": y} for y in years], unit="document")
-    both = topic_prevalence(full, shares, ["a", "b", "c"], n_boot=30, random_state=5)
+    both = topic_prevalence(full, shares, ["a", "b", "c"], bootstrap=30, random_state=5)
     keep = [i for i, y in enumerate(years) if y != 2001]
     part = prepare_texts(
         [texts[i] for i in keep], metadata=[{"year": years[i]} for i in keep], unit="document"
     )
-    alone = topic_prevalence(part, shares[keep], ["a", "b", "c"], n_boot=30, random_state=5)
+    alone = topic_prevalence(part, shares[keep], ["a", "b", "c"], bootstrap=30, random_state=5)
     for year in (2002, 2003):
         pd.testing.assert_series_equal(both.low.loc[year], alone.low.loc[year])
         pd.testing.assert_series_equal(both.high.loc[year], alone.high.loc[year])
@@ -631,7 +644,7 @@ def test_topics_area_chart_with_one_period_is_not_empty(tmp_path, monkeypatch):
 
     prepared = prepare_texts(["school pupil"] * 3, metadata=[{"year": 2010}] * 3, unit="document")
     shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]])
-    prevalence = topic_prevalence(prepared, shares, ["a", "b"], n_boot=0)
+    prevalence = topic_prevalence(prepared, shares, ["a", "b"], bootstrap=0)
     figures = []
     original = charts._save
     monkeypatch.setattr(charts, "_save", lambda fig, stem: figures.append(fig) or original(fig, stem))
@@ -648,7 +661,7 @@ def test_topics_charts_without_any_dated_document(tmp_path):
     import policytext.topics.charts as charts
 
     prepared = prepare_texts(["school pupil"] * 2, metadata=[{"year": None}] * 2, unit="document")
-    prevalence = topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], n_boot=0)
+    prevalence = topic_prevalence(prepared, np.array([[0.5, 0.5], [0.2, 0.8]]), ["a", "b"], bootstrap=0)
     assert prevalence.shares.empty
     for draw in (charts.prevalence_heatmap, charts.prevalence_area):
         png, svg = draw(prevalence, tmp_path / draw.__name__)
@@ -691,29 +704,29 @@ def test_topics_main_job_fits_the_model_once(planted_store, db_path, count_fits)
 def test_topics_report_refits_when_the_fingerprint_differs(planted_store, tmp_path, count_fits):
     from policytext.topics import default_topics_dir, run_topics_stage
 
-    run_topics_stage(planted_store, default_topics_dir(planted_store), k=4, n_boot=10)
+    run_topics_stage(planted_store, default_topics_dir(planted_store), k=4, bootstrap=10)
     assert len(count_fits) == 1
     # Same corpus and settings: reused.
-    assert report_section(planted_store, tmp_path / "a" / "topics", k=4, n_boot=10) is not None
+    assert topics_section(planted_store, tmp_path / "a" / "topics", k=4, bootstrap=10).available
     assert len(count_fits) == 1
     # Other settings: refitted.
-    assert report_section(planted_store, tmp_path / "b" / "topics", k=5, n_boot=10) is not None
+    assert topics_section(planted_store, tmp_path / "b" / "topics", k=5, bootstrap=10).available
     assert len(count_fits) == 2
     assert len(json.loads((tmp_path / "b" / "topics" / "topics.json").read_text())) == 5
     # A changed corpus: refitted.
     planted_store.add(Document(text="school teacher pupil police crime", id="late", date="2009"))
-    assert report_section(planted_store, tmp_path / "c" / "topics", k=4, n_boot=10) is not None
+    assert topics_section(planted_store, tmp_path / "c" / "topics", k=4, bootstrap=10).available
     assert len(count_fits) == 3
 
 
 def test_topics_report_does_not_reuse_outputs_without_charts(planted_store, tmp_path, count_fits):
     from policytext.topics import default_topics_dir
 
-    analysis = analyse_topics(planted_store, k=4, n_boot=10)
+    analysis = analyse_topics(planted_store, k=4, bootstrap=10)
     write_topic_outputs(analysis, default_topics_dir(planted_store), charts=False)
     out = tmp_path / "r" / "topics"
-    section = report_section(planted_store, out, k=4, n_boot=10)
-    assert section is not None and len(count_fits) == 2  # refitted: the page needs the charts
+    section = topics_section(planted_store, out, k=4, bootstrap=10)
+    assert section.available and len(count_fits) == 2  # refitted: the page needs the charts
     assert (out / "prevalence_heatmap.svg").is_file() and (out / "prevalence_area.svg").is_file()
 
 
@@ -731,7 +744,7 @@ def test_topics_stage_writes_to_the_default_topics_dir(planted_store, db_path, t
 
 def test_topics_undated_documents_are_left_out_and_named(planted_store):
     planted_store.add(Document(text="school teacher pupil police crime hospital nurse", id="undated"))
-    analysis = analyse_topics(planted_store, k=4, n_boot=0)
+    analysis = analyse_topics(planted_store, k=4, bootstrap=0)
     assert analysis.prevalence.documents.sum() == analysis.settings["documents"] - 1
     assert "1 documents without a year left out of prevalence" in analysis.notes
 
@@ -763,7 +776,7 @@ def test_topics_cli_choose_k_reports_coherence_and_stability(runner, planted_sto
 
 
 def test_topics_charts_flag_seeded_topics_that_lost_their_seeds(planted, tmp_path):
-    analysis = analyse_topics(planted, k=4, seed_terms={"education": ["school", "exam"]}, n_boot=0)
+    analysis = analyse_topics(planted, k=4, seed_terms={"education": ["school", "exam"]}, bootstrap=0)
     kept = analysis.topics[0]
     assert kept.id == "education" and kept.seed_retention == 1.0
     write_topic_outputs(analysis, tmp_path / "kept")
@@ -795,8 +808,8 @@ def test_topics_preprocessing_keeps_names_and_corrects_bad_lookup_lemmas():
 
 
 def test_topics_smoothing_is_opt_in_and_labelled(planted, tmp_path):
-    raw = analyse_topics(planted, k=4, n_boot=0)
-    smoothed = analyse_topics(planted, k=4, n_boot=0, smooth=3)
+    raw = analyse_topics(planted, k=4, bootstrap=0)
+    smoothed = analyse_topics(planted, k=4, bootstrap=0, smooth=3)
     assert raw.settings["smoothing"] == "none"
     assert smoothed.settings["smoothing"] == "centred moving average over 3 periods (opt-in)"
     expected = raw.prevalence.shares.iloc[0:3].mean()  # 2001 = mean of 2000-2002
@@ -816,14 +829,14 @@ def test_topics_years_stay_whole_next_to_undated_documents(tmp_path):
     prepared = prepare_texts(texts, metadata=[{"year": 1997}, {"year": 1998}, {}, {"year": 1998}])
     assert prepared.documents["year"].tolist()[:2] == [1997, 1998]
     shares = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1], [0.4, 0.6]])
-    prevalence = topic_prevalence(prepared, shares, ["a", "b"], n_boot=5)
+    prevalence = topic_prevalence(prepared, shares, ["a", "b"], bootstrap=5)
     assert list(prevalence.shares.index) == [1997, 1998]
     assert prevalence.shares.loc[1998, "b"] == pytest.approx(0.7)
     csv_text = prevalence.shares.to_csv()
     assert "\n1997," in csv_text and "1997.0" not in csv_text
-    from policytext.report import format_table
+    from policytext.topics.outputs import markdown_table
 
-    md = format_table(prevalence.shares.reset_index(), fmt="md")
+    md = markdown_table(prevalence.shares.reset_index())
     assert "| 1997 |" in md and "1,997" not in md
 
 

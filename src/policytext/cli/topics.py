@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from policytext.cli._base import (
+    _pop_filters,
     _require_db,
     db_option,
+    filter_options,
     format_option,
     main,
     reports_errors,
     seed_option,
     write_output,
 )
+from policytext.store.filters import GROUP_FIELDS
 
 
 @main.command("topics")
@@ -29,12 +33,19 @@ from policytext.cli._base import (
 @click.option(
     "--by",
     "by",
-    type=click.Choice(["year", "government", "speaker", "party", "doc_type", "source"]),
+    type=click.Choice(list(GROUP_FIELDS)),
     default="year",
     show_default=True,
     help="Group (or period) for prevalence and dynamic windows.",
 )
 @click.option("--dynamic", is_flag=True, help="Also fit dynamic topics, one window per --by value.")
+@click.option(
+    "--effects",
+    default=None,
+    metavar="FORMULA",
+    help="Regress each topic's prevalence on document covariates: 'party + s(year)' or 'party,year' "
+    "(estimates with bootstrap intervals; effects.* tables and charts with --out).",
+)
 @click.option(
     "--seeded", is_flag=True, help="Seed topics on the codebook frames (topics keep the frame ids)."
 )
@@ -56,7 +67,7 @@ from policytext.cli._base import (
 @seed_option("Random seed (0 or more).")
 @click.option(
     "--bootstrap",
-    "n_boot",
+    "bootstrap",
     type=click.IntRange(min=0),
     default=200,
     show_default=True,
@@ -85,6 +96,7 @@ from policytext.cli._base import (
     default=None,
     help="Folder for topics.json, prevalence.csv, tables and charts.",
 )
+@filter_options
 @db_option
 @reports_errors
 def topics_command(
@@ -92,17 +104,19 @@ def topics_command(
     method: str,
     by: str,
     dynamic: bool,
+    effects: str | None,
     seeded: bool,
     unit: str,
     passage_size: int,
     online: bool,
     seed: int,
-    n_boot: int,
+    bootstrap: int,
     smooth: int,
     choose_k: str | None,
     fmt: str,
     out: Path | None,
     db: Path,
+    **filters: Any,
 ) -> None:
     """Fit topic models and show topic prevalence over time or by group.
 
@@ -115,16 +129,24 @@ def topics_command(
     Example:
         policytext topics --choose-k 5:30:5
         policytext topics --k 12 --by government --dynamic --out results/topics
+        policytext topics --since 1997 --party Labour --party Conservative --effects "party + s(year)"
     """
     from policytext.report import format_table
     from policytext.store.corpus import Corpus
     from policytext.topics import analyse_topics, choose_k_table, format_topics, write_topic_outputs
 
     _require_db(db)
+    documents = _pop_filters(filters)
     if choose_k is not None:
         with Corpus.open(db) as corpus:
             table = choose_k_table(
-                corpus, choose_k, method=method, unit=unit, passage_size=passage_size, random_state=seed
+                corpus,
+                choose_k,
+                method=method,
+                unit=unit,
+                passage_size=passage_size,
+                random_state=seed,
+                documents=documents,
             )
         write_output(format_table(table, fmt=fmt), None)
         if out is not None:
@@ -139,15 +161,17 @@ def topics_command(
             method=method,
             by=by,
             dynamic=dynamic,
+            effects=effects,
             seeded=seeded,
             unit=unit,
             passage_size=passage_size,
             online=online,
             random_state=seed,
-            n_boot=n_boot,
+            bootstrap=bootstrap,
             smooth=smooth,
+            documents=documents,
         )
-    click.echo(format_topics(analysis, fmt=fmt, format_table=format_table), nl=False)
+    click.echo(format_topics(analysis, fmt=fmt), nl=False)
     if out is not None:
         written = write_topic_outputs(analysis, out)
         click.echo(f"wrote {len(written)} files to {out}", err=True)

@@ -18,9 +18,7 @@ Example::
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,56 +76,22 @@ class TopicsSection:
     reused: bool = False
 
 
-def _stored_settings(folder: Path, fingerprint: str) -> dict[str, Any] | None:
-    """The settings of complete topic outputs in ``folder`` made with ``fingerprint``, or None."""
-    try:
-        settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(settings, dict) or settings.get("fingerprint") != fingerprint:
-        return None
-    files = settings.get("files")
-    if not isinstance(files, list) or not all(
-        isinstance(name, str) and "/" not in name and (folder / name).is_file() for name in files
-    ):
-        return None
-    if not set(SECTION_FILES) <= set(files):
-        return None
-    return settings
-
-
-def _fit_or_reuse(corpus: Corpus, out: Path, options: dict[str, Any]) -> bool:
-    """Fill ``out`` with topic outputs; True when those of the topic stage were reused."""
-    source = topics.default_topics_dir(corpus)
-    fingerprint = topics.topics_fingerprint(corpus, **options)["fingerprint"]
-    stored = _stored_settings(source, fingerprint)
-    out.mkdir(parents=True, exist_ok=True)
-    if stored is not None:
-        logger.info("report: topics section from %s (same corpus and settings)", source)
-        if source.resolve() != out.resolve():
-            for name in [*stored["files"], "settings.json"]:
-                shutil.copyfile(source / name, out / name)
-        return True
-    analysis = topics.analyse_topics(corpus, **options)
-    topics.write_topic_outputs(analysis, out)
-    return False
-
-
 def topics_section(corpus: Corpus, out: Path, *, documents: DocumentFilter | None = None) -> TopicsSection:
-    """The topics section for the report written beside ``out`` (``report/topics``).
+    """The topics section for the report written beside ``out`` (``report/topics``): the
+    topic stage's outputs (fitted once per corpus and settings, see
+    :func:`policytext.topics.topics_section`) made ready for the page.
 
     Never raises for a corpus the model cannot fit: the section then carries the reason.
     """
-    options = documents.as_kwargs() if documents is not None else {}
     try:
-        reused = _fit_or_reuse(corpus, out, options)
+        stage = topics.topics_section(corpus, out, documents=documents)
     except (PolicytextError, ValueError) as exc:
-        # ModelError for too little text or k larger than the data (a ValueError too).
         reason = " ".join(str(exc).split()) or type(exc).__name__
+        stage = topics.TopicsSection(folder=out, reason=reason)
+    if stage.reason is not None:
+        reason = " ".join(stage.reason.split())
         logger.warning("report: no topics section: %s", reason)
         return TopicsSection(available=False, reason=reason, folder=out.name)
-    settings = json.loads((out / "settings.json").read_text(encoding="utf-8"))
-    records = json.loads((out / "topics.json").read_text(encoding="utf-8"))
     rows = [
         {
             "id": str(t["id"]),
@@ -136,23 +100,23 @@ def topics_section(corpus: Corpus, out: Path, *, documents: DocumentFilter | Non
             else format_number(float(t["coherence"]), decimals=3),
             "terms": ", ".join(str(term) for term, _ in t["terms"]),
         }
-        for t in records
+        for t in stage.topics
     ]
-    by = str(settings.get("by", "year"))
-    charts = [
-        {"file": f"{out.name}/prevalence_heatmap.svg", "title": f"Topic prevalence by {by} (heatmap)"},
-        {"file": f"{out.name}/prevalence_area.svg", "title": f"Topic prevalence by {by} (stacked shares)"},
-    ]
-    labels = {t["id"]: f"{t['id']}: " + ", ".join(str(term) for term, _ in t["terms"][:3]) for t in records}
+    by = str(stage.settings.get("by", "year"))
+    charts = [{"file": f"{out.name}/{name}", "title": caption} for name, caption in stage.charts]
+    labels = {
+        str(t["id"]): f"{t['id']}: " + ", ".join(str(w) for w, _ in t["terms"][:3])
+        for t in stage.topics
+    }
     figure = _prevalence_figure(out / "prevalence.csv", by, labels)
     return TopicsSection(
         available=True,
         folder=out.name,
-        settings=settings,
+        settings=dict(stage.settings),
         topics=rows,
         charts=charts,
         figure=figure,
-        reused=reused,
+        reused=stage.reused,
     )
 
 

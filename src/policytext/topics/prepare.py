@@ -15,15 +15,29 @@ import logging
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Unpack
+
+import pandas as pd
 
 from policytext.errors import ModelError
+from policytext.store.filters import GROUP_FIELDS, DocumentFilter, FilterOptions, resolve_filter
+from policytext.topics._validation import is_int
+from policytext.topics.vocabulary import (
+    corpus_stop_terms,
+    document_frequency,
+    split_runs,
+    strip_stage_directions,
+    unify_forms,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from policytext.store.corpus import Corpus
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +175,29 @@ def topic_pipeline() -> Language:
     return nlp
 
 
+def lemma_of(form: str) -> str:
+    """The lemma policytext uses for a lower-case form: :data:`LEMMA_OVERRIDES`, else the lookup table.
+
+    Example::
+
+        >>> lemma_of("rights"), lemma_of("housing")
+        ('right', 'housing')
+    """
+    return LEMMA_OVERRIDES.get(form) or lookup_lemma(form)
+
+
+def lookup_lemma(form: str) -> str:
+    """The lemma of a lower-case form in spaCy's English lookup table (the form when absent).
+
+    Example::
+
+        >>> lookup_lemma("rights"), lookup_lemma("spending")
+        ('right', 'spend')
+    """
+    table = topic_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    return str(table.get(form, form))
+
+
 @cache
 def stop_words() -> frozenset[str]:
     """spaCy's English stop words plus :data:`DOMAIN_STOP_WORDS`, minus :data:`KEPT_WORDS`."""
@@ -194,7 +231,7 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
     stops = stop_words()
     intern = sys.intern
     for text in texts:
-        paragraphs = _paragraphs(text or "")
+        paragraphs = _paragraphs(strip_stage_directions(text or ""))
         out: list[list[list[str]]] = []
         for doc in nlp.pipe(paragraphs, batch_size=batch_size, disable=["lemmatizer"]):
             sentences = list(doc.sents)
@@ -315,3 +352,226 @@ def make_passages(doc: int, paragraphs: Sequence[Sequence[str]], *, size: int | 
         else:
             groups.append(current)
     return [Passage(doc, i, tuple(g)) for i, g in enumerate(groups) if g]
+
+
+# -- prepared corpus -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicCorpus:
+    """Documents made ready for topic models.
+
+    ``documents`` has one row per document (pk, id, date, title and the
+    :data:`GROUP_FIELDS`); ``passages`` the modelled units, each pointing at
+    its row in ``documents``. ``unit`` is ``"passage"`` (paragraph windows of
+    about ``passage_size`` terms) or ``"document"``; ``phrases`` the joined
+    collocations.
+    """
+
+    documents: pd.DataFrame
+    passages: tuple[Passage, ...]
+    unit: str
+    passage_size: int | None
+    phrases: frozenset[tuple[str, str]]
+    stop_terms: tuple[str, ...] = ()
+    forms: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> list[tuple[str, ...]]:
+        """The passages' token sequences."""
+        return [p.tokens for p in self.passages]
+
+    def describe_unit(self) -> str:
+        """One line saying what a modelled unit is, for every output."""
+        if self.unit == "document":
+            return "unit: whole documents"
+        return f"unit: passages (paragraph windows of about {self.passage_size} terms)"
+
+
+def prepare_texts(
+    texts: Iterable[str],
+    *,
+    metadata: Iterable[Mapping[str, Any]] | None = None,
+    unit: str = "passage",
+    passage_size: int = 150,
+    phrase_min_count: int = 5,
+    phrase_threshold: float = 0.3,
+    stop_share: float | None = 0.5,
+) -> TopicCorpus:
+    """Tokenise, lemmatise, join phrases and cut passages from plain texts.
+
+    Parameters
+    ----------
+    texts:
+        One string per document.
+    metadata:
+        Optional records (one per text) with any of pk, id, date and the group fields.
+    unit:
+        ``"passage"`` (paragraph windows) or ``"document"``.
+    passage_size:
+        Target passage length in terms (paragraphs are never cut).
+    phrase_min_count, phrase_threshold:
+        A bigram is joined when seen this often with at least this NPMI.
+    stop_share:
+        Terms in at least this share of the documents (in a corpus of 20 or more) are
+        corpus stop terms, dropped (:mod:`policytext.topics.vocabulary`); None keeps them.
+
+    Returns
+    -------
+    A :class:`TopicCorpus`.
+
+    Example::
+
+        >>> prepared = prepare_texts(["Big society.\\n\\nBig society."] * 3, phrase_min_count=2)
+        >>> prepared.passages[0].tokens
+        ('big society', 'big society')
+    """
+    metas = iter(metadata) if metadata is not None else iter(())
+    return _prepare(
+        ((text, dict(next(metas, {}))) for text in texts),
+        unit=unit,
+        passage_size=passage_size,
+        phrase_min_count=phrase_min_count,
+        phrase_threshold=phrase_threshold,
+        stop_share=stop_share,
+    )
+
+
+#: Markers in a packed document: the end of a run of adjacent words, the end of a paragraph.
+_RUN_END, _PARAGRAPH_END = "", "\n"
+_MARKS = frozenset({_RUN_END, _PARAGRAPH_END})
+
+
+def _pack(paragraphs: Sequence[Sequence[Sequence[str]]]) -> tuple[str, ...]:
+    """A document's paragraphs of runs as one flat tuple with end markers.
+
+    Example::
+
+        >>> _unpack(_pack([[["big", "society"], ["work"]], [["school"]]]))
+        [[['big', 'society'], ['work']], [['school']]]
+    """
+    out: list[str] = []
+    for para in paragraphs:
+        for run in para:
+            out.extend(run)
+            out.append(_RUN_END)
+        out.append(_PARAGRAPH_END)
+    return tuple(out)
+
+
+def _unpack(packed: Sequence[str]) -> list[list[list[str]]]:
+    """The paragraphs of runs of a :func:`_pack` ed document."""
+    paragraphs: list[list[list[str]]] = []
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for token in packed:
+        if token == _RUN_END:
+            runs.append(run)
+            run = []
+        elif token == _PARAGRAPH_END:
+            paragraphs.append(runs)
+            runs = []
+        else:
+            run.append(token)
+    return paragraphs
+
+
+def _prepare(
+    pairs: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    unit: str,
+    passage_size: int,
+    phrase_min_count: int,
+    phrase_threshold: float,
+    stop_share: float | None,
+) -> TopicCorpus:
+    if unit not in ("passage", "document"):
+        raise ModelError(f"unit must be 'passage' or 'document'; got {unit!r}")
+    records: list[dict[str, Any]] = []
+
+    def texts() -> Iterable[str]:
+        for position, (text, record) in enumerate(pairs):
+            record.setdefault("pk", position)
+            records.append(record)
+            yield text
+
+    # Only tokens are kept, never the texts, so the corpus streams through; each
+    # document's tokens are held packed in one tuple (a list per run costs ten times more).
+    tokenised = [_pack(doc) for doc in tokenize_paragraphs(texts())]
+    counts = Counter(t for doc in tokenised for t in doc if t not in _MARKS)
+    forms = unify_forms(counts, lemma_of)
+    frequency = document_frequency((_unpack(doc) for doc in tokenised), forms)
+    stops = corpus_stop_terms(frequency, len(tokenised), share=stop_share)
+    for index, doc in enumerate(tokenised):
+        tokenised[index] = _pack([split_runs(para, forms, stops) for para in _unpack(doc)])
+    phrases = find_phrases(
+        (run for doc in tokenised for para in _unpack(doc) for run in para),
+        min_count=phrase_min_count,
+        threshold=phrase_threshold,
+    )
+    passages: list[Passage] = []
+    for doc_index, doc in enumerate(tokenised):
+        paragraphs = [[t for run in para for t in join_phrases(run, phrases)] for para in _unpack(doc)]
+        passages.extend(
+            make_passages(doc_index, paragraphs, size=passage_size if unit == "passage" else None)
+        )
+        # Each document's tokens are released once its passages exist.
+        tokenised[doc_index] = ()
+    columns = ["pk", "id", "date", "title", *(f for f in GROUP_FIELDS if f != "decade")]
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    # Undated documents would make pandas store years as floats ("1997.0" in
+    # tables and chart labels): keep them whole, with <NA> for the undated.
+    try:
+        frame["year"] = frame["year"].astype("Int64")
+    except (TypeError, ValueError):
+        bad = next(y for y in frame["year"].dropna() if not is_int(y) and not float(y).is_integer())
+        raise ModelError(f"metadata: year must be a whole number, got {bad!r}") from None
+    frame["decade"] = (frame["year"] // 10) * 10
+    return TopicCorpus(
+        documents=frame,
+        passages=tuple(passages),
+        unit=unit,
+        passage_size=passage_size if unit == "passage" else None,
+        phrases=phrases,
+        stop_terms=tuple(sorted(stops)),
+        forms=forms,
+    )
+
+
+def prepare_corpus(
+    corpus: Corpus,
+    *,
+    documents: DocumentFilter | None = None,
+    unit: str = "passage",
+    passage_size: int = 150,
+    phrase_min_count: int = 5,
+    phrase_threshold: float = 0.3,
+    stop_share: float | None = 0.5,
+    **filters: Unpack[FilterOptions],
+) -> TopicCorpus:
+    """:func:`prepare_texts` over the current documents of a store, streamed.
+
+    ``documents`` (a :class:`~policytext.store.filters.DocumentFilter`) and ``filters``
+    (speaker, since, doc_type, ...) select the documents, as everywhere in policytext.
+
+    Example::
+
+        >>> from policytext.store.corpus import Corpus, Document
+        >>> store = Corpus.open(":memory:")
+        >>> _ = store.add(Document(text="Power to the people.", date="1997"))
+        >>> prepare_corpus(store).documents["year"].tolist()
+        [1997]
+    """
+    flt = resolve_filter(documents, filters)
+    names = ("pk", "id", "date", "title", *(f for f in GROUP_FIELDS if f != "decade"))
+    pairs = (
+        (doc.text, {name: getattr(doc, name) for name in names}) for doc in corpus.query(**flt.as_kwargs())
+    )
+    return _prepare(
+        pairs,
+        unit=unit,
+        passage_size=passage_size,
+        phrase_min_count=phrase_min_count,
+        phrase_threshold=phrase_threshold,
+        stop_share=stop_share,
+    )

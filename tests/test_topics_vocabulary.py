@@ -1,0 +1,67 @@
+"""Corpus-aware vocabulary: stage directions, one form per word, corpus stop terms."""
+
+from __future__ import annotations
+
+from policytext.topics import TopicModel, prepare_texts
+from policytext.topics.vocabulary import corpus_stop_terms, strip_stage_directions, unify_forms
+
+
+def test_stage_directions_are_dropped_but_longer_brackets_kept() -> None:
+    text = (
+        "We will win. (Applause) [Laughter] (Hear, hear) (the Human Rights Act of 1998 and all its schedules)"
+    )
+    kept = strip_stage_directions(text)
+    assert "Applause" not in kept and "Laughter" not in kept and "Hear" not in kept
+    assert "(the Human Rights Act of 1998 and all its schedules)" in kept
+    prepared = prepare_texts(["Schools matter. (Applause)\n\nSchools matter. (Laughter)"], unit="document")
+    assert "applause" not in prepared.passages[0].tokens and "laughter" not in prepared.passages[0].tokens
+
+
+def test_one_form_per_word_inside_and_outside_phrases() -> None:
+    # "Human Rights" inside a sentence is kept as a name ("rights"); "human rights" in running
+    # text lemmatises to "human right". Both must become one term.
+    texts = ["We defend the Human Rights of all. Human rights matter."] * 4 + [
+        "We defend human rights. It is a basic human right. Every human right counts."
+    ] * 6
+    prepared = prepare_texts(texts, phrase_min_count=2, unit="document")
+    terms = {t for p in prepared.passages for t in p.tokens}
+    humans = {t for t in terms if t.startswith("human")}
+    assert len(humans) == 1, humans
+    assert prepared.forms.get("rights") == "right"  # the commoner form here
+
+
+def test_unify_forms_prefers_the_commoner_form_and_breaks_ties_alphabetically() -> None:
+    lemmas = {"democrats": "democrat", "spending": "spend"}
+    mapping = unify_forms(
+        {"democrats": 3, "democrat": 3, "spending": 5, "spend": 2}, lambda f: lemmas.get(f, f)
+    )
+    assert mapping == {"democrats": "democrat", "spend": "spending"}
+
+
+def _speech(i: int) -> str:
+    topics = [
+        "Schools need teachers and pupils need lessons.",
+        "Hospitals need nurses and patients need doctors.",
+        "Police catch criminals and courts jail offenders.",
+    ]
+    extra = topics[(i + 1) % 3] if i % 4 == 0 else ""
+    # Two words of each speech's own, as real speeches have: a vocabulary, not ten words.
+    own = f"zq{chr(97 + i % 26)}{chr(97 + i // 26)} zx{chr(97 + i % 26)}{chr(97 + i // 26)}"
+    return f"People of this country, thank you. {topics[i % 3]} {extra} Remember {own}."
+
+
+def test_corpus_stop_terms_are_terms_in_half_the_documents_or_more() -> None:
+    prepared = prepare_texts([_speech(i) for i in range(30)], unit="document")
+    assert "people" in prepared.stop_terms and "country" in prepared.stop_terms
+    assert "school" not in prepared.stop_terms and "police" not in prepared.stop_terms
+    assert all("people" not in p.tokens for p in prepared.passages)
+    kept = prepare_texts([_speech(i) for i in range(30)], unit="document", stop_share=None)
+    assert kept.stop_terms == () and any("people" in p.tokens for p in kept.passages)
+    model = TopicModel(3, min_df=1, random_state=0).fit(prepared.passages)
+    assert all(t not in prepared.stop_terms for topic in model.topics(5) for t, _ in topic.terms)
+
+
+def test_no_corpus_stop_terms_in_a_small_corpus_or_when_most_words_are_everywhere() -> None:
+    assert prepare_texts([_speech(i) for i in range(19)], unit="document").stop_terms == ()
+    assert corpus_stop_terms({"a": 30, "b": 30, "c": 1}, 40) == frozenset()  # 2 of 3 terms: not applied
+    assert corpus_stop_terms({"a": 30, **{f"w{i}": 1 for i in range(20)}}, 40) == frozenset({"a"})
