@@ -297,7 +297,10 @@ class FastMatcher:
                 candidates = [p - low for p in hits[0] if p >= low]
             else:
                 candidates = sorted(p - low for where in hits for p in where if p >= low)
-            return candidates, len(self.patterns[index][1]) == 1
+            # A one-slot pattern is a whole match at its trigger only when the slot takes
+            # exactly one token ("power+" may run on: "power power" is one longer match).
+            only = self.patterns[index][1]
+            return candidates, len(only) == 1 and only[0].low == only[0].high == 1
         found: set[int] = set()
         for where in hits:
             for position in where:
