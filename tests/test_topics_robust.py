@@ -120,7 +120,7 @@ def test_report_on_a_nine_document_corpus_is_written(
     result = runner.invoke(main, ["report", "--db", str(db_path), "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "r" / "index.html").read_text()
-    assert "Topics over time" in html
+    assert '<section id="topics">' in html and 'id="topics-table"' in html  # fitted, k reduced
 
 
 def test_topics_cli_k12_by_year_dynamic_with_a_one_document_year(
