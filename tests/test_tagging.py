@@ -219,7 +219,6 @@ def test_tagging_long_text_is_split_with_offsets_kept() -> None:
     assert tokens == count_tokens(text)
 
 
-@pytest.mark.slow
 def test_tagging_two_workers_give_the_same_tags(filled: Corpus, tmp_path: Path) -> None:
     for number in range(40):
         filled.add(Document(text=f"Speech {number}: localism and power to the people.", id=f"extra{number}"))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import jensenshannon
 
 from policytext.errors import ModelError
 
@@ -143,17 +144,9 @@ def jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
         >>> jensen_shannon(np.array([1.0, 0.0]), np.array([0.0, 1.0]))
         1.0
     """
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
-    p = p / p.sum()
-    q = q / q.sum()
-    m = (p + q) / 2
-
-    def kl(a: np.ndarray, b: np.ndarray) -> float:
-        mask = a > 0
-        return float(np.sum(a[mask] * np.log2(a[mask] / b[mask])))
-
-    return (kl(p, m) + kl(q, m)) / 2
+    # scipy gives the Jensen-Shannon *distance*, the square root of the divergence.
+    distance = jensenshannon(np.asarray(p, dtype=float), np.asarray(q, dtype=float), base=2)
+    return float(distance) ** 2
 
 
 def prevalence_drift(shares: pd.DataFrame) -> pd.DataFrame:
