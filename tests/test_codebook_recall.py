@@ -1,4 +1,4 @@
-"""The default codebook 1.2: the general patterns for handing over power and the false alarms it vetoes.
+"""The default codebook (1.2 and 1.3): the general patterns for handing over power and the false alarms it vetoes.
 
 Every sentence here was written for these tests (none comes from a gold set).
 """
@@ -65,4 +65,41 @@ def test_general_patterns_find_the_frame(nlp: Any, text: str, frame: str) -> Non
     ],
 )
 def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("We will give extra powers and responsibilities to councils.", "devolution"),
+        ("Too many decisions are taken in Whitehall.", "devolution"),
+        ("We need a fair distribution of power between the tiers of government.", "devolution"),
+        ("We will introduce elected police and crime commissioners.", "devolution"),
+        ("Our schools will compete for pupils.", "market_reform"),
+        ("We will tackle poverty in every town.", "targeting"),
+    ],
+)
+def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # commissioners addressed or listed as actors are not a transfer of power
+        ("I wrote to chief constables and police and crime commissioners.", "devolution"),
+        # contests are not competition between providers
+        ("Inter-school competitions in football are held every spring.", "market_reform"),
+        ("Many schools run enterprise competitions for young people.", "market_reform"),
+        # sound management by government, or an office's remit, is not a duty of citizens
+        ("We will give extra powers and responsibilities to councils.", "responsibility"),
+        ("We have taken a prudent and responsible approach to the public finances.", "responsibility"),
+        ("It is not responsible government to borrow without limit.", "responsibility"),
+        # poverty abroad or as a cause, described rather than acted on
+        ("Global warming and global poverty are rising.", "targeting"),
+        ("Unemployment is the main cause of poverty.", "targeting"),
+        ("The world has millions of people in poverty.", "targeting"),
+    ],
+)
+def test_version_1_3_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
     assert frame not in frames_of(nlp, text)
