@@ -77,6 +77,7 @@ def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
         ("We will introduce elected police and crime commissioners.", "devolution"),
         ("Our schools will compete for pupils.", "market_reform"),
         ("We will tackle poverty in every town.", "targeting"),
+        ("We will democratise our public services.", "empowerment"),
     ],
 )
 def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
@@ -87,6 +88,13 @@ def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
     ("text", "frame"),
     [
         # commissioners addressed or listed as actors are not a transfer of power
+        # police given powers, or the state taking control, is the state using power
+        ("The police will be given new powers to stop and search.", "devolution"),
+        ("We will give the police and councils the powers they need.", "devolution"),
+        ("The state will take control of the railways.", "devolution"),
+        ("The council is under political control of Labour.", "devolution"),
+        # democratising a foreign country is not control moving to people here
+        ("We support the democratisation of Eastern Europe.", "empowerment"),
         ("I wrote to chief constables and police and crime commissioners.", "devolution"),
         # contests are not competition between providers
         ("Inter-school competitions in football are held every spring.", "market_reform"),
