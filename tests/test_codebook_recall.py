@@ -78,6 +78,9 @@ def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
         ("Our schools will compete for pupils.", "market_reform"),
         ("We will tackle poverty in every town.", "targeting"),
         ("We will democratise our public services.", "empowerment"),
+        # 'local' before people is empowerment; before a tier of government, devolution
+        ("We will empower local people.", "empowerment"),
+        ("We will empower local government.", "devolution"),
     ],
 )
 def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
@@ -93,6 +96,8 @@ def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("We will give the police and councils the powers they need.", "devolution"),
         ("The state will take control of the railways.", "devolution"),
         ("The council is under political control of Labour.", "devolution"),
+        ("This is an important duty that should empower local residents.", "devolution"),
+        ("The Bank of England was empowered to set interest rates.", "empowerment"),
         # democratising a foreign country is not control moving to people here
         ("We support the democratisation of Eastern Europe.", "empowerment"),
         ("I wrote to chief constables and police and crime commissioners.", "devolution"),
