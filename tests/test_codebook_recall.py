@@ -78,6 +78,10 @@ def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
         ("Our schools will compete for pupils.", "market_reform"),
         ("We will tackle poverty in every town.", "targeting"),
         ("We will democratise our public services.", "empowerment"),
+        ("Whitehall must relinquish control.", "devolution"),
+        ("Westminster should loosen its grip.", "devolution"),
+        ("We will hand new powers to the Greater Manchester Combined Authority.", "devolution"),
+        ("Decisions should be made closer to citizens.", "devolution"),
         # 'local' before people is empowerment; before a tier of government, devolution
         ("We will empower local people.", "empowerment"),
         ("We will empower local government.", "devolution"),
@@ -98,6 +102,8 @@ def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("The council is under political control of Labour.", "devolution"),
         ("This is an important duty that should empower local residents.", "devolution"),
         ("The Bank of England was empowered to set interest rates.", "empowerment"),
+        ("The government will give up control of the Bank.", "devolution"),
+        ("The state gives power to the regulator.", "devolution"),
         # democratising a foreign country is not control moving to people here
         ("We support the democratisation of Eastern Europe.", "empowerment"),
         ("I wrote to chief constables and police and crime commissioners.", "devolution"),
