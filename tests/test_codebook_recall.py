@@ -104,6 +104,7 @@ def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("The Bank of England was empowered to set interest rates.", "empowerment"),
         ("The government will give up control of the Bank.", "devolution"),
         ("The state gives power to the regulator.", "devolution"),
+        ("Banks and building societies must lend to small firms.", "civil_society"),
         # democratising a foreign country is not control moving to people here
         ("We support the democratisation of Eastern Europe.", "empowerment"),
         ("I wrote to chief constables and police and crime commissioners.", "devolution"),
