@@ -1,4 +1,4 @@
-"""The default codebook 1.2: the general patterns for handing over power and the false alarms it vetoes.
+"""The default codebook (1.2 and 1.3): the general patterns for handing over power and the false alarms it vetoes.
 
 Every sentence here was written for these tests (none comes from a gold set).
 """
@@ -65,4 +65,61 @@ def test_general_patterns_find_the_frame(nlp: Any, text: str, frame: str) -> Non
     ],
 )
 def test_false_alarms_are_vetoed(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("We will give extra powers and responsibilities to councils.", "devolution"),
+        ("Too many decisions are taken in Whitehall.", "devolution"),
+        ("We need a fair distribution of power between the tiers of government.", "devolution"),
+        ("We will introduce elected police and crime commissioners.", "devolution"),
+        ("Our schools will compete for pupils.", "market_reform"),
+        ("We will tackle poverty in every town.", "targeting"),
+        ("We will democratise our public services.", "empowerment"),
+        ("Whitehall must relinquish control.", "devolution"),
+        ("Westminster should loosen its grip.", "devolution"),
+        ("We will hand new powers to the Greater Manchester Combined Authority.", "devolution"),
+        ("Decisions should be made closer to citizens.", "devolution"),
+        # 'local' before people is empowerment; before a tier of government, devolution
+        ("We will empower local people.", "empowerment"),
+        ("We will empower local government.", "devolution"),
+    ],
+)
+def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # commissioners addressed or listed as actors are not a transfer of power
+        # police given powers, or the state taking control, is the state using power
+        ("The police will be given new powers to stop and search.", "devolution"),
+        ("We will give the police and councils the powers they need.", "devolution"),
+        ("The state will take control of the railways.", "devolution"),
+        ("The council is under political control of Labour.", "devolution"),
+        ("This is an important duty that should empower local residents.", "devolution"),
+        ("The Bank of England was empowered to set interest rates.", "empowerment"),
+        ("The government will give up control of the Bank.", "devolution"),
+        ("The state gives power to the regulator.", "devolution"),
+        ("Banks and building societies must lend to small firms.", "civil_society"),
+        # democratising a foreign country is not control moving to people here
+        ("We support the democratisation of Eastern Europe.", "empowerment"),
+        ("I wrote to chief constables and police and crime commissioners.", "devolution"),
+        # contests are not competition between providers
+        ("Inter-school competitions in football are held every spring.", "market_reform"),
+        ("Many schools run enterprise competitions for young people.", "market_reform"),
+        # sound management by government, or an office's remit, is not a duty of citizens
+        ("We will give extra powers and responsibilities to councils.", "responsibility"),
+        ("We have taken a prudent and responsible approach to the public finances.", "responsibility"),
+        ("It is not responsible government to borrow without limit.", "responsibility"),
+        # poverty abroad or as a cause, described rather than acted on
+        ("Global warming and global poverty are rising.", "targeting"),
+        ("Unemployment is the main cause of poverty.", "targeting"),
+        ("The world has millions of people in poverty.", "targeting"),
+    ],
+)
+def test_version_1_3_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
     assert frame not in frames_of(nlp, text)

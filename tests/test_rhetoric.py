@@ -238,6 +238,11 @@ def test_rhetoric_lemma_forms_cover_inflections_and_spellings() -> None:
         ("most", {"most"}, {"more", "much"}),
         ("less", {"less"}, {"little", "least"}),
         ("poorest", {"poorest"}, {"poor"}),
+        # ... and the positive does not expand to them: "big" is not "bigger".
+        ("big", {"big"}, {"bigger", "biggest"}),
+        ("poor", {"poor"}, {"poorer", "poorest"}),
+        ("close", {"close", "closed", "closing"}, {"closer", "closest"}),
+        ("many", {"many"}, {"more", "most"}),
         ("ground", {"ground", "grounds"}, {"grind", "grinding"}),
     ],
 )
@@ -282,6 +287,23 @@ def test_rhetoric_default_codebook_minor_frames(text: str, frame: str, expected:
 )
 def test_rhetoric_default_codebook_not_misled_by_lookup_lemmas(text: str, frames: set[str]) -> None:
     assert {m.frame for m in doc_matches(build_pipeline()(text))} == frames
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("We will build the Big Society.", True),
+        ("We want a bigger society and a smaller state.", False),
+        ("The biggest society in the county met today.", False),
+    ],
+)
+def test_rhetoric_lemma_phrase_does_not_match_degree_forms(text: str, matched: bool) -> None:
+    book = parse_toml_codebook(
+        '[codebook]\nname = "t"\nversion = "1"\n[[frames]]\nid = "civil_society"\n'
+        '[[patterns]]\nid = "p"\nframe = "civil_society"\nphrase = "big society"\n',
+        source="t.toml",
+    )
+    assert bool(doc_matches(build_pipeline(book)(text))) is matched
 
 
 def test_rhetoric_factory_works_in_any_english_pipeline(tmp_path: Path) -> None:

@@ -137,7 +137,9 @@ def lemma_forms(word: str) -> frozenset[str]:
     if _is_degree_form(word, lemma) or word in _closed_class():
         # "closer" means closer, not "closed"; "the" has no inflections ("thing").
         return frozenset({word})
-    forms = set(inverse.get(lemma, ())) | {lemma, word}
+    # The positive's comparatives and superlatives are other words: "big" is not "bigger".
+    forms = {form for form in inverse.get(lemma, ()) if not _is_degree_form(form, lemma)}
+    forms |= {lemma, word}
     if len(forms) <= 2 and lemma not in inverse and word not in lemma_of and lemma.isalpha():
         forms |= _regular_forms(lemma)
     for form in list(forms):
