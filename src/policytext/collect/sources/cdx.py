@@ -144,6 +144,17 @@ def capture_key(capture: Capture) -> str:
     return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
 
 
+def raw_replay_url(url: str, replay: re.Pattern[str], prefix: str) -> str:
+    """A replay URL in its raw ``<prefix>/<timestamp>id_/<original>`` form; ``replay`` matches
+    the path (and query) with the timestamp and the original URL as groups 1 and 2. A URL
+    that is not a replay URL is returned unchanged."""
+    parts = urlsplit(url)
+    match = replay.match(parts.path + (f"?{parts.query}" if parts.query else ""))
+    if not match:
+        return url
+    return f"{parts.scheme}://{parts.netloc}/{prefix}/{match.group(1)}id_/{match.group(2)}"
+
+
 def raw_capture_url(archive_root: str, capture: Capture) -> str:
     """The raw capture: ``<archive_root>/<timestamp>id_/<original-url>``."""
     return f"{archive_root.rstrip('/')}/{capture.timestamp}id_/{capture.url}"

@@ -27,12 +27,12 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from policytext.collect.fetch import Response
 from policytext.collect.recipes import Recipe
 from policytext.collect.sources import Extraction, Target
-from policytext.collect.sources.cdx import Capture, capture_key, parse_cdx, raw_capture_url
+from policytext.collect.sources.cdx import Capture, capture_key, parse_cdx, raw_capture_url, raw_replay_url
 from policytext.collect.sources.html import HtmlAdapter
 
 __all__ = ["CdxListing", "UkgwaAdapter", "to_raw_memento"]
@@ -42,11 +42,7 @@ _MEMENTO = re.compile(r"^/(?:ukgwa/)?(\d{8,14})(?:[a-z]{2}_)?/(.+)$")
 
 def to_raw_memento(url: str) -> str:
     """An archive replay URL in its raw ``<timestamp>id_`` form (others unchanged)."""
-    parts = urlsplit(url)
-    match = _MEMENTO.match(parts.path + (f"?{parts.query}" if parts.query else ""))
-    if not match:
-        return url
-    return f"{parts.scheme}://{parts.netloc}/ukgwa/{match.group(1)}id_/{match.group(2)}"
+    return raw_replay_url(url, _MEMENTO, "ukgwa")
 
 
 def _stamp(date: str | None, *, end: bool) -> str | None:

@@ -33,7 +33,7 @@ from policytext.collect.extract import extract_html
 from policytext.collect.fetch import Response
 from policytext.collect.recipes import Recipe, load_recipes
 from policytext.collect.sources import Adapter, Extraction, Page, Target, adapter_for
-from policytext.collect.sources.cdx import parse_cdx, raw_capture_url
+from policytext.collect.sources.cdx import parse_cdx, raw_capture_url, raw_replay_url
 from policytext.collect.sources.ukgwa import CdxListing
 
 __all__ = ["WaybackAdapter", "original_of", "to_raw_capture"]
@@ -43,11 +43,7 @@ _CAPTURE = re.compile(r"^/web/(\d{1,14})(?:[a-z]{2}_|\*)?/(https?://.+|[^/].+)$"
 
 def to_raw_capture(url: str) -> str:
     """A Wayback replay URL in its raw ``<timestamp>id_`` form (others unchanged)."""
-    parts = urlsplit(url)
-    match = _CAPTURE.match(parts.path + (f"?{parts.query}" if parts.query else ""))
-    if not match:
-        return url
-    return f"{parts.scheme}://{parts.netloc}/web/{match.group(1)}id_/{match.group(2)}"
+    return raw_replay_url(url, _CAPTURE, "web")
 
 
 def original_of(url: str) -> str | None:
