@@ -1,4 +1,4 @@
-"""The default codebook (1.2 and 1.3): the general patterns for handing over power and the false alarms it vetoes.
+"""The default codebook (1.2 to 1.4): the general patterns for handing over power and the false alarms it vetoes.
 
 Every sentence here was written for these tests (none comes from a gold set).
 """
@@ -122,4 +122,55 @@ def test_version_1_3_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
     ],
 )
 def test_version_1_3_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # central control criticised without naming a destination
+        ("Hospitals are drowning in centrally set targets.", "devolution"),
+        ("Schools cannot be micro-managed from London any longer.", "devolution"),
+        # local government strengthened, tiers with powers, the central-local balance
+        ("Our aim is to revive local democracy in every town.", "devolution"),
+        ("We want a Welsh Senedd with proper tax powers.", "devolution"),
+        ("Regional government would receive real responsibility for transport.", "devolution"),
+        ("The independence of local councils was eroded for twenty years.", "devolution"),
+        ("We will reset the balance of power between central and local government.", "devolution"),
+        ("Budgets will be in the hands of front-line staff.", "devolution"),
+        ("We will transfer power from Westminster to the localities.", "devolution"),
+        # people given power, calling the shots, a say, control over their own lives
+        ("Tenants will be given a statutory right to buy their freehold.", "empowerment"),
+        ("We want parents to call the shots in their children's schools.", "empowerment"),
+        ("Residents should have a real say over what gets built.", "empowerment"),
+        ("Patients want control over their own budgets and routines.", "empowerment"),
+        ("We trust communities to decide what their parks are for.", "empowerment"),
+        ("Those decisions should be taken by local residents.", "empowerment"),
+        ("We will devolve power and decision-making to citizens.", "empowerment"),
+    ],
+)
+def test_version_1_4_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # the state using power, sovereignty, other tiers abroad
+        ("Oil would be run as a nationally directed industry.", "devolution"),
+        ("Fines imposed by the courts will go to victims.", "devolution"),
+        ("We will take back control of our own fishing waters.", "empowerment"),
+        ("Scotland deserves a greater voice in Europe.", "empowerment"),
+        ("Income taken by the public sector must fall.", "empowerment"),
+        ("Whom do you trust to take responsibility for defence?", "devolution"),
+        # partnership between countries and research teams, charity law, nations left behind
+        ("Our two countries will work together on vaccines.", "collaboration"),
+        ("The project needs the collaboration of physicists and engineers.", "collaboration"),
+        ("Trustees must act in the interests of their charity.", "civil_society"),
+        ("Without investment Britain will be left behind.", "targeting"),
+        ("We cannot contract out of our duty to defend ourselves.", "market_reform"),
+        ("Households received vouchers for loft insulation.", "market_reform"),
+    ],
+)
+def test_version_1_4_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
     assert frame not in frames_of(nlp, text)
