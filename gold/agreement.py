@@ -1,18 +1,20 @@
 """Inter-coder agreement and final label counts for the gold set, per frame.
 
-    python gold/agreement.py            # print the Markdown table
-    python gold/agreement.py --write    # refresh the table inside gold/agreement.md
+    python gold/agreement.py [--round a|b|c]            # print the Markdown table of one round
+    python gold/agreement.py --write    # refresh the tables of every round inside gold/agreement.md
     python gold/agreement.py --check    # exit 1 if gold/agreement.md is stale
 
-Reads ``coding/coder_a.jsonl``, ``coding/coder_b.jsonl``, ``labels.jsonl``,
-``adjudication.jsonl`` and ``pointers.jsonl`` (for each sentence's part); no
+Round a reads ``coding/coder_a.jsonl``, ``coding/coder_b.jsonl``, ``labels.jsonl``,
+``adjudication.jsonl`` and ``pointers.jsonl`` (for each sentence's part); rounds
+b and c read ``coding/round_X/coder_a.jsonl`` and ``coder_b.jsonl``,
+``labels_X.jsonl``, ``adjudication_X.jsonl`` and ``pointers_X.jsonl``. No
 sentence text is needed. Before counting it checks that the files fit
 together: every file covers the ids of ``pointers.jsonl`` exactly once with
 known frames only; ``adjudication.jsonl`` holds exactly the sentence-frames the
 coders disagree on, with their decisions as in the coding files; the final
 labels keep every decision the coders agree on and follow the adjudication
 for the rest. Cohen's kappa is scikit-learn's ``cohen_kappa_score`` on the 880
-binary decisions of each frame.
+binary decisions of each frame (880 in round a).
 """
 
 from __future__ import annotations
@@ -29,8 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from materialise import FRAMES  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("train", "dev", "heldout")
-START, END = "<!-- agreement.py:table:start -->", "<!-- agreement.py:table:end -->"
+ROUNDS: dict[str, dict[str, object]] = {
+    "a": {"suffix": "", "coding": "coding", "parts": ("train", "dev", "heldout")},
+    "b": {"suffix": "_b", "coding": "coding/round_b", "parts": ("heldout_b",)},
+    "c": {"suffix": "_c", "coding": "coding/round_c", "parts": ("tune_c",)},
+}
+
+
+def markers(round_: str) -> tuple[str, str]:
+    tag = "table" if round_ == "a" else f"table:{round_}"
+    return f"<!-- agreement.py:{tag}:start -->", f"<!-- agreement.py:{tag}:end -->"
 
 
 class GoldFileError(Exception):
@@ -88,36 +98,40 @@ def check_adjudication(
                 raise GoldFileError(f"labels.jsonl: {i} {f} is {f in final[i]}, expected {want}")
 
 
-def agreement_table(gold: Path = HERE) -> str:
-    """The per-frame agreement and count table (Markdown) for the files in ``gold``."""
-    pointers = read_jsonl(gold / "pointers.jsonl")
+def agreement_table(gold: Path = HERE, round_: str = "a") -> str:
+    """The per-frame agreement and count table (Markdown) of one coding round in ``gold``."""
+    spec = ROUNDS[round_]
+    suffix, coding = str(spec["suffix"]), str(spec["coding"])
+    parts: tuple[str, ...] = spec["parts"]  # type: ignore[assignment]
+    pointers = read_jsonl(gold / f"pointers{suffix}.jsonl")
     ids = [p["id"] for p in pointers]
     part = {p["id"]: p["part"] for p in pointers}
-    a = read_labels(gold / "coding" / "coder_a.jsonl", ids)
-    b = read_labels(gold / "coding" / "coder_b.jsonl", ids)
-    final = read_labels(gold / "labels.jsonl", ids)
-    rows = read_jsonl(gold / "adjudication.jsonl")
+    a = read_labels(gold / coding / "coder_a.jsonl", ids)
+    b = read_labels(gold / coding / "coder_b.jsonl", ids)
+    final = read_labels(gold / f"labels{suffix}.jsonl", ids)
+    rows = read_jsonl(gold / f"adjudication{suffix}.jsonl")
     check_adjudication(a, b, final, rows)
 
-    size = {p: sum(1 for i in ids if part[i] == p) for p in PARTS}
+    size = {p: sum(1 for i in ids if part[i] == p) for p in parts}
     lines = [
-        f"| frame | positives A | positives B | raw agreement | Cohen's kappa | final positives "
-        f"| train ({size['train']}) | dev ({size['dev']}) | heldout ({size['heldout']}) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| frame | positives A | positives B | raw agreement | Cohen's kappa | final positives | "
+        + " | ".join(f"{p} ({size[p]})" for p in parts)
+        + " |",
+        "|---|---:|---:|---:|---:|---:|" + "---:|" * len(parts),
     ]
     for f in FRAMES:
         ya = [int(f in a[i]) for i in ids]
         yb = [int(f in b[i]) for i in ids]
         agree = sum(x == y for x, y in zip(ya, yb, strict=True)) / len(ids)
         kappa = cohen_kappa_score(ya, yb)
-        per_part = [sum(1 for i in ids if part[i] == p and f in final[i]) for p in PARTS]
+        per_part = [sum(1 for i in ids if part[i] == p and f in final[i]) for p in parts]
         lines.append(
             f"| {f} | {sum(ya)} | {sum(yb)} | {agree:.3f} | {kappa:.3f} | "
             f"{sum(f in final[i] for i in ids)} | " + " | ".join(map(str, per_part)) + " |"
         )
     any_a = sum(bool(a[i]) for i in ids)
     any_b = sum(bool(b[i]) for i in ids)
-    any_final = [sum(1 for i in ids if part[i] == p and final[i]) for p in PARTS]
+    any_final = [sum(1 for i in ids if part[i] == p and final[i]) for p in parts]
     lines.append(
         f"| (any frame) | {any_a} | {any_b} | {sum(a[i] == b[i] for i in ids) / len(ids):.3f} | | "
         f"{sum(bool(final[i]) for i in ids)} | " + " | ".join(map(str, any_final)) + " |"
@@ -133,12 +147,13 @@ def agreement_table(gold: Path = HERE) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _splice(doc: str, table: str) -> str:
-    head, sep, rest = doc.partition(START)
-    _, sep2, tail = rest.partition(END)
+def _splice(doc: str, table: str, round_: str = "a") -> str:
+    start, end = markers(round_)
+    head, sep, rest = doc.partition(start)
+    _, sep2, tail = rest.partition(end)
     if not (sep and sep2):
-        raise GoldFileError(f"agreement.md: markers {START} / {END} not found")
-    return f"{head}{START}\n{table}{END}{tail}"
+        raise GoldFileError(f"agreement.md: markers {start} / {end} not found")
+    return f"{head}{start}\n{table}{end}{tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,15 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="refresh the table in gold/agreement.md")
     mode.add_argument("--check", action="store_true", help="exit 1 if gold/agreement.md is stale")
+    ap.add_argument("--round", choices=sorted(ROUNDS), default="a", help="the round to print (default: a)")
     args = ap.parse_args(argv)
     try:
-        table = agreement_table()
         if not (args.write or args.check):
-            print(table, end="")
+            print(agreement_table(round_=args.round), end="")
             return 0
         md = HERE / "agreement.md"
         doc = md.read_text(encoding="utf-8")
-        new = _splice(doc, table)
+        new = doc
+        for round_ in ROUNDS:
+            if markers(round_)[0] in doc:
+                new = _splice(new, agreement_table(round_=round_), round_)
     except (GoldFileError, OSError, KeyError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
