@@ -147,6 +147,17 @@ def test_version_1_3_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> Non
         ("We trust communities to decide what their parks are for.", "empowerment"),
         ("Those decisions should be taken by local residents.", "empowerment"),
         ("We will devolve power and decision-making to citizens.", "empowerment"),
+        # second pass (round c): local decisions, power stripped, orders from the centre
+        ("We will put neighbourhoods in charge of their high streets.", "devolution"),
+        ("Councils must stop taking orders from central government.", "devolution"),
+        ("We want decisions about schools to be taken locally.", "devolution"),
+        ("For decades power has been stripped from local communities.", "devolution"),
+        ("For decades power has been stripped from local communities.", "empowerment"),
+        ("Local people know best what their streets need.", "empowerment"),
+        ("We will hand decision-making on planning to local residents.", "empowerment"),
+        ("The present Assembly powers are too weak.", "devolution"),
+        ("With the new app, citizens will be in control.", "empowerment"),
+        ("Local residents should decide how the budget is spent.", "empowerment"),
     ],
 )
 def test_version_1_4_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
@@ -170,6 +181,10 @@ def test_version_1_4_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("Without investment Britain will be left behind.", "targeting"),
         ("We cannot contract out of our duty to defend ourselves.", "market_reform"),
         ("Households received vouchers for loft insulation.", "market_reform"),
+        ("Ministers will empower the regulator to fine firms.", "empowerment"),
+        ("The European Parliament should have more power over the budget.", "devolution"),
+        ("Our party took control of the county council last May.", "empowerment"),
+        ("The devolved government will get power and responsibility for welfare.", "responsibility"),
     ],
 )
 def test_version_1_4_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
