@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext import __version__
+from policytext.store.evaluations import corpus_estimates, latest_gold_evaluation_row
 from policytext.store.filters import DocumentFilter
-from policytext.store.reporting import current_totals, latest_evaluation_row
+from policytext.store.reporting import current_totals, has_table
 from policytext.tables import corpus_hash, current_tagging
+from policytext.validation import estimate_lines
 
 if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
@@ -60,8 +62,14 @@ class RunManifest:
     codebook_name, codebook_version, codebook_hash:
         The codebook of the latest tagging run (``None`` when nothing is tagged).
     validation:
-        The latest evaluation scores stored for that codebook
+        The latest gold-set evaluation scores stored for that codebook
         (``{"gold", "created_at", "frames", "micro", "macro"}``), or ``None``.
+    corpus_estimates:
+        Corpus-level precision and recall per frame from the newest evaluated coding
+        sheet of each frame (:func:`policytext.store.evaluations.corpus_estimates`);
+        ``{}`` when the rates are not validated on this corpus, ``None`` when nothing is tagged.
+    frames:
+        The frames of the codebook (the order of the estimate lines).
     rate:
         What the rates are per (:data:`RATE_NOTE`).
     parameters:
@@ -79,6 +87,8 @@ class RunManifest:
     codebook_version: str | None = None
     codebook_hash: str | None = None
     validation: dict[str, Any] | None = None
+    corpus_estimates: dict[str, dict[str, Any]] | None = None
+    frames: tuple[str, ...] = ()
     rate: str = RATE_NOTE
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -89,6 +99,12 @@ class RunManifest:
     def to_json(self) -> str:
         """The manifest as indented JSON."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+    def estimate_lines(self) -> list[str]:
+        """``corpus_estimate: FRAME: precision ..., recall ... (corpus estimate from N coded
+        sentences, sample of DATE)`` per frame, or one line saying the rates are not validated
+        on this corpus and how to validate them (no lines when nothing is tagged)."""
+        return _estimate_lines(self)
 
     def comment_lines(self) -> list[str]:
         """The manifest as ``key: value`` lines for a comment header (one line each, never cut)."""
@@ -106,6 +122,7 @@ class RunManifest:
             f"corpus: {self.documents} documents, {self.tokens} tokens, hash {self.corpus_hash}",
             f"codebook: {codebook}",
             f"validated_with: {_validation_line(self.validation)}",
+            *self.estimate_lines(),
             f"rates: {self.rate}",
         ]
         if self.parameters:
@@ -113,6 +130,12 @@ class RunManifest:
                 "parameters: " + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
             )
         return lines
+
+
+def _estimate_lines(manifest: RunManifest) -> list[str]:
+    if manifest.codebook_hash is None or manifest.corpus_estimates is None:
+        return []
+    return [f"corpus_estimate: {line}" for line in estimate_lines(manifest.corpus_estimates, manifest.frames)]
 
 
 def _validation_line(validation: dict[str, Any] | None) -> str:
@@ -144,9 +167,9 @@ def validation_scores(corpus: Corpus, codebook_hash: str | None) -> dict[str, An
         >>> validation_scores(Corpus.open(":memory:"), "abc") is None
         True
     """
-    if codebook_hash is None:
+    if codebook_hash is None or not has_table(corpus, "evaluations"):
         return None
-    row = latest_evaluation_row(corpus, codebook_hash)
+    row = latest_gold_evaluation_row(corpus, codebook_hash)
     if row is None:
         return None
     try:
@@ -213,5 +236,15 @@ def run_manifest(
         codebook_version=tagging.codebook_version if tagging else None,
         codebook_hash=codebook_hash,
         validation=validation_scores(corpus, codebook_hash),
+        corpus_estimates=_corpus_estimates(corpus, codebook_hash),
+        frames=tuple(tagging.frames) if tagging else (),
         parameters=params,
     )
+
+
+def _corpus_estimates(corpus: Corpus, codebook_hash: str | None) -> dict[str, dict[str, Any]] | None:
+    if codebook_hash is None:
+        return None
+    if not has_table(corpus, "evaluations"):
+        return {}
+    return corpus_estimates(corpus, codebook_hash)
