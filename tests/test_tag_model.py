@@ -245,3 +245,6 @@ def test_sample_and_estimates_for_a_model_tagging(
     )
     assert "# corpus_estimate: devolution: precision 1.00 [" in table.stdout
     assert "# codebook: tiny+frames version 1" in table.stdout
+    sha = json.loads((setup["folder"] / "frames.json").read_text(encoding="utf-8"))["hash"]
+    base = load_codebook(setup["book"]).hash
+    assert f"# tags: union of codebook tiny [{base[:12]}] and model frames sha256 {sha}\n" in table.stdout

@@ -126,6 +126,7 @@ def test_table_manifest_says_not_validated_then_shows_the_estimate(
     assert f"# corpus_estimate: {line}\n" in text
     assert "# corpus_estimate: empowerment: not validated on this corpus" in text
     assert NOT_VALIDATED not in text
+    assert "# tags: " not in text  # a codebook's own tags: no model in the manifest
     sidecar = json.loads((tmp_path / "by_speaker.csv.manifest.json").read_text(encoding="utf-8"))
     stored = sidecar["corpus_estimates"]["devolution"]
     assert stored["coded"] == coded and stored["sheet"] == str(sheet)

@@ -39,6 +39,7 @@ from policytext._text import split_for_spacy
 from policytext.codebook import Codebook, load_codebook
 from policytext.errors import PolicytextError
 from policytext.rhetoric import sentence_starts
+from policytext.store.tags import DERIVED_MARK, tagging_source
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -442,9 +443,6 @@ def model_matches_batch(
 
 # -- a codebook combined with a model: its own key in the store --------------------------------
 
-#: The line of a derived codebook's description that records what its tags combine.
-DERIVED_MARK = "policytext derived tagging: "
-
 
 @dataclass(frozen=True)
 class ModelTagging:
@@ -501,19 +499,6 @@ def derived_codebook(base: Codebook, name: str, sha256: str, mode: str) -> Codeb
     )
     suffix = "" if mode == "union" else f":{mode}"
     return dataclasses.replace(base, name=f"{base.name}+{name}{suffix}", description=description)
-
-
-def tagging_source(codebook: Codebook) -> dict[str, str] | None:
-    """What a derived codebook's tags combine (``base_codebook``, ``model``, ``model_sha256``,
-    ``combine``...), or ``None`` for a plain codebook (its tags all come from its patterns)."""
-    for line in reversed(codebook.description.splitlines()):
-        if line.startswith(DERIVED_MARK):
-            try:
-                record = json.loads(line[len(DERIVED_MARK) :])
-            except json.JSONDecodeError:
-                return None
-            return {str(k): str(v) for k, v in record.items()} if isinstance(record, dict) else None
-    return None
 
 
 def model_tagging(

@@ -70,6 +70,9 @@ class RunManifest:
         ``{}`` when the rates are not validated on this corpus, ``None`` when nothing is tagged.
     frames:
         The frames of the codebook (the order of the estimate lines).
+    tag_source:
+        For tags made with ``policytext tag --model``: what they combine (base codebook
+        hash, model name and sha256, mode); ``None`` for a codebook's own tags.
     rate:
         What the rates are per (:data:`RATE_NOTE`).
     parameters:
@@ -89,6 +92,7 @@ class RunManifest:
     validation: dict[str, Any] | None = None
     corpus_estimates: dict[str, dict[str, Any]] | None = None
     frames: tuple[str, ...] = ()
+    tag_source: dict[str, str] | None = None
     rate: str = RATE_NOTE
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -121,6 +125,7 @@ class RunManifest:
             f"policytext: {self.policytext_version}; spacy: {self.spacy_version or '(not installed)'}",
             f"corpus: {self.documents} documents, {self.tokens} tokens, hash {self.corpus_hash}",
             f"codebook: {codebook}",
+            *_source_line(self.tag_source),
             f"validated_with: {_validation_line(self.validation)}",
             *self.estimate_lines(),
             f"rates: {self.rate}",
@@ -130,6 +135,16 @@ class RunManifest:
                 "parameters: " + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
             )
         return lines
+
+
+def _source_line(source: dict[str, str] | None) -> list[str]:
+    if not source:
+        return []
+    return [
+        f"tags: {source.get('combine')} of codebook {source.get('base_name')} "
+        f"[{str(source.get('base_codebook'))[:12]}] and model {source.get('model')} "
+        f"sha256 {source.get('model_sha256')}"
+    ]
 
 
 def _estimate_lines(manifest: RunManifest) -> list[str]:
@@ -238,6 +253,7 @@ def run_manifest(
         validation=validation_scores(corpus, codebook_hash),
         corpus_estimates=_corpus_estimates(corpus, codebook_hash),
         frames=tuple(tagging.frames) if tagging else (),
+        tag_source=tagging.source if tagging else None,
         parameters=params,
     )
 
