@@ -248,3 +248,27 @@ def test_sample_and_estimates_for_a_model_tagging(
     sha = json.loads((setup["folder"] / "frames.json").read_text(encoding="utf-8"))["hash"]
     base = load_codebook(setup["book"]).hash
     assert f"# tags: union of codebook tiny [{base[:12]}] and model frames sha256 {sha}\n" in table.stdout
+
+
+def test_shared_features_predict_as_each_frame_pipeline_does(setup: dict[str, Any], tmp_path: Path) -> None:
+    from policytext.training import predict_frames
+
+    gold = setup["gold"]
+    book = tmp_path / "two.toml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    for record in records[:3] + records[-3:]:  # a second frame, so two pipelines share features
+        record["labels"] = [*record["labels"], "targeting"]
+    two = tmp_path / "two.jsonl"
+    two.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    model = train_model([two], book, stacked=True)
+    assert sorted(model.classifiers) == ["devolution", "targeting"]
+    before = save_model(model, "before", tmp_path / "m").read_bytes()
+    texts = [TOWN, LOCAL, FILL, *POSITIVE, *NEGATIVE]
+    hits = [frozenset({"devolution"}) if "ocalism" in t else frozenset() for t in texts]
+    shared = predict_frames(model, texts, hits=hits)
+    assert model.__dict__["_shared"][0] is not None  # the shared path was taken
+    model.__dict__["_shared"] = (None,)  # force one feature step per frame
+    assert predict_frames(model, texts, hits=hits) == shared
+    # The cache is not part of the saved model: same bytes, same sha256.
+    assert save_model(model, "after", tmp_path / "m").read_bytes() == before

@@ -85,6 +85,10 @@ class FrameModel:
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The cached shared feature step (see _shared_features) is not part of the model.
+        return {k: v for k, v in self.__dict__.items() if k != "_shared"}
+
 
 def codebook_frames(texts: Sequence[str], codebook: Codebook | None = None) -> list[frozenset[str]]:
     """The frames the codebook finds in each text (negated matches count, as in ``evaluate``)."""
@@ -193,12 +197,52 @@ def predict_frames(
     predicted: list[set[str]] = [set() for _ in texts]
     if not rows:
         return []
+    shared = _shared_features(model)
+    features = shared.transform(rows) if shared is not None else None
     for frame, classifier in model.classifiers.items():
-        probabilities = classifier.predict_proba(rows)[:, 1]
+        if features is not None:
+            probabilities = classifier.named_steps["clf"].predict_proba(features)[:, 1]
+        else:
+            probabilities = classifier.predict_proba(rows)[:, 1]
         for i, p in enumerate(probabilities):
             if p >= model.threshold:
                 predicted[i].add(frame)
     return [frozenset(p) for p in predicted]
+
+
+def _feature_state(pipeline: Any) -> list[Any]:
+    """What a frame pipeline's features depend on: each tf-idf's vocabulary and idf, the hit frames."""
+    state: list[Any] = []
+    for name, part in pipeline.named_steps["features"].transformer_list:
+        tfidf = getattr(part, "named_steps", {}).get("tfidf")
+        if tfidf is not None:
+            state.append((name, tfidf.vocabulary_, tfidf.idf_.tolist(), sorted(tfidf.get_params().items())))
+        else:
+            state.append((name, repr(part.get_params())))
+    return state
+
+
+def _shared_features(model: FrameModel) -> Any:
+    """The one feature step of all the frames' pipelines when they are identical, else ``None``.
+
+    Each frame's pipeline is fitted on the same sentences with the same vectorizers, so the
+    features are the same for every frame: computing them once (char n-grams dominate the
+    cost) instead of once per frame makes tagging with a model several times faster. The
+    check runs once per loaded model (cached on it, not saved).
+    """
+    cached = model.__dict__.get("_shared")
+    if cached is not None:
+        return cached[0]
+    pipelines = list(model.classifiers.values())
+    shared: Any = None
+    try:
+        first = _feature_state(pipelines[0])
+        if all(_feature_state(p) == first for p in pipelines[1:]):
+            shared = pipelines[0].named_steps["features"]
+    except (AttributeError, KeyError, TypeError, IndexError):
+        shared = None
+    model.__dict__["_shared"] = (shared,)
+    return shared
 
 
 def combine(
