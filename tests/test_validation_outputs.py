@@ -178,6 +178,7 @@ def test_report_shows_estimates_or_says_not_validated(
     assert 'id="corpus-estimates"' in html
     assert "The rates are not validated on this corpus" in html
     assert "<code>policytext sample --frame FRAME" in html
+    assert "These rates are not validated on this corpus" in html
     _, coded, estimate = _sample_and_code(runner, db_path, tmp_path / "sheet")
     index = write_report(corpus, tmp_path / "after", bootstrap=0, topics=False)
     html = index.read_text(encoding="utf-8")
@@ -187,6 +188,7 @@ def test_report_shows_estimates_or_says_not_validated(
     assert 'id="estimates-table"' in html
     assert "empowerment</b>: not validated on this corpus" in html
     assert "The rates are not validated on this corpus" not in html
+    assert f"devolution precision {precision}" in html  # beside the frame tables too
     manifest = json.loads((tmp_path / "after" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["corpus_estimates"]["devolution"]["precision"] == estimate["precision"]
     tables = sorted((tmp_path / "after" / "tables").glob("*.csv"))
