@@ -272,3 +272,25 @@ def test_shared_features_predict_as_each_frame_pipeline_does(setup: dict[str, An
     assert predict_frames(model, texts, hits=hits) == shared
     # The cache is not part of the saved model: same bytes, same sha256.
     assert save_model(model, "after", tmp_path / "m").read_bytes() == before
+
+
+def test_library_model_argument_naming_a_spacy_pipeline_warns(
+    setup: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import spacy
+
+    folder = tmp_path / "blank_pipeline"
+    spacy.blank("en").to_disk(folder)
+    with caplog.at_level(logging.WARNING, logger="policytext.tagging"):
+        summary = tag_corpus(setup["corpus"], load_codebook(setup["book"]), model=str(folder))
+    assert summary.codebook_name == "tiny" and summary.documents == 4
+    assert f"--model {folder} is a spaCy pipeline: spell it --pipeline" in caplog.text
+
+
+def test_model_given_as_a_path(runner: CliRunner, setup: dict[str, Any], db_path: Path) -> None:
+    path = setup["folder"] / "frames.model"
+    result = _tag(runner, db_path, "--codebook", str(setup["book"]), "--model", str(path))
+    assert result.exit_code == 0, result.output
+    assert "--codebook tiny+frames" in result.stderr
