@@ -1,8 +1,11 @@
 """The run manifest: how an output was made, so a number in a paper can be traced.
 
 Every table, chart folder and report carries one: the command, the corpus content
-hash, the codebook (name, version, hash), the installed versions and the latest
-validation scores of the codebook.
+hash, the codebook (name, version, hash; for tags made with ``tag --model`` also what
+they combine), the installed versions, the latest gold-set validation scores of the
+codebook and its corpus-level precision and recall estimates per frame (from coding
+sheets, :func:`policytext.store.evaluations.corpus_estimates`), or a line saying the
+rates are not validated on this corpus and how to validate them.
 
 Example::
 
