@@ -37,22 +37,30 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policytext._text import count_doc_tokens, split_for_spacy
+from policytext._text import count_doc_tokens
 from policytext.codebook import Codebook, codebook_from_dict, load_codebook
 from policytext.errors import InputError
 from policytext.rhetoric import Match, RhetoricTagger, build_pipeline, doc_matches, sentence_starts
 from policytext.store import tags
+from policytext.training import doc_sentence_spans, text_pieces
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from spacy.language import Language
 
     from policytext.store.corpus import Corpus
+    from policytext.training import FrameModel, ModelTagging
 
-__all__ = ["TagSummary", "store_codebook", "tag_corpus", "tag_text"]
+__all__ = [
+    "TagSummary",
+    "doc_sentence_spans",
+    "is_spacy_pipeline",
+    "store_codebook",
+    "tag_corpus",
+    "tag_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +77,15 @@ class TagSummary:
     skipped: int
     matches: int
     tokens: int
+    codebook_name: str = ""
+    source: str = ""
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"tagged {self.documents} documents ({self.tokens} tokens, {self.matches} matches) with codebook "
             f"{self.codebook_version} [{self.codebook_hash[:12]}]; {self.skipped} already tagged"
         )
+        return f"{text}; tags: {self.source}" if self.source else text
 
 
 def tag_text(nlp: Language, text: str) -> tuple[list[Match], int, int]:
@@ -100,46 +111,49 @@ def tag_text(nlp: Language, text: str) -> tuple[list[Match], int, int]:
         (1, 2, 3)
     """
     results = list(_tag_pieces(nlp, [(0, text)]))
-    _, matches, sentences, tokens = results[0]
+    _, matches, sentences, tokens, _spans = results[0]
     return matches, sentences, tokens
 
 
-def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
-    if len(text) < limit:
-        return [(0, text)]
-    out, offset = [], 0
-    for piece in split_for_spacy(text, limit // 2):
-        out.append((offset, piece))
-        offset += len(piece)
-    return out
+#: One tagged document: ``(pk, matches, sentences, tokens, sentence spans)``; the spans
+#: (character offsets of each sentence, index = ``Match.sentence``) only when asked for.
+_Tagged = tuple[int, list[Match], int, int, list[tuple[int, int]]]
 
 
 def _tag_pieces(
-    nlp: Language, documents: list[tuple[int, str]], *, batch_size: int = 16, count: bool = True
-) -> Iterator[tuple[int, list[Match], int, int]]:
-    """Tag ``(pk, text)`` pairs; yield ``(pk, matches, sentences, tokens)`` per document.
+    nlp: Language,
+    documents: list[tuple[int, str]],
+    *,
+    batch_size: int = 16,
+    count: bool = True,
+    spans: bool = False,
+) -> Iterator[_Tagged]:
+    """Tag ``(pk, text)`` pairs; yield ``(pk, matches, sentences, tokens, spans)`` per document.
 
     With ``count=False`` tokens are not counted (0): the store already holds
-    ``documents.tokens``, computed with the same definition at import.
+    ``documents.tokens``, computed with the same definition at import. With
+    ``spans=True`` the sentence spans come too (a trained model classifies sentences).
     """
     work: list[tuple[str, tuple[int, int, int]]] = []
     counts: dict[int, int] = {}
     for pk, text in documents:
-        pieces = _pieces(text, nlp.max_length)
+        pieces = text_pieces(text, nlp.max_length)
         counts[pk] = len(pieces)
         for index, (offset, piece) in enumerate(pieces):
             work.append((piece, (pk, index, offset)))
-    state: dict[int, tuple[list[Match], int, int]] = {}
+    state: dict[int, tuple[list[Match], int, int, list[tuple[int, int]]]] = {}
     for doc, (pk, _index, offset) in nlp.pipe(work, as_tuples=True, batch_size=batch_size):
-        matches, sentences, tokens = state.get(pk, ([], 0, 0))
+        matches, sentences, tokens, found_spans = state.get(pk, ([], 0, 0, []))
         matches.extend(doc_matches(doc, offset=offset, first_sentence=sentences))
         n_sentences = len(sentence_starts(doc))
         n_tokens = count_doc_tokens(doc) if count else 0
-        state[pk] = (matches, sentences + n_sentences, tokens + n_tokens)
+        if spans:
+            found_spans.extend(doc_sentence_spans(doc, offset))
+        state[pk] = (matches, sentences + n_sentences, tokens + n_tokens, found_spans)
         counts[pk] -= 1
         if counts[pk] == 0:
-            found, total_sentences, total_tokens = state.pop(pk)
-            yield pk, found, total_sentences, total_tokens
+            found, total_sentences, total_tokens, all_spans = state.pop(pk)
+            yield pk, found, total_sentences, total_tokens, all_spans
 
 
 # -- worker processes -----------------------------------------------------------------
@@ -170,18 +184,18 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="policytext-parent-watch", daemon=True).start()
 
 
-def _init_worker(parent: int, codebook_data: dict[str, Any], model: str | None) -> None:
+def _init_worker(parent: int, codebook_data: dict[str, Any], spacy_model: str | None) -> None:
     global _WORKER_NLP, _WORKER_KEY
     _die_with_parent(parent)
     codebook = codebook_from_dict(codebook_data)
-    if (codebook.hash, model) == _WORKER_KEY:
+    if (codebook.hash, spacy_model) == _WORKER_KEY:
         return  # forked from a parent that already built this pipeline
-    _WORKER_NLP = build_pipeline(codebook, model=model)
-    _WORKER_KEY = (codebook.hash, model)
+    _WORKER_NLP = build_pipeline(codebook, model=spacy_model)
+    _WORKER_KEY = (codebook.hash, spacy_model)
 
 
-def _work(documents: list[tuple[int, str]]) -> list[tuple[int, list[Match], int, int]]:
-    return list(_tag_pieces(_WORKER_NLP, documents, count=False))
+def _work(documents: list[tuple[int, str]], spans: bool = False) -> list[_Tagged]:
+    return list(_tag_pieces(_WORKER_NLP, documents, count=False, spans=spans))
 
 
 # -- the store ----------------------------------------------------------------------------
@@ -216,11 +230,21 @@ def _pipeline_codebook(pipeline: Language, codebook: Codebook | str | Path | Non
 class _Progress:
     """Stores finished batches and keeps the counts (and the optional bar) up to date."""
 
-    def __init__(self, corpus: Corpus, codebook_hash: str, total: int, *, progress: bool,
-                 on_batch: Callable[[int], None] | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        corpus: Corpus,
+        codebook_hash: str,
+        total: int,
+        *,
+        progress: bool,
+        on_batch: Callable[[int], None] | None,
+        combined: ModelTagging | None = None,
+    ) -> None:
         self.corpus, self.codebook_hash, self.on_batch = corpus, codebook_hash, on_batch
+        self.combined = combined
         self.documents = self.matches = self.tokens = 0
         self.known_tokens: dict[int, int] = {}
+        self.known_texts: dict[int, str] = {}
         self.bar: Any = None
         if progress:
             from tqdm import tqdm
@@ -231,12 +255,18 @@ class _Progress:
         out = []
         for pk, text, count in tags.document_texts(self.corpus, pks):
             self.known_tokens[pk] = count
+            if self.combined is not None:
+                self.known_texts[pk] = text
             out.append((pk, text))
         return out
 
-    def store(self, results: list[tuple[int, list[Match], int, int]]) -> None:
+    def store(self, results: list[_Tagged]) -> None:
+        if self.combined is not None:
+            texts = [self.known_texts.pop(r[0]) for r in results]
+            combined = self.combined.apply([(t, r[1], r[4]) for t, r in zip(texts, results, strict=True)])
+            results = [(r[0], found, r[2], r[3], r[4]) for r, found in zip(results, combined, strict=True)]
         # documents.tokens was counted at import with _text.count_doc_tokens: the one definition.
-        rows = [(pk, found, sents, self.known_tokens.pop(pk)) for pk, found, sents, _ in results]
+        rows = [(pk, found, sents, self.known_tokens.pop(pk)) for pk, found, sents, _, _ in results]
         self.matches += tags.write_tags(self.corpus, self.codebook_hash, rows)
         self.documents += len(rows)
         self.tokens += sum(r[3] for r in rows)
@@ -256,12 +286,15 @@ def tag_corpus(
     *,
     workers: int = 1,
     batch_docs: int = 20,
-    model: str | None = None,
+    model: FrameModel | str | Path | None = None,
+    combine: str | None = None,
+    spacy_model: str | None = None,
+    models_dir: str | Path | None = None,
     progress: bool = False,
     on_batch: Callable[[int], None] | None = None,
     pipeline: Language | None = None,
 ) -> TagSummary:
-    """Tag every current document not yet tagged with ``codebook``.
+    """Tag every current document not yet tagged with ``codebook`` (and ``model``).
 
     Tags of other codebooks stay; those of an earlier codebook with the same
     name (an edited file) are replaced.
@@ -277,7 +310,19 @@ def tag_corpus(
     batch_docs:
         Documents per batch; each batch is written in one transaction.
     model:
-        A trained spaCy pipeline to start from instead of a blank one.
+        A frame model trained with ``policytext train`` on this codebook: its name (in
+        ``models_dir``), a ``.model`` path or a :class:`~policytext.training.FrameModel`.
+        Its tags are stored under a derived codebook key named ``CODEBOOK+MODEL``
+        (:func:`policytext.training.derived_codebook`); model matches span their sentence
+        and carry the pattern id ``model:NAME@SHA12``. An installed spaCy package name
+        (``en_core_web_sm``) given here is taken as ``spacy_model`` with a warning.
+    combine:
+        ``codebook``, ``model``, ``union`` (default with a model) or ``stacked``.
+    spacy_model:
+        A trained spaCy pipeline (package name or folder) to start from instead of a
+        blank one (``tag --pipeline``).
+    models_dir:
+        Where model names are looked up (default: ``models/`` beside the database).
     progress:
         Show a progress bar on stderr.
     on_batch:
@@ -294,12 +339,15 @@ def tag_corpus(
     Raises
     ------
     InputError
-        When ``workers`` is below 1, or ``pipeline`` has no rhetoric tagger or
-        another codebook than ``codebook``.
+        When ``workers`` is below 1, ``combine`` comes without ``model``, or ``pipeline``
+        has no rhetoric tagger or another codebook than ``codebook``.
+    PolicytextError
+        When the model is missing, altered or was trained with another codebook.
 
     Example::
 
         >>> tag_corpus(corpus, workers=2)  # doctest: +SKIP
+        >>> tag_corpus(corpus, model="frames", combine="union")  # doctest: +SKIP
     """
     if workers < 1:
         raise InputError(f"--workers: must be at least 1, not {workers}")
@@ -307,29 +355,112 @@ def tag_corpus(
         loaded = _pipeline_codebook(pipeline, codebook)
     else:
         loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    tags.store_codebook(corpus, loaded)
-    tags.replace_same_name(corpus, loaded)
+    model, spacy_model = _spacy_model_given_as_model(model, spacy_model, corpus, models_dir)
+    combined = _model_tagging(corpus, loaded, model, combine, models_dir)
+    key = combined.codebook if combined is not None else loaded
+    tags.store_codebook(corpus, key)
+    tags.replace_same_name(corpus, key)
     tags.drop_superseded_tags(corpus)
-    todo, total_current = tags.untagged_documents(corpus, loaded.hash)
+    todo, total_current = tags.untagged_documents(corpus, key.hash)
     if workers > 1:
         # Small enough batches that every worker stays busy to the end.
         batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
     batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
-    state = _Progress(corpus, loaded.hash, len(todo), progress=progress, on_batch=on_batch)
+    state = _Progress(corpus, key.hash, len(todo), progress=progress, on_batch=on_batch, combined=combined)
+    spans = combined is not None
     try:
         if workers == 1 or len(batches) <= 1:
-            nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=model)
+            nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=spacy_model)
             for pks in batches:
-                state.store(list(_tag_pieces(nlp, state.texts(pks), count=False)))
+                state.store(list(_tag_pieces(nlp, state.texts(pks), count=False, spans=spans)))
         else:
-            _tag_in_workers(state, batches, loaded, workers=workers, model=model, pipeline=pipeline)
+            _tag_in_workers(state, batches, loaded, workers=workers, model=spacy_model, pipeline=pipeline,
+                            spans=spans)  # fmt: skip
     finally:
         state.close()
     summary = TagSummary(
-        loaded.hash, loaded.version, state.documents, total_current - len(todo), state.matches, state.tokens
-    )
+        key.hash, key.version, state.documents, total_current - len(todo), state.matches, state.tokens,
+        codebook_name=key.name, source=_source_note(combined),
+    )  # fmt: skip
     logger.info("%s", summary)
     return summary
+
+
+def is_spacy_pipeline(name: str) -> bool:
+    """Whether ``name`` is an installed spaCy pipeline package or a pipeline folder (``config.cfg``).
+
+    Example::
+
+        >>> is_spacy_pipeline("no_such_pipeline_xyz")
+        False
+    """
+    import spacy
+
+    if spacy.util.is_package(name):
+        return True
+    path = Path(name)
+    return path.is_dir() and (path / "config.cfg").is_file()
+
+
+def _models_dir(corpus: Corpus, models_dir: str | Path | None) -> Path:
+    from policytext.training import models_folder
+
+    if models_dir is not None:
+        return Path(models_dir)
+    if str(corpus.path) == ":memory:":
+        return Path("models")
+    return models_folder(corpus.path)
+
+
+def _spacy_model_given_as_model(
+    model: FrameModel | str | Path | None,
+    spacy_model: str | None,
+    corpus: Corpus,
+    models_dir: str | Path | None,
+) -> tuple[FrameModel | str | Path | None, str | None]:
+    """``model="en_core_web_sm"`` from before ``--pipeline``: a spaCy pipeline, with a warning."""
+    if not isinstance(model, (str, Path)) or spacy_model is not None:
+        return model, spacy_model
+    name = str(model)
+    if Path(name).suffix == ".model" or (_models_dir(corpus, models_dir) / f"{name}.model").exists():
+        return model, spacy_model
+    if not is_spacy_pipeline(name):
+        return model, spacy_model
+    logger.warning(
+        "--model %s is a spaCy pipeline: spell it --pipeline %s (--model now names a model trained "
+        "with `policytext train`)", name, name,
+    )  # fmt: skip
+    return None, name
+
+
+def _model_tagging(
+    corpus: Corpus,
+    codebook: Codebook,
+    model: FrameModel | str | Path | None,
+    combine: str | None,
+    models_dir: str | Path | None,
+) -> ModelTagging | None:
+    from policytext.training import model_tagging
+
+    if model is None:
+        if combine not in (None, "codebook"):
+            raise InputError(
+                f"--combine {combine}: needs --model NAME (a model trained with `policytext train`)"
+            )
+        return None
+    mode = combine or "union"
+    tagging = model_tagging(model, codebook, mode=mode, folder=_models_dir(corpus, models_dir))
+    return None if mode == "codebook" else tagging
+
+
+def _source_note(combined: ModelTagging | None) -> str:
+    if combined is None:
+        return ""
+    return (
+        f"{combined.mode} of codebook {combined.base.name} [{combined.base.hash[:12]}] and model "
+        f"{combined.name} sha256 {combined.sha256[:12]}; tables read these tags with "
+        f"--codebook {combined.codebook.name}"
+    )
 
 
 def _tag_in_workers(
@@ -340,6 +471,7 @@ def _tag_in_workers(
     workers: int,
     model: str | None,
     pipeline: Language | None,
+    spans: bool = False,
 ) -> None:
     # fork (Linux) lets workers inherit the compiled pipeline; spawn elsewhere.
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
@@ -356,9 +488,9 @@ def _tag_in_workers(
         initargs=(os.getpid(), codebook.to_dict(), model),
         initializer=_init_worker,
     ) as pool:
-        pending: list[Future[list[tuple[int, list[Match], int, int]]]] = []
+        pending: list[Future[list[_Tagged]]] = []
         for pks in batches:
-            pending.append(pool.submit(_work, state.texts(pks)))
+            pending.append(pool.submit(_work, state.texts(pks), spans))
             # Keep a bounded number of batches in flight so memory stays flat.
             while len(pending) >= workers * 2:
                 state.store(pending.pop(0).result())

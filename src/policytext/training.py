@@ -35,25 +35,37 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from policytext._text import split_for_spacy
 from policytext.codebook import Codebook, load_codebook
 from policytext.errors import PolicytextError
+from policytext.rhetoric import sentence_starts
+from policytext.store.tags import DERIVED_MARK, tagging_source
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from policytext.rhetoric import Match
 
 __all__ = [
+    "DERIVED_MARK",
     "MODES",
     "FrameModel",
+    "ModelTagging",
     "codebook_frames",
     "combine",
     "cross_validate",
+    "derived_codebook",
+    "doc_sentence_spans",
     "load_model",
     "model_matches",
+    "model_matches_batch",
+    "model_tagging",
     "predict_frames",
     "save_model",
     "sentence_spans",
+    "tagging_source",
+    "text_pieces",
     "train_model",
 ]
 
@@ -72,6 +84,10 @@ class FrameModel:
     gold: list[str] = field(default_factory=list)
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cached shared feature step (see _shared_features) is not part of the model.
+        return {k: v for k, v in self.__dict__.items() if k != "_shared"}
 
 
 def codebook_frames(texts: Sequence[str], codebook: Codebook | None = None) -> list[frozenset[str]]:
@@ -181,12 +197,52 @@ def predict_frames(
     predicted: list[set[str]] = [set() for _ in texts]
     if not rows:
         return []
+    shared = _shared_features(model)
+    features = shared.transform(rows) if shared is not None else None
     for frame, classifier in model.classifiers.items():
-        probabilities = classifier.predict_proba(rows)[:, 1]
+        if features is not None:
+            probabilities = classifier.named_steps["clf"].predict_proba(features)[:, 1]
+        else:
+            probabilities = classifier.predict_proba(rows)[:, 1]
         for i, p in enumerate(probabilities):
             if p >= model.threshold:
                 predicted[i].add(frame)
     return [frozenset(p) for p in predicted]
+
+
+def _feature_state(pipeline: Any) -> list[Any]:
+    """What a frame pipeline's features depend on: each tf-idf's vocabulary and idf, the hit frames."""
+    state: list[Any] = []
+    for name, part in pipeline.named_steps["features"].transformer_list:
+        tfidf = getattr(part, "named_steps", {}).get("tfidf")
+        if tfidf is not None:
+            state.append((name, tfidf.vocabulary_, tfidf.idf_.tolist(), sorted(tfidf.get_params().items())))
+        else:
+            state.append((name, repr(part.get_params())))
+    return state
+
+
+def _shared_features(model: FrameModel) -> Any:
+    """The one feature step of all the frames' pipelines when they are identical, else ``None``.
+
+    Each frame's pipeline is fitted on the same sentences with the same vectorizers, so the
+    features are the same for every frame: computing them once (char n-grams dominate the
+    cost) instead of once per frame makes tagging with a model several times faster. The
+    check runs once per loaded model (cached on it, not saved).
+    """
+    cached = model.__dict__.get("_shared")
+    if cached is not None:
+        return cached[0]
+    pipelines = list(model.classifiers.values())
+    shared: Any = None
+    try:
+        first = _feature_state(pipelines[0])
+        if all(_feature_state(p) == first for p in pipelines[1:]):
+            shared = pipelines[0].named_steps["features"]
+    except (AttributeError, KeyError, TypeError, IndexError):
+        shared = None
+    model.__dict__["_shared"] = (shared,)
+    return shared
 
 
 def combine(
@@ -323,19 +379,33 @@ def cross_validate(
 # -- tagging with a model -------------------------------------------------------------------
 
 
+def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a text cut for a pipeline whose ``max_length`` is ``limit``."""
+    if len(text) < limit:
+        return [(0, text)]
+    out, offset = [], 0
+    for piece in split_for_spacy(text, limit // 2):
+        out.append((offset, piece))
+        offset += len(piece)
+    return out
+
+
+def doc_sentence_spans(doc: Doc, offset: int = 0) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a tagged ``doc``, numbered as the tagger numbers them."""
+    starts = sentence_starts(doc)
+    spans = []
+    for i, start in enumerate(starts):
+        end_token = starts[i + 1] if i + 1 < len(starts) else len(doc)
+        first, last = doc[start], doc[end_token - 1]
+        spans.append((offset + first.idx, offset + last.idx + len(last.text)))
+    return spans
+
+
 def sentence_spans(nlp: Language, text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text``, numbered as the tagger numbers them."""
-    from policytext.rhetoric import sentence_starts
-    from policytext.tagging import _pieces
-
     spans: list[tuple[int, int]] = []
-    for offset, piece in _pieces(text, nlp.max_length):
-        doc = nlp(piece)
-        starts = sentence_starts(doc)
-        for i, start in enumerate(starts):
-            end_token = starts[i + 1] if i + 1 < len(starts) else len(doc)
-            first, last = doc[start], doc[end_token - 1]
-            spans.append((offset + first.idx, offset + last.idx + len(last.text)))
+    for offset, piece in text_pieces(text, nlp.max_length):
+        spans.extend(doc_sentence_spans(nlp(piece), offset))
     return spans
 
 
@@ -373,23 +443,140 @@ def model_matches(
     list[Match]
         A model match spans its whole sentence and is never negated.
     """
+    return model_matches_batch([(text, matches, spans)], model, model_id=model_id, mode=mode)[0]
+
+
+def model_matches_batch(
+    documents: Sequence[tuple[str, Sequence[Match], Sequence[tuple[int, int]]]],
+    model: FrameModel,
+    *,
+    model_id: str,
+    mode: str = "union",
+) -> list[list[Match]]:
+    """:func:`model_matches` for several ``(text, matches, spans)`` documents, predicted in one call."""
     from policytext.rhetoric import Match
 
     if mode not in MODES:
-        raise PolicytextError(f"mode {mode!r}: use one of {', '.join(MODES)}")
-    if mode == "codebook" or not spans:
-        return list(matches)
-    texts = [text[start:end] for start, end in spans]
-    hits: list[set[str]] = [set() for _ in spans]
-    for m in matches:
-        if 0 <= m.sentence < len(hits):
-            hits[m.sentence].add(m.frame)
-    predicted = predict_frames(model, texts, hits=[frozenset(h) for h in hits])
-    kept = list(matches) if mode == "union" else []
-    for index, frames in enumerate(predicted):
-        start, end = spans[index]
-        for frame in sorted(frames):
-            if mode == "union" and frame in hits[index]:
-                continue
-            kept.append(Match(index, start, end, start, end, frame, model_id, texts[index], False))
-    return sorted(kept, key=lambda m: (m.sentence, m.start_char, m.frame))
+        raise PolicytextError(f"--combine {mode!r}: use one of {', '.join(MODES)}")
+    if mode == "codebook":
+        return [list(matches) for _text, matches, _spans in documents]
+    texts: list[str] = []
+    hits: list[frozenset[str]] = []
+    for text, matches, spans in documents:
+        found: list[set[str]] = [set() for _ in spans]
+        for m in matches:
+            if 0 <= m.sentence < len(found):
+                found[m.sentence].add(m.frame)
+        texts.extend(text[start:end] for start, end in spans)
+        hits.extend(frozenset(h) for h in found)
+    predicted = predict_frames(model, texts, hits=hits)
+    out: list[list[Match]] = []
+    position = 0
+    for text, matches, spans in documents:
+        kept = list(matches) if mode == "union" else []
+        for index, (start, end) in enumerate(spans):
+            frames, sentence_hits = predicted[position + index], hits[position + index]
+            for frame in sorted(frames):
+                if mode == "union" and frame in sentence_hits:
+                    continue
+                kept.append(Match(index, start, end, start, end, frame, model_id, text[start:end], False))
+        position += len(spans)
+        out.append(sorted(kept, key=lambda m: (m.sentence, m.start_char, m.frame)))
+    return out
+
+
+# -- a codebook combined with a model: its own key in the store --------------------------------
+
+
+@dataclass(frozen=True)
+class ModelTagging:
+    """A loaded model checked against a codebook, with how ``tag --model`` combines them.
+
+    ``codebook`` is the *derived* codebook the tags are stored under (:func:`derived_codebook`);
+    ``base`` the codebook whose patterns run.
+    """
+
+    base: Codebook
+    codebook: Codebook
+    model: FrameModel
+    name: str
+    sha256: str
+    mode: str
+
+    @property
+    def model_id(self) -> str:
+        """The pattern id of the model's matches: ``model:NAME@SHA12``."""
+        return f"model:{self.name}@{self.sha256[:12]}"
+
+    def apply(
+        self, documents: Sequence[tuple[str, Sequence[Match], Sequence[tuple[int, int]]]]
+    ) -> list[list[Match]]:
+        """The stored matches of each ``(text, codebook matches, sentence spans)`` document."""
+        return model_matches_batch(documents, self.model, model_id=self.model_id, mode=self.mode)
+
+
+def derived_codebook(base: Codebook, name: str, sha256: str, mode: str) -> Codebook:
+    """The codebook key of tags that combine ``base`` with model ``name`` (sha256) by ``mode``.
+
+    Same frames, patterns and version as ``base``; named ``BASE+NAME`` for ``union``
+    (``BASE+NAME:model``, ``BASE+NAME:stacked`` for the others), its description ending
+    with a :data:`DERIVED_MARK` line (JSON: base codebook hash, model name and sha256,
+    mode), so its hash differs from the base's and from every other combination.
+    Tables, kwic and the report read the tags with ``--codebook BASE+NAME``.
+
+    Example::
+
+        >>> from policytext.codebook import load_codebook
+        >>> derived_codebook(load_codebook(), "frames", "ab" * 32, "union").name
+        'policytext-default+frames'
+    """
+    import dataclasses
+
+    if mode not in MODES or mode == "codebook":
+        raise PolicytextError(f"--combine {mode!r}: a derived codebook combines by model, union or stacked")
+    record = {"base_codebook": base.hash, "base_name": base.name, "model": name, "model_sha256": sha256,
+              "combine": mode}  # fmt: skip
+    description = (
+        (base.description + "\n" if base.description else "")
+        + DERIVED_MARK
+        + json.dumps(record, sort_keys=True)
+    )
+    suffix = "" if mode == "union" else f":{mode}"
+    return dataclasses.replace(base, name=f"{base.name}+{name}{suffix}", description=description)
+
+
+def model_tagging(
+    model: FrameModel | str | Path,
+    codebook: Codebook,
+    *,
+    mode: str = "union",
+    folder: str | Path | None = None,
+) -> ModelTagging:
+    """Load ``model`` (a name in ``folder``, a path, or a :class:`FrameModel`) for tagging with
+    ``codebook``, checking that it was trained with that codebook.
+
+    Raises
+    ------
+    PolicytextError
+        When the model is missing or altered, the mode is unknown, ``stacked`` is asked of a
+        model trained ``--plain``, or the model's codebook hash differs from ``codebook``'s.
+    """
+    if mode not in MODES:
+        raise PolicytextError(f"--combine {mode!r}: use one of {', '.join(MODES)}")
+    if isinstance(model, FrameModel):
+        loaded, digest, name = model, _digest(pickle.dumps(model)), "model"
+    else:
+        loaded, digest = load_model(model, folder)
+        name = Path(model).stem if Path(str(model)).suffix == ".model" else str(model)
+    if loaded.codebook_hash != codebook.hash:
+        raise PolicytextError(
+            f"--model {name}: trained with codebook [{loaded.codebook_hash[:12]}], not "
+            f"{codebook.name} {codebook.version} [{codebook.hash[:12]}]; retrain it with "
+            "`policytext train --codebook` on this codebook"
+        )
+    if mode == "stacked" and not loaded.stacked:
+        raise PolicytextError(
+            f"--model {name}: trained --plain (no codebook hits); --combine stacked needs a stacked model"
+        )
+    derived = codebook if mode == "codebook" else derived_codebook(codebook, name, digest, mode)
+    return ModelTagging(codebook, derived, loaded, name, digest, mode)

@@ -31,6 +31,7 @@ Example::
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import random
@@ -52,10 +53,13 @@ if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
 
 __all__ = [
+    "NOT_VALIDATED",
     "SHEET_FIELDS",
     "SheetRow",
     "draw_sample",
     "estimate_from_sheet",
+    "estimate_lines",
+    "format_estimate",
     "read_sheet",
     "suggest_terms",
     "wilson",
@@ -78,6 +82,7 @@ SHEET_FIELDS = (
     "title",
     "codebook_hash",
     "seed",
+    "drawn_at",
 )
 _TRUE = {"1", "y", "yes", "true", "t", "x"}
 _FALSE = {"0", "n", "no", "false", "f"}
@@ -102,6 +107,7 @@ class SheetRow:
     title: str
     codebook_hash: str
     seed: int
+    drawn_at: str = ""
 
 
 def wilson(successes: int, n: int, *, z: float = 1.959964) -> tuple[float, float, float]:
@@ -181,7 +187,13 @@ def draw_sample(
         corpus, {pk for pk, *_ in picked_matched} | {pk for pk, _ in picked_unmatched}
     )
     rows: list[SheetRow] = []
-    common = {"frame": frame, "codebook_hash": codebook_hash, "seed": random_state, "label": ""}
+    common = {
+        "frame": frame,
+        "codebook_hash": codebook_hash,
+        "seed": random_state,
+        "label": "",
+        "drawn_at": dt.datetime.now(dt.UTC).date().isoformat(),
+    }
     for pk, sentence, start, end in picked_matched:
         rows.append(
             _row(texts[pk], pk, sentence, texts[pk]["text"][start:end], "matched", len(matched_keys),
@@ -372,6 +384,7 @@ def _sheet_row(path: Path, number: int, record: Any, sizes: dict[str, int]) -> d
         "predicted": stratum == "matched",
         "label": label in _TRUE,
         "codebook_hash": str(record.get("codebook_hash") or ""),
+        "drawn_at": str(record.get("drawn_at") or ""),
     }
 
 
@@ -448,20 +461,76 @@ def sheet_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         [{frame} if r["predicted"] else set() for r in rows],
         frames=[frame],
     )
-    scores["corpus_estimates"] = {frame: estimate_from_sheet(rows)}
+    estimate = estimate_from_sheet(rows)
+    estimate["coded"] = len(rows)
+    estimate["drawn_at"] = next((r.get("drawn_at") for r in rows if r.get("drawn_at")), "")
+    scores["corpus_estimates"] = {frame: estimate}
     return scores
 
 
+#: What manifests and the report say when no coding sheet backs a codebook's rates.
+NOT_VALIDATED = (
+    "the rates are not validated on this corpus: draw a coding sheet with "
+    "`policytext sample --frame FRAME --n 100 --unmatched 300 --out sheets/FRAME`, "
+    "fill its label column, then `policytext evaluate --gold sheets/FRAME.csv`"
+)
+
+
+def estimate_interval(value: Any) -> str:
+    """``0.86 [0.78, 0.92]`` from ``[est, low, high]``; ``n/a`` without one."""
+    if not isinstance(value, (list, tuple)) or len(value) != 3:
+        return "n/a"
+    return f"{value[0]:.2f} [{value[1]:.2f}, {value[2]:.2f}]"
+
+
+def estimate_source(estimate: dict[str, Any]) -> str:
+    """Where an estimate comes from: ``corpus estimate from 120 coded sentences, sample of 2026-12-03``."""
+    coded = estimate.get("coded")
+    if not isinstance(coded, int):
+        design = estimate.get("design") or {}
+        coded = sum(int((design.get(s) or {}).get("sample") or 0) for s in ("matched", "unmatched"))
+    when = str(estimate.get("drawn_at") or "")[:10]
+    dated = f"sample of {when}" if when else f"evaluated {str(estimate.get('created_at') or '?')[:10]}"
+    return f"corpus estimate from {coded} coded sentences, {dated}"
+
+
 def format_estimate(frame: str, estimate: dict[str, Any]) -> str:
-    """One line for manifests and reports: ``devolution: precision 0.86 [0.78, 0.92], recall ...``."""
+    """One line for manifests and reports.
 
-    def part(name: str) -> str:
-        value = estimate.get(name)
-        if not value:
-            return f"{name} n/a"
-        return f"{name} {value[0]:.2f} [{value[1]:.2f}, {value[2]:.2f}]"
+    Example::
 
-    return f"{frame}: {part('precision')}, {part('recall')}"
+        >>> line = format_estimate("devolution", {"precision": [0.86, 0.78, 0.92], "recall": None,
+        ...                                       "coded": 120, "drawn_at": "2026-12-03"})
+        >>> line.split(" (")[0]
+        'devolution: precision 0.86 [0.78, 0.92], recall n/a'
+        >>> line.split(" (")[1]
+        'corpus estimate from 120 coded sentences, sample of 2026-12-03)'
+    """
+    return (
+        f"{frame}: precision {estimate_interval(estimate.get('precision'))}, "
+        f"recall {estimate_interval(estimate.get('recall'))} ({estimate_source(estimate)})"
+    )
+
+
+def estimate_lines(estimates: dict[str, dict[str, Any]], frames: Sequence[str]) -> list[str]:
+    """One line per frame of the codebook: its corpus estimate, or that it is not validated.
+
+    Without any estimate, a single line: :data:`NOT_VALIDATED`.
+
+    Example::
+
+        >>> estimate_lines({}, ["devolution"])[0].startswith("the rates are not validated")
+        True
+    """
+    if not estimates:
+        return [NOT_VALIDATED]
+    ordered = [*frames, *sorted(f for f in estimates if f not in frames)]
+    return [
+        format_estimate(frame, estimates[frame])
+        if frame in estimates
+        else f"{frame}: not validated on this corpus (no coding sheet evaluated for it)"
+        for frame in ordered
+    ]
 
 
 # -- suggesting terms ---------------------------------------------------------------------------

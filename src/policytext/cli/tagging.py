@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from policytext.cli._base import (
     show_progress,
 )
 from policytext.cli._codebook_option import codebook_option
-from policytext.errors import CodebookError
+from policytext.errors import CodebookError, InputError
 
 
 @main.command("tag")
@@ -30,12 +31,38 @@ from policytext.errors import CodebookError
     help="Codebook (.toml, quanteda .yml, LIWC .dic); default: the shipped one.",
 )
 @click.option("--workers", type=int, default=1, show_default=True, help="Processes to tag in.")
-@click.option("--model", default=None, help="A trained spaCy pipeline to use (e.g. en_core_web_sm).")
+@click.option(
+    "--model",
+    "model",
+    default=None,
+    help="A frame model from `policytext train` (name in models/ beside --db, or a .model file).",
+)
+@click.option(
+    "--combine",
+    type=click.Choice(["codebook", "model", "union", "stacked"]),
+    default=None,
+    help="Tags from the codebook, the model, or both (union; stacked: the model fed the codebook's "
+    "hits). Default with --model: union.",
+)
+@click.option(
+    "--pipeline",
+    "spacy_pipeline",
+    default=None,
+    help="A trained spaCy pipeline to start from (e.g. en_core_web_sm).",
+)
 @db_option
 @quiet_option
 @reports_errors
-def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path, quiet: bool) -> None:
-    """Tag every current document with the rhetoric codebook.
+def tag_command(
+    codebook: Path | None,
+    workers: int,
+    model: str | None,
+    combine: str | None,
+    spacy_pipeline: str | None,
+    db: Path,
+    quiet: bool,
+) -> None:
+    """Tag every current document with the rhetoric codebook (and a trained model).
 
     Matches (sentence, offsets, frame, pattern, negation) are stored with the
     codebook's hash and version. Re-running skips documents already tagged with
@@ -44,18 +71,52 @@ def tag_command(codebook: Path | None, workers: int, model: str | None, db: Path
     others'; an edited codebook (same name, changed content) replaces its own
     old tags. See them with `policytext codebook list`.
 
+    With --model NAME (trained on this codebook with `policytext train`), the
+    tags combine codebook and model (--combine) and are stored under their own
+    key, the codebook named CODEBOOK+NAME (e.g. policytext-default+frames;
+    CODEBOOK+NAME:model and :stacked for those modes): read them with
+    `policytext table --codebook policytext-default+frames`. A model's match
+    spans its sentence and records its source as pattern `model:NAME@SHA12`.
+
     \b
     Example:
         policytext tag --workers 2
         policytext tag --codebook my-codebook.toml
+        policytext tag --model frames --combine union
+        policytext tag --pipeline en_core_web_sm
     """
     from policytext.store.corpus import Corpus
-    from policytext.tagging import tag_corpus
+    from policytext.tagging import is_spacy_pipeline, tag_corpus
+    from policytext.training import models_folder
 
     _require_db(db)
+    if model is not None and spacy_pipeline is None and _is_old_pipeline_option(model, db, is_spacy_pipeline):
+        click.echo(
+            f"warning: --model {model} is a spaCy pipeline; spell it --pipeline {model} "
+            "(--model now names a model trained with `policytext train`)",
+            err=True,
+        )
+        model, spacy_pipeline = None, model
+    if spacy_pipeline is not None and not is_spacy_pipeline(spacy_pipeline):
+        raise InputError(
+            f"--pipeline: {spacy_pipeline!r} is not an installed spaCy pipeline or pipeline folder "
+            f"(python -m spacy download {spacy_pipeline})"
+        )
     with Corpus.open(db) as corpus:
-        summary = tag_corpus(corpus, codebook, workers=workers, model=model, progress=show_progress(quiet))
+        summary = tag_corpus(
+            corpus, codebook, workers=workers, model=model, combine=combine, spacy_model=spacy_pipeline,
+            models_dir=models_folder(db), progress=show_progress(quiet),
+        )  # fmt: skip
     click.echo(f"{db}: {summary}", err=True)
+
+
+def _is_old_pipeline_option(model: str, db: Path, is_spacy_pipeline: Any) -> bool:
+    """``--model en_core_web_sm`` from before ``--pipeline``: no such frame model, a spaCy pipeline."""
+    from policytext.training import models_folder
+
+    if Path(model).suffix == ".model" or (models_folder(db) / f"{model}.model").exists():
+        return False
+    return bool(is_spacy_pipeline(model))
 
 
 @main.group("codebook")

@@ -21,6 +21,7 @@ from policytext.cli._base import (
     seed_option,
     write_output,
 )
+from policytext.cli._codebook_option import codebook_option
 from policytext.cli.tagging import codebook_group
 from policytext.errors import PolicytextError
 
@@ -118,20 +119,28 @@ def _evaluate_sheet(sheet: Path, codebook_path: Path | None, fmt: str, out: Path
         evaluations.record_evaluation(corpus, codebook, str(sheet), scores)
 
 
-def _tagged_codebook(corpus: Any) -> Any:
+def _tagged_codebook(corpus: Any, codebook: str | None = None) -> Any:
     """The codebook of the tags analyses read (see :func:`policytext.store.tags.current_tagging`)."""
     from policytext.store.tags import current_tagging
 
-    tagging = current_tagging(corpus)
+    tagging = current_tagging(corpus, codebook)
     if tagging is None:
         raise PolicytextError(f"{corpus.path}: not tagged yet; run 'policytext tag' first")
     return tagging.codebook
 
 
 def _sheet_codebook(corpus: Any, wanted: str, path: Path | None, load: Any) -> Any:
-    """The codebook the sheet was drawn with: --codebook, else the stored one with that hash."""
+    """The codebook the sheet was drawn with: --codebook, else the stored one with the sheet's hash
+    (a codebook combined with a model included), else the one analyses read."""
+    from policytext.store.tags import stored_codebook
+
     if path is not None:
         return load(path)
+    if wanted:
+        try:
+            return stored_codebook(corpus, wanted)
+        except PolicytextError:
+            pass
     stored = _tagged_codebook(corpus)
     if wanted and stored.hash != wanted:
         click.echo(
@@ -159,11 +168,19 @@ def _sheet_codebook(corpus: Any, wanted: str, path: Path | None, load: Any) -> A
     help="Sheet path without extension (writes .csv and .jsonl); default: sheet-FRAME in the current folder.",
 )
 @seed_option("Random seed of the sample.")
+@codebook_option
 @filter_options
 @db_option
 @reports_errors
 def sample_command(
-    frame: str, n: int, unmatched: int, out: Path | None, seed: int, db: Path, **kwargs: Any
+    frame: str,
+    n: int,
+    unmatched: int,
+    out: Path | None,
+    seed: int,
+    codebook: str | None,
+    db: Path,
+    **kwargs: Any,
 ) -> None:
     """Draw a stratified random sample of tagged sentences into a coding sheet.
 
@@ -171,19 +188,21 @@ def sample_command(
     column for a coder to fill with 1 or 0 under the coding manual; each row
     records its stratum (matched / unmatched), the stratum's size in the corpus
     and the sample size, so `policytext evaluate --gold SHEET` can estimate
-    corpus-level precision and recall.
+    corpus-level precision and recall. With --codebook, the sample is of that
+    stored codebook's tags (e.g. policytext-default+frames, tagged with a model).
 
     \b
     Example:
         policytext sample --frame devolution --n 100 --unmatched 200 --out sheets/devolution
+        policytext sample --frame devolution --n 100 --unmatched 300 --codebook policytext-default+frames
     """
     from policytext.validation import draw_sample, write_sheet
 
     documents = _pop_filters(kwargs)
     _require_db(db)
     with _open_corpus(db) as corpus:
-        codebook = _tagged_codebook(corpus)
-        rows = draw_sample(corpus, frame, n, unmatched=unmatched, random_state=seed, codebook=codebook,
+        tagged = _tagged_codebook(corpus, codebook)
+        rows = draw_sample(corpus, frame, n, unmatched=unmatched, random_state=seed, codebook=tagged,
                            documents=documents)  # fmt: skip
     csv_path, jsonl_path = write_sheet(rows, out if out is not None else Path(f"sheet-{frame}"))
     matched = sum(1 for r in rows if r.stratum == "matched")

@@ -36,6 +36,7 @@ from policytext.report.manifest import RATE_NOTE, RunManifest, run_manifest
 from policytext.report.topics_section import topics_section
 from policytext.store.filters import DocumentFilter, FilterOptions, resolve_filter
 from policytext.tables import current_tagging, frequency_table
+from policytext.validation import NOT_VALIDATED, estimate_interval, estimate_source
 
 if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
@@ -113,6 +114,27 @@ def _validation_rows(manifest: RunManifest) -> list[dict[str, str]]:
                 "frame": str(name),
                 **{k: format_number(scores.get(k), decimals=3) for k in ("precision", "recall", "f1")},
                 "support": format_number(int(support)) if isinstance(support, (int, float)) else "",
+            }
+        )
+    return rows
+
+
+def _estimate_rows(manifest: RunManifest) -> list[dict[str, str]]:
+    """Corpus-level estimates per frame of the codebook (empty: not validated on this corpus)."""
+    estimates = manifest.corpus_estimates or {}
+    if not estimates:
+        return []
+    frames = [*manifest.frames, *sorted(f for f in estimates if f not in manifest.frames)]
+    rows = []
+    for frame in frames:
+        estimate = estimates.get(frame)
+        rows.append(
+            {
+                "frame": frame,
+                "precision": estimate_interval(estimate.get("precision")) if estimate else "",
+                "recall": estimate_interval(estimate.get("recall")) if estimate else "",
+                "source": estimate_source(estimate) if estimate else "not validated on this corpus",
+                "sheet": str(estimate.get("sheet") or "") if estimate else "",
             }
         )
     return rows
@@ -266,6 +288,8 @@ def write_report(
         "static_charts": [],
         "codebook": [],
         "validation": _validation_rows(manifest),
+        "estimates": _estimate_rows(manifest),
+        "not_validated": NOT_VALIDATED,
         "rate_note": RATE_NOTE,
         "bootstrap": bootstrap,
     }

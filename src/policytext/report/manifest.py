@@ -1,8 +1,11 @@
 """The run manifest: how an output was made, so a number in a paper can be traced.
 
 Every table, chart folder and report carries one: the command, the corpus content
-hash, the codebook (name, version, hash), the installed versions and the latest
-validation scores of the codebook.
+hash, the codebook (name, version, hash; for tags made with ``tag --model`` also what
+they combine), the installed versions, the latest gold-set validation scores of the
+codebook and its corpus-level precision and recall estimates per frame (from coding
+sheets, :func:`policytext.store.evaluations.corpus_estimates`), or a line saying the
+rates are not validated on this corpus and how to validate them.
 
 Example::
 
@@ -22,9 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext import __version__
+from policytext.store.evaluations import corpus_estimates, latest_gold_evaluation_row
 from policytext.store.filters import DocumentFilter
-from policytext.store.reporting import current_totals, latest_evaluation_row
+from policytext.store.reporting import current_totals, has_table
 from policytext.tables import corpus_hash, current_tagging
+from policytext.validation import estimate_lines
 
 if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
@@ -60,8 +65,17 @@ class RunManifest:
     codebook_name, codebook_version, codebook_hash:
         The codebook of the latest tagging run (``None`` when nothing is tagged).
     validation:
-        The latest evaluation scores stored for that codebook
+        The latest gold-set evaluation scores stored for that codebook
         (``{"gold", "created_at", "frames", "micro", "macro"}``), or ``None``.
+    corpus_estimates:
+        Corpus-level precision and recall per frame from the newest evaluated coding
+        sheet of each frame (:func:`policytext.store.evaluations.corpus_estimates`);
+        ``{}`` when the rates are not validated on this corpus, ``None`` when nothing is tagged.
+    frames:
+        The frames of the codebook (the order of the estimate lines).
+    tag_source:
+        For tags made with ``policytext tag --model``: what they combine (base codebook
+        hash, model name and sha256, mode); ``None`` for a codebook's own tags.
     rate:
         What the rates are per (:data:`RATE_NOTE`).
     parameters:
@@ -79,6 +93,9 @@ class RunManifest:
     codebook_version: str | None = None
     codebook_hash: str | None = None
     validation: dict[str, Any] | None = None
+    corpus_estimates: dict[str, dict[str, Any]] | None = None
+    frames: tuple[str, ...] = ()
+    tag_source: dict[str, str] | None = None
     rate: str = RATE_NOTE
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -89,6 +106,12 @@ class RunManifest:
     def to_json(self) -> str:
         """The manifest as indented JSON."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+    def estimate_lines(self) -> list[str]:
+        """``corpus_estimate: FRAME: precision ..., recall ... (corpus estimate from N coded
+        sentences, sample of DATE)`` per frame, or one line saying the rates are not validated
+        on this corpus and how to validate them (no lines when nothing is tagged)."""
+        return _estimate_lines(self)
 
     def comment_lines(self) -> list[str]:
         """The manifest as ``key: value`` lines for a comment header (one line each, never cut)."""
@@ -105,7 +128,9 @@ class RunManifest:
             f"policytext: {self.policytext_version}; spacy: {self.spacy_version or '(not installed)'}",
             f"corpus: {self.documents} documents, {self.tokens} tokens, hash {self.corpus_hash}",
             f"codebook: {codebook}",
+            *_source_line(self.tag_source),
             f"validated_with: {_validation_line(self.validation)}",
+            *self.estimate_lines(),
             f"rates: {self.rate}",
         ]
         if self.parameters:
@@ -113,6 +138,22 @@ class RunManifest:
                 "parameters: " + json.dumps(self.parameters, ensure_ascii=False, default=str, sort_keys=True)
             )
         return lines
+
+
+def _source_line(source: dict[str, str] | None) -> list[str]:
+    if not source:
+        return []
+    return [
+        f"tags: {source.get('combine')} of codebook {source.get('base_name')} "
+        f"[{str(source.get('base_codebook'))[:12]}] and model {source.get('model')} "
+        f"sha256 {source.get('model_sha256')}"
+    ]
+
+
+def _estimate_lines(manifest: RunManifest) -> list[str]:
+    if manifest.codebook_hash is None or manifest.corpus_estimates is None:
+        return []
+    return [f"corpus_estimate: {line}" for line in estimate_lines(manifest.corpus_estimates, manifest.frames)]
 
 
 def _validation_line(validation: dict[str, Any] | None) -> str:
@@ -144,9 +185,9 @@ def validation_scores(corpus: Corpus, codebook_hash: str | None) -> dict[str, An
         >>> validation_scores(Corpus.open(":memory:"), "abc") is None
         True
     """
-    if codebook_hash is None:
+    if codebook_hash is None or not has_table(corpus, "evaluations"):
         return None
-    row = latest_evaluation_row(corpus, codebook_hash)
+    row = latest_gold_evaluation_row(corpus, codebook_hash)
     if row is None:
         return None
     try:
@@ -213,5 +254,16 @@ def run_manifest(
         codebook_version=tagging.codebook_version if tagging else None,
         codebook_hash=codebook_hash,
         validation=validation_scores(corpus, codebook_hash),
+        corpus_estimates=_corpus_estimates(corpus, codebook_hash),
+        frames=tuple(tagging.frames) if tagging else (),
+        tag_source=tagging.source if tagging else None,
         parameters=params,
     )
+
+
+def _corpus_estimates(corpus: Corpus, codebook_hash: str | None) -> dict[str, dict[str, Any]] | None:
+    if codebook_hash is None:
+        return None
+    if not has_table(corpus, "evaluations"):
+        return {}
+    return corpus_estimates(corpus, codebook_hash)

@@ -31,6 +31,7 @@ __all__ = [
     "document_texts",
     "frame_sentences",
     "latest_evaluation",
+    "latest_gold_evaluation_row",
     "record_evaluation",
     "tagged_codebook_hash",
     "tagged_sentence_counts",
@@ -81,6 +82,29 @@ def latest_evaluation(corpus: Corpus, codebook_hash: str) -> dict[str, Any] | No
     if row is None:
         return None
     return {"gold": row["gold"], "scores": json.loads(row["scores"]), "created_at": row["created_at"]}
+
+
+def latest_gold_evaluation_row(corpus: Corpus, codebook_hash: str) -> dict[str, Any] | None:
+    """The newest evaluation of the codebook on a gold file (coding sheets left out), raw scores.
+
+    Returns ``{"gold", "scores" (the JSON text), "created_at"}`` or ``None``. A coding
+    sheet's evaluation carries ``corpus_estimates``; those are read with
+    :func:`corpus_estimates` instead, so the gold-set scores of a manifest stay gold-set scores.
+    """
+    rows = corpus.conn.execute(
+        "SELECT gold, scores, created_at FROM evaluations WHERE codebook_hash = ? "
+        "ORDER BY created_at DESC, pk DESC",
+        (codebook_hash,),
+    )
+    for row in rows:
+        try:
+            scores = json.loads(row["scores"])
+        except (TypeError, ValueError):
+            scores = None
+        if isinstance(scores, dict) and "corpus_estimates" in scores:
+            continue
+        return {"gold": row["gold"], "scores": row["scores"], "created_at": row["created_at"]}
+    return None
 
 
 def corpus_estimates(corpus: Corpus, codebook_hash: str) -> dict[str, dict[str, Any]]:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
 
 __all__ = [
+    "DERIVED_MARK",
     "CodebookRecord",
     "Tagging",
     "TagRow",
@@ -48,6 +49,7 @@ __all__ = [
     "resolve_codebook",
     "store_codebook",
     "stored_codebook",
+    "tagging_source",
     "untagged_documents",
     "write_tags",
 ]
@@ -79,6 +81,31 @@ class _MatchLike(Protocol):
     def text(self) -> str: ...
     @property
     def negated(self) -> bool: ...
+
+
+#: The line of a derived codebook's description that records what its tags combine
+#: (``policytext tag --model``: :func:`policytext.training.derived_codebook`).
+DERIVED_MARK = "policytext derived tagging: "
+
+
+def tagging_source(codebook: Codebook) -> dict[str, str] | None:
+    """What a derived codebook's tags combine (``base_codebook``, ``base_name``, ``model``,
+    ``model_sha256``, ``combine``), or ``None`` for a plain codebook (its tags all come from
+    its patterns).
+
+    Example::
+
+        >>> tagging_source(load_codebook()) is None
+        True
+    """
+    for line in reversed(codebook.description.splitlines()):
+        if line.startswith(DERIVED_MARK):
+            try:
+                record = json.loads(line[len(DERIVED_MARK) :])
+            except json.JSONDecodeError:
+                return None
+            return {str(k): str(v) for k, v in record.items()} if isinstance(record, dict) else None
+    return None
 
 
 #: One tagged document: ``(doc_pk, matches, sentences, tokens)``.
@@ -383,6 +410,11 @@ class Tagging:
         if not self.content:
             raise CodebookError(f"codebook [{self.codebook_hash[:12]}]: not stored")
         return codebook_from_json(self.content, source=f"codebook {self.codebook_hash[:12]}")
+
+    @property
+    def source(self) -> dict[str, str] | None:
+        """What the tags combine when made with ``tag --model`` (:func:`tagging_source`), else ``None``."""
+        return tagging_source(self.codebook) if self.content else None
 
 
 def current_tagging(corpus: Corpus, codebook: str | Path | Codebook | None = None) -> Tagging | None:
