@@ -1,0 +1,107 @@
+"""Draw round d of the gold set: a second fresh held-out part (``gold/pointers_d.jsonl``, no text).
+
+    python gold/sample_d.py [--shared ../shared/data] [--out gold/pointers_d.jsonl]
+
+Why: round b was scored once against codebook 1.4 (before its errors were
+read) and then used for tuning, like rounds a and c. Round d gives the final
+codebook a score on sentences nobody tuning it has read. Every eligible ukpol
+and GOV.UK document is now in some earlier round, so round d is new
+*sentences* from those documents (sentence-disjoint, not document-disjoint;
+docs/validation.md states this limit).
+
+What (deterministic; seed ``20261203:d``): the strata of ``sample_b.py``
+(``power`` 150, ``enriched`` 110, ``random`` 110, drawn in that order) over
+the even-year ukpol speeches and GOV.UK documents that
+``loaders.eligible_documents`` allows, skipping every sentence of rounds a, b
+and c; at most ``MAX_PER_DOC`` new sentences per document group. Part
+``heldout_d``; ids d001.. follow a seeded shuffle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loaders  # noqa: E402
+import materialise  # noqa: E402
+import sample  # noqa: E402
+from sample_b import STRATA, turns  # noqa: E402
+
+SEED = "20261203:d"
+MAX_PER_DOC = 6
+HERE = Path(__file__).resolve().parent
+
+
+def rng(purpose: str) -> random.Random:
+    return random.Random(f"{SEED}:{purpose}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
+    ap.add_argument("--out", type=Path, default=HERE / "pointers_d.jsonl")
+    args = ap.parse_args(argv)
+
+    docs, pool, norms_by_doc = sample.build_pool(args.shared)
+    group_of = sample.group_documents(docs, norms_by_doc)
+    used_norms: set[str] = set()
+    for name in ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl"):
+        pointers = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
+        used_norms |= {sample.normalise(t) for t in materialise.resolve(pointers, args.shared)}
+    candidates = [
+        it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms
+    ]
+    print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
+
+    per_group: Counter = Counter()
+    taken: set[str] = set()
+    chosen: list[dict] = []
+    for stratum, n, themes in STRATA:
+        if themes is None:
+            order = list(candidates)
+            rng("random").shuffle(order)
+            it_order = iter(order)
+        else:
+            it_order = turns(candidates, themes, f"{SEED}:{stratum}")
+        got = 0
+        for it in it_order:
+            grp = group_of[it["doc"].key]
+            if it["norm"] in taken or per_group[grp] >= MAX_PER_DOC:
+                continue
+            taken.add(it["norm"])
+            per_group[grp] += 1
+            chosen.append({**it, "stratum": stratum})
+            got += 1
+            if got == n:
+                break
+        print(f"{stratum}: wanted {n}, got {got}", file=sys.stderr)
+
+    order = list(range(len(chosen)))
+    rng("ids").shuffle(order)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        for new_id, idx in enumerate(order, 1):
+            c = chosen[idx]
+            d = c["doc"]
+            rec = {"id": f"d{new_id:03d}", "path": d.path}
+            if d.row is not None:
+                rec["row"] = d.row
+            rec.update(
+                {"start": c["start"], "end": c["end"], "sha1": sample.sha1(c["text"]), "stratum": c["stratum"],
+                 "genre": d.genre, "part": "heldout_d"}
+            )
+            if c["stratum"] != "random":
+                rec["net"] = c["themes"]
+            rec["meta"] = {"speaker": d.meta.get("speaker", ""), "date": d.meta.get("date", ""), "source": d.key}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"wrote {len(chosen)} pointers to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
