@@ -1,12 +1,12 @@
 """Inter-coder agreement and final label counts for the gold set, per frame.
 
-    python gold/agreement.py [--round a|b|c]            # print the Markdown table of one round
+    python gold/agreement.py [--round a|b|c|d]            # print the Markdown table of one round
     python gold/agreement.py --write    # refresh the tables of every round inside gold/agreement.md
     python gold/agreement.py --check    # exit 1 if gold/agreement.md is stale
 
 Round a reads ``coding/coder_a.jsonl``, ``coding/coder_b.jsonl``, ``labels.jsonl``,
 ``adjudication.jsonl`` and ``pointers.jsonl`` (for each sentence's part); rounds
-b and c read ``coding/round_X/coder_a.jsonl`` and ``coder_b.jsonl``,
+b, c and d read ``coding/round_X/coder_a.jsonl`` and ``coder_b.jsonl``,
 ``labels_X.jsonl``, ``adjudication_X.jsonl`` and ``pointers_X.jsonl``. No
 sentence text is needed. Before counting it checks that the files fit
 together: every file covers the ids of ``pointers.jsonl`` exactly once with
@@ -35,6 +35,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "a": {"suffix": "", "coding": "coding", "parts": ("train", "dev", "heldout")},
     "b": {"suffix": "_b", "coding": "coding/round_b", "parts": ("heldout_b",)},
     "c": {"suffix": "_c", "coding": "coding/round_c", "parts": ("tune_c",)},
+    "d": {"suffix": "_d", "coding": "coding/round_d", "parts": ("heldout_d",)},
 }
 
 
