@@ -258,6 +258,22 @@ def test_topics_npmi_matches_hand_computation():
     assert math.isnan(scores[2])
 
 
+def test_topics_npmi_counts_in_chunks_as_in_one_pass(monkeypatch):
+    # Window counts are added up chunk by chunk so memory stays flat on a large corpus;
+    # a chunk of a few entries must give exactly the one-pass figures.
+    import random
+
+    from policytext.topics import measures
+
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(40)]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 60))] for _ in range(80)]
+    topics = [rng.sample(vocab, 6) for _ in range(4)]
+    whole = npmi_coherence(topics, texts, window=5)
+    monkeypatch.setattr(measures, "_CHUNK_ENTRIES", 7)
+    assert npmi_coherence(topics, texts, window=5) == whole
+
+
 def test_topics_npmi_rejects_bad_window():
     with pytest.raises(ModelError, match="window must be >= 1; got 0"):
         npmi_coherence([["a", "b"]], [["a", "b"]], window=0)
