@@ -31,6 +31,7 @@ from policytext.store.filters import (
     resolve_filter,
 )
 from policytext.tables import corpus_hash
+from policytext.topics._memory import release_memory
 from policytext.topics.dynamic import DynamicTopicModel
 from policytext.topics.effects import TopicEffects, estimate_effects
 from policytext.topics.measures import prevalence_drift
@@ -216,6 +217,7 @@ def analyse_topics(
         seed_terms=seeds,
         random_state=random_state,
     )
+    release_memory()  # the fit's matrices are freed: hand their pages back before prevalence
     if seeds:
         dropped = [label for label in seeds if label not in model.seed_labels_]
         if dropped:

@@ -76,9 +76,10 @@ def _npmi(count_a: float, count_b: float, count_ab: float, n: int) -> float:
     return float(np.log(p_ab / ((count_a / n) * (count_b / n))) / -np.log(p_ab))
 
 
-#: Window-term entries gathered before they are added into the counts (bounds the memory of
-#: :func:`_window_counts` whatever the corpus size: about 16 bytes an entry).
-_CHUNK_ENTRIES = 1_000_000
+#: Window-term entries gathered before they are added into the counts: bounds the memory of
+#: :func:`_window_counts` whatever the corpus size (16 bytes an entry, a few times over
+#: while a chunk is added up: some 20 MB).
+_CHUNK_ENTRIES = 250_000
 
 
 def _window_counts(

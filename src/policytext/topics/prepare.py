@@ -15,6 +15,7 @@ import logging
 import math
 import re
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import pandas as pd
 
 from policytext.errors import ModelError
 from policytext.store.filters import GROUP_FIELDS, DocumentFilter, FilterOptions, resolve_filter
+from policytext.topics._memory import release_memory
 from policytext.topics._validation import is_int
 from policytext.topics.vocabulary import (
     corpus_stop_terms,
@@ -273,34 +275,67 @@ def find_phrases(
 ) -> frozenset[tuple[str, str]]:
     """Two-word collocations: bigrams seen ``min_count`` times with NPMI >= ``threshold``.
 
-    Counting uses NLTK's :class:`~nltk.collocations.BigramCollocationFinder`
-    over runs of adjacent kept words; the score is normalised pointwise mutual
-    information, log(p(xy) / p(x)p(y)) / -log p(xy), in [-1, 1].
+    Words and adjacent pairs are counted in runs of two or more adjacent kept words (as
+    NLTK's :class:`~nltk.collocations.BigramCollocationFinder` counts documents); the score
+    is normalised pointwise mutual information, log(p(xy) / p(x)p(y)) / -log p(xy), in
+    [-1, 1]. Pairs are counted as 64-bit codes in numpy, chunk by chunk, so memory grows
+    with the distinct pairs (16 bytes each), not with the corpus.
 
     Example::
 
         >>> sorted(find_phrases([["big", "society"]] * 5 + [["big", "idea"]], min_count=3))
         [('big', 'society')]
     """
-    from nltk.collocations import BigramCollocationFinder
+    import numpy as np
 
-    finder = BigramCollocationFinder.from_documents(list(r) for r in runs if len(r) > 1)
-    words = {w: c for w, c in finder.word_fd.items() if w is not None}
-    total_words = sum(words.values())
-    pairs = {p: c for p, c in finder.ngram_fd.items() if p[0] is not None and p[1] is not None}
-    total_pairs = sum(pairs.values())
+    ids: dict[str, int] = {}
+    word_ids = array("I")
+    codes = array("Q")
+    pair_codes = np.zeros(0, dtype=np.uint64)
+    pair_counts = np.zeros(0, dtype=np.int64)
+
+    def merge() -> None:
+        nonlocal codes, pair_codes, pair_counts
+        if codes:
+            pair_codes, inverse = np.unique(
+                np.concatenate([pair_codes, np.frombuffer(codes, dtype=np.uint64)]), return_inverse=True
+            )
+            weights = np.concatenate([pair_counts, np.ones(len(codes), dtype=np.int64)])
+            pair_counts = np.bincount(inverse, weights=weights, minlength=len(pair_codes)).astype(np.int64)
+        codes = array("Q")
+
+    for run in runs:
+        if len(run) < 2:
+            continue
+        run_ids = [ids.setdefault(w, len(ids)) for w in run]
+        word_ids.extend(run_ids)
+        codes.extend((a << 32) | b for a, b in zip(run_ids, run_ids[1:], strict=False))
+        if len(codes) >= _PAIR_CHUNK:
+            merge()
+    merge()
+    words = list(ids)
+    word_counts = np.bincount(np.frombuffer(word_ids, dtype=np.uint32), minlength=len(words)).tolist()
+    del word_ids
+    total_words = sum(word_counts)
+    total_pairs = int(pair_counts.sum())
     found = set()
-    for (a, b), count in pairs.items():
-        if count < min_count or a == b:
+    frequent = pair_counts >= min_count
+    for code, count in zip(pair_codes[frequent].tolist(), pair_counts[frequent].tolist(), strict=True):
+        a, b = code >> 32, code & 0xFFFFFFFF
+        if a == b:
             continue
         p_ab = count / total_pairs
         if p_ab >= 1.0:
-            found.add((a, b))
+            found.add((words[a], words[b]))
             continue
-        pmi = math.log(p_ab / ((words[a] / total_words) * (words[b] / total_words)))
+        pmi = math.log(p_ab / ((word_counts[a] / total_words) * (word_counts[b] / total_words)))
         if pmi / -math.log(p_ab) >= threshold:
-            found.add((a, b))
+            found.add((words[a], words[b]))
     return frozenset(found)
+
+
+#: Pair codes gathered before they are merged into the counts in :func:`find_phrases`.
+_PAIR_CHUNK = 2_000_000
 
 
 def join_phrases(run: Sequence[str], phrases: frozenset[tuple[str, str]]) -> list[str]:
@@ -527,6 +562,8 @@ def _prepare(
         bad = next(y for y in frame["year"].dropna() if not is_int(y) and not float(y).is_integer())
         raise ModelError(f"metadata: year must be a whole number, got {bad!r}") from None
     frame["decade"] = (frame["year"] // 10) * 10
+    del tokenised
+    release_memory()
     return TopicCorpus(
         documents=frame,
         passages=tuple(passages),
