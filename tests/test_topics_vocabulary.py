@@ -100,15 +100,15 @@ def test_find_phrases_counts_pairs_in_chunks_as_nltk_does(monkeypatch, chunk):
     # phrases are exactly those NLTK's counts give, whatever the chunk size.
     import random
 
-    from policytext.topics import prepare
+    from policytext.topics import phrases
 
-    monkeypatch.setattr(prepare, "_PAIR_CHUNK", chunk)
+    monkeypatch.setattr(phrases, "_PAIR_CHUNK", chunk)
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(30)]
     runs = [[rng.choice(vocab[: rng.randint(2, 30)]) for _ in range(rng.randint(0, 8))] for _ in range(400)]
     runs += [["big", "society"]] * 6 + [["big", "big"]] * 6 + [["lone"]] * 3
     for min_count, threshold in [(5, 0.3), (2, 0.0), (1, -1.0)]:
         expected = _nltk_phrases(runs, min_count=min_count, threshold=threshold)
-        assert prepare.find_phrases(runs, min_count=min_count, threshold=threshold) == expected
-    assert ("big", "society") in prepare.find_phrases(runs)
-    assert ("big", "big") not in prepare.find_phrases(runs, min_count=1, threshold=-1.0)
+        assert phrases.find_phrases(runs, min_count=min_count, threshold=threshold) == expected
+    assert ("big", "society") in phrases.find_phrases(runs)
+    assert ("big", "big") not in phrases.find_phrases(runs, min_count=1, threshold=-1.0)

@@ -14,6 +14,7 @@ from scipy import sparse
 
 from policytext.errors import ModelError
 from policytext.store.filters import GROUP_FIELDS
+from policytext.tables.bootstrap import group_rng
 from policytext.topics._validation import is_int
 from policytext.topics.prepare import TopicCorpus
 
@@ -96,18 +97,15 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
 
 def _group_rng(random_state: int | None, by: str, group: Any) -> np.random.Generator:
     """The bootstrap stream of one group: a function of the seed, ``by`` and the group only,
-    so a group's interval does not move when other groups are added or left out."""
+    so a group's interval does not move when other groups are added or left out
+    (:func:`policytext.tables.bootstrap.group_rng`, the tables' streams, keyed by ``[by, group]``)."""
     if random_state is None:
         return np.random.default_rng()
-    import hashlib
-
     is_whole = isinstance(group, (int, np.integer)) or (
         isinstance(group, (float, np.floating)) and float(group).is_integer()
     )
     key = json.dumps([by, int(group) if is_whole else str(group)], ensure_ascii=False)
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
-    return np.random.default_rng(np.random.SeedSequence([int(random_state), *words]))
+    return group_rng(int(random_state), key)
 
 
 def topic_prevalence(
