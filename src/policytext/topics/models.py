@@ -253,12 +253,40 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         Raises :class:`ModelError` for a bad parameter or too little text.
         """
         self._validate()
-        name = type(self).__name__
         texts = [_tokens(u) for u in units]
-        if sum(1 for t in texts if t) < 2:
-            raise ModelError(
-                f"{name}: need at least 2 units with text to fit; got {sum(1 for t in texts if t)}"
-            )
+        counts = self._count(texts)
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        self.term_share_ = totals / max(float(totals.sum()), 1e-300)
+        self.column_weights_: np.ndarray | None = None
+        empty = np.diff(counts.indptr) == 0
+        matrix = self._weigh(counts, fit=True)
+        del counts  # NMF fits the TF-IDF matrix; LDA's matrix is the counts themselves
+        estimator, unit_topics, components = self._fit_estimator(matrix)
+        del matrix
+        if self.column_weights_ is not None:
+            # Report term weights on the unscaled TF-IDF scale.
+            components = components / self.column_weights_[None, :]
+        self.estimator_ = estimator
+        self._order_topics(components, unit_topics, empty)
+        seeded = list(self.seed_labels_)
+        top = self._top_term_lists(self.n_top_terms)
+        self.coherence_ = np.asarray(npmi_coherence(top, texts, window=self.coherence_window))
+        self.seed_retention_ = {
+            label: len(set(self.seed_terms_used_[label]) & set(top[i])) / len(self.seed_terms_used_[label])
+            for i, label in enumerate(seeded)
+        }
+        for label, share in self.seed_retention_.items():
+            if share == 0:
+                logger.warning("seeded topic %s kept none of its seed terms among its top terms", label)
+        return self
+
+    def _count(self, texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """The vocabulary (``vocabulary_``) and the unit-term counts; a :class:`ModelError` when
+        there are fewer than 2 units with text, no term within the bounds, or k too large."""
+        name = type(self).__name__
+        usable = sum(1 for t in texts if t)
+        if usable < 2:
+            raise ModelError(f"{name}: need at least 2 units with text to fit; got {usable}")
         frequency = document_frequency(texts)
         terms = pruned_terms(frequency, len(texts), min_df=self.min_df, max_df=self.max_df)
         # Cells in each row in first-seen order, as CountVectorizer leaves them (see count_matrix).
@@ -272,30 +300,20 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self.vocabulary_ = np.asarray(terms, dtype=object)
         # Counts as float32 with int32 indices (scikit-learn's NMF and LDA keep float32).
         counts = count_matrix(texts, {t: i for i, t in enumerate(terms)}, rank=[first_seen[t] for t in terms])
-        del first_seen
         self.vectorizer_ = _vectorizer(terms)
-        usable = sum(1 for t in texts if t)
         most = feasible_k(usable, len(self.vocabulary_), method=self.method)
         if self.n_topics > most:
             raise ModelError(
                 f"{name}: n_topics={self.n_topics} is more than the data allows ({usable} units with "
                 f"text, {len(self.vocabulary_)} terms after pruning); use n_topics <= {most}"
             )
-        totals = np.asarray(counts.sum(axis=0)).ravel()
-        self.term_share_ = totals / max(float(totals.sum()), 1e-300)
-        self.column_weights_: np.ndarray | None = None
-        empty = np.diff(counts.indptr) == 0
-        matrix = self._weigh(counts, fit=True)
-        del counts  # NMF fits the TF-IDF matrix; LDA's matrix is the counts themselves
-        estimator, unit_topics, components = self._fit_estimator(matrix)
-        del matrix
-        if self.column_weights_ is not None:
-            # Report term weights on the unscaled TF-IDF scale.
-            components = components / self.column_weights_[None, :]
-        self.estimator_ = estimator
+        return counts
+
+    def _order_topics(self, components: np.ndarray, unit_topics: np.ndarray, empty: np.ndarray) -> None:
+        """Topic order and ids: seeded topics in frame order, then the rest by prevalence, ties
+        by top term; sets ``order_``, ``components_``, ``unit_topics_`` and ``topic_ids_``."""
         k = self.n_topics
         seeded = list(self.seed_labels_)
-        # Order: seeded topics in frame order, then the rest by prevalence, ties by top term.
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
         totals = unit_topics.sum(axis=0)
         # NMF may trade seeded starting rows between frames: each frame is given
@@ -313,16 +331,6 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         self.components_ = weights[order]
         self.unit_topics_ = _normalise_rows(unit_topics[:, order], empty)
         self.topic_ids_ = seeded + [f"topic_{n:02d}" for n in range(1, k - len(seeded) + 1)]
-        top = self._top_term_lists(self.n_top_terms)
-        self.coherence_ = np.asarray(npmi_coherence(top, texts, window=self.coherence_window))
-        self.seed_retention_ = {
-            label: len(set(self.seed_terms_used_[label]) & set(top[i])) / len(self.seed_terms_used_[label])
-            for i, label in enumerate(seeded)
-        }
-        for label, share in self.seed_retention_.items():
-            if share == 0:
-                logger.warning("seeded topic %s kept none of its seed terms among its top terms", label)
-        return self
 
     def _match_frames(self, weights: np.ndarray, labels: Sequence[str]) -> list[int]:
         """For each seeded frame (in order), its topic: a one-to-one matching maximising seed weight."""
