@@ -12,6 +12,9 @@ prevalences, easier to read than coefficients:
   (``Conservative - Labour`` when both parties are present).
 - ``by_year``: with a party (or other categorical) covariate and ``year``, the expected
   share per topic, level and year, for the chart of prevalence against year per party.
+- ``period(2009-2013)``: those years against the rest, as a two-level covariate made from
+  ``year``; ``party * period(2009-2013)`` gives each party its own ``period difference`` row
+  per topic (expected share in the period minus in the other years).
 
 Example::
 
