@@ -889,3 +889,25 @@ def test_topics_count_matrix_is_the_count_vectorizers(min_df, max_df, contradict
     assert np.array_equal(got.indptr, expected.indptr)
     assert np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)
+
+
+def test_topics_release_memory_trims_the_heap_where_glibc_allows(monkeypatch):
+    # After preparing and fitting, freed heap pages are handed back with malloc_trim(0);
+    # a C library without it (macOS, musl) is left alone.
+    from policytext.topics import _memory
+
+    calls: list[int] = []
+
+    class Glibc:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+    monkeypatch.setattr(_memory, "_libc", lambda: Glibc())
+    _memory.release_memory()
+    assert calls == [0]
+    monkeypatch.setattr(_memory, "_libc", lambda: object())
+    _memory.release_memory()
+    monkeypatch.setattr(_memory, "_libc", lambda: None)
+    _memory.release_memory()
+    assert calls == [0]
