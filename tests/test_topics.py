@@ -258,6 +258,22 @@ def test_topics_npmi_matches_hand_computation():
     assert math.isnan(scores[2])
 
 
+def test_topics_npmi_counts_in_chunks_as_in_one_pass(monkeypatch):
+    # Window counts are added up chunk by chunk so memory stays flat on a large corpus;
+    # a chunk of a few entries must give exactly the one-pass figures.
+    import random
+
+    from policytext.topics import measures
+
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(40)]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 60))] for _ in range(80)]
+    topics = [rng.sample(vocab, 6) for _ in range(4)]
+    whole = npmi_coherence(topics, texts, window=5)
+    monkeypatch.setattr(measures, "_CHUNK_ENTRIES", 7)
+    assert npmi_coherence(topics, texts, window=5) == whole
+
+
 def test_topics_npmi_rejects_bad_window():
     with pytest.raises(ModelError, match="window must be >= 1; got 0"):
         npmi_coherence([["a", "b"]], [["a", "b"]], window=0)
@@ -843,3 +859,55 @@ def test_topics_years_stay_whole_next_to_undated_documents(tmp_path):
 def test_topics_rejects_a_fractional_year():
     with pytest.raises(ModelError, match="metadata: year must be a whole number, got 1997.5"):
         prepare_texts(["school pupil"] * 2, metadata=[{"year": 1997.5}, {"year": 1998}])
+
+
+@pytest.mark.parametrize(
+    ("min_df", "max_df", "contradict"), [(1, 1.0, False), (2, 0.9, False), (0.05, 30, False), (3, 2, True)]
+)
+def test_topics_count_matrix_is_the_count_vectorizers(min_df, max_df, contradict):
+    # The streamed matrix (int32 indices, float32) replaces CountVectorizer: same vocabulary,
+    # same cells in the same order within each row, so NMF and LDA give identical topics.
+    import random
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from policytext.topics.matrix import count_matrix, document_frequency, pruned_terms
+
+    rng = random.Random(5)
+    vocab = [f"w{i:02d}" for i in range(50)]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 30))] for _ in range(60)]
+    terms = pruned_terms(document_frequency(texts), len(texts), min_df=min_df, max_df=max_df)
+    if contradict:
+        assert terms == []
+        return
+    vectorizer = CountVectorizer(analyzer=lambda t: t, min_df=min_df, max_df=max_df, dtype=np.float32)
+    expected = vectorizer.fit_transform(texts)
+    first_seen = {t: r for r, t in enumerate(document_frequency(texts))}
+    got = count_matrix(texts, {t: i for i, t in enumerate(terms)}, rank=[first_seen[t] for t in terms])
+    assert terms == list(vectorizer.get_feature_names_out())
+    assert got.dtype == np.float32 and got.indices.dtype == np.int32
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_topics_release_memory_trims_the_heap_where_glibc_allows(monkeypatch):
+    # After preparing and fitting, freed heap pages are handed back with malloc_trim(0);
+    # a C library without it (macOS, musl) is left alone.
+    from policytext.topics import _memory
+
+    calls: list[int] = []
+
+    class Glibc:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+    monkeypatch.setattr(_memory, "_libc", lambda: Glibc())
+    _memory.release_memory()
+    assert calls == [0]
+    monkeypatch.setattr(_memory, "_libc", lambda: object())
+    _memory.release_memory()
+    monkeypatch.setattr(_memory, "_libc", lambda: None)
+    _memory.release_memory()
+    assert calls == [0]

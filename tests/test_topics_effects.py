@@ -78,6 +78,10 @@ def test_effects_with_no_effect_have_intervals_around_zero() -> None:
         ("colour", "--effects: 'colour' is not a document field; use speaker, party"),
         ("s(party)", "--effects: s(party) needs a numeric field (decade, year)"),
         ("party + party", "--effects: 'party' given twice in 'party + party'"),
+        ("period(2013-2009)", "--effects: 'period(2013-2009)' runs backwards; write the first year first"),
+        ("period(2009)", "--effects: 'period(2009)' is not a period; write e.g. 'period(2009-2013)'"),
+        ("party * year", "--effects: 'party * year': only a categorical field times a period interacts"),
+        ("period(2001-2002) + period(2003-2004)", "--effects: 'period' given twice in"),
     ],
 )
 def test_effects_bad_specification_is_a_one_line_error(spec: str, message: str) -> None:
@@ -89,6 +93,38 @@ def test_effects_bad_specification_is_a_one_line_error(spec: str, message: str) 
 def test_effects_parse_both_spellings() -> None:
     assert parse_effects("party + s(year)") == parse_effects("party,year")
     assert [c.spline for c in parse_effects("party + year")] == [False, False]
+
+
+def test_effects_period_by_party_recovers_a_planted_big_society_bump() -> None:
+    # Topic A takes 0.20 more of Conservative documents in 2009-2013 and nothing more of
+    # Labour ones: "party * period(2009-2013)" gives each party's in-period minus other years.
+    rng = np.random.default_rng(2)
+    meta = [{"year": 2000 + i % 20, "party": ("Conservative", "Labour")[(i // 20) % 2]} for i in range(400)]
+    bump = [0.2 if m["party"] == "Conservative" and 2009 <= m["year"] <= 2013 else 0.0 for m in meta]
+    a = np.clip(0.3 + np.array(bump) + rng.normal(0, 0.05, len(meta)), 0, 1)
+    prepared = prepare_texts(["school teacher."] * len(meta), metadata=meta, unit="document")
+    effects = estimate_effects(
+        prepared, np.c_[a, 1 - a], ["A", "B"], "party * period(2009-2013)", bootstrap=200
+    )
+    rows = effects.table[
+        (effects.table["covariate"] == "period difference") & (effects.table["topic"] == "A")
+    ]
+    assert rows["level"].tolist() == [
+        "2009-2013 - other, party=Conservative",
+        "2009-2013 - other, party=Labour",
+    ]
+    con, lab = rows.iloc[0], rows.iloc[1]
+    assert con["estimate"] == pytest.approx(0.20, abs=0.02) and con["low"] < 0.20 < con["high"]
+    assert lab["low"] < 0 < lab["high"] and abs(lab["estimate"]) < 0.02
+    assert con["documents"] == 50
+    assert effects.formula == "party * period(2009-2013)"
+    levels = effects.table[(effects.table["covariate"] == "period") & (effects.table["topic"] == "A")]
+    assert levels["level"].tolist() == ["2009-2013", "other"]
+    # Without the interaction: one period difference, the other covariates at their reference.
+    alone = estimate_effects(prepared, np.c_[a, 1 - a], ["A", "B"], "period(2009-2013)", bootstrap=50)
+    row = alone.table[(alone.table["covariate"] == "period difference") & (alone.table["topic"] == "A")]
+    assert row["level"].tolist() == ["2009-2013 - other"]
+    assert row["estimate"].iloc[0] == pytest.approx(0.10, abs=0.02)
 
 
 def test_effects_with_too_few_documents_says_why() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from policytext.topics import TopicModel, prepare_texts
 from policytext.topics.vocabulary import corpus_stop_terms, strip_stage_directions, unify_forms
 
@@ -65,3 +67,48 @@ def test_no_corpus_stop_terms_in_a_small_corpus_or_when_most_words_are_everywher
     assert prepare_texts([_speech(i) for i in range(19)], unit="document").stop_terms == ()
     assert corpus_stop_terms({"a": 30, "b": 30, "c": 1}, 40) == frozenset()  # 2 of 3 terms: not applied
     assert corpus_stop_terms({"a": 30, **{f"w{i}": 1 for i in range(20)}}, 40) == frozenset({"a"})
+
+
+def _nltk_phrases(runs, *, min_count, threshold):
+    """The phrase rule as it was computed with NLTK's collocation finder (the reference)."""
+    import math
+
+    from nltk.collocations import BigramCollocationFinder
+
+    finder = BigramCollocationFinder.from_documents(list(r) for r in runs if len(r) > 1)
+    words = {w: c for w, c in finder.word_fd.items() if w is not None}
+    total_words = sum(words.values())
+    pairs = {p: c for p, c in finder.ngram_fd.items() if p[0] is not None and p[1] is not None}
+    total_pairs = sum(pairs.values())
+    found = set()
+    for (a, b), count in pairs.items():
+        if count < min_count or a == b:
+            continue
+        p_ab = count / total_pairs
+        if p_ab >= 1.0:
+            found.add((a, b))
+            continue
+        pmi = math.log(p_ab / ((words[a] / total_words) * (words[b] / total_words)))
+        if pmi / -math.log(p_ab) >= threshold:
+            found.add((a, b))
+    return frozenset(found)
+
+
+@pytest.mark.parametrize("chunk", [3, 2_000_000])
+def test_find_phrases_counts_pairs_in_chunks_as_nltk_does(monkeypatch, chunk):
+    # Pairs are counted as integer codes chunk by chunk (memory: distinct pairs only); the
+    # phrases are exactly those NLTK's counts give, whatever the chunk size.
+    import random
+
+    from policytext.topics import phrases
+
+    monkeypatch.setattr(phrases, "_PAIR_CHUNK", chunk)
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(30)]
+    runs = [[rng.choice(vocab[: rng.randint(2, 30)]) for _ in range(rng.randint(0, 8))] for _ in range(400)]
+    runs += [["big", "society"]] * 6 + [["big", "big"]] * 6 + [["lone"]] * 3
+    for min_count, threshold in [(5, 0.3), (2, 0.0), (1, -1.0)]:
+        expected = _nltk_phrases(runs, min_count=min_count, threshold=threshold)
+        assert phrases.find_phrases(runs, min_count=min_count, threshold=threshold) == expected
+    assert ("big", "society") in phrases.find_phrases(runs)
+    assert ("big", "big") not in phrases.find_phrases(runs, min_count=1, threshold=-1.0)

@@ -43,7 +43,8 @@ from policytext.store.filters import GROUP_FIELDS
     "--effects",
     default=None,
     metavar="FORMULA",
-    help="Regress each topic's prevalence on document covariates: 'party + s(year)' or 'party,year' "
+    help="Regress each topic's prevalence on document covariates: 'party + s(year)' or 'party,year'; "
+    "'party * period(2009-2013)' for those years against the rest, per party "
     "(estimates with bootstrap intervals; effects.* tables and charts with --out).",
 )
 @click.option(

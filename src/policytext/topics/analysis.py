@@ -31,6 +31,7 @@ from policytext.store.filters import (
     resolve_filter,
 )
 from policytext.tables import corpus_hash
+from policytext.topics._memory import release_memory
 from policytext.topics.dynamic import DynamicTopicModel
 from policytext.topics.effects import TopicEffects, estimate_effects
 from policytext.topics.measures import prevalence_drift
@@ -192,14 +193,8 @@ def analyse_topics(
     """
     if by not in GROUP_FIELDS:
         raise ModelError(f"topics: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}")
-    fingerprint: dict[str, str] = {}
-    if isinstance(source, TopicCorpus):
-        prepared = source
-    else:
-        options = {name: value for name, value in locals().items() if name in _OPTION_NAMES}
-        fingerprint = topics_fingerprint(source, **options, documents=documents, **filters)
-        flt = resolve_filter(documents, filters)
-        prepared = prepare_corpus(source, documents=flt, unit=unit, passage_size=passage_size)
+    options = {name: value for name, value in locals().items() if name in _OPTION_NAMES}
+    prepared, fingerprint = _prepared(source, options, documents, filters)
     if not prepared.passages:
         raise ModelError("topics: the corpus has no documents with text to model; import documents first")
     notes: list[str] = [prepared.describe_unit()]
@@ -216,12 +211,12 @@ def analyse_topics(
         seed_terms=seeds,
         random_state=random_state,
     )
-    if seeds:
-        dropped = [label for label in seeds if label not in model.seed_labels_]
-        if dropped:
-            notes.append(
-                f"seeded frames without any seed term in the vocabulary (left unseeded): {', '.join(dropped)}"
-            )
+    release_memory()  # the fit's matrices are freed: hand their pages back before prevalence
+    dropped = [label for label in seeds or () if label not in model.seed_labels_]
+    if dropped:
+        notes.append(
+            f"seeded frames without any seed term in the vocabulary (left unseeded): {', '.join(dropped)}"
+        )
     prevalence, drift = _prevalence(
         prepared, model, notes, by=by, bootstrap=bootstrap, smooth=smooth, random_state=random_state
     )
@@ -238,9 +233,8 @@ def analyse_topics(
         if dynamic
         else None
     )
-    topic_effects = None
-    if effects:
-        topic_effects = estimate_effects(
+    topic_effects = (
+        estimate_effects(
             prepared,
             model.unit_topics_,
             model.topic_ids_,
@@ -248,6 +242,9 @@ def analyse_topics(
             bootstrap=bootstrap,
             random_state=random_state,
         )
+        if effects
+        else None
+    )
     settings = {
         **_settings(prepared, model, prevalence, k_requested=k, by=by, seeded=bool(seeds)),
         "dynamic": dynamic_model is not None,
@@ -267,6 +264,24 @@ def analyse_topics(
         effects=topic_effects,
         notes=tuple(notes),
     )
+
+
+def _prepared(
+    source: Corpus | TopicCorpus,
+    options: dict[str, Any],
+    documents: DocumentFilter | None,
+    filters: Mapping[str, Any],
+) -> tuple[TopicCorpus, dict[str, str]]:
+    """The prepared corpus and, for a store, the fingerprint of the analysis (see
+    :func:`topics_fingerprint`); a prepared corpus is used as it is, without one."""
+    if isinstance(source, TopicCorpus):
+        return source, {}
+    fingerprint = topics_fingerprint(source, **options, documents=documents, **filters)
+    flt = resolve_filter(documents, dict(filters))
+    prepared = prepare_corpus(
+        source, documents=flt, unit=options["unit"], passage_size=options["passage_size"]
+    )
+    return prepared, fingerprint
 
 
 def _settings(

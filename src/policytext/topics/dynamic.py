@@ -85,8 +85,13 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
         self, windows: Mapping[str, Sequence[Passage | Sequence[str]]], y: None = None
     ) -> DynamicTopicModel:
         """Fit one model per window (in the mapping's order), then link them; return ``self``."""
-        from sklearn.decomposition import NMF
+        self._validate(windows)
+        self._fit_windows(windows)
+        stacked, terms = self._stacked_window_topics()
+        self._fit_dynamic(stacked, terms)
+        return self
 
+    def _validate(self, windows: Mapping[str, Sequence[Passage | Sequence[str]]]) -> None:
         name = type(self).__name__
         if not isinstance(self.window_k, Mapping) and not (is_int(self.window_k) and self.window_k >= 1):
             raise ModelError(
@@ -102,13 +107,15 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
             )
         if len(windows) < 2:
             raise ModelError(f"{name}: need at least 2 windows; got {len(windows)}")
+
+    def _fit_windows(self, windows: Mapping[str, Sequence[Passage | Sequence[str]]]) -> None:
+        """Layer one: a :class:`TopicModel` per window; windows too small to fit are left out."""
         self.windows_: list[str] = []
         self.window_models_: dict[str, TopicModel] = {}
         self.skipped_windows_: dict[str, str] = {}
         for window, units in windows.items():
-            k = self._k_for(window)
             model = TopicModel(
-                k,
+                self._k_for(window),
                 method="nmf",
                 min_df=self.min_df,
                 max_df=self.max_df,
@@ -126,9 +133,12 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
             self.window_models_[window] = model
         if len(self.windows_) < 2:
             raise ModelError(
-                f"{name}: fewer than 2 windows could be fitted ({', '.join(self.skipped_windows_)} left out)"
+                f"{type(self).__name__}: fewer than 2 windows could be fitted "
+                f"({', '.join(self.skipped_windows_)} left out)"
             )
-        # Layer two: window topics x union of their top terms.
+
+    def _stacked_window_topics(self) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Layer two's data: window topics x union of their top terms, rows L2-normalised."""
         self.window_topics_: list[tuple[str, str]] = []
         term_index: dict[str, int] = {}
         rows, cols, vals = [], [], []
@@ -147,15 +157,20 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
                 self.window_topics_.append((window, topic_id))
         stacked = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.window_topics_), len(term_index)))
         norms = np.sqrt(np.asarray(stacked.multiply(stacked).sum(axis=1)).ravel())
-        stacked = sparse.diags(1 / np.maximum(norms, 1e-300)) @ stacked
-        dynamic_k = self.dynamic_k or max(self._k_for(w) for w in self.windows_)
-        dynamic_k = min(dynamic_k, len(self.window_topics_), len(term_index))
-        nmf = NMF(n_components=dynamic_k, init="nndsvda", max_iter=1000, random_state=self.random_state)
-        with np.errstate(invalid="ignore"):  # see TopicModel._fit_estimator
-            loadings = nmf.fit_transform(stacked)
         terms = np.empty(len(term_index), dtype=object)
         for term, j in term_index.items():
             terms[j] = term
+        return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-300)) @ stacked), terms
+
+    def _fit_dynamic(self, stacked: sparse.csr_matrix, terms: np.ndarray) -> None:
+        """Layer two: NMF of the stacked window topics into dynamic topics, ordered by size."""
+        from sklearn.decomposition import NMF
+
+        dynamic_k = self.dynamic_k or max(self._k_for(w) for w in self.windows_)
+        dynamic_k = min(dynamic_k, len(self.window_topics_), len(terms))
+        nmf = NMF(n_components=dynamic_k, init="nndsvda", max_iter=1000, random_state=self.random_state)
+        with np.errstate(invalid="ignore"):  # see TopicModel._fit_estimator
+            loadings = nmf.fit_transform(stacked)
         order = sorted(
             range(dynamic_k),
             key=lambda z: (
@@ -170,7 +185,6 @@ class DynamicTopicModel(BaseEstimator):  # type: ignore[misc]
         self.components_ = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
         self.vocabulary_ = terms
         self.dynamic_ids_ = [f"dynamic_{n:02d}" for n in range(1, dynamic_k + 1)]
-        return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "memberships_"):

@@ -76,14 +76,42 @@ def _npmi(count_a: float, count_b: float, count_ab: float, n: int) -> float:
     return float(np.log(p_ab / ((count_a / n) * (count_b / n))) / -np.log(p_ab))
 
 
+#: Window-term entries gathered before they are added into the counts: bounds the memory of
+#: :func:`_window_counts` whatever the corpus size (16 bytes an entry, a few times over
+#: while a chunk is added up: some 20 MB).
+_CHUNK_ENTRIES = 250_000
+
+
 def _window_counts(
     texts: Sequence[Sequence[str]], index: dict[str, int], window: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Windows containing each term, and each pair of terms, over all texts."""
+    """Windows containing each term, and each pair of terms, over all texts.
+
+    Texts are counted in chunks of about :data:`_CHUNK_ENTRIES` window-term entries,
+    each chunk's counts added into the totals, so memory does not grow with the corpus.
+    """
+    size = len(index)
+    counts = np.zeros(size)
+    pairs = np.zeros((size, size))
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
-    n_windows = 0
-    offsets = np.arange(window)
+    pending = 0
+    n_windows = chunk_start = 0
+    offsets = np.arange(window, dtype=np.int64)
+
+    def flush() -> None:
+        nonlocal rows, cols, pending, chunk_start
+        if rows:
+            r = np.concatenate(rows) - chunk_start
+            c = np.concatenate(cols)
+            shape = (n_windows - chunk_start, size)
+            contains = sparse.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=shape)
+            contains.sum_duplicates()
+            contains.data[:] = 1.0
+            counts[:] += np.asarray(contains.sum(axis=0)).ravel()
+            pairs[:] += (contains.T @ contains).toarray()
+        rows, cols, pending, chunk_start = [], [], 0, n_windows
+
     for text in texts:
         length = len(text)
         if length == 0:
@@ -98,17 +126,12 @@ def _window_counts(
             valid = (starts >= 0) & (starts <= last_start)
             rows.append(starts[valid] + n_windows)
             cols.append(np.broadcast_to(term[:, None], starts.shape)[valid])
+            pending += len(rows[-1])
         n_windows += last_start + 1
-    size = len(index)
-    if not rows:
-        return np.zeros(size), np.zeros((size, size)), n_windows
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    contains = sparse.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(n_windows, size))
-    contains.sum_duplicates()
-    contains.data[:] = 1.0
-    pairs = (contains.T @ contains).toarray()
-    return np.asarray(contains.sum(axis=0)).ravel(), pairs, n_windows
+        if pending >= _CHUNK_ENTRIES:
+            flush()
+    flush()
+    return counts, pairs, n_windows
 
 
 def topic_agreement(first: Sequence[Sequence[str]], second: Sequence[Sequence[str]]) -> float:

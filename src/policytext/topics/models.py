@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from sklearn.base import BaseEstimator
 
 from policytext.errors import ModelError, NotFittedError
 from policytext.topics._validation import is_df, is_int
+from policytext.topics.matrix import count_matrix, document_frequency, pruned_terms
 from policytext.topics.measures import npmi_coherence
 from policytext.topics.prepare import Passage, lookup_lemma
 from policytext.topics.vocabulary import singular
@@ -84,15 +84,8 @@ def pruned_vocabulary_size(
         >>> pruned_vocabulary_size([["a", "b"], ["a", "c"], ["a"]], min_df=2, max_df=1.0)
         1
     """
-    df: Counter[str] = Counter()
-    for unit in units:
-        df.update(set(_tokens(unit)))
-    n = len(units)
-    low = min_df if is_int(min_df) else min_df * n
-    high = max_df if is_int(max_df) else max_df * n
-    if high < low:
-        return 0
-    return sum(1 for count in df.values() if low <= count <= high)
+    texts = [_tokens(unit) for unit in units]
+    return len(pruned_terms(document_frequency(texts), len(texts), min_df=min_df, max_df=max_df))
 
 
 @dataclass(frozen=True)
@@ -259,50 +252,68 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
 
         Raises :class:`ModelError` for a bad parameter or too little text.
         """
-        from sklearn.feature_extraction.text import CountVectorizer
-
         self._validate()
-        name = type(self).__name__
         texts = [_tokens(u) for u in units]
-        if sum(1 for t in texts if t) < 2:
-            raise ModelError(
-                f"{name}: need at least 2 units with text to fit; got {sum(1 for t in texts if t)}"
-            )
-        vectorizer = CountVectorizer(
-            # float32 halves the matrices; scikit-learn's NMF and LDA keep it.
-            analyzer=_identity,
-            min_df=self.min_df,
-            max_df=self.max_df,
-            dtype=np.float32,
-        )
-        try:
-            counts = vectorizer.fit_transform(texts)
-        except ValueError as exc:
+        counts = self._count(texts)
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        self.term_share_ = totals / max(float(totals.sum()), 1e-300)
+        self.column_weights_: np.ndarray | None = None
+        empty = np.diff(counts.indptr) == 0
+        matrix = self._weigh(counts, fit=True)
+        del counts  # NMF fits the TF-IDF matrix; LDA's matrix is the counts themselves
+        estimator, unit_topics, components = self._fit_estimator(matrix)
+        del matrix
+        if self.column_weights_ is not None:
+            # Report term weights on the unscaled TF-IDF scale.
+            components = components / self.column_weights_[None, :]
+        self.estimator_ = estimator
+        self._order_topics(components, unit_topics, empty)
+        seeded = list(self.seed_labels_)
+        top = self._top_term_lists(self.n_top_terms)
+        self.coherence_ = np.asarray(npmi_coherence(top, texts, window=self.coherence_window))
+        self.seed_retention_ = {
+            label: len(set(self.seed_terms_used_[label]) & set(top[i])) / len(self.seed_terms_used_[label])
+            for i, label in enumerate(seeded)
+        }
+        for label, share in self.seed_retention_.items():
+            if share == 0:
+                logger.warning("seeded topic %s kept none of its seed terms among its top terms", label)
+        return self
+
+    def _count(self, texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """The vocabulary (``vocabulary_``) and the unit-term counts; a :class:`ModelError` when
+        there are fewer than 2 units with text, no term within the bounds, or k too large."""
+        name = type(self).__name__
+        usable = sum(1 for t in texts if t)
+        if usable < 2:
+            raise ModelError(f"{name}: need at least 2 units with text to fit; got {usable}")
+        frequency = document_frequency(texts)
+        terms = pruned_terms(frequency, len(texts), min_df=self.min_df, max_df=self.max_df)
+        # Cells in each row in first-seen order, as CountVectorizer leaves them (see count_matrix).
+        first_seen = {t: r for r, t in enumerate(frequency)}
+        del frequency
+        if not terms:
             raise ModelError(
                 f"{name}: no vocabulary left after pruning (min_df={self.min_df!r}, "
-                f"max_df={self.max_df!r}, {len(texts)} units): {exc}"
-            ) from None
-        self.vectorizer_ = vectorizer
-        self.vocabulary_ = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
-        usable = sum(1 for t in texts if t)
+                f"max_df={self.max_df!r}, {len(texts)} units): no term is within both bounds"
+            )
+        self.vocabulary_ = np.asarray(terms, dtype=object)
+        # Counts as float32 with int32 indices (scikit-learn's NMF and LDA keep float32).
+        counts = count_matrix(texts, {t: i for i, t in enumerate(terms)}, rank=[first_seen[t] for t in terms])
+        self.vectorizer_ = _vectorizer(terms)
         most = feasible_k(usable, len(self.vocabulary_), method=self.method)
         if self.n_topics > most:
             raise ModelError(
                 f"{name}: n_topics={self.n_topics} is more than the data allows ({usable} units with "
                 f"text, {len(self.vocabulary_)} terms after pruning); use n_topics <= {most}"
             )
-        totals = np.asarray(counts.sum(axis=0)).ravel()
-        self.term_share_ = totals / max(float(totals.sum()), 1e-300)
-        self.column_weights_: np.ndarray | None = None
-        matrix = self._weigh(counts, fit=True)
-        estimator, unit_topics, components = self._fit_estimator(matrix)
-        if self.column_weights_ is not None:
-            # Report term weights on the unscaled TF-IDF scale.
-            components = components / self.column_weights_[None, :]
-        self.estimator_ = estimator
+        return counts
+
+    def _order_topics(self, components: np.ndarray, unit_topics: np.ndarray, empty: np.ndarray) -> None:
+        """Topic order and ids: seeded topics in frame order, then the rest by prevalence, ties
+        by top term; sets ``order_``, ``components_``, ``unit_topics_`` and ``topic_ids_``."""
         k = self.n_topics
         seeded = list(self.seed_labels_)
-        # Order: seeded topics in frame order, then the rest by prevalence, ties by top term.
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
         totals = unit_topics.sum(axis=0)
         # NMF may trade seeded starting rows between frames: each frame is given
@@ -318,18 +329,8 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         order = seeded_topics + free
         self.order_ = np.asarray(order)
         self.components_ = weights[order]
-        self.unit_topics_ = _normalise_rows(unit_topics[:, order], counts)
+        self.unit_topics_ = _normalise_rows(unit_topics[:, order], empty)
         self.topic_ids_ = seeded + [f"topic_{n:02d}" for n in range(1, k - len(seeded) + 1)]
-        top = self._top_term_lists(self.n_top_terms)
-        self.coherence_ = np.asarray(npmi_coherence(top, texts, window=self.coherence_window))
-        self.seed_retention_ = {
-            label: len(set(self.seed_terms_used_[label]) & set(top[i])) / len(self.seed_terms_used_[label])
-            for i, label in enumerate(seeded)
-        }
-        for label, share in self.seed_retention_.items():
-            if share == 0:
-                logger.warning("seeded topic %s kept none of its seed terms among its top terms", label)
-        return self
 
     def _match_frames(self, weights: np.ndarray, labels: Sequence[str]) -> list[int]:
         """For each seeded frame (in order), its topic: a one-to-one matching maximising seed weight."""
@@ -481,7 +482,7 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         counts = self.vectorizer_.transform([_tokens(u) for u in units])
         with np.errstate(invalid="ignore"):
             raw = self.estimator_.transform(self._weigh(counts, fit=False))
-        return _normalise_rows(raw[:, self.order_], counts)
+        return _normalise_rows(raw[:, self.order_], np.diff(sparse.csr_matrix(counts).indptr) == 0)
 
     def fit_transform(self, units: Sequence[Passage | Sequence[str]], y: None = None) -> np.ndarray:
         """:meth:`fit`, then the training units' topic shares."""
@@ -547,10 +548,20 @@ class TopicModel(BaseEstimator):  # type: ignore[misc]
         return out
 
 
-def _normalise_rows(values: np.ndarray, counts: sparse.spmatrix) -> np.ndarray:
+def _vectorizer(terms: Sequence[str]) -> Any:
+    """A fitted-vocabulary ``CountVectorizer`` for :meth:`TopicModel.transform` (same matrix
+    as :func:`~policytext.topics.matrix.count_matrix`)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(
+        analyzer=_identity, vocabulary={t: i for i, t in enumerate(terms)}, dtype=np.float32
+    )
+
+
+def _normalise_rows(values: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to 1; rows of units without any known term (``empty``) all zero."""
     values = np.asarray(values, dtype=float)
     sums = values.sum(axis=1, keepdims=True)
     out: np.ndarray = np.divide(values, sums, out=np.zeros_like(values), where=sums > 0)
-    empty = np.asarray(counts.sum(axis=1)).ravel() == 0
     out[empty] = 0.0
     return out

@@ -12,7 +12,6 @@ equal length so that long white papers and short speeches weigh alike.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import sys
 from collections import Counter
@@ -25,7 +24,9 @@ import pandas as pd
 
 from policytext.errors import ModelError
 from policytext.store.filters import GROUP_FIELDS, DocumentFilter, FilterOptions, resolve_filter
+from policytext.topics._memory import release_memory
 from policytext.topics._validation import is_int
+from policytext.topics.phrases import find_phrases, join_phrases
 from policytext.topics.vocabulary import (
     corpus_stop_terms,
     document_frequency,
@@ -268,61 +269,6 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
         yield out
 
 
-def find_phrases(
-    runs: Iterable[Sequence[str]], *, min_count: int = 5, threshold: float = 0.3
-) -> frozenset[tuple[str, str]]:
-    """Two-word collocations: bigrams seen ``min_count`` times with NPMI >= ``threshold``.
-
-    Counting uses NLTK's :class:`~nltk.collocations.BigramCollocationFinder`
-    over runs of adjacent kept words; the score is normalised pointwise mutual
-    information, log(p(xy) / p(x)p(y)) / -log p(xy), in [-1, 1].
-
-    Example::
-
-        >>> sorted(find_phrases([["big", "society"]] * 5 + [["big", "idea"]], min_count=3))
-        [('big', 'society')]
-    """
-    from nltk.collocations import BigramCollocationFinder
-
-    finder = BigramCollocationFinder.from_documents(list(r) for r in runs if len(r) > 1)
-    words = {w: c for w, c in finder.word_fd.items() if w is not None}
-    total_words = sum(words.values())
-    pairs = {p: c for p, c in finder.ngram_fd.items() if p[0] is not None and p[1] is not None}
-    total_pairs = sum(pairs.values())
-    found = set()
-    for (a, b), count in pairs.items():
-        if count < min_count or a == b:
-            continue
-        p_ab = count / total_pairs
-        if p_ab >= 1.0:
-            found.add((a, b))
-            continue
-        pmi = math.log(p_ab / ((words[a] / total_words) * (words[b] / total_words)))
-        if pmi / -math.log(p_ab) >= threshold:
-            found.add((a, b))
-    return frozenset(found)
-
-
-def join_phrases(run: Sequence[str], phrases: frozenset[tuple[str, str]]) -> list[str]:
-    """``run`` with each phrase's two words joined by a space, left to right.
-
-    Example::
-
-        >>> join_phrases(["big", "society", "work"], frozenset({("big", "society")}))
-        ['big society', 'work']
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(run):
-        if i + 1 < len(run) and (run[i], run[i + 1]) in phrases:
-            out.append(sys.intern(f"{run[i]} {run[i + 1]}"))
-            i += 2
-        else:
-            out.append(run[i])
-            i += 1
-    return out
-
-
 def make_passages(doc: int, paragraphs: Sequence[Sequence[str]], *, size: int | None) -> list[Passage]:
     """Group a document's paragraphs (token lists) into passages of about ``size`` terms.
 
@@ -527,6 +473,8 @@ def _prepare(
         bad = next(y for y in frame["year"].dropna() if not is_int(y) and not float(y).is_integer())
         raise ModelError(f"metadata: year must be a whole number, got {bad!r}") from None
     frame["decade"] = (frame["year"] // 10) * 10
+    del tokenised
+    release_memory()
     return TopicCorpus(
         documents=frame,
         passages=tuple(passages),

@@ -14,6 +14,7 @@ from scipy import sparse
 
 from policytext.errors import ModelError
 from policytext.store.filters import GROUP_FIELDS
+from policytext.tables.bootstrap import group_rng
 from policytext.topics._validation import is_int
 from policytext.topics.prepare import TopicCorpus
 
@@ -96,18 +97,46 @@ def _group_order(values: pd.Series, by: str, dates: pd.Series) -> list[Any]:
 
 def _group_rng(random_state: int | None, by: str, group: Any) -> np.random.Generator:
     """The bootstrap stream of one group: a function of the seed, ``by`` and the group only,
-    so a group's interval does not move when other groups are added or left out."""
+    so a group's interval does not move when other groups are added or left out
+    (:func:`policytext.tables.bootstrap.group_rng`, the tables' streams, keyed by ``[by, group]``)."""
     if random_state is None:
         return np.random.default_rng()
-    import hashlib
-
     is_whole = isinstance(group, (int, np.integer)) or (
         isinstance(group, (float, np.floating)) and float(group).is_integer()
     )
     key = json.dumps([by, int(group) if is_whole else str(group)], ensure_ascii=False)
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
-    return np.random.default_rng(np.random.SeedSequence([int(random_state), *words]))
+    return group_rng(int(random_state), key)
+
+
+def _check_options(by: str, bootstrap: int, level: float, smooth: int, random_state: int | None) -> None:
+    if by not in GROUP_FIELDS:
+        raise ModelError(f"prevalence: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}")
+    if not is_int(smooth) or smooth < 1 or (smooth > 1 and by not in PERIOD_FIELDS):
+        raise ModelError(
+            f"prevalence: smooth must be an integer >= 1, and 1 unless grouping by a period "
+            f"(year, government); got smooth={smooth!r} with by={by!r}"
+        )
+    if bootstrap < 0 or not 0 < level < 1:
+        raise ModelError(
+            f"prevalence: need bootstrap >= 0 and 0 < level < 1; got bootstrap={bootstrap}, level={level}"
+        )
+    if random_state is not None and not (is_int(random_state) and 0 <= random_state < 2**32):
+        raise ModelError(
+            f"prevalence: random_state must be None or an integer from 0 to 2**32 - 1; got {random_state!r}"
+        )
+
+
+def _resampled_means(members: np.ndarray, bootstrap: int, rng: np.random.Generator) -> np.ndarray:
+    """``bootstrap`` means (resamples x topics) of ``members`` drawn with replacement, in
+    chunks of about 2 million cells."""
+    k = members.shape[1]
+    boots = np.empty((bootstrap, k))
+    step = max(1, 2_000_000 // max(1, len(members) * k))
+    for start in range(0, bootstrap, step):
+        stop = min(bootstrap, start + step)
+        draw = rng.integers(0, len(members), size=(stop - start, len(members)))
+        boots[start:stop] = members[draw].mean(axis=1)
+    return boots
 
 
 def topic_prevalence(
@@ -140,21 +169,7 @@ def topic_prevalence(
         >>> topic_prevalence(prepared, shares, ["a", "b"], bootstrap=10).shares.loc[2010, "b"]
         np.float64(0.75)
     """
-    if by not in GROUP_FIELDS:
-        raise ModelError(f"prevalence: cannot group by {by!r}; use one of {', '.join(GROUP_FIELDS)}")
-    if not is_int(smooth) or smooth < 1 or (smooth > 1 and by not in PERIOD_FIELDS):
-        raise ModelError(
-            f"prevalence: smooth must be an integer >= 1, and 1 unless grouping by a period "
-            f"(year, government); got smooth={smooth!r} with by={by!r}"
-        )
-    if bootstrap < 0 or not 0 < level < 1:
-        raise ModelError(
-            f"prevalence: need bootstrap >= 0 and 0 < level < 1; got bootstrap={bootstrap}, level={level}"
-        )
-    if random_state is not None and not (is_int(random_state) and 0 <= random_state < 2**32):
-        raise ModelError(
-            f"prevalence: random_state must be None or an integer from 0 to 2**32 - 1; got {random_state!r}"
-        )
+    _check_options(by, bootstrap, level, smooth, random_state)
     doc_shares, has_text = document_topics(prepared, unit_topics)
     values = prepared.documents[by].reset_index(drop=True)
     dates = prepared.documents["date"].reset_index(drop=True)
@@ -172,13 +187,7 @@ def topic_prevalence(
             low_rows.append(np.full(k, np.nan))
             high_rows.append(np.full(k, np.nan))
             continue
-        boots = np.empty((bootstrap, k))
-        rng = _group_rng(random_state, by, group)
-        step = max(1, 2_000_000 // max(1, len(members) * k))
-        for start in range(0, bootstrap, step):
-            stop = min(bootstrap, start + step)
-            draw = rng.integers(0, len(members), size=(stop - start, len(members)))
-            boots[start:stop] = members[draw].mean(axis=1)
+        boots = _resampled_means(members, bootstrap, _group_rng(random_state, by, group))
         low_rows.append(np.quantile(boots, lo_q, axis=0))
         high_rows.append(np.quantile(boots, hi_q, axis=0))
     index = pd.Index(groups, name=by)

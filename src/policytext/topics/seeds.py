@@ -6,7 +6,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from policytext.topics.prepare import TopicCorpus, join_phrases, tokenize_paragraphs
+from policytext.topics.phrases import join_phrases
+from policytext.topics.prepare import TopicCorpus, tokenize_paragraphs
 
 logger = logging.getLogger(__name__)
 
