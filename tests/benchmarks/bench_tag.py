@@ -59,6 +59,9 @@ def clear_tags(path: Path) -> None:
         conn.execute("DELETE FROM tagged_documents")
 
 
+CODEBOOK: str | None = None  # --codebook: another codebook file to time (default: the shipped one)
+
+
 def time_tag(path: Path, workers: int, pipeline: object = None) -> tuple[float, int]:
     """The whole tagging job; ``pipeline``: reuse that (warm) pipeline instead of building one."""
     from policytext.store.corpus import Corpus
@@ -67,7 +70,7 @@ def time_tag(path: Path, workers: int, pipeline: object = None) -> tuple[float, 
     clear_tags(path)
     with Corpus.open(path) as corpus:
         start = time.perf_counter()
-        summary = tag_corpus(corpus, workers=workers, pipeline=pipeline)  # type: ignore[arg-type]
+        summary = tag_corpus(corpus, CODEBOOK, workers=workers, pipeline=pipeline)  # type: ignore[arg-type]
         return time.perf_counter() - start, summary.tokens
 
 
@@ -117,7 +120,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--memory-docs", type=int, default=20, help="speeches in the memory test")
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--codebook", default=None, help="codebook file to time (default: the shipped one)")
     args = parser.parse_args()
+    global CODEBOOK
+    CODEBOOK = args.codebook
     if args.memory_child:
         peak_memory_child(args.memory_child)
         return
@@ -134,7 +140,7 @@ def main() -> None:
             warm_nlp.make_doc(text)
         from policytext.rhetoric import build_pipeline
 
-        warm_tagger = build_pipeline()
+        warm_tagger = build_pipeline(CODEBOOK)
         time_tag(db, 1, warm_tagger)  # its tokenizer has now seen the texts, as warm_nlp's has
         warm: list[float] = []
         base, tag1, tag2, tag_warm = [], [], [], []
