@@ -157,3 +157,15 @@ def test_topics_dynamic_names_the_one_document_year_and_fits_the_rest(
 def test_topic_model_k_larger_than_vocabulary_is_refused_for_lda_too() -> None:
     with pytest.raises(ModelError, match=r"use n_topics <= 3$"):
         TopicModel(5, method="lda", min_df=1, max_df=1.0).fit([["a", "b"], ["a", "c"]])
+
+
+def test_a_filter_that_leaves_no_text_is_named_not_blamed_on_an_empty_store() -> None:
+    store = Corpus.open(":memory:")
+    for i in range(4):
+        store.add(Document(text=f"Schools and teachers {i}. Police and crime {i}."))  # no dates
+    with pytest.raises(ModelError) as caught:
+        analyse_topics(store, k=2, since="1997")
+    assert str(caught.value) == (
+        "topics: no document with text matches the filter (since=1997); see what the store holds "
+        "with 'policytext corpus' (undated documents never match --since/--until/--year)"
+    )

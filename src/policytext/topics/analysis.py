@@ -39,6 +39,7 @@ from policytext.topics.models import Topic, TopicModel, feasible_k, pruned_vocab
 from policytext.topics.prepare import TopicCorpus, prepare_corpus
 from policytext.topics.prevalence import PERIOD_FIELDS, Prevalence, topic_prevalence
 from policytext.topics.seeds import DEFAULT_FRAME_SEEDS, seed_terms_for
+from policytext.topics.selection import no_passages_message
 
 if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
@@ -196,7 +197,7 @@ def analyse_topics(
     options = {name: value for name, value in locals().items() if name in _OPTION_NAMES}
     prepared, fingerprint = _prepared(source, options, documents, filters)
     if not prepared.passages:
-        raise ModelError("topics: the corpus has no documents with text to model; import documents first")
+        raise ModelError(no_passages_message(resolve_filter(documents, filters)))
     notes: list[str] = [prepared.describe_unit()]
     seeds = _seeds(prepared, seeded, seed_terms, notes)
     model = _fit_model(

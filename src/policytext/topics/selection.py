@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def no_passages_message(flt: DocumentFilter) -> str:
+    """Why there is nothing to model: an empty store, or a filter that leaves no text."""
+    if flt.is_empty():
+        return "topics: the corpus has no documents with text to model; import documents first"
+    given = ", ".join(f"{name}={value}" for name, value in flt.as_kwargs().items())
+    return (
+        f"topics: no document with text matches the filter ({given}); "
+        "see what the store holds with 'policytext corpus' (undated documents never match --since/--until/--year)"
+    )
+
+
 def evaluate_k(
     units: Sequence[Passage | Sequence[str]],
     ks: Iterable[int],
@@ -129,7 +140,7 @@ def choose_k_table(
             source, documents=resolve_filter(documents, filters), unit=unit, passage_size=passage_size
         )
     if not prepared.passages:
-        raise ModelError("topics: the corpus has no documents with text to model; import documents first")
+        raise ModelError(no_passages_message(resolve_filter(documents, filters)))
     table = evaluate_k(prepared.passages, values, method=method, random_state=random_state)
     table["unit"] = prepared.describe_unit()
     return table
