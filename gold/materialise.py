@@ -84,7 +84,11 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--pointers", type=Path, default=HERE / "pointers.jsonl")
     ap.add_argument("--labels", type=Path, help="JSON Lines of {id, labels}")
-    ap.add_argument("--part", choices=["train", "dev", "heldout", "heldout_b", "tune_c", "heldout_d", "all"], default="all")
+    ap.add_argument(
+        "--part",
+        choices=["train", "dev", "heldout", "heldout_b", "tune_c", "heldout_d", "all"],
+        default="all",
+    )
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--chunks", type=int, default=0, help="also write N blind chunk files for coders")
     ap.add_argument("--chunk-dir", type=Path, help="folder for the chunk files (default: beside --out)")

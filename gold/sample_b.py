@@ -32,13 +32,13 @@ import argparse
 import json
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loaders  # noqa: E402
 import sample  # noqa: E402
+import strata  # noqa: E402
 
 SEED = "20261203:b"
 STRATA = (
@@ -55,19 +55,8 @@ def rng(purpose: str) -> random.Random:
 
 
 def turns(items: list[dict], themes: tuple[str, ...], purpose: str):
-    """Themes take turns, each yielding its next matching sentence in its own seeded order."""
-    by_theme = {t: [it for it in items if t in it["themes"]] for t in themes}
-    for t in themes:
-        rng(f"{purpose}:{t}").shuffle(by_theme[t])
-    pos = dict.fromkeys(themes, 0)
-    active = [t for t in themes if by_theme[t]]
-    while active:
-        for t in list(active):
-            if pos[t] >= len(by_theme[t]):
-                active.remove(t)
-                continue
-            yield by_theme[t][pos[t]]
-            pos[t] += 1
+    """Themes take turns (``strata.turns`` with this round's seed)."""
+    return strata.turns(items, themes, purpose, rng)
 
 
 def main(argv=None) -> int:
@@ -82,68 +71,32 @@ def main(argv=None) -> int:
     round_a = [json.loads(line) for line in args.round_a.open(encoding="utf-8") if line.strip()]
     used_keys = {p["meta"]["source"] for p in round_a}
     used_groups = {group_of[k] for k in used_keys if k in group_of}
-    texts_a = dict(zip((p["id"] for p in round_a), __import__("materialise").resolve(round_a, args.shared), strict=True))
+    texts_a = dict(
+        zip((p["id"] for p in round_a), __import__("materialise").resolve(round_a, args.shared), strict=True)
+    )
     norms_a = {sample.normalise(t) for t in texts_a.values()}
 
     candidates = [
         it
         for it in pool
-        if it["doc"].genre in ("ukpol", "govuk") and group_of[it["doc"].key] not in used_groups and it["norm"] not in norms_a
+        if it["doc"].genre in ("ukpol", "govuk")
+        and group_of[it["doc"].key] not in used_groups
+        and it["norm"] not in norms_a
     ]
     free_docs = {it["doc"].key for it in candidates}
     print(f"candidate documents: {len(free_docs)}; sentences: {len(candidates)}", file=sys.stderr)
 
-    per_group: Counter = Counter()
-    taken: set[str] = set()
-    chosen: list[dict] = []
-    for stratum, n, themes in STRATA:
-        if themes is None:
-            order = list(candidates)
-            rng("random").shuffle(order)
-            it_order = iter(order)
-        else:
-            it_order = turns(candidates, themes, stratum)
-        got = 0
-        for it in it_order:
-            grp = group_of[it["doc"].key]
-            if it["norm"] in taken or per_group[grp] >= MAX_PER_DOC:
-                continue
-            taken.add(it["norm"])
-            per_group[grp] += 1
-            chosen.append({**it, "stratum": stratum})
-            got += 1
-            if got == n:
-                break
-        print(f"{stratum}: wanted {n}, got {got}", file=sys.stderr)
-
-    order = list(range(len(chosen)))
-    rng("ids").shuffle(order)
-    records = []
-    for new_id, idx in enumerate(order, 1):
-        c = chosen[idx]
-        d = c["doc"]
-        rec = {"id": f"b{new_id:03d}", "path": d.path}
-        if d.row is not None:
-            rec["row"] = d.row
-        rec.update(
-            {
-                "start": c["start"],
-                "end": c["end"],
-                "sha1": sample.sha1(c["text"]),
-                "stratum": c["stratum"],
-                "genre": d.genre,
-                "part": "heldout_b",
-            }
-        )
-        if c["stratum"] != "random":
-            rec["net"] = c["themes"]
-        rec["meta"] = {"speaker": d.meta.get("speaker", ""), "date": d.meta.get("date", ""), "source": d.key}
-        records.append(rec)
-    records.sort(key=lambda r: r["id"])
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"documents used: {len({r['meta']['source'] for r in records})}; wrote {len(records)} pointers to {args.out}", file=sys.stderr)
+    chosen = strata.draw(
+        candidates,
+        STRATA,
+        group_of,
+        rng=rng,
+        turn_rng=rng,
+        turn_purpose=lambda st: st,
+        max_per_doc=MAX_PER_DOC,
+    )
+    strata.write_pointers(chosen, args.out, rng=rng, prefix="b", part="heldout_b")
+    print(f"documents used: {len({c['doc'].key for c in chosen})}", file=sys.stderr)
     return 0
 
 

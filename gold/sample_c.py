@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loaders  # noqa: E402
 import materialise  # noqa: E402
 import sample  # noqa: E402
-from sample_b import turns  # noqa: E402
+import sample_b  # noqa: E402
+import strata  # noqa: E402
 
 SEED = "20261203:c"
 STRATA = (
@@ -61,47 +62,25 @@ def main(argv=None) -> int:
     rounds = {}
     for name in ("pointers.jsonl", "pointers_b.jsonl"):
         rounds[name] = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
-    held_groups = {group_of[p["meta"]["source"]] for p in rounds["pointers_b.jsonl"] if p["meta"]["source"] in group_of}
+    held_groups = {
+        group_of[p["meta"]["source"]] for p in rounds["pointers_b.jsonl"] if p["meta"]["source"] in group_of
+    }
     used_norms = set()
     for pointers in rounds.values():
         used_norms |= {sample.normalise(t) for t in materialise.resolve(pointers, args.shared)}
-    per_group: Counter = Counter(group_of[p["meta"]["source"]] for p in rounds["pointers.jsonl"] if p["meta"]["source"] in group_of)
+    per_group: Counter = Counter(
+        group_of[p["meta"]["source"]] for p in rounds["pointers.jsonl"] if p["meta"]["source"] in group_of
+    )
 
-    candidates = [it for it in pool if group_of[it["doc"].key] not in held_groups and it["norm"] not in used_norms]
+    candidates = [
+        it for it in pool if group_of[it["doc"].key] not in held_groups and it["norm"] not in used_norms
+    ]
     print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
-    rng_order = rng  # one seeded stream per stratum and theme
-    taken: set[str] = set()
-    chosen: list[dict] = []
-    for stratum, n, themes in STRATA:
-        got = 0
-        for it in turns(candidates, themes, f"{SEED}:{stratum}"):
-            grp = group_of[it["doc"].key]
-            if it["norm"] in taken or per_group[grp] >= MAX_PER_DOC:
-                continue
-            taken.add(it["norm"])
-            per_group[grp] += 1
-            chosen.append({**it, "stratum": stratum})
-            got += 1
-            if got == n:
-                break
-        print(f"{stratum}: wanted {n}, got {got}", file=sys.stderr)
-
-    order = list(range(len(chosen)))
-    rng_order("ids").shuffle(order)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for new_id, idx in enumerate(order, 1):
-            c = chosen[idx]
-            d = c["doc"]
-            rec = {"id": f"c{new_id:03d}", "path": d.path}
-            if d.row is not None:
-                rec["row"] = d.row
-            rec.update(
-                {"start": c["start"], "end": c["end"], "sha1": sample.sha1(c["text"]), "stratum": c["stratum"],
-                 "genre": d.genre, "part": "tune_c", "net": c["themes"]}
-            )
-            rec["meta"] = {"speaker": d.meta.get("speaker", ""), "date": d.meta.get("date", ""), "source": d.key}
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"wrote {len(chosen)} pointers to {args.out}", file=sys.stderr)
+    chosen = strata.draw(
+        candidates, STRATA, group_of, rng=rng, turn_rng=sample_b.rng,
+        turn_purpose=lambda st: f"{SEED}:{st}", max_per_doc=MAX_PER_DOC, per_group=per_group,
+    )  # fmt: skip
+    strata.write_pointers(chosen, args.out, rng=rng, prefix="c", part="tune_c", net_always=True)
     return 0
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,7 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loaders  # noqa: E402
 import materialise  # noqa: E402
 import sample  # noqa: E402
-from sample_b import STRATA, turns  # noqa: E402
+import sample_b  # noqa: E402
+import strata  # noqa: E402
+from sample_b import STRATA  # noqa: E402
 
 SEED = "20261203:d"
 MAX_PER_DOC = 6
@@ -54,52 +55,14 @@ def main(argv=None) -> int:
     for name in ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl"):
         pointers = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
         used_norms |= {sample.normalise(t) for t in materialise.resolve(pointers, args.shared)}
-    candidates = [
-        it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms
-    ]
+    candidates = [it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms]
     print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
 
-    per_group: Counter = Counter()
-    taken: set[str] = set()
-    chosen: list[dict] = []
-    for stratum, n, themes in STRATA:
-        if themes is None:
-            order = list(candidates)
-            rng("random").shuffle(order)
-            it_order = iter(order)
-        else:
-            it_order = turns(candidates, themes, f"{SEED}:{stratum}")
-        got = 0
-        for it in it_order:
-            grp = group_of[it["doc"].key]
-            if it["norm"] in taken or per_group[grp] >= MAX_PER_DOC:
-                continue
-            taken.add(it["norm"])
-            per_group[grp] += 1
-            chosen.append({**it, "stratum": stratum})
-            got += 1
-            if got == n:
-                break
-        print(f"{stratum}: wanted {n}, got {got}", file=sys.stderr)
-
-    order = list(range(len(chosen)))
-    rng("ids").shuffle(order)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for new_id, idx in enumerate(order, 1):
-            c = chosen[idx]
-            d = c["doc"]
-            rec = {"id": f"d{new_id:03d}", "path": d.path}
-            if d.row is not None:
-                rec["row"] = d.row
-            rec.update(
-                {"start": c["start"], "end": c["end"], "sha1": sample.sha1(c["text"]), "stratum": c["stratum"],
-                 "genre": d.genre, "part": "heldout_d"}
-            )
-            if c["stratum"] != "random":
-                rec["net"] = c["themes"]
-            rec["meta"] = {"speaker": d.meta.get("speaker", ""), "date": d.meta.get("date", ""), "source": d.key}
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"wrote {len(chosen)} pointers to {args.out}", file=sys.stderr)
+    chosen = strata.draw(
+        candidates, STRATA, group_of, rng=rng, turn_rng=sample_b.rng,
+        turn_purpose=lambda st: f"{SEED}:{st}", max_per_doc=MAX_PER_DOC,
+    )  # fmt: skip
+    strata.write_pointers(chosen, args.out, rng=rng, prefix="d", part="heldout_d")
     return 0
 
 
