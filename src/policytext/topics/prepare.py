@@ -213,6 +213,17 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
+def _chunks(doc: Any, *, whole: bool) -> list[Any]:
+    """The paragraph ``doc`` whole, or (a text without line breaks) in spans of five sentences."""
+    sentences = list(doc.sents)
+    if whole or len(sentences) <= 5:
+        return [doc[:]]
+    return [
+        doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
+        for i in range(0, len(sentences), 5)
+    ]
+
+
 def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[list[list[str]]]]:
     """Per text, per paragraph, the runs of kept word forms between dropped tokens.
 
@@ -242,16 +253,7 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
         paragraphs = _paragraphs(strip_stage_directions(text or ""))
         out: list[list[list[str]]] = []
         for doc in nlp.pipe(paragraphs, batch_size=batch_size, disable=["lemmatizer"]):
-            sentences = list(doc.sents)
-            chunks = (
-                [doc[:]]
-                if len(paragraphs) > 1 or len(sentences) <= 5
-                else [
-                    doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
-                    for i in range(0, len(sentences), 5)
-                ]
-            )
-            for span in chunks:
+            for span in _chunks(doc, whole=len(paragraphs) > 1):
                 runs: list[list[str]] = []
                 run: list[str] = []
                 for token in span:
