@@ -814,7 +814,11 @@ def test_topics_charts_flag_seeded_topics_that_lost_their_seeds(planted, tmp_pat
 
 def test_topics_preprocessing_keeps_names_and_corrects_bad_lookup_lemmas():
     prepared = prepare_texts(
-        ["Communities in Wales back the United Nations. Taxes matter for developing countries."],
+        [
+            "Communities in Wales back the United Nations. Taxes matter for developing countries.",
+            # The lemmas occur as words, so the corpus bears them out (corpus_lemmas).
+            "Every community pays tax to develop.",
+        ],
         phrase_min_count=100,
     )
     tokens = list(prepared.passages[0].tokens)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from policytext.errors import ModelError
 from policytext.topics import TopicModel, prepare_texts
-from policytext.topics.vocabulary import corpus_stop_terms, strip_stage_directions, unify_forms
+from policytext.topics.vocabulary import (
+    corpus_lemmas,
+    corpus_stop_terms,
+    strip_stage_directions,
+    unify_forms,
+)
 
 
 def test_stage_directions_are_dropped_but_longer_brackets_kept() -> None:
@@ -30,6 +36,58 @@ def test_one_form_per_word_inside_and_outside_phrases() -> None:
     humans = {t for t in terms if t.startswith("human")}
     assert len(humans) == 1, humans
     assert prepared.forms.get("rights") == "right"  # the commoner form here
+
+
+def test_corpus_lemmas_apply_a_lemma_only_when_the_corpus_uses_it_as_a_word() -> None:
+    lemmas = {"rent": "rend", "children": "child", "media": "medium", "men": "man", "powers": "power"}
+    counts = {"rent": 50, "rend": 2, "children": 30, "child": 3, "media": 8, "men": 40, "man": 3, "powers": 5}
+    mapping = corpus_lemmas(counts, lambda f: lemmas.get(f, f))
+    assert mapping["rent"] == "rent"  # "rend" under a tenth as often as "rent"
+    assert mapping["children"] == "child"  # "child" a tenth as often: applied
+    assert mapping["media"] == "media"  # the lemma never occurs
+    assert mapping["men"] == "men"  # 3 < 0.1 * 40
+    assert mapping["powers"] == "power"  # a regular ending needs no evidence
+    assert mapping["rend"] == "rend" and mapping["child"] == "child"
+    assert corpus_lemmas(counts, lambda f: lemmas.get(f, f), share=0)["rent"] == "rend"
+    with pytest.raises(ModelError, match="lemma share must be >= 0; got -1"):
+        corpus_lemmas(counts, lambda f: f, share=-1)
+
+
+_RENT_TEXTS = [
+    "Our rent controls protect the number of tenants. Child poverty hurts children.\n\n"
+    "Rent controls work for children."
+] * 6 + ["A rent control law. A child in poverty. A number."]
+
+
+def test_preparation_lemmatises_words_and_phrases_by_the_corpus_rule() -> None:
+    prepared = prepare_texts(_RENT_TEXTS, phrase_min_count=3, unit="document")
+    terms = {t for p in prepared.passages for t in p.tokens}
+    words = {w for t in terms for w in t.split()}
+    # "rent" -> "rend" and "number" -> "numb" are lookup errors: the lemmas never occur.
+    assert {"rent", "number"} <= words and not {"rend", "numb"} & words
+    assert "children" not in words and "child" in words  # the lemma occurs: applied
+    assert "tenant" in words and "tenants" not in words  # a regular plural
+    # Phrases follow the same rule, word by word.
+    assert "rent control" in terms and "rent controls" not in terms and "child poverty" in terms
+    # Without the rule (every lookup lemma taken) the errors come back.
+    plain = prepare_texts(_RENT_TEXTS, phrase_min_count=3, unit="document", lemma_share=0)
+    plain_terms = {t for p in plain.passages for t in p.tokens}
+    assert "rend control" in plain_terms and "numb" in {w for t in plain_terms for w in t.split()}
+
+
+def test_stop_words_are_checked_on_the_form_and_norm_too() -> None:
+    # Sentence-initial "Does" looks up as "doe", "won't" splits into "wo" (norm "will").
+    texts = ["Does the rent rise? Landlords won't say. Does it matter? Tenants won't pay."] * 3
+    prepared = prepare_texts(texts, phrase_min_count=100, unit="document")
+    terms = {t for p in prepared.passages for t in p.tokens}
+    assert "doe" not in terms and "does" not in terms and "wo" not in terms
+    assert {"rent", "landlord", "tenant"} <= terms
+
+
+def test_unseen_forms_take_the_corpus_term_of_their_lemma() -> None:
+    prepared = prepare_texts(["Every community helps. Our Rights matter."], phrase_min_count=100)
+    assert prepared.term("communities") == "community"  # as a seed word would be
+    assert prepared.term("Rights") == "rights" and prepared.term("schools") == "schools"
 
 
 def test_unify_forms_prefers_the_commoner_form_and_breaks_ties_alphabetically() -> None:

@@ -28,6 +28,8 @@ from policytext.topics._memory import release_memory
 from policytext.topics._validation import is_int
 from policytext.topics.phrases import find_phrases, join_phrases
 from policytext.topics.vocabulary import (
+    LEMMA_MIN_SHARE,
+    corpus_lemmas,
     corpus_stop_terms,
     document_frequency,
     split_runs,
@@ -211,19 +213,35 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
-def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[list[list[str]]]]:
-    """Per text, per paragraph, the runs of kept lemmas between dropped tokens.
+def _chunks(doc: Any, *, whole: bool) -> list[Any]:
+    """The paragraph ``doc`` whole, or (a text without line breaks) in spans of five sentences."""
+    sentences = list(doc.sents)
+    if whole or len(sentences) <= 5:
+        return [doc[:]]
+    return [
+        doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
+        for i in range(0, len(sentences), 5)
+    ]
 
-    A run ends at every dropped token (stop word, number, punctuation), so a
-    phrase is only ever joined from words that stood side by side. A
-    capitalised word inside a sentence is kept unlemmatised (lower-cased): it
-    is most often a name ("Wales", "United Nations"). A text without line
-    breaks is cut into paragraphs of five sentences.
+
+def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[list[list[str]]]]:
+    """Per text, per paragraph, the runs of kept word forms between dropped tokens.
+
+    Forms are lower-cased, except a capitalised word inside a sentence, which
+    keeps its case: it is most often a name ("Wales", "United Nations") and is
+    never lemmatised. Which lemma a form gets depends on the whole corpus
+    (:func:`~policytext.topics.vocabulary.corpus_lemmas`), so it is chosen in
+    :func:`prepare_texts`, not here. A token is dropped when its lower-cased
+    form, its spaCy norm ("wo" of "won't" is "will") or its lookup lemma is a
+    stop word, and when it is a number or punctuation. A run ends at every
+    dropped token, so a phrase is only ever joined from words that stood side
+    by side. A text without line breaks is cut into paragraphs of five
+    sentences.
 
     Example::
 
         >>> next(tokenize_paragraphs(["The Big Society, not big government."]))
-        [[['big', 'society'], ['big', 'government']]]
+        [[['Big', 'Society'], ['big', 'government']]]
     """
     nlp = topic_pipeline()
     # The lookup table is keyed by lower-case forms; looking up the lower-cased
@@ -235,34 +253,32 @@ def tokenize_paragraphs(texts: Iterable[str], *, batch_size: int = 64) -> Iterat
         paragraphs = _paragraphs(strip_stage_directions(text or ""))
         out: list[list[list[str]]] = []
         for doc in nlp.pipe(paragraphs, batch_size=batch_size, disable=["lemmatizer"]):
-            sentences = list(doc.sents)
-            chunks = (
-                [doc[:]]
-                if len(paragraphs) > 1 or len(sentences) <= 5
-                else [
-                    doc[sentences[i].start : sentences[min(i + 4, len(sentences) - 1)].end]
-                    for i in range(0, len(sentences), 5)
-                ]
-            )
-            for span in chunks:
+            for span in _chunks(doc, whole=len(paragraphs) > 1):
                 runs: list[list[str]] = []
                 run: list[str] = []
                 for token in span:
                     lower = token.lower_
-                    if not token.is_alpha:
-                        lemma = ""
-                    elif (token.is_title or token.is_upper) and not token.is_sent_start:
+                    form = lemma = lower
+                    if (token.is_title or token.is_upper) and not token.is_sent_start:
                         # A capitalised word inside a sentence is most often a
-                        # name: "Wales", "United Nations" stay as they are.
-                        lemma = lower
+                        # name: "Wales", "United Nations" keep their case and
+                        # are never lemmatised.
+                        form = token.text
                     else:
                         lemma = LEMMA_OVERRIDES.get(lower) or table.get(lower, lower)
-                    if not lemma or not _WORD.match(lemma) or lemma in stops or token.like_num:
+                    if (
+                        not token.is_alpha
+                        or not _WORD.match(lower)
+                        or lower in stops
+                        or token.norm_ in stops  # "wo" of "won't" (norm "will")
+                        or lemma in stops
+                        or token.like_num
+                    ):
                         if run:
                             runs.append(run)
                             run = []
                         continue
-                    run.append(intern(lemma))
+                    run.append(intern(form))
                 if run:
                     runs.append(run)
                 out.append(runs)
@@ -311,7 +327,8 @@ class TopicCorpus:
     :data:`GROUP_FIELDS`); ``passages`` the modelled units, each pointing at
     its row in ``documents``. ``unit`` is ``"passage"`` (paragraph windows of
     about ``passage_size`` terms) or ``"document"``; ``phrases`` the joined
-    collocations.
+    collocations; ``forms`` the term of every token form of the corpus
+    (:func:`term_forms`).
     """
 
     documents: pd.DataFrame
@@ -321,6 +338,20 @@ class TopicCorpus:
     phrases: frozenset[tuple[str, str]]
     stop_terms: tuple[str, ...] = ()
     forms: Mapping[str, str] = field(default_factory=dict)
+
+    def term(self, form: str) -> str:
+        """The term a token form (as :func:`tokenize_paragraphs` gives it) stands for here.
+
+        A form the corpus never had takes its lemma when that is one of the corpus's
+        forms ("communities" when only "community" was said), else its lower case.
+        """
+        if form in self.forms:
+            return self.forms[form]
+        lower = form.lower()
+        if lower in self.forms:
+            return self.forms[lower]
+        lemma = lemma_of(lower) if form.islower() else lower
+        return self.forms.get(lemma, lower)
 
     @property
     def texts(self) -> list[tuple[str, ...]]:
@@ -343,6 +374,7 @@ def prepare_texts(
     phrase_min_count: int = 5,
     phrase_threshold: float = 0.3,
     stop_share: float | None = 0.5,
+    lemma_share: float = LEMMA_MIN_SHARE,
 ) -> TopicCorpus:
     """Tokenise, lemmatise, join phrases and cut passages from plain texts.
 
@@ -361,6 +393,10 @@ def prepare_texts(
     stop_share:
         Terms in at least this share of the documents (in a corpus of 20 or more) are
         corpus stop terms, dropped (:mod:`policytext.topics.vocabulary`); None keeps them.
+    lemma_share:
+        A word form takes its lookup lemma only when the lemma occurs as a word form at
+        least this share as often (:func:`~policytext.topics.vocabulary.corpus_lemmas`);
+        0 takes every lookup lemma.
 
     Returns
     -------
@@ -380,6 +416,7 @@ def prepare_texts(
         phrase_min_count=phrase_min_count,
         phrase_threshold=phrase_threshold,
         stop_share=stop_share,
+        lemma_share=lemma_share,
     )
 
 
@@ -422,6 +459,32 @@ def _unpack(packed: Sequence[str]) -> list[list[list[str]]]:
     return paragraphs
 
 
+def term_forms(counts: Mapping[str, int], lemma_share: float = LEMMA_MIN_SHARE) -> dict[str, str]:
+    """The term of every token form :func:`tokenize_paragraphs` gave, from their counts.
+
+    A lower-case form takes its lemma (:func:`lemma_of`) when the corpus bears it out
+    (:func:`~policytext.topics.vocabulary.corpus_lemmas` with ``lemma_share``); a name
+    (a form with capitals) is lower-cased only; then forms that share a lemma become the
+    commonest of them (:func:`~policytext.topics.vocabulary.unify_forms`).
+
+    Example::
+
+        >>> forms = term_forms({"rent": 5, "children": 4, "child": 2, "Rights": 1, "rights": 3})
+        >>> forms["rent"], forms["children"], forms["Rights"], forms["rights"]
+        ('rent', 'child', 'right', 'right')
+    """
+    surface: Counter[str] = Counter()
+    for form, count in counts.items():
+        surface[form.lower()] += count
+    lemmas = corpus_lemmas(surface, lemma_of, share=lemma_share)
+    terms = {form: lemmas[form] if form.islower() else form.lower() for form in counts}
+    term_counts: Counter[str] = Counter()
+    for form, count in counts.items():
+        term_counts[terms[form]] += count
+    unified = unify_forms(term_counts, lambda term: lemmas.get(term, term))
+    return {form: unified.get(term, term) for form, term in terms.items()}
+
+
 def _prepare(
     pairs: Iterable[tuple[str, dict[str, Any]]],
     *,
@@ -430,6 +493,7 @@ def _prepare(
     phrase_min_count: int,
     phrase_threshold: float,
     stop_share: float | None,
+    lemma_share: float,
 ) -> TopicCorpus:
     if unit not in ("passage", "document"):
         raise ModelError(f"unit must be 'passage' or 'document'; got {unit!r}")
@@ -444,8 +508,7 @@ def _prepare(
     # Only tokens are kept, never the texts, so the corpus streams through; each
     # document's tokens are held packed in one tuple (a list per run costs ten times more).
     tokenised = [_pack(doc) for doc in tokenize_paragraphs(texts())]
-    counts = Counter(t for doc in tokenised for t in doc if t not in _MARKS)
-    forms = unify_forms(counts, lemma_of)
+    forms = term_forms(Counter(t for doc in tokenised for t in doc if t not in _MARKS), lemma_share)
     frequency = document_frequency((_unpack(doc) for doc in tokenised), forms)
     stops = corpus_stop_terms(frequency, len(tokenised), share=stop_share)
     for index, doc in enumerate(tokenised):
@@ -495,6 +558,7 @@ def prepare_corpus(
     phrase_min_count: int = 5,
     phrase_threshold: float = 0.3,
     stop_share: float | None = 0.5,
+    lemma_share: float = LEMMA_MIN_SHARE,
     **filters: Unpack[FilterOptions],
 ) -> TopicCorpus:
     """:func:`prepare_texts` over the current documents of a store, streamed.
@@ -522,4 +586,5 @@ def prepare_corpus(
         phrase_min_count=phrase_min_count,
         phrase_threshold=phrase_threshold,
         stop_share=stop_share,
+        lemma_share=lemma_share,
     )

@@ -105,7 +105,7 @@ def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) ->
     Example::
 
         >>> from policytext.topics.prepare import prepare_texts
-        >>> prepared = prepare_texts(["Volunteers give."], phrase_min_count=1)
+        >>> prepared = prepare_texts(["Volunteers give. A volunteer helps."], phrase_min_count=1)
         >>> seed_terms_for(prepared, {"social_action": ["volunteers", "social action"]})
         {'social_action': ['volunteer']}
     """
@@ -117,7 +117,7 @@ def seed_terms_for(prepared: TopicCorpus, seeds: Mapping[str, Sequence[str]]) ->
         terms: list[str] = []
         for para in paragraphs:  # one paragraph per seed
             for run in para:
-                joined = join_phrases([prepared.forms.get(t, t) for t in run], prepared.phrases)
+                joined = join_phrases([prepared.term(t) for t in run], prepared.phrases)
                 # A multi-word seed counts only as the corpus's joined phrase:
                 # "free school" must not seed on "school" alone.
                 if len(para) == 1 and len(joined) == 1:

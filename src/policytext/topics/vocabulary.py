@@ -5,6 +5,15 @@ Three rules, each applied to the whole corpus being modelled rather than from a 
 - **Stage directions**: a bracketed aside of at most four words, as transcripts mark
   the audience ("(Applause)", "[Laughter]", "(Hear, hear)"), is not the speaker's text
   and is dropped before tokenising.
+- **Lemmas the corpus bears out**: spaCy's lookup table maps some forms to a wrong
+  lemma ("rent" -> "rend", "number" -> "numb", "taxes" -> "taxis"). A lower-cased
+  form is replaced by its lookup lemma only when the form is the lemma with a regular
+  ending ("powers" -> "power", "making" -> "make") or the lemma itself occurs in the
+  corpus as a word form at least :data:`LEMMA_MIN_SHARE` (a tenth) as often as the form
+  (:func:`corpus_lemmas`): "children" -> "child" and "communities" -> "community"
+  apply, "rent" stays "rent" because "rend" hardly occurs. The same mapping is applied
+  to every token before phrases are found, so a phrase is lemmatised exactly as its
+  words are ("rent control", "local council").
 - **One form per word**: forms that share a lemma (spaCy's lookup table with
   policytext's overrides, which keep "housing" apart from "house"; for words the
   table lacks, the singular by spelling: "tories", "christians") are one term, written in the
@@ -27,8 +36,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from policytext.errors import ModelError
+
 #: A bracketed aside of up to 40 characters; dropped when it has at most four words.
 _ASIDE = re.compile(r"[\(\[][^()\[\]\n]{1,40}[\)\]]")
+#: Least count of a lemma as a word form, as a share of the count of the form it would
+#: replace, for :func:`corpus_lemmas` to apply it.
+LEMMA_MIN_SHARE = 0.1
 #: Fewest documents for corpus stop terms: in a smaller corpus "half the documents" says little.
 MIN_DOCUMENTS_FOR_STOP_TERMS = 20
 #: Most corpus stop terms, as a share of the vocabulary. When more terms than this are in half
@@ -62,6 +76,59 @@ def strip_stage_directions(text: str) -> str:
         'We will win.     (the Act of 1998 and its schedules)'
     """
     return _ASIDE.sub(lambda m: " " if len(m.group(0).split()) <= 4 else m.group(0), text)
+
+
+def corpus_lemmas(
+    counts: Mapping[str, int], lemma: Callable[[str], str], *, share: float = LEMMA_MIN_SHARE
+) -> dict[str, str]:
+    """Each lower-case form's lemma when the corpus bears it out, else the form itself.
+
+    ``counts`` are the corpus's lower-cased word forms and their counts. A form takes
+    ``lemma(form)`` when it is the lemma with a regular ending (:func:`regular_inflection`:
+    "powers" -> "power") or when that lemma occurs as a form at least ``share`` times as
+    often as the form does. A lookup error such as "rent" -> "rend" then leaves "rent"
+    alone, while "children" -> "child" applies wherever "child" is said too.
+
+    Example::
+
+        >>> lemmas = {"rent": "rend", "children": "child", "number": "numb"}
+        >>> counts = {"rent": 40, "rend": 1, "children": 30, "child": 10, "number": 9}
+        >>> mapping = corpus_lemmas(counts, lambda f: lemmas.get(f, f))
+        >>> mapping["rent"], mapping["children"], mapping["number"], mapping["child"]
+        ('rent', 'child', 'number', 'child')
+    """
+    if not share >= 0:
+        raise ModelError(f"lemma share must be >= 0; got {share}")
+    mapping: dict[str, str] = {}
+    for form, count in counts.items():
+        target = lemma(form)
+        accepted = (
+            target == form or regular_inflection(form, target) or counts.get(target, 0) >= share * count
+        )
+        mapping[form] = target if accepted else form
+    return mapping
+
+
+def regular_inflection(form: str, lemma: str) -> bool:
+    """Whether ``form`` is ``lemma`` with a regular English ending (-s, -es, -ies, -ed,
+    -ing, with a doubled or dropped final letter): a lemma the table cannot get wrong.
+
+    Example::
+
+        >>> regular_inflection("powers", "power"), regular_inflection("making", "make")
+        (True, True)
+        >>> regular_inflection("rent", "rend"), regular_inflection("children", "child")
+        (False, False)
+    """
+    if not lemma or not form.startswith(lemma[:-1]) or len(form) <= len(lemma) - 1:
+        return False
+    stem, last = lemma[:-1], lemma[-1]
+    endings = (
+        {lemma + e for e in ("s", "es", "ed", "d", "ing")}
+        | {lemma + last + e for e in ("ed", "ing")}
+        | {stem + e for e in ("ies", "ied", "ing")}
+    )
+    return form in endings
 
 
 def unify_forms(counts: Mapping[str, int], lemma: Callable[[str], str]) -> dict[str, str]:
