@@ -337,7 +337,10 @@ def test_importing_real_shared_data_twice_stores_each_once(tmp_path: Path, share
 def test_importing_same_stem_in_one_import_is_an_error_not_a_version(tmp_path: Path, corpus: Corpus) -> None:
     (tmp_path / "a.txt").write_text("A plain text speech.")
     (tmp_path / "a.html").write_text("<p>An HTML speech.</p>")
-    with pytest.raises(ImportFormatError, match=r"a.txt: document id 'a' is also the id of a document in .*a.html; .*nothing was imported"):
+    with pytest.raises(
+        ImportFormatError,
+        match=r"a.txt: document id 'a' is also the id of a document in .*a.html; .*nothing was imported",
+    ):
         import_paths(corpus, [tmp_path])
     assert corpus.count(all_versions=True) == 0  # found before anything is written
 

@@ -105,8 +105,7 @@ def topics_section(corpus: Corpus, out: Path, *, documents: DocumentFilter | Non
     by = str(stage.settings.get("by", "year"))
     charts = [{"file": f"{out.name}/{name}", "title": caption} for name, caption in stage.charts]
     labels = {
-        str(t["id"]): f"{t['id']}: " + ", ".join(str(w) for w, _ in t["terms"][:3])
-        for t in stage.topics
+        str(t["id"]): f"{t['id']}: " + ", ".join(str(w) for w, _ in t["terms"][:3]) for t in stage.topics
     }
     figure = _prevalence_figure(out / "prevalence.csv", by, labels)
     return TopicsSection(

@@ -29,7 +29,8 @@ def no_passages_message(flt: DocumentFilter) -> str:
     given = ", ".join(f"{name}={value}" for name, value in flt.as_kwargs().items())
     return (
         f"topics: no document with text matches the filter ({given}); "
-        "see what the store holds with 'policytext corpus' (undated documents never match --since/--until/--year)"
+        "see what the store holds with 'policytext corpus' "
+        "(undated documents never match --since/--until/--year)"
     )
 
 
