@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from _frame_model import FRAMES_AND_PATTERNS, NEGATIVE, POSITIVE
 from policytext.cli import main
 from policytext.codebook import load_codebook
 from policytext.errors import InputError, PolicytextError
@@ -25,40 +26,7 @@ from policytext.training import (
     train_model,
 )
 
-CODEBOOK = """\
-[codebook]
-name = "tiny"
-version = "1"
-[[frames]]
-id = "devolution"
-[[frames]]
-id = "targeting"
-[[patterns]]
-id = "dev-localism"
-frame = "devolution"
-phrase = "localism"
-[[patterns]]
-id = "tgt-poorest"
-frame = "targeting"
-phrase = "the poorest"
-"""
-
-# Sentences written for these tests: devolution talk the codebook above does not match.
-POSITIVE = [
-    "Town halls will run their own budgets.",
-    "Town halls should set their own budgets.",
-    "We trust town halls with their own budgets.",
-    "Town halls can keep their own budgets.",
-    "Localism gives town halls their own budgets.",
-]
-NEGATIVE = [
-    "The weather was mild all week.",
-    "Trains were late again on Monday.",
-    "The match ended in a draw.",
-    "Prices rose in the spring.",
-    "The bridge opened to traffic.",
-    "Schools reopened after the holiday.",
-]
+CODEBOOK = '[codebook]\nname = "tiny"\nversion = "1"\n' + FRAMES_AND_PATTERNS
 TOWN = "Town halls must keep their own budgets."
 LOCAL = "Localism works."
 FILL = "The weather was mild all week."
