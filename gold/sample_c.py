@@ -24,7 +24,6 @@ What (deterministic; seed ``20261203:c``):
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections import Counter
@@ -33,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loaders  # noqa: E402
-import materialise  # noqa: E402
 import sample  # noqa: E402
 import sample_b  # noqa: E402
 import strata  # noqa: E402
@@ -59,15 +57,11 @@ def main(argv=None) -> int:
 
     docs, pool, norms_by_doc = sample.build_pool(args.shared)
     group_of = sample.group_documents(docs, norms_by_doc)
-    rounds = {}
-    for name in ("pointers.jsonl", "pointers_b.jsonl"):
-        rounds[name] = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
+    rounds = {name: strata.read_pointers(name) for name in ("pointers.jsonl", "pointers_b.jsonl")}
     held_groups = {
         group_of[p["meta"]["source"]] for p in rounds["pointers_b.jsonl"] if p["meta"]["source"] in group_of
     }
-    used_norms = set()
-    for pointers in rounds.values():
-        used_norms |= {sample.normalise(t) for t in materialise.resolve(pointers, args.shared)}
+    used_norms = strata.sentence_norms(list(rounds.values()), args.shared)
     per_group: Counter = Counter(
         group_of[p["meta"]["source"]] for p in rounds["pointers.jsonl"] if p["meta"]["source"] in group_of
     )

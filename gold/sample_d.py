@@ -20,7 +20,6 @@ and c; at most ``MAX_PER_DOC`` new sentences per document group. Part
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
@@ -28,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loaders  # noqa: E402
-import materialise  # noqa: E402
 import sample  # noqa: E402
 import sample_b  # noqa: E402
 import strata  # noqa: E402
@@ -51,10 +49,8 @@ def main(argv=None) -> int:
 
     docs, pool, norms_by_doc = sample.build_pool(args.shared)
     group_of = sample.group_documents(docs, norms_by_doc)
-    used_norms: set[str] = set()
-    for name in ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl"):
-        pointers = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
-        used_norms |= {sample.normalise(t) for t in materialise.resolve(pointers, args.shared)}
+    names = ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl")
+    used_norms = strata.sentence_norms([strata.read_pointers(name) for name in names], args.shared)
     candidates = [it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms]
     print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
 

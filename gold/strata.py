@@ -15,9 +15,25 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import materialise
 import sample
 
 Rng = Callable[[str], random.Random]
+HERE = Path(__file__).resolve().parent
+
+
+def read_pointers(name: str) -> list[dict]:
+    """The pointers of an earlier round (``pointers.jsonl``, ``pointers_b.jsonl``, ...)."""
+    with open(HERE / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def sentence_norms(rounds: list[list[dict]], shared: Path) -> set[str]:
+    """Normalised text of every sentence of earlier rounds, so no sentence is drawn twice."""
+    norms: set[str] = set()
+    for pointers in rounds:
+        norms |= {sample.normalise(t) for t in materialise.resolve(pointers, shared)}
+    return norms
 
 
 def turns(items: list[dict], themes: tuple[str, ...], purpose: str, rng: Rng) -> Iterator[dict]:
