@@ -461,7 +461,21 @@ def _as_unprivileged() -> list[str]:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: a read-only folder cannot be made")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    import subprocess
+    import sys
+
+    # The unprivileged user must be able to import the project (an editable install in a
+    # checkout under a 0700 folder, such as one made by `mktemp -d`, is not readable to it).
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import policytext.cli"], capture_output=True, text=True, timeout=120
+    )
+    if probe.returncode != 0:
+        pytest.skip(
+            "an unprivileged user cannot import policytext from this checkout (its folder is not "
+            f"readable to others): {probe.stderr.strip().splitlines()[-1][:160]}"
+        )
+    return prefix
 
 
 def test_cli_read_only_folder_serves_reading_commands_for_real(runner: CliRunner, tmp_path: Path) -> None:
