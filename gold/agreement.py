@@ -36,6 +36,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "b": {"suffix": "_b", "coding": "coding/round_b", "parts": ("heldout_b",)},
     "c": {"suffix": "_c", "coding": "coding/round_c", "parts": ("tune_c",)},
     "d": {"suffix": "_d", "coding": "coding/round_d", "parts": ("heldout_d",)},
+    "e": {"suffix": "_e", "coding": "coding/round_e", "parts": ("heldout_e",)},
 }
 
 

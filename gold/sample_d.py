@@ -37,8 +37,26 @@ MAX_PER_DOC = 6
 HERE = Path(__file__).resolve().parent
 
 
-def rng(purpose: str) -> random.Random:
-    return random.Random(f"{SEED}:{purpose}")
+def draw_fresh_round(
+    shared: Path, out: Path, *, seed: str, earlier: tuple[str, ...], prefix: str, part: str
+) -> None:
+    """Draw a fresh held-out round: new ukpol and GOV.UK sentences, skipping every sentence of
+    the ``earlier`` pointer files, in the strata of ``sample_b.py``; seeded by ``seed``."""
+
+    def seeded(purpose: str) -> random.Random:
+        return random.Random(f"{seed}:{purpose}")
+
+    docs, pool, norms_by_doc = sample.build_pool(shared)
+    group_of = sample.group_documents(docs, norms_by_doc)
+    used_norms = strata.sentence_norms([strata.read_pointers(name) for name in earlier], shared)
+    candidates = [it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms]
+    print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
+
+    chosen = strata.draw(
+        candidates, STRATA, group_of, rng=seeded, turn_rng=sample_b.rng,
+        turn_purpose=lambda st: f"{seed}:{st}", max_per_doc=MAX_PER_DOC,
+    )  # fmt: skip
+    strata.write_pointers(chosen, out, rng=seeded, prefix=prefix, part=part)
 
 
 def main(argv=None) -> int:
@@ -46,19 +64,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", type=Path, default=loaders.default_shared())
     ap.add_argument("--out", type=Path, default=HERE / "pointers_d.jsonl")
     args = ap.parse_args(argv)
-
-    docs, pool, norms_by_doc = sample.build_pool(args.shared)
-    group_of = sample.group_documents(docs, norms_by_doc)
-    names = ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl")
-    used_norms = strata.sentence_norms([strata.read_pointers(name) for name in names], args.shared)
-    candidates = [it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms]
-    print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
-
-    chosen = strata.draw(
-        candidates, STRATA, group_of, rng=rng, turn_rng=sample_b.rng,
-        turn_purpose=lambda st: f"{SEED}:{st}", max_per_doc=MAX_PER_DOC,
-    )  # fmt: skip
-    strata.write_pointers(chosen, args.out, rng=rng, prefix="d", part="heldout_d")
+    earlier = ("pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl")
+    draw_fresh_round(args.shared, args.out, seed=SEED, earlier=earlier, prefix="d", part="heldout_d")
     return 0
 
 
