@@ -38,10 +38,21 @@ HERE = Path(__file__).resolve().parent
 
 
 def draw_fresh_round(
-    shared: Path, out: Path, *, seed: str, earlier: tuple[str, ...], prefix: str, part: str
+    shared: Path,
+    out: Path,
+    *,
+    seed: str,
+    earlier: tuple[str, ...],
+    prefix: str,
+    part: str,
+    strata_spec: tuple = STRATA,
+    genres: tuple[str, ...] = ("ukpol", "govuk"),
+    max_per_doc: int = MAX_PER_DOC,
+    net_always: bool = False,
 ) -> None:
-    """Draw a fresh held-out round: new ukpol and GOV.UK sentences, skipping every sentence of
-    the ``earlier`` pointer files, in the strata of ``sample_b.py``; seeded by ``seed``."""
+    """Draw a round of new sentences from documents of ``genres``, skipping every sentence of
+    the ``earlier`` pointer files, in ``strata_spec`` (default: the strata of ``sample_b.py``);
+    seeded by ``seed``."""
 
     def seeded(purpose: str) -> random.Random:
         return random.Random(f"{seed}:{purpose}")
@@ -49,14 +60,14 @@ def draw_fresh_round(
     docs, pool, norms_by_doc = sample.build_pool(shared)
     group_of = sample.group_documents(docs, norms_by_doc)
     used_norms = strata.sentence_norms([strata.read_pointers(name) for name in earlier], shared)
-    candidates = [it for it in pool if it["doc"].genre in ("ukpol", "govuk") and it["norm"] not in used_norms]
+    candidates = [it for it in pool if it["doc"].genre in genres and it["norm"] not in used_norms]
     print(f"candidate sentences: {len(candidates)}", file=sys.stderr)
 
     chosen = strata.draw(
-        candidates, STRATA, group_of, rng=seeded, turn_rng=sample_b.rng,
-        turn_purpose=lambda st: f"{seed}:{st}", max_per_doc=MAX_PER_DOC,
+        candidates, strata_spec, group_of, rng=seeded, turn_rng=sample_b.rng,
+        turn_purpose=lambda st: f"{seed}:{st}", max_per_doc=max_per_doc,
     )  # fmt: skip
-    strata.write_pointers(chosen, out, rng=seeded, prefix=prefix, part=part)
+    strata.write_pointers(chosen, out, rng=seeded, prefix=prefix, part=part, net_always=net_always)
 
 
 def main(argv=None) -> int:
