@@ -135,6 +135,10 @@ def test_table_manifest_says_not_validated_then_shows_the_estimate(
     assert sidecar["validation"] is None
     markdown = runner.invoke(main, ["table", "--by", "speaker", "--format", "md", "--db", str(db_path)])
     assert f"corpus_estimate: {line}" in markdown.stdout
+    # ... and, outside the manifest's HTML comment, where a rendered page shows it
+    comment_end = markdown.stdout.index("-->")
+    assert markdown.stdout.index(f"- {line}") > comment_end
+    assert "Validation on this corpus:" in markdown.stdout[comment_end:]
 
 
 def test_keyness_and_kwic_manifests_carry_the_estimate(

@@ -230,7 +230,16 @@ def format_table(
             header = "<!--\n" + "\n".join(line.replace("-->", "-- >") for line in lines) + "\n-->\n\n"
         if caption:
             header += caption + "\n\n"
-        return header + _markdown(frame)
+        # The comment keeps the manifest for the record; the corpus estimates are for the
+        # reader, so they are also printed where a rendered page shows them.
+        shown = (
+            [line.removeprefix("corpus_estimate: ") for line in manifest.estimate_lines()] if manifest else []
+        )
+        footer = ""
+        if shown:
+            items = "".join(f"- {_markdown_text(line)}\n" for line in shown)
+            footer = "\nValidation on this corpus:\n\n" + items
+        return header + _markdown(frame) + footer
     if fmt == "latex":
         return "".join(f"% {line}\n" for line in lines) + _latex(frame)
     raise InputError(f"format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
