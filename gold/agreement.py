@@ -37,6 +37,8 @@ ROUNDS: dict[str, dict[str, object]] = {
     "c": {"suffix": "_c", "coding": "coding/round_c", "parts": ("tune_c",)},
     "d": {"suffix": "_d", "coding": "coding/round_d", "parts": ("heldout_d",)},
     "e": {"suffix": "_e", "coding": "coding/round_e", "parts": ("heldout_e",)},
+    "f": {"suffix": "_f", "coding": "coding/round_f", "parts": ("tune_f",)},
+    "g": {"suffix": "_g", "coding": "coding/round_g", "parts": ("heldout_g",)},
 }
 
 

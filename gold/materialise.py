@@ -86,7 +86,18 @@ def main(argv=None) -> int:
     ap.add_argument("--labels", type=Path, help="JSON Lines of {id, labels}")
     ap.add_argument(
         "--part",
-        choices=["train", "dev", "heldout", "heldout_b", "tune_c", "heldout_d", "heldout_e", "tune_f", "heldout_g", "all"],
+        choices=[
+            "train",
+            "dev",
+            "heldout",
+            "heldout_b",
+            "tune_c",
+            "heldout_d",
+            "heldout_e",
+            "tune_f",
+            "heldout_g",
+            "all",
+        ],
         default="all",
     )
     ap.add_argument("--out", type=Path, required=True)

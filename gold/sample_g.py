@@ -10,8 +10,9 @@ has read. Like rounds d and e it is sentence-disjoint, not document-disjoint
 
 What (deterministic; seed ``20261203:g``): ``sample_d.draw_fresh_round`` in the
 proportions of ``sample_b.py`` but larger, for tighter intervals: ``power``
-200, ``enriched`` 150, ``random`` 150 (500 sentences), skipping every sentence of rounds a to f. Part ``heldout_g``; ids g001.. follow
-a seeded shuffle.
+200, ``enriched`` 150, ``random`` 150 (500 sentences), skipping every
+sentence of rounds a to f. Part ``heldout_g``; ids g001.. follow a seeded
+shuffle.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ STRATA = (
 )
 HERE = Path(__file__).resolve().parent
 EARLIER = (
-    "pointers.jsonl", "pointers_b.jsonl", "pointers_c.jsonl", "pointers_d.jsonl", "pointers_e.jsonl", "pointers_f.jsonl",
+    "pointers.jsonl",
+    "pointers_b.jsonl",
+    "pointers_c.jsonl",
+    "pointers_d.jsonl",
+    "pointers_e.jsonl",
+    "pointers_f.jsonl",
 )
 
 
