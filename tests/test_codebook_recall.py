@@ -1,4 +1,4 @@
-"""The default codebook (1.2 to 1.4): the general patterns for handing over power and the false alarms it vetoes.
+"""The default codebook (1.2 to 1.5): the general patterns for handing over power and the false alarms it vetoes.
 
 Every sentence here was written for these tests (none comes from a gold set).
 """
@@ -189,3 +189,61 @@ def test_version_1_4_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
 )
 def test_version_1_4_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
     assert frame not in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # version 1.5: power pushed outwards, the man in Whitehall, institutions freed, budgets held locally
+        ("Our plan is to push power down to every street.", "devolution"),
+        ("Ministers keep pushing decisions back towards the town hall.", "devolution"),
+        ("The gentleman in Whitehall does not run your hospital.", "devolution"),
+        ("Councils will be freed from ring-fencing and inspection.", "devolution"),
+        ("Family doctors should hold their own budgets for care.", "devolution"),
+        ("Spending on books will be in the hands of head teachers.", "devolution"),
+        ("Local residents will get the final say on new wind turbines.", "devolution"),
+        # second pass: powers near a nearer tier, councils allowed to act, local accountability
+        ("We want a Welsh Assembly with proper law-making powers.", "devolution"),
+        ("We will allow councils to set their own parking charges.", "devolution"),
+        ("Health boards should be accountable to local people.", "devolution"),
+        ("We will bring those powers back from Whitehall.", "devolution"),
+        ("Councils will have more flexibilities and freedoms for housing.", "devolution"),
+        # people given more say, power dispersed, workers' control
+        ("Tenants will have a greater say in how estates are managed.", "empowerment"),
+        ("Our aim is to spread power more widely across the country.", "empowerment"),
+        ("The mines should be run under workers' control.", "empowerment"),
+        # inequality named as the problem
+        ("Widening inequality harms every town in the country.", "targeting"),
+        ("The inequities in school funding must be corrected.", "targeting"),
+    ],
+)
+def test_version_1_5_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # an office's or a country's burden, family commitments, and who a task falls to
+        ("Our nation carries a historic responsibility for peace in the region.", "responsibility"),
+        ("Good luck to the new chair with her daunting responsibilities.", "responsibility"),
+        ("Flexible hours help staff with caring responsibilities.", "responsibility"),
+        ("That responsibility now falls to the new regulator.", "responsibility"),
+        # firms' market power and jobs moved abroad
+        ("The regulator will curb the market power of the big banks.", "market_reform"),
+        ("Thousands of call-centre jobs were outsourced to India.", "market_reform"),
+    ],
+)
+def test_version_1_5_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parents have a responsibility to get their children to school.",
+        "Rights come with responsibilities for every citizen.",
+    ],
+)
+def test_version_1_5_keeps_civic_responsibility(nlp: Any, text: str) -> None:
+    assert "responsibility" in frames_of(nlp, text)

@@ -241,7 +241,7 @@ def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     assert result.output.startswith(f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token")
     shown = runner.invoke(main, ["codebook", "show"])
     assert shown.exit_code == 0
-    assert shown.stdout.startswith("# policytext-default 1.4")
+    assert shown.stdout.startswith("# policytext-default 1.5")
     as_json = json.loads(runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout)
     assert as_json["frame_defs"][0]["id"] == "x"
 
@@ -277,21 +277,29 @@ def test_evaluate_negated_matches_count_unless_asked(tmp_path: Path, files: tupl
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Scores of the default codebook on the gold rounds (gold/), measured when codebook 1.4 was
-# finished (docs/validation.md). heldout_d was scored once, at the end: micro 0.69 (P 0.76),
-# empowerment 0.82, devolution 0.68. The other parts were tuned on (heldout and heldout_b
-# after their single scoring): heldout micro 0.65 (P 0.76), heldout_b 0.63 (P 0.64),
-# tune_c 0.77 (P 0.81), dev 0.82 (P 0.84), train 0.80 (P 0.84). The floors sit a little under
-# them, so a change that loses recall or precision fails here.
+# Scores of the default codebook on the gold rounds (gold/), measured when codebook 1.5 was
+# finished (docs/validation.md). heldout_g was scored once, at the end: micro 0.63 (P 0.74),
+# empowerment 0.46, devolution 0.74. The other parts were tuned on (heldout, heldout_b,
+# heldout_d and heldout_e after their single scoring, tune_f after its first scoring):
+# heldout_e micro 0.76 (P 0.84), tune_f 0.70 (P 0.80), heldout_d 0.73 (P 0.77), heldout 0.70
+# (P 0.78), heldout_b 0.64 (P 0.65), tune_c 0.78 (P 0.82), dev 0.82 (P 0.84), train 0.80
+# (P 0.85). The floors sit a little under them, so a change that loses recall or precision
+# fails here.
 GOLD_FLOORS = {
-    "heldout_d": {"micro_f1": 0.67, "micro_precision": 0.73, "empowerment_f1": 0.79, "devolution_f1": 0.65},
-    "heldout_b": {"micro_f1": 0.61, "micro_precision": 0.62, "devolution_f1": 0.84},
-    "tune_c": {"micro_f1": 0.75, "micro_precision": 0.79, "empowerment_f1": 0.76, "devolution_f1": 0.83},
-    "heldout": {"micro_f1": 0.63, "micro_precision": 0.73, "targeting_f1": 0.71, "devolution_f1": 0.57},
-    "dev": {"micro_f1": 0.80, "micro_precision": 0.81, "empowerment_f1": 0.72, "devolution_f1": 0.64},
-    "train": {"micro_f1": 0.78, "micro_precision": 0.82, "empowerment_f1": 0.91, "devolution_f1": 0.85},
+    "heldout_g": {"micro_f1": 0.62, "micro_precision": 0.72, "empowerment_f1": 0.44, "devolution_f1": 0.72},
+    "tune_f": {"micro_f1": 0.69, "micro_precision": 0.78, "empowerment_f1": 0.65, "devolution_f1": 0.75},
+    "heldout_e": {"micro_f1": 0.75, "micro_precision": 0.82, "empowerment_f1": 0.68, "devolution_f1": 0.77},
+    "heldout_d": {"micro_f1": 0.71, "micro_precision": 0.75, "empowerment_f1": 0.80, "devolution_f1": 0.77},
+    "heldout_b": {"micro_f1": 0.62, "micro_precision": 0.63, "devolution_f1": 0.83},
+    "tune_c": {"micro_f1": 0.76, "micro_precision": 0.80, "empowerment_f1": 0.77, "devolution_f1": 0.83},
+    "heldout": {"micro_f1": 0.68, "micro_precision": 0.76, "targeting_f1": 0.81, "devolution_f1": 0.62},
+    "dev": {"micro_f1": 0.80, "micro_precision": 0.82, "empowerment_f1": 0.72, "devolution_f1": 0.64},
+    "train": {"micro_f1": 0.78, "micro_precision": 0.83, "empowerment_f1": 0.91, "devolution_f1": 0.85},
 }
 ROUND_FILES = {  # part -> (pointers, labels)
+    "heldout_g": ("pointers_g.jsonl", "labels_g.jsonl"),
+    "tune_f": ("pointers_f.jsonl", "labels_f.jsonl"),
+    "heldout_e": ("pointers_e.jsonl", "labels_e.jsonl"),
     "heldout_d": ("pointers_d.jsonl", "labels_d.jsonl"),
     "heldout_b": ("pointers_b.jsonl", "labels_b.jsonl"),
     "tune_c": ("pointers_c.jsonl", "labels_c.jsonl"),
