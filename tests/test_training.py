@@ -128,3 +128,62 @@ def test_model_matches_adds_sentences_the_codebook_missed(gold: tuple[Path, Path
     only_model = model_matches(text, matches, spans, model, model_id="model:t@abc", mode="model")
     assert all(m.pattern_id == "model:t@abc" for m in only_model)
     assert model_matches(text, matches, spans, model, model_id="x", mode="codebook") == matches
+
+
+def _split_gold(path: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The gold file cut in two files, each with positives and negatives."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[0::2]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    return first, second
+
+
+def test_cross_validate_by_file_predicts_each_file_from_the_others(
+    gold: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from policytext.training import cross_validate
+
+    book, path = gold
+    first, second = _split_gold(path, tmp_path)
+    results = cross_validate([first, second], book, by_file=True)
+    assert set(results) == {"codebook", "model", "union", "stacked"}
+    # the codebook finds only the one "Localism" sentence of the five devolution sentences
+    assert results["codebook"]["frames"]["devolution"]["recall"] == pytest.approx(0.2)
+    # the text model, fitted on the other file, finds town halls' budgets in the held-out one
+    assert results["model"]["frames"]["devolution"]["recall"] > 0.2
+    assert (
+        results["union"]["frames"]["devolution"]["recall"]
+        >= results["model"]["frames"]["devolution"]["recall"]
+    )
+    with pytest.raises(PolicytextError, match="at least two --gold files"):
+        cross_validate([path], book, by_file=True)
+
+
+def test_cli_train_cv_by_file_prints_every_mode(
+    runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path
+) -> None:
+    book, path = gold
+    first, second = _split_gold(path, tmp_path)
+    db = tmp_path / "corpus" / "policytext.db"
+    args = [
+        "train",
+        "--gold",
+        str(first),
+        str(second),
+        "--codebook",
+        str(book),
+        "--cv-by-file",
+        "--db",
+        str(db),
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    for mode in ("codebook", "model", "union", "stacked"):
+        assert f"## {mode}\n" in result.output
+    other = tmp_path / "other" / "policytext.db"
+    one = runner.invoke(
+        main, ["train", "--gold", str(path), "--codebook", str(book), "--cv-by-file", "--db", str(other)]
+    )
+    assert one.exit_code != 0 and "at least two --gold files" in one.output
+    assert not (tmp_path / "other" / "models" / "frames.model").exists()  # refused before fitting

@@ -335,13 +335,21 @@ def cross_validate(
     *,
     folds: int = 5,
     random_state: int = 0,
+    by_file: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Scores of codebook-only, model-only, union and stacked, pooled over k folds of the gold.
 
     Every sentence is predicted once, by models fitted on the other folds; the pooled
-    predictions are scored with :func:`policytext.evaluate.score_labels`.
+    predictions are scored with :func:`policytext.evaluate.score_labels`. With ``by_file``
+    each gold file is a fold (leave one file out: how the model does on a source it was not
+    fitted on), and ``folds`` is ignored.
+
+    Raises
+    ------
+    PolicytextError
+        When ``by_file`` is asked for with fewer than two gold files.
     """
-    from sklearn.model_selection import KFold
+    from sklearn.model_selection import KFold, LeaveOneGroupOut
 
     from policytext.evaluate import score_labels
 
@@ -350,8 +358,14 @@ def cross_validate(
     hits = codebook_frames(texts, loaded)
     predictions: dict[str, list[frozenset[str]]] = {m: [frozenset()] * len(texts) for m in MODES}
     predictions["codebook"] = list(hits)
-    splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state)
-    for train_index, test_index in splitter.split(texts):
+    if by_file:
+        if len(gold) < 2:
+            raise PolicytextError("train --cv-by-file: give at least two --gold files (each is a fold)")
+        groups = [i for i, path in enumerate(gold) for _ in _read([path], loaded)[0]]
+        splits = LeaveOneGroupOut().split(texts, groups=groups)
+    else:
+        splits = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
+    for train_index, test_index in splits:
         plain: dict[str, Any] = {}
         stacked: dict[str, Any] = {}
         tr_texts = [texts[i] for i in train_index]

@@ -234,6 +234,10 @@ def sample_command(
     "--cv", "folds", type=click.IntRange(min=0), default=0, show_default=True,
     help="Also print k-fold scores of codebook, model, union and stacked (0: skip).",
 )  # fmt: skip
+@click.option(
+    "--cv-by-file", "by_file", is_flag=True,
+    help="Also print leave-one-file-out scores: each gold file is a fold (a new source).",
+)  # fmt: skip
 @seed_option("Random seed of the classifier and the folds.")
 @db_option
 @reports_errors
@@ -244,6 +248,7 @@ def train_command(
     codebook: Path | None,
     plain: bool,
     folds: int,
+    by_file: bool,
     seed: int,
     db: Path,
 ) -> None:
@@ -256,16 +261,19 @@ def train_command(
     \b
     Example:
         policytext train --gold gold/build/train.jsonl gold/build/dev.jsonl --cv 5
+        policytext train --gold round_a.jsonl round_b.jsonl round_c.jsonl --cv-by-file
     """
     from policytext.evaluate import format_scores
     from policytext.training import cross_validate, models_folder, save_model, train_model
 
     gold = (*gold, *more_gold)
+    if by_file and len(gold) < 2:
+        raise PolicytextError("train --cv-by-file: give at least two --gold files (each is a fold)")
     model = train_model(list(gold), codebook, stacked=not plain, random_state=seed)
     path = save_model(model, name, models_folder(db))
     click.echo(f"wrote {path} ({len(model.classifiers)} frames)", err=True)
-    if folds:
-        results = cross_validate(list(gold), codebook, folds=folds, random_state=seed)
+    if folds or by_file:
+        results = cross_validate(list(gold), codebook, folds=folds, random_state=seed, by_file=by_file)
         for mode, scores in results.items():
             click.echo(f"## {mode}\n\n{format_scores(scores, fmt='md')}")
 
