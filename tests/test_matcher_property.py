@@ -11,7 +11,7 @@ from spacy.matcher import Matcher
 
 from policytext.rhetoric.matcher import FastMatcher, fast_specs
 
-WORDS = ["power", "people", "local", "the", "to", "give", "councils", "and"]
+WORDS = ["power", "people", "local", "the", "to", "give", "councils", "and", "Leeds", "NHS", "2010"]
 NLP = spacy.blank("en")
 
 word = st.sampled_from(WORDS)
@@ -24,6 +24,17 @@ slot = st.one_of(
         op,
     ),
     st.just({"IS_PUNCT": True}),
+    # token flags, alone or together, with any operator ("IS_TITLE": Leeds, "IS_UPPER": NHS, ...)
+    st.builds(
+        lambda flags, o: {**flags, **({"OP": o} if o else {})},
+        st.dictionaries(
+            st.sampled_from(["IS_PUNCT", "IS_TITLE", "IS_UPPER", "IS_DIGIT", "IS_ALPHA"]),
+            st.booleans(),
+            min_size=1,
+            max_size=2,
+        ),
+        op,
+    ),
 )
 # A pattern needs at least one slot that must match a token (spaCy rejects all-optional ones).
 pattern = st.lists(slot, min_size=1, max_size=4).filter(
@@ -47,6 +58,11 @@ def _spacy_longest(patterns: list[list[dict[str, Any]]], doc: Any) -> set[tuple[
 @given(patterns=st.lists(pattern, min_size=1, max_size=3), sentence=text)
 # Found by this test: a one-slot "+" pattern was cut to one token at its trigger.
 @example(patterns=[[{"LOWER": "power", "OP": "+"}]], sentence="power power")
+# The shape of dev-powers-to-named-tier: a run of title-case words before a tier noun.
+@example(
+    patterns=[[{"LOWER": "power"}, {"LOWER": "to"}, {"IS_TITLE": True, "OP": "+"}, {"LOWER": "councils"}]],
+    sentence="power to Leeds Leeds councils",
+)
 def test_fast_matcher_agrees_with_spacy_matcher(patterns: list[list[dict[str, Any]]], sentence: str) -> None:
     doc = NLP(sentence)
     fast = FastMatcher(NLP.vocab)

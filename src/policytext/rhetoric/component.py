@@ -341,13 +341,15 @@ class RhetoricTagger:
         sent_starts: list[int],
     ) -> list[tuple[int, int, Pattern]]:
         pairs = []
-        right = _longest(right)
+        # The right-hand hits grouped by sentence once, so each left hit looks only at its own
+        # sentence's (the loop was over every right hit of the document for every left hit).
+        by_sentence: dict[int, list[tuple[int, int]]] = {}
+        for b_start, b_end in _longest(right):
+            by_sentence.setdefault(bisect.bisect_right(sent_starts, b_start) - 1, []).append((b_start, b_end))
         for a_start, a_end in _longest(left):
             sentence = bisect.bisect_right(sent_starts, a_start) - 1
             best: tuple[int, int, int] | None = None
-            for b_start, b_end in right:
-                if bisect.bisect_right(sent_starts, b_start) - 1 != sentence:
-                    continue
+            for b_start, b_end in by_sentence.get(sentence, ()):
                 if b_start >= a_end:
                     distance = b_start - a_end
                 elif a_start >= b_end and not pattern.ordered:

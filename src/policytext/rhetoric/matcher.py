@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, LOWER
+from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_TITLE, IS_UPPER, LOWER
 from spacy.tokens import Doc
 
 __all__ = ["FastMatcher", "fast_specs"]
@@ -18,9 +18,14 @@ __all__ = ["FastMatcher", "fast_specs"]
 # spaCy's Matcher evaluates IN/REGEX predicates and {n,m} operators in Python for
 # every token and pattern state, which costs several times the tokenizer. Patterns
 # made only of lower-case word tests (the common case: lemma forms, literal words,
-# globs, punctuation) compile instead into sets of lexeme hashes; a Doc is matched
+# globs) and token flags (punctuation, title case, ...) compile instead into sets of
+# lexeme hashes and bit tests; a Doc is matched
 # by looking up candidate start tokens in one numpy pass and running each pattern
 # from those positions only. Other patterns (POS, DEP, ...) use spaCy's Matcher.
+
+# Token flags the fast matcher tests, as bits of one integer per token.
+_FLAGS = {"IS_PUNCT": (IS_PUNCT, 1), "IS_TITLE": (IS_TITLE, 2), "IS_UPPER": (IS_UPPER, 4),
+          "IS_DIGIT": (IS_DIGIT, 8), "IS_ALPHA": (IS_ALPHA, 16)}  # fmt: skip
 
 _OPS = {None: (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30), "!": None}
 
@@ -37,9 +42,13 @@ def _op_range(op: str | None) -> tuple[int, int] | None:
 
 
 class _FastSpec:
-    """One token slot: a test on the lower-case form (set or regex) or on punctuation."""
+    """One token slot: a test on the lower-case form (set or regex) or on token flags.
 
-    __slots__ = ("hashes", "high", "is_punct", "low", "regex")
+    ``flags`` is ``(mask, value)``: the slot takes a token whose flag bits under ``mask``
+    equal ``value`` (``IS_PUNCT = false`` is ``(1, 0)``, ``IS_TITLE = true`` ``(2, 2)``).
+    """
+
+    __slots__ = ("flags", "hashes", "high", "low", "regex")
 
     def __init__(
         self,
@@ -48,10 +57,10 @@ class _FastSpec:
         *,
         hashes: AbstractSet[int] | None = None,
         regex: re.Pattern[str] | None = None,
-        is_punct: bool | None = None,
+        flags: tuple[int, int] | None = None,
     ) -> None:
         self.low, self.high = low, high
-        self.hashes, self.regex, self.is_punct = hashes, regex, is_punct
+        self.hashes, self.regex, self.flags = hashes, regex, flags
 
 
 def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | None:
@@ -72,8 +81,10 @@ def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | N
                 out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
             else:
                 return None
-        elif keys == {"IS_PUNCT"} and isinstance(spec["IS_PUNCT"], bool):
-            out.append(_FastSpec(*bounds, is_punct=spec["IS_PUNCT"]))
+        elif keys and keys <= set(_FLAGS) and all(isinstance(spec[k], bool) for k in keys):
+            mask = sum(_FLAGS[k][1] for k in keys)
+            value = sum(_FLAGS[k][1] for k in keys if spec[k])
+            out.append(_FastSpec(*bounds, flags=(mask, value)))
         else:
             return None
     return out
@@ -107,8 +118,9 @@ class FastMatcher:
         self._by_regex: dict[str, list[tuple[int, int]]] = {}
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
-        # Per pattern, when every slot takes exactly one token: (hashes or None, is_punct) per slot.
-        self._fixed: list[list[tuple[AbstractSet[int] | None, bool | None]] | None] = []
+        # Per pattern, when every slot takes exactly one token: (hashes or None, flags) per slot.
+        self._fixed: list[list[tuple[AbstractSet[int] | None, tuple[int, int] | None]] | None] = []
+        self._flag_bits = 0  # the flag bits some slot tests
         self._anchors: Any = None
 
     def add(self, key: int, specs: list[_FastSpec]) -> None:
@@ -118,6 +130,8 @@ class FastMatcher:
                 spec.hashes = self._regex_sets.setdefault(spec.regex.pattern, set())
                 self._regex_specs.append(spec)
                 self._checked = set()
+            if spec.flags is not None:
+                self._flag_bits |= spec.flags[0]
         self.patterns.append((key, specs))
         self._plans = None
 
@@ -135,7 +149,7 @@ class FastMatcher:
 
         self._plans, self._by_hash, self._by_regex, self._always = [], {}, {}, []
         self._fixed = [
-            [(spec.hashes, spec.is_punct) for spec in specs]
+            [(spec.hashes, spec.flags) for spec in specs]
             if all(spec.low == spec.high == 1 for spec in specs)
             else None
             for _, specs in self.patterns
@@ -159,7 +173,7 @@ class FastMatcher:
             options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
             low = high = 0
             for spec in specs:
-                if spec.low > 0 and spec.is_punct is None and high < self._UNBOUNDED:
+                if spec.low > 0 and spec.flags is None and high < self._UNBOUNDED:
                     options.append((self._commonness(spec), spec, low, high))
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
@@ -218,10 +232,16 @@ class FastMatcher:
             return []
         if self._plans is None:
             self._plan()
-        array = doc.to_array([LOWER, IS_PUNCT])
+        used = [(attr, bit) for attr, bit in _FLAGS.values() if self._flag_bits & bit]
+        array = doc.to_array([LOWER, *(attr for attr, _ in used)])
+        if array.ndim == 1:  # one attribute: spaCy returns a flat array
+            array = array.reshape(-1, 1)
         lower_arr = array[:, 0]
         lower: list[int] = lower_arr.tolist()
-        punct: list[int] = array[:, 1].tolist()
+        bits = np.zeros(len(lower), dtype="int64")
+        for column, (_, bit) in enumerate(used, start=1):
+            bits |= array[:, column].astype("int64") * bit
+        token_flags: list[int] = bits.tolist()  # the flag bits of every token
         if self._regex_specs:
             self._learn_words(lower)
         positions = self._positions(lower_arr, lower)
@@ -237,12 +257,13 @@ class FastMatcher:
                 results.extend((key, start, start + 1) for start in candidates)
             elif fixed is not None:
                 results.extend(
-                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, punct)
+                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, token_flags)
                 )
             else:
                 specs, first = self.patterns[index][1], self._first[index]
                 results.extend(
-                    (key, start, end) for start, end in _match_specs(specs, first, candidates, lower, punct)
+                    (key, start, end)
+                    for start, end in _match_specs(specs, first, candidates, lower, token_flags)
                 )
         return results
 
@@ -309,10 +330,10 @@ class FastMatcher:
 
 
 def _match_fixed(
-    fixed: list[tuple[AbstractSet[int] | None, bool | None]],
+    fixed: list[tuple[AbstractSet[int] | None, tuple[int, int] | None]],
     candidates: Iterable[int],
     lower: list[int],
-    punct: list[int],
+    token_flags: list[int],
 ) -> list[tuple[int, int]]:
     """Matches of a pattern whose every slot takes exactly one token: test the slots in place."""
     found: list[tuple[int, int]] = []
@@ -320,12 +341,12 @@ def _match_fixed(
     for start in candidates:
         if start + width > size:
             continue
-        for offset, (slot_words, is_punct) in enumerate(fixed):
+        for offset, (slot_words, flags) in enumerate(fixed):
             value = lower[start + offset]
             if slot_words is not None:
                 if value not in slot_words:
                     break
-            elif bool(punct[start + offset]) != is_punct:
+            elif flags is not None and token_flags[start + offset] & flags[0] != flags[1]:
                 break
         else:
             found.append((start, start + width))
@@ -337,7 +358,7 @@ def _match_specs(
     first: frozenset[int] | None,
     candidates: Iterable[int],
     lower: list[int],
-    punct: list[int],
+    token_flags: list[int],
 ) -> list[tuple[int, int]]:
     """Matches of a pattern with variable-length slots: the longest end from each start."""
     found: list[tuple[int, int]] = []
@@ -357,7 +378,7 @@ def _match_specs(
                     if hashes is not None:
                         if lower[position] not in hashes:
                             break
-                    elif bool(punct[position]) != spec.is_punct:
+                    elif spec.flags is not None and token_flags[position] & spec.flags[0] != spec.flags[1]:
                         break
                     position += 1
                     count += 1
