@@ -135,13 +135,21 @@ def _flat_entry(item: dict[str, Any]) -> dict[str, Any]:
     terms = entry.pop("terms", [])
     near = entry.pop("near", [[], []])
     tokens = entry.pop("tokens", [])
+    dependency = entry.pop("dependency", [])
     if kind == "phrase":
         entry["phrase"] = " ".join(terms)
     elif kind == "tokens":
         entry["tokens"] = [dict(t) for t in tokens]
+    elif kind == "dependency":
+        entry["dependency"] = [dict(t) for t in dependency]
     else:
         entry["near"] = [list(near[0]), list(near[1])]
     return entry
+
+
+# The relation operators of spaCy's DependencyMatcher.
+_REL_OPS = frozenset({">", "<", ">>", "<<", ".", ".*", ";", ";*", "$+", "$-", "$++", "$--",
+                      ">+", ">-", ">++", ">--", "<+", "<-", "<++", "<--"})  # fmt: skip
 
 
 class _Builder:
@@ -241,14 +249,16 @@ class _Builder:
                 )
 
     def _kind(self, item: dict[str, Any], table: str, index: int, kinds: tuple[str, ...]) -> str:
-        given = [k for k in ("phrase", "tokens", "near") if k in item]
+        given = [k for k in ("phrase", "tokens", "near", "dependency") if k in item]
         if len(given) != 1:
-            what = "phrase, tokens or near" if "proximity" in kinds else "phrase or tokens"
+            what = "phrase, tokens, near or dependency" if "proximity" in kinds else "phrase or tokens"
             raise self.fail(
                 self.lines.entry(table, index)[0],
                 f"[[{table}]] {item.get('id', index + 1)!r} needs exactly one of {what}",
             )
-        kind = {"phrase": "phrase", "tokens": "tokens", "near": "proximity"}[given[0]]
+        kind = {"phrase": "phrase", "tokens": "tokens", "near": "proximity", "dependency": "dependency"}[
+            given[0]
+        ]
         if kind not in kinds:
             raise self.fail(
                 self.lines.key(table, index, given[0]), f"{given[0]} is not allowed in [[{table}]]"
@@ -277,6 +287,55 @@ class _Builder:
                 raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
         return tuple({attr: nfkc(spec) for attr, spec in t.items()} for t in value)
 
+    def _dependency(self, value: Any, line: int, pattern_id: str) -> tuple[dict[str, Any], ...]:
+        """A spaCy DependencyMatcher pattern, checked node by node and then by spaCy itself."""
+        usage = (
+            f"pattern {pattern_id!r}: dependency must be a list of node tables, the first "
+            '{RIGHT_ID = "verb", RIGHT_ATTRS = {LEMMA = "give"}}, each later one with '
+            'LEFT_ID, REL_OP (">", "<", ".", ";", ...), RIGHT_ID and RIGHT_ATTRS'
+        )
+        if not isinstance(value, list) or not value or not all(isinstance(n, dict) for n in value):
+            raise self.fail(line, usage)
+        seen: set[str] = set()
+        nodes: list[dict[str, Any]] = []
+        for position, node in enumerate(value, start=1):
+            keys = set(node)
+            wanted = {"RIGHT_ID", "RIGHT_ATTRS"} | ({"LEFT_ID", "REL_OP"} if position > 1 else set())
+            if keys != wanted:
+                missing, extra = sorted(wanted - keys), sorted(keys - wanted)
+                raise self.fail(
+                    line, f"pattern {pattern_id!r}: dependency node {position}: missing {missing}, "
+                    f"unexpected {extra}; {usage}",
+                )  # fmt: skip
+            right = node["RIGHT_ID"]
+            if not isinstance(right, str) or not right or right in seen:
+                raise self.fail(line, f"pattern {pattern_id!r}: dependency node {position}: RIGHT_ID "
+                                      f"{right!r} must be a new name")  # fmt: skip
+            if position > 1 and node["LEFT_ID"] not in seen:
+                raise self.fail(line, f"pattern {pattern_id!r}: dependency node {position}: LEFT_ID "
+                                      f"{node['LEFT_ID']!r} names no earlier node")  # fmt: skip
+            if position > 1 and node["REL_OP"] not in _REL_OPS:
+                known = " ".join(sorted(_REL_OPS))
+                raise self.fail(line, f"pattern {pattern_id!r}: dependency node {position}: REL_OP "
+                                      f"{node['REL_OP']!r} is not one of {known}")  # fmt: skip
+            seen.add(right)
+            attrs = self._tokens([node["RIGHT_ATTRS"]], line)[0] if node["RIGHT_ATTRS"] else {}
+            if "OP" in attrs:
+                raise self.fail(line, f"pattern {pattern_id!r}: dependency node {position}: OP is not "
+                                      "allowed in RIGHT_ATTRS")  # fmt: skip
+            nodes.append({**node, "RIGHT_ATTRS": attrs})
+        try:
+            from spacy.matcher import DependencyMatcher
+            from spacy.vocab import Vocab
+
+            DependencyMatcher(Vocab()).add(pattern_id, [nodes])
+        except (ValueError, KeyError, TypeError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise self.fail(
+                line, f"pattern {pattern_id!r}: spaCy rejects the dependency pattern: {first}"
+            ) from None
+        return tuple(nodes)
+
     def _int(self, item: dict[str, Any], key: str, default: int, line: int, lowest: int) -> int:
         value = item.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
@@ -299,7 +358,18 @@ class _Builder:
     def patterns(self, frame_ids: set[str]) -> list[Pattern]:
         patterns: list[Pattern] = []
         seen: set[str] = set()
-        allowed = {"id", "frame", "phrase", "tokens", "near", "window", "gap", "ordered", "note"}
+        allowed = {
+            "id",
+            "frame",
+            "phrase",
+            "tokens",
+            "near",
+            "dependency",
+            "window",
+            "gap",
+            "ordered",
+            "note",
+        }
         for index, item in enumerate(self._entries("patterns")):
             start = self.lines.entry("patterns", index)[0]
             if not isinstance(item, dict):
@@ -314,7 +384,9 @@ class _Builder:
                 )
             kind = self._kind(item, "patterns", index, PATTERN_KINDS)
             key_line = self.lines.key(
-                "patterns", index, {"phrase": "phrase", "tokens": "tokens"}.get(kind, "near")
+                "patterns",
+                index,
+                {"phrase": "phrase", "tokens": "tokens", "dependency": "dependency"}.get(kind, "near"),
             )
             common: dict[str, Any] = {
                 "id": pattern_id,
@@ -328,6 +400,8 @@ class _Builder:
                 common["terms"] = self._terms(item["phrase"], key_line, f"pattern {pattern_id!r}: phrase")
             elif kind == "tokens":
                 common["tokens"] = self._tokens(item["tokens"], key_line)
+            elif kind == "dependency":
+                common["dependency"] = self._dependency(item["dependency"], key_line, pattern_id)
             else:
                 common.update(self._near(item, index, key_line, pattern_id))
             patterns.append(Pattern(**common))

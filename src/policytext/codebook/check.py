@@ -73,7 +73,14 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
     for entry in entries:
         frame = entry.frame if isinstance(entry, Pattern) else ",".join(entry.frames)
         signature = json.dumps(
-            [entry.kind, frame, entry.terms, entry.tokens, getattr(entry, "near", None)],
+            [
+                entry.kind,
+                frame,
+                entry.terms,
+                entry.tokens,
+                getattr(entry, "near", None),
+                getattr(entry, "dependency", None),
+            ],
             sort_keys=True,
             default=list,
         )
@@ -85,6 +92,21 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
         for position, token in enumerate(entry.tokens, start=1):
             for attr, value in token.items():
                 problems += _token_problems(source, entry, position, attr.upper(), value, tokenizer)
+        if isinstance(entry, Pattern) and entry.kind == "dependency":
+            problems.append(
+                CodebookProblem(
+                    source, entry.line,
+                    f"{entry.id!r} is a dependency pattern: it needs a pipeline with a parser "
+                    "(policytext tag --pipeline en_core_web_sm) and never matches in the default "
+                    "blank pipeline",
+                    is_error=False,
+                )
+            )  # fmt: skip
+            for position, node in enumerate(entry.dependency, start=1):
+                for attr, value in node["RIGHT_ATTRS"].items():
+                    if attr.upper() in _TRAINED_ATTRS:
+                        continue  # the pattern already needs a trained pipeline
+                    problems += _token_problems(source, entry, position, attr.upper(), value, tokenizer)
     return problems + character_problems(text, source=source)
 
 

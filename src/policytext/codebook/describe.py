@@ -52,4 +52,6 @@ def _pattern_text(entry: Pattern | Exclusion) -> str:
     if entry.kind == "tokens":
         return json.dumps(list(entry.tokens), ensure_ascii=False)
     assert isinstance(entry, Pattern)
+    if entry.kind == "dependency":
+        return "dependency " + json.dumps(list(entry.dependency), ensure_ascii=False)
     return f"{' | '.join(entry.near[0])} within {entry.window} of {' | '.join(entry.near[1])}"

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-PATTERN_KINDS = ("phrase", "tokens", "proximity")
+PATTERN_KINDS = ("phrase", "tokens", "proximity", "dependency")
 EXCLUSION_KINDS = ("phrase", "tokens")
 DEFAULT_NEGATION_CUES = ("not", "n't", "never", "no", "nor", "neither", "without", "cannot")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -63,7 +63,9 @@ class Pattern:
     with determiners and up to ``gap`` other words between them), ``tokens`` (a
     spaCy Matcher pattern in ``tokens``) or ``proximity`` (a term of ``near[0]``
     within ``window`` tokens of a term of ``near[1]`` in one sentence, in that
-    order when ``ordered``). ``line`` is where it was defined (0 when unknown).
+    order when ``ordered``) or ``dependency`` (a spaCy DependencyMatcher pattern in
+    ``dependency``: it needs a pipeline with a parser). ``line`` is where it was
+    defined (0 when unknown).
     """
 
     id: str
@@ -72,6 +74,7 @@ class Pattern:
     terms: tuple[str, ...] = ()
     tokens: tuple[dict[str, Any], ...] = ()
     near: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    dependency: tuple[dict[str, Any], ...] = ()
     window: int = 8
     gap: int = 0
     ordered: bool = False
@@ -144,6 +147,10 @@ class Codebook:
         for key in ("patterns", "exclusions"):
             for item in data[key]:
                 item.pop("line")
+                if not item.get("dependency"):
+                    # Absent unless used, so codebooks written before the dependency kind
+                    # keep their hash (stored tags are keyed by it).
+                    item.pop("dependency", None)
         return data
 
     def to_json(self) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
@@ -237,6 +237,7 @@ class RhetoricTagger:
         if not codebook.patterns:
             logger.warning("codebook %s has no patterns; the tagger will find nothing", codebook.name)
         self._matcher = Matcher(self.vocab)
+        self._dependency = DependencyMatcher(self.vocab)  # dependency patterns (need a parser)
         self._keys: dict[int, tuple[str, int, int]] = {}  # match key -> (role, index, side)
 
         self._fast = FastMatcher(self.vocab)
@@ -264,6 +265,14 @@ class RhetoricTagger:
                 )
             elif pattern.kind == "tokens":
                 add(f"p:{pattern.id}", "pattern", index, 0, token_specs(pattern.tokens))
+            elif pattern.kind == "dependency":
+                key = f"p:{pattern.id}"
+                nodes = [
+                    {**node, "RIGHT_ATTRS": token_specs([node["RIGHT_ATTRS"]])[0]}
+                    for node in pattern.dependency
+                ]
+                self._dependency.add(key, [nodes])
+                self._keys[strings.add(key)] = ("pattern", index, 0)
             else:
                 for side in (0, 1):
                     key = f"n{side}:{pattern.id}"
@@ -320,6 +329,9 @@ class RhetoricTagger:
         hits = self._fast(doc)
         if len(self._matcher):
             hits.extend(self._matcher(doc))
+        if len(self._dependency) and doc.has_annotation("DEP"):
+            # A dependency match spans its tokens (from the first to the last).
+            hits.extend((key, min(tokens), max(tokens) + 1) for key, tokens in self._dependency(doc))
         for key, start, end in hits:
             role, index, side = self._keys[key]
             if role == "pattern":
