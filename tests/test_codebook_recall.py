@@ -229,6 +229,8 @@ def test_version_1_5_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("Good luck to the new chair with her daunting responsibilities.", "responsibility"),
         ("Flexible hours help staff with caring responsibilities.", "responsibility"),
         ("That responsibility now falls to the new regulator.", "responsibility"),
+        # a remit for a task
+        ("The new agency has responsibility for reviewing the accounts.", "responsibility"),
         # firms' market power and jobs moved abroad
         ("The regulator will curb the market power of the big banks.", "market_reform"),
         ("Thousands of call-centre jobs were outsourced to India.", "market_reform"),
@@ -243,6 +245,8 @@ def test_version_1_5_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> Non
     [
         "Parents have a responsibility to get their children to school.",
         "Rights come with responsibilities for every citizen.",
+        "Patients should take more responsibility for staying healthy.",
+        "Every adult must take responsibility for their own pension.",
     ],
 )
 def test_version_1_5_keeps_civic_responsibility(nlp: Any, text: str) -> None:
