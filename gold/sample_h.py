@@ -1,0 +1,59 @@
+"""Draw round h of the gold set: a fifth fresh held-out part (``gold/pointers_h.jsonl``, no text).
+
+    python gold/sample_h.py [--shared ../shared/data] [--out gold/pointers_h.jsonl]
+
+Why: round g was scored against the final codebook 1.5 and then retired into
+tuning for a last pass; round h gives the result a score on sentences nobody
+tuning it has read. Sentence-disjoint, not document-disjoint, like rounds d
+to g (docs/validation.md states this limit).
+
+What (deterministic; seed ``20261203:h``): ``sample_d.draw_fresh_round`` in the
+proportions of ``sample_b.py`` but larger, for tighter intervals: ``power``
+200, ``enriched`` 150, ``random`` 150 (500 sentences), skipping every
+sentence of rounds a to g. Part ``heldout_h``; ids h001.. follow a seeded
+shuffle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loaders  # noqa: E402
+import sample  # noqa: E402
+from sample_d import draw_fresh_round  # noqa: E402
+
+SEED = "20261203:h"
+STRATA = (
+    ("power", 200, ("power_voice_choice", "devolution_localism")),
+    ("enriched", 150, tuple(sample.NET)),
+    ("random", 150, None),
+)
+HERE = Path(__file__).resolve().parent
+EARLIER = (
+    "pointers.jsonl",
+    "pointers_b.jsonl",
+    "pointers_c.jsonl",
+    "pointers_d.jsonl",
+    "pointers_e.jsonl",
+    "pointers_f.jsonl",
+    "pointers_g.jsonl",
+)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
+    ap.add_argument("--out", type=Path, default=HERE / "pointers_h.jsonl")
+    args = ap.parse_args(argv)
+    draw_fresh_round(
+        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="h", part="heldout_h", strata_spec=STRATA
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
