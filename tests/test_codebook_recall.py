@@ -212,6 +212,13 @@ def test_version_1_4_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> Non
         ("Tenants will have a greater say in how estates are managed.", "empowerment"),
         ("Our aim is to spread power more widely across the country.", "empowerment"),
         ("The mines should be run under workers' control.", "empowerment"),
+        # third pass (round g): imposed on communities or from Whitehall, ring-fencing lifted,
+        # power over services to their users, political power dispersed
+        ("New estates are being imposed on local communities.", "devolution"),
+        ("Targets imposed from Whitehall help nobody.", "devolution"),
+        ("We have removed most of the ring-fencing on school grants.", "devolution"),
+        ("We will give power over local services to the people who use them.", "empowerment"),
+        ("We must disperse political power across the country.", "empowerment"),
         # inequality named as the problem
         ("Widening inequality harms every town in the country.", "targeting"),
         ("The inequities in school funding must be corrected.", "targeting"),
@@ -229,6 +236,11 @@ def test_version_1_5_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
         ("Good luck to the new chair with her daunting responsibilities.", "responsibility"),
         ("Flexible hours help staff with caring responsibilities.", "responsibility"),
         ("That responsibility now falls to the new regulator.", "responsibility"),
+        # a duty imposed by law, jobs offshored, choices for lone parents, countries' duties
+        ("The law will impose a new duty on local councils to house families.", "devolution"),
+        ("Millions of factory jobs could be outsourced within a decade.", "market_reform"),
+        ("There are new choices for lone parents who want to train.", "market_reform"),
+        ("Rich countries have a responsibility to cancel the debt.", "responsibility"),
         # a remit for a task
         ("The new agency has responsibility for reviewing the accounts.", "responsibility"),
         # firms' market power and jobs moved abroad
