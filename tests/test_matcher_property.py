@@ -24,6 +24,11 @@ slot = st.one_of(
         op,
     ),
     st.just({"IS_PUNCT": True}),
+    st.builds(
+        lambda ws, o: {"LOWER": {"NOT_IN": sorted(set(ws))}, **({"OP": o} if o else {})},
+        st.lists(word, min_size=1, max_size=3),
+        op,
+    ),
     # token flags, alone or together, with any operator ("IS_TITLE": Leeds, "IS_UPPER": NHS, ...)
     st.builds(
         lambda flags, o: {**flags, **({"OP": o} if o else {})},

@@ -48,7 +48,7 @@ class _FastSpec:
     equal ``value`` (``IS_PUNCT = false`` is ``(1, 0)``, ``IS_TITLE = true`` ``(2, 2)``).
     """
 
-    __slots__ = ("flags", "hashes", "high", "low", "regex")
+    __slots__ = ("flags", "hashes", "high", "low", "negate", "regex")
 
     def __init__(
         self,
@@ -58,9 +58,11 @@ class _FastSpec:
         hashes: AbstractSet[int] | None = None,
         regex: re.Pattern[str] | None = None,
         flags: tuple[int, int] | None = None,
+        negate: bool = False,
     ) -> None:
         self.low, self.high = low, high
         self.hashes, self.regex, self.flags = hashes, regex, flags
+        self.negate = negate  # NOT_IN: the slot takes a word that is *not* in ``hashes``
 
 
 def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | None:
@@ -77,6 +79,9 @@ def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | N
                 out.append(_FastSpec(*bounds, hashes=frozenset({strings.add(value)})))
             elif isinstance(value, dict) and set(value) == {"IN"}:
                 out.append(_FastSpec(*bounds, hashes=frozenset(strings.add(v) for v in value["IN"])))
+            elif isinstance(value, dict) and set(value) == {"NOT_IN"}:
+                words = frozenset(strings.add(v) for v in value["NOT_IN"])
+                out.append(_FastSpec(*bounds, hashes=words, negate=True))
             elif isinstance(value, dict) and set(value) == {"REGEX"}:
                 out.append(_FastSpec(*bounds, regex=re.compile(value["REGEX"])))
             else:
@@ -118,8 +123,8 @@ class FastMatcher:
         self._by_regex: dict[str, list[tuple[int, int]]] = {}
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
-        # Per pattern, when every slot takes exactly one token: (hashes or None, flags) per slot.
-        self._fixed: list[list[tuple[AbstractSet[int] | None, tuple[int, int] | None]] | None] = []
+        # Per pattern, when every slot takes exactly one token: (hashes or None, flags, negate).
+        self._fixed: list[list[tuple[AbstractSet[int] | None, tuple[int, int] | None, bool]] | None] = []
         self._flag_bits = 0  # the flag bits some slot tests
         self._anchors: Any = None
 
@@ -149,7 +154,7 @@ class FastMatcher:
 
         self._plans, self._by_hash, self._by_regex, self._always = [], {}, {}, []
         self._fixed = [
-            [(spec.hashes, spec.flags) for spec in specs]
+            [(spec.hashes, spec.flags, spec.negate) for spec in specs]
             if all(spec.low == spec.high == 1 for spec in specs)
             else None
             for _, specs in self.patterns
@@ -159,7 +164,7 @@ class FastMatcher:
             # Words that can stand at a match's first token (None: any token may).
             first: set[int] | None = set()
             for spec in specs:
-                if spec.regex is not None or spec.hashes is None or first is None:
+                if spec.regex is not None or spec.hashes is None or spec.negate or first is None:
                     first = None
                     break
                 first |= spec.hashes
@@ -173,7 +178,7 @@ class FastMatcher:
             options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
             low = high = 0
             for spec in specs:
-                if spec.low > 0 and spec.flags is None and high < self._UNBOUNDED:
+                if spec.low > 0 and spec.flags is None and not spec.negate and high < self._UNBOUNDED:
                     options.append((self._commonness(spec), spec, low, high))
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
@@ -330,7 +335,7 @@ class FastMatcher:
 
 
 def _match_fixed(
-    fixed: list[tuple[AbstractSet[int] | None, tuple[int, int] | None]],
+    fixed: list[tuple[AbstractSet[int] | None, tuple[int, int] | None, bool]],
     candidates: Iterable[int],
     lower: list[int],
     token_flags: list[int],
@@ -341,10 +346,10 @@ def _match_fixed(
     for start in candidates:
         if start + width > size:
             continue
-        for offset, (slot_words, flags) in enumerate(fixed):
+        for offset, (slot_words, flags, negate) in enumerate(fixed):
             value = lower[start + offset]
             if slot_words is not None:
-                if value not in slot_words:
+                if (value in slot_words) == negate:
                     break
             elif flags is not None and token_flags[start + offset] & flags[0] != flags[1]:
                 break
@@ -376,7 +381,7 @@ def _match_specs(
                     reached.add(position)
                 while position < size and count < spec.high:
                     if hashes is not None:
-                        if lower[position] not in hashes:
+                        if (lower[position] in hashes) == spec.negate:
                             break
                     elif spec.flags is not None and token_flags[position] & spec.flags[0] != spec.flags[1]:
                         break
