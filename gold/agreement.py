@@ -39,6 +39,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "e": {"suffix": "_e", "coding": "coding/round_e", "parts": ("heldout_e",)},
     "f": {"suffix": "_f", "coding": "coding/round_f", "parts": ("tune_f",)},
     "g": {"suffix": "_g", "coding": "coding/round_g", "parts": ("heldout_g",)},
+    "h": {"suffix": "_h", "coding": "coding/round_h", "parts": ("heldout_h",)},
 }
 
 

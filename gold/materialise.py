@@ -96,6 +96,7 @@ def main(argv=None) -> int:
             "heldout_e",
             "tune_f",
             "heldout_g",
+            "heldout_h",
             "all",
         ],
         default="all",

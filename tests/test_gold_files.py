@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
-ROUNDS = {"a": "", "b": "_b", "c": "_c", "d": "_d", "e": "_e", "f": "_f", "g": "_g"}
+ROUNDS = {"a": "", "b": "_b", "c": "_c", "d": "_d", "e": "_e", "f": "_f", "g": "_g", "h": "_h"}
 
 
 def _lines(path: Path) -> list[dict]:
