@@ -187,3 +187,33 @@ def test_cli_train_cv_by_file_prints_every_mode(
     )
     assert one.exit_code != 0 and "at least two --gold files" in one.output
     assert not (tmp_path / "other" / "models" / "frames.model").exists()  # refused before fitting
+
+
+def test_threshold_trades_recall_for_precision_and_is_stored(gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    texts = ["Town halls get their own budgets.", "Town halls keep budgets.", "The weather was mild."]
+    loose = train_model([path], book, stacked=False, threshold=0.5)
+    strict = train_model([path], book, stacked=False, threshold=0.95)
+    loose_hits = sum("devolution" in frames for frames in predict_frames(loose, texts))
+    strict_hits = sum("devolution" in frames for frames in predict_frames(strict, texts))
+    assert loose_hits >= 1 and strict_hits < loose_hits
+    save_model(strict, "strict", tmp_path / "models")
+    meta = json.loads((tmp_path / "models" / "strict.json").read_text(encoding="utf-8"))
+    assert meta["threshold"] == 0.95
+    assert load_model("strict", tmp_path / "models")[0].threshold == 0.95
+    with pytest.raises(PolicytextError, match="between 0 and 1"):
+        train_model([path], book, threshold=1.0)
+
+
+def test_cli_train_threshold_is_checked(runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path) -> None:
+    book, path = gold
+    db = tmp_path / "corpus" / "policytext.db"
+    bad = runner.invoke(main, ["train", "--gold", str(path), "--codebook", str(book), "--threshold", "1.5",
+                               "--db", str(db)])  # fmt: skip
+    assert bad.exit_code != 0 and "--threshold" in bad.output
+    assert not (tmp_path / "corpus" / "models").exists()
+    good = runner.invoke(main, ["train", "--gold", str(path), "--codebook", str(book), "--threshold", "0.7",
+                                "--db", str(db)])  # fmt: skip
+    assert good.exit_code == 0, good.output
+    meta = json.loads((tmp_path / "corpus" / "models" / "frames.json").read_text(encoding="utf-8"))
+    assert meta["threshold"] == 0.7

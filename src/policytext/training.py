@@ -159,16 +159,23 @@ def train_model(
     *,
     stacked: bool = True,
     random_state: int = 0,
+    threshold: float = 0.5,
 ) -> FrameModel:
     """Fit one classifier per frame on the gold files (frames with fewer than 3 positives are skipped).
+
+    ``threshold`` is the probability from which the model predicts a frame: raise it to
+    trade recall for precision (union tagging adds only the model's surer sentences).
 
     Raises
     ------
     PolicytextError
-        When no gold file is given or no frame has enough positives.
+        When no gold file is given, no frame has enough positives, or the threshold is
+        not between 0 and 1.
     """
     if not gold:
         raise PolicytextError("train: give at least one --gold file")
+    if not 0.0 < threshold < 1.0:
+        raise PolicytextError(f"train --threshold {threshold}: give a probability between 0 and 1")
     loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     texts, labels = _read(gold, loaded)
     hits = codebook_frames(texts, loaded) if stacked else [frozenset()] * len(texts)
@@ -183,7 +190,7 @@ def train_model(
             f"train: no frame has {_MIN_POSITIVES} or more positive sentences in the gold files"
         )
     return FrameModel(list(loaded.frames), classifiers, loaded.hash, stacked, [str(p) for p in gold],
-                      info={"sentences": len(texts)})  # fmt: skip
+                      threshold=threshold, info={"sentences": len(texts)})  # fmt: skip
 
 
 def predict_frames(
@@ -290,6 +297,7 @@ def save_model(model: FrameModel, name: str, folder: str | Path) -> Path:
         "codebook_hash": model.codebook_hash,
         "frames": sorted(model.classifiers),
         "stacked": model.stacked,
+        "threshold": model.threshold,
         "gold": model.gold,
         **model.info,
     }
@@ -336,13 +344,14 @@ def cross_validate(
     folds: int = 5,
     random_state: int = 0,
     by_file: bool = False,
+    threshold: float = 0.5,
 ) -> dict[str, dict[str, Any]]:
     """Scores of codebook-only, model-only, union and stacked, pooled over k folds of the gold.
 
     Every sentence is predicted once, by models fitted on the other folds; the pooled
     predictions are scored with :func:`policytext.evaluate.score_labels`. With ``by_file``
     each gold file is a fold (leave one file out: how the model does on a source it was not
-    fitted on), and ``folds`` is ignored.
+    fitted on), and ``folds`` is ignored. ``threshold`` is the models' probability threshold.
 
     Raises
     ------
@@ -380,9 +389,11 @@ def cross_validate(
             stacked[frame] = _fit_frame(tr_texts, tr_hits, y, True, loaded.frames, random_state)
         te_texts = [texts[i] for i in test_index]
         te_hits = [hits[i] for i in test_index]
-        model_sets = predict_frames(FrameModel(list(loaded.frames), plain, loaded.hash, False), te_texts)
-        stacked_sets = predict_frames(FrameModel(list(loaded.frames), stacked, loaded.hash, True), te_texts,
-                                      hits=te_hits)  # fmt: skip
+        model_sets = predict_frames(
+            FrameModel(list(loaded.frames), plain, loaded.hash, False, threshold=threshold), te_texts
+        )
+        stacked_sets = predict_frames(FrameModel(list(loaded.frames), stacked, loaded.hash, True,
+                                                 threshold=threshold), te_texts, hits=te_hits)  # fmt: skip
         for position, i in enumerate(test_index):
             predictions["model"][i] = model_sets[position]
             predictions["stacked"][i] = stacked_sets[position]

@@ -231,6 +231,10 @@ def sample_command(
 )
 @click.option("--plain", is_flag=True, help="Text features only (no codebook hits).")
 @click.option(
+    "--threshold", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True), default=0.5,
+    show_default=True, help="Probability from which the model predicts a frame (higher: more precise).",
+)  # fmt: skip
+@click.option(
     "--cv", "folds", type=click.IntRange(min=0), default=0, show_default=True,
     help="Also print k-fold scores of codebook, model, union and stacked (0: skip).",
 )  # fmt: skip
@@ -247,6 +251,7 @@ def train_command(
     name: str,
     codebook: Path | None,
     plain: bool,
+    threshold: float,
     folds: int,
     by_file: bool,
     seed: int,
@@ -269,11 +274,13 @@ def train_command(
     gold = (*gold, *more_gold)
     if by_file and len(gold) < 2:
         raise PolicytextError("train --cv-by-file: give at least two --gold files (each is a fold)")
-    model = train_model(list(gold), codebook, stacked=not plain, random_state=seed)
+    model = train_model(list(gold), codebook, stacked=not plain, random_state=seed, threshold=threshold)
     path = save_model(model, name, models_folder(db))
     click.echo(f"wrote {path} ({len(model.classifiers)} frames)", err=True)
     if folds or by_file:
-        results = cross_validate(list(gold), codebook, folds=folds, random_state=seed, by_file=by_file)
+        results = cross_validate(
+            list(gold), codebook, folds=folds, random_state=seed, by_file=by_file, threshold=threshold
+        )
         for mode, scores in results.items():
             click.echo(f"## {mode}\n\n{format_scores(scores, fmt='md')}")
 
