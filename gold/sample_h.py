@@ -23,25 +23,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loaders  # noqa: E402
-import sample  # noqa: E402
+import sample_g  # noqa: E402
 from sample_d import draw_fresh_round  # noqa: E402
 
 SEED = "20261203:h"
-STRATA = (
-    ("power", 200, ("power_voice_choice", "devolution_localism")),
-    ("enriched", 150, tuple(sample.NET)),
-    ("random", 150, None),
-)
 HERE = Path(__file__).resolve().parent
-EARLIER = (
-    "pointers.jsonl",
-    "pointers_b.jsonl",
-    "pointers_c.jsonl",
-    "pointers_d.jsonl",
-    "pointers_e.jsonl",
-    "pointers_f.jsonl",
-    "pointers_g.jsonl",
-)
+# Round g's strata, skipping round g itself as well as every round g skipped.
+STRATA = sample_g.STRATA
+EARLIER = (*sample_g.EARLIER, "pointers_g.jsonl")
 
 
 def main(argv=None) -> int:
