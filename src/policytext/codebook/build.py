@@ -17,6 +17,7 @@ from policytext.codebook.model import (
     DEFAULT_NEGATION_CUES,
     EXCLUSION_KINDS,
     PATTERN_KINDS,
+    ClassifierRef,
     Codebook,
     Exclusion,
     Frame,
@@ -112,6 +113,7 @@ def codebook_from_dict(
     if not isinstance(data, dict):
         raise CodebookError(f"{source}:1: a codebook must be a table")
     if "frame_defs" in data:  # the flat layout of Codebook.to_dict
+        stored = data.get("classifier")
         data = {
             "codebook": {
                 "name": data.get("name"),
@@ -126,7 +128,38 @@ def codebook_from_dict(
                 "window": data.get("negation_window", 5),
             },
         }
+        if isinstance(stored, dict):  # where the file was found stands in for the codebook's folder
+            data["classifier"] = {
+                "file": stored.get("path", ""),
+                "sha256": stored.get("sha256"),
+                "threshold": stored.get("threshold"),
+                "frames": list(stored.get("frames", [])),
+            }
     return _Builder(data, source, lines or SourceLines("")).build()
+
+
+def _find_classifier(file: str, digest: str, folder: Path) -> Path | None:
+    """The classifier file named ``file`` whose sha256 is ``digest``: beside the codebook, else shipped."""
+    from importlib import resources
+
+    shipped = Path(str(resources.files("policytext") / "data"))
+    for candidate in (folder / file, shipped / Path(file).name):
+        if candidate.is_file() and _file_sha256(candidate) == digest:
+            return candidate.resolve()
+    return None
+
+
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _SHA_CACHE:
+        _SHA_CACHE[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _SHA_CACHE[key]
+
+
+_SHA_CACHE: dict[tuple[str, int, int], str] = {}
 
 
 def _flat_entry(item: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +195,7 @@ class _Builder:
         return CodebookError(f"{self.source}:{line or 1}: {message}")
 
     def build(self) -> Codebook:
-        known = {"codebook", "frames", "patterns", "exclusions", "negation"}
+        known = {"codebook", "frames", "patterns", "exclusions", "negation", "classifier"}
         for key in self.data:
             if key not in known:
                 raise self.fail(
@@ -201,8 +234,45 @@ class _Builder:
             negation_cues=tuple(c.strip().lower() for c in cues),
             negation_window=window,
             description=str(meta.get("description", "")),
+            classifier=self.classifier(),
             source=self.source,
         )
+
+    def classifier(self) -> ClassifierRef | None:
+        """The ``[classifier]`` table: ``file`` (beside the codebook), ``sha256``, ``threshold``.
+
+        The file is looked for where ``file`` says (relative to the codebook's folder),
+        then among the classifiers shipped with policytext, by name; the one whose
+        sha256 matches is used, so a stored codebook finds a shipped classifier again.
+        """
+        table = self.data.get("classifier")
+        if table is None:
+            return None
+        line = self.lines.table("classifier")
+        if not isinstance(table, dict):
+            raise self.fail(line, "[classifier] must be a table with file, sha256 and threshold")
+        unknown = set(table) - {"file", "sha256", "threshold", "frames"}
+        if unknown:
+            raise self.fail(line, f"[classifier]: unknown key {sorted(unknown)[0]!r}; "
+                                  "expected file, sha256, threshold, frames")  # fmt: skip
+        frames = table.get("frames", [])
+        defined = {f.get("id") for f in self.data.get("frames", []) if isinstance(f, dict)}
+        if not isinstance(frames, list) or not all(isinstance(f, str) and f in defined for f in frames):
+            raise self.fail(line, f"[classifier]: frames must list frame ids of [[frames]], not {frames!r}")
+        file, digest, threshold = table.get("file"), table.get("sha256"), table.get("threshold", 0.5)
+        if not isinstance(file, str) or not file.strip():
+            raise self.fail(line, "[classifier]: file must name the classifier's weights (a .npz file)")
+        if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise self.fail(line, "[classifier]: sha256 must be the file's SHA-256, 64 hex digits")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
+            raise self.fail(
+                line, f"[classifier]: threshold must be a probability between 0 and 1, not {threshold!r}"
+            )
+        path = _find_classifier(file, digest, Path(self.source).parent)
+        if path is None:
+            raise self.fail(line, f"[classifier]: {file}: no such file with sha256 {digest[:12]}... "
+                                  "(beside the codebook or shipped with policytext)")  # fmt: skip
+        return ClassifierRef(sha256=digest, threshold=float(threshold), frames=tuple(frames), path=str(path))
 
     def _frame_line(self, frame_id: str) -> int:
         for index, item in enumerate(self.data.get("frames", [])):

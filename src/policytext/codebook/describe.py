@@ -16,7 +16,7 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
 
         >>> from policytext.codebook import load_codebook
         >>> describe_codebook(load_codebook()).splitlines()[0]
-        '# policytext-default 1.5'
+        '# policytext-default 1.6'
     """
     if fmt == "json":
         return json.dumps({"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False)
@@ -43,6 +43,12 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
             )
         lines.append("")
     lines.append(f"negation cues: {', '.join(codebook.negation_cues)} (window {codebook.negation_window})")
+    if codebook.classifier is not None:
+        ref = codebook.classifier
+        lines.append(
+            f"sentence classifier: sha256 {ref.sha256[:12]}, threshold {ref.threshold}, "
+            f"frames {', '.join(ref.frames) or 'all it was trained on'} (matches: {ref.pattern_id})"
+        )
     return "\n".join(lines)
 
 

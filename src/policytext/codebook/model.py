@@ -18,6 +18,7 @@ from policytext.errors import CodebookError
 
 __all__ = [
     "DEFAULT_NEGATION_CUES",
+    "ClassifierRef",
     "EXCLUSION_KINDS",
     "PATTERN_KINDS",
     "Codebook",
@@ -103,6 +104,26 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class ClassifierRef:
+    """A codebook's sentence classifier (``[classifier]``): its file's sha256 and threshold.
+
+    ``frames`` limits the frames it may add (empty: every frame it was trained on).
+    ``path`` is where the file was found on this machine; it is not part of the
+    codebook's content (the hash covers ``sha256`` and ``threshold``).
+    """
+
+    sha256: str
+    threshold: float
+    frames: tuple[str, ...] = ()
+    path: str = field(default="", compare=False)
+
+    @property
+    def pattern_id(self) -> str:
+        """The pattern id of the classifier's matches: ``classifier@SHA12``."""
+        return f"classifier@{self.sha256[:12]}"
+
+
+@dataclass(frozen=True)
 class Codebook:
     """A validated codebook.
 
@@ -126,6 +147,7 @@ class Codebook:
     negation_cues: tuple[str, ...] = DEFAULT_NEGATION_CUES
     negation_window: int = 5
     description: str = ""
+    classifier: ClassifierRef | None = None
     source: str = field(default="", compare=False)
 
     @property
@@ -151,6 +173,8 @@ class Codebook:
                     # Absent unless used, so codebooks written before the dependency kind
                     # keep their hash (stored tags are keyed by it).
                     item.pop("dependency", None)
+        if data["classifier"] is None:
+            data.pop("classifier")  # absent unless used: older codebooks keep their hash
         return data
 
     def to_json(self) -> str:
@@ -159,8 +183,14 @@ class Codebook:
 
     @cached_property
     def hash(self) -> str:
-        """SHA-256 (hex) of the canonical content (computed once: the codebook is frozen)."""
-        return sha256_hex(self.to_json())
+        """SHA-256 (hex) of the canonical content (computed once: the codebook is frozen).
+
+        A classifier counts by its sha256 and threshold, not by where its file lies.
+        """
+        data = self.to_dict()
+        if "classifier" in data:
+            data["classifier"].pop("path")
+        return sha256_hex(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
 from policytext.errors import InputError
+from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, sentence_words
 from policytext.rhetoric.forms import phrase_specs, token_specs
 from policytext.rhetoric.matcher import FastMatcher, fast_specs
 from policytext.rhetoric.sentencizer import sentence_starts
@@ -288,6 +289,17 @@ class RhetoricTagger:
             add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
         # Typographic apostrophes ("don’t", common in published speeches) count as "n't".
         self._negation_cues = frozenset(_plain_quotes(c) for c in codebook.negation_cues)
+        ref = codebook.classifier
+        self._classifier: SentenceClassifier | None = None
+        if ref is not None:
+            self._classifier = load_classifier(ref.path, ref.sha256)
+            unknown = sorted(set(self._classifier.frames) - set(codebook.frames))
+            if unknown:
+                raise InputError(
+                    f"{codebook.source or codebook.name}: classifier {Path(ref.path).name} predicts "
+                    f"frame {unknown[0]!r}, which the codebook does not define"
+                )
+        self._words: dict[int, str] = {}  # lower-case form (by hash) -> the classifier's word
 
     # -- running -----------------------------------------------------------------
 
@@ -316,7 +328,57 @@ class RhetoricTagger:
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)]):
                 span._.rhetoric_negated = True
+        if self._classifier is not None and len(doc):
+            classified = self._classified(doc, view, sent_starts, excluded, sentence_of)
+            if classified:
+                doc.spans[self.spans_key] = sorted(
+                    [*doc.spans[self.spans_key], *classified], key=lambda span: (span.start, span.end)
+                )
         return doc
+
+    def _classified(
+        self,
+        doc: Doc,
+        view: Doc,
+        sent_starts: list[int],
+        excluded: list[tuple[int, int, Exclusion]],
+        sentence_of: Callable[[int], int],
+    ) -> list[Span]:
+        """The classifier's matches: a whole-sentence span per sentence-frame the patterns missed.
+
+        A frame is not added where a pattern of it matched in the sentence (negated or not)
+        or an exclusion for it fired there.
+        """
+        classifier, ref = self._classifier, self.codebook.classifier
+        assert classifier is not None and ref is not None
+        strings = view.vocab.strings
+        words = self._words
+        lowers = view.to_array(LOWER).tolist()
+        for key in set(lowers) - words.keys():
+            words[key] = (sentence_words([strings[key]]) or [""])[0]
+        bounds = [*sent_starts, len(view)]
+        pairs = zip(bounds, bounds[1:], strict=False)
+        sentences = [[words[k] for k in lowers[a:b] if words[k]] for a, b in pairs]
+        above = classifier.probabilities(sentences) >= ref.threshold
+        if ref.frames:
+            above[:, [f not in ref.frames for f in classifier.frames]] = False
+        if not above.any():
+            return []
+        taken = {(sentence_of(span.start), span.label_) for span in doc.spans[self.spans_key]}
+        for x_start, _x_end, exclusion in excluded:
+            for frame in exclusion.frames or classifier.frames:
+                taken.add((sentence_of(x_start), frame))
+        out = []
+        for index, column in zip(*np.nonzero(above), strict=True):
+            frame = classifier.frames[column]
+            if (index, frame) in taken:
+                continue
+            start, end = bounds[index], bounds[index + 1]
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            if end > start:
+                out.append(Span(doc, start, end, label=frame, span_id=ref.pattern_id))
+        return out
 
     def _find(
         self, doc: Doc, sent_starts: list[int]

@@ -1,0 +1,226 @@
+"""The sentence classifier a codebook can carry ([classifier]): file format, validation, tagging."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from policytext.codebook import load_codebook
+from policytext.errors import CodebookError, PolicytextError
+from policytext.rhetoric import build_pipeline, doc_matches
+from policytext.rhetoric.classifier import (
+    feature_keys,
+    fit_classifier,
+    load_classifier,
+    save_classifier,
+    sentence_words,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Invented training sentences: "give" + a recipient is empowerment, "mend" + a road is not.
+POSITIVE = [f"we will give {who} real control over {what}" for who in ("parents", "patients", "tenants", "citizens")
+            for what in ("budgets", "services", "schools")]  # fmt: skip
+NEGATIVE = [f"we will mend the {what} in {where}" for what in ("roads", "bridges", "drains")
+            for where in ("spring", "summer", "autumn", "winter")]  # fmt: skip
+
+CODEBOOK = """\
+[codebook]
+name = "tiny"
+version = "1"
+
+[[frames]]
+id = "empowerment"
+label = "Empowerment"
+
+[[frames]]
+id = "devolution"
+label = "Devolution"
+
+[[patterns]]
+id = "emp-power-people"
+frame = "empowerment"
+phrase = "power to the people"
+
+[[patterns]]
+id = "dev-localism"
+frame = "devolution"
+phrase = "localism"
+
+[[exclusions]]
+id = "x-control-freak"
+frames = ["empowerment"]
+phrase = "control freak"
+scope = "sentence"
+"""
+
+
+def _words(text: str) -> list[str]:
+    return sentence_words(text.split())
+
+
+@pytest.fixture(scope="module")
+def classifier_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("classifier")
+    texts = POSITIVE + NEGATIVE
+    labels = [frozenset({"empowerment"})] * len(POSITIVE) + [frozenset()] * len(NEGATIVE)
+    model = fit_classifier([_words(t) for t in texts], labels, ["empowerment", "devolution"], threshold=0.6)
+    path = folder / "tiny.npz"
+    return path, save_classifier(model, path)
+
+
+def _codebook(folder: Path, digest: str, extra: str = "", file: str = "tiny.npz") -> Path:
+    path = folder / "tiny.toml"
+    path.write_text(CODEBOOK + f'\n[classifier]\nfile = "{file}"\nsha256 = "{digest}"\nthreshold = 0.6\n{extra}',
+                    encoding="utf-8")  # fmt: skip
+    return path
+
+
+def test_features_are_hashed_words_bigrams_and_character_grams() -> None:
+    rows, keys = feature_keys([["give", "power"], ["give"]])
+    # "give": 1 word + 14 distinct char 2-5-grams of " give "; "power": 1 + 18; one bigram.
+    assert np.bincount(rows).tolist() == [1 + 14 + 1 + 18 + 1, 1 + 14]
+    assert keys.dtype == np.uint64
+    assert set(keys[rows == 1].tolist()) < set(keys[rows == 0].tolist())
+    assert sentence_words(["Don\u2019t", " ", "GIVE"]) == ["don't", "give"]
+
+
+def test_classifier_file_is_numbers_only_and_reproducible(
+    classifier_file: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, digest = classifier_file
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    model = load_classifier(path, digest)
+    again = tmp_path / "again.npz"
+    assert save_classifier(model, again) == digest  # same content, same bytes
+    with np.load(path, allow_pickle=False) as arrays:  # plain arrays: no pickle, no word
+        assert sorted(arrays.files) == ["coef", "idf", "intercept", "keys", "meta"]
+        assert arrays["keys"].dtype == np.uint64
+    assert b"parents" not in path.read_bytes() and "parents" not in json.dumps(model.info)
+    probabilities = model.probabilities([_words("we will give tenants real control over services"),
+                                         _words("we will mend the drains in spring")])  # fmt: skip
+    assert probabilities[0, model.frames.index("empowerment")] > 0.6 > probabilities[1, 0]
+
+
+def test_classifier_load_errors_name_the_file(classifier_file: tuple[Path, str], tmp_path: Path) -> None:
+    path, digest = classifier_file
+    with pytest.raises(PolicytextError, match=r"missing\.npz: cannot read classifier"):
+        load_classifier(tmp_path / "missing.npz")
+    with pytest.raises(
+        PolicytextError, match=r"tiny\.npz: sha256 \w{12} differs from the codebook's 000000000000"
+    ):
+        load_classifier(path, "0" * 64)
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(PolicytextError, match=r"broken\.npz: not a policytext classifier"):
+        load_classifier(broken)
+
+
+def test_fit_classifier_rejects_bad_input() -> None:
+    with pytest.raises(PolicytextError, match="2 sentences but 1 label sets"):
+        fit_classifier([["a"], ["b"]], [frozenset()], ["empowerment"])
+    with pytest.raises(PolicytextError, match="no frame has 3 or more positive sentences"):
+        fit_classifier([["a"], ["b"]], [frozenset(), frozenset()], ["empowerment"])
+    with pytest.raises(PolicytextError, match="threshold 1.0: give a probability"):
+        fit_classifier([["a"]], [frozenset()], ["empowerment"], threshold=1.0)
+
+
+def test_tagger_adds_sentence_matches_where_patterns_miss(classifier_file: tuple[Path, str]) -> None:
+    path, digest = classifier_file
+    codebook = load_codebook(_codebook(path.parent, digest))
+    assert codebook.classifier is not None and codebook.classifier.pattern_id == f"classifier@{digest[:12]}"
+    nlp = build_pipeline(codebook)
+    text = ("We will give patients real control over budgets.  We will mend the roads in winter. "
+            "Power to the people: we will give parents real control over schools. "
+            "No control freak will give citizens real control over services.")  # fmt: skip
+    matches = doc_matches(nlp(text))
+    found = [(m.sentence, m.frame, m.pattern_id) for m in matches]
+    # Sentence 0: the classifier; 1: nothing; 2: the pattern only (the classifier adds no
+    # second match for a frame a pattern found); 3: the exclusion vetoes the classifier too.
+    assert found == [
+        (0, "empowerment", codebook.classifier.pattern_id),
+        (2, "empowerment", "emp-power-people"),
+    ]
+    first = matches[0]
+    assert first.text == "We will give patients real control over budgets." and not first.negated
+    assert (first.start_char, first.end_char) == (first.sent_start, first.sent_end)
+
+
+def test_codebook_classifier_table_is_validated_with_file_and_line(
+    classifier_file: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, digest = classifier_file
+    (tmp_path / "tiny.npz").write_bytes(path.read_bytes())
+    cases = [
+        ("threshold = 2\n", "threshold must be a probability between 0 and 1, not 2"),
+        ('frames = ["nope"]\n', "frames must list frame ids of [[frames]]"),
+        ('colour = "red"\n', "unknown key 'colour'"),
+    ]
+    for extra, message in cases:
+        book = _codebook(tmp_path, digest, extra).read_text(encoding="utf-8")
+        if extra.startswith("threshold"):
+            book = book.replace("threshold = 0.6\n", "", 1)
+        (tmp_path / "tiny.toml").write_text(book, encoding="utf-8")
+        line = book.splitlines().index("[classifier]") + 1
+        with pytest.raises(CodebookError, match=re.escape(f"tiny.toml:{line}: [classifier]")) as caught:
+            load_codebook(tmp_path / "tiny.toml")
+        assert message in str(caught.value)
+    with pytest.raises(CodebookError, match=r"sha256 must be the file's SHA-256"):
+        load_codebook(_codebook(tmp_path, "abc"))
+    with pytest.raises(CodebookError, match=r"other\.npz: no such file with sha256"):
+        load_codebook(_codebook(tmp_path, digest, file="other.npz"))
+    with pytest.raises(CodebookError, match=r"tiny\.npz: no such file with sha256 000000000000"):
+        load_codebook(_codebook(tmp_path, "0" * 64))
+
+
+def test_classifier_counts_in_the_hash_but_its_folder_does_not(
+    classifier_file: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, digest = classifier_file
+    here = load_codebook(_codebook(path.parent, digest))
+    (tmp_path / "tiny.npz").write_bytes(path.read_bytes())
+    there = load_codebook(_codebook(tmp_path, digest))
+    assert here.hash == there.hash and here.classifier and there.classifier
+    assert here.classifier.path != there.classifier.path
+    limited = load_codebook(_codebook(tmp_path, digest, 'frames = ["devolution"]\n'))
+    assert limited.hash != here.hash
+    (tmp_path / "plain.toml").write_text(CODEBOOK, encoding="utf-8")
+    plain = load_codebook(tmp_path / "plain.toml")
+    assert plain.classifier is None and "classifier" not in plain.to_dict()
+    # Stored codebooks (to_json) find their classifier again and keep their hash.
+    from policytext.codebook import codebook_from_dict
+
+    assert codebook_from_dict(json.loads(here.to_json())).hash == here.hash
+    # A classifier limited to a frame it does not know adds nothing for the others.
+    nlp = build_pipeline(limited)
+    assert doc_matches(nlp("We will give patients real control over budgets.")) == []
+
+
+def test_default_codebook_ships_its_classifier() -> None:
+    codebook = load_codebook()
+    assert codebook.classifier is not None
+    model = load_classifier(codebook.classifier.path, codebook.classifier.sha256)
+    assert set(codebook.classifier.frames) <= set(model.frames) <= set(codebook.frames)
+    assert model.info["features"].startswith("words+bigrams+char_wb2-5")
+
+
+@pytest.mark.realdata
+def test_shipped_classifier_is_rebuilt_from_the_gold(tmp_path: Path, shared_data: Path) -> None:
+    """gold/train_classifier.py on the gold pointers gives the shipped weights (to float rounding)."""
+    out = tmp_path / "classifier.npz"
+    subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
+                    "--build", str(tmp_path / "build"), "--out", str(out)], check=True, capture_output=True)  # fmt: skip
+    codebook = load_codebook()
+    assert codebook.classifier is not None
+    shipped = load_classifier(codebook.classifier.path, codebook.classifier.sha256)
+    rebuilt = load_classifier(out)
+    assert rebuilt.frames == shipped.frames and np.array_equal(rebuilt.keys, shipped.keys)
+    assert np.allclose(rebuilt.coef, shipped.coef, atol=1e-4)
+    assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-4)
