@@ -16,6 +16,7 @@ from policytext.codebook import load_codebook
 from policytext.errors import CodebookError, PolicytextError
 from policytext.rhetoric import build_pipeline, doc_matches
 from policytext.rhetoric.classifier import (
+    FEATURES,
     feature_keys,
     fit_classifier,
     load_classifier,
@@ -83,12 +84,12 @@ def _codebook(folder: Path, digest: str, extra: str = "", file: str = "tiny.npz"
     return path
 
 
-def test_features_are_hashed_words_bigrams_and_character_grams() -> None:
-    rows, keys = feature_keys([["give", "power"], ["give"]])
-    # "give": 1 word + 14 distinct char 2-5-grams of " give "; "power": 1 + 18; one bigram.
-    assert np.bincount(rows).tolist() == [1 + 14 + 1 + 18 + 1, 1 + 14]
+def test_features_are_hashed_words_bigrams_and_affixes() -> None:
+    rows, keys = feature_keys([["give", "power"], ["give", "people"]])
+    # "give" (too short for affixes), "power" + "ower", one bigram; "people" + "ople" + "peopl".
+    assert np.bincount(rows).tolist() == [1 + 2 + 1, 1 + 3 + 1]
     assert keys.dtype == np.uint64
-    assert set(keys[rows == 1].tolist()) < set(keys[rows == 0].tolist())
+    assert len(set(keys[rows == 1].tolist()) & set(keys[rows == 0].tolist())) == 1  # "give"
     assert sentence_words(["Don\u2019t", " ", "GIVE"]) == ["don't", "give"]
 
 
@@ -117,6 +118,15 @@ def test_classifier_load_errors_name_the_file(classifier_file: tuple[Path, str],
         PolicytextError, match=r"tiny\.npz: sha256 \w{12} differs from the codebook's 000000000000"
     ):
         load_classifier(path, "0" * 64)
+    import dataclasses
+
+    model = load_classifier(path, digest)
+    other = tmp_path / "other.npz"
+    save_classifier(dataclasses.replace(model, info={**model.info, "features": "char_wb/v1"}), other)
+    with pytest.raises(
+        PolicytextError, match=r"other\.npz: not a policytext classifier \(features 'char_wb/v1'.*retrain"
+    ):
+        load_classifier(other)
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"not a zip")
     with pytest.raises(PolicytextError, match=r"broken\.npz: not a policytext classifier"):
@@ -208,7 +218,7 @@ def test_default_codebook_ships_its_classifier() -> None:
     assert codebook.classifier is not None
     model = load_classifier(codebook.classifier.path, codebook.classifier.sha256)
     assert set(codebook.classifier.frames) <= set(model.frames) <= set(codebook.frames)
-    assert model.info["features"].startswith("words+bigrams+char_wb2-5")
+    assert model.info["features"] == FEATURES
 
 
 @pytest.mark.realdata
@@ -224,3 +234,28 @@ def test_shipped_classifier_is_rebuilt_from_the_gold(tmp_path: Path, shared_data
     assert rebuilt.frames == shipped.frames and np.array_equal(rebuilt.keys, shipped.keys)
     assert np.allclose(rebuilt.coef, shipped.coef, atol=1e-4)
     assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-4)
+
+
+def test_train_cli_writes_a_classifier_and_its_codebook_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policytext.cli import main
+
+    gold = tmp_path / "coded.jsonl"
+    rows = [{"id": f"s{i}", "text": text.capitalize() + ".", "labels": ["empowerment"] if i < len(POSITIVE) else []}
+            for i, text in enumerate(POSITIVE + NEGATIVE)]  # fmt: skip
+    gold.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    book = tmp_path / "tiny.toml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    out = tmp_path / "mine.npz"
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "c.db"), "train", "--gold", str(gold),
+                                       "--codebook", str(book), "--classifier", str(out), "--threshold", "0.6"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert result.stdout == f'[classifier]\nfile = "mine.npz"\nsha256 = "{digest}"\nthreshold = 0.6\n'
+    assert "trained on 24 sentences" in result.stderr
+    book.write_text(CODEBOOK + "\n" + result.stdout, encoding="utf-8")
+    matches = doc_matches(
+        build_pipeline(load_codebook(book))("We will give tenants real control over budgets.")
+    )
+    assert [(m.frame, m.pattern_id) for m in matches] == [("empowerment", f"classifier@{digest[:12]}")]

@@ -66,6 +66,7 @@ __all__ = [
     "sentence_spans",
     "tagging_source",
     "text_pieces",
+    "train_classifier_file",
     "train_model",
 ]
 
@@ -191,6 +192,29 @@ def train_model(
         )
     return FrameModel(list(loaded.frames), classifiers, loaded.hash, stacked, [str(p) for p in gold],
                       threshold=threshold, info={"sentences": len(texts)})  # fmt: skip
+
+
+def train_classifier_file(
+    gold: Sequence[str | Path],
+    path: str | Path,
+    codebook: Codebook | str | Path | None = None,
+    *,
+    threshold: float = 0.8,
+) -> tuple[str, int]:
+    """Fit a codebook's sentence classifier (``[classifier]``) on gold files and write it to ``path``.
+
+    Returns the file's sha256 and the number of training sentences. The frames are the
+    codebook's (those with 3 or more positive sentences get a classifier).
+    """
+    from policytext.rhetoric.classifier import fit_classifier, save_classifier, text_words
+
+    if not gold:
+        raise PolicytextError("train: give at least one --gold file")
+    loaded = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    texts, labels = _read(gold, loaded)
+    classifier = fit_classifier(text_words(texts), labels, loaded.frames, threshold=threshold,
+                                info={"gold": [Path(p).name for p in gold]})  # fmt: skip
+    return save_classifier(classifier, path), len(texts)
 
 
 def predict_frames(

@@ -242,6 +242,11 @@ def sample_command(
     "--cv-by-file", "by_file", is_flag=True,
     help="Also print leave-one-file-out scores: each gold file is a fold (a new source).",
 )  # fmt: skip
+@click.option(
+    "--classifier", "classifier_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Instead of a model, write a sentence classifier for a codebook's [classifier] table "
+    "(a .npz file) and print that table.",
+)  # fmt: skip
 @seed_option("Random seed of the classifier and the folds.")
 @db_option
 @reports_errors
@@ -254,6 +259,7 @@ def train_command(
     threshold: float,
     folds: int,
     by_file: bool,
+    classifier_path: Path | None,
     seed: int,
     db: Path,
 ) -> None:
@@ -267,11 +273,24 @@ def train_command(
     Example:
         policytext train --gold gold/build/train.jsonl gold/build/dev.jsonl --cv 5
         policytext train --gold round_a.jsonl round_b.jsonl round_c.jsonl --cv-by-file
+        policytext train --gold coded.jsonl --classifier mine.npz --threshold 0.8
+
+    With --classifier, the file is the kind a codebook carries in its [classifier]
+    table (see docs/codebook.md): put it beside your codebook and paste the table
+    printed here into the codebook; `tag` then uses it without --model.
     """
     from policytext.evaluate import format_scores
     from policytext.training import cross_validate, models_folder, save_model, train_model
 
     gold = (*gold, *more_gold)
+    if classifier_path is not None:
+        from policytext.training import train_classifier_file
+
+        digest, count = train_classifier_file(list(gold), classifier_path, codebook, threshold=threshold)
+        click.echo(f"wrote {classifier_path} (trained on {count} sentences)", err=True)
+        table = f'file = "{classifier_path.name}"\nsha256 = "{digest}"\nthreshold = {threshold}'
+        click.echo(f"[classifier]\n{table}")
+        return
     if by_file and len(gold) < 2:
         raise PolicytextError("train --cv-by-file: give at least two --gold files (each is a fold)")
     model = train_model(list(gold), codebook, stacked=not plain, random_state=seed, threshold=threshold)

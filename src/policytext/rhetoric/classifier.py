@@ -10,11 +10,13 @@ which source found a frame.
 
 The model is a linear one, fitted with scikit-learn: one class-balanced logistic
 regression per frame over tf-idf (sublinear term frequency, L2-normalised rows) of the
-sentence's lower-case words, word bigrams and the character 2-5-grams of each word
-(padded with a space each side, as scikit-learn's ``char_wb``). Features are 64-bit hashes
-(BLAKE2b) of those strings, and only features seen in two or more training sentences are
-kept: the file holds numbers, never text. Scoring needs only NumPy and SciPy, and each
-distinct word's features are computed once per process.
+sentence's lower-case words, word bigrams, and the last four letters (words over four
+letters) and first five letters (words over five) of each word. Features are 64-bit
+hashes (BLAKE2b) of those strings, and only features seen in two or more training
+sentences are kept: the file holds numbers, never text. Scoring needs only NumPy and
+SciPy; each distinct word's features are worked out once per process, and the rest is
+sparse-matrix arithmetic. (Character 2-5-grams of each word scored the same in
+cross-validation and made tagging much slower; see docs/validation.md.)
 
 The file is a ZIP of ``.npy`` arrays (``numpy.load`` reads it; no pickle) written with
 fixed timestamps, so the same training data give the same bytes and the same sha256.
@@ -25,8 +27,8 @@ Example::
     >>> words
     ['give', 'power', 'to', 'people', '.']
     >>> rows, keys = feature_keys([words])
-    >>> int(rows.max()), len(keys) > 20
-    (0, True)
+    >>> int(rows.max()), len(keys)  # 5 words, 4 bigrams, "ower", "ople", "peopl"
+    (0, 12)
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,11 +56,13 @@ __all__ = [
     "load_classifier",
     "save_classifier",
     "sentence_words",
+    "text_words",
 ]
 
-FEATURES = "words+bigrams+char_wb2-5/blake2b64/v1"
+FEATURES = "words+bigrams+prefix5+suffix4/blake2b64/v2"
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BIGRAM = np.uint64(0x2545F4914F6CDD1D)
+_MAX_SEEN = 500_000
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -66,26 +70,45 @@ def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def text_words(texts: Sequence[str], nlp: Any = None) -> list[list[str]]:
+    """Each text as the words the classifier reads, tokenized as the tagger tokenizes.
+
+    ``nlp`` is a spaCy pipeline whose tokenizer to use (default: blank English, the
+    default pipeline's); texts are NFKC-normalised first, as the tagger compares them.
+    """
+    import unicodedata
+
+    if nlp is None:
+        import spacy
+
+        nlp = spacy.blank("en")
+    return [sentence_words([t.text for t in nlp.make_doc(unicodedata.normalize("NFKC", text))])
+            for text in texts]  # fmt: skip
+
+
 def sentence_words(tokens: Sequence[str]) -> list[str]:
     """The words a sentence is scored on: its tokens lower-cased, curly quotes made straight."""
     return [t.lower().translate(_QUOTES) for t in tokens if t and not t.isspace()]
 
 
+def _word_features(word: str) -> list[str]:
+    """The features of one word besides itself: its last four and first five letters."""
+    out = []
+    if len(word) > 4:
+        out.append("s:" + word[-4:])
+    if len(word) > 5:
+        out.append("p:" + word[:5])
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def _word_keys(word: str) -> tuple[int, tuple[int, ...]]:
-    """The unigram key of ``word`` and the keys of its character 2-5-grams (``char_wb``)."""
-    padded = f" {word} "
-    grams = {padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)}
-    return _hash("w:" + word), tuple(_hash("c:" + g) for g in grams) if len(padded) > 2 else ()
+    """The unigram key of ``word`` and the keys of its other features."""
+    return _hash("w:" + word), tuple(_hash(f) for f in _word_features(word))
 
 
 def feature_keys(sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """``(rows, keys)``: one entry per feature occurrence, ``rows`` the sentence index.
-
-    Character n-grams count once per distinct n-gram of a word (as ``char_wb``
-    counts them per occurrence in the word, this differs only for repeated n-grams
-    within one word, which tf-idf's sublinear scaling makes minor).
-    """
+    """``(rows, keys)``: one entry per feature occurrence, ``rows`` the sentence index."""
     rows: list[int] = []
     keys: list[int] = []
     for row, words in enumerate(sentences):
@@ -117,14 +140,97 @@ class SentenceClassifier:
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
     sha256: str = field(default="", compare=False)
+    # word id -> (unigram key, positions in ``keys`` of its known features); filled as words come.
+    _seen: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
+    _grams: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # -> position or -1
+
+    def token_probabilities(
+        self, ids: np.ndarray, rows: np.ndarray, n_rows: int, word: Callable[[int], str]
+    ) -> np.ndarray:
+        """:meth:`probabilities` for tokens given as word ids (e.g. spaCy's ``LOWER`` hashes).
+
+        ``rows`` gives each token's sentence (non-decreasing, ``0 <= row < n_rows``);
+        ``word(id)`` is the token's word (see :func:`sentence_words`; ``""`` drops the token).
+        Each distinct id is turned into features once and remembered, and the rest is
+        sparse-matrix arithmetic, so scoring costs little next to tokenization.
+        """
+        from scipy.sparse import csr_matrix
+
+        if n_rows == 0:
+            return np.zeros((0, len(self.frames)), dtype=np.float32)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        seen = self._seen
+        listed = unique.tolist()
+        missing = [i for i in listed if i not in seen]
+        if missing:
+            self._learn_words(missing, word)
+        entries = [seen[i] for i in listed]
+        unigram = np.array([e[0] for e in entries], dtype=np.uint64)
+        keep = unigram[inverse] != 0  # dropped tokens (no word) have key 0
+        inverse, rows = inverse[keep], rows[keep]
+        lengths = np.array([len(e[1]) for e in entries], dtype=np.int64)
+        words = csr_matrix(
+            (np.ones(int(lengths.sum()), dtype=np.float32),
+             np.concatenate([e[1] for e in entries]) if entries else np.zeros(0, dtype=np.int64),
+             np.concatenate([[0], np.cumsum(lengths)])),
+            shape=(len(unique), len(self.keys)),
+        )  # fmt: skip
+        tokens = csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, inverse)), shape=(n_rows, len(unique))
+        )
+        counts = tokens @ words
+        # Word bigrams within a sentence, from the tokens' unigram keys.
+        same = rows[1:] == rows[:-1]
+        if same.any():
+            first, second = unigram[inverse[:-1][same]], unigram[inverse[1:][same]]
+            bigrams = (first * _MIX) ^ (second + _BIGRAM)
+            positions, known = self._known(bigrams)
+            counts = counts + csr_matrix(
+                (np.ones(int(known.sum()), dtype=np.float32), (rows[:-1][same][known], positions[known])),
+                shape=counts.shape,
+            )
+        counts = counts.tocsr()
+        counts.sum_duplicates()
+        return self._score(_tfidf(counts, self.idf))
+
+    def _learn_words(self, ids: list[int], word: Callable[[int], str]) -> None:
+        """Remember the features of words not seen before (all of them at once: fewer NumPy calls)."""
+        seen, grams = self._seen, self._grams
+        if len(seen) + len(ids) > _MAX_SEEN:  # a bound on memory over a very long run
+            seen.clear()
+            grams.clear()
+        texts = [word(i) for i in ids]
+        features = [_word_features(text) if text else [] for text in texts]
+        new = sorted({f for fs in features for f in fs if f not in grams})
+        if new:  # features shared by many words are looked up once
+            positions, known = self._known(np.array([_hash(f) for f in new], dtype=np.uint64))
+            grams.update(zip(new, np.where(known, positions, -1).tolist(), strict=True))
+        unigrams = [_hash("w:" + text) if text else 0 for text in texts]
+        positions, known = self._known(np.array(unigrams, dtype=np.uint64))
+        for k, word_id in enumerate(ids):
+            found = {grams[f] for f in features[k]}
+            if texts[k] and known[k]:
+                found.add(int(positions[k]))
+            found.discard(-1)
+            seen[word_id] = (unigrams[k], np.array(sorted(found), dtype=np.int64))
+
+    def _known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``keys`` in the model's keys, and which of them are there."""
+        positions = np.searchsorted(self.keys, keys)
+        positions[positions >= len(self.keys)] = 0
+        known = self.keys[positions] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        return positions, known
+
+    def _score(self, matrix: Any) -> np.ndarray:
+        scores: np.ndarray = np.asarray(matrix @ self.coef) + self.intercept
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-scores))
+        return probabilities
 
     def _matrix(self, sentences: Sequence[Sequence[str]]) -> Any:
         from scipy.sparse import csr_matrix
 
         rows, keys = feature_keys(sentences)
-        positions = np.searchsorted(self.keys, keys)
-        positions[positions >= len(self.keys)] = 0
-        known = self.keys[positions] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        positions, known = self._known(keys)
         matrix = csr_matrix(
             (np.ones(int(known.sum()), dtype=np.float32), (rows[known], positions[known])),
             shape=(len(sentences), len(self.keys)),
@@ -136,9 +242,7 @@ class SentenceClassifier:
         """The probability of each frame for each sentence (a sentence is a list of words)."""
         if not sentences:
             return np.zeros((0, len(self.frames)), dtype=np.float32)
-        scores: np.ndarray = np.asarray(self._matrix(sentences) @ self.coef) + self.intercept
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-scores))
-        return probabilities
+        return self._score(self._matrix(sentences))
 
     def predict(
         self, sentences: Sequence[Sequence[str]], threshold: float | None = None
@@ -270,6 +374,9 @@ def _load(path: str, sha256: str | None) -> SentenceClassifier:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             values = {name: arrays[name] for name in _ARRAYS}
             meta = json.loads(str(arrays["meta"][0]))
+        if meta.get("features") != FEATURES:
+            found = meta.get("features")
+            raise ValueError(f"features {found!r}, this version reads {FEATURES!r}; retrain it")
         frames = tuple(str(f) for f in meta.pop("frames"))
         threshold = float(meta.pop("threshold"))
         coef = values["coef"]

@@ -299,7 +299,6 @@ class RhetoricTagger:
                     f"{codebook.source or codebook.name}: classifier {Path(ref.path).name} predicts "
                     f"frame {unknown[0]!r}, which the codebook does not define"
                 )
-        self._words: dict[int, str] = {}  # lower-case form (by hash) -> the classifier's word
 
     # -- running -----------------------------------------------------------------
 
@@ -352,14 +351,15 @@ class RhetoricTagger:
         classifier, ref = self._classifier, self.codebook.classifier
         assert classifier is not None and ref is not None
         strings = view.vocab.strings
-        words = self._words
-        lowers = view.to_array(LOWER).tolist()
-        for key in set(lowers) - words.keys():
-            words[key] = (sentence_words([strings[key]]) or [""])[0]
+        ids = view.to_array(LOWER)
+        rows = np.zeros(len(view), dtype=np.int64)
+        rows[sent_starts[1:]] = 1
+        rows = np.cumsum(rows)
         bounds = [*sent_starts, len(view)]
-        pairs = zip(bounds, bounds[1:], strict=False)
-        sentences = [[words[k] for k in lowers[a:b] if words[k]] for a, b in pairs]
-        above = classifier.probabilities(sentences) >= ref.threshold
+        probabilities = classifier.token_probabilities(
+            ids, rows, len(sent_starts), lambda key: (sentence_words([strings[key]]) or [""])[0]
+        )
+        above = probabilities >= ref.threshold
         if ref.frames:
             above[:, [f not in ref.frames for f in classifier.frames]] = False
         if not above.any():
