@@ -105,6 +105,7 @@ def test_classifier_file_is_numbers_only_and_reproducible(
         assert sorted(arrays.files) == ["coef", "idf", "intercept", "keys", "meta"]
         assert arrays["keys"].dtype == np.uint64
     assert b"parents" not in path.read_bytes() and "parents" not in json.dumps(model.info)
+    assert model.info["features"] == FEATURES
     probabilities = model.probabilities([_words("we will give tenants real control over services"),
                                          _words("we will mend the drains in spring")])  # fmt: skip
     assert probabilities[0, model.frames.index("empowerment")] > 0.6 > probabilities[1, 0]
@@ -213,27 +214,33 @@ def test_classifier_counts_in_the_hash_but_its_folder_does_not(
     assert doc_matches(nlp("We will give patients real control over budgets.")) == []
 
 
-def test_default_codebook_ships_its_classifier() -> None:
-    codebook = load_codebook()
-    assert codebook.classifier is not None
-    model = load_classifier(codebook.classifier.path, codebook.classifier.sha256)
-    assert set(codebook.classifier.frames) <= set(model.frames) <= set(codebook.frames)
-    assert model.info["features"] == FEATURES
+def test_default_codebook_has_no_classifier() -> None:
+    # Tagging with it stays at the patterns' speed; the classifier is opt-in (docs/validation.md).
+    assert load_codebook().classifier is None
 
 
 @pytest.mark.realdata
-def test_shipped_classifier_is_rebuilt_from_the_gold(tmp_path: Path, shared_data: Path) -> None:
-    """gold/train_classifier.py on the gold pointers gives the shipped weights (to float rounding)."""
-    out = tmp_path / "classifier.npz"
-    subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
-                    "--build", str(tmp_path / "build"), "--out", str(out)], check=True, capture_output=True)  # fmt: skip
-    codebook = load_codebook()
-    assert codebook.classifier is not None
-    shipped = load_classifier(codebook.classifier.path, codebook.classifier.sha256)
-    rebuilt = load_classifier(out)
-    assert rebuilt.frames == shipped.frames and np.array_equal(rebuilt.keys, shipped.keys)
-    assert np.allclose(rebuilt.coef, shipped.coef, atol=1e-4)
-    assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-4)
+def test_gold_classifier_scores_on_round_h_it_was_not_trained_on(tmp_path: Path, shared_data: Path) -> None:
+    """gold/train_classifier.py without round h, then round h: the figures in docs/validation.md."""
+    from policytext.evaluate import evaluate_codebook
+
+    build = tmp_path / "build"
+    done = subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
+                           "--build", str(build), "--leave-out", "heldout_h"],
+                          check=True, capture_output=True, text=True)  # fmt: skip
+    assert "3490 sentences" in done.stdout
+    subprocess.run([sys.executable, str(ROOT / "gold" / "materialise.py"), "--shared", str(shared_data),
+                    "--pointers", str(ROOT / "gold" / "pointers_h.jsonl"), "--part", "heldout_h",
+                    "--labels", str(ROOT / "gold" / "labels_h.jsonl"), "--out", str(build / "heldout_h.jsonl")],
+                   check=True, capture_output=True)  # fmt: skip
+    codebook = load_codebook(build / "codebook-classifier.toml")
+    assert codebook.name == "policytext-default+classifier" and codebook.classifier is not None
+    assert codebook.patterns == load_codebook().patterns
+    scores = evaluate_codebook(build / "heldout_h.jsonl", codebook).scores
+    plain = evaluate_codebook(build / "heldout_h.jsonl", load_codebook()).scores
+    assert scores["micro"]["f1"] >= 0.70 and scores["micro"]["precision"] >= 0.80
+    assert scores["micro"]["f1"] > plain["micro"]["f1"]
+    assert scores["frames"]["empowerment"]["f1"] >= 0.60
 
 
 def test_train_cli_writes_a_classifier_and_its_codebook_table(tmp_path: Path) -> None:

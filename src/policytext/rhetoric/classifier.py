@@ -128,6 +128,38 @@ def feature_keys(sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.nda
     return np.array(rows, dtype=np.int64), np.array(keys, dtype=np.uint64)
 
 
+class _WordTable:
+    """Words already seen (by id): their unigram key and the positions of their known features."""
+
+    width = 3  # a word has at most three features: itself, its last four, its first five letters
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.index: dict[int, int] = {}
+        self.grams: dict[str, int] = {}  # feature string -> position in the model's keys, or -1
+        self.unigram = np.zeros(0, dtype=np.uint64)
+        self.features = np.full((0, self.width), -1, dtype=np.int64)
+        self.size = 0
+
+    def add(self, ids: list[int], unigrams: list[int], rows: list[list[int]]) -> None:
+        needed = self.size + len(ids)
+        if needed > len(self.unigram):  # grow by doubling, so adding words stays cheap
+            capacity = max(needed, 2 * len(self.unigram), 1024)
+            unigram = np.zeros(capacity, dtype=np.uint64)
+            unigram[: self.size] = self.unigram[: self.size]
+            features = np.full((capacity, self.width), -1, dtype=np.int64)
+            features[: self.size] = self.features[: self.size]
+            self.unigram, self.features = unigram, features
+        for k, word_id in enumerate(ids):
+            row = self.size + k
+            self.index[word_id] = row
+            self.unigram[row] = unigrams[k]
+            self.features[row, : len(rows[k])] = rows[k]
+        self.size = needed
+
+
 @dataclass(frozen=True)
 class SentenceClassifier:
     """Per-frame logistic regressions over hashed tf-idf features (see the module docstring)."""
@@ -140,9 +172,7 @@ class SentenceClassifier:
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
     sha256: str = field(default="", compare=False)
-    # word id -> (unigram key, positions in ``keys`` of its known features); filled as words come.
-    _seen: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
-    _grams: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # -> position or -1
+    _words: _WordTable = field(default_factory=lambda: _WordTable(), compare=False, repr=False)
 
     def token_probabilities(
         self, ids: np.ndarray, rows: np.ndarray, n_rows: int, word: Callable[[int], str]
@@ -151,68 +181,68 @@ class SentenceClassifier:
 
         ``rows`` gives each token's sentence (non-decreasing, ``0 <= row < n_rows``);
         ``word(id)`` is the token's word (see :func:`sentence_words`; ``""`` drops the token).
-        Each distinct id is turned into features once and remembered, and the rest is
-        sparse-matrix arithmetic, so scoring costs little next to tokenization.
+        Each distinct id is turned into features once and remembered (up to 500,000 words),
+        and the rest is NumPy arithmetic over the document at once, so scoring costs little
+        next to tokenization.
         """
-        from scipy.sparse import csr_matrix
-
         if n_rows == 0:
             return np.zeros((0, len(self.frames)), dtype=np.float32)
-        unique, inverse = np.unique(ids, return_inverse=True)
-        seen = self._seen
+        table = self._words
+        unique, inverse = np.unique(np.asarray(ids, dtype=np.uint64), return_inverse=True)
         listed = unique.tolist()
-        missing = [i for i in listed if i not in seen]
+        index = table.index
+        missing = [i for i in listed if i not in index]
         if missing:
+            if len(index) + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
+                table.clear()
+                missing = listed
             self._learn_words(missing, word)
-        entries = [seen[i] for i in listed]
-        unigram = np.array([e[0] for e in entries], dtype=np.uint64)
-        keep = unigram[inverse] != 0  # dropped tokens (no word) have key 0
-        inverse, rows = inverse[keep], rows[keep]
-        lengths = np.array([len(e[1]) for e in entries], dtype=np.int64)
-        words = csr_matrix(
-            (np.ones(int(lengths.sum()), dtype=np.float32),
-             np.concatenate([e[1] for e in entries]) if entries else np.zeros(0, dtype=np.int64),
-             np.concatenate([[0], np.cumsum(lengths)])),
-            shape=(len(unique), len(self.keys)),
-        )  # fmt: skip
-        tokens = csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, inverse)), shape=(n_rows, len(unique))
+        token_word = np.fromiter((index[i] for i in listed), dtype=np.int64, count=len(listed))[inverse]
+        unigram = table.unigram[token_word]
+        present = unigram != 0  # tokens with no word (spaces) are dropped
+        token_word, rows, unigram = token_word[present], np.asarray(rows)[present], unigram[present]
+        features = table.features[token_word]  # positions of each token's known features, -1 for none
+        feature_rows = np.repeat(rows, features.shape[1])
+        feature_cols = features.ravel()
+        keep = feature_cols >= 0
+        same = rows[1:] == rows[:-1]  # word bigrams within a sentence
+        bigrams = (unigram[:-1][same] * _MIX) ^ (unigram[1:][same] + _BIGRAM)
+        positions, known = self._known(bigrams)
+        cell = np.concatenate([feature_rows[keep], rows[:-1][same][known]]) * len(self.keys) + np.concatenate(
+            [feature_cols[keep], positions[known]]
         )
-        counts = tokens @ words
-        # Word bigrams within a sentence, from the tokens' unigram keys.
-        same = rows[1:] == rows[:-1]
-        if same.any():
-            first, second = unigram[inverse[:-1][same]], unigram[inverse[1:][same]]
-            bigrams = (first * _MIX) ^ (second + _BIGRAM)
-            positions, known = self._known(bigrams)
-            counts = counts + csr_matrix(
-                (np.ones(int(known.sum()), dtype=np.float32), (rows[:-1][same][known], positions[known])),
-                shape=counts.shape,
-            )
-        counts = counts.tocsr()
-        counts.sum_duplicates()
-        return self._score(_tfidf(counts, self.idf))
+        cells, counts = np.unique(cell, return_counts=True)
+        row_of, col_of = cells // len(self.keys), cells % len(self.keys)
+        weight = ((1.0 + np.log(counts)) * self.idf[col_of]).astype(np.float32)
+        norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=n_rows))
+        norms[norms == 0] = 1.0
+        weight = weight / norms[row_of]
+        scores = np.empty((n_rows, len(self.frames)), dtype=np.float64)
+        for j in range(len(self.frames)):
+            scores[:, j] = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows)
+        scores += self.intercept
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-scores))
+        return probabilities
 
     def _learn_words(self, ids: list[int], word: Callable[[int], str]) -> None:
         """Remember the features of words not seen before (all of them at once: fewer NumPy calls)."""
-        seen, grams = self._seen, self._grams
-        if len(seen) + len(ids) > _MAX_SEEN:  # a bound on memory over a very long run
-            seen.clear()
-            grams.clear()
+        table, grams = self._words, self._words.grams
         texts = [word(i) for i in ids]
         features = [_word_features(text) if text else [] for text in texts]
         new = sorted({f for fs in features for f in fs if f not in grams})
-        if new:  # features shared by many words are looked up once
+        if new:  # affixes shared by many words are looked up once
             positions, known = self._known(np.array([_hash(f) for f in new], dtype=np.uint64))
             grams.update(zip(new, np.where(known, positions, -1).tolist(), strict=True))
         unigrams = [_hash("w:" + text) if text else 0 for text in texts]
         positions, known = self._known(np.array(unigrams, dtype=np.uint64))
-        for k, word_id in enumerate(ids):
+        rows = []
+        for k in range(len(ids)):
             found = {grams[f] for f in features[k]}
             if texts[k] and known[k]:
                 found.add(int(positions[k]))
             found.discard(-1)
-            seen[word_id] = (unigrams[k], np.array(sorted(found), dtype=np.int64))
+            rows.append(sorted(found))
+        table.add(ids, unigrams, rows)
 
     def _known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the model's keys, and which of them are there."""
@@ -221,28 +251,15 @@ class SentenceClassifier:
         known = self.keys[positions] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
         return positions, known
 
-    def _score(self, matrix: Any) -> np.ndarray:
-        scores: np.ndarray = np.asarray(matrix @ self.coef) + self.intercept
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-scores))
-        return probabilities
-
-    def _matrix(self, sentences: Sequence[Sequence[str]]) -> Any:
-        from scipy.sparse import csr_matrix
-
-        rows, keys = feature_keys(sentences)
-        positions, known = self._known(keys)
-        matrix = csr_matrix(
-            (np.ones(int(known.sum()), dtype=np.float32), (rows[known], positions[known])),
-            shape=(len(sentences), len(self.keys)),
-        )
-        matrix.sum_duplicates()
-        return _tfidf(matrix, self.idf)
-
     def probabilities(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """The probability of each frame for each sentence (a sentence is a list of words)."""
         if not sentences:
             return np.zeros((0, len(self.frames)), dtype=np.float32)
-        return self._score(self._matrix(sentences))
+        words = [w for sentence in sentences for w in sentence]
+        ids = np.array([_hash("id:" + w) for w in words], dtype=np.uint64)
+        rows = np.repeat(np.arange(len(sentences)), [len(sentence) for sentence in sentences])
+        texts = dict(zip(ids.tolist(), words, strict=True))
+        return self.token_probabilities(ids, rows, len(sentences), lambda key: texts.get(key) or "")
 
     def predict(
         self, sentences: Sequence[Sequence[str]], threshold: float | None = None
