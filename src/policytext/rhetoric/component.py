@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -142,7 +142,8 @@ def _normalised(doc: Doc) -> Doc:
     if words_here.isdisjoint(_NFKC_CHANGES):
         return doc
     words = [_NFKC_CHANGES.get(key) or strings[key] for key in orth.tolist()]
-    copy = Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
+    # The spaces come from an array: iterating the Doc's tokens costs more than the copy itself.
+    copy = Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
     attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
              if doc.has_annotation(name)]  # fmt: skip
     if doc.has_annotation("DEP"):
