@@ -13,10 +13,10 @@ regression per frame over tf-idf (sublinear term frequency, L2-normalised rows) 
 sentence's lower-case words, word bigrams, and the last four letters (words over four
 letters) and first five letters (words over five) of each word. Features are 64-bit
 hashes (BLAKE2b) of those strings, and only features seen in two or more training
-sentences are kept: the file holds numbers, never text. Scoring needs only NumPy and
-SciPy; each distinct word's features are worked out once per process, and the rest is
-sparse-matrix arithmetic. (Character 2-5-grams of each word scored the same in
-cross-validation and made tagging much slower; see docs/validation.md.)
+sentences are kept: the file holds numbers, never text. Scoring needs only NumPy: each
+distinct word's features are worked out once per process, and the rest is arithmetic
+over the whole document at once. (Character 2-5-grams of each word scored the same in
+cross-validation with about six times the features; see docs/validation.md.)
 
 The file is a ZIP of ``.npy`` arrays (``numpy.load`` reads it; no pickle) written with
 fixed timestamps, so the same training data give the same bytes and the same sha256.
