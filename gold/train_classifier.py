@@ -72,26 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     codebook_out = args.codebook_out or out.with_name("codebook-classifier.toml")
 
     from policytext.codebook import default_codebook_path, load_codebook
-    from policytext.rhetoric.classifier import fit_classifier, save_classifier, text_words
+    from policytext.training import train_classifier_file
 
     parts = [r for r in ROUNDS if r[2] not in args.leave_out]
     if not args.shared.is_dir():
         print(f"error: {args.shared}: no shared data folder; cannot materialise the gold", file=sys.stderr)
         return 2
-    frames = load_codebook().frames
-    texts, labels = [], []
-    for path in materialise(args.shared, args.build, parts):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            texts.append(row["text"])
-            labels.append(frozenset(row["labels"]))
-    sentences = text_words(texts)
-    classifier = fit_classifier(
-        sentences, labels, frames, threshold=args.threshold,
-        info={"gold": [part for _p, _l, part in parts]},
-    )  # fmt: skip
+    gold = materialise(args.shared, args.build, parts)
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest = save_classifier(classifier, out)
+    digest, count = train_classifier_file(gold, out, threshold=args.threshold)
     file = os.path.relpath(out.resolve(), codebook_out.resolve().parent)
     table = (f'[classifier]\nfile = "{file}"\nsha256 = "{digest}"\nthreshold = {args.threshold}\n'
              f"frames = {json.dumps(list(FRAMES))}\n")  # fmt: skip
@@ -101,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         text.rstrip("\n") + "\n\n# Added by gold/train_classifier.py\n" + table, encoding="utf-8"
     )
     load_codebook(codebook_out)  # it must load: the file is found and its sha256 matches
-    print(f"wrote {out} ({len(sentences)} sentences, {len(classifier.keys)} features) and {codebook_out}")
+    print(f"wrote {out} ({count} sentences) and {codebook_out}")
     print(table, end="")
     return 0
 
