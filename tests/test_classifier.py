@@ -111,6 +111,27 @@ def test_classifier_file_is_numbers_only_and_reproducible(
     assert probabilities[0, model.frames.index("empowerment")] > 0.6 > probabilities[1, 0]
 
 
+def test_scoring_matches_the_training_features(classifier_file: tuple[Path, str]) -> None:
+    """The tagger's scoring path (word ids, one document at once) and fit's tf-idf agree."""
+    from scipy.sparse import csr_matrix
+
+    from policytext.rhetoric.classifier import _tfidf
+
+    path, digest = classifier_file
+    model = load_classifier(path, digest)
+    sentences = [
+        _words(t) for t in [*POSITIVE[:3], *NEGATIVE[:3], "give give give control", "unknown words only"]
+    ]
+    rows, keys = feature_keys(sentences)
+    positions = np.searchsorted(model.keys, keys).clip(max=len(model.keys) - 1)
+    known = model.keys[positions] == keys
+    counts = csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], positions[known])),
+                        shape=(len(sentences), len(model.keys)))  # fmt: skip
+    counts.sum_duplicates()
+    expected = 1 / (1 + np.exp(-(np.asarray(_tfidf(counts, model.idf) @ model.coef) + model.intercept)))
+    assert np.allclose(model.probabilities(sentences), expected, atol=1e-5)
+
+
 def test_classifier_load_errors_name_the_file(classifier_file: tuple[Path, str], tmp_path: Path) -> None:
     path, digest = classifier_file
     with pytest.raises(PolicytextError, match=r"missing\.npz: cannot read classifier"):

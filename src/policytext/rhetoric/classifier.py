@@ -261,14 +261,6 @@ class SentenceClassifier:
         texts = dict(zip(ids.tolist(), words, strict=True))
         return self.token_probabilities(ids, rows, len(sentences), lambda key: texts.get(key) or "")
 
-    def predict(
-        self, sentences: Sequence[Sequence[str]], threshold: float | None = None
-    ) -> list[frozenset[str]]:
-        """The frames each sentence is given (probability >= ``threshold``, default the model's)."""
-        cut = self.threshold if threshold is None else threshold
-        above = self.probabilities(sentences) >= cut
-        return [frozenset(f for f, hit in zip(self.frames, row, strict=True) if hit) for row in above]
-
 
 def _tfidf(counts: Any, idf: np.ndarray) -> Any:
     """Sublinear tf times idf, rows L2-normalised (scikit-learn's ``TfidfTransformer``)."""
