@@ -97,6 +97,7 @@ def main(argv=None) -> int:
             "tune_f",
             "heldout_g",
             "heldout_h",
+            "heldout_i",
             "all",
         ],
         default="all",
