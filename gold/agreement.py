@@ -40,6 +40,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "f": {"suffix": "_f", "coding": "coding/round_f", "parts": ("tune_f",)},
     "g": {"suffix": "_g", "coding": "coding/round_g", "parts": ("heldout_g",)},
     "h": {"suffix": "_h", "coding": "coding/round_h", "parts": ("heldout_h",)},
+    "i": {"suffix": "_i", "coding": "coding/round_i", "parts": ("heldout_i",)},
 }
 
 
