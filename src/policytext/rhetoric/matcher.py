@@ -98,12 +98,13 @@ def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | N
 class FastMatcher:
     """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start.
 
-    Each pattern is triggered by its most selective required slot (the one with
-    fewest function words and punctuation): one numpy pass finds the tokens of
-    every trigger, and only patterns whose trigger occurs are run, from the
-    start positions the trigger allows. Regex slots become sets of word hashes
-    that grow as new words are seen, so a word is tested against a regex once
-    per process.
+    Every required word slot is indexed: one numpy pass finds the tokens of
+    every indexed word, patterns with a required slot absent from the document
+    are skipped, and each other pattern is triggered by its slot with fewest
+    tokens in the document. The slots before the trigger run backwards from its
+    tokens to the start positions they allow, and the pattern runs forwards from
+    those. Regex slots become sets of word hashes that grow as new words are
+    seen, so a word is tested against a regex once per process.
     """
 
     _UNBOUNDED = 1 << 20
@@ -116,11 +117,19 @@ class FastMatcher:
         self._checked: set[int] = set()  # word hashes already tested against every regex
         self._combined: re.Pattern[str] | None = None
         self._combined_key: tuple[str, ...] = ()
-        # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
-        self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
+        # Per pattern, its required word slots, any of which may trigger it: (spec, fewest, most
+        # tokens before it, slot index), and the weight of each slot's occurrences as a trigger.
+        self._plans: list[list[tuple[_FastSpec, int, int, int]]] | None = None
+        self._weights: list[list[int]] = []
         # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
         self._by_hash: dict[int, list[tuple[int, int]]] = {}
         self._by_regex: dict[str, list[tuple[int, int]]] = {}
+        # Options numbered across patterns (pattern ``i``'s from ``_offsets[i]``): per word, the
+        # numbers of the options it fills, and the patterns with options with their first number.
+        self._option_numbers: dict[int, Any] = {}
+        self._offsets: list[int] = []
+        self._optioned: Any = None
+        self._optioned_offsets: Any = None
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
         # Per pattern, when every slot takes exactly one token: (hashes or None, flags, negate).
@@ -139,15 +148,6 @@ class FastMatcher:
                 self._flag_bits |= spec.flags[0]
         self.patterns.append((key, specs))
         self._plans = None
-
-    def _commonness(self, spec: _FastSpec) -> tuple[int, int]:
-        if spec.regex is not None:
-            return (0, 0)
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        strings = self.vocab.strings
-        words = [str(strings[h]) for h in spec.hashes or () if h in strings]
-        return (sum(1 for w in words if w in STOP_WORDS or not w.isalpha()), len(words))
 
     def _plan(self) -> None:
         """Choose each pattern's trigger slot and the offsets of its start before the trigger."""
@@ -171,29 +171,34 @@ class FastMatcher:
                 if spec.low > 0:
                     break
             self._first.append(frozenset(first) if first is not None else None)
+        self._weights = []
         for index, (_, specs) in enumerate(self.patterns):
-            # Required slots with a bounded number of tokens before them can trigger the
-            # pattern; of those, slots without function words or punctuation are all
-            # indexed (the rarest in each document is used), else the least common one.
-            options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
+            # Every required word slot is indexed and may trigger the pattern: a document without
+            # a word for one of them cannot match, and each document starts from the one with
+            # fewest occurrences (weighted by how far its position from the start may vary).
+            options: list[tuple[_FastSpec, int, int, int]] = []
             low = high = 0
-            for spec in specs:
-                if spec.low > 0 and spec.flags is None and not spec.negate and high < self._UNBOUNDED:
-                    options.append((self._commonness(spec), spec, low, high))
+            for slot, spec in enumerate(specs):
+                if spec.low > 0 and spec.hashes is not None and not spec.negate:
+                    options.append((spec, low, high, slot))
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
-            content = [option for option in options if option[0][0] == 0]
-            chosen = content or sorted(options, key=lambda option: option[0])[:1]
-            self._plans.append([(spec, low, high) for _, spec, low, high in chosen])
-            if not chosen:
+            self._plans.append(options)
+            self._weights.append([min(high - low + 1, 3) for _, low, high, _ in options])
+            if not options:
                 self._always.append(index)
-            for option, (_, spec, _, _) in enumerate(chosen):
+            for option, (spec, _, _, _) in enumerate(options):
                 if spec.regex is not None:
                     self._by_regex.setdefault(spec.regex.pattern, []).append((index, option))
                 else:
                     for value in spec.hashes or ():
                         self._by_hash.setdefault(value, []).append((index, option))
         self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+        self._option_numbers = {}
+        self._offsets = np.cumsum([0, *(len(options) for options in self._plans)]).tolist()
+        optioned = [index for index, options in enumerate(self._plans) if options]
+        self._optioned = np.array(optioned, dtype="int64")
+        self._optioned_offsets = np.array([self._offsets[index] for index in optioned], dtype="int64")
 
     def _combined_regex(self) -> re.Pattern[str] | None:
         """One regex matching a word when any of the patterns' regexes does (None if they don't combine)."""
@@ -226,6 +231,7 @@ class FastMatcher:
                 for value in new:
                     for trigger in self._by_regex.get(pattern, ()):
                         self._by_hash.setdefault(value, []).append(trigger)
+                        self._option_numbers.pop(value, None)
                         grown = True
         self._checked |= fresh
         if grown:
@@ -249,11 +255,11 @@ class FastMatcher:
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
         if self._regex_specs:
             self._learn_words(lower)
-        positions = self._positions(lower_arr, lower)
+        positions = self._positions(lower_arr)
         counts = self._slot_counts(positions)
         results: list[tuple[int, int, int]] = []
         for index in sorted(counts):
-            candidates, whole = self._candidates(index, counts[index], positions, len(lower))
+            candidates, whole = self._candidates(index, counts[index], positions, lower, token_flags)
             if candidates is None:
                 continue
             key = self.patterns[index][0]
@@ -272,47 +278,68 @@ class FastMatcher:
                 )
         return results
 
-    def _positions(self, lower_arr: Any, lower: list[int]) -> dict[int, list[int]]:
+    def _positions(self, lower_arr: Any) -> dict[int, list[int]]:
         """Token indices of every anchor word that occurs in the Doc."""
-        positions: dict[int, list[int]] = {}
         anchors = self._anchors
-        if len(anchors):
-            # The anchors are sorted: a binary search per token beats np.isin's sort.
-            slot = np.searchsorted(anchors, lower_arr)
-            slot[slot == len(anchors)] = 0
-            for index in np.flatnonzero(anchors[slot] == lower_arr).tolist():
-                positions.setdefault(lower[index], []).append(index)
-        return positions
+        if not len(anchors):
+            return {}
+        # The anchors are sorted: a binary search per token beats np.isin's sort.
+        slot = np.searchsorted(anchors, lower_arr)
+        slot[slot == len(anchors)] = 0
+        where = np.flatnonzero(anchors[slot] == lower_arr)
+        if not len(where):
+            return {}
+        # Grouped by word with numpy (function words are anchors too: no loop over their tokens).
+        anchor = slot[where]
+        order = np.argsort(anchor, kind="stable")
+        anchor, ordered = anchor[order], where[order].tolist()
+        cuts = [0, *(np.flatnonzero(anchor[1:] != anchor[:-1]) + 1).tolist(), len(ordered)]
+        words = anchors[anchor[cuts[:-1]]].tolist()
+        return {word: ordered[a:b] for word, a, b in zip(words, cuts, cuts[1:], strict=False)}
 
     def _slot_counts(self, positions: dict[int, list[int]]) -> dict[int, list[int]]:
-        """Tokens per trigger slot of every pattern whose trigger words occur here."""
+        """Tokens per trigger slot of every pattern whose required slots all have a token here."""
         plans = self._plans
         assert plans is not None
-        counts: dict[int, list[int]] = {}
-        for value, where in positions.items():
-            found_here = len(where)
-            for index, option in self._by_hash[value]:
-                slots = counts.get(index)
-                if slots is None:
-                    slots = counts[index] = [0] * len(plans[index])
-                slots[option] += found_here
-        for index in self._always:
-            counts[index] = []
+        counts: dict[int, list[int]] = {index: [] for index in self._always}
+        if not positions or not len(self._optioned):
+            return counts
+        numbers = self._option_numbers
+        for value in positions.keys() - numbers.keys():
+            numbers[value] = np.array(
+                [self._offsets[index] + option for index, option in self._by_hash[value]], dtype="int64"
+            )
+        # Per option numbered across patterns, the tokens of its words: one bincount, not a
+        # loop over every (word, pattern) pair.
+        found = [numbers[value] for value in positions]
+        tokens = np.repeat([len(where) for where in positions.values()], [len(f) for f in found])
+        per_option = np.bincount(np.concatenate(found), weights=tokens, minlength=self._offsets[-1])
+        complete = np.minimum.reduceat(per_option, self._optioned_offsets) > 0
+        per_slot: list[int] = per_option.astype("int64").tolist()
+        offsets = self._offsets
+        for index in self._optioned[complete].tolist():
+            counts[index] = per_slot[offsets[index] : offsets[index + 1]]
         return counts
 
     def _candidates(
-        self, index: int, slots: list[int], positions: dict[int, list[int]], size: int
+        self,
+        index: int,
+        slots: list[int],
+        positions: dict[int, list[int]],
+        lower: list[int],
+        token_flags: list[int],
     ) -> tuple[Iterable[int] | None, bool]:
         """Start tokens to try for pattern ``index`` (None: none), and whether each is a whole match."""
         assert self._plans is not None
-        options = self._plans[index]
-        if not options:
-            return range(size), False
         if 0 in slots:
             return None, False  # a required slot has no token in this document
+        options = self._plans[index]
+        if not options:
+            return range(len(lower)), False
         # Start from the trigger slot with fewest candidate starts here.
-        option = min(range(len(options)), key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1))
-        spec, low, high = options[option]
+        weights = self._weights[index]
+        option = min(range(len(options)), key=lambda i: slots[i] * weights[i])
+        spec, low, high, slot = options[option]
         trigger_words = spec.hashes or frozenset()
         if len(trigger_words) <= len(positions):
             hits = [positions[value] for value in trigger_words if value in positions]
@@ -327,11 +354,10 @@ class FastMatcher:
             # exactly one token ("power+" may run on: "power power" is one longer match).
             only = self.patterns[index][1]
             return candidates, len(only) == 1 and only[0].low == only[0].high == 1
-        found: set[int] = set()
-        for where in hits:
-            for position in where:
-                found.update(range(max(0, position - high), position - low + 1))
-        return sorted(found), False
+        # The slots before the trigger run backwards from its tokens: only the starts they
+        # reach can match (every start in a window before the trigger was tried before).
+        triggers = {position for where in hits for position in where}
+        return sorted(_starts_before(self.patterns[index][1][:slot], triggers, lower, token_flags)), False
 
 
 def _match_fixed(
@@ -356,6 +382,34 @@ def _match_fixed(
         else:
             found.append((start, start + width))
     return found
+
+
+def _starts_before(
+    prefix: list[_FastSpec], ends: set[int], lower: list[int], token_flags: list[int]
+) -> set[int]:
+    """The tokens from which the slots ``prefix`` can run up to just before one of ``ends``."""
+    frontier = ends
+    for spec in reversed(prefix):
+        reached: set[int] = set()
+        hashes = spec.hashes
+        for position in frontier:
+            count = 0
+            if spec.low == 0:
+                reached.add(position)
+            while position > 0 and count < spec.high:
+                if hashes is not None:
+                    if (lower[position - 1] in hashes) == spec.negate:
+                        break
+                elif spec.flags is not None and token_flags[position - 1] & spec.flags[0] != spec.flags[1]:
+                    break
+                position -= 1
+                count += 1
+                if count >= spec.low:
+                    reached.add(position)
+        frontier = reached
+        if not frontier:
+            break
+    return frontier
 
 
 def _match_specs(
