@@ -117,10 +117,9 @@ class FastMatcher:
         self._checked: set[int] = set()  # word hashes already tested against every regex
         self._combined: re.Pattern[str] | None = None
         self._combined_key: tuple[str, ...] = ()
-        # Per pattern, its required word slots, any of which may trigger it: (spec, fewest, most
-        # tokens before it, slot index), and the weight of each slot's occurrences as a trigger.
+        # Per pattern, its required word slots ("options"), any of which may trigger it:
+        # (spec, fewest, most tokens before it, slot index).
         self._plans: list[list[tuple[_FastSpec, int, int, int]]] | None = None
-        self._weights: list[list[int]] = []
         # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
         self._by_hash: dict[int, list[tuple[int, int]]] = {}
         self._by_regex: dict[str, list[tuple[int, int]]] = {}
@@ -130,6 +129,10 @@ class FastMatcher:
         self._offsets: list[int] = []
         self._optioned: Any = None
         self._optioned_offsets: Any = None
+        self._option_weights: Any = None  # per option numbered across patterns: its weight,
+        self._option_rank: Any = None  # its index in its pattern's options,
+        self._option_span = 1  # and more than any pattern's number of options
+        self._whole: list[bool] = []  # per pattern: one slot of one token (a trigger is a match)
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
         # Per pattern, when every slot takes exactly one token: (hashes or None, flags, negate).
@@ -171,7 +174,7 @@ class FastMatcher:
                 if spec.low > 0:
                     break
             self._first.append(frozenset(first) if first is not None else None)
-        self._weights = []
+        weights: list[int] = []  # per option: how much its tokens count when choosing a trigger
         for index, (_, specs) in enumerate(self.patterns):
             # Every required word slot is indexed and may trigger the pattern: a document without
             # a word for one of them cannot match, and each document starts from the one with
@@ -184,7 +187,7 @@ class FastMatcher:
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
             self._plans.append(options)
-            self._weights.append([min(high - low + 1, 3) for _, low, high, _ in options])
+            weights.extend(min(high - low + 1, 3) for _, low, high, _ in options)
             if not options:
                 self._always.append(index)
             for option, (spec, _, _, _) in enumerate(options):
@@ -194,8 +197,19 @@ class FastMatcher:
                     for value in spec.hashes or ():
                         self._by_hash.setdefault(value, []).append((index, option))
         self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+        # A one-slot pattern is a whole match at its trigger only when the slot takes exactly
+        # one token ("power+" may run on: "power power" is one longer match) and is a word test.
+        self._whole = [
+            len(specs) == 1 and specs[0].low == specs[0].high == 1 and bool(options)
+            for (_, specs), options in zip(self.patterns, self._plans, strict=True)
+        ]
         self._option_numbers = {}
         self._offsets = np.cumsum([0, *(len(options) for options in self._plans)]).tolist()
+        self._option_weights = np.array(weights, dtype="int64")
+        self._option_rank = np.array(
+            [i for options in self._plans for i in range(len(options))], dtype="int64"
+        )
+        self._option_span = max((len(options) for options in self._plans), default=0) + 1
         optioned = [index for index, options in enumerate(self._plans) if options]
         self._optioned = np.array(optioned, dtype="int64")
         self._optioned_offsets = np.array([self._offsets[index] for index in optioned], dtype="int64")
@@ -239,6 +253,18 @@ class FastMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """``(key, start, end)`` of every match in ``doc``."""
+        return [
+            (key, start, end)
+            for key, starts, ends in self.groups(doc)
+            for start, end in zip(starts, ends, strict=True)
+        ]
+
+    def groups(self, doc: Doc) -> list[tuple[int, list[int], list[int]]]:
+        """The matches of ``doc`` per pattern that has any: ``(key, starts, ends)``, patterns in order added.
+
+        The same matches as calling the matcher, in the same order, without a tuple per match
+        (a proximity rule's words may match thousands of times in a long text).
+        """
         if not self.patterns or len(doc) == 0:
             return []
         if self._plans is None:
@@ -256,26 +282,25 @@ class FastMatcher:
         if self._regex_specs:
             self._learn_words(lower)
         positions = self._positions(lower_arr)
-        counts = self._slot_counts(positions)
-        results: list[tuple[int, int, int]] = []
-        for index in sorted(counts):
-            candidates, whole = self._candidates(index, counts[index], positions, lower, token_flags)
-            if candidates is None:
+        results: list[tuple[int, list[int], list[int]]] = []
+        for index, option in self._triggers(positions):
+            candidates = self._candidates(index, option, positions, lower, token_flags)
+            if not candidates:
                 continue
             key = self.patterns[index][0]
             fixed = self._fixed[index]
-            if whole:  # the trigger is the whole pattern
-                results.extend((key, start, start + 1) for start in candidates)
-            elif fixed is not None:
-                results.extend(
-                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, token_flags)
-                )
+            if self._whole[index]:  # the trigger is the whole pattern
+                starts = list(candidates)
+                results.append((key, starts, [start + 1 for start in starts]))
+                continue
+            if fixed is not None:
+                found = _match_fixed(fixed, candidates, lower, token_flags)
             else:
-                specs, first = self.patterns[index][1], self._first[index]
-                results.extend(
-                    (key, start, end)
-                    for start, end in _match_specs(specs, first, candidates, lower, token_flags)
+                found = _match_specs(
+                    self.patterns[index][1], self._first[index], candidates, lower, token_flags
                 )
+            if found:
+                results.append((key, [start for start, _ in found], [end for _, end in found]))
         return results
 
     def _positions(self, lower_arr: Any) -> dict[int, list[int]]:
@@ -297,49 +322,46 @@ class FastMatcher:
         words = anchors[anchor[cuts[:-1]]].tolist()
         return {word: ordered[a:b] for word, a, b in zip(words, cuts, cuts[1:], strict=False)}
 
-    def _slot_counts(self, positions: dict[int, list[int]]) -> dict[int, list[int]]:
-        """Tokens per trigger slot of every pattern whose required slots all have a token here."""
-        plans = self._plans
-        assert plans is not None
-        counts: dict[int, list[int]] = {index: [] for index in self._always}
+    def _triggers(self, positions: dict[int, list[int]]) -> list[tuple[int, int]]:
+        """``(pattern index, trigger option)`` of every pattern whose required slots all have a token here.
+
+        The trigger is the option with fewest weighted tokens (the first of equals); -1 for
+        patterns without options, which are tried everywhere.
+        """
+        chosen = [(index, -1) for index in self._always]
         if not positions or not len(self._optioned):
-            return counts
+            return chosen
         numbers = self._option_numbers
         for value in positions.keys() - numbers.keys():
             numbers[value] = np.array(
                 [self._offsets[index] + option for index, option in self._by_hash[value]], dtype="int64"
             )
         # Per option numbered across patterns, the tokens of its words: one bincount, not a
-        # loop over every (word, pattern) pair.
+        # loop over every (word, pattern) pair; then per pattern, whether every option has a
+        # token and which has fewest (weight * tokens, then option number, in one minimum).
         found = [numbers[value] for value in positions]
         tokens = np.repeat([len(where) for where in positions.values()], [len(f) for f in found])
         per_option = np.bincount(np.concatenate(found), weights=tokens, minlength=self._offsets[-1])
+        per_option = per_option.astype("int64")
         complete = np.minimum.reduceat(per_option, self._optioned_offsets) > 0
-        per_slot: list[int] = per_option.astype("int64").tolist()
-        offsets = self._offsets
-        for index in self._optioned[complete].tolist():
-            counts[index] = per_slot[offsets[index] : offsets[index + 1]]
-        return counts
+        ranked = per_option * self._option_weights * self._option_span + self._option_rank
+        best = np.minimum.reduceat(ranked, self._optioned_offsets)[complete] % self._option_span
+        chosen.extend(zip(self._optioned[complete].tolist(), best.tolist(), strict=True))
+        return sorted(chosen) if self._always else chosen
 
     def _candidates(
         self,
         index: int,
-        slots: list[int],
+        option: int,
         positions: dict[int, list[int]],
         lower: list[int],
         token_flags: list[int],
-    ) -> tuple[Iterable[int] | None, bool]:
-        """Start tokens to try for pattern ``index`` (None: none), and whether each is a whole match."""
+    ) -> list[int] | range:
+        """Start tokens to try for pattern ``index`` from its trigger ``option`` (-1: none)."""
         assert self._plans is not None
-        if 0 in slots:
-            return None, False  # a required slot has no token in this document
-        options = self._plans[index]
-        if not options:
-            return range(len(lower)), False
-        # Start from the trigger slot with fewest candidate starts here.
-        weights = self._weights[index]
-        option = min(range(len(options)), key=lambda i: slots[i] * weights[i])
-        spec, low, high, slot = options[option]
+        if option < 0:
+            return range(len(lower))
+        spec, low, high, slot = self._plans[index][option]
         trigger_words = spec.hashes or frozenset()
         if len(trigger_words) <= len(positions):
             hits = [positions[value] for value in trigger_words if value in positions]
@@ -347,17 +369,12 @@ class FastMatcher:
             hits = [where for value, where in positions.items() if value in trigger_words]
         if low == high:  # the trigger sits at a fixed distance from the start
             if len(hits) == 1:
-                candidates = [p - low for p in hits[0] if p >= low]
-            else:
-                candidates = sorted(p - low for where in hits for p in where if p >= low)
-            # A one-slot pattern is a whole match at its trigger only when the slot takes
-            # exactly one token ("power+" may run on: "power power" is one longer match).
-            only = self.patterns[index][1]
-            return candidates, len(only) == 1 and only[0].low == only[0].high == 1
+                return [p - low for p in hits[0] if p >= low]
+            return sorted(p - low for where in hits for p in where if p >= low)
         # The slots before the trigger run backwards from its tokens: only the starts they
         # reach can match (every start in a window before the trigger was tried before).
         triggers = {position for where in hits for position in where}
-        return sorted(_starts_before(self.patterns[index][1][:slot], triggers, lower, token_flags)), False
+        return sorted(_starts_before(self.patterns[index][1][:slot], triggers, lower, token_flags))
 
 
 def _match_fixed(
