@@ -132,7 +132,9 @@ class FastMatcher:
         self._option_weights: Any = None  # per option numbered across patterns: its weight,
         self._option_rank: Any = None  # its index in its pattern's options,
         self._option_span = 1  # and more than any pattern's number of options
+        self._option_shift: Any = None
         self._whole: list[bool] = []  # per pattern: one slot of one token (a trigger is a match)
+        self._steps: list[list[_Step]] = []  # per pattern: its slots as _match_specs runs them
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
         # Per pattern, when every slot takes exactly one token: (hashes or None, flags, negate).
@@ -203,6 +205,7 @@ class FastMatcher:
             len(specs) == 1 and specs[0].low == specs[0].high == 1 and bool(options)
             for (_, specs), options in zip(self.patterns, self._plans, strict=True)
         ]
+        self._steps = [_steps(specs) for _, specs in self.patterns]
         self._option_numbers = {}
         self._offsets = np.cumsum([0, *(len(options) for options in self._plans)]).tolist()
         self._option_weights = np.array(weights, dtype="int64")
@@ -210,6 +213,11 @@ class FastMatcher:
             [i for options in self._plans for i in range(len(options))], dtype="int64"
         )
         self._option_span = max((len(options) for options in self._plans), default=0) + 1
+        # Per option: how far back its pattern starts when that is fixed (else 0: it runs backwards).
+        self._option_shift = np.array(
+            [low if low == high else 0 for options in self._plans for _, low, high, _ in options],
+            dtype="int64",
+        )
         optioned = [index for index, options in enumerate(self._plans) if options]
         self._optioned = np.array(optioned, dtype="int64")
         self._optioned_offsets = np.array([self._offsets[index] for index in optioned], dtype="int64")
@@ -281,10 +289,9 @@ class FastMatcher:
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
         if self._regex_specs:
             self._learn_words(lower)
-        positions = self._positions(lower_arr)
         results: list[tuple[int, list[int], list[int]]] = []
-        for index, option in self._triggers(positions):
-            candidates = self._candidates(index, option, positions, lower, token_flags)
+        for index, option, found_at in self._triggers(*self._positions(lower_arr)):
+            candidates = self._candidates(index, option, found_at, lower, token_flags)
             if not candidates:
                 continue
             key = self.patterns[index][0]
@@ -296,85 +303,104 @@ class FastMatcher:
             if fixed is not None:
                 found = _match_fixed(fixed, candidates, lower, token_flags)
             else:
-                found = _match_specs(
-                    self.patterns[index][1], self._first[index], candidates, lower, token_flags
-                )
+                found = _match_specs(self._steps[index], self._first[index], candidates, lower, token_flags)
             if found:
                 results.append((key, [start for start, _ in found], [end for _, end in found]))
         return results
 
-    def _positions(self, lower_arr: Any) -> dict[int, list[int]]:
-        """Token indices of every anchor word that occurs in the Doc."""
+    def _positions(self, lower_arr: Any) -> tuple[list[int], Any, Any]:
+        """The anchor words in the Doc and their tokens: ``(words, cuts, tokens)``.
+
+        ``words`` are the distinct anchor words present; the tokens of ``words[i]`` are
+        ``tokens[cuts[i]:cuts[i + 1]]`` (arrays), in order.
+        """
         anchors = self._anchors
+        none: tuple[list[int], Any, Any] = ([], np.zeros(1, dtype="int64"), np.zeros(0, dtype="int64"))
         if not len(anchors):
-            return {}
+            return none
         # The anchors are sorted: a binary search per token beats np.isin's sort.
         slot = np.searchsorted(anchors, lower_arr)
         slot[slot == len(anchors)] = 0
         where = np.flatnonzero(anchors[slot] == lower_arr)
         if not len(where):
-            return {}
+            return none
         # Grouped by word with numpy (function words are anchors too: no loop over their tokens).
         anchor = slot[where]
         order = np.argsort(anchor, kind="stable")
-        anchor, ordered = anchor[order], where[order].tolist()
-        cuts = [0, *(np.flatnonzero(anchor[1:] != anchor[:-1]) + 1).tolist(), len(ordered)]
-        words = anchors[anchor[cuts[:-1]]].tolist()
-        return {word: ordered[a:b] for word, a, b in zip(words, cuts, cuts[1:], strict=False)}
+        anchor, tokens = anchor[order], where[order]
+        firsts = np.flatnonzero(np.append(True, anchor[1:] != anchor[:-1]))
+        cuts = np.append(firsts, len(tokens))
+        return anchors[anchor[firsts]].tolist(), cuts, tokens
 
-    def _triggers(self, positions: dict[int, list[int]]) -> list[tuple[int, int]]:
-        """``(pattern index, trigger option)`` of every pattern whose required slots all have a token here.
+    def _triggers(self, words: list[int], cuts: Any, tokens: Any) -> list[tuple[int, int, list[int]]]:
+        """Every pattern whose required slots all have a token here, with its trigger and where it is.
 
-        The trigger is the option with fewest weighted tokens (the first of equals); -1 for
-        patterns without options, which are tried everywhere.
+        ``(pattern index, trigger option, tokens)``: the trigger is the option with fewest
+        weighted tokens (the first of equals); ``tokens`` are the start tokens its words allow
+        when it sits at a fixed distance from the start, else the trigger's own tokens (sorted).
+        Patterns without options come with -1 and no tokens: they are tried everywhere.
         """
-        chosen = [(index, -1) for index in self._always]
-        if not positions or not len(self._optioned):
+        chosen: list[tuple[int, int, list[int]]] = [(index, -1, []) for index in self._always]
+        if not words or not len(self._optioned):
             return chosen
         numbers = self._option_numbers
-        for value in positions.keys() - numbers.keys():
+        for value in set(words) - numbers.keys():
             numbers[value] = np.array(
                 [self._offsets[index] + option for index, option in self._by_hash[value]], dtype="int64"
             )
         # Per option numbered across patterns, the tokens of its words: one bincount, not a
         # loop over every (word, pattern) pair; then per pattern, whether every option has a
         # token and which has fewest (weight * tokens, then option number, in one minimum).
-        found = [numbers[value] for value in positions]
-        tokens = np.repeat([len(where) for where in positions.values()], [len(f) for f in found])
-        per_option = np.bincount(np.concatenate(found), weights=tokens, minlength=self._offsets[-1])
+        found = [numbers[value] for value in words]
+        lengths = np.array([len(f) for f in found], dtype="int64")
+        options = np.concatenate(found)
+        per_word = np.diff(cuts)
+        per_option = np.bincount(options, weights=np.repeat(per_word, lengths), minlength=self._offsets[-1])
         per_option = per_option.astype("int64")
         complete = np.minimum.reduceat(per_option, self._optioned_offsets) > 0
+        if not complete.any():
+            return chosen
         ranked = per_option * self._option_weights * self._option_span + self._option_rank
         best = np.minimum.reduceat(ranked, self._optioned_offsets)[complete] % self._option_span
-        chosen.extend(zip(self._optioned[complete].tolist(), best.tolist(), strict=True))
+        active = self._optioned[complete]
+        triggers = self._optioned_offsets[complete] + best
+        # The tokens of every trigger at once: each (word, trigger option) pair expands into
+        # the word's tokens, sorted by option then token, shifted to the start when fixed.
+        is_trigger = np.zeros(self._offsets[-1], dtype=bool)
+        is_trigger[triggers] = True
+        pairs = is_trigger[options]
+        pair_option = options[pairs]
+        pair_word = np.repeat(np.arange(len(words)), lengths)[pairs]
+        sizes = per_word[pair_word]
+        option_of = np.repeat(pair_option, sizes)
+        offsets = np.repeat(cuts[pair_word] - (np.cumsum(sizes) - sizes), sizes)
+        token = tokens[offsets + np.arange(len(option_of))] - self._option_shift[option_of]
+        keep = token >= 0
+        option_of, token = option_of[keep], token[keep]
+        order = np.lexsort((token, option_of))
+        option_of, token = option_of[order], token[order]
+        bounds = np.searchsorted(option_of, triggers, side="left").tolist()
+        ends = np.searchsorted(option_of, triggers, side="right").tolist()
+        every = token.tolist()
+        chosen.extend(
+            (index, option, every[a:b])
+            for index, option, a, b in zip(active.tolist(), best.tolist(), bounds, ends, strict=True)
+        )
         return sorted(chosen) if self._always else chosen
 
     def _candidates(
-        self,
-        index: int,
-        option: int,
-        positions: dict[int, list[int]],
-        lower: list[int],
-        token_flags: list[int],
+        self, index: int, option: int, found: list[int], lower: list[int], token_flags: list[int]
     ) -> list[int] | range:
-        """Start tokens to try for pattern ``index`` from its trigger ``option`` (-1: none)."""
+        """Start tokens to try for pattern ``index`` from its trigger ``option`` found at ``found``."""
         assert self._plans is not None
         if option < 0:
             return range(len(lower))
-        spec, low, high, slot = self._plans[index][option]
-        trigger_words = spec.hashes or frozenset()
-        if len(trigger_words) <= len(positions):
-            hits = [positions[value] for value in trigger_words if value in positions]
-        else:
-            hits = [where for value, where in positions.items() if value in trigger_words]
-        if low == high:  # the trigger sits at a fixed distance from the start
-            if len(hits) == 1:
-                return [p - low for p in hits[0] if p >= low]
-            return sorted(p - low for where in hits for p in where if p >= low)
+        _, low, high, slot = self._plans[index][option]
+        if low == high:  # the trigger sits at a fixed distance from the start: found are the starts
+            return found
         # The slots before the trigger run backwards from its tokens: only the starts they
         # reach can match (every start in a window before the trigger was tried before).
-        triggers = {position for where in hits for position in where}
-        return sorted(_starts_before(self.patterns[index][1][:slot], triggers, lower, token_flags))
+        return sorted(_starts_before(self.patterns[index][1][:slot], set(found), lower, token_flags))
 
 
 def _match_fixed(
@@ -429,8 +455,17 @@ def _starts_before(
     return frontier
 
 
+#: A slot as :func:`_match_specs` runs it: (fewest, most tokens, word hashes or None, whether
+#: the words are excluded, (flag mask, flag value)); a slot without words tests the flags.
+_Step = tuple[int, int, AbstractSet[int] | None, bool, tuple[int, int]]
+
+
+def _steps(specs: list[_FastSpec]) -> list[_Step]:
+    return [(spec.low, spec.high, spec.hashes, spec.negate, spec.flags or (0, 0)) for spec in specs]
+
+
 def _match_specs(
-    specs: list[_FastSpec],
+    steps: list[_Step],
     first: frozenset[int] | None,
     candidates: Iterable[int],
     lower: list[int],
@@ -443,22 +478,21 @@ def _match_specs(
         if first is not None and lower[start] not in first:
             continue
         frontier = {start}
-        for spec in specs:
+        for low, high, hashes, negate, (mask, value) in steps:
             reached: set[int] = set()
-            hashes = spec.hashes
             for position in frontier:
                 count = 0
-                if spec.low == 0:
+                if low == 0:
                     reached.add(position)
-                while position < size and count < spec.high:
+                while position < size and count < high:
                     if hashes is not None:
-                        if (lower[position] in hashes) == spec.negate:
+                        if (lower[position] in hashes) == negate:
                             break
-                    elif spec.flags is not None and token_flags[position] & spec.flags[0] != spec.flags[1]:
+                    elif token_flags[position] & mask != value:
                         break
                     position += 1
                     count += 1
-                    if count >= spec.low:
+                    if count >= low:
                         reached.add(position)
             frontier = reached
             if not frontier:
