@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IS_ASCII, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -131,9 +131,13 @@ def _normalised(doc: Doc) -> Doc:
     form has no letter or digit ("…" is "...") do not call for a copy: no word test
     can tell them apart. Each distinct word is examined once per process.
     """
+    if not len(doc):
+        return doc
     strings = doc.vocab.strings
-    orth = doc.to_array(ORTH)
-    words_here = set(np.unique(orth).tolist())
+    array = doc.to_array([ORTH, IS_ASCII])
+    orth = array[:, 0]
+    # NFKC changes no ASCII word: only the others (typographic quotes, dashes, ...) are looked at.
+    words_here = set(orth[array[:, 1] == 0].tolist())
     for key in words_here - _NFKC_SEEN:
         normal = _nfkc_change(strings[key])
         if normal is not None:
