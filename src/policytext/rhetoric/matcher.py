@@ -129,8 +129,7 @@ class FastMatcher:
         self._offsets: list[int] = []
         self._optioned: Any = None
         self._optioned_offsets: Any = None
-        self._option_weights: Any = None  # per option numbered across patterns: its weight,
-        self._option_rank: Any = None  # its index in its pattern's options,
+        self._option_rank: Any = None  # per option numbered across patterns: its index in its pattern's,
         self._option_span = 1  # and more than any pattern's number of options
         self._option_shift: Any = None
         self._whole: list[bool] = []  # per pattern: one slot of one token (a trigger is a match)
@@ -176,11 +175,10 @@ class FastMatcher:
                 if spec.low > 0:
                     break
             self._first.append(frozenset(first) if first is not None else None)
-        weights: list[int] = []  # per option: how much its tokens count when choosing a trigger
         for index, (_, specs) in enumerate(self.patterns):
             # Every required word slot is indexed and may trigger the pattern: a document without
             # a word for one of them cannot match, and each document starts from the one with
-            # fewest occurrences (weighted by how far its position from the start may vary).
+            # fewest tokens (counting them alone did better than weighting those after a gap).
             options: list[tuple[_FastSpec, int, int, int]] = []
             low = high = 0
             for slot, spec in enumerate(specs):
@@ -189,7 +187,6 @@ class FastMatcher:
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
             self._plans.append(options)
-            weights.extend(min(high - low + 1, 3) for _, low, high, _ in options)
             if not options:
                 self._always.append(index)
             for option, (spec, _, _, _) in enumerate(options):
@@ -208,7 +205,6 @@ class FastMatcher:
         self._steps = [_steps(specs) for _, specs in self.patterns]
         self._option_numbers = {}
         self._offsets = np.cumsum([0, *(len(options) for options in self._plans)]).tolist()
-        self._option_weights = np.array(weights, dtype="int64")
         self._option_rank = np.array(
             [i for options in self._plans for i in range(len(options))], dtype="int64"
         )
@@ -336,7 +332,7 @@ class FastMatcher:
         """Every pattern whose required slots all have a token here, with its trigger and where it is.
 
         ``(pattern index, trigger option, tokens)``: the trigger is the option with fewest
-        weighted tokens (the first of equals); ``tokens`` are the start tokens its words allow
+        tokens (the first of equals); ``tokens`` are the start tokens its words allow
         when it sits at a fixed distance from the start, else the trigger's own tokens (sorted).
         Patterns without options come with -1 and no tokens: they are tried everywhere.
         """
@@ -350,7 +346,7 @@ class FastMatcher:
             )
         # Per option numbered across patterns, the tokens of its words: one bincount, not a
         # loop over every (word, pattern) pair; then per pattern, whether every option has a
-        # token and which has fewest (weight * tokens, then option number, in one minimum).
+        # token and which has fewest (tokens, then option number, in one minimum).
         found = [numbers[value] for value in words]
         lengths = np.array([len(f) for f in found], dtype="int64")
         options = np.concatenate(found)
@@ -360,7 +356,7 @@ class FastMatcher:
         complete = np.minimum.reduceat(per_option, self._optioned_offsets) > 0
         if not complete.any():
             return chosen
-        ranked = per_option * self._option_weights * self._option_span + self._option_rank
+        ranked = per_option * self._option_span + self._option_rank
         best = np.minimum.reduceat(ranked, self._optioned_offsets)[complete] % self._option_span
         active = self._optioned[complete]
         triggers = self._optioned_offsets[complete] + best
