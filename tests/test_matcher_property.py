@@ -76,3 +76,45 @@ def test_fast_matcher_agrees_with_spacy_matcher(patterns: list[list[dict[str, An
         assert compiled is not None, specs
         fast.add(key, compiled)
     assert set(fast(doc)) == _spacy_longest(patterns, doc)
+
+
+# Ranges and regexes: a trigger after a gap runs backwards to the start, and a regex slot's
+# words are learned document by document, so one matcher sees several documents.
+range_op = st.sampled_from([None, "?", "*", "+", "{0,2}", "{1,3}", "{2}", "{2,}"])
+range_slot = st.one_of(
+    st.builds(
+        lambda ws, o: {"LOWER": {"IN": sorted({w.lower() for w in ws})}, **({"OP": o} if o else {})},
+        st.lists(word, min_size=1, max_size=3),
+        range_op,
+    ),
+    st.builds(
+        lambda r, o: {"LOWER": {"REGEX": r}, **({"OP": o} if o else {})},
+        st.sampled_from(["^po", "^co", "e$", "s$"]),
+        range_op,
+    ),
+    st.builds(lambda o: {"IS_PUNCT": False, **({"OP": o} if o else {})}, range_op),
+)
+range_pattern = st.lists(range_slot, min_size=1, max_size=5).filter(
+    lambda specs: any(s.get("OP") in (None, "+", "{1,3}", "{2}", "{2,}") for s in specs)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    patterns=st.lists(range_pattern, min_size=1, max_size=3), sentences=st.lists(text, min_size=1, max_size=3)
+)
+def test_fast_matcher_agrees_with_spacy_matcher_on_ranges_and_regexes(
+    patterns: list[list[dict[str, Any]]], sentences: list[str]
+) -> None:
+    fast = FastMatcher(NLP.vocab)
+    for key, specs in enumerate(patterns):
+        compiled = fast_specs(specs, NLP.vocab.strings)
+        assert compiled is not None, specs
+        fast.add(key, compiled)
+    for sentence in sentences:
+        doc = NLP(sentence)
+        assert set(fast(doc)) == _spacy_longest(patterns, doc)
+        grouped = [
+            (k, s, e) for k, starts, ends in fast.groups(doc) for s, e in zip(starts, ends, strict=True)
+        ]
+        assert grouped == fast(doc)

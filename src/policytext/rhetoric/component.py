@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IS_ASCII, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -131,9 +131,13 @@ def _normalised(doc: Doc) -> Doc:
     form has no letter or digit ("…" is "...") do not call for a copy: no word test
     can tell them apart. Each distinct word is examined once per process.
     """
+    if not len(doc):
+        return doc
     strings = doc.vocab.strings
-    orth = doc.to_array(ORTH)
-    words_here = set(np.unique(orth).tolist())
+    array = doc.to_array([ORTH, IS_ASCII])
+    orth = array[:, 0]
+    # NFKC changes no ASCII word: only the others (typographic quotes, dashes, ...) are looked at.
+    words_here = set(orth[array[:, 1] == 0].tolist())
     for key in words_here - _NFKC_SEEN:
         normal = _nfkc_change(strings[key])
         if normal is not None:
@@ -388,54 +392,33 @@ class RhetoricTagger:
         codebook = self.codebook
         found: list[tuple[int, int, Pattern]] = []
         excluded: list[tuple[int, int, Exclusion]] = []
-        near_hits: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-        hits = self._fast(doc)
+        # Per proximity rule: the starts and ends of its left-hand hits, then of its right-hand ones.
+        near_hits: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+        groups = self._fast.groups(doc)
         if len(self._matcher):
-            hits.extend(self._matcher(doc))
+            groups.extend((key, [start], [end]) for key, start, end in self._matcher(doc))
         if len(self._dependency) and doc.has_annotation("DEP"):
             # A dependency match spans its tokens (from the first to the last).
-            hits.extend((key, min(tokens), max(tokens) + 1) for key, tokens in self._dependency(doc))
-        for key, start, end in hits:
+            groups.extend((key, [min(tokens)], [max(tokens) + 1]) for key, tokens in self._dependency(doc))
+        for key, starts, ends in groups:
             role, index, side = self._keys[key]
             if role == "pattern":
-                found.append((start, end, codebook.patterns[index]))
+                pattern = codebook.patterns[index]
+                found.extend((start, end, pattern) for start, end in zip(starts, ends, strict=True))
             elif role == "exclusion":
-                excluded.append((start, end, codebook.exclusions[index]))
+                exclusion = codebook.exclusions[index]
+                excluded.extend((start, end, exclusion) for start, end in zip(starts, ends, strict=True))
             else:
-                near_hits.setdefault(index, ([], []))[side].append((start, end))
-        for index, (left, right) in near_hits.items():
-            if left and right:
-                found.extend(self._pair(codebook.patterns[index], left, right, sent_starts))
+                sides = near_hits.setdefault(index, ([], [], [], []))
+                sides[2 * side].extend(starts)
+                sides[2 * side + 1].extend(ends)
+        if near_hits:
+            bounds = np.array(sent_starts, dtype="int64")
+            for index, (left_starts, left_ends, right_starts, right_ends) in near_hits.items():
+                if left_starts and right_starts:
+                    pattern = codebook.patterns[index]
+                    found.extend(_pair(pattern, (left_starts, left_ends), (right_starts, right_ends), bounds))
         return found, excluded
-
-    def _pair(
-        self,
-        pattern: Pattern,
-        left: list[tuple[int, int]],
-        right: list[tuple[int, int]],
-        sent_starts: list[int],
-    ) -> list[tuple[int, int, Pattern]]:
-        pairs = []
-        # The right-hand hits grouped by sentence once, so each left hit looks only at its own
-        # sentence's (the loop was over every right hit of the document for every left hit).
-        by_sentence: dict[int, list[tuple[int, int]]] = {}
-        for b_start, b_end in _longest(right):
-            by_sentence.setdefault(bisect.bisect_right(sent_starts, b_start) - 1, []).append((b_start, b_end))
-        for a_start, a_end in _longest(left):
-            sentence = bisect.bisect_right(sent_starts, a_start) - 1
-            best: tuple[int, int, int] | None = None
-            for b_start, b_end in by_sentence.get(sentence, ()):
-                if b_start >= a_end:
-                    distance = b_start - a_end
-                elif a_start >= b_end and not pattern.ordered:
-                    distance = a_start - b_end
-                else:
-                    continue
-                if distance <= pattern.window and (best is None or distance < best[0]):
-                    best = (distance, min(a_start, b_start), max(a_end, b_end))
-            if best is not None:
-                pairs.append((best[1], best[2], pattern))
-        return pairs
 
     @staticmethod
     def _is_excluded(
@@ -500,12 +483,51 @@ def _plain_quotes(word: str) -> str:
     return word.replace("\u2019", "'").replace("\u2018", "'")
 
 
-def _longest(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Of hits starting at the same token, the longest."""
-    best: dict[int, int] = {}
-    for start, end in hits:
-        best[start] = max(end, best.get(start, end))
-    return sorted(best.items())
+def _longest(starts: list[int], ends: list[int], bounds: Any) -> tuple[list[int], list[int], list[int]]:
+    """Of hits starting at the same token, the longest: starts, ends and sentences, by start."""
+    start_array, end_array = np.array(starts, dtype="int64"), np.array(ends, dtype="int64")
+    order = np.lexsort((end_array, start_array))
+    start_array, end_array = start_array[order], end_array[order]
+    last = np.append(start_array[1:] != start_array[:-1], True)
+    start_array, end_array = start_array[last], end_array[last]
+    sentences = np.searchsorted(bounds, start_array, side="right") - 1
+    return start_array.tolist(), end_array.tolist(), sentences.tolist()
+
+
+def _pair(
+    pattern: Pattern,
+    left: tuple[list[int], list[int]],
+    right: tuple[list[int], list[int]],
+    bounds: Any,
+) -> list[tuple[int, int, Pattern]]:
+    """The matches of proximity rule ``pattern``: each left hit with its nearest right hit in reach.
+
+    ``left`` and ``right`` are the starts and ends of either side's hits; ``bounds`` the
+    sentence starts (an array).
+    """
+    # The right-hand hits grouped by sentence once, so each left hit looks only at its own
+    # sentence's (a proximity rule's words may occur thousands of times in a long text).
+    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    for b_start, b_end, sentence in zip(*_longest(*right, bounds), strict=True):
+        by_sentence.setdefault(sentence, []).append((b_start, b_end))
+    pairs = []
+    for a_start, a_end, sentence in zip(*_longest(*left, bounds), strict=True):
+        in_reach = by_sentence.get(sentence)
+        if in_reach is None:
+            continue
+        best: tuple[int, int, int] | None = None
+        for b_start, b_end in in_reach:
+            if b_start >= a_end:
+                distance = b_start - a_end
+            elif a_start >= b_end and not pattern.ordered:
+                distance = a_start - b_end
+            else:
+                continue
+            if distance <= pattern.window and (best is None or distance < best[0]):
+                best = (distance, min(a_start, b_start), max(a_end, b_end))
+        if best is not None:
+            pairs.append((best[1], best[2], pattern))
+    return pairs
 
 
 def _resolve_overlaps(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:

@@ -98,12 +98,13 @@ def fast_specs(specs: list[dict[str, Any]], strings: Any) -> list[_FastSpec] | N
 class FastMatcher:
     """Matches compiled lower-case patterns; returns ``(key, start, end)`` with the longest end per start.
 
-    Each pattern is triggered by its most selective required slot (the one with
-    fewest function words and punctuation): one numpy pass finds the tokens of
-    every trigger, and only patterns whose trigger occurs are run, from the
-    start positions the trigger allows. Regex slots become sets of word hashes
-    that grow as new words are seen, so a word is tested against a regex once
-    per process.
+    Every required word slot is indexed: one numpy pass finds the tokens of
+    every indexed word, patterns with a required slot absent from the document
+    are skipped, and each other pattern is triggered by its slot with fewest
+    tokens in the document. The slots before the trigger run backwards from its
+    tokens to the start positions they allow, and the pattern runs forwards from
+    those. Regex slots become sets of word hashes that grow as new words are
+    seen, so a word is tested against a regex once per process.
     """
 
     _UNBOUNDED = 1 << 20
@@ -116,11 +117,23 @@ class FastMatcher:
         self._checked: set[int] = set()  # word hashes already tested against every regex
         self._combined: re.Pattern[str] | None = None
         self._combined_key: tuple[str, ...] = ()
-        # Per pattern, the slots that may trigger it: (spec, fewest, most tokens before it).
-        self._plans: list[list[tuple[_FastSpec, int, int]]] | None = None
+        # Per pattern, its required word slots ("options"), any of which may trigger it:
+        # (spec, fewest, most tokens before it, slot index).
+        self._plans: list[list[tuple[_FastSpec, int, int, int]]] | None = None
         # trigger word hash (or regex) -> (pattern index, trigger option index) pairs
         self._by_hash: dict[int, list[tuple[int, int]]] = {}
         self._by_regex: dict[str, list[tuple[int, int]]] = {}
+        # Options numbered across patterns (pattern ``i``'s from ``_offsets[i]``): per word, the
+        # numbers of the options it fills, and the patterns with options with their first number.
+        self._option_numbers: dict[int, Any] = {}
+        self._offsets: list[int] = []
+        self._optioned: Any = None
+        self._optioned_offsets: Any = None
+        self._option_rank: Any = None  # per option numbered across patterns: its index in its pattern's,
+        self._option_span = 1  # and more than any pattern's number of options
+        self._option_shift: Any = None
+        self._whole: list[bool] = []  # per pattern: one slot of one token (a trigger is a match)
+        self._steps: list[list[_Step]] = []  # per pattern: its slots as _match_specs runs them
         self._always: list[int] = []  # plans without a usable trigger: tried everywhere
         self._first: list[frozenset[int] | None] = []
         # Per pattern, when every slot takes exactly one token: (hashes or None, flags, negate).
@@ -139,15 +152,6 @@ class FastMatcher:
                 self._flag_bits |= spec.flags[0]
         self.patterns.append((key, specs))
         self._plans = None
-
-    def _commonness(self, spec: _FastSpec) -> tuple[int, int]:
-        if spec.regex is not None:
-            return (0, 0)
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        strings = self.vocab.strings
-        words = [str(strings[h]) for h in spec.hashes or () if h in strings]
-        return (sum(1 for w in words if w in STOP_WORDS or not w.isalpha()), len(words))
 
     def _plan(self) -> None:
         """Choose each pattern's trigger slot and the offsets of its start before the trigger."""
@@ -172,28 +176,47 @@ class FastMatcher:
                     break
             self._first.append(frozenset(first) if first is not None else None)
         for index, (_, specs) in enumerate(self.patterns):
-            # Required slots with a bounded number of tokens before them can trigger the
-            # pattern; of those, slots without function words or punctuation are all
-            # indexed (the rarest in each document is used), else the least common one.
-            options: list[tuple[tuple[int, int], _FastSpec, int, int]] = []
+            # Every required word slot is indexed and may trigger the pattern: a document without
+            # a word for one of them cannot match, and each document starts from the one with
+            # fewest tokens (counting them alone did better than weighting those after a gap).
+            options: list[tuple[_FastSpec, int, int, int]] = []
             low = high = 0
-            for spec in specs:
-                if spec.low > 0 and spec.flags is None and not spec.negate and high < self._UNBOUNDED:
-                    options.append((self._commonness(spec), spec, low, high))
+            for slot, spec in enumerate(specs):
+                if spec.low > 0 and spec.hashes is not None and not spec.negate:
+                    options.append((spec, low, high, slot))
                 low += spec.low
                 high = min(self._UNBOUNDED, high + spec.high)
-            content = [option for option in options if option[0][0] == 0]
-            chosen = content or sorted(options, key=lambda option: option[0])[:1]
-            self._plans.append([(spec, low, high) for _, spec, low, high in chosen])
-            if not chosen:
+            self._plans.append(options)
+            if not options:
                 self._always.append(index)
-            for option, (_, spec, _, _) in enumerate(chosen):
+            for option, (spec, _, _, _) in enumerate(options):
                 if spec.regex is not None:
                     self._by_regex.setdefault(spec.regex.pattern, []).append((index, option))
                 else:
                     for value in spec.hashes or ():
                         self._by_hash.setdefault(value, []).append((index, option))
         self._anchors = np.array(sorted(self._by_hash), dtype="uint64")
+        # A one-slot pattern is a whole match at its trigger only when the slot takes exactly
+        # one token ("power+" may run on: "power power" is one longer match) and is a word test.
+        self._whole = [
+            len(specs) == 1 and specs[0].low == specs[0].high == 1 and bool(options)
+            for (_, specs), options in zip(self.patterns, self._plans, strict=True)
+        ]
+        self._steps = [_steps(specs) for _, specs in self.patterns]
+        self._option_numbers = {}
+        self._offsets = np.cumsum([0, *(len(options) for options in self._plans)]).tolist()
+        self._option_rank = np.array(
+            [i for options in self._plans for i in range(len(options))], dtype="int64"
+        )
+        self._option_span = max((len(options) for options in self._plans), default=0) + 1
+        # Per option: how far back its pattern starts when that is fixed (else 0: it runs backwards).
+        self._option_shift = np.array(
+            [low if low == high else 0 for options in self._plans for _, low, high, _ in options],
+            dtype="int64",
+        )
+        optioned = [index for index, options in enumerate(self._plans) if options]
+        self._optioned = np.array(optioned, dtype="int64")
+        self._optioned_offsets = np.array([self._offsets[index] for index in optioned], dtype="int64")
 
     def _combined_regex(self) -> re.Pattern[str] | None:
         """One regex matching a word when any of the patterns' regexes does (None if they don't combine)."""
@@ -226,6 +249,7 @@ class FastMatcher:
                 for value in new:
                     for trigger in self._by_regex.get(pattern, ()):
                         self._by_hash.setdefault(value, []).append(trigger)
+                        self._option_numbers.pop(value, None)
                         grown = True
         self._checked |= fresh
         if grown:
@@ -233,6 +257,18 @@ class FastMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """``(key, start, end)`` of every match in ``doc``."""
+        return [
+            (key, start, end)
+            for key, starts, ends in self.groups(doc)
+            for start, end in zip(starts, ends, strict=True)
+        ]
+
+    def groups(self, doc: Doc) -> list[tuple[int, list[int], list[int]]]:
+        """The matches of ``doc`` per pattern that has any: ``(key, starts, ends)``, patterns in order added.
+
+        The same matches as calling the matcher, in the same order, without a tuple per match
+        (a proximity rule's words may match thousands of times in a long text).
+        """
         if not self.patterns or len(doc) == 0:
             return []
         if self._plans is None:
@@ -249,89 +285,118 @@ class FastMatcher:
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
         if self._regex_specs:
             self._learn_words(lower)
-        positions = self._positions(lower_arr, lower)
-        counts = self._slot_counts(positions)
-        results: list[tuple[int, int, int]] = []
-        for index in sorted(counts):
-            candidates, whole = self._candidates(index, counts[index], positions, len(lower))
-            if candidates is None:
+        results: list[tuple[int, list[int], list[int]]] = []
+        for index, option, found_at in self._triggers(*self._positions(lower_arr)):
+            candidates = self._candidates(index, option, found_at, lower, token_flags)
+            if not candidates:
                 continue
             key = self.patterns[index][0]
             fixed = self._fixed[index]
-            if whole:  # the trigger is the whole pattern
-                results.extend((key, start, start + 1) for start in candidates)
-            elif fixed is not None:
-                results.extend(
-                    (key, start, end) for start, end in _match_fixed(fixed, candidates, lower, token_flags)
-                )
+            if self._whole[index]:  # the trigger is the whole pattern
+                starts = list(candidates)
+                results.append((key, starts, [start + 1 for start in starts]))
+                continue
+            if fixed is not None:
+                found = _match_fixed(fixed, candidates, lower, token_flags)
             else:
-                specs, first = self.patterns[index][1], self._first[index]
-                results.extend(
-                    (key, start, end)
-                    for start, end in _match_specs(specs, first, candidates, lower, token_flags)
-                )
+                found = _match_specs(self._steps[index], self._first[index], candidates, lower, token_flags)
+            if found:
+                results.append((key, [start for start, _ in found], [end for _, end in found]))
         return results
 
-    def _positions(self, lower_arr: Any, lower: list[int]) -> dict[int, list[int]]:
-        """Token indices of every anchor word that occurs in the Doc."""
-        positions: dict[int, list[int]] = {}
-        anchors = self._anchors
-        if len(anchors):
-            # The anchors are sorted: a binary search per token beats np.isin's sort.
-            slot = np.searchsorted(anchors, lower_arr)
-            slot[slot == len(anchors)] = 0
-            for index in np.flatnonzero(anchors[slot] == lower_arr).tolist():
-                positions.setdefault(lower[index], []).append(index)
-        return positions
+    def _positions(self, lower_arr: Any) -> tuple[list[int], Any, Any]:
+        """The anchor words in the Doc and their tokens: ``(words, cuts, tokens)``.
 
-    def _slot_counts(self, positions: dict[int, list[int]]) -> dict[int, list[int]]:
-        """Tokens per trigger slot of every pattern whose trigger words occur here."""
-        plans = self._plans
-        assert plans is not None
-        counts: dict[int, list[int]] = {}
-        for value, where in positions.items():
-            found_here = len(where)
-            for index, option in self._by_hash[value]:
-                slots = counts.get(index)
-                if slots is None:
-                    slots = counts[index] = [0] * len(plans[index])
-                slots[option] += found_here
-        for index in self._always:
-            counts[index] = []
-        return counts
+        ``words`` are the distinct anchor words present; the tokens of ``words[i]`` are
+        ``tokens[cuts[i]:cuts[i + 1]]`` (arrays), in order.
+        """
+        anchors = self._anchors
+        none: tuple[list[int], Any, Any] = ([], np.zeros(1, dtype="int64"), np.zeros(0, dtype="int64"))
+        if not len(anchors):
+            return none
+        # The anchors are sorted: a binary search per token beats np.isin's sort.
+        slot = np.searchsorted(anchors, lower_arr)
+        slot[slot == len(anchors)] = 0
+        where = np.flatnonzero(anchors[slot] == lower_arr)
+        if not len(where):
+            return none
+        # Grouped by word with numpy (function words are anchors too: no loop over their tokens).
+        anchor = slot[where]
+        order = np.argsort(anchor, kind="stable")
+        anchor, tokens = anchor[order], where[order]
+        firsts = np.flatnonzero(np.append(True, anchor[1:] != anchor[:-1]))
+        cuts = np.append(firsts, len(tokens))
+        return anchors[anchor[firsts]].tolist(), cuts, tokens
+
+    def _triggers(self, words: list[int], cuts: Any, tokens: Any) -> list[tuple[int, int, list[int]]]:
+        """Every pattern whose required slots all have a token here, with its trigger and where it is.
+
+        ``(pattern index, trigger option, tokens)``: the trigger is the option with fewest
+        tokens (the first of equals); ``tokens`` are the start tokens its words allow
+        when it sits at a fixed distance from the start, else the trigger's own tokens (sorted).
+        Patterns without options come with -1 and no tokens: they are tried everywhere.
+        """
+        chosen: list[tuple[int, int, list[int]]] = [(index, -1, []) for index in self._always]
+        if not words or not len(self._optioned):
+            return chosen
+        numbers = self._option_numbers
+        for value in set(words) - numbers.keys():
+            numbers[value] = np.array(
+                [self._offsets[index] + option for index, option in self._by_hash[value]], dtype="int64"
+            )
+        # Per option numbered across patterns, the tokens of its words: one bincount, not a
+        # loop over every (word, pattern) pair; then per pattern, whether every option has a
+        # token and which has fewest (tokens, then option number, in one minimum).
+        found = [numbers[value] for value in words]
+        lengths = np.array([len(f) for f in found], dtype="int64")
+        options = np.concatenate(found)
+        per_word = np.diff(cuts)
+        per_option = np.bincount(options, weights=np.repeat(per_word, lengths), minlength=self._offsets[-1])
+        per_option = per_option.astype("int64")
+        complete = np.minimum.reduceat(per_option, self._optioned_offsets) > 0
+        if not complete.any():
+            return chosen
+        ranked = per_option * self._option_span + self._option_rank
+        best = np.minimum.reduceat(ranked, self._optioned_offsets)[complete] % self._option_span
+        active = self._optioned[complete]
+        triggers = self._optioned_offsets[complete] + best
+        # The tokens of every trigger at once: each (word, trigger option) pair expands into
+        # the word's tokens, sorted by option then token, shifted to the start when fixed.
+        is_trigger = np.zeros(self._offsets[-1], dtype=bool)
+        is_trigger[triggers] = True
+        pairs = is_trigger[options]
+        pair_option = options[pairs]
+        pair_word = np.repeat(np.arange(len(words)), lengths)[pairs]
+        sizes = per_word[pair_word]
+        option_of = np.repeat(pair_option, sizes)
+        offsets = np.repeat(cuts[pair_word] - (np.cumsum(sizes) - sizes), sizes)
+        token = tokens[offsets + np.arange(len(option_of))] - self._option_shift[option_of]
+        keep = token >= 0
+        option_of, token = option_of[keep], token[keep]
+        order = np.lexsort((token, option_of))
+        option_of, token = option_of[order], token[order]
+        bounds = np.searchsorted(option_of, triggers, side="left").tolist()
+        ends = np.searchsorted(option_of, triggers, side="right").tolist()
+        every = token.tolist()
+        chosen.extend(
+            (index, option, every[a:b])
+            for index, option, a, b in zip(active.tolist(), best.tolist(), bounds, ends, strict=True)
+        )
+        return sorted(chosen) if self._always else chosen
 
     def _candidates(
-        self, index: int, slots: list[int], positions: dict[int, list[int]], size: int
-    ) -> tuple[Iterable[int] | None, bool]:
-        """Start tokens to try for pattern ``index`` (None: none), and whether each is a whole match."""
+        self, index: int, option: int, found: list[int], lower: list[int], token_flags: list[int]
+    ) -> list[int] | range:
+        """Start tokens to try for pattern ``index`` from its trigger ``option`` found at ``found``."""
         assert self._plans is not None
-        options = self._plans[index]
-        if not options:
-            return range(size), False
-        if 0 in slots:
-            return None, False  # a required slot has no token in this document
-        # Start from the trigger slot with fewest candidate starts here.
-        option = min(range(len(options)), key=lambda i: slots[i] * (options[i][2] - options[i][1] + 1))
-        spec, low, high = options[option]
-        trigger_words = spec.hashes or frozenset()
-        if len(trigger_words) <= len(positions):
-            hits = [positions[value] for value in trigger_words if value in positions]
-        else:
-            hits = [where for value, where in positions.items() if value in trigger_words]
-        if low == high:  # the trigger sits at a fixed distance from the start
-            if len(hits) == 1:
-                candidates = [p - low for p in hits[0] if p >= low]
-            else:
-                candidates = sorted(p - low for where in hits for p in where if p >= low)
-            # A one-slot pattern is a whole match at its trigger only when the slot takes
-            # exactly one token ("power+" may run on: "power power" is one longer match).
-            only = self.patterns[index][1]
-            return candidates, len(only) == 1 and only[0].low == only[0].high == 1
-        found: set[int] = set()
-        for where in hits:
-            for position in where:
-                found.update(range(max(0, position - high), position - low + 1))
-        return sorted(found), False
+        if option < 0:
+            return range(len(lower))
+        _, low, high, slot = self._plans[index][option]
+        if low == high:  # the trigger sits at a fixed distance from the start: found are the starts
+            return found
+        # The slots before the trigger run backwards from its tokens: only the starts they
+        # reach can match (every start in a window before the trigger was tried before).
+        return sorted(_starts_before(self.patterns[index][1][:slot], set(found), lower, token_flags))
 
 
 def _match_fixed(
@@ -358,8 +423,45 @@ def _match_fixed(
     return found
 
 
+def _starts_before(
+    prefix: list[_FastSpec], ends: set[int], lower: list[int], token_flags: list[int]
+) -> set[int]:
+    """The tokens from which the slots ``prefix`` can run up to just before one of ``ends``."""
+    frontier = ends
+    for spec in reversed(prefix):
+        reached: set[int] = set()
+        hashes = spec.hashes
+        for position in frontier:
+            count = 0
+            if spec.low == 0:
+                reached.add(position)
+            while position > 0 and count < spec.high:
+                if hashes is not None:
+                    if (lower[position - 1] in hashes) == spec.negate:
+                        break
+                elif spec.flags is not None and token_flags[position - 1] & spec.flags[0] != spec.flags[1]:
+                    break
+                position -= 1
+                count += 1
+                if count >= spec.low:
+                    reached.add(position)
+        frontier = reached
+        if not frontier:
+            break
+    return frontier
+
+
+#: A slot as :func:`_match_specs` runs it: (fewest, most tokens, word hashes or None, whether
+#: the words are excluded, (flag mask, flag value)); a slot without words tests the flags.
+_Step = tuple[int, int, AbstractSet[int] | None, bool, tuple[int, int]]
+
+
+def _steps(specs: list[_FastSpec]) -> list[_Step]:
+    return [(spec.low, spec.high, spec.hashes, spec.negate, spec.flags or (0, 0)) for spec in specs]
+
+
 def _match_specs(
-    specs: list[_FastSpec],
+    steps: list[_Step],
     first: frozenset[int] | None,
     candidates: Iterable[int],
     lower: list[int],
@@ -372,22 +474,21 @@ def _match_specs(
         if first is not None and lower[start] not in first:
             continue
         frontier = {start}
-        for spec in specs:
+        for low, high, hashes, negate, (mask, value) in steps:
             reached: set[int] = set()
-            hashes = spec.hashes
             for position in frontier:
                 count = 0
-                if spec.low == 0:
+                if low == 0:
                     reached.add(position)
-                while position < size and count < spec.high:
+                while position < size and count < high:
                     if hashes is not None:
-                        if (lower[position] in hashes) == spec.negate:
+                        if (lower[position] in hashes) == negate:
                             break
-                    elif spec.flags is not None and token_flags[position] & spec.flags[0] != spec.flags[1]:
+                    elif token_flags[position] & mask != value:
                         break
                     position += 1
                     count += 1
-                    if count >= spec.low:
+                    if count >= low:
                         reached.add(position)
             frontier = reached
             if not frontier:
