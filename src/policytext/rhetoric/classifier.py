@@ -142,6 +142,18 @@ class _WordTable:
         self.unigram = np.zeros(0, dtype=np.uint64)
         self.features = np.full((0, self.width), -1, dtype=np.int64)
         self.size = 0
+        # The ids in ``index`` sorted, with their rows: looked up with NumPy, not per word.
+        self.sorted_ids = np.zeros(0, dtype=np.uint64)
+        self.sorted_rows = np.zeros(0, dtype=np.int64)
+
+    def rows_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, known)`` for sorted unique ``ids``: each id's row (0 where unknown)."""
+        if not len(self.sorted_ids):
+            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        at = np.searchsorted(self.sorted_ids, ids)
+        at[at >= len(self.sorted_ids)] = 0
+        known = self.sorted_ids[at] == ids
+        return np.where(known, self.sorted_rows[at], 0), known
 
     def add(self, ids: list[int], unigrams: list[int], rows: list[list[int]]) -> None:
         needed = self.size + len(ids)
@@ -158,6 +170,9 @@ class _WordTable:
             self.unigram[row] = unigrams[k]
             self.features[row, : len(rows[k])] = rows[k]
         self.size = needed
+        ordered = sorted(self.index.items())
+        self.sorted_ids = np.array([i for i, _ in ordered], dtype=np.uint64)
+        self.sorted_rows = np.array([r for _, r in ordered], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,12 @@ class SentenceClassifier:
     _words: _WordTable = field(default_factory=lambda: _WordTable(), compare=False, repr=False)
 
     def token_probabilities(
-        self, ids: np.ndarray, rows: np.ndarray, n_rows: int, word: Callable[[int], str]
+        self,
+        ids: np.ndarray,
+        rows: np.ndarray,
+        n_rows: int,
+        word: Callable[[int], str],
+        columns: Sequence[int] | None = None,
     ) -> np.ndarray:
         """:meth:`probabilities` for tokens given as word ids (e.g. spaCy's ``LOWER`` hashes).
 
@@ -183,21 +203,22 @@ class SentenceClassifier:
         ``word(id)`` is the token's word (see :func:`sentence_words`; ``""`` drops the token).
         Each distinct id is turned into features once and remembered (up to 500,000 words),
         and the rest is NumPy arithmetic over the document at once, so scoring costs little
-        next to tokenization.
+        next to tokenization. ``columns`` limits the work to those frames (the others' columns
+        are left at zero).
         """
         if n_rows == 0:
             return np.zeros((0, len(self.frames)), dtype=np.float32)
         table = self._words
         unique, inverse = np.unique(np.asarray(ids, dtype=np.uint64), return_inverse=True)
-        listed = unique.tolist()
-        index = table.index
-        missing = [i for i in listed if i not in index]
-        if missing:
-            if len(index) + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
+        found, known_word = table.rows_of(unique)
+        if not known_word.all():
+            missing = unique[~known_word].tolist()
+            if len(table.index) + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
                 table.clear()
-                missing = listed
+                missing = unique.tolist()
             self._learn_words(missing, word)
-        token_word = np.fromiter((index[i] for i in listed), dtype=np.int64, count=len(listed))[inverse]
+            found, known_word = table.rows_of(unique)
+        token_word = found[inverse]
         unigram = table.unigram[token_word]
         present = unigram != 0  # tokens with no word (spaces) are dropped
         token_word, rows, unigram = token_word[present], np.asarray(rows)[present], unigram[present]
@@ -217,11 +238,11 @@ class SentenceClassifier:
         norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=n_rows))
         norms[norms == 0] = 1.0
         weight = weight / norms[row_of]
-        scores = np.empty((n_rows, len(self.frames)), dtype=np.float64)
-        for j in range(len(self.frames)):
-            scores[:, j] = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows)
-        scores += self.intercept
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-scores))
+        wanted = range(len(self.frames)) if columns is None else columns
+        probabilities: np.ndarray = np.zeros((n_rows, len(self.frames)), dtype=np.float64)
+        for j in wanted:
+            score = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows) + self.intercept[j]
+            probabilities[:, j] = 1.0 / (1.0 + np.exp(-score))
         return probabilities
 
     def _learn_words(self, ids: list[int], word: Callable[[int], str]) -> None:

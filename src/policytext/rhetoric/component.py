@@ -361,8 +361,9 @@ class RhetoricTagger:
         rows[sent_starts[1:]] = 1
         rows = np.cumsum(rows)
         bounds = [*sent_starts, len(view)]
+        columns = [j for j, frame in enumerate(classifier.frames) if not ref.frames or frame in ref.frames]
         probabilities = classifier.token_probabilities(
-            ids, rows, len(sent_starts), lambda key: (sentence_words([strings[key]]) or [""])[0]
+            ids, rows, len(sent_starts), lambda key: (sentence_words([strings[key]]) or [""])[0], columns
         )
         above = probabilities >= ref.threshold
         if ref.frames:
