@@ -241,27 +241,28 @@ def test_default_codebook_has_no_classifier() -> None:
 
 
 @pytest.mark.realdata
-def test_gold_classifier_scores_on_round_h_it_was_not_trained_on(tmp_path: Path, shared_data: Path) -> None:
-    """gold/train_classifier.py without round h, then round h: the figures in docs/validation.md."""
+def test_gold_classifier_scores_on_round_i_it_was_not_trained_on(tmp_path: Path, shared_data: Path) -> None:
+    """gold/train_classifier.py (rounds a-h), then round i, which neither it nor the patterns
+    were fitted to: the figures in docs/validation.md (0.735 against 0.712 for the patterns)."""
     from policytext.evaluate import evaluate_codebook
 
     build = tmp_path / "build"
     done = subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
-                           "--build", str(build), "--leave-out", "heldout_h"],
+                           "--build", str(build)],
                           check=True, capture_output=True, text=True)  # fmt: skip
-    assert "3490 sentences" in done.stdout
+    assert "3990 sentences" in done.stdout
     subprocess.run([sys.executable, str(ROOT / "gold" / "materialise.py"), "--shared", str(shared_data),
-                    "--pointers", str(ROOT / "gold" / "pointers_h.jsonl"), "--part", "heldout_h",
-                    "--labels", str(ROOT / "gold" / "labels_h.jsonl"), "--out", str(build / "heldout_h.jsonl")],
+                    "--pointers", str(ROOT / "gold" / "pointers_i.jsonl"), "--part", "heldout_i",
+                    "--labels", str(ROOT / "gold" / "labels_i.jsonl"), "--out", str(build / "heldout_i.jsonl")],
                    check=True, capture_output=True)  # fmt: skip
     codebook = load_codebook(build / "codebook-classifier.toml")
     assert codebook.name == "policytext-default+classifier" and codebook.classifier is not None
     assert codebook.patterns == load_codebook().patterns
-    scores = evaluate_codebook(build / "heldout_h.jsonl", codebook).scores
-    plain = evaluate_codebook(build / "heldout_h.jsonl", load_codebook()).scores
-    assert scores["micro"]["f1"] >= 0.70 and scores["micro"]["precision"] >= 0.80
+    scores = evaluate_codebook(build / "heldout_i.jsonl", codebook).scores
+    plain = evaluate_codebook(build / "heldout_i.jsonl", load_codebook()).scores
+    assert scores["micro"]["f1"] >= 0.72 and scores["micro"]["precision"] >= 0.78
     assert scores["micro"]["f1"] > plain["micro"]["f1"]
-    assert scores["frames"]["empowerment"]["f1"] >= 0.60
+    assert scores["frames"]["empowerment"]["f1"] >= 0.72
 
 
 def test_train_cli_writes_a_classifier_and_its_codebook_table(tmp_path: Path) -> None:

@@ -241,7 +241,8 @@ class SentenceClassifier:
         wanted = range(len(self.frames)) if columns is None else columns
         probabilities: np.ndarray = np.zeros((n_rows, len(self.frames)), dtype=np.float64)
         for j in wanted:
-            score = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows) + self.intercept[j]
+            score = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows)
+            score += self.intercept[j]
             probabilities[:, j] = 1.0 / (1.0 + np.exp(-score))
         return probabilities
 
