@@ -25,7 +25,7 @@ Example::
     >>> nlp = build_pipeline()
     >>> doc = nlp("We will devolve power to local councils.")
     >>> [(span.label_, span.id_) for span in doc.spans["rhetoric"]][:1]
-    [('devolution', 'dev-devolve')]
+    [('devolution', 'dev-transfer-of-powers-near-tier')]
 
 The package: :mod:`.component` (the spaCy component and :func:`build_pipeline`),
 :mod:`.matcher` (the fast word-test matcher), :mod:`.forms` (lemma forms and
