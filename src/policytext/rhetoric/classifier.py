@@ -164,15 +164,19 @@ class _WordTable:
             features = np.full((capacity, self.width), -1, dtype=np.int64)
             features[: self.size] = self.features[: self.size]
             self.unigram, self.features = unigram, features
+        first = self.size
         for k, word_id in enumerate(ids):
-            row = self.size + k
+            row = first + k
             self.index[word_id] = row
             self.unigram[row] = unigrams[k]
             self.features[row, : len(rows[k])] = rows[k]
         self.size = needed
-        ordered = sorted(self.index.items())
-        self.sorted_ids = np.array([i for i, _ in ordered], dtype=np.uint64)
-        self.sorted_rows = np.array([r for _, r in ordered], dtype=np.int64)
+        # Insert the new ids into the sorted arrays (a copy, not a sort of every word seen).
+        new_ids = np.array(ids, dtype=np.uint64)
+        order = np.argsort(new_ids)
+        at = np.searchsorted(self.sorted_ids, new_ids[order])
+        self.sorted_ids = np.insert(self.sorted_ids, at, new_ids[order])
+        self.sorted_rows = np.insert(self.sorted_rows, at, np.arange(first, needed, dtype=np.int64)[order])
 
 
 @dataclass(frozen=True)
