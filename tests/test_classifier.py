@@ -130,6 +130,16 @@ def test_scoring_matches_the_training_features(classifier_file: tuple[Path, str]
     counts.sum_duplicates()
     expected = 1 / (1 + np.exp(-(np.asarray(_tfidf(counts, model.idf) @ model.coef) + model.intercept)))
     assert np.allclose(model.probabilities(sentences), expected, atol=1e-5)
+    # Scoring only some frames (the codebook's `frames`) gives those columns unchanged, the rest 0;
+    # and words learned in an earlier call (the per-process word table) score the same again.
+    words = [w for sentence in sentences for w in sentence]
+    ids = np.arange(1, len(words) + 1, dtype=np.uint64)
+    sentence_rows = np.repeat(np.arange(len(sentences)), [len(x) for x in sentences])
+    text = dict(zip(ids.tolist(), words, strict=True))
+    full = model.token_probabilities(ids, sentence_rows, len(sentences), text.__getitem__)
+    assert np.allclose(full, expected, atol=1e-5)
+    some = model.token_probabilities(ids, sentence_rows, len(sentences), text.__getitem__, [0])
+    assert np.allclose(some[:, 0], full[:, 0]) and not some[:, 1:].any()
 
 
 def test_classifier_load_errors_name_the_file(classifier_file: tuple[Path, str], tmp_path: Path) -> None:

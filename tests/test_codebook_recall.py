@@ -263,3 +263,46 @@ def test_version_1_5_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> Non
 )
 def test_version_1_5_keeps_civic_responsibility(nlp: Any, text: str) -> None:
     assert "responsibility" in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        # 1.5's own patterns no longer vetoed by its exclusions
+        ("What this country needs is a redistribution of power.", "empowerment"),
+        ("Our task is dispersing economic power to families and firms.", "empowerment"),
+        ("Northern Ireland deserves a return to devolved government.", "devolution"),
+        # fourth pass (rounds a-g): voice, money, control, transfers, partners
+        ("Victims of crime deserve a louder voice.", "empowerment"),
+        ("Savers should be free to spend their money as they choose.", "empowerment"),
+        ("People want more control over their own lives.", "empowerment"),
+        ("The bill will allow those powers to be transferred to the Assembly.", "devolution"),
+        ("Local residents are best placed to decide what their town needs.", "devolution"),
+        ("The scheme will be run working closely with local charities.", "collaboration"),
+        ("Homelessness cannot be solved by government alone.", "collaboration"),
+        # fifth pass (round h): Whitehall looked up to, professionals, commissioning, targeting
+        ("Schools should stop waiting for Whitehall to fix every problem.", "devolution"),
+        ("We will restore professional autonomy to the NHS.", "devolution"),
+        ("Commissioning by GPs will be extended across the county.", "devolution"),
+        ("Aid will go to the least developed countries first.", "targeting"),
+        ("The tax credit helps families on low incomes.", "targeting"),
+    ],
+)
+def test_version_1_6_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
+    assert frame in frames_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("The Department for Communities and Local Government have said they will reply.", "devolution"),
+        ("We will govern from the centre ground.", "devolution"),
+        ("Operational decisions were devolved to the NATO commander.", "devolution"),
+        ("Scotland deserves a bigger voice in Brussels.", "empowerment"),
+        ("The minister wants a stronger voice for businesses in the talks.", "empowerment"),
+        ("Member states have a shared responsibility to secure the borders.", "responsibility"),
+        ("China's economic power spread quickly across Africa.", "devolution"),
+    ],
+)
+def test_version_1_6_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
+    assert frame not in frames_of(nlp, text)
