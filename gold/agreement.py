@@ -41,6 +41,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "g": {"suffix": "_g", "coding": "coding/round_g", "parts": ("heldout_g",)},
     "h": {"suffix": "_h", "coding": "coding/round_h", "parts": ("heldout_h",)},
     "i": {"suffix": "_i", "coding": "coding/round_i", "parts": ("heldout_i",)},
+    "j": {"suffix": "_j", "coding": "coding/round_j", "parts": ("heldout_j",)},
 }
 
 

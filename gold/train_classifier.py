@@ -31,7 +31,7 @@ ROUNDS = [
     ("pointers.jsonl", "labels.jsonl", "heldout"),
     *[(f"pointers_{r}.jsonl", f"labels_{r}.jsonl", part) for r, part in
       (("b", "heldout_b"), ("c", "tune_c"), ("d", "heldout_d"), ("e", "heldout_e"), ("f", "tune_f"),
-       ("g", "heldout_g"), ("h", "heldout_h"))],
+       ("g", "heldout_g"), ("h", "heldout_h"), ("i", "heldout_i"))],
 ]  # fmt: skip
 THRESHOLD = 0.8  # chosen by document-grouped cross-validation, see docs/validation.md
 # The frames it may add: those whose F1 rose in that cross-validation and that pass the
