@@ -98,6 +98,7 @@ def main(argv=None) -> int:
             "heldout_g",
             "heldout_h",
             "heldout_i",
+            "heldout_j",
             "all",
         ],
         default="all",

@@ -1,17 +1,20 @@
-"""Fit a sentence classifier for the default codebook from the gold rounds; write it and a codebook.
+"""Fit the default codebook's sentence classifier from the gold rounds; write it (and a codebook).
 
 The gold is materialised from the pointers first (needs ../shared/data). Then every round
-a-h (3,990 sentences coded twice and adjudicated; ../shared/eval is left out, it is for
-measuring) trains one logistic regression per frame (policytext.rhetoric.classifier).
-The script writes the classifier and a copy of the default codebook with a ``[classifier]``
-table naming it (docs/validation.md, "A sentence classifier"). The same gold gives the same
-bytes::
+a-i (4,490 sentences coded twice and adjudicated; round j and ../shared/eval are left out,
+they are for measuring) trains one logistic regression per frame
+(policytext.rhetoric.classifier). The same gold gives the same bytes::
 
-    .venv/bin/python gold/train_classifier.py      # gold/build/classifier.npz + codebook-classifier.toml
-    .venv/bin/python gold/train_classifier.py --leave-out heldout_h     # to score round h afterwards
+    .venv/bin/python gold/train_classifier.py --package     # src/policytext/data/classifier.npz
+    .venv/bin/python gold/train_classifier.py               # gold/build/classifier.npz + codebook
+    .venv/bin/python gold/train_classifier.py --leave-out heldout_i   # to score round i afterwards
     policytext tag --codebook gold/build/codebook-classifier.toml
 
-Nothing it writes is committed: the weights come from ../shared/data.
+``--package`` rewrites the shipped weights and the ``sha256`` of the default codebook's
+``[classifier]`` table (docs/validation.md, "The sentence classifier"). Without it, the
+script writes a copy of the default codebook whose ``[classifier]`` table names the new
+file instead, for experiments; nothing in gold/build is committed. The weights hold
+hashed features and numbers, no text.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +37,8 @@ ROUNDS = [
       (("b", "heldout_b"), ("c", "tune_c"), ("d", "heldout_d"), ("e", "heldout_e"), ("f", "tune_f"),
        ("g", "heldout_g"), ("h", "heldout_h"), ("i", "heldout_i"))],
 ]  # fmt: skip
+PACKAGED = ROOT / "src" / "policytext" / "data" / "classifier.npz"
+DEFAULT_CODEBOOK = PACKAGED.with_name("codebook.toml")
 THRESHOLD = 0.8  # chosen by document-grouped cross-validation, see docs/validation.md
 # The frames it may add: those whose F1 rose in that cross-validation and that pass the
 # codebook's false-alarm tests and the old dev set's floor (docs/validation.md).
@@ -67,11 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leave-out", action="append", default=[], metavar="PART",
                         help="a part to leave out of training (to score it afterwards)")  # fmt: skip
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
+    parser.add_argument("--package", action="store_true",
+                        help="write the shipped classifier and its sha256 into the codebook")  # fmt: skip
     args = parser.parse_args(argv)
-    out = args.out or args.build / "classifier.npz"
+    if args.package and (args.leave_out or args.out or args.codebook_out or args.threshold != THRESHOLD):
+        parser.error("--package trains the shipped classifier: "
+                     "no --leave-out, --out, --codebook-out or --threshold")  # fmt: skip
+    out = PACKAGED if args.package else args.out or args.build / "classifier.npz"
     codebook_out = args.codebook_out or out.with_name("codebook-classifier.toml")
 
-    from policytext.codebook import default_codebook_path, load_codebook
+    from policytext.codebook import load_codebook
     from policytext.training import train_classifier_file
 
     parts = [r for r in ROUNDS if r[2] not in args.leave_out]
@@ -79,15 +90,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.shared}: no shared data folder; cannot materialise the gold", file=sys.stderr)
         return 2
     gold = materialise(args.shared, args.build, parts)
+    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8")
+    # The default codebook without its classifier (the frames to train; the base of --codebook-out).
+    patterns = re.sub(r"\n(?:#[^\n]*\n)*\[classifier\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
+    base = args.build / "codebook-patterns.toml"
+    base.write_text(patterns, encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest, count = train_classifier_file(gold, out, threshold=args.threshold)
+    digest, count = train_classifier_file(gold, out, base, threshold=args.threshold)
+    if args.package:
+        sha_line = r'(\n\[classifier\]\n(?:[^\[\n].*\n)*?sha256 = ")[0-9a-f]{64}"'
+        text, replaced = re.subn(sha_line, rf'\g<1>{digest}"', text)
+        if replaced != 1:
+            print(f"error: {DEFAULT_CODEBOOK}: no [classifier] table with a sha256", file=sys.stderr)
+            return 1
+        DEFAULT_CODEBOOK.write_text(text, encoding="utf-8")
+        load_codebook(DEFAULT_CODEBOOK)  # it must load: the file is found and its sha256 matches
+        print(f"wrote {out} ({count} sentences); sha256 {digest} in {DEFAULT_CODEBOOK}")
+        return 0
     file = os.path.relpath(out.resolve(), codebook_out.resolve().parent)
     table = (f'[classifier]\nfile = "{file}"\nsha256 = "{digest}"\nthreshold = {args.threshold}\n'
              f"frames = {json.dumps(list(FRAMES))}\n")  # fmt: skip
-    text = default_codebook_path().read_text(encoding="utf-8")
-    text = text.replace('name = "policytext-default"', 'name = "policytext-default+classifier"', 1)
+    patterns = patterns.replace('name = "policytext-default"', 'name = "policytext-default+classifier"', 1)
     codebook_out.write_text(
-        text.rstrip("\n") + "\n\n# Added by gold/train_classifier.py\n" + table, encoding="utf-8"
+        patterns.rstrip("\n") + "\n\n# Added by gold/train_classifier.py\n" + table, encoding="utf-8"
     )
     load_codebook(codebook_out)  # it must load: the file is found and its sha256 matches
     print(f"wrote {out} ({count} sentences) and {codebook_out}")
