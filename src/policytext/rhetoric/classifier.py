@@ -286,16 +286,18 @@ class SentenceClassifier:
         n_keys = len(self.keys)
         small = n_rows * n_keys <= np.iinfo(np.int32).max
         row_cell = rows.astype(np.int32 if small else np.int64) * n_keys
-        features = np.take(
-            table.features, token_word, axis=0
-        )  # positions of each token's known features, -1 for none
+        # The positions of each token's known features, -1 for none.
+        features = np.take(table.features, token_word, axis=0)
         same = rows[1:] == rows[:-1]  # word bigrams within a sentence
         bigrams = unigram[:-1][same] * _MIX  # (first * _MIX) ^ (second + _BIGRAM), modulo 2**64
         bigrams ^= unigram[1:][same] + _BIGRAM
         positions = self._positions.get(bigrams)
         known = positions >= 0
         cell = np.concatenate(
-            [(features + row_cell[:, None])[features >= 0], row_cell[:-1][same][known] + positions[known]]
+            [
+                (features + row_cell[:, None])[features >= 0],
+                row_cell[:-1][same][known] + positions[known].astype(row_cell.dtype),
+            ]
         )
         cell.sort()  # then each cell's count is the length of its run
         change = np.ones(len(cell), dtype=bool)
