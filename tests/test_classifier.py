@@ -342,3 +342,32 @@ def test_train_cli_writes_a_classifier_and_its_codebook_table(tmp_path: Path) ->
         build_pipeline(load_codebook(book))("We will give tenants real control over budgets.")
     )
     assert [(m.frame, m.pattern_id) for m in matches] == [("empowerment", f"classifier@{digest[:12]}")]
+
+
+def test_key_table_finds_every_key_through_collisions_and_growth() -> None:
+    """The scoring path's NumPy hash table: rows of added keys, -1 for others, across doublings."""
+    from policytext.rhetoric.classifier import _KeyTable
+
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(3, 2**63, 20_000, dtype=np.int64)).astype(np.uint64)
+    keys[:3] = [0, 1, 2]  # a zero key and neighbours: the same or adjacent home slots
+    table = _KeyTable()
+    for start in range(0, len(keys), 3_000):  # grows from 1,024 slots, re-placing the keys it holds
+        table.add(keys[start : start + 3_000], np.arange(start, min(start + 3_000, len(keys))))
+    assert table.size == len(keys) and len(table.keys) >= 2 * len(keys)
+    assert (table.get(keys) == np.arange(len(keys))).all()
+    absent = rng.integers(3, 2**63, 5_000, dtype=np.int64).astype(np.uint64)
+    absent = absent[~np.isin(absent, keys)]
+    assert (table.get(absent) == -1).all()
+    # Keys sharing one home slot all stay findable (linear probing over a run of full slots).
+    crowded = _KeyTable()
+    same_home = keys[crowded._home(keys) == crowded._home(keys[:1])[0]]
+    crowded.add(same_home, np.arange(len(same_home)))
+    assert (crowded.get(same_home) == np.arange(len(same_home))).all() and len(same_home) > 1
+    assert (table.get(np.zeros(0, dtype=np.uint64)) == -1).all()
+    table.clear()
+    assert (table.get(keys[:10]) == -1).all()
+    # A key given twice at construction keeps its first row (as searchsorted found it).
+    assert _KeyTable(np.array([5, 9, 5], dtype=np.uint64)).get(
+        np.array([5, 9], dtype=np.uint64)
+    ).tolist() == [0, 1]

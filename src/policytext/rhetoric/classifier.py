@@ -128,6 +128,78 @@ def feature_keys(sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.nda
     return np.array(rows, dtype=np.int64), np.array(keys, dtype=np.uint64)
 
 
+class _KeyTable:
+    """A hash table from ``uint64`` keys to row numbers (``>= 0``), looked up with NumPy.
+
+    Open addressing with linear probing: a key's home slot is the top bits of the key times
+    an odd constant, and each step of a probe is one NumPy operation over all the keys still
+    looking, so a lookup costs a few passes over the keys, not a sort of them. Keys are only
+    added (``clear`` empties the table); it doubles when more than ``1 / spare`` full.
+    """
+
+    def __init__(self, keys: np.ndarray | None = None, *, spare: int = 2) -> None:
+        self.spare = spare
+        self.clear()
+        if keys is not None and len(keys):  # a key given twice keeps its first row
+            unique, first = np.unique(np.asarray(keys, dtype=np.uint64), return_index=True)
+            self.add(unique, first)
+
+    def clear(self) -> None:
+        self._resize(1024)
+        self.size = 0
+
+    def _resize(self, capacity: int) -> None:
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.rows = np.full(capacity, -1, dtype=np.int64)  # -1: an empty slot
+        self.mask = capacity - 1
+        self.shift = np.uint64(64 - capacity.bit_length() + 1)
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        home = keys * _MIX  # wraps modulo 2**64
+        home >>= self.shift
+        return home.view(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The row of each of ``keys``, ``-1`` for a key not in the table."""
+        slot = self._home(keys)
+        found: np.ndarray = self.rows[slot]
+        hit = self.keys[slot] == keys
+        todo = np.flatnonzero(~hit & (found >= 0))  # the slot holds another key: probe the next
+        found[~hit] = -1
+        slot, keys = slot[todo], keys[todo]
+        while len(todo):
+            slot = (slot + 1) & self.mask
+            row = self.rows[slot]
+            hit = (self.keys[slot] == keys) & (row >= 0)
+            found[todo[hit]] = row[hit]
+            on = (row >= 0) & ~hit
+            todo, slot, keys = todo[on], slot[on], keys[on]
+        return found
+
+    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        """Add ``keys`` (distinct, none in the table yet) with their ``rows``."""
+        if (self.size + len(keys)) * self.spare > len(self.keys):
+            capacity = len(self.keys)
+            while (self.size + len(keys)) * self.spare > capacity:
+                capacity *= 2
+            full = self.rows >= 0
+            old_keys, old_rows = self.keys[full], self.rows[full]
+            self._resize(capacity)
+            self._place(old_keys, old_rows)
+        self._place(np.asarray(keys, dtype=np.uint64), np.asarray(rows, dtype=np.int64))
+        self.size += len(keys)
+
+    def _place(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        slot = self._home(keys)
+        while len(keys):
+            free = np.flatnonzero(self.rows[slot] < 0)
+            self.keys[slot[free]] = keys[free]  # of keys sharing a free slot, the last one stays there
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[free] = self.keys[slot[free]] == keys[free]
+            self.rows[slot[placed]] = rows[placed]
+            keys, rows, slot = keys[~placed], rows[~placed], (slot[~placed] + 1) & self.mask
+
+
 class _WordTable:
     """Words already seen (by id): their unigram key and the positions of their known features."""
 
@@ -137,23 +209,11 @@ class _WordTable:
         self.clear()
 
     def clear(self) -> None:
-        self.index: dict[int, int] = {}
+        self.ids = _KeyTable()  # word id -> row
         self.grams: dict[str, int] = {}  # feature string -> position in the model's keys, or -1
         self.unigram = np.zeros(0, dtype=np.uint64)
-        self.features = np.full((0, self.width), -1, dtype=np.int64)
+        self.features = np.full((0, self.width), -1, dtype=np.int32)
         self.size = 0
-        # The ids in ``index`` sorted, with their rows: looked up with NumPy, not per word.
-        self.sorted_ids = np.zeros(0, dtype=np.uint64)
-        self.sorted_rows = np.zeros(0, dtype=np.int64)
-
-    def rows_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(rows, known)`` for sorted unique ``ids``: each id's row (0 where unknown)."""
-        if not len(self.sorted_ids):
-            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        at = np.searchsorted(self.sorted_ids, ids)
-        at[at >= len(self.sorted_ids)] = 0
-        known = self.sorted_ids[at] == ids
-        return np.where(known, self.sorted_rows[at], 0), known
 
     def add(self, ids: list[int], unigrams: list[int], rows: list[list[int]]) -> None:
         needed = self.size + len(ids)
@@ -161,22 +221,14 @@ class _WordTable:
             capacity = max(needed, 2 * len(self.unigram), 1024)
             unigram = np.zeros(capacity, dtype=np.uint64)
             unigram[: self.size] = self.unigram[: self.size]
-            features = np.full((capacity, self.width), -1, dtype=np.int64)
+            features = np.full((capacity, self.width), -1, dtype=np.int32)
             features[: self.size] = self.features[: self.size]
             self.unigram, self.features = unigram, features
         first = self.size
-        for k, word_id in enumerate(ids):
-            row = first + k
-            self.index[word_id] = row
-            self.unigram[row] = unigrams[k]
-            self.features[row, : len(rows[k])] = rows[k]
+        self.unigram[first:needed] = unigrams
+        self.features[first:needed] = [[*found, *[-1] * (self.width - len(found))] for found in rows]
         self.size = needed
-        # Insert the new ids into the sorted arrays (a copy, not a sort of every word seen).
-        new_ids = np.array(ids, dtype=np.uint64)
-        order = np.argsort(new_ids)
-        at = np.searchsorted(self.sorted_ids, new_ids[order])
-        self.sorted_ids = np.insert(self.sorted_ids, at, new_ids[order])
-        self.sorted_rows = np.insert(self.sorted_rows, at, np.arange(first, needed, dtype=np.int64)[order])
+        self.ids.add(np.array(ids, dtype=np.uint64), np.arange(first, needed))
 
 
 @dataclass(frozen=True)
@@ -192,6 +244,11 @@ class SentenceClassifier:
     info: dict[str, Any] = field(default_factory=dict)
     sha256: str = field(default="", compare=False)
     _words: _WordTable = field(default_factory=lambda: _WordTable(), compare=False, repr=False)
+    _positions: _KeyTable = field(init=False, compare=False, repr=False)  # key -> its position in keys
+    _coef: dict[int, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_positions", _KeyTable(self.keys, spare=4))  # mostly empty: short probes
 
     def token_probabilities(
         self,
@@ -213,42 +270,62 @@ class SentenceClassifier:
         if n_rows == 0:
             return np.zeros((0, len(self.frames)), dtype=np.float32)
         table = self._words
-        unique, inverse = np.unique(np.asarray(ids, dtype=np.uint64), return_inverse=True)
-        found, known_word = table.rows_of(unique)
-        if not known_word.all():
-            missing = unique[~known_word].tolist()
-            if len(table.index) + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
+        ids = np.asarray(ids, dtype=np.uint64)
+        token_word = table.ids.get(ids)
+        if (token_word < 0).any():
+            missing = np.unique(ids[token_word < 0])
+            if table.size + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
                 table.clear()
-                missing = unique.tolist()
-            self._learn_words(missing, word)
-            found, known_word = table.rows_of(unique)
-        token_word = found[inverse]
+                missing = np.unique(ids)
+            self._learn_words(missing.tolist(), word)
+            token_word = table.ids.get(ids)
         unigram = table.unigram[token_word]
         present = unigram != 0  # tokens with no word (spaces) are dropped
         token_word, rows, unigram = token_word[present], np.asarray(rows)[present], unigram[present]
-        features = table.features[token_word]  # positions of each token's known features, -1 for none
-        feature_rows = np.repeat(rows, features.shape[1])
-        feature_cols = features.ravel()
-        keep = feature_cols >= 0
+        # A cell is a (sentence, feature) pair, as one number: sentence * len(keys) + feature.
+        n_keys = len(self.keys)
+        small = n_rows * n_keys <= np.iinfo(np.int32).max
+        row_cell = rows.astype(np.int32 if small else np.int64) * n_keys
+        # The positions of each token's known features, -1 for none.
+        features = np.take(table.features, token_word, axis=0)
         same = rows[1:] == rows[:-1]  # word bigrams within a sentence
-        bigrams = (unigram[:-1][same] * _MIX) ^ (unigram[1:][same] + _BIGRAM)
-        positions, known = self._known(bigrams)
-        cell = np.concatenate([feature_rows[keep], rows[:-1][same][known]]) * len(self.keys) + np.concatenate(
-            [feature_cols[keep], positions[known]]
+        bigrams = unigram[:-1][same] * _MIX  # (first * _MIX) ^ (second + _BIGRAM), modulo 2**64
+        bigrams ^= unigram[1:][same] + _BIGRAM
+        positions = self._positions.get(bigrams)
+        known = positions >= 0
+        cell = np.concatenate(
+            [
+                (features + row_cell[:, None])[features >= 0],
+                row_cell[:-1][same][known] + positions[known].astype(row_cell.dtype),
+            ]
         )
-        cells, counts = np.unique(cell, return_counts=True)
-        row_of, col_of = cells // len(self.keys), cells % len(self.keys)
-        weight = ((1.0 + np.log(counts)) * self.idf[col_of]).astype(np.float32)
+        cell.sort()  # then each cell's count is the length of its run
+        change = np.ones(len(cell), dtype=bool)
+        np.not_equal(cell[1:], cell[:-1], out=change[1:])
+        first = np.flatnonzero(change)
+        counts = np.diff(first, append=len(cell))
+        row_of, col_of = np.divmod(cell[first], n_keys)
+        weight = np.log(counts)  # sublinear tf times idf: (1 + log(count)) * idf
+        weight += 1.0
+        weight *= self.idf[col_of]
+        weight = weight.astype(np.float32)
         norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=n_rows))
         norms[norms == 0] = 1.0
         weight = weight / norms[row_of]
         wanted = range(len(self.frames)) if columns is None else columns
         probabilities: np.ndarray = np.zeros((n_rows, len(self.frames)), dtype=np.float64)
         for j in wanted:
-            score = np.bincount(row_of, weights=weight * self.coef[col_of, j], minlength=n_rows)
-            score += self.intercept[j]
+            score = self._column(j)[col_of]
+            score *= weight
+            score = np.bincount(row_of, weights=score, minlength=n_rows) + self.intercept[j]
             probabilities[:, j] = 1.0 / (1.0 + np.exp(-score))
         return probabilities
+
+    def _column(self, j: int) -> np.ndarray:
+        """Frame ``j``'s coefficients, contiguous and float64 (as the sums are), made once."""
+        if j not in self._coef:
+            self._coef[j] = self.coef[:, j].astype(np.float64)
+        return self._coef[j]
 
     def _learn_words(self, ids: list[int], word: Callable[[int], str]) -> None:
         """Remember the features of words not seen before (all of them at once: fewer NumPy calls)."""
@@ -272,10 +349,8 @@ class SentenceClassifier:
 
     def _known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the model's keys, and which of them are there."""
-        positions = np.searchsorted(self.keys, keys)
-        positions[positions >= len(self.keys)] = 0
-        known = self.keys[positions] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
-        return positions, known
+        positions = self._positions.get(keys)
+        return positions, positions >= 0
 
     def probabilities(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """The probability of each frame for each sentence (a sentence is a list of words)."""

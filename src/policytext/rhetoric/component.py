@@ -315,7 +315,9 @@ class RhetoricTagger:
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
-        found, excluded = self._find(view, sent_starts)
+        # The words' LOWER ids, read once for the fast matcher and the classifier.
+        lower_ids = view.to_array(LOWER) if self.codebook.classifier is not None and len(doc) else None
+        found, excluded = self._find(view, sent_starts, lower_ids)
         # The sentence is the unit of coding: a match may not run into the next sentence.
         kept = [
             (start, end, pattern)
@@ -332,8 +334,8 @@ class RhetoricTagger:
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)]):
                 span._.rhetoric_negated = True
-        if self._classifier is not None and len(doc):
-            classified = self._classified(doc, view, sent_starts, excluded, sentence_of)
+        if lower_ids is not None:
+            classified = self._classified(doc, view, lower_ids, sent_starts, excluded, sentence_of)
             if classified:
                 doc.spans[self.spans_key] = sorted(
                     [*doc.spans[self.spans_key], *classified], key=lambda span: (span.start, span.end)
@@ -344,6 +346,7 @@ class RhetoricTagger:
         self,
         doc: Doc,
         view: Doc,
+        ids: np.ndarray,
         sent_starts: list[int],
         excluded: list[tuple[int, int, Exclusion]],
         sentence_of: Callable[[int], int],
@@ -356,7 +359,6 @@ class RhetoricTagger:
         classifier, ref = self._classifier, self.codebook.classifier
         assert classifier is not None and ref is not None
         strings = view.vocab.strings
-        ids = view.to_array(LOWER)
         rows = np.zeros(len(view), dtype=np.int64)
         rows[sent_starts[1:]] = 1
         rows = np.cumsum(rows)
@@ -387,7 +389,7 @@ class RhetoricTagger:
         return out
 
     def _find(
-        self, doc: Doc, sent_starts: list[int]
+        self, doc: Doc, sent_starts: list[int], lower_ids: np.ndarray | None = None
     ) -> tuple[list[tuple[int, int, Pattern]], list[tuple[int, int, Exclusion]]]:
         """Pattern matches (proximity pairs included) and exclusion matches in ``doc``."""
         codebook = self.codebook
@@ -395,7 +397,7 @@ class RhetoricTagger:
         excluded: list[tuple[int, int, Exclusion]] = []
         # Per proximity rule: the starts and ends of its left-hand hits, then of its right-hand ones.
         near_hits: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
-        groups = self._fast.groups(doc)
+        groups = self._fast.groups(doc, lower_ids)
         if len(self._matcher):
             groups.extend((key, [start], [end]) for key, start, end in self._matcher(doc))
         if len(self._dependency) and doc.has_annotation("DEP"):

@@ -263,25 +263,31 @@ class FastMatcher:
             for start, end in zip(starts, ends, strict=True)
         ]
 
-    def groups(self, doc: Doc) -> list[tuple[int, list[int], list[int]]]:
+    def groups(self, doc: Doc, lower_ids: np.ndarray | None = None) -> list[tuple[int, list[int], list[int]]]:
         """The matches of ``doc`` per pattern that has any: ``(key, starts, ends)``, patterns in order added.
 
         The same matches as calling the matcher, in the same order, without a tuple per match
-        (a proximity rule's words may match thousands of times in a long text).
+        (a proximity rule's words may match thousands of times in a long text). ``lower_ids``
+        is ``doc.to_array(LOWER)`` when the caller has it already.
         """
         if not self.patterns or len(doc) == 0:
             return []
         if self._plans is None:
             self._plan()
         used = [(attr, bit) for attr, bit in _FLAGS.values() if self._flag_bits & bit]
-        array = doc.to_array([LOWER, *(attr for attr, _ in used)])
-        if array.ndim == 1:  # one attribute: spaCy returns a flat array
-            array = array.reshape(-1, 1)
-        lower_arr = array[:, 0]
+        flag_attrs = [attr for attr, _ in used]
+        if lower_ids is None:  # one call for the words and the flags
+            array = doc.to_array([LOWER, *flag_attrs]).reshape(len(doc), -1)  # one attribute: a flat array
+            lower_arr, flags = array[:, 0], array[:, 1:]
+        else:
+            lower_arr = lower_ids
+            flags = (
+                doc.to_array(flag_attrs).reshape(len(doc), -1) if flag_attrs else lower_ids[:, None][:, :0]
+            )
         lower: list[int] = lower_arr.tolist()
         bits = np.zeros(len(lower), dtype="int64")
-        for column, (_, bit) in enumerate(used, start=1):
-            bits |= array[:, column].astype("int64") * bit
+        for column, (_, bit) in enumerate(used):
+            bits |= flags[:, column].astype("int64") * bit
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
         if self._regex_specs:
             self._learn_words(lower)
