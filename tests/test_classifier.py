@@ -196,6 +196,19 @@ def test_tagger_adds_sentence_matches_where_patterns_miss(classifier_file: tuple
     assert (first.start_char, first.end_char) == (first.sent_start, first.sent_end)
 
 
+def test_tagger_scores_documents_with_no_known_feature(classifier_file: tuple[Path, str]) -> None:
+    # Only spaces, or only words the model never saw: the classifier scores its intercepts
+    # (no match at threshold 0.8) instead of failing on an empty feature table.
+    path, digest = classifier_file
+    nlp = build_pipeline(load_codebook(_codebook(path.parent, digest)))
+    for text in ("   \n\n  ", "Zxqv blorf.", "Zxqv.  \n  Blorf qwumph!"):
+        assert doc_matches(nlp(text)) == []
+    model = load_classifier(path, digest)
+    probabilities = model.probabilities([["zxqv"], []])
+    expected = 1.0 / (1.0 + np.exp(-model.intercept.astype(np.float64)))
+    assert np.allclose(probabilities, np.vstack([expected, expected]))
+
+
 def test_codebook_classifier_table_is_validated_with_file_and_line(
     classifier_file: tuple[Path, str], tmp_path: Path
 ) -> None:
