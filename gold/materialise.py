@@ -99,6 +99,7 @@ def main(argv=None) -> int:
             "heldout_h",
             "heldout_i",
             "heldout_j",
+            "heldout_k",
             "all",
         ],
         default="all",
