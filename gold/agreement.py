@@ -42,6 +42,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "h": {"suffix": "_h", "coding": "coding/round_h", "parts": ("heldout_h",)},
     "i": {"suffix": "_i", "coding": "coding/round_i", "parts": ("heldout_i",)},
     "j": {"suffix": "_j", "coding": "coding/round_j", "parts": ("heldout_j",)},
+    "k": {"suffix": "_k", "coding": "coding/round_k", "parts": ("heldout_k",)},
 }
 
 
