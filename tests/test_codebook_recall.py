@@ -306,38 +306,3 @@ def test_version_1_6_finds_the_frame(nlp: Any, text: str, frame: str) -> None:
 )
 def test_version_1_6_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
     assert frame not in frames_of(nlp, text)
-
-
-@pytest.mark.parametrize(
-    ("text", "frame", "pattern"),
-    [
-        # pass over rounds i and j: front-line managers and teams, freedoms for a tier, user voice
-        ("The new trust will empower local managers to run their wards.", "devolution", "dev-empower-local-teams"),
-        ("Our managers are engaged and empowered to act.", "devolution", "dev-staff-empowered"),
-        ("The reforms protect the independence of GPs.", "devolution", "dev-power-independence-of-professionals"),
-        ("The plan offers greater freedom for successful hospitals.", "devolution", "dev-freedom-to-tier"),
-        ("Front-line staff will have the authority to make decisions on the spot.", "devolution",
-         "dev-local-teams-power-to-decide"),
-        ("Decisions should rest with the lowest possible tier of government.", "devolution", "dev-lowest-tier"),
-        ("The ombudsman will strengthen the voice of tenants.", "empowerment", "emp-strengthen-user-voice"),
-    ],
-)  # fmt: skip
-def test_version_1_8_finds_the_frame(nlp: Any, text: str, frame: str, pattern: str) -> None:
-    # Each sentence is missed by codebook 1.7 (checked when 1.8 was written).
-    matches, _, _ = tag_text(nlp, text)
-    assert (frame, pattern) in {(m.frame, m.pattern_id) for m in matches}
-
-
-@pytest.mark.parametrize(
-    ("text", "frame"),
-    [
-        ("Councils are investing in decentralised energy schemes.", "devolution"),
-        ("The Roads, Devolution and Motoring Group sponsors the agency.", "devolution"),
-        ("He spoke of a Europe of self-governing nations.", "devolution"),
-        ("Ministers devolved the decision to an independent agency.", "devolution"),
-        ("Our managers are engaged and empowered to act.", "empowerment"),
-    ],
-)
-def test_version_1_8_vetoes_false_alarms(nlp: Any, text: str, frame: str) -> None:
-    # Without 1.8's exclusions a pattern of the frame fires in each (checked when 1.8 was written).
-    assert frame not in frames_of(nlp, text)
