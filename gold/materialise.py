@@ -100,6 +100,7 @@ def main(argv=None) -> int:
             "heldout_i",
             "heldout_j",
             "heldout_k",
+            "heldout_l",
             "all",
         ],
         default="all",
