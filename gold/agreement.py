@@ -43,6 +43,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "i": {"suffix": "_i", "coding": "coding/round_i", "parts": ("heldout_i",)},
     "j": {"suffix": "_j", "coding": "coding/round_j", "parts": ("heldout_j",)},
     "k": {"suffix": "_k", "coding": "coding/round_k", "parts": ("heldout_k",)},
+    "l": {"suffix": "_l", "coding": "coding/round_l", "parts": ("heldout_l",)},
 }
 
 

@@ -35,7 +35,8 @@ ROUNDS = [
     ("pointers.jsonl", "labels.jsonl", "heldout"),
     *[(f"pointers_{r}.jsonl", f"labels_{r}.jsonl", part) for r, part in
       (("b", "heldout_b"), ("c", "tune_c"), ("d", "heldout_d"), ("e", "heldout_e"), ("f", "tune_f"),
-       ("g", "heldout_g"), ("h", "heldout_h"), ("i", "heldout_i"))],
+       ("g", "heldout_g"), ("h", "heldout_h"), ("i", "heldout_i"), ("j", "heldout_j"),
+       ("k", "heldout_k"))],
 ]  # fmt: skip
 PACKAGED = ROOT / "src" / "policytext" / "data" / "classifier.npz"
 DEFAULT_CODEBOOK = PACKAGED.with_name("codebook.toml")
