@@ -11,8 +11,8 @@ read. Like rounds d to k it is sentence-disjoint, not document-disjoint (see
 What (deterministic; seed ``20261204:l``): ``sample_d.draw_fresh_round`` with
 round h's strata, except that ``power`` (200 wanted) has only 117 unused
 sentences left and ``enriched`` takes the other 83 (``power`` 117,
-``enriched`` 233, ``random`` 150; 500 sentences), skipping every sentence of rounds a to k. Part ``heldout_l``; ids
-l001.. follow a seeded shuffle.
+``enriched`` 233, ``random`` 150; 500 sentences), skipping every sentence
+of rounds a to k. Part ``heldout_l``; ids l001.. follow a seeded shuffle.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Fit the default codebook's sentence classifier from the gold rounds; write it (and a codebook).
 
 The gold is materialised from the pointers first (needs ../shared/data). Then every round
-a-i (4,490 sentences coded twice and adjudicated; round j and ../shared/eval are left out,
+a-k (5,490 sentences coded twice and adjudicated; round l and ../shared/eval are left out,
 they are for measuring) trains one logistic regression per frame
 (policytext.rhetoric.classifier). The same gold gives the same bytes::
 
     .venv/bin/python gold/train_classifier.py --package     # src/policytext/data/classifier.npz
     .venv/bin/python gold/train_classifier.py               # gold/build/classifier.npz + codebook
-    .venv/bin/python gold/train_classifier.py --leave-out heldout_i   # to score round i afterwards
+    .venv/bin/python gold/train_classifier.py --leave-out heldout_k   # to score round k afterwards
     policytext tag --codebook gold/build/codebook-classifier.toml
 
 ``--package`` rewrites the shipped weights and the ``sha256`` of the default codebook's
