@@ -101,6 +101,7 @@ def main(argv=None) -> int:
             "heldout_j",
             "heldout_k",
             "heldout_l",
+            "heldout_m",
             "all",
         ],
         default="all",
