@@ -44,6 +44,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "j": {"suffix": "_j", "coding": "coding/round_j", "parts": ("heldout_j",)},
     "k": {"suffix": "_k", "coding": "coding/round_k", "parts": ("heldout_k",)},
     "l": {"suffix": "_l", "coding": "coding/round_l", "parts": ("heldout_l",)},
+    "m": {"suffix": "_m", "coding": "coding/round_m", "parts": ("heldout_m",)},
 }
 
 
