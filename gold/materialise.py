@@ -102,6 +102,7 @@ def main(argv=None) -> int:
             "heldout_k",
             "heldout_l",
             "heldout_m",
+            "heldout_n",
             "all",
         ],
         default="all",
