@@ -45,6 +45,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "k": {"suffix": "_k", "coding": "coding/round_k", "parts": ("heldout_k",)},
     "l": {"suffix": "_l", "coding": "coding/round_l", "parts": ("heldout_l",)},
     "m": {"suffix": "_m", "coding": "coding/round_m", "parts": ("heldout_m",)},
+    "n": {"suffix": "_n", "coding": "coding/round_n", "parts": ("heldout_n",)},
 }
 
 
