@@ -51,7 +51,7 @@ def test_codebook_default_loads_with_all_eight_frames() -> None:
         "targeting",
     )
     assert len(codebook.hash) == 64
-    assert codebook.version == "1.11"
+    assert codebook.version == "1.9"
     assert all(p.note for p in codebook.patterns), "every default pattern explains why it is there"
 
 

@@ -241,7 +241,7 @@ def test_codebook_cli_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     assert result.output.startswith(f"{bad}:3: 'p' token 1: LOWER 'top-down' can never match one token")
     shown = runner.invoke(main, ["codebook", "show"])
     assert shown.exit_code == 0
-    assert shown.stdout.startswith("# policytext-default 1.11")
+    assert shown.stdout.startswith("# policytext-default 1.9")
     as_json = json.loads(runner.invoke(main, ["codebook", "show", str(bad), "--format", "json"]).stdout)
     assert as_json["frame_defs"][0]["id"] == "x"
 

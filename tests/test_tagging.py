@@ -91,7 +91,7 @@ def test_tagging_stores_matches_with_offsets_and_codebook(filled: Corpus) -> Non
         ("d2", 2, count_tokens(TEXTS["d2"]), codebook.hash),
         ("d3", 1, count_tokens(TEXTS["d3"]), codebook.hash),
     ]
-    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.11")]
+    assert rows(filled, "SELECT name, version FROM codebooks") == [("policytext-default", "1.9")]
 
 
 def test_tagging_is_idempotent(filled: Corpus) -> None:
@@ -332,7 +332,7 @@ def test_tagging_codebook_list_cli(runner: CliRunner, filled: Corpus, db_path: P
     assert records["policytext-default"]["default"] is True
     assert records["policytext-default"]["scores"]["micro"]["f1"] == 0.64
     table = runner.invoke(main, ["codebook", "list", "--db", str(db_path)])
-    assert "| policytext-default * | 1.11 |" in table.output and "| 0.90 | 0.50 | 0.64 |" in table.output
+    assert "| policytext-default * | 1.9 |" in table.output and "| 0.90 | 0.50 | 0.64 |" in table.output
     shown = runner.invoke(
         main,
         ["codebook", "show", "--tagged", "--codebook", "weather", "--db", str(db_path), "--format", "json"],

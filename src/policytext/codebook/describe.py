@@ -16,7 +16,7 @@ def describe_codebook(codebook: Codebook, *, fmt: str = "md") -> str:
 
         >>> from policytext.codebook import load_codebook
         >>> describe_codebook(load_codebook()).splitlines()[0]
-        '# policytext-default 1.11'
+        '# policytext-default 1.9'
     """
     if fmt == "json":
         return json.dumps({"hash": codebook.hash, **codebook.to_dict()}, indent=2, ensure_ascii=False)

@@ -62,7 +62,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Example::
 
         >>> load_codebook().version
-        '1.11'
+        '1.9'
     """
     if path is None:
         return _load_default()
