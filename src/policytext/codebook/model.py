@@ -179,6 +179,11 @@ class Codebook:
 
     def to_json(self) -> str:
         """Canonical JSON of the content (sorted keys, no whitespace)."""
+        return self._json
+
+    @cached_property
+    def _json(self) -> str:
+        """:meth:`to_json`, made once (the codebook is frozen; every ``tag`` run stores it)."""
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @cached_property
