@@ -103,6 +103,7 @@ def main(argv=None) -> int:
             "heldout_l",
             "heldout_m",
             "heldout_n",
+            "heldout_o",
             "all",
         ],
         default="all",
