@@ -46,6 +46,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "l": {"suffix": "_l", "coding": "coding/round_l", "parts": ("heldout_l",)},
     "m": {"suffix": "_m", "coding": "coding/round_m", "parts": ("heldout_m",)},
     "n": {"suffix": "_n", "coding": "coding/round_n", "parts": ("heldout_n",)},
+    "o": {"suffix": "_o", "coding": "coding/round_o", "parts": ("heldout_o",)},
 }
 
 
