@@ -70,6 +70,29 @@ def draw_fresh_round(
     strata.write_pointers(chosen, out, rng=seeded, prefix=prefix, part=part, net_always=net_always)
 
 
+def round_main(
+    argv: list[str] | None,
+    doc: str,
+    round_: str,
+    *,
+    seed: str,
+    earlier: tuple[str, ...],
+    strata_spec: tuple,
+    genres: tuple[str, ...] = ("ukpol", "govuk"),
+) -> int:
+    """The command line of a round's sampler (``sample_h.py`` on): ``--shared``, ``--out``, then
+    :func:`draw_fresh_round` with part ``heldout_<round_>`` and ids ``<round_>001``..."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
+    ap.add_argument("--out", type=Path, default=HERE / f"pointers_{round_}.jsonl")
+    args = ap.parse_args(argv)
+    draw_fresh_round(
+        args.shared, args.out, seed=seed, earlier=earlier, prefix=round_, part=f"heldout_{round_}",
+        strata_spec=strata_spec, genres=genres,
+    )  # fmt: skip
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=loaders.default_shared())

@@ -16,32 +16,22 @@ shuffle.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loaders  # noqa: E402
 import sample_g  # noqa: E402
-from sample_d import draw_fresh_round  # noqa: E402
+from sample_d import round_main  # noqa: E402
 
 SEED = "20261203:h"
-HERE = Path(__file__).resolve().parent
 # Round g's strata, skipping round g itself as well as every round g skipped.
 STRATA = sample_g.STRATA
 EARLIER = (*sample_g.EARLIER, "pointers_g.jsonl")
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
-    ap.add_argument("--out", type=Path, default=HERE / "pointers_h.jsonl")
-    args = ap.parse_args(argv)
-    draw_fresh_round(
-        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="h", part="heldout_h", strata_spec=STRATA
-    )
-    return 0
+    return round_main(argv, __doc__, "h", seed=SEED, earlier=EARLIER, strata_spec=STRATA)
 
 
 if __name__ == "__main__":

@@ -19,31 +19,21 @@ i001.. follow a seeded shuffle.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loaders  # noqa: E402
 import sample_h  # noqa: E402
-from sample_d import draw_fresh_round  # noqa: E402
+from sample_d import round_main  # noqa: E402
 
 SEED = "20261203:i"
-HERE = Path(__file__).resolve().parent
 STRATA = sample_h.STRATA
 EARLIER = (*sample_h.EARLIER, "pointers_h.jsonl")
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
-    ap.add_argument("--out", type=Path, default=HERE / "pointers_i.jsonl")
-    args = ap.parse_args(argv)
-    draw_fresh_round(
-        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="i", part="heldout_i", strata_spec=STRATA
-    )
-    return 0
+    return round_main(argv, __doc__, "i", seed=SEED, earlier=EARLIER, strata_spec=STRATA)
 
 
 if __name__ == "__main__":

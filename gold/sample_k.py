@@ -16,32 +16,22 @@ k001.. follow a seeded shuffle.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loaders  # noqa: E402
 import sample_h  # noqa: E402
 import sample_j  # noqa: E402
-from sample_d import draw_fresh_round  # noqa: E402
+from sample_d import round_main  # noqa: E402
 
 SEED = "20261203:k"
-HERE = Path(__file__).resolve().parent
 STRATA = sample_h.STRATA
 EARLIER = (*sample_j.EARLIER, "pointers_j.jsonl")
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
-    ap.add_argument("--out", type=Path, default=HERE / "pointers_k.jsonl")
-    args = ap.parse_args(argv)
-    draw_fresh_round(
-        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="k", part="heldout_k", strata_spec=STRATA
-    )
-    return 0
+    return round_main(argv, __doc__, "k", seed=SEED, earlier=EARLIER, strata_spec=STRATA)
 
 
 if __name__ == "__main__":

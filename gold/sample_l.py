@@ -17,19 +17,16 @@ of rounds a to k. Part ``heldout_l``; ids l001.. follow a seeded shuffle.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loaders  # noqa: E402
 import sample_h  # noqa: E402
 import sample_k  # noqa: E402
-from sample_d import draw_fresh_round  # noqa: E402
+from sample_d import round_main  # noqa: E402
 
 SEED = "20261204:l"
-HERE = Path(__file__).resolve().parent
 # Round h's strata, but the power stratum has only 117 unused sentences left
 # (within the per-document cap), so the enriched stratum takes the other 83.
 STRATA = (sample_h.STRATA[0], (*sample_h.STRATA[1][:1], 233, *sample_h.STRATA[1][2:]), sample_h.STRATA[2])
@@ -37,14 +34,7 @@ EARLIER = (*sample_k.EARLIER, "pointers_k.jsonl")
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
-    ap.add_argument("--out", type=Path, default=HERE / "pointers_l.jsonl")
-    args = ap.parse_args(argv)
-    draw_fresh_round(
-        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="l", part="heldout_l", strata_spec=STRATA
-    )
-    return 0
+    return round_main(argv, __doc__, "l", seed=SEED, earlier=EARLIER, strata_spec=STRATA)
 
 
 if __name__ == "__main__":

@@ -16,34 +16,23 @@ of rounds a to m. Part ``heldout_n``; ids n001.. follow a seeded shuffle.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loaders  # noqa: E402
 import sample_h  # noqa: E402
 import sample_m  # noqa: E402
-from sample_d import draw_fresh_round  # noqa: E402
+from sample_d import round_main  # noqa: E402
 
 SEED = "20261204:n"
-HERE = Path(__file__).resolve().parent
 GENRES = ("ukpol", "manifesto", "govuk")
 EARLIER = (*sample_m.EARLIER, "pointers_m.jsonl")
 STRATA = sample_h.STRATA
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=loaders.default_shared())
-    ap.add_argument("--out", type=Path, default=HERE / "pointers_n.jsonl")
-    args = ap.parse_args(argv)
-    draw_fresh_round(
-        args.shared, args.out, seed=SEED, earlier=EARLIER, prefix="n", part="heldout_n",
-        strata_spec=STRATA, genres=GENRES,
-    )  # fmt: skip
-    return 0
+    return round_main(argv, __doc__, "n", seed=SEED, earlier=EARLIER, strata_spec=STRATA, genres=GENRES)
 
 
 if __name__ == "__main__":
