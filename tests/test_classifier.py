@@ -289,17 +289,14 @@ def test_gold_classifier_scores_on_round_i_it_was_not_trained_on(tmp_path: Path,
                            "--leave-out", "heldout_k"],
                           check=True, capture_output=True, text=True)  # fmt: skip
     assert "3990 sentences" in done.stdout
-    subprocess.run([sys.executable, str(ROOT / "gold" / "materialise.py"), "--shared", str(shared_data),
-                    "--pointers", str(ROOT / "gold" / "pointers_i.jsonl"), "--part", "heldout_i",
-                    "--labels", str(ROOT / "gold" / "labels_i.jsonl"), "--out", str(build / "heldout_i.jsonl")],
-                   check=True, capture_output=True)  # fmt: skip
+    gold = _materialise(shared_data, build, "i")
     codebook = load_codebook(build / "codebook-classifier.toml")
     assert codebook.name == "policytext-default+classifier" and codebook.classifier is not None
     assert codebook.classifier.sha256 != load_codebook().classifier.sha256  # type: ignore[union-attr]
     plain = dataclasses.replace(load_codebook(), classifier=None)
     assert codebook.patterns == plain.patterns
-    scores = evaluate_codebook(build / "heldout_i.jsonl", codebook).scores
-    patterns = evaluate_codebook(build / "heldout_i.jsonl", plain).scores
+    scores = evaluate_codebook(gold, codebook).scores
+    patterns = evaluate_codebook(gold, plain).scores
     assert scores["micro"]["f1"] >= 0.72 and scores["micro"]["precision"] >= 0.78
     assert scores["micro"]["f1"] > patterns["micro"]["f1"]
     assert scores["frames"]["empowerment"]["f1"] >= 0.72
@@ -318,9 +315,19 @@ def _materialise(shared_data: Path, build: Path, round_: str) -> Path:
 CLASSIFIER_1_7 = "6177b964577728df539569eace3286d20895b24c7462f9c58400944a93faf027"
 
 
+@pytest.fixture(scope="module")
+def build_1_7(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """gold/train_classifier.py leaving rounds j and k out (1.7's classifier), built once for the module."""
+    build = tmp_path_factory.mktemp("build_1_7")
+    subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
+                    "--build", str(build), "--leave-out", "heldout_j", "--leave-out", "heldout_k"],
+                   check=True, capture_output=True, text=True)  # fmt: skip
+    return build
+
+
 @pytest.mark.realdata
 def test_shipped_classifier_is_rebuilt_byte_for_byte_and_wins_on_round_l(
-    tmp_path: Path, shared_data: Path
+    tmp_path: Path, shared_data: Path, build_1_7: Path
 ) -> None:
     """The shipped weights come from gold/train_classifier.py on rounds a-k (same bytes, same
     sha256); on round l, held out from both, the default beats its patterns alone and 1.7's
@@ -341,26 +348,19 @@ def test_shipped_classifier_is_rebuilt_byte_for_byte_and_wins_on_round_l(
     assert scores["micro"]["f1"] >= 0.68 and scores["micro"]["precision"] >= 0.75
     assert scores["micro"]["f1"] > patterns["micro"]["f1"]
     # 1.7's classifier, rebuilt by leaving rounds j and k out: the same bytes as 1.7 shipped.
-    old = tmp_path / "old"
-    subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
-                    "--build", str(old), "--leave-out", "heldout_j", "--leave-out", "heldout_k"],
-                   check=True, capture_output=True, text=True)  # fmt: skip
-    assert hashlib.sha256((old / "classifier.npz").read_bytes()).hexdigest() == CLASSIFIER_1_7
-    before = evaluate_codebook(gold, old / "codebook-classifier.toml").scores
+    assert hashlib.sha256((build_1_7 / "classifier.npz").read_bytes()).hexdigest() == CLASSIFIER_1_7
+    before = evaluate_codebook(gold, build_1_7 / "codebook-classifier.toml").scores
     assert scores["micro"]["f1"] >= before["micro"]["f1"]
 
 
 @pytest.mark.realdata
-def test_classifier_of_1_7_wins_on_rounds_j_and_k(tmp_path: Path, shared_data: Path) -> None:
+def test_classifier_of_1_7_wins_on_rounds_j_and_k(tmp_path: Path, shared_data: Path, build_1_7: Path) -> None:
     """1.7's classifier (rounds a-i) against its patterns alone on rounds j and k, which it was
     chosen and tested on (0.709 vs 0.691 and 0.695 vs 0.674)."""
     from policytext.evaluate import evaluate_codebook
 
-    build = tmp_path / "build"
-    subprocess.run([sys.executable, str(ROOT / "gold" / "train_classifier.py"), "--shared", str(shared_data),
-                    "--build", str(build), "--leave-out", "heldout_j", "--leave-out", "heldout_k"],
-                   check=True, capture_output=True, text=True)  # fmt: skip
-    codebook = load_codebook(build / "codebook-classifier.toml")
+    build = tmp_path
+    codebook = load_codebook(build_1_7 / "codebook-classifier.toml")
     assert codebook.classifier is not None and codebook.classifier.sha256 == CLASSIFIER_1_7
     for round_, floor in (("j", 0.70), ("k", 0.68)):
         gold = _materialise(shared_data, build, round_)
