@@ -1,7 +1,7 @@
 """Fit the default codebook's sentence classifier from the gold rounds; write it (and a codebook).
 
 The gold is materialised from the pointers first (needs ../shared/data). Then every round
-a-k (5,490 sentences coded twice and adjudicated; round l and ../shared/eval are left out,
+a-k (5,490 sentences coded twice and adjudicated; rounds l-o and ../shared/eval are left out,
 they are for measuring) trains one logistic regression per frame
 (policytext.rhetoric.classifier). The same gold gives the same bytes::
 
