@@ -3,6 +3,7 @@
 Run from the repository root (reads ../shared/data; prints figures, asserts nothing)::
 
     .venv/bin/python tests/benchmarks/bench_tag.py [--docs 120] [--runs 3]
+    .venv/bin/python tests/benchmarks/bench_tag.py --sizes 10,30,120,363 --runs 5
 
 1. Throughput: word tokens per second of the whole tagging job (``tag_corpus``:
    read texts from the store, sentencizer + rhetoric tagger, write matches)
@@ -92,16 +93,34 @@ def time_make_doc(texts: list[str]) -> tuple[float, int]:
     return elapsed, sum(count_doc_tokens(doc) for doc in docs)
 
 
-def peak_memory_child(db: str) -> None:
-    """Run in a fresh process: tag ``db`` and print the peak RSS in MB."""
+def own_peak_rss_mb() -> float:
+    """This process's peak resident set size in MB.
+
+    On Linux it is ``VmHWM`` from ``/proc/self/status``: the high-water mark of
+    this program's own memory. ``getrusage``'s ``ru_maxrss`` is not: Linux keeps
+    it across ``exec``, so a child started from a large parent reports the
+    parent's size (the figure of earlier versions of this benchmark grew with
+    the corpus the parent had tagged, and a flat ratio meant nothing).
+    ``ru_maxrss`` is the fallback elsewhere.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_memory_child(db: str) -> None:
+    """Run in a fresh process: tag ``db`` and print the peak RSS in MB."""
     from policytext.store.corpus import Corpus
     from policytext.tagging import tag_corpus
 
     with Corpus.open(db) as corpus:
         tag_corpus(corpus)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(own_peak_rss_mb())
 
 
 def peak_memory(db: Path) -> float:
@@ -114,6 +133,34 @@ def peak_memory(db: Path) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
+def sweep(sizes: list[int], runs: int) -> None:
+    """The fresh ratio (new-pipeline tag / fresh ``make_doc``) at several corpus sizes.
+
+    Each size gets its own store, a warm-up run, then ``runs`` alternating pairs;
+    medians per size. The fixed cost of building the pipeline weighs more on small
+    corpora; the tagger's cost per token decides the ratio on large ones.
+    """
+    print(f"{'speeches':>8} {'tokens':>9} {'make_doc s':>10} {'tag s':>7} {'ratio':>6}  runs")
+    for size in sizes:
+        texts = load_texts(size)
+        workdir = Path(tempfile.mkdtemp(prefix="bench-tag-"))
+        try:
+            db = workdir / "bench.db"
+            build_db(db, texts)
+            time_tag(db, 1)  # warm-up
+            base, tag, tokens = [], [], 0
+            for _ in range(runs):
+                elapsed, tokens = time_make_doc(texts)
+                base.append(elapsed)
+                tag.append(time_tag(db, 1)[0])
+            b, t = statistics.median(base), statistics.median(tag)
+            each = ", ".join(f"{x / y:.2f}" for x, y in zip(base, tag, strict=True))
+            print(f"{len(texts):>8} {tokens:>9} {b:>10.2f} {t:>7.2f} {b / t:>6.2f}  {each}")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; target ratio >= 0.60")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=120, help="speeches to use (default 120)")
@@ -121,6 +168,9 @@ def main() -> None:
     parser.add_argument("--memory-docs", type=int, default=20, help="speeches in the memory test")
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--codebook", default=None, help="codebook file to time (default: the shipped one)")
+    parser.add_argument(
+        "--sizes", default=None, help="comma-separated corpus sizes: only the fresh ratio at each (e.g. 10,30,120,363)"
+    )
     args = parser.parse_args()
     global CODEBOOK
     CODEBOOK = args.codebook
@@ -129,6 +179,9 @@ def main() -> None:
         return
     if not TEXTS.is_dir():
         sys.exit(f"real data not found at {TEXTS} (set POLICYTEXT_SHARED_DATA)")
+    if args.sizes:
+        sweep([int(size) for size in args.sizes.split(",")], args.runs)
+        return
     texts = load_texts(args.docs)
     workdir = Path(tempfile.mkdtemp(prefix="bench-tag-"))
     try:
