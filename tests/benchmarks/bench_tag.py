@@ -169,7 +169,9 @@ def main() -> None:
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--codebook", default=None, help="codebook file to time (default: the shipped one)")
     parser.add_argument(
-        "--sizes", default=None, help="comma-separated corpus sizes: only the fresh ratio at each (e.g. 10,30,120,363)"
+        "--sizes",
+        default=None,
+        help="comma-separated corpus sizes: only the fresh ratio at each (e.g. 10,30,120,363)",
     )
     args = parser.parse_args()
     global CODEBOOK
