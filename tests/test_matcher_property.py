@@ -118,3 +118,40 @@ def test_fast_matcher_agrees_with_spacy_matcher_on_ranges_and_regexes(
             (k, s, e) for k, starts, ends in fast.groups(doc) for s, e in zip(starts, ends, strict=True)
         ]
         assert grouped == fast(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    patterns=st.lists(range_pattern, min_size=1, max_size=3), sentences=st.lists(text, min_size=1, max_size=5)
+)
+# A pattern whose words run from the end of one Doc into the next: no match in either.
+@example(
+    patterns=[[{"LOWER": {"IN": ["give"]}}, {"LOWER": {"IN": ["power"]}}]], sentences=["to give", "power"]
+)
+def test_segments_keep_each_doc_to_its_own_matches(
+    patterns: list[list[dict[str, Any]]], sentences: list[str]
+) -> None:
+    """Docs laid end to end with ``segments`` get what each gets alone, shifted by its offset."""
+    import numpy as np
+    from spacy.attrs import LOWER
+
+    fast = FastMatcher(NLP.vocab)
+    for key, specs in enumerate(patterns):
+        compiled = fast_specs(specs, NLP.vocab.strings)
+        assert compiled is not None, specs
+        fast.add(key, compiled)
+    docs = [NLP(sentence) for sentence in sentences]
+    alone = sorted(
+        (key, start + offset, end + offset)
+        for doc, offset in zip(docs, np.cumsum([0, *map(len, docs)]).tolist(), strict=False)
+        for key, start, end in fast(doc)
+    )
+    attrs = [LOWER, *fast.flag_attrs()]
+    array = np.concatenate([doc.to_array(attrs).reshape(len(doc), len(attrs)) for doc in docs])
+    segments = np.cumsum([0, *map(len, docs)])[:-1]
+    together = sorted(
+        (key, start, end)
+        for key, starts, ends in fast.groups_of(array, segments)
+        for start, end in zip(starts, ends, strict=True)
+    )
+    assert together == alone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -604,3 +605,83 @@ def test_rhetoric_patterns_are_nfkc_normalised(tmp_path: Path) -> None:
     assert book.patterns[1].tokens == ({"LOWER": "fief"},)
     nlp = build_pipeline(book)
     assert [m.text for m in doc_matches(nlp("Localism and a fief."))] == ["Localism", "fief"]
+
+
+def test_rhetoric_fast_sentencizer_pipe_sets_each_doc_as_alone() -> None:
+    """Batched in pipe(), every Doc gets the boundaries it gets alone (a Doc opening on marks too)."""
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    fast = spacy.blank("en")
+    fast.add_pipe("policytext_sentencizer")
+    texts = [*SENTENCE_CASES, "word", ". then", "x! y", *SENTENCE_CASES]
+    piped = [[t.is_sent_start for t in doc] for doc in fast.pipe(texts, batch_size=5)]
+    assert piped == [[t.is_sent_start for t in reference(text)] for text in texts]
+
+
+BATCH_TEXTS = [
+    "",
+    "Empowering communities matters.",
+    "We must give",  # ends where the next Doc's words would complete a pattern
+    "control to patients. Devolving powers works.",
+    " ",
+    "They did not devolve budgets, but decentralised rule.",
+    "Power back to the people. People with power.",
+    "Localism",
+    "power station near the community",
+]
+
+
+def test_rhetoric_pipe_tags_each_doc_as_alone(nlp: Language) -> None:
+    """pipe() matches short Docs in one pass; each gets the matches (and flags) it gets alone."""
+    alone = [found(nlp, text) for text in BATCH_TEXTS]
+    batched = [
+        [(m.frame, m.pattern_id, m.text, m.negated) for m in doc_matches(doc)]
+        for doc in nlp.pipe(BATCH_TEXTS, batch_size=4)
+    ]
+    assert batched == alone
+    assert alone[2] == [] and alone[3][0][1] == "tokens-devolve"  # no match across the two Docs
+    assert found(nlp, BATCH_TEXTS[2] + " " + BATCH_TEXTS[3])[0][1] == "phrase-gap"  # joined, it matches
+
+
+def test_rhetoric_pipe_with_the_default_classifier_tags_each_doc_as_alone() -> None:
+    """The default codebook's sentence classifier scores a batch at once, with the same results."""
+    nlp = build_pipeline()
+    texts = [
+        "We will hand power back to local councils and decentralise.",
+        "",
+        "Charities, social enterprises and voluntary groups will run more services.",
+        "The weather was fine. Communities will take control of their own futures.",
+    ] * 3
+    alone = [[(m.frame, m.pattern_id, m.start_char, m.end_char) for m in doc_matches(nlp(t))] for t in texts]
+    batched = [
+        [(m.frame, m.pattern_id, m.start_char, m.end_char) for m in doc_matches(doc)]
+        for doc in nlp.pipe(texts, batch_size=3)
+    ]
+    assert batched == alone
+    assert any(m[1].startswith("classifier@") for doc in alone for m in doc)  # the classifier took part
+
+
+@pytest.mark.realdata
+def test_rhetoric_pipe_on_speech_paragraphs_tags_each_as_alone(shared_data: Path) -> None:
+    """Real speeches cut into paragraphs and into 7-word pieces: batched tags equal tags alone."""
+    nlp = build_pipeline()
+    files = sorted((shared_data / "bps-leader-speeches" / "texts").glob("*.txt"))[:6]
+    assert files
+    texts = [file.read_text(encoding="utf-8") for file in files]
+    paragraphs = [p for text in texts for p in text.split("\n")]
+    pieces = [
+        " ".join(words[i : i + 7])
+        for words in (t.split(" ") for t in texts[:2])
+        for i in range(0, len(words), 7)
+    ]
+
+    def tags(docs: Iterable[Doc]) -> list[list[tuple[int, int, int, str, str, bool]]]:
+        return [
+            [(m.sentence, m.start_char, m.end_char, m.frame, m.pattern_id, m.negated) for m in doc_matches(d)]
+            for d in docs
+        ]
+
+    for corpus in (paragraphs, pieces):
+        alone = tags(nlp(text) for text in corpus)
+        assert tags(nlp.pipe(corpus, batch_size=16)) == alone
+        assert sum(map(len, alone)) > 20  # the corpus has tags to compare

@@ -35,7 +35,7 @@ from policytext.errors import InputError
 from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, sentence_words
 from policytext.rhetoric.forms import phrase_specs, token_specs
 from policytext.rhetoric.matcher import FastMatcher, fast_specs
-from policytext.rhetoric.sentencizer import sentence_starts
+from policytext.rhetoric.sentencizer import batched, sentence_starts
 
 __all__ = ["SPAN_KEY", "Match", "RhetoricTagger", "doc_matches", "make_rhetoric_tagger"]
 
@@ -309,15 +309,100 @@ class RhetoricTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         """Tag ``doc``: set ``doc.spans[spans_key]`` and the negation flags."""
-        view = _normalised(doc)
-        sent_starts = sentence_starts(view)
+        self._tag_batch([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Tag a stream of Docs, matching short ones in batches (the same tags as one by one).
+
+        Docs are gathered until they hold about
+        :data:`~policytext.rhetoric.sentencizer.BATCH_TOKENS` tokens (or
+        ``max(batch_size, 1000)`` Docs) and matched in one pass: a corpus of short
+        documents (paragraphs, Hansard contributions) would otherwise pay the matcher's
+        and the classifier's fixed cost per document. A long Doc makes a batch alone.
+        """
+        yield from batched(stream, self._tag_batch, batch_size)
+
+    def _tag_batch(self, docs: list[Doc]) -> None:
+        """Tag ``docs``: the fast matcher and the classifier run once over all of them."""
+        codebook = self.codebook  # loaded here on first use
+        views = [_normalised(doc) for doc in docs]
+        starts_of = [sentence_starts(view) for view in views]
+        attrs = [LOWER, *self._fast.flag_attrs()]
+        arrays = [view.to_array(attrs).reshape(len(view), len(attrs)) for view in views]
+        lengths = [len(view) for view in views]
+        offsets = np.cumsum([0, *lengths]).tolist()
+        array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        segments = np.array(offsets[:-1], dtype="int64")
+        groups = self._split_groups(self._fast.groups_of(array, segments), offsets)
+        classify = codebook.classifier is not None and len(array) > 0
+        probabilities = self._probabilities(array[:, 0], starts_of, lengths) if classify else None
+        row = 0
+        for index, (doc, view, sent_starts) in enumerate(zip(docs, views, starts_of, strict=True)):
+            rows = len(sent_starts)
+            mine = probabilities[row : row + rows] if probabilities is not None and rows else None
+            row += rows
+            self._tag_one(doc, view, sent_starts, groups[index], mine)
+
+    @staticmethod
+    def _split_groups(
+        groups: list[tuple[int, list[int], list[int]]], offsets: list[int]
+    ) -> list[list[tuple[int, list[int], list[int]]]]:
+        """The fast matcher's groups over Docs laid end to end, per Doc (token indices of each)."""
+        per_doc: list[list[tuple[int, list[int], list[int]]]] = [[] for _ in offsets[:-1]]
+        if len(per_doc) == 1 or not groups:
+            per_doc[0] = groups
+            return per_doc
+        # Every match's Doc in one search (within a group the starts ascend and no match
+        # leaves its Doc), then each group is cut where its Doc changes.
+        sizes = [len(starts) for _, starts, _ in groups]
+        every = np.fromiter((start for _, starts, _ in groups for start in starts), "int64", sum(sizes))
+        owner = np.searchsorted(np.array(offsets, dtype="int64"), every, side="right").tolist()
+        at = 0
+        for (key, starts, ends), size in zip(groups, sizes, strict=True):
+            first = 0
+            for i in range(1, size + 1):
+                if i == size or owner[at + i] != owner[at + first]:
+                    doc = owner[at + first] - 1
+                    shift = offsets[doc]
+                    per_doc[doc].append(
+                        (key, [s - shift for s in starts[first:i]], [e - shift for e in ends[first:i]])
+                    )
+                    first = i
+            at += size
+        return per_doc
+
+    def _probabilities(self, ids: np.ndarray, starts_of: list[list[int]], lengths: list[int]) -> np.ndarray:
+        """The classifier's probabilities for every sentence of Docs laid end to end (rows in order)."""
+        classifier, ref = self._classifier, self.codebook.classifier
+        assert classifier is not None and ref is not None
+        strings = self.vocab.strings
+        marks = np.zeros(len(ids), dtype=np.int64)
+        offset = 0
+        for sent_starts, length in zip(starts_of, lengths, strict=True):
+            if length:
+                marks[offset + np.array(sent_starts, dtype=np.int64)] = 1
+            offset += length
+        rows = np.cumsum(marks) - 1  # every Doc opens with a sentence start
+        columns = [j for j, frame in enumerate(classifier.frames) if not ref.frames or frame in ref.frames]
+        return classifier.token_probabilities(
+            ids, rows, int(marks.sum()), lambda key: (sentence_words([strings[key]]) or [""])[0], columns
+        )
+
+    def _tag_one(
+        self,
+        doc: Doc,
+        view: Doc,
+        sent_starts: list[int],
+        groups: list[tuple[int, list[int], list[int]]],
+        probabilities: np.ndarray | None,
+    ) -> None:
+        """Set ``doc``'s spans from its fast-matcher ``groups`` and classifier ``probabilities``."""
 
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
-        # The words' LOWER ids, read once for the fast matcher and the classifier.
-        lower_ids = view.to_array(LOWER) if self.codebook.classifier is not None and len(doc) else None
-        found, excluded = self._find(view, sent_starts, lower_ids)
+        found, excluded = self._find(view, sent_starts, groups)
         # The sentence is the unit of coding: a match may not run into the next sentence.
         kept = [
             (start, end, pattern)
@@ -334,19 +419,17 @@ class RhetoricTagger:
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)]):
                 span._.rhetoric_negated = True
-        if lower_ids is not None:
-            classified = self._classified(doc, view, lower_ids, sent_starts, excluded, sentence_of)
+        if probabilities is not None:
+            classified = self._classified(doc, probabilities, sent_starts, excluded, sentence_of)
             if classified:
                 doc.spans[self.spans_key] = sorted(
                     [*doc.spans[self.spans_key], *classified], key=lambda span: (span.start, span.end)
                 )
-        return doc
 
     def _classified(
         self,
         doc: Doc,
-        view: Doc,
-        ids: np.ndarray,
+        probabilities: np.ndarray,
         sent_starts: list[int],
         excluded: list[tuple[int, int, Exclusion]],
         sentence_of: Callable[[int], int],
@@ -358,15 +441,7 @@ class RhetoricTagger:
         """
         classifier, ref = self._classifier, self.codebook.classifier
         assert classifier is not None and ref is not None
-        strings = view.vocab.strings
-        rows = np.zeros(len(view), dtype=np.int64)
-        rows[sent_starts[1:]] = 1
-        rows = np.cumsum(rows)
-        bounds = [*sent_starts, len(view)]
-        columns = [j for j, frame in enumerate(classifier.frames) if not ref.frames or frame in ref.frames]
-        probabilities = classifier.token_probabilities(
-            ids, rows, len(sent_starts), lambda key: (sentence_words([strings[key]]) or [""])[0], columns
-        )
+        bounds = [*sent_starts, len(doc)]
         above = probabilities >= ref.threshold
         if ref.frames:
             above[:, [f not in ref.frames for f in classifier.frames]] = False
@@ -389,16 +464,19 @@ class RhetoricTagger:
         return out
 
     def _find(
-        self, doc: Doc, sent_starts: list[int], lower_ids: np.ndarray | None = None
+        self, doc: Doc, sent_starts: list[int], groups: list[tuple[int, list[int], list[int]]]
     ) -> tuple[list[tuple[int, int, Pattern]], list[tuple[int, int, Exclusion]]]:
-        """Pattern matches (proximity pairs included) and exclusion matches in ``doc``."""
+        """Pattern matches (proximity pairs included) and exclusion matches in ``doc``.
+
+        ``groups`` are the fast matcher's; spaCy's Matcher and the dependency matcher add theirs.
+        """
         codebook = self.codebook
         found: list[tuple[int, int, Pattern]] = []
         excluded: list[tuple[int, int, Exclusion]] = []
         # Per proximity rule: the starts and ends of its left-hand hits, then of its right-hand ones.
         near_hits: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
-        groups = self._fast.groups(doc, lower_ids)
-        if len(self._matcher):
+        groups = list(groups)
+        if len(self._matcher) and len(doc):
             groups.extend((key, [start], [end]) for key, start, end in self._matcher(doc))
         if len(self._dependency) and doc.has_annotation("DEP"):
             # A dependency match spans its tokens (from the first to the last).
@@ -452,11 +530,6 @@ class RhetoricTagger:
             if word in _CLAUSE_BREAKS:
                 return False
         return False
-
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
-        """Tag a stream of Docs."""
-        for doc in stream:
-            yield self(doc)
 
     # -- serialisation -------------------------------------------------------------
 

@@ -27,6 +27,9 @@ __all__ = ["FastMatcher", "fast_specs"]
 _FLAGS = {"IS_PUNCT": (IS_PUNCT, 1), "IS_TITLE": (IS_TITLE, 2), "IS_UPPER": (IS_UPPER, 4),
           "IS_DIGIT": (IS_DIGIT, 8), "IS_ALPHA": (IS_ALPHA, 16)}  # fmt: skip
 
+#: Per token of a batch: the first token of its segment and the end of its segment.
+_Bounds = tuple[list[int], list[int]]
+
 _OPS = {None: (1, 1), "?": (0, 1), "*": (0, 1 << 30), "+": (1, 1 << 30), "!": None}
 
 
@@ -263,6 +266,10 @@ class FastMatcher:
             for start, end in zip(starts, ends, strict=True)
         ]
 
+    def flag_attrs(self) -> list[int | str]:
+        """The token flags (spaCy attribute ids) the slots test, in the order :meth:`groups_of` takes them."""
+        return [attr for attr, bit in _FLAGS.values() if self._flag_bits & bit]
+
     def groups(self, doc: Doc, lower_ids: np.ndarray | None = None) -> list[tuple[int, list[int], list[int]]]:
         """The matches of ``doc`` per pattern that has any: ``(key, starts, ends)``, patterns in order added.
 
@@ -272,28 +279,47 @@ class FastMatcher:
         """
         if not self.patterns or len(doc) == 0:
             return []
-        if self._plans is None:
-            self._plan()
-        used = [(attr, bit) for attr, bit in _FLAGS.values() if self._flag_bits & bit]
-        flag_attrs = [attr for attr, _ in used]
+        flag_attrs = self.flag_attrs()
         if lower_ids is None:  # one call for the words and the flags
             array = doc.to_array([LOWER, *flag_attrs]).reshape(len(doc), -1)  # one attribute: a flat array
-            lower_arr, flags = array[:, 0], array[:, 1:]
+        elif flag_attrs:
+            array = np.column_stack([lower_ids, doc.to_array(flag_attrs).reshape(len(doc), -1)])
         else:
-            lower_arr = lower_ids
-            flags = (
-                doc.to_array(flag_attrs).reshape(len(doc), -1) if flag_attrs else lower_ids[:, None][:, :0]
-            )
+            array = lower_ids.reshape(-1, 1)
+        return self.groups_of(array)
+
+    def groups_of(
+        self, array: np.ndarray, segments: np.ndarray | None = None
+    ) -> list[tuple[int, list[int], list[int]]]:
+        """:meth:`groups` for token arrays: column 0 the ``LOWER`` ids, then :meth:`flag_attrs`.
+
+        ``segments`` (the first token of each of several Docs laid end to end, starting
+        with 0) keeps every match inside one of them: the tagger matches a batch of short
+        Docs in one pass, with the matches each would have alone.
+        """
+        if not self.patterns or len(array) == 0:
+            return []
+        if self._plans is None:
+            self._plan()
+        lower_arr = array[:, 0]
         lower: list[int] = lower_arr.tolist()
         bits = np.zeros(len(lower), dtype="int64")
-        for column, (_, bit) in enumerate(used):
-            bits |= flags[:, column].astype("int64") * bit
+        used = [bit for _attr, bit in _FLAGS.values() if self._flag_bits & bit]
+        for column, bit in enumerate(used, start=1):
+            bits |= array[:, column].astype("int64") * bit
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
+        bounds: _Bounds | None = None
+        if segments is not None and len(segments) > 1:
+            lengths = np.diff(np.append(segments, len(lower)))
+            bounds = (
+                np.repeat(segments, lengths).tolist(),  # per token: its segment's first token
+                np.repeat(np.append(segments[1:], len(lower)), lengths).tolist(),  # and its end
+            )
         if self._regex_specs:
             self._learn_words(lower)
         results: list[tuple[int, list[int], list[int]]] = []
         for index, option, found_at in self._triggers(*self._positions(lower_arr)):
-            candidates = self._candidates(index, option, found_at, lower, token_flags)
+            candidates = self._candidates(index, option, found_at, lower, token_flags, bounds)
             if not candidates:
                 continue
             key = self.patterns[index][0]
@@ -302,10 +328,12 @@ class FastMatcher:
                 starts = list(candidates)
                 results.append((key, starts, [start + 1 for start in starts]))
                 continue
+            stops = bounds[1] if bounds is not None else None
             if fixed is not None:
-                found = _match_fixed(fixed, candidates, lower, token_flags)
+                found = _match_fixed(fixed, candidates, lower, token_flags, stops)
             else:
-                found = _match_specs(self._steps[index], self._first[index], candidates, lower, token_flags)
+                steps, first = self._steps[index], self._first[index]
+                found = _match_specs(steps, first, candidates, lower, token_flags, stops)
             if found:
                 results.append((key, [start for start, _ in found], [end for _, end in found]))
         return results
@@ -391,7 +419,13 @@ class FastMatcher:
         return sorted(chosen) if self._always else chosen
 
     def _candidates(
-        self, index: int, option: int, found: list[int], lower: list[int], token_flags: list[int]
+        self,
+        index: int,
+        option: int,
+        found: list[int],
+        lower: list[int],
+        token_flags: list[int],
+        bounds: _Bounds | None = None,
     ) -> list[int] | range:
         """Start tokens to try for pattern ``index`` from its trigger ``option`` found at ``found``."""
         assert self._plans is not None
@@ -399,10 +433,14 @@ class FastMatcher:
             return range(len(lower))
         _, low, high, slot = self._plans[index][option]
         if low == high:  # the trigger sits at a fixed distance from the start: found are the starts
+            if bounds is not None:  # a start before the trigger's segment belongs to another Doc
+                firsts = bounds[0]
+                return [start for start in found if firsts[start + low] <= start]
             return found
         # The slots before the trigger run backwards from its tokens: only the starts they
         # reach can match (every start in a window before the trigger was tried before).
-        return sorted(_starts_before(self.patterns[index][1][:slot], set(found), lower, token_flags))
+        floors = bounds[0] if bounds is not None else None
+        return sorted(_starts_before(self.patterns[index][1][:slot], set(found), lower, token_flags, floors))
 
 
 def _match_fixed(
@@ -410,12 +448,16 @@ def _match_fixed(
     candidates: Iterable[int],
     lower: list[int],
     token_flags: list[int],
+    stops: list[int] | None = None,
 ) -> list[tuple[int, int]]:
-    """Matches of a pattern whose every slot takes exactly one token: test the slots in place."""
+    """Matches of a pattern whose every slot takes exactly one token: test the slots in place.
+
+    ``stops`` gives each token the end of its segment (see :meth:`FastMatcher.groups_of`).
+    """
     found: list[tuple[int, int]] = []
     width, size = len(fixed), len(lower)
     for start in candidates:
-        if start + width > size:
+        if start + width > (size if stops is None else stops[start]):
             continue
         for offset, (slot_words, flags, negate) in enumerate(fixed):
             value = lower[start + offset]
@@ -430,9 +472,17 @@ def _match_fixed(
 
 
 def _starts_before(
-    prefix: list[_FastSpec], ends: set[int], lower: list[int], token_flags: list[int]
+    prefix: list[_FastSpec],
+    ends: set[int],
+    lower: list[int],
+    token_flags: list[int],
+    floors: list[int] | None = None,
 ) -> set[int]:
-    """The tokens from which the slots ``prefix`` can run up to just before one of ``ends``."""
+    """The tokens from which the slots ``prefix`` can run up to just before one of ``ends``.
+
+    ``floors`` gives each token the first token of its segment: no start goes before the
+    segment of the token it runs back from (see :meth:`FastMatcher.groups_of`).
+    """
     frontier = ends
     for spec in reversed(prefix):
         reached: set[int] = set()
@@ -441,7 +491,8 @@ def _starts_before(
             count = 0
             if spec.low == 0:
                 reached.add(position)
-            while position > 0 and count < spec.high:
+            floor = 0 if floors is None or position >= len(floors) else floors[position]
+            while position > floor and count < spec.high:
                 if hashes is not None:
                     if (lower[position - 1] in hashes) == spec.negate:
                         break
@@ -472,13 +523,19 @@ def _match_specs(
     candidates: Iterable[int],
     lower: list[int],
     token_flags: list[int],
+    stops: list[int] | None = None,
 ) -> list[tuple[int, int]]:
-    """Matches of a pattern with variable-length slots: the longest end from each start."""
+    """Matches of a pattern with variable-length slots: the longest end from each start.
+
+    ``stops`` gives each token the end of its segment (see :meth:`FastMatcher.groups_of`).
+    """
     found: list[tuple[int, int]] = []
     size = len(lower)
     for start in candidates:
         if first is not None and lower[start] not in first:
             continue
+        if stops is not None:
+            size = stops[start]
         frontier = {start}
         for low, high, hashes, negate, (mask, value) in steps:
             reached: set[int] = set()

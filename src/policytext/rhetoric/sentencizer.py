@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-__all__ = ["FastSentencizer", "make_fast_sentencizer", "sentence_starts"]
+__all__ = ["BATCH_TOKENS", "FastSentencizer", "batched", "make_fast_sentencizer", "sentence_starts"]
 
 
 class FastSentencizer:
@@ -39,10 +39,28 @@ class FastSentencizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``is_sent_start`` on every token of ``doc``."""
+        self._set([doc])
+        return doc
 
-        if len(doc) == 0:
-            return doc
-        array = doc.to_array([ORTH, IS_PUNCT])
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        """Set sentence starts on a stream of Docs, several at a time in one pass.
+
+        Docs are gathered as :meth:`policytext.rhetoric.RhetoricTagger.pipe` gathers them
+        (about :data:`BATCH_TOKENS` tokens or ``max(batch_size, 1000)`` Docs).
+        """
+        yield from batched(stream, self._set, batch_size)
+
+    def _set(self, docs: list[Doc]) -> None:
+        """The rule over Docs laid end to end: a token after final punctuation starts a sentence.
+
+        Each Doc's first token starts one; a word's previous word is looked for in its own Doc.
+        """
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        arrays = [doc.to_array([ORTH, IS_PUNCT]).reshape(len(doc), 2) for doc in docs]
+        array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        firsts = np.cumsum([0, *(len(doc) for doc in docs)])
         # A binary search in the sorted marks beats np.isin's sort of the whole Doc.
         punct = self._punct_sorted
         slot = np.searchsorted(punct, array[:, 0])
@@ -51,12 +69,17 @@ class FastSentencizer:
         words = np.flatnonzero(~in_punct & (array[:, 1] == 0))
         seen = np.concatenate(([0], np.cumsum(in_punct)))  # seen[i] = final marks before token i
         previous = np.concatenate(([0], words[:-1] + 1))
+        if len(docs) > 1 and len(words):  # a Doc's first word looks back to its Doc's start only
+            doc_of = np.searchsorted(firsts, words, side="right") - 1
+            opens = np.concatenate(([True], doc_of[1:] != doc_of[:-1]))
+            previous[opens] = firsts[doc_of[opens]]
         starts = words[(seen[words] - seen[previous]) > 0]
-        values = np.full(len(doc), -1, dtype="int64")
-        values[0] = 1
+        values = np.full(len(array), -1, dtype="int64")
+        values[firsts[:-1]] = 1
         values[starts] = 1
-        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
-        return doc
+        values = values.astype("uint64")
+        for doc, first in zip(docs, firsts.tolist(), strict=False):
+            doc.from_array([SENT_START], values[first : first + len(doc)].reshape(-1, 1))  # type: ignore[arg-type]
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         """Nothing to save: the rules are fixed."""
@@ -85,6 +108,32 @@ def make_fast_sentencizer(nlp: Language, name: str) -> FastSentencizer:
         True
     """
     return FastSentencizer(nlp, name)
+
+
+#: About how many tokens the policytext components handle in one pass (short Docs are batched).
+BATCH_TOKENS = 20_000
+
+
+def batched(stream: Iterable[Doc], handle: Callable[[list[Doc]], None], batch_size: int) -> Iterator[Doc]:
+    """Yield ``stream``'s Docs after ``handle`` has seen them in batches.
+
+    A batch closes at :data:`BATCH_TOKENS` tokens or ``max(batch_size, 1000)`` Docs, so a
+    corpus of short documents pays a component's fixed cost per batch, not per document,
+    while a long Doc makes a batch alone.
+    """
+    batch: list[Doc] = []
+    tokens = 0
+    most = max(batch_size, 1000)
+    for doc in stream:
+        batch.append(doc)
+        tokens += len(doc)
+        if tokens >= BATCH_TOKENS or len(batch) >= most:
+            handle(batch)
+            yield from batch
+            batch, tokens = [], 0
+    if batch:
+        handle(batch)
+        yield from batch
 
 
 def sentence_starts(doc: Doc) -> list[int]:
