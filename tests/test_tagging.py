@@ -449,3 +449,45 @@ def test_tagging_a_second_codebook_leaves_the_default_table_unchanged(filled: Co
     assert after.equals(before)
     weather = current_tagging(filled, "weather")
     assert weather is not None and weather.frames == ("devolution",)
+
+
+def test_tagging_default_batches_follow_token_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default a batch closes at BATCH_TOKENS tokens (a long document alone); batch_docs counts documents."""
+    from policytext import tagging
+
+    monkeypatch.setattr(tagging, "BATCH_TOKENS", 100)
+    monkeypatch.setattr(tagging, "BATCH_MOST_DOCS", 4)
+    todo = [(1, 30), (2, 30), (3, 30), (4, 30), (5, 500), (6, 1), (7, 1), (8, 1), (9, 1), (10, 1)]
+    assert tagging._batches(todo, None, 1) == [[1, 2, 3], [4], [5], [6, 7, 8, 9], [10]]
+    assert tagging._batches(todo, 3, 1) == [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]
+    # Two workers: about six batches each, here a token budget of 626 // 12 = 52.
+    assert tagging._batches(todo, None, 2) == [[1], [2], [3], [4], [5], [6, 7, 8, 9], [10]]
+    assert tagging._batches([], None, 1) == []
+
+
+def test_tagging_many_short_documents_in_default_batches_as_one_at_a_time(corpus: Corpus) -> None:
+    """Short documents tagged many to a batch get the tags they get one batch each."""
+    texts = [
+        *TEXTS.values(),
+        "We must give",
+        "power to the people.",
+        "Localism.",
+        "Devolve powers now.",
+    ] * 5
+    corpus.add_many(Document(text=f"{text} {i}", id=f"s{i}") for i, text in enumerate(texts))
+    summary = tag_corpus(corpus)
+    assert summary.documents == len(texts)
+    together = rows(
+        corpus, "SELECT doc_pk, sentence, start_char, end_char, frame, pattern_id FROM matches ORDER BY pk"
+    )
+    assert len(together) > 10
+    corpus.conn.execute("DELETE FROM matches")
+    corpus.conn.execute("DELETE FROM tagged_documents")
+    tag_corpus(corpus, batch_docs=1)
+    assert (
+        rows(
+            corpus,
+            "SELECT doc_pk, sentence, start_char, end_char, frame, pattern_id FROM matches ORDER BY pk",
+        )
+        == together
+    )

@@ -65,6 +65,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _ROW = tuple[int, int, int, int, int, str, str, str, int]
+#: Default batches of :func:`tag_corpus`: about this many tokens, at most BATCH_MOST_DOCS documents.
+BATCH_TOKENS = 20_000
+BATCH_MOST_DOCS = 1_000
 
 
 @dataclass(frozen=True)
@@ -285,7 +288,7 @@ def tag_corpus(
     codebook: Codebook | str | Path | None = None,
     *,
     workers: int = 1,
-    batch_docs: int = 20,
+    batch_docs: int | None = None,
     model: FrameModel | str | Path | None = None,
     combine: str | None = None,
     spacy_model: str | None = None,
@@ -308,7 +311,9 @@ def tag_corpus(
     workers:
         Processes to tag in (1: in this process). They end when this process ends.
     batch_docs:
-        Documents per batch; each batch is written in one transaction.
+        Documents per batch; each batch is written in one transaction. By default a
+        batch closes at about 20,000 tokens (``documents.tokens``; at most 1,000
+        documents), so short documents are tagged many at a time.
     model:
         A frame model trained with ``policytext train`` on this codebook: its name (in
         ``models_dir``), a ``.model`` path or a :class:`~policytext.training.FrameModel`.
@@ -362,10 +367,7 @@ def tag_corpus(
     tags.replace_same_name(corpus, key)
     tags.drop_superseded_tags(corpus)
     todo, total_current = tags.untagged_documents(corpus, key.hash)
-    if workers > 1:
-        # Small enough batches that every worker stays busy to the end.
-        batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
-    batches = [todo[i : i + batch_docs] for i in range(0, len(todo), batch_docs)]
+    batches = _batches(todo, batch_docs, workers)
     state = _Progress(corpus, key.hash, len(todo), progress=progress, on_batch=on_batch, combined=combined)
     spans = combined is not None
     try:
@@ -384,6 +386,35 @@ def tag_corpus(
     )  # fmt: skip
     logger.info("%s", summary)
     return summary
+
+
+def _batches(todo: list[tuple[int, int]], batch_docs: int | None, workers: int) -> list[list[int]]:
+    """The documents' keys cut into batches (``todo``: ``(pk, tokens)`` in order).
+
+    ``batch_docs`` documents each when given, else about :data:`BATCH_TOKENS` tokens
+    each (at least one document, at most :data:`BATCH_MOST_DOCS`). With several
+    workers batches are small enough that each has about six to do, so every worker
+    stays busy to the end.
+    """
+    if batch_docs is not None:
+        if workers > 1:
+            batch_docs = max(1, min(batch_docs, -(-len(todo) // (workers * 6))))
+        return [[pk for pk, _ in todo[i : i + batch_docs]] for i in range(0, len(todo), batch_docs)]
+    budget = BATCH_TOKENS
+    if workers > 1:
+        budget = max(1, min(budget, sum(tokens for _, tokens in todo) // (workers * 6)))
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    size = 0
+    for pk, tokens in todo:
+        if batch and (size + tokens > budget or len(batch) >= BATCH_MOST_DOCS):
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(pk)
+        size += tokens
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def is_spacy_pipeline(name: str) -> bool:

@@ -166,12 +166,12 @@ def drop_superseded_tags(corpus: Corpus) -> None:
         )
 
 
-def untagged_documents(corpus: Corpus, codebook_hash: str) -> tuple[list[int], int]:
-    """Keys of current documents not yet tagged with ``codebook_hash``, and the number of current ones."""
+def untagged_documents(corpus: Corpus, codebook_hash: str) -> tuple[list[tuple[int, int]], int]:
+    """Current documents not yet tagged with ``codebook_hash``, ``(pk, tokens)``; and how many are current."""
     todo = [
-        int(row[0])
-        for row in corpus.conn.execute(
-            "SELECT d.pk FROM documents d WHERE d.is_current = 1 AND NOT EXISTS "
+        (int(pk), int(tokens or 0))
+        for pk, tokens in corpus.conn.execute(
+            "SELECT d.pk, d.tokens FROM documents d WHERE d.is_current = 1 AND NOT EXISTS "
             "(SELECT 1 FROM tagged_documents t WHERE t.doc_pk = d.pk AND t.codebook_hash = ?) ORDER BY d.pk",
             (codebook_hash,),
         )
