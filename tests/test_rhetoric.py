@@ -685,3 +685,10 @@ def test_rhetoric_pipe_on_speech_paragraphs_tags_each_as_alone(shared_data: Path
         alone = tags(nlp(text) for text in corpus)
         assert tags(nlp.pipe(corpus, batch_size=16)) == alone
         assert sum(map(len, alone)) > 20  # the corpus has tags to compare
+
+
+def test_rhetoric_negation_cue_is_compared_after_nfkc(nlp: Language) -> None:
+    """A full-width "ｎｏｔ" negates as "not" does (the normal forms stand in for the tokens)."""
+    plain = found(nlp, "They did not devolve budgets.")
+    wide = found(nlp, "They did ｎｏｔ devolve budgets.")
+    assert plain == wide == [("devolution", "tokens-devolve", "devolve budgets", True)]

@@ -123,29 +123,48 @@ def _nfkc_change(word: str) -> str | None:
     return normal if normal != word and any(c.isalnum() for c in normal) else None
 
 
-def _normalised(doc: Doc) -> Doc:
-    """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
+def _nfkc_changes(doc: Doc) -> dict[int, str]:
+    """The tokens of ``doc`` that NFKC normalisation changes: token index -> normal form.
 
-    The copy has the same tokens (so token indices carry over), sentence starts and,
-    when set, the trained annotations token patterns may test. Tokens whose normal
-    form has no letter or digit ("…" is "...") do not call for a copy: no word test
-    can tell them apart. Each distinct word is examined once per process.
+    Tokens whose normal form has no letter or digit ("…" is "...") are left out: no
+    word test can tell them apart. Each distinct word is examined once per process.
     """
     if not len(doc):
-        return doc
-    strings = doc.vocab.strings
+        return {}
     array = doc.to_array([ORTH, IS_ASCII])
-    orth = array[:, 0]
     # NFKC changes no ASCII word: only the others (typographic quotes, dashes, ...) are looked at.
-    words_here = set(orth[array[:, 1] == 0].tolist())
+    others = np.flatnonzero(array[:, 1] == 0)
+    if not len(others):
+        return {}
+    keys = array[others, 0].tolist()
+    words_here = set(keys)
+    strings = doc.vocab.strings
     for key in words_here - _NFKC_SEEN:
         normal = _nfkc_change(strings[key])
         if normal is not None:
             _NFKC_CHANGES[key] = normal
         _NFKC_SEEN.add(key)
     if words_here.isdisjoint(_NFKC_CHANGES):
+        return {}
+    return {
+        i: _NFKC_CHANGES[key] for i, key in zip(others.tolist(), keys, strict=True) if key in _NFKC_CHANGES
+    }
+
+
+def _normalised(doc: Doc, changes: dict[int, str] | None = None) -> Doc:
+    """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
+
+    The copy has the same tokens (so token indices carry over), sentence starts and,
+    when set, the trained annotations token patterns may test. ``changes`` are
+    :func:`_nfkc_changes` of ``doc`` when known.
+    """
+    changes = _nfkc_changes(doc) if changes is None else changes
+    if not changes:
         return doc
-    words = [_NFKC_CHANGES.get(key) or strings[key] for key in orth.tolist()]
+    strings = doc.vocab.strings
+    words = [strings[key] for key in doc.to_array(ORTH).tolist()]
+    for index, normal in changes.items():
+        words[index] = normal
     # The spaces come from an array: iterating the Doc's tokens costs more than the copy itself.
     copy = Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
     attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
@@ -157,6 +176,19 @@ def _normalised(doc: Doc) -> Doc:
     if attrs:
         copy.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]
     return copy
+
+
+def _patch_normal_forms(
+    array: np.ndarray, attrs: list[int | str], changes: dict[int, str], vocab: Any
+) -> None:
+    """Put the normal forms' ``attrs`` (LOWER and lexeme flags) in ``array`` at the changed tokens.
+
+    The values a normalised copy of the Doc would give, without making the copy.
+    """
+    for index, normal in changes.items():
+        lexeme = vocab[normal]
+        for column, attr in enumerate(attrs):
+            array[index, column] = lexeme.lower if attr == LOWER else int(lexeme.check_flag(attr))
 
 
 # -- the component --------------------------------------------------------------------
@@ -326,10 +358,26 @@ class RhetoricTagger:
     def _tag_batch(self, docs: list[Doc]) -> None:
         """Tag ``docs``: the fast matcher and the classifier run once over all of them."""
         codebook = self.codebook  # loaded here on first use
-        views = [_normalised(doc) for doc in docs]
-        starts_of = [sentence_starts(view) for view in views]
         attrs = [LOWER, *self._fast.flag_attrs()]
-        arrays = [view.to_array(attrs).reshape(len(view), len(attrs)) for view in views]
+        # Words are compared after NFKC. Only spaCy's matchers need a normalised copy of a
+        # Doc; the fast matcher, the classifier and the negation test take the normal
+        # forms' values at the tokens NFKC changes.
+        copies = len(self._matcher) > 0 or len(self._dependency) > 0
+        views: list[Doc] = []
+        arrays: list[np.ndarray] = []
+        normal_lowers: list[dict[int, str]] = []
+        for doc in docs:
+            changes = _nfkc_changes(doc)
+            view = _normalised(doc, changes) if changes and copies else doc
+            array = view.to_array(attrs).reshape(len(view), len(attrs))
+            if changes and view is doc:
+                _patch_normal_forms(array, attrs, changes, self.vocab)
+                normal_lowers.append({index: normal.lower() for index, normal in changes.items()})
+            else:
+                normal_lowers.append({})
+            views.append(view)
+            arrays.append(array)
+        starts_of = [sentence_starts(view) for view in views]
         lengths = [len(view) for view in views]
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
@@ -342,7 +390,7 @@ class RhetoricTagger:
             rows = len(sent_starts)
             mine = probabilities[row : row + rows] if probabilities is not None and rows else None
             row += rows
-            self._tag_one(doc, view, sent_starts, groups[index], mine)
+            self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index])
 
     @staticmethod
     def _split_groups(
@@ -350,26 +398,22 @@ class RhetoricTagger:
     ) -> list[list[tuple[int, list[int], list[int]]]]:
         """The fast matcher's groups over Docs laid end to end, per Doc (token indices of each)."""
         per_doc: list[list[tuple[int, list[int], list[int]]]] = [[] for _ in offsets[:-1]]
-        if len(per_doc) == 1 or not groups:
+        if len(per_doc) == 1:
             per_doc[0] = groups
             return per_doc
-        # Every match's Doc in one search (within a group the starts ascend and no match
-        # leaves its Doc), then each group is cut where its Doc changes.
-        sizes = [len(starts) for _, starts, _ in groups]
-        every = np.fromiter((start for _, starts, _ in groups for start in starts), "int64", sum(sizes))
-        owner = np.searchsorted(np.array(offsets, dtype="int64"), every, side="right").tolist()
-        at = 0
-        for (key, starts, ends), size in zip(groups, sizes, strict=True):
-            first = 0
-            for i in range(1, size + 1):
-                if i == size or owner[at + i] != owner[at + first]:
-                    doc = owner[at + first] - 1
-                    shift = offsets[doc]
-                    per_doc[doc].append(
-                        (key, [s - shift for s in starts[first:i]], [e - shift for e in ends[first:i]])
-                    )
-                    first = i
-            at += size
+        for key, starts, ends in groups:
+            # Within a group the starts ascend and no match leaves its Doc: cut where Docs end.
+            low, size, doc = 0, len(starts), 0
+            while low < size:
+                doc = bisect.bisect_right(offsets, starts[low], doc) - 1  # an empty Doc is passed over
+                high = bisect.bisect_left(starts, offsets[doc + 1], low)
+                shift = offsets[doc]
+                if shift:
+                    moved = ([s - shift for s in starts[low:high]], [e - shift for e in ends[low:high]])
+                else:
+                    moved = (starts[low:high], ends[low:high])
+                per_doc[doc].append((key, *moved))
+                low = high
         return per_doc
 
     def _probabilities(self, ids: np.ndarray, starts_of: list[list[int]], lengths: list[int]) -> np.ndarray:
@@ -396,8 +440,12 @@ class RhetoricTagger:
         sent_starts: list[int],
         groups: list[tuple[int, list[int], list[int]]],
         probabilities: np.ndarray | None,
+        normal_lowers: dict[int, str],
     ) -> None:
-        """Set ``doc``'s spans from its fast-matcher ``groups`` and classifier ``probabilities``."""
+        """Set ``doc``'s spans from its fast-matcher ``groups`` and classifier ``probabilities``.
+
+        ``normal_lowers``: the lower-case NFKC forms of tokens ``view`` still has unnormalised.
+        """
 
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
@@ -417,7 +465,7 @@ class RhetoricTagger:
         if self.spans_key != SPAN_KEY:
             doc.user_data[_KEY_DATA] = self.spans_key
         for span in doc.spans[self.spans_key]:
-            if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)]):
+            if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)], normal_lowers):
                 span._.rhetoric_negated = True
         if probabilities is not None:
             classified = self._classified(doc, probabilities, sent_starts, excluded, sentence_of)
@@ -519,12 +567,15 @@ class RhetoricTagger:
                 return True
         return False
 
-    def _is_negated(self, doc: Doc, start: int, sentence_start: int) -> bool:
+    def _is_negated(
+        self, doc: Doc, start: int, sentence_start: int, normal_lowers: dict[int, str] | None = None
+    ) -> bool:
+        lowered = normal_lowers or {}
         lowest = max(sentence_start, start - self.codebook.negation_window)
         for i in range(start - 1, lowest - 1, -1):
-            word = _plain_quotes(doc[i].lower_)
+            word = _plain_quotes(lowered.get(i) or doc[i].lower_)
             if word in self._negation_cues:
-                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                following = (lowered.get(i + 1) or doc[i + 1].lower_) if i + 1 < len(doc) else ""
                 if (word, following) not in _NOT_NEGATING:
                     return True
             if word in _CLAUSE_BREAKS:
