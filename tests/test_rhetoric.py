@@ -692,3 +692,18 @@ def test_rhetoric_negation_cue_is_compared_after_nfkc(nlp: Language) -> None:
     plain = found(nlp, "They did not devolve budgets.")
     wide = found(nlp, "They did ｎｏｔ devolve budgets.")
     assert plain == wide == [("devolution", "tokens-devolve", "devolve budgets", True)]
+
+
+def test_rhetoric_tagged_sentence_starts_are_the_taggers(nlp: Language) -> None:
+    """doc_matches counts sentences as the tagger split them, even if boundaries change later."""
+    from policytext.rhetoric import sentence_starts, tagged_sentence_starts
+
+    doc = nlp("One here. We devolve powers now.")
+    assert tagged_sentence_starts(doc) == sentence_starts(doc) == [0, 3]
+    assert [m.sentence for m in doc_matches(doc)] == [1]
+    doc[3].is_sent_start = False  # a later component merges the two sentences
+    assert sentence_starts(doc) == [0]
+    assert tagged_sentence_starts(doc) == [0, 3]
+    assert [m.sentence for m in doc_matches(doc)] == [1]
+    untagged = spacy.blank("en")("One here. Two.")
+    assert tagged_sentence_starts(untagged) == sentence_starts(untagged) == [0]

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from policytext._text import count_doc_tokens
 from policytext.codebook import Codebook, codebook_from_dict, load_codebook
 from policytext.errors import InputError
-from policytext.rhetoric import Match, RhetoricTagger, build_pipeline, doc_matches, sentence_starts
+from policytext.rhetoric import Match, RhetoricTagger, build_pipeline, doc_matches, tagged_sentence_starts
 from policytext.store import tags
 from policytext.training import doc_sentence_spans, text_pieces
 
@@ -148,7 +148,7 @@ def _tag_pieces(
     for doc, (pk, _index, offset) in nlp.pipe(work, as_tuples=True, batch_size=batch_size):
         matches, sentences, tokens, found_spans = state.get(pk, ([], 0, 0, []))
         matches.extend(doc_matches(doc, offset=offset, first_sentence=sentences))
-        n_sentences = len(sentence_starts(doc))
+        n_sentences = len(tagged_sentence_starts(doc))
         n_tokens = count_doc_tokens(doc) if count else 0
         if spans:
             found_spans.extend(doc_sentence_spans(doc, offset))

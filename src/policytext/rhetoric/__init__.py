@@ -39,6 +39,7 @@ from policytext.rhetoric.component import (
     build_pipeline,
     doc_matches,
     make_rhetoric_tagger,
+    tagged_sentence_starts,
 )
 from policytext.rhetoric.forms import lemma_forms
 from policytext.rhetoric.sentencizer import FastSentencizer, make_fast_sentencizer, sentence_starts
@@ -52,6 +53,7 @@ __all__ = [
     "doc_matches",
     "lemma_forms",
     "sentence_starts",
+    "tagged_sentence_starts",
     "make_fast_sentencizer",
     "make_rhetoric_tagger",
 ]

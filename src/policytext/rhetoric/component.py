@@ -37,7 +37,14 @@ from policytext.rhetoric.forms import phrase_specs, token_specs
 from policytext.rhetoric.matcher import FastMatcher, fast_specs
 from policytext.rhetoric.sentencizer import batched, sentence_starts
 
-__all__ = ["SPAN_KEY", "Match", "RhetoricTagger", "doc_matches", "make_rhetoric_tagger"]
+__all__ = [
+    "SPAN_KEY",
+    "Match",
+    "RhetoricTagger",
+    "doc_matches",
+    "make_rhetoric_tagger",
+    "tagged_sentence_starts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +52,8 @@ logger = logging.getLogger(__name__)
 SPAN_KEY = "rhetoric"
 # Where a tagged Doc records its spans key, for the extension getters and doc_matches.
 _KEY_DATA = "policytext_rhetoric_spans_key"
+# Where a tagged Doc records the sentence starts the tagger used: (number of tokens, starts).
+_STARTS_DATA = "policytext_rhetoric_sentence_starts"
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"})
 
 # A cue followed by these words does not negate what follows: "not only devolve
@@ -99,7 +108,7 @@ def _span_frames(span: Span) -> frozenset[str]:
 
 def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
     # The tagger's own sentences: the whole Doc is one when no component set boundaries.
-    starts = sentence_starts(doc)
+    starts = tagged_sentence_starts(doc)
     frames: list[set[str]] = [set() for _ in starts]
     for span in _spans(doc):
         frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
@@ -464,6 +473,7 @@ class RhetoricTagger:
         ]
         if self.spans_key != SPAN_KEY:
             doc.user_data[_KEY_DATA] = self.spans_key
+        doc.user_data[_STARTS_DATA] = (len(doc), sent_starts)
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)], normal_lowers):
                 span._.rhetoric_negated = True
@@ -754,6 +764,23 @@ def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str 
     return nlp
 
 
+def tagged_sentence_starts(doc: Doc) -> list[int]:
+    """The sentence starts the tagger used on ``doc`` (:func:`sentence_starts` when it has not tagged it).
+
+    The tagger records them, so the matches' sentence indices and the sentence counts of a
+    tagged Doc follow the sentences it matched in, and reading them costs nothing.
+
+    Example::
+
+        >>> tagged_sentence_starts(build_pipeline()("One. Two."))
+        [0, 2]
+    """
+    record = doc.user_data.get(_STARTS_DATA)
+    if record is not None and record[0] == len(doc):
+        return list(record[1])
+    return sentence_starts(doc)
+
+
 def doc_matches(
     doc: Doc, *, offset: int = 0, first_sentence: int = 0, spans_key: str | None = None
 ) -> list[Match]:
@@ -782,7 +809,7 @@ def doc_matches(
     key = spans_key or doc.user_data.get(_KEY_DATA, SPAN_KEY)
     if key not in doc.spans or not len(doc.spans[key]):
         return []
-    starts = sentence_starts(doc)
+    starts = tagged_sentence_starts(doc)
     matches = []
     for span in doc.spans[key]:
         index = bisect.bisect_right(starts, span.start) - 1
