@@ -707,3 +707,38 @@ def test_rhetoric_tagged_sentence_starts_are_the_taggers(nlp: Language) -> None:
     assert [m.sentence for m in doc_matches(doc)] == [1]
     untagged = spacy.blank("en")("One here. Two.")
     assert tagged_sentence_starts(untagged) == sentence_starts(untagged) == [0]
+
+
+def test_rhetoric_plain_words_skip_the_tokenizer_with_the_same_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Terms that are plain lower-case words skip the tokenizer; the compiled patterns do not change."""
+    from policytext.rhetoric.forms import _lemma_tables
+
+    def compiled(nlp: Language) -> list[tuple[object, ...]]:
+        fast = nlp.get_pipe("policytext_rhetoric")._fast
+        strings = nlp.vocab.strings
+        return [
+            (
+                strings[key],
+                [
+                    (s.low, s.high, sorted(strings[h] for h in s.hashes or ()), s.flags, s.negate)
+                    for s in specs
+                ],
+            )
+            for key, specs in fast.patterns
+        ]
+
+    tagger = build_pipeline().get_pipe("policytext_rhetoric")
+    words = sorted(w for w in _lemma_tables()[0] if w.isascii() and w.isalpha() and w.islower())
+    plain = [w for w in words if tagger._plain_word(w)]
+    assert len(plain) > 0.99 * len(words)
+    assert (
+        not tagger._plain_word("cannot")
+        and not tagger._plain_word("Power")
+        and not tagger._plain_word("e-mail")
+    )
+    assert all([t.text for t in tagger._tokenizer(w)] == [w] for w in plain)
+    shortcut = compiled(build_pipeline())
+    monkeypatch.setattr(RhetoricTagger, "_plain_word", lambda self, text: False)
+    assert compiled(build_pipeline()) == shortcut

@@ -277,10 +277,39 @@ class RhetoricTagger:
     # -- compiling -------------------------------------------------------------
 
     def _tokenize(self, text: str) -> list[str]:
-        return [t.text.lower() for t in self._tokenizer(text) if not t.is_space]
+        """A term's tokens, lower-cased, as the pipeline's tokenizer splits them (one call per term).
+
+        A lower-case word that no special case, prefix, suffix, infix or token rule of the
+        tokenizer applies to is its own token; it skips the tokenizer (most terms are such
+        words, and building a pipeline is a fixed cost of every ``tag`` run).
+        """
+        known = self._tokenized.get(text)
+        if known is None:
+            known = [text] if self._plain_word(text) else [
+                t.text.lower() for t in self._tokenizer(text) if not t.is_space
+            ]  # fmt: skip
+            self._tokenized[text] = known
+        return list(known)
+
+    def _plain_word(self, text: str) -> bool:
+        """Whether spaCy's tokenizer would keep ``text`` (lower-case letters) as one token."""
+        tokenizer: Any = self._tokenizer
+        if not (text.isascii() and text.isalpha() and text.islower()):
+            return False
+        if not isinstance(getattr(tokenizer, "rules", None), dict) or text in tokenizer.rules:
+            return False
+        searches = [
+            getattr(tokenizer, name, None)
+            for name in ("prefix_search", "suffix_search", "token_match", "url_match")
+        ]
+        if any(search is not None and search(text) for search in searches):
+            return False
+        infixes = getattr(tokenizer, "infix_finditer", None)
+        return infixes is None or next(iter(infixes(text)), None) is None
 
     def _compile(self, codebook: Codebook) -> None:
         self._codebook = codebook
+        self._tokenized: dict[str, list[str]] = {}  # term -> its tokens (this compile only)
         if not codebook.patterns:
             logger.warning("codebook %s has no patterns; the tagger will find nothing", codebook.name)
         self._matcher = Matcher(self.vocab)
