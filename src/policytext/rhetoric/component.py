@@ -7,9 +7,10 @@ component's ``codebook`` config), restored by ``from_disk``/``from_bytes`` when 
 saved pipeline is loaded, or, for convenience, loaded on first use. Matches go to
 ``doc.spans[spans_key]`` (config ``spans_key``, default ``"rhetoric"``).
 
-Texts and patterns are compared after Unicode NFKC normalisation: a Doc whose
-text is not NFKC-normal is matched on a normalised copy with the same tokens,
-so full-width letters and ligatures ("ﬁnance") match plain patterns.
+Texts and patterns are compared after Unicode NFKC normalisation: the tokens
+NFKC changes are matched on their normal forms (:mod:`policytext.rhetoric.normalise`),
+so full-width letters and ligatures ("ﬁnance") match plain patterns. Short Docs
+given to :meth:`RhetoricTagger.pipe` are matched in batches.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import bisect
 import json
 import logging
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IS_ASCII, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -34,7 +34,9 @@ from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict
 from policytext.errors import InputError
 from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, sentence_words
 from policytext.rhetoric.forms import phrase_specs, token_specs
-from policytext.rhetoric.matcher import FastMatcher, fast_specs
+from policytext.rhetoric.matcher import FastMatcher, fast_specs, split_groups
+from policytext.rhetoric.normalise import nfkc_changes, normalised, patch_normal_forms, plain_quotes
+from policytext.rhetoric.overlaps import pair_hits, resolve_overlaps
 from policytext.rhetoric.sentencizer import batched, sentence_starts
 
 __all__ = [
@@ -117,87 +119,6 @@ def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
 
 def _doc_counts(doc: Doc) -> dict[str, int]:
     return dict(Counter(span.label_ for span in _spans(doc)))
-
-
-# Words (by string hash) already examined, and the NFKC form of those where normalising
-# changes a letter or digit.
-_NFKC_SEEN: set[int] = set()
-_NFKC_CHANGES: dict[int, str] = {}
-
-
-def _nfkc_change(word: str) -> str | None:
-    if word.isascii():
-        return None
-    normal = unicodedata.normalize("NFKC", word)
-    return normal if normal != word and any(c.isalnum() for c in normal) else None
-
-
-def _nfkc_changes(doc: Doc) -> dict[int, str]:
-    """The tokens of ``doc`` that NFKC normalisation changes: token index -> normal form.
-
-    Tokens whose normal form has no letter or digit ("…" is "...") are left out: no
-    word test can tell them apart. Each distinct word is examined once per process.
-    """
-    if not len(doc):
-        return {}
-    array = doc.to_array([ORTH, IS_ASCII])
-    # NFKC changes no ASCII word: only the others (typographic quotes, dashes, ...) are looked at.
-    others = np.flatnonzero(array[:, 1] == 0)
-    if not len(others):
-        return {}
-    keys = array[others, 0].tolist()
-    words_here = set(keys)
-    strings = doc.vocab.strings
-    for key in words_here - _NFKC_SEEN:
-        normal = _nfkc_change(strings[key])
-        if normal is not None:
-            _NFKC_CHANGES[key] = normal
-        _NFKC_SEEN.add(key)
-    if words_here.isdisjoint(_NFKC_CHANGES):
-        return {}
-    return {
-        i: _NFKC_CHANGES[key] for i, key in zip(others.tolist(), keys, strict=True) if key in _NFKC_CHANGES
-    }
-
-
-def _normalised(doc: Doc, changes: dict[int, str] | None = None) -> Doc:
-    """``doc`` itself when NFKC changes no word in it, else a copy with NFKC-normalised tokens.
-
-    The copy has the same tokens (so token indices carry over), sentence starts and,
-    when set, the trained annotations token patterns may test. ``changes`` are
-    :func:`_nfkc_changes` of ``doc`` when known.
-    """
-    changes = _nfkc_changes(doc) if changes is None else changes
-    if not changes:
-        return doc
-    strings = doc.vocab.strings
-    words = [strings[key] for key in doc.to_array(ORTH).tolist()]
-    for index, normal in changes.items():
-        words[index] = normal
-    # The spaces come from an array: iterating the Doc's tokens costs more than the copy itself.
-    copy = Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
-    attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
-             if doc.has_annotation(name)]  # fmt: skip
-    if doc.has_annotation("DEP"):
-        attrs += [HEAD, DEP]  # sentences follow from the parse
-    elif doc.has_annotation("SENT_START"):
-        attrs.append(SENT_START)
-    if attrs:
-        copy.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]
-    return copy
-
-
-def _patch_normal_forms(
-    array: np.ndarray, attrs: list[int | str], changes: dict[int, str], vocab: Any
-) -> None:
-    """Put the normal forms' ``attrs`` (LOWER and lexeme flags) in ``array`` at the changed tokens.
-
-    The values a normalised copy of the Doc would give, without making the copy.
-    """
-    for index, normal in changes.items():
-        lexeme = vocab[normal]
-        for column, attr in enumerate(attrs):
-            array[index, column] = lexeme.lower if attr == LOWER else int(lexeme.check_flag(attr))
 
 
 # -- the component --------------------------------------------------------------------
@@ -363,7 +284,7 @@ class RhetoricTagger:
             )
             add(f"x:{exclusion.id}", "exclusion", index, 0, specs)
         # Typographic apostrophes ("don’t", common in published speeches) count as "n't".
-        self._negation_cues = frozenset(_plain_quotes(c) for c in codebook.negation_cues)
+        self._negation_cues = frozenset(plain_quotes(c) for c in codebook.negation_cues)
         ref = codebook.classifier
         self._classifier: SentenceClassifier | None = None
         if ref is not None:
@@ -405,11 +326,11 @@ class RhetoricTagger:
         arrays: list[np.ndarray] = []
         normal_lowers: list[dict[int, str]] = []
         for doc in docs:
-            changes = _nfkc_changes(doc)
-            view = _normalised(doc, changes) if changes and copies else doc
+            changes = nfkc_changes(doc)
+            view = normalised(doc, changes) if changes and copies else doc
             array = view.to_array(attrs).reshape(len(view), len(attrs))
             if changes and view is doc:
-                _patch_normal_forms(array, attrs, changes, self.vocab)
+                patch_normal_forms(array, attrs, changes, self.vocab)
                 normal_lowers.append({index: normal.lower() for index, normal in changes.items()})
             else:
                 normal_lowers.append({})
@@ -420,7 +341,7 @@ class RhetoricTagger:
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         segments = np.array(offsets[:-1], dtype="int64")
-        groups = self._split_groups(self._fast.groups_of(array, segments), offsets)
+        groups = split_groups(self._fast.groups_of(array, segments), offsets)
         classify = codebook.classifier is not None and len(array) > 0
         probabilities = self._probabilities(array[:, 0], starts_of, lengths) if classify else None
         row = 0
@@ -429,30 +350,6 @@ class RhetoricTagger:
             mine = probabilities[row : row + rows] if probabilities is not None and rows else None
             row += rows
             self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index])
-
-    @staticmethod
-    def _split_groups(
-        groups: list[tuple[int, list[int], list[int]]], offsets: list[int]
-    ) -> list[list[tuple[int, list[int], list[int]]]]:
-        """The fast matcher's groups over Docs laid end to end, per Doc (token indices of each)."""
-        per_doc: list[list[tuple[int, list[int], list[int]]]] = [[] for _ in offsets[:-1]]
-        if len(per_doc) == 1:
-            per_doc[0] = groups
-            return per_doc
-        for key, starts, ends in groups:
-            # Within a group the starts ascend and no match leaves its Doc: cut where Docs end.
-            low, size, doc = 0, len(starts), 0
-            while low < size:
-                doc = bisect.bisect_right(offsets, starts[low], doc) - 1  # an empty Doc is passed over
-                high = bisect.bisect_left(starts, offsets[doc + 1], low)
-                shift = offsets[doc]
-                if shift:
-                    moved = ([s - shift for s in starts[low:high]], [e - shift for e in ends[low:high]])
-                else:
-                    moved = (starts[low:high], ends[low:high])
-                per_doc[doc].append((key, *moved))
-                low = high
-        return per_doc
 
     def _probabilities(self, ids: np.ndarray, starts_of: list[list[int]], lengths: list[int]) -> np.ndarray:
         """The classifier's probabilities for every sentence of Docs laid end to end (rows in order)."""
@@ -498,7 +395,7 @@ class RhetoricTagger:
         ]
         doc.spans[self.spans_key] = [
             Span(doc, start, end, label=pattern.frame, span_id=pattern.id)
-            for start, end, pattern in _resolve_overlaps(kept)
+            for start, end, pattern in resolve_overlaps(kept)
         ]
         if self.spans_key != SPAN_KEY:
             doc.user_data[_KEY_DATA] = self.spans_key
@@ -585,7 +482,9 @@ class RhetoricTagger:
             for index, (left_starts, left_ends, right_starts, right_ends) in near_hits.items():
                 if left_starts and right_starts:
                     pattern = codebook.patterns[index]
-                    found.extend(_pair(pattern, (left_starts, left_ends), (right_starts, right_ends), bounds))
+                    found.extend(
+                        pair_hits(pattern, (left_starts, left_ends), (right_starts, right_ends), bounds)
+                    )
         return found, excluded
 
     @staticmethod
@@ -612,7 +511,7 @@ class RhetoricTagger:
         lowered = normal_lowers or {}
         lowest = max(sentence_start, start - self.codebook.negation_window)
         for i in range(start - 1, lowest - 1, -1):
-            word = _plain_quotes(lowered.get(i) or doc[i].lower_)
+            word = plain_quotes(lowered.get(i) or doc[i].lower_)
             if word in self._negation_cues:
                 following = (lowered.get(i + 1) or doc[i + 1].lower_) if i + 1 < len(doc) else ""
                 if (word, following) not in _NOT_NEGATING:
@@ -643,72 +542,6 @@ class RhetoricTagger:
         file = Path(path) / "codebook.json"
         self._compile(codebook_from_dict(json.loads(file.read_text(encoding="utf-8")), source=str(file)))
         return self
-
-
-def _plain_quotes(word: str) -> str:
-    return word.replace("\u2019", "'").replace("\u2018", "'")
-
-
-def _longest(starts: list[int], ends: list[int], bounds: Any) -> tuple[list[int], list[int], list[int]]:
-    """Of hits starting at the same token, the longest: starts, ends and sentences, by start."""
-    start_array, end_array = np.array(starts, dtype="int64"), np.array(ends, dtype="int64")
-    order = np.lexsort((end_array, start_array))
-    start_array, end_array = start_array[order], end_array[order]
-    last = np.append(start_array[1:] != start_array[:-1], True)
-    start_array, end_array = start_array[last], end_array[last]
-    sentences = np.searchsorted(bounds, start_array, side="right") - 1
-    return start_array.tolist(), end_array.tolist(), sentences.tolist()
-
-
-def _pair(
-    pattern: Pattern,
-    left: tuple[list[int], list[int]],
-    right: tuple[list[int], list[int]],
-    bounds: Any,
-) -> list[tuple[int, int, Pattern]]:
-    """The matches of proximity rule ``pattern``: each left hit with its nearest right hit in reach.
-
-    ``left`` and ``right`` are the starts and ends of either side's hits; ``bounds`` the
-    sentence starts (an array).
-    """
-    # The right-hand hits grouped by sentence once, so each left hit looks only at its own
-    # sentence's (a proximity rule's words may occur thousands of times in a long text).
-    by_sentence: dict[int, list[tuple[int, int]]] = {}
-    for b_start, b_end, sentence in zip(*_longest(*right, bounds), strict=True):
-        by_sentence.setdefault(sentence, []).append((b_start, b_end))
-    pairs = []
-    for a_start, a_end, sentence in zip(*_longest(*left, bounds), strict=True):
-        in_reach = by_sentence.get(sentence)
-        if in_reach is None:
-            continue
-        best: tuple[int, int, int] | None = None
-        for b_start, b_end in in_reach:
-            if b_start >= a_end:
-                distance = b_start - a_end
-            elif a_start >= b_end and not pattern.ordered:
-                distance = a_start - b_end
-            else:
-                continue
-            if distance <= pattern.window and (best is None or distance < best[0]):
-                best = (distance, min(a_start, b_start), max(a_end, b_end))
-        if best is not None:
-            pairs.append((best[1], best[2], pattern))
-    return pairs
-
-
-def _resolve_overlaps(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
-    """Per frame, keep non-overlapping matches, longest first (then earliest, then codebook order)."""
-    kept: list[tuple[int, int, Pattern]] = []
-    taken: dict[str, list[tuple[int, int]]] = {}
-    order = {id(p): i for i, (_, _, p) in enumerate(found)}
-    for start, end, pattern in sorted(found, key=lambda m: (m[0] - m[1], m[0], order[id(m[2])])):
-        spans = taken.setdefault(pattern.frame, [])
-        if any(s < end and start < e for s, e in spans):
-            continue
-        spans.append((start, end))
-        kept.append((start, end, pattern))
-    kept.sort(key=lambda m: (m[0], m[1], m[2].frame))
-    return kept
 
 
 @Language.factory(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -11,7 +12,7 @@ import numpy as np
 from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_TITLE, IS_UPPER, LOWER
 from spacy.tokens import Doc
 
-__all__ = ["FastMatcher", "fast_specs"]
+__all__ = ["FastMatcher", "fast_specs", "split_groups"]
 
 # -- the fast matcher ----------------------------------------------------------------------
 #
@@ -561,3 +562,27 @@ def _match_specs(
             if end > start:
                 found.append((start, end))
     return found
+
+
+def split_groups(
+    groups: list[tuple[int, list[int], list[int]]], offsets: list[int]
+) -> list[list[tuple[int, list[int], list[int]]]]:
+    """The fast matcher's groups over Docs laid end to end, per Doc (token indices of each)."""
+    per_doc: list[list[tuple[int, list[int], list[int]]]] = [[] for _ in offsets[:-1]]
+    if len(per_doc) == 1:
+        per_doc[0] = groups
+        return per_doc
+    for key, starts, ends in groups:
+        # Within a group the starts ascend and no match leaves its Doc: cut where Docs end.
+        low, size, doc = 0, len(starts), 0
+        while low < size:
+            doc = bisect.bisect_right(offsets, starts[low], doc) - 1  # an empty Doc is passed over
+            high = bisect.bisect_left(starts, offsets[doc + 1], low)
+            shift = offsets[doc]
+            if shift:
+                moved = ([s - shift for s in starts[low:high]], [e - shift for e in ends[low:high]])
+            else:
+                moved = (starts[low:high], ends[low:high])
+            per_doc[doc].append((key, *moved))
+            low = high
+    return per_doc
