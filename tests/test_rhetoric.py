@@ -628,6 +628,8 @@ BATCH_TEXTS = [
     "Power back to the people. People with power.",
     "Localism",
     "power station near the community",
+    "We want more power",  # a proximity rule's first word; its second opens the next Doc
+    "people decide, and power to the people.",
 ]
 
 
@@ -641,6 +643,8 @@ def test_rhetoric_pipe_tags_each_doc_as_alone(nlp: Language) -> None:
     assert batched == alone
     assert alone[2] == [] and alone[3][0][1] == "tokens-devolve"  # no match across the two Docs
     assert found(nlp, BATCH_TEXTS[2] + " " + BATCH_TEXTS[3])[0][1] == "phrase-gap"  # joined, it matches
+    assert alone[9] == [] and [m[1] for m in alone[10]] == ["near-power-people"]
+    assert [m[1] for m in found(nlp, BATCH_TEXTS[9] + " " + BATCH_TEXTS[10])][0] == "near-power-people"
 
 
 def test_rhetoric_pipe_with_the_default_classifier_tags_each_doc_as_alone() -> None:

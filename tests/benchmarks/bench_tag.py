@@ -4,6 +4,7 @@ Run from the repository root (reads ../shared/data; prints figures, asserts noth
 
     .venv/bin/python tests/benchmarks/bench_tag.py [--docs 120] [--runs 3]
     .venv/bin/python tests/benchmarks/bench_tag.py --sizes 10,30,120,363 --runs 5
+    .venv/bin/python tests/benchmarks/bench_tag.py --sizes 30 --paragraphs --runs 5
 
 1. Throughput: word tokens per second of the whole tagging job (``tag_corpus``:
    read texts from the store, sentencizer + rhetoric tagger, write matches)
@@ -133,16 +134,25 @@ def peak_memory(db: Path) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def sweep(sizes: list[int], runs: int) -> None:
+def paragraphs(texts: list[str]) -> list[str]:
+    """The texts' paragraphs of five words or more: a corpus of short documents."""
+    return [p for text in texts for p in text.split("\n") if len(p.split()) >= 5]
+
+
+def sweep(sizes: list[int], runs: int, *, split: bool = False) -> None:
     """The fresh ratio (new-pipeline tag / fresh ``make_doc``) at several corpus sizes.
 
     Each size gets its own store, a warm-up run, then ``runs`` alternating pairs;
     medians per size. The fixed cost of building the pipeline weighs more on small
-    corpora; the tagger's cost per token decides the ratio on large ones.
+    corpora; the tagger's cost per token decides the ratio on large ones. With
+    ``split`` each speech's paragraphs are the documents (fixed costs per document).
     """
-    print(f"{'speeches':>8} {'tokens':>9} {'make_doc s':>10} {'tag s':>7} {'ratio':>6}  runs")
+    print(f"{'speeches':>8} {'docs':>6} {'tokens':>9} {'make_doc s':>10} {'tag s':>7} {'ratio':>6}  runs")
     for size in sizes:
         texts = load_texts(size)
+        speeches = len(texts)
+        if split:
+            texts = paragraphs(texts)
         workdir = Path(tempfile.mkdtemp(prefix="bench-tag-"))
         try:
             db = workdir / "bench.db"
@@ -155,7 +165,7 @@ def sweep(sizes: list[int], runs: int) -> None:
                 tag.append(time_tag(db, 1)[0])
             b, t = statistics.median(base), statistics.median(tag)
             each = ", ".join(f"{x / y:.2f}" for x, y in zip(base, tag, strict=True))
-            print(f"{len(texts):>8} {tokens:>9} {b:>10.2f} {t:>7.2f} {b / t:>6.2f}  {each}")
+            print(f"{speeches:>8} {len(texts):>6} {tokens:>9} {b:>10.2f} {t:>7.2f} {b / t:>6.2f}  {each}")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; target ratio >= 0.60")
@@ -168,6 +178,9 @@ def main() -> None:
     parser.add_argument("--memory-docs", type=int, default=20, help="speeches in the memory test")
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--codebook", default=None, help="codebook file to time (default: the shipped one)")
+    parser.add_argument(
+        "--paragraphs", action="store_true", help="with --sizes: the speeches' paragraphs are the documents"
+    )
     parser.add_argument(
         "--sizes",
         default=None,
@@ -182,7 +195,7 @@ def main() -> None:
     if not TEXTS.is_dir():
         sys.exit(f"real data not found at {TEXTS} (set POLICYTEXT_SHARED_DATA)")
     if args.sizes:
-        sweep([int(size) for size in args.sizes.split(",")], args.runs)
+        sweep([int(size) for size in args.sizes.split(",")], args.runs, split=args.paragraphs)
         return
     texts = load_texts(args.docs)
     workdir = Path(tempfile.mkdtemp(prefix="bench-tag-"))

@@ -18,9 +18,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,15 @@ from policytext.rhetoric.matcher import FastMatcher, fast_specs, split_groups
 from policytext.rhetoric.normalise import nfkc_changes, normalised, patch_normal_forms, plain_quotes
 from policytext.rhetoric.overlaps import pair_hits, resolve_overlaps
 from policytext.rhetoric.sentencizer import batched, sentence_starts
+from policytext.rhetoric.spans import (
+    SPAN_KEY,
+    SPANS_KEY_DATA,
+    STARTS_DATA,
+    Match,
+    doc_matches,
+    set_extensions,
+    tagged_sentence_starts,
+)
 
 __all__ = [
     "SPAN_KEY",
@@ -50,12 +57,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: The default ``doc.spans`` key (the component's ``spans_key`` config).
-SPAN_KEY = "rhetoric"
-# Where a tagged Doc records its spans key, for the extension getters and doc_matches.
-_KEY_DATA = "policytext_rhetoric_spans_key"
-# Where a tagged Doc records the sentence starts the tagger used: (number of tokens, starts).
-_STARTS_DATA = "policytext_rhetoric_sentence_starts"
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "—", "–", "-", "but", "yet", "although", "though"})
 
 # A cue followed by these words does not negate what follows: "not only devolve
@@ -67,58 +68,6 @@ _NOT_NEGATING = frozenset(
         ("no", "wonder"), ("no", "matter"),
     }
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Match:
-    """One frame match in a text: where, which frame, which pattern, negated or not."""
-
-    sentence: int
-    sent_start: int
-    sent_end: int
-    start_char: int
-    end_char: int
-    frame: str
-    pattern_id: str
-    text: str
-    negated: bool
-
-
-# -- extensions ---------------------------------------------------------------------
-
-
-def _set_extensions() -> None:
-    if not Span.has_extension("rhetoric_negated"):
-        Span.set_extension("rhetoric_negated", default=False)
-    if not Span.has_extension("rhetoric_frames"):
-        Span.set_extension("rhetoric_frames", getter=_span_frames)
-    if not Doc.has_extension("rhetoric_sentences"):
-        Doc.set_extension("rhetoric_sentences", getter=_doc_sentences)
-    if not Doc.has_extension("rhetoric_counts"):
-        Doc.set_extension("rhetoric_counts", getter=_doc_counts)
-
-
-def _spans(doc: Doc) -> Iterable[Span]:
-    key = doc.user_data.get(_KEY_DATA, SPAN_KEY)
-    spans: Iterable[Span] = doc.spans.get(key, [])
-    return spans
-
-
-def _span_frames(span: Span) -> frozenset[str]:
-    return frozenset(m.label_ for m in _spans(span.doc) if m.start >= span.start and m.end <= span.end)
-
-
-def _doc_sentences(doc: Doc) -> list[frozenset[str]]:
-    # The tagger's own sentences: the whole Doc is one when no component set boundaries.
-    starts = tagged_sentence_starts(doc)
-    frames: list[set[str]] = [set() for _ in starts]
-    for span in _spans(doc):
-        frames[bisect.bisect_right(starts, span.start) - 1].add(span.label_)
-    return [frozenset(f) for f in frames]
-
-
-def _doc_counts(doc: Doc) -> dict[str, int]:
-    return dict(Counter(span.label_ for span in _spans(doc)))
 
 
 # -- the component --------------------------------------------------------------------
@@ -159,7 +108,7 @@ class RhetoricTagger:
         codebook: Codebook | str | Path | None = None,
         spans_key: str = SPAN_KEY,
     ) -> None:
-        _set_extensions()
+        set_extensions()
         self.name = name
         self.vocab = nlp.vocab
         self.spans_key = spans_key
@@ -341,7 +290,11 @@ class RhetoricTagger:
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         segments = np.array(offsets[:-1], dtype="int64")
-        groups = split_groups(self._fast.groups_of(array, segments), offsets)
+        found = self._fast.groups_of(array, segments)
+        pairs: list[list[tuple[int, int, Pattern]]] | None = None
+        if not len(self._matcher):  # every proximity hit is the fast matcher's: pair them at once
+            found, pairs = self._pair_batch(found, starts_of, offsets)
+        groups = split_groups(found, offsets)
         classify = codebook.classifier is not None and len(array) > 0
         probabilities = self._probabilities(array[:, 0], starts_of, lengths) if classify else None
         row = 0
@@ -349,7 +302,47 @@ class RhetoricTagger:
             rows = len(sent_starts)
             mine = probabilities[row : row + rows] if probabilities is not None and rows else None
             row += rows
-            self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index])
+            paired = pairs[index] if pairs is not None else None
+            self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index], paired)
+
+    def _pair_batch(
+        self,
+        groups: list[tuple[int, list[int], list[int]]],
+        starts_of: list[list[int]],
+        offsets: list[int],
+    ) -> tuple[list[tuple[int, list[int], list[int]]], list[list[tuple[int, int, Pattern]]]]:
+        """Proximity rules paired over Docs laid end to end: the other groups, and each Doc's pairs.
+
+        A proximity rule's words may match thousands of times in a batch; pairing them with
+        the batch's sentence starts (a Doc's first token starts a sentence, so no pair spans
+        two Docs) and handing each Doc its pairs costs less than cutting the hits per Doc.
+        """
+        near: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+        rest: list[tuple[int, list[int], list[int]]] = []
+        for key, starts, ends in groups:
+            role, index, side = self._keys[key]
+            if role == "near":
+                sides = near.setdefault(index, ([], [], [], []))
+                sides[2 * side].extend(starts)
+                sides[2 * side + 1].extend(ends)
+            else:
+                rest.append((key, starts, ends))
+        per_doc: list[list[tuple[int, int, Pattern]]] = [[] for _ in starts_of]
+        if not near:
+            return rest, per_doc
+        shifted = [
+            np.array(starts, dtype="int64") + offset
+            for starts, offset in zip(starts_of, offsets, strict=False)
+        ]
+        bounds = np.concatenate(shifted)
+        for index, (left_starts, left_ends, right_starts, right_ends) in near.items():
+            if left_starts and right_starts:
+                pattern = self.codebook.patterns[index]
+                left, right = (left_starts, left_ends), (right_starts, right_ends)
+                for start, end, paired in pair_hits(pattern, left, right, bounds):
+                    doc = bisect.bisect_right(offsets, start) - 1
+                    per_doc[doc].append((start - offsets[doc], end - offsets[doc], paired))
+        return rest, per_doc
 
     def _probabilities(self, ids: np.ndarray, starts_of: list[list[int]], lengths: list[int]) -> np.ndarray:
         """The classifier's probabilities for every sentence of Docs laid end to end (rows in order)."""
@@ -376,16 +369,18 @@ class RhetoricTagger:
         groups: list[tuple[int, list[int], list[int]]],
         probabilities: np.ndarray | None,
         normal_lowers: dict[int, str],
+        pairs: list[tuple[int, int, Pattern]] | None = None,
     ) -> None:
         """Set ``doc``'s spans from its fast-matcher ``groups`` and classifier ``probabilities``.
 
-        ``normal_lowers``: the lower-case NFKC forms of tokens ``view`` still has unnormalised.
+        ``normal_lowers``: the lower-case NFKC forms of tokens ``view`` still has unnormalised;
+        ``pairs``: the proximity rules' matches when the batch paired them.
         """
 
         def sentence_of(token: int) -> int:
             return bisect.bisect_right(sent_starts, token) - 1
 
-        found, excluded = self._find(view, sent_starts, groups)
+        found, excluded = self._find(view, sent_starts, groups, pairs)
         # The sentence is the unit of coding: a match may not run into the next sentence.
         kept = [
             (start, end, pattern)
@@ -398,8 +393,8 @@ class RhetoricTagger:
             for start, end, pattern in resolve_overlaps(kept)
         ]
         if self.spans_key != SPAN_KEY:
-            doc.user_data[_KEY_DATA] = self.spans_key
-        doc.user_data[_STARTS_DATA] = (len(doc), sent_starts)
+            doc.user_data[SPANS_KEY_DATA] = self.spans_key
+        doc.user_data[STARTS_DATA] = (len(doc), sent_starts)
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)], normal_lowers):
                 span._.rhetoric_negated = True
@@ -448,11 +443,16 @@ class RhetoricTagger:
         return out
 
     def _find(
-        self, doc: Doc, sent_starts: list[int], groups: list[tuple[int, list[int], list[int]]]
+        self,
+        doc: Doc,
+        sent_starts: list[int],
+        groups: list[tuple[int, list[int], list[int]]],
+        pairs: list[tuple[int, int, Pattern]] | None = None,
     ) -> tuple[list[tuple[int, int, Pattern]], list[tuple[int, int, Exclusion]]]:
         """Pattern matches (proximity pairs included) and exclusion matches in ``doc``.
 
         ``groups`` are the fast matcher's; spaCy's Matcher and the dependency matcher add theirs.
+        ``pairs`` are the proximity matches when they were paired already (then no group is a side's).
         """
         codebook = self.codebook
         found: list[tuple[int, int, Pattern]] = []
@@ -477,7 +477,9 @@ class RhetoricTagger:
                 sides = near_hits.setdefault(index, ([], [], [], []))
                 sides[2 * side].extend(starts)
                 sides[2 * side + 1].extend(ends)
-        if near_hits:
+        if pairs is not None:
+            found.extend(pairs)
+        elif near_hits:
             bounds = np.array(sent_starts, dtype="int64")
             for index, (left_starts, left_ends, right_starts, right_ends) in near_hits.items():
                 if left_starts and right_starts:
@@ -624,69 +626,3 @@ def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str 
     assert isinstance(tagger, RhetoricTagger)
     tagger.initialize(codebook=codebook)
     return nlp
-
-
-def tagged_sentence_starts(doc: Doc) -> list[int]:
-    """The sentence starts the tagger used on ``doc`` (:func:`sentence_starts` when it has not tagged it).
-
-    The tagger records them, so the matches' sentence indices and the sentence counts of a
-    tagged Doc follow the sentences it matched in, and reading them costs nothing.
-
-    Example::
-
-        >>> tagged_sentence_starts(build_pipeline()("One. Two."))
-        [0, 2]
-    """
-    record = doc.user_data.get(_STARTS_DATA)
-    if record is not None and record[0] == len(doc):
-        return list(record[1])
-    return sentence_starts(doc)
-
-
-def doc_matches(
-    doc: Doc, *, offset: int = 0, first_sentence: int = 0, spans_key: str | None = None
-) -> list[Match]:
-    """The matches of a tagged Doc as :class:`Match` records.
-
-    Parameters
-    ----------
-    doc:
-        A Doc processed by the tagger.
-    offset:
-        Added to character offsets (when the Doc is a piece of a longer text).
-    first_sentence:
-        Added to sentence indices, for the same reason.
-    spans_key:
-        The ``doc.spans`` key to read (default: the one the tagger wrote).
-
-    Returns
-    -------
-    list[Match]
-
-    Example::
-
-        >>> [m.frame for m in doc_matches(build_pipeline()("Localism works."))]
-        ['devolution']
-    """
-    key = spans_key or doc.user_data.get(_KEY_DATA, SPAN_KEY)
-    if key not in doc.spans or not len(doc.spans[key]):
-        return []
-    starts = tagged_sentence_starts(doc)
-    matches = []
-    for span in doc.spans[key]:
-        index = bisect.bisect_right(starts, span.start) - 1
-        last = (starts[index + 1] if index + 1 < len(starts) else len(doc)) - 1
-        matches.append(
-            Match(
-                sentence=first_sentence + index,
-                sent_start=offset + doc[starts[index]].idx,
-                sent_end=offset + doc[last].idx + len(doc[last].text),
-                start_char=offset + span.start_char,
-                end_char=offset + span.end_char,
-                frame=span.label_,
-                pattern_id=span.id_,
-                text=span.text,
-                negated=bool(span._.rhetoric_negated),
-            )
-        )
-    return matches
