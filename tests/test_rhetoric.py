@@ -746,3 +746,44 @@ def test_rhetoric_plain_words_skip_the_tokenizer_with_the_same_patterns(
     shortcut = compiled(build_pipeline())
     monkeypatch.setattr(RhetoricTagger, "_plain_word", lambda self, text: False)
     assert compiled(build_pipeline()) == shortcut
+
+
+def test_rhetoric_pipe_with_spacy_matcher_patterns_tags_each_doc_as_alone() -> None:
+    """With a pattern spaCy's Matcher runs (ORTH), Docs are normalised copies and pairs are per Doc."""
+    codebook = parse_toml_codebook(
+        """
+[[frames]]
+id = "devolution"
+[[patterns]]
+id = "city-deal"
+frame = "devolution"
+tokens = [{LOWER = "city"}, {ORTH = "Deal"}]
+[[patterns]]
+id = "near-power-local"
+frame = "devolution"
+near = [["power"], ["local"]]
+window = 3
+""",
+        source="t.toml",
+    )
+    nlp = build_pipeline(codebook)
+    assert len(nlp.get_pipe("policytext_rhetoric")._matcher) == 1  # the ORTH pattern is spaCy's
+    texts = [
+        "A ｃｉｔｙ Deal.",
+        "We want more power",
+        "local people decide.",
+        "",
+        "power to local people",
+        "city Deal",
+    ]
+    alone = [[(m.pattern_id, m.start_char, m.end_char) for m in doc_matches(nlp(t))] for t in texts]
+    batched = [[(m.pattern_id, m.start_char, m.end_char) for m in doc_matches(d)] for d in nlp.pipe(texts)]
+    assert batched == alone
+    assert [[m[0] for m in doc] for doc in alone] == [
+        ["city-deal"],
+        [],
+        [],
+        [],
+        ["near-power-local"],
+        ["city-deal"],
+    ]
