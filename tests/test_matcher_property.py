@@ -48,6 +48,16 @@ pattern = st.lists(slot, min_size=1, max_size=4).filter(
 text = st.lists(st.sampled_from([*WORDS, ",", "."]), min_size=0, max_size=25).map(" ".join)
 
 
+def _fast_matcher(patterns: list[list[dict[str, Any]]]) -> FastMatcher:
+    """A fast matcher with ``patterns`` under keys 0, 1, ... (each must compile for it)."""
+    fast = FastMatcher(NLP.vocab)
+    for key, specs in enumerate(patterns):
+        compiled = fast_specs(specs, NLP.vocab.strings)
+        assert compiled is not None, specs
+        fast.add(key, compiled)
+    return fast
+
+
 def _spacy_longest(patterns: list[list[dict[str, Any]]], doc: Any) -> set[tuple[int, int, int]]:
     matcher = Matcher(NLP.vocab)
     for key, specs in enumerate(patterns):
@@ -70,11 +80,7 @@ def _spacy_longest(patterns: list[list[dict[str, Any]]], doc: Any) -> set[tuple[
 )
 def test_fast_matcher_agrees_with_spacy_matcher(patterns: list[list[dict[str, Any]]], sentence: str) -> None:
     doc = NLP(sentence)
-    fast = FastMatcher(NLP.vocab)
-    for key, specs in enumerate(patterns):
-        compiled = fast_specs(specs, NLP.vocab.strings)
-        assert compiled is not None, specs
-        fast.add(key, compiled)
+    fast = _fast_matcher(patterns)
     assert set(fast(doc)) == _spacy_longest(patterns, doc)
 
 
@@ -106,11 +112,7 @@ range_pattern = st.lists(range_slot, min_size=1, max_size=5).filter(
 def test_fast_matcher_agrees_with_spacy_matcher_on_ranges_and_regexes(
     patterns: list[list[dict[str, Any]]], sentences: list[str]
 ) -> None:
-    fast = FastMatcher(NLP.vocab)
-    for key, specs in enumerate(patterns):
-        compiled = fast_specs(specs, NLP.vocab.strings)
-        assert compiled is not None, specs
-        fast.add(key, compiled)
+    fast = _fast_matcher(patterns)
     for sentence in sentences:
         doc = NLP(sentence)
         assert set(fast(doc)) == _spacy_longest(patterns, doc)
@@ -135,11 +137,7 @@ def test_segments_keep_each_doc_to_its_own_matches(
     import numpy as np
     from spacy.attrs import LOWER
 
-    fast = FastMatcher(NLP.vocab)
-    for key, specs in enumerate(patterns):
-        compiled = fast_specs(specs, NLP.vocab.strings)
-        assert compiled is not None, specs
-        fast.add(key, compiled)
+    fast = _fast_matcher(patterns)
     docs = [NLP(sentence) for sentence in sentences]
     alone = sorted(
         (key, start + offset, end + offset)
