@@ -143,6 +143,22 @@ def test_scoring_matches_the_training_features(classifier_file: tuple[Path, str]
     assert np.allclose(some[:, 0], full[:, 0]) and not some[:, 1:].any()
 
 
+def test_word_table_bound_clears_and_scores_the_same(
+    classifier_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the bound on remembered words the table starts again; scores do not change."""
+    from policytext.rhetoric import classifier as module
+
+    path, digest = classifier_file
+    sentences = [_words(t) for t in [*POSITIVE, *NEGATIVE]]
+    expected = load_classifier(path, digest).probabilities(sentences)
+    model = dataclasses.replace(load_classifier(path, digest), _words=module._WordTable())  # nothing seen yet
+    monkeypatch.setattr(module, "_MAX_SEEN", 10)
+    scored = [model.probabilities([sentence]) for sentence in sentences]  # each call adds words
+    assert model._words.size <= 10  # the bound held: the table was cleared along the way
+    assert np.allclose(np.concatenate(scored), expected, atol=1e-6)
+
+
 def test_classifier_load_errors_name_the_file(classifier_file: tuple[Path, str], tmp_path: Path) -> None:
     path, digest = classifier_file
     with pytest.raises(PolicytextError, match=r"missing\.npz: cannot read classifier"):

@@ -55,6 +55,7 @@ __all__ = [
     "fit_classifier",
     "load_classifier",
     "save_classifier",
+    "scored_word",
     "sentence_words",
     "text_words",
 ]
@@ -89,6 +90,11 @@ def text_words(texts: Sequence[str], nlp: Any = None) -> list[list[str]]:
 def sentence_words(tokens: Sequence[str]) -> list[str]:
     """The words a sentence is scored on: its tokens lower-cased, curly quotes made straight."""
     return [t.lower().translate(_QUOTES) for t in tokens if t and not t.isspace()]
+
+
+def scored_word(token: str) -> str:
+    """The word one token is scored as (:func:`sentence_words`), ``""`` for a token it drops."""
+    return token.lower().translate(_QUOTES) if token and not token.isspace() else ""
 
 
 def _word_features(word: str) -> list[str]:
@@ -215,18 +221,19 @@ class _WordTable:
         self.features = np.full((0, self.width), -1, dtype=np.int32)
         self.size = 0
 
-    def add(self, ids: list[int], unigrams: list[int], rows: list[list[int]]) -> None:
+    def add(self, ids: list[int], unigrams: np.ndarray, features: np.ndarray) -> None:
+        """Add words: their ids, unigram keys and feature positions (``len(ids) x width``, -1: none)."""
         needed = self.size + len(ids)
         if needed > len(self.unigram):  # grow by doubling, so adding words stays cheap
             capacity = max(needed, 2 * len(self.unigram), 1024)
             unigram = np.zeros(capacity, dtype=np.uint64)
             unigram[: self.size] = self.unigram[: self.size]
-            features = np.full((capacity, self.width), -1, dtype=np.int32)
-            features[: self.size] = self.features[: self.size]
-            self.unigram, self.features = unigram, features
+            grown = np.full((capacity, self.width), -1, dtype=np.int32)
+            grown[: self.size] = self.features[: self.size]
+            self.unigram, self.features = unigram, grown
         first = self.size
         self.unigram[first:needed] = unigrams
-        self.features[first:needed] = [[*found, *[-1] * (self.width - len(found))] for found in rows]
+        self.features[first:needed] = features
         self.size = needed
         self.ids.add(np.array(ids, dtype=np.uint64), np.arange(first, needed))
 
@@ -272,13 +279,15 @@ class SentenceClassifier:
         table = self._words
         ids = np.asarray(ids, dtype=np.uint64)
         token_word = table.ids.get(ids)
-        if (token_word < 0).any():
-            missing = np.unique(ids[token_word < 0])
+        unseen = token_word < 0
+        if unseen.any():
+            missing = np.unique(ids[unseen])
             if table.size + len(missing) > _MAX_SEEN:  # a bound on memory over a very long run
                 table.clear()
+                unseen[:] = True
                 missing = np.unique(ids)
             self._learn_words(missing.tolist(), word)
-            token_word = table.ids.get(ids)
+            token_word[unseen] = table.ids.get(ids[unseen])
         unigram = table.unigram[token_word]
         present = unigram != 0  # tokens with no word (spaces) are dropped
         token_word, rows, unigram = token_word[present], np.asarray(rows)[present], unigram[present]
@@ -328,24 +337,27 @@ class SentenceClassifier:
         return self._coef[j]
 
     def _learn_words(self, ids: list[int], word: Callable[[int], str]) -> None:
-        """Remember the features of words not seen before (all of them at once: fewer NumPy calls)."""
-        table, grams = self._words, self._words.grams
+        """Remember the features of words not seen before (all of them at once: fewer NumPy calls).
+
+        A word's row holds the positions of its unigram, last four and first five letters
+        in the model's keys (-1 where the model lacks one or the word is too short).
+        """
+        grams = self._words.grams
         texts = [word(i) for i in ids]
-        features = [_word_features(text) if text else [] for text in texts]
-        new = sorted({f for fs in features for f in fs if f not in grams})
+        suffixes = ["s:" + text[-4:] if len(text) > 4 else "" for text in texts]
+        prefixes = ["p:" + text[:5] if len(text) > 5 else "" for text in texts]
+        new = sorted({f for f in (*suffixes, *prefixes) if f and f not in grams})
         if new:  # affixes shared by many words are looked up once
             positions, known = self._known(np.array([_hash(f) for f in new], dtype=np.uint64))
             grams.update(zip(new, np.where(known, positions, -1).tolist(), strict=True))
-        unigrams = [_hash("w:" + text) if text else 0 for text in texts]
-        positions, known = self._known(np.array(unigrams, dtype=np.uint64))
-        rows = []
-        for k in range(len(ids)):
-            found = {grams[f] for f in features[k]}
-            if texts[k] and known[k]:
-                found.add(int(positions[k]))
-            found.discard(-1)
-            rows.append(sorted(found))
-        table.add(ids, unigrams, rows)
+        grams.setdefault("", -1)
+        unigrams = np.array([_hash("w:" + text) if text else 0 for text in texts], dtype=np.uint64)
+        positions, known = self._known(unigrams)
+        features = np.empty((len(ids), _WordTable.width), dtype=np.int32)
+        features[:, 0] = np.where(known & (unigrams != 0), positions, -1)
+        features[:, 1] = [grams[f] for f in suffixes]
+        features[:, 2] = [grams[f] for f in prefixes]
+        self._words.add(ids, unigrams, features)
 
     def _known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the model's keys, and which of them are there."""

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
 from policytext.errors import InputError
-from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, sentence_words
+from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, scored_word
 from policytext.rhetoric.forms import phrase_specs, token_specs
 from policytext.rhetoric.matcher import FastMatcher, fast_specs, split_groups
 from policytext.rhetoric.normalise import nfkc_changes, normalised, patch_normal_forms, plain_quotes
@@ -358,7 +358,7 @@ class RhetoricTagger:
         rows = np.cumsum(marks) - 1  # every Doc opens with a sentence start
         columns = [j for j, frame in enumerate(classifier.frames) if not ref.frames or frame in ref.frames]
         return classifier.token_probabilities(
-            ids, rows, int(marks.sum()), lambda key: (sentence_words([strings[key]]) or [""])[0], columns
+            ids, rows, int(marks.sum()), lambda key: scored_word(strings[key]), columns
         )
 
     def _tag_one(
