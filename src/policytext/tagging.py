@@ -44,6 +44,8 @@ from policytext._text import count_doc_tokens
 from policytext.codebook import Codebook, codebook_from_dict, load_codebook
 from policytext.errors import InputError
 from policytext.rhetoric import Match, RhetoricTagger, build_pipeline, doc_matches, tagged_sentence_starts
+from policytext.rhetoric.sentencizer import BATCH_MOST_DOCS as SENTENCIZER_BATCH_MOST_DOCS
+from policytext.rhetoric.sentencizer import BATCH_TOKENS as SENTENCIZER_BATCH_TOKENS
 from policytext.store import tags
 from policytext.training import doc_sentence_spans, text_pieces
 
@@ -65,9 +67,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _ROW = tuple[int, int, int, int, int, str, str, str, int]
-#: Default batches of :func:`tag_corpus`: about this many tokens, at most BATCH_MOST_DOCS documents.
-BATCH_TOKENS = 20_000
-BATCH_MOST_DOCS = 1_000
+#: Default batches of :func:`tag_corpus`: about this many tokens (the tagger's own batch size,
+#: so it matches a whole batch in one pass), at most BATCH_MOST_DOCS documents.
+BATCH_TOKENS = SENTENCIZER_BATCH_TOKENS
+BATCH_MOST_DOCS = SENTENCIZER_BATCH_MOST_DOCS
 
 
 @dataclass(frozen=True)
@@ -312,7 +315,7 @@ def tag_corpus(
         Processes to tag in (1: in this process). They end when this process ends.
     batch_docs:
         Documents per batch; each batch is written in one transaction. By default a
-        batch closes at about 20,000 tokens (``documents.tokens``; at most 1,000
+        batch closes at about 100,000 tokens (``documents.tokens``; at most 1,000
         documents), so short documents are tagged many at a time.
     model:
         A frame model trained with ``policytext train`` on this codebook: its name (in

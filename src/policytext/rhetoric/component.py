@@ -257,7 +257,7 @@ class RhetoricTagger:
 
         Docs are gathered until they hold about
         :data:`~policytext.rhetoric.sentencizer.BATCH_TOKENS` tokens (or
-        ``max(batch_size, 1000)`` Docs) and matched in one pass: a corpus of short
+        ``max(batch_size, BATCH_MOST_DOCS)`` Docs) and matched in one pass: a corpus of short
         documents (paragraphs, Hansard contributions) would otherwise pay the matcher's
         and the classifier's fixed cost per document. A long Doc makes a batch alone.
         """
