@@ -310,16 +310,18 @@ class FastMatcher:
             bits |= array[:, column].astype("int64") * bit
         token_flags: list[int] = bits.tolist()  # the flag bits of every token
         bounds: _Bounds | None = None
+        firsts: Any = None  # per token, the first token of its segment (None: one segment)
         if segments is not None and len(segments) > 1:
             lengths = np.diff(np.append(segments, len(lower)))
+            firsts = np.repeat(segments, lengths)
             bounds = (
-                np.repeat(segments, lengths).tolist(),  # per token: its segment's first token
+                firsts.tolist(),  # per token: its segment's first token
                 np.repeat(np.append(segments[1:], len(lower)), lengths).tolist(),  # and its end
             )
         if self._regex_specs:
             self._learn_words(lower)
         results: list[tuple[int, list[int], list[int]]] = []
-        for index, option, found_at in self._triggers(*self._positions(lower_arr)):
+        for index, option, found_at in self._triggers(*self._positions(lower_arr), firsts):
             candidates = self._candidates(index, option, found_at, lower, token_flags, bounds)
             if not candidates:
                 continue
@@ -363,13 +365,17 @@ class FastMatcher:
         cuts = np.append(firsts, len(tokens))
         return anchors[anchor[firsts]].tolist(), cuts, tokens
 
-    def _triggers(self, words: list[int], cuts: Any, tokens: Any) -> list[tuple[int, int, list[int]]]:
+    def _triggers(
+        self, words: list[int], cuts: Any, tokens: Any, firsts: Any = None
+    ) -> list[tuple[int, int, list[int]]]:
         """Every pattern whose required slots all have a token here, with its trigger and where it is.
 
         ``(pattern index, trigger option, tokens)``: the trigger is the option with fewest
         tokens (the first of equals); ``tokens`` are the start tokens its words allow
-        when it sits at a fixed distance from the start, else the trigger's own tokens (sorted).
-        Patterns without options come with -1 and no tokens: they are tried everywhere.
+        when it sits at a fixed distance from the start (within the trigger's segment:
+        ``firsts`` gives each token its segment's first token), else the trigger's own
+        tokens (sorted). Patterns without options come with -1 and no tokens: they are
+        tried everywhere.
         """
         chosen: list[tuple[int, int, list[int]]] = [(index, -1, []) for index in self._always]
         if not words or not len(self._optioned):
@@ -405,8 +411,11 @@ class FastMatcher:
         sizes = per_word[pair_word]
         option_of = np.repeat(pair_option, sizes)
         offsets = np.repeat(cuts[pair_word] - (np.cumsum(sizes) - sizes), sizes)
-        token = tokens[offsets + np.arange(len(option_of))] - self._option_shift[option_of]
-        keep = token >= 0
+        trigger_at = tokens[offsets + np.arange(len(option_of))]
+        token = trigger_at - self._option_shift[option_of]
+        # A start before the trigger's segment (or the text) belongs to another Doc: not tried
+        # (the match tests would turn it down too, as it cannot reach its end in that Doc).
+        keep = token >= (0 if firsts is None else firsts[trigger_at])
         option_of, token = option_of[keep], token[keep]
         order = np.lexsort((token, option_of))
         option_of, token = option_of[order], token[order]
@@ -434,10 +443,7 @@ class FastMatcher:
             return range(len(lower))
         _, low, high, slot = self._plans[index][option]
         if low == high:  # the trigger sits at a fixed distance from the start: found are the starts
-            if bounds is not None:  # a start before the trigger's segment belongs to another Doc
-                firsts = bounds[0]
-                return [start for start in found if firsts[start + low] <= start]
-            return found
+            return found  # (each within its trigger's segment: see _triggers)
         # The slots before the trigger run backwards from its tokens: only the starts they
         # reach can match (every start in a window before the trigger was tried before).
         floors = bounds[0] if bounds is not None else None
