@@ -17,7 +17,9 @@ Run from the repository root (reads ../shared/data; prints figures, asserts noth
 2. Scaling: the same job with ``workers=2`` against ``workers=1``. Target >= 1.7x
    (needs two idle cores; the figure says how busy the machine was).
 3. Memory: peak RSS of a fresh process tagging the corpus once and repeated 10
-   times (10x documents). Target: flat (ratio close to 1).
+   times (10x documents). Target: flat (ratio close to 1). The 1x corpus should
+   fill at least one tagging batch (about 100,000 tokens; 40 speeches do), or
+   the ratio shows the batch filling up rather than growth with the corpus.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _memory import own_peak_rss_mb  # beside this script
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -94,26 +98,6 @@ def time_make_doc(texts: list[str]) -> tuple[float, int]:
     return elapsed, sum(count_doc_tokens(doc) for doc in docs)
 
 
-def own_peak_rss_mb() -> float:
-    """This process's peak resident set size in MB.
-
-    On Linux it is ``VmHWM`` from ``/proc/self/status``: the high-water mark of
-    this program's own memory. ``getrusage``'s ``ru_maxrss`` is not: Linux keeps
-    it across ``exec``, so a child started from a large parent reports the
-    parent's size (the figure of earlier versions of this benchmark grew with
-    the corpus the parent had tagged, and a flat ratio meant nothing).
-    ``ru_maxrss`` is the fallback elsewhere.
-    """
-    status = Path("/proc/self/status")
-    if status.is_file():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def peak_memory_child(db: str) -> None:
     """Run in a fresh process: tag ``db`` and print the peak RSS in MB."""
     from policytext.store.corpus import Corpus
@@ -175,7 +159,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=120, help="speeches to use (default 120)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--memory-docs", type=int, default=20, help="speeches in the memory test")
+    parser.add_argument("--memory-docs", type=int, default=40,
+                        help="speeches in the memory test (default 40: more than one tagging batch)")  # fmt: skip
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--codebook", default=None, help="codebook file to time (default: the shipped one)")
     parser.add_argument(

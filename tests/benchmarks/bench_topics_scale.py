@@ -19,13 +19,14 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from _memory import own_peak_rss_mb  # beside this script
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -67,7 +68,7 @@ def one_run(n: int, words: int) -> dict[str, float]:
         "units": analysis.settings["units"],
         "prepare_seconds": prepare_seconds,
         "seconds": total,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": own_peak_rss_mb(),  # VmHWM: this child's own peak, not its parent's
     }
 
 
