@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LOWER
+from spacy.attrs import IS_ASCII, LOWER
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -269,15 +269,18 @@ class RhetoricTagger:
         attrs = [LOWER, *self._fast.flag_attrs()]
         # Words are compared after NFKC. Only spaCy's matchers need a normalised copy of a
         # Doc; the fast matcher, the classifier and the negation test take the normal
-        # forms' values at the tokens NFKC changes.
+        # forms' values at the tokens NFKC changes. IS_ASCII comes in the same array (last
+        # column, which the matcher does not read): NFKC changes only non-ASCII words.
         copies = len(self._matcher) > 0 or len(self._dependency) > 0
         views: list[Doc] = []
         arrays: list[np.ndarray] = []
         normal_lowers: list[dict[int, str]] = []
         for doc in docs:
-            changes = nfkc_changes(doc)
+            array = doc.to_array([*attrs, IS_ASCII]).reshape(len(doc), len(attrs) + 1)
+            changes = nfkc_changes(doc, array[:, -1])
             view = normalised(doc, changes) if changes and copies else doc
-            array = view.to_array(attrs).reshape(len(view), len(attrs))
+            if view is not doc:
+                array = view.to_array([*attrs, IS_ASCII]).reshape(len(view), len(attrs) + 1)
             if changes and view is doc:
                 patch_normal_forms(array, attrs, changes, self.vocab)
                 normal_lowers.append({index: normal.lower() for index, normal in changes.items()})
@@ -296,11 +299,16 @@ class RhetoricTagger:
             found, pairs = self._pair_batch(found, starts_of, offsets)
         groups = split_groups(found, offsets)
         classify = codebook.classifier is not None and len(array) > 0
-        probabilities = self._probabilities(array[:, 0], starts_of, lengths) if classify else None
+        above = self._above(self._probabilities(array[:, 0], starts_of, lengths)) if classify else None
+        # How many sentences before each row reach the threshold: a Doc with none skips the step.
+        reached: list[int] = []
+        if above is not None:
+            reached = np.concatenate([[0], np.cumsum(above.any(axis=1))]).tolist()
         row = 0
         for index, (doc, view, sent_starts) in enumerate(zip(docs, views, starts_of, strict=True)):
             rows = len(sent_starts)
-            mine = probabilities[row : row + rows] if probabilities is not None and rows else None
+            some = above is not None and reached[row + rows] > reached[row]
+            mine = above[row : row + rows] if some and above is not None else None
             row += rows
             paired = pairs[index] if pairs is not None else None
             self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index], paired)
@@ -344,6 +352,15 @@ class RhetoricTagger:
                     per_doc[doc].append((start - offsets[doc], end - offsets[doc], paired))
         return rest, per_doc
 
+    def _above(self, probabilities: np.ndarray) -> np.ndarray:
+        """Which sentence-frames the classifier may add: at its threshold and among its ``frames``."""
+        classifier, ref = self._classifier, self.codebook.classifier
+        assert classifier is not None and ref is not None
+        above: np.ndarray = probabilities >= ref.threshold
+        if ref.frames:
+            above[:, [f not in ref.frames for f in classifier.frames]] = False
+        return above
+
     def _probabilities(self, ids: np.ndarray, starts_of: list[list[int]], lengths: list[int]) -> np.ndarray:
         """The classifier's probabilities for every sentence of Docs laid end to end (rows in order)."""
         classifier, ref = self._classifier, self.codebook.classifier
@@ -367,14 +384,16 @@ class RhetoricTagger:
         view: Doc,
         sent_starts: list[int],
         groups: list[tuple[int, list[int], list[int]]],
-        probabilities: np.ndarray | None,
+        above: np.ndarray | None,
         normal_lowers: dict[int, str],
         pairs: list[tuple[int, int, Pattern]] | None = None,
     ) -> None:
-        """Set ``doc``'s spans from its fast-matcher ``groups`` and classifier ``probabilities``.
+        """Set ``doc``'s spans from its fast-matcher ``groups`` and the classifier's sentence-frames.
 
-        ``normal_lowers``: the lower-case NFKC forms of tokens ``view`` still has unnormalised;
-        ``pairs``: the proximity rules' matches when the batch paired them.
+        ``above``: per sentence and frame, whether the classifier may add it (:meth:`_above`),
+        None when it adds nothing here; ``normal_lowers``: the lower-case NFKC forms of tokens
+        ``view`` still has unnormalised; ``pairs``: the proximity rules' matches when the
+        batch paired them.
         """
 
         def sentence_of(token: int) -> int:
@@ -398,8 +417,8 @@ class RhetoricTagger:
         for span in doc.spans[self.spans_key]:
             if self._is_negated(view, span.start, sent_starts[sentence_of(span.start)], normal_lowers):
                 span._.rhetoric_negated = True
-        if probabilities is not None:
-            classified = self._classified(doc, probabilities, sent_starts, excluded, sentence_of)
+        if above is not None:
+            classified = self._classified(doc, above, sent_starts, excluded, sentence_of)
             if classified:
                 doc.spans[self.spans_key] = sorted(
                     [*doc.spans[self.spans_key], *classified], key=lambda span: (span.start, span.end)
@@ -408,7 +427,7 @@ class RhetoricTagger:
     def _classified(
         self,
         doc: Doc,
-        probabilities: np.ndarray,
+        above: np.ndarray,
         sent_starts: list[int],
         excluded: list[tuple[int, int, Exclusion]],
         sentence_of: Callable[[int], int],
@@ -421,9 +440,6 @@ class RhetoricTagger:
         classifier, ref = self._classifier, self.codebook.classifier
         assert classifier is not None and ref is not None
         bounds = [*sent_starts, len(doc)]
-        above = probabilities >= ref.threshold
-        if ref.frames:
-            above[:, [f not in ref.frames for f in classifier.frames]] = False
         if not above.any():
             return []
         taken = {(sentence_of(span.start), span.label_) for span in doc.spans[self.spans_key]}

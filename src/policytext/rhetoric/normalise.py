@@ -29,20 +29,22 @@ def _nfkc_change(word: str) -> str | None:
     return normal if normal != word and any(c.isalnum() for c in normal) else None
 
 
-def nfkc_changes(doc: Doc) -> dict[int, str]:
+def nfkc_changes(doc: Doc, is_ascii: np.ndarray | None = None) -> dict[int, str]:
     """The tokens of ``doc`` that NFKC normalisation changes: token index -> normal form.
 
     Tokens whose normal form has no letter or digit ("…" is "...") are left out: no
     word test can tell them apart. Each distinct word is examined once per process.
+    ``is_ascii`` is ``doc.to_array(IS_ASCII)`` when the caller has it already.
     """
     if not len(doc):
         return {}
-    array = doc.to_array([ORTH, IS_ASCII])
+    if is_ascii is None:
+        is_ascii = doc.to_array([IS_ASCII]).reshape(-1)
     # NFKC changes no ASCII word: only the others (typographic quotes, dashes, ...) are looked at.
-    others = np.flatnonzero(array[:, 1] == 0)
+    others = np.flatnonzero(is_ascii == 0)
     if not len(others):
         return {}
-    keys = array[others, 0].tolist()
+    keys = doc.to_array([ORTH]).reshape(-1)[others].tolist()
     words_here = set(keys)
     strings = doc.vocab.strings
     for key in words_here - _NFKC_SEEN:
