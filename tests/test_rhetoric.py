@@ -787,3 +787,32 @@ window = 3
         ["near-power-local"],
         ["city-deal"],
     ]
+
+
+def test_sentence_starts_from_a_given_array_are_the_docs(nlp: Language) -> None:
+    """The tagger passes SENT_START read with its other token arrays: the same starts as reading them."""
+    from spacy.attrs import SENT_START
+
+    from policytext.rhetoric import sentence_starts
+
+    blank = spacy.blank("en")
+    with_sentencizer = spacy.blank("en")
+    with_sentencizer.add_pipe("sentencizer")
+    merged = nlp("One here. Two there.")
+    merged[3].is_sent_start = False  # boundaries set, then unset after the first token
+    hooked = blank("One here. Two there.")
+    hooked.user_hooks["sents"] = lambda doc: iter([doc[:]])
+    docs = [
+        nlp("One here. We devolve powers now."),
+        nlp("Alone"),
+        nlp(""),
+        blank("One here. Two there."),  # no boundary set at all
+        blank("Alone"),
+        with_sentencizer("First one. Second one! Third?"),
+        merged,
+        hooked,
+    ]
+    for doc in docs:
+        assert sentence_starts(doc, doc.to_array([SENT_START])) == sentence_starts(doc), doc.text
+    assert sentence_starts(docs[0], docs[0].to_array([SENT_START])) == [0, 3]
+    assert sentence_starts(docs[3], docs[3].to_array([SENT_START])) == [0]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IS_ASCII, LOWER
+from spacy.attrs import IS_ASCII, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -269,18 +269,21 @@ class RhetoricTagger:
         attrs = [LOWER, *self._fast.flag_attrs()]
         # Words are compared after NFKC. Only spaCy's matchers need a normalised copy of a
         # Doc; the fast matcher, the classifier and the negation test take the normal
-        # forms' values at the tokens NFKC changes. IS_ASCII comes in the same array (last
-        # column, which the matcher does not read): NFKC changes only non-ASCII words.
+        # forms' values at the tokens NFKC changes. IS_ASCII (NFKC changes only non-ASCII
+        # words) and SENT_START come in the same array, after the columns the matcher reads.
         copies = len(self._matcher) > 0 or len(self._dependency) > 0
+        every = [*attrs, IS_ASCII, SENT_START]
         views: list[Doc] = []
         arrays: list[np.ndarray] = []
         normal_lowers: list[dict[int, str]] = []
+        starts_of: list[list[int]] = []
         for doc in docs:
-            array = doc.to_array([*attrs, IS_ASCII]).reshape(len(doc), len(attrs) + 1)
-            changes = nfkc_changes(doc, array[:, -1])
+            array = doc.to_array(every).reshape(len(doc), len(every))
+            changes = nfkc_changes(doc, array[:, -2])
             view = normalised(doc, changes) if changes and copies else doc
             if view is not doc:
-                array = view.to_array([*attrs, IS_ASCII]).reshape(len(view), len(attrs) + 1)
+                array = view.to_array(every).reshape(len(view), len(every))
+            starts_of.append(sentence_starts(view, array[:, -1]))
             if changes and view is doc:
                 patch_normal_forms(array, attrs, changes, self.vocab)
                 normal_lowers.append({index: normal.lower() for index, normal in changes.items()})
@@ -288,7 +291,6 @@ class RhetoricTagger:
                 normal_lowers.append({})
             views.append(view)
             arrays.append(array)
-        starts_of = [sentence_starts(view) for view in views]
         lengths = [len(view) for view in views]
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)

@@ -147,8 +147,10 @@ def batched(stream: Iterable[Doc], handle: Callable[[list[Doc]], None], batch_si
         yield from batch
 
 
-def sentence_starts(doc: Doc) -> list[int]:
+def sentence_starts(doc: Doc, values: np.ndarray | None = None) -> list[int]:
     """Token indices where the sentences of ``doc`` start (``[0]`` when none are set).
+
+    ``values`` is ``doc.to_array(SENT_START)`` when the caller has it already.
 
     Example::
 
@@ -158,9 +160,12 @@ def sentence_starts(doc: Doc) -> list[int]:
     """
     if len(doc) == 0:
         return []
-    if not doc.has_annotation("SENT_START"):
-        return [0]
-    values = doc.to_array([SENT_START]).astype("int64").reshape(-1)
+    if values is None:
+        if not doc.has_annotation("SENT_START"):
+            return [0]
+        values = doc.to_array([SENT_START])
+    # (Without a boundary set after the first token, the values give [0] too.)
+    values = np.asarray(values).astype("int64").reshape(-1)
     starts: list[int] = np.flatnonzero(values == 1).tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
