@@ -491,3 +491,30 @@ def test_tagging_many_short_documents_in_default_batches_as_one_at_a_time(corpus
         )
         == together
     )
+
+
+def test_write_tags_replaces_this_codebooks_tags_in_one_go(corpus: Corpus) -> None:
+    """A batch's tags are written statement by kind: each document's earlier tags of this codebook
+    go, other codebooks' stay, and a document given twice keeps its last tags (as one by one)."""
+    from policytext.rhetoric import Match
+    from policytext.store import tags
+
+    corpus.add_many(Document(text=f"Power to the people, part {n}.", id=f"d{n}") for n in range(3))
+    pks = [int(row[0]) for row in corpus.conn.execute("SELECT pk FROM documents ORDER BY pk")]
+
+    def match(frame: str) -> Match:
+        return Match(sentence=0, sent_start=0, sent_end=10, start_char=0, end_char=5, frame=frame,
+                     pattern_id=f"{frame}-1", text="Power", negated=False)  # fmt: skip
+
+    assert tags.write_tags(corpus, "other", [(pks[0], [match("devolution")], 1, 7)]) == 1
+    assert tags.write_tags(corpus, "book", [(pk, [match("empowerment")], 1, 7) for pk in pks]) == 3
+    written = tags.write_tags(
+        corpus, "book", [(pks[0], [match("civil_society")] * 2, 1, 7), (pks[1], [], 1, 7), (pks[0], [], 2, 8)]
+    )
+    assert written == 0  # pks[0]'s last entry has no match; pks[1] none
+    rows = [tuple(row) for row in corpus.conn.execute(
+        "SELECT doc_pk, codebook_hash, frame FROM matches ORDER BY doc_pk, codebook_hash")]  # fmt: skip
+    assert rows == [(pks[0], "other", "devolution"), (pks[2], "book", "empowerment")]
+    done = [tuple(row) for row in corpus.conn.execute(
+        "SELECT doc_pk, sentences, tokens FROM tagged_documents WHERE codebook_hash = 'book' ORDER BY doc_pk")]  # fmt: skip
+    assert done == [(pks[0], 2, 8), (pks[1], 1, 7), (pks[2], 1, 7)]

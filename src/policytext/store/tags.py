@@ -201,38 +201,32 @@ def write_tags(corpus: Corpus, codebook_hash: str, results: Iterable[TagRow], *,
 
         >>> write_tags(corpus, codebook.hash, [(pk, matches, sentences, tokens)])  # doctest: +SKIP
     """
-    written = 0
     now = tagged_at or _now()
+    # Statements per kind, not per document (a corpus of paragraphs has thousands per batch);
+    # a document given twice keeps its last tags, as writing them one after the other would.
+    latest = {pk: (pk, matches, sentences, tokens) for pk, matches, sentences, tokens in results}
+    rows = [
+        (pk, codebook_hash, m.sentence, m.sent_start, m.sent_end, m.start_char, m.end_char, m.frame,
+         m.pattern_id, m.text, int(m.negated))
+        for pk, matches, _, _ in latest.values()
+        for m in matches
+    ]  # fmt: skip
     with corpus.transaction() as conn:
-        for pk, matches, sentences, tokens in results:
-            conn.execute("DELETE FROM matches WHERE doc_pk = ? AND codebook_hash = ?", (pk, codebook_hash))
-            conn.executemany(
-                "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, start_char, "
-                "end_char, frame, pattern_id, text, negated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        pk,
-                        codebook_hash,
-                        m.sentence,
-                        m.sent_start,
-                        m.sent_end,
-                        m.start_char,
-                        m.end_char,
-                        m.frame,
-                        m.pattern_id,
-                        m.text,
-                        int(m.negated),
-                    )  # fmt: skip
-                    for m in matches
-                ],
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO tagged_documents "
-                "(doc_pk, codebook_hash, sentences, tokens, tagged_at) VALUES (?, ?, ?, ?, ?)",
-                (pk, codebook_hash, sentences, tokens, now),
-            )
-            written += len(matches)
-    return written
+        conn.executemany(
+            "DELETE FROM matches WHERE doc_pk = ? AND codebook_hash = ?",
+            [(pk, codebook_hash) for pk in latest],
+        )
+        conn.executemany(
+            "INSERT INTO matches (doc_pk, codebook_hash, sentence, sent_start, sent_end, start_char, "
+            "end_char, frame, pattern_id, text, negated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO tagged_documents "
+            "(doc_pk, codebook_hash, sentences, tokens, tagged_at) VALUES (?, ?, ?, ?, ?)",
+            [(pk, codebook_hash, sentences, tokens, now) for pk, _, sentences, tokens in latest.values()],
+        )
+    return len(rows)
 
 
 def document_tokens(corpus: Corpus, doc_id: str) -> tuple[int, int]:
