@@ -89,7 +89,7 @@ def text_words(texts: Sequence[str], nlp: Any = None) -> list[list[str]]:
 
 def sentence_words(tokens: Sequence[str]) -> list[str]:
     """The words a sentence is scored on: its tokens lower-cased, curly quotes made straight."""
-    return [t.lower().translate(_QUOTES) for t in tokens if t and not t.isspace()]
+    return [word for word in map(scored_word, tokens) if word]
 
 
 def scored_word(token: str) -> str:
@@ -350,13 +350,12 @@ class SentenceClassifier:
         if new:  # affixes shared by many words are looked up once
             positions, known = self._known(np.array([_hash(f) for f in new], dtype=np.uint64))
             grams.update(zip(new, np.where(known, positions, -1).tolist(), strict=True))
-        grams.setdefault("", -1)
         unigrams = np.array([_hash("w:" + text) if text else 0 for text in texts], dtype=np.uint64)
         positions, known = self._known(unigrams)
         features = np.empty((len(ids), _WordTable.width), dtype=np.int32)
         features[:, 0] = np.where(known & (unigrams != 0), positions, -1)
-        features[:, 1] = [grams[f] for f in suffixes]
-        features[:, 2] = [grams[f] for f in prefixes]
+        features[:, 1] = [grams.get(f, -1) for f in suffixes]  # "": too short for one
+        features[:, 2] = [grams.get(f, -1) for f in prefixes]
         self._words.add(ids, unigrams, features)
 
     def _known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -309,8 +309,9 @@ class RhetoricTagger:
         row = 0
         for index, (doc, view, sent_starts) in enumerate(zip(docs, views, starts_of, strict=True)):
             rows = len(sent_starts)
-            some = above is not None and reached[row + rows] > reached[row]
-            mine = above[row : row + rows] if some and above is not None else None
+            mine = None
+            if above is not None and reached[row + rows] > reached[row]:
+                mine = above[row : row + rows]
             row += rows
             paired = pairs[index] if pairs is not None else None
             self._tag_one(doc, view, sent_starts, groups[index], mine, normal_lowers[index], paired)
@@ -442,8 +443,6 @@ class RhetoricTagger:
         classifier, ref = self._classifier, self.codebook.classifier
         assert classifier is not None and ref is not None
         bounds = [*sent_starts, len(doc)]
-        if not above.any():
-            return []
         taken = {(sentence_of(span.start), span.label_) for span in doc.spans[self.spans_key]}
         for x_start, _x_end, exclusion in excluded:
             for frame in exclusion.frames or classifier.frames:
