@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
+from policytext._text import with_chunk_cache
 from policytext.codebook import Codebook, Exclusion, Pattern, codebook_from_dict, load_codebook
 from policytext.errors import InputError
 from policytext.rhetoric.classifier import SentenceClassifier, load_classifier, scored_word
@@ -639,6 +640,7 @@ def build_pipeline(codebook: Codebook | str | Path | None = None, *, model: str 
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("policytext_sentencizer")
+    with_chunk_cache(nlp)  # the same tokens, long texts about twice as fast
     tagger = nlp.add_pipe("policytext_rhetoric")
     assert isinstance(tagger, RhetoricTagger)
     tagger.initialize(codebook=codebook)
