@@ -49,7 +49,7 @@ def test_same_docs_as_spacy(texts: list[str]) -> None:
 class _Recorder:
     """A stand-in tokenizer that records what it is asked to tokenize."""
 
-    max_cache_size = 4
+    max_cache_size = 7
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -60,16 +60,21 @@ class _Recorder:
         return string
 
 
-def test_each_new_chunk_is_tokenized_alone_once_until_the_cache_would_be_full() -> None:
+def test_new_chunks_are_tokenized_once_plain_words_together_until_the_cache_would_be_full() -> None:
     inner = _Recorder()
+    inner.rules = {"dont": [{"ORTH": "do"}, {"ORTH": "nt"}]}
     tokenizer = ChunkCacheTokenizer(inner)
-    tokenizer("a b\na")
-    assert sorted(inner.calls[:-1]) == ["a", "b"] and inner.calls[-1] == "a b\na"
+    tokenizer("a end.\na dont can't (b)")
+    # chunks that are no special case and hold no full stop or apostrophe in one call;
+    # the others alone; then the text
+    assert sorted(inner.calls[0].split()) == ["(b)", "a"]
+    assert sorted(inner.calls[1:4]) == ["can't", "dont", "end."]
+    assert inner.calls[4:] == ["a end.\na dont can't (b)"]
     inner.calls.clear()
-    tokenizer("b c d")  # b was seen: c and d alone, then the text
-    assert sorted(inner.calls[:-1]) == ["c", "d"]
+    tokenizer("b c a")  # a was seen
+    assert sorted(inner.calls[0].split()) == ["b", "c"] and inner.calls[1:] == ["b c a"]
     inner.calls.clear()
-    tokenizer("e f")  # four chunks seen, as many as the cache holds: no more warming
+    tokenizer("e f")  # seven chunks seen, more than the cache holds: no more filling
     assert inner.calls == ["e f"]
 
 
@@ -80,7 +85,7 @@ def test_setting_a_rule_reaches_spacys_tokenizer_and_starts_the_cache_again() ->
     tokenizer.rules = {"x": 1}
     assert inner.rules == {"x": 1}
     inner.calls.clear()
-    tokenizer("a")  # the rules changed, so spaCy emptied its cache: warm again
+    tokenizer("a")  # the rules changed, so spaCy emptied its cache: fill it again
     assert inner.calls == ["a", "a"]
 
 

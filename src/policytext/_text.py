@@ -8,6 +8,7 @@ whitespace (words and numbers).
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -36,11 +37,11 @@ class ChunkCacheTokenizer:
     line break, "don't" or "Mr."; spaCy's ``_save_cached``, issue #1250). A text with
     line breaks therefore caches almost nothing after its first line, and long texts
     tokenize about half as fast per token as paragraphs. Before tokenizing a text,
-    this wrapper tokenizes each chunk it has not seen alone (a call of its own, so a
-    special case in one chunk does not stop the others being cached), until spaCy's
-    cache would be full (``max_cache_size`` chunks); spaCy then tokenizes the text as
-    always and finds its chunks in the cache. The cache holds a chunk's tokens as
-    spaCy makes them alone, which is how spaCy itself fills it, so the Docs are the same.
+    this wrapper tokenizes the chunks it has not seen so that special cases stop
+    little caching (plain chunks together, likely special ones alone), until
+    spaCy's cache would be full (``max_cache_size`` chunks); spaCy then tokenizes the
+    text as always and finds its chunks in the cache. spaCy caches a chunk's tokens
+    as it makes them for the chunk alone, in whatever call, so the Docs are the same.
 
     Every other attribute (``explain``, ``rules``, serialisation) is the tokenizer's.
 
@@ -61,10 +62,27 @@ class ChunkCacheTokenizer:
     def __call__(self, text: str) -> Doc:
         if len(self._seen) < getattr(self.tokenizer, "max_cache_size", 0):
             new = set(text.split()).difference(self._seen)
-            self._seen.update(new)
-            for chunk in new:
-                self.tokenizer(chunk)
+            if new:
+                self._seen.update(new)
+                self._fill(new)
         return self.tokenizer(text)
+
+    def _fill(self, chunks: set[str]) -> None:
+        """Tokenize ``chunks`` so that spaCy caches each (all but special cases and chunks they hold).
+
+        Chunks that are no special case and hold no apostrophe or full stop (where
+        contractions and abbreviations hide) are tokenized together, in one call; the
+        others one per call, so that a special case stops the caching of none but itself.
+        spaCy caches a chunk's own tokens whichever call it comes in, so this decides only
+        how many chunks are cached (a special case among the first kind costs the rest
+        of that call their caching), never the tokens.
+        """
+        rules = getattr(self.tokenizer, "rules", None) or {}
+        alone = [chunk for chunk in chunks if chunk in rules or _MAYBE_SPECIAL.search(chunk)]
+        if len(alone) < len(chunks):
+            self.tokenizer(" ".join(chunks.difference(alone)))
+        for chunk in alone:
+            self.tokenizer(chunk)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
@@ -101,6 +119,7 @@ class ChunkCacheTokenizer:
 
 
 _OWN = frozenset({"tokenizer", "_seen"})
+_MAYBE_SPECIAL = re.compile("[.'’]")
 
 
 def with_chunk_cache(nlp: Language) -> Language:
