@@ -70,15 +70,20 @@ class ChunkCacheTokenizer:
     def _fill(self, chunks: set[str]) -> None:
         """Tokenize ``chunks`` so that spaCy caches each (all but special cases and chunks they hold).
 
-        Chunks that are no special case and hold no apostrophe or full stop (where
-        contractions and abbreviations hide) are tokenized together, in one call; the
-        others one per call, so that a special case stops the caching of none but itself.
+        Chunks that are no special case (nor one with a full stop after it) and hold no
+        apostrophe or inner full stop (where contractions and abbreviations hide) are
+        tokenized together, in one call; the others one per call, so that a special case
+        stops the caching of none but itself.
         spaCy caches a chunk's own tokens whichever call it comes in, so this decides only
         how many chunks are cached (a special case among the first kind costs the rest
         of that call their caching), never the tokens.
         """
         rules = getattr(self.tokenizer, "rules", None) or {}
-        alone = [chunk for chunk in chunks if chunk in rules or _MAYBE_SPECIAL.search(chunk)]
+        alone = [
+            chunk
+            for chunk in chunks
+            if chunk in rules or _MAYBE_SPECIAL.search(chunk) or (chunk[-1] == "." and chunk[:-1] in rules)
+        ]
         if len(alone) < len(chunks):
             self.tokenizer(" ".join(chunks.difference(alone)))
         for chunk in alone:
@@ -119,7 +124,8 @@ class ChunkCacheTokenizer:
 
 
 _OWN = frozenset({"tokenizer", "_seen"})
-_MAYBE_SPECIAL = re.compile("[.'’]")
+# An apostrophe or a full stop before a chunk's end: where contractions and abbreviations hide.
+_MAYBE_SPECIAL = re.compile(r"['’]|\.(?!$)")
 
 
 def with_chunk_cache(nlp: Language) -> Language:
