@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from spacy.tokens import Doc
 
 from policytext._text import ChunkCacheTokenizer, blank_english, count_tokens, with_chunk_cache
 from policytext.rhetoric import build_pipeline
+from policytext.tables.keyness import _lemmatizer
 
 # Words, tokenizer exceptions (special cases: contractions, abbreviations, emoticons,
 # line breaks) and affixes, so texts mix cached chunks with special ones.
@@ -100,11 +102,15 @@ def test_spacy_attributes_and_serialisation_are_the_tokenizers(tmp_path: Path) -
     assert signature(loaded("Don't stop.\nGo.")) == signature(nlp("Don't stop.\nGo."))
     again = with_chunk_cache(spacy.blank("en")).from_bytes(nlp.to_bytes())
     assert signature(again("we'll see")) == signature(nlp("we'll see"))
+    unpickled = pickle.loads(pickle.dumps(nlp))
+    assert isinstance(unpickled.tokenizer, ChunkCacheTokenizer)
+    assert signature(unpickled("Mr. Brown can't.\nNo.")) == signature(nlp("Mr. Brown can't.\nNo."))
 
 
-def test_the_tagging_and_counting_pipelines_use_it() -> None:
+def test_the_tagging_counting_and_keyness_pipelines_use_it() -> None:
     assert isinstance(build_pipeline().tokenizer, ChunkCacheTokenizer)
     assert isinstance(blank_english().tokenizer, ChunkCacheTokenizer)
+    assert isinstance(_lemmatizer().tokenizer, ChunkCacheTokenizer)
     assert count_tokens("Don't stop.\nPower to the people.") == 7
 
 
