@@ -21,6 +21,8 @@ PIECES = [
     "power", "people", "Leeds", "2010", "don't", "Don't", "can't", "we'll", "Mr.", "e.g.",
     "U.S.", "(localism)", "\"Big", "Society\"", "well-being", "£5bn", "10am", ":)", "’s",
     "it’s", "...", "—", "n't", "a.m.", "councils,", "end.", "\n", "\n\n", "\t", " ", "  ",
+    "Dont.", "No.", "etc.", "https://www.gov.uk/x", "#BigSociety", "co-operatives", "1990s", "5%",
+    "ﬁnance", "Ｌｅｅｄｓ", "naïve", "(e.g.", "U.K.,", "“We", "it.”", ":-(", "\u00a0", "\u200b",
 ]  # fmt: skip
 
 text = st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join)
