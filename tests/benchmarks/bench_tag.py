@@ -5,6 +5,7 @@ Run from the repository root (reads ../shared/data; prints figures, asserts noth
     .venv/bin/python tests/benchmarks/bench_tag.py [--docs 120] [--runs 3]
     .venv/bin/python tests/benchmarks/bench_tag.py --sizes 10,30,120,363 --runs 5
     .venv/bin/python tests/benchmarks/bench_tag.py --sizes 30 --paragraphs --runs 5
+    .venv/bin/python tests/benchmarks/bench_tag.py --texts DIR [--texts DIR2] --sizes 588 --runs 3
 
 1. Throughput: word tokens per second of the whole tagging job (``tag_corpus``:
    read texts from the store, sentencizer + rhetoric tagger, write matches)
@@ -42,10 +43,12 @@ from _memory import own_peak_rss_mb  # beside this script
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 TEXTS = DATA / "bps-leader-speeches" / "texts"
+FOLDERS: list[Path] = [TEXTS]  # --texts: where the .txt files come from (default: the 363 speeches)
 
 
 def load_texts(count: int) -> list[str]:
-    files = sorted(TEXTS.glob("*.txt"))[:count]
+    """The first ``count`` .txt files under :data:`FOLDERS` (each folder's sorted, in turn)."""
+    files = [f for folder in FOLDERS for f in sorted(folder.rglob("*.txt"))][:count]
     return [f.read_text(encoding="utf-8", errors="replace") for f in files]
 
 
@@ -185,6 +188,14 @@ def main() -> None:
         "--paragraphs", action="store_true", help="with --sizes: the speeches' paragraphs are the documents"
     )
     parser.add_argument(
+        "--texts",
+        action="append",
+        type=Path,
+        default=None,
+        help="a folder of .txt files to use instead of the 363 speeches (repeat for several; "
+        "sizes count its files)",
+    )
+    parser.add_argument(
         "--sizes",
         default=None,
         help="comma-separated corpus sizes: only the fresh ratio at each (e.g. 10,30,120,363)",
@@ -195,8 +206,11 @@ def main() -> None:
     if args.memory_child:
         peak_memory_child(args.memory_child)
         return
-    if not TEXTS.is_dir():
-        sys.exit(f"real data not found at {TEXTS} (set POLICYTEXT_SHARED_DATA)")
+    if args.texts:
+        FOLDERS[:] = args.texts
+    for folder in FOLDERS:
+        if not folder.is_dir():
+            sys.exit(f"texts not found at {folder} (set POLICYTEXT_SHARED_DATA or give --texts DIR)")
     if args.sizes:
         sweep([int(size) for size in args.sizes.split(",")], args.runs, split=args.paragraphs)
         return
