@@ -93,6 +93,14 @@ def test_setting_a_rule_reaches_spacys_tokenizer_and_starts_the_cache_again() ->
     assert inner.calls == ["a", "a"]
 
 
+def test_a_new_special_case_applies_at_once_and_starts_the_cache_again() -> None:
+    nlp = with_chunk_cache(spacy.blank("en"))
+    assert [t.text for t in nlp("the BigSociety now")] == ["the", "BigSociety", "now"]
+    nlp.tokenizer.add_special_case("BigSociety", [{"ORTH": "Big"}, {"ORTH": "Society"}])
+    assert not nlp.tokenizer._seen  # spaCy emptied its cache: the chunks are filled in again
+    assert [t.text for t in nlp("the BigSociety now")] == ["the", "Big", "Society", "now"]
+
+
 def test_spacy_attributes_and_serialisation_are_the_tokenizers(tmp_path: Path) -> None:
     nlp = with_chunk_cache(spacy.blank("en"))
     assert with_chunk_cache(nlp).tokenizer is nlp.tokenizer  # installed once

@@ -68,7 +68,7 @@ class ChunkCacheTokenizer:
         return self.tokenizer(text)
 
     def _fill(self, chunks: set[str]) -> None:
-        """Tokenize ``chunks`` so that spaCy caches each (all but special cases and chunks they hold).
+        """Tokenize ``chunks`` so that spaCy caches them (all but those that hold a special case).
 
         Chunks that are no special case (nor one with a full stop after it) and hold no
         apostrophe or inner full stop (where contractions and abbreviations hide) are
@@ -92,6 +92,10 @@ class ChunkCacheTokenizer:
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
+
+    def add_special_case(self, string: str, substrings: Any) -> None:
+        self.tokenizer.add_special_case(string, substrings)  # type: ignore[attr-defined]
+        self._seen.clear()  # spaCy emptied its cache
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         self.tokenizer.to_disk(path, **kwargs)  # type: ignore[attr-defined]
