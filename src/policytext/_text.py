@@ -70,22 +70,23 @@ class ChunkCacheTokenizer:
     def _fill(self, chunks: set[str]) -> None:
         """Tokenize ``chunks`` so that spaCy caches them (all but those that hold a special case).
 
-        Chunks that are no special case (nor one with a full stop after it) and hold no
-        apostrophe or inner full stop (where contractions and abbreviations hide) are
-        tokenized together, in one call; the others one per call, so that a special case
-        stops the caching of none but itself.
-        spaCy caches a chunk's own tokens whichever call it comes in, so this decides only
-        how many chunks are cached (a special case among the first kind costs the rest
-        of that call their caching), never the tokens.
+        A special case (and one with a full stop after it) is skipped: spaCy never caches
+        it. Chunks with no apostrophe or inner full stop (where contractions and
+        abbreviations hide) are tokenized together, in one call; the others one per call,
+        so that a special case inside one stops the caching of none but itself. spaCy
+        caches a chunk's own tokens whichever call it comes in, so this decides only how
+        many chunks are cached (a special case among the first kind costs the rest of
+        that call their caching), never the tokens.
         """
         rules = getattr(self.tokenizer, "rules", None) or {}
-        alone = [
-            chunk
-            for chunk in chunks
-            if chunk in rules or _MAYBE_SPECIAL.search(chunk) or (chunk[-1] == "." and chunk[:-1] in rules)
-        ]
-        if len(alone) < len(chunks):
-            self.tokenizer(" ".join(chunks.difference(alone)))
+        together: list[str] = []
+        alone: list[str] = []
+        for chunk in chunks:
+            if chunk in rules or (chunk[-1] == "." and chunk[:-1] in rules):
+                continue
+            (alone if _MAYBE_SPECIAL.search(chunk) else together).append(chunk)
+        if together:
+            self.tokenizer(" ".join(together))
         for chunk in alone:
             self.tokenizer(chunk)
 
