@@ -1,0 +1,211 @@
+"""Document-grouped cross-validation of sentence-classifier variants on gold rounds a-o.
+
+    .venv/bin/python gold/cv_classifiers.py [--shared ../shared/data] [--folds 5]
+
+Planning figures, not a choice of default (docs/validation.md, "Classifier variants in
+cross-validation"). Every sentence of rounds a-o (about 7,500) is tagged once by the
+default codebook's patterns (no classifier); then, in each of ``--folds`` folds that keep
+a document's sentences together, a classifier per frame is fitted on the other folds and
+adds a frame to a held-out sentence the patterns did not give it when its probability
+reaches 0.8 (the default's threshold). Variants:
+
+- ``1.9's design``: the default's features (words, affixes, word pairs) and frames
+  (empowerment, civil society, market reform, collaboration), fitted by
+  :func:`policytext.rhetoric.classifier.fit_classifier` as the shipped one is;
+- ``every frame``: the same, adding any of the eight frames;
+- ``+ word classes``: every frame, with indicators of seven word classes taken from the
+  coding manual's definitions (verbs of handing over, kinds of power, people, places,
+  the centre, direction, running things) and of every pair and triple of them present
+  in the sentence (conjunctions a linear model over words cannot express);
+- ``+ character n-grams``: every frame, with character 3-5-grams within words.
+
+It prints micro-F1 (precision) and empowerment and devolution F1 on the rounds the
+classifier and the patterns were never tuned on, as held-out folds (j-o), on every
+round, and per round j-o for the first two variants. The real tagger also withholds a
+classifier frame where one of the frame's exclusions fired; this script does not, so its
+figures run a little above the tagger's. Needs scikit-learn (in the project's
+environment) and the shared data (the gold is materialised into ``gold/build/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import train_classifier  # noqa: E402  (beside this script)
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMES = ("empowerment", "devolution", "social_action", "civil_society",
+          "market_reform", "collaboration", "responsibility", "targeting")  # fmt: skip
+ROUNDS = [
+    *train_classifier.ROUNDS,
+    *[(f"pointers_{r}.jsonl", f"labels_{r}.jsonl", f"heldout_{r}") for r in "lmno"],
+]
+FRESH = tuple(f"heldout_{r}" for r in "jklmno")  # rounds no pass over the patterns read
+THRESHOLD = 0.8
+
+#: Word classes from the coding manual's definitions; a word belongs when it starts with an entry.
+WORD_CLASSES = {
+    "handing": "give giving gives gave given hand handing hands handed devolv transfer pass passing "
+    "return returning put putting shift decentralis decentraliz delegat entrust empower letting let "
+    "free freeing release",
+    "power": "power powers control say voice choice right rights freedom flexib responsib budget money "
+    "decision decide autonomy ownership influence accountab",
+    "people": "people citizen individual patient parent communit neighbourhood user famil tenant "
+    "resident consumer public frontline front-line professional teacher doctor nurse headteacher "
+    "staff worker employee volunteer you yourselves themselves ordinary",
+    "places": "local council authorit cities city region town area mayor scotland wales welsh "
+    "scottish assembly counties county parish devolved nation",
+    "centre": "whitehall westminster central centre centralis centraliz state bureaucra minister "
+    "top-down diktat target government politicians officials",
+    "direction": "away down back closer nearer hands",
+    "running": "run running runs shape shaping design manage managing own owning",
+}
+_CLASSES = {name: tuple(words.split()) for name, words in WORD_CLASSES.items()}
+
+
+def class_features(words: list[str]) -> list[str]:
+    """Which word classes the sentence has, and every pair and triple of them."""
+    present = sorted({name for word in words for name, starts in _CLASSES.items() if word.startswith(starts)})
+    out = [f"c:{a}" for a in present]
+    out += [f"c:{a}&{b}" for i, a in enumerate(present) for b in present[i + 1 :]]
+    out += [
+        f"c:{a}&{b}&{c}"
+        for i, a in enumerate(present)
+        for j, b in enumerate(present[i + 1 :], i + 1)
+        for c in present[j + 1 :]
+    ]
+    return out
+
+
+def word_features(words: list[str]) -> list[str]:
+    """The default classifier's features as strings: words, last four and first five letters, pairs."""
+    out = [f"w:{w}" for w in words]
+    out += [f"s:{w[-4:]}" for w in words if len(w) > 4] + [f"p:{w[:5]}" for w in words if len(w) > 5]
+    return out + [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def fold_probabilities(variant: str, words: list[list[str]], labels: np.ndarray, folds: list) -> np.ndarray:
+    """Out-of-fold probability of every frame for every sentence under ``variant``."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from policytext.rhetoric.classifier import fit_classifier
+
+    probabilities = np.zeros(labels.shape)
+    for train, test in folds:
+        if variant in ("1.9's design", "every frame"):
+            sets = [frozenset(f for f, on in zip(FRAMES, labels[i], strict=True) if on) for i in train]
+            model = fit_classifier([words[i] for i in train], sets, FRAMES, threshold=THRESHOLD)
+            got = model.probabilities([words[i] for i in test])
+            for column, frame in enumerate(model.frames):
+                probabilities[test, FRAMES.index(frame)] = got[:, column]
+            continue
+        blocks = [[word_features(w) for w in words]]
+        if variant == "+ word classes":
+            blocks.append([class_features(w) for w in words])
+        else:
+            blocks.append([" ".join(w) for w in words])
+        matrices = []
+        for number, block in enumerate(blocks):
+            if number == 1 and variant == "+ character n-grams":
+                vectorizer = TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True
+                )
+            else:
+                vectorizer = TfidfVectorizer(analyzer=lambda x: x, min_df=2, sublinear_tf=True)
+            vectorizer.fit([block[i] for i in train])
+            matrices.append((vectorizer.transform([block[i] for i in train]),
+                             vectorizer.transform([block[i] for i in test])))  # fmt: skip
+        x_train = hstack([m[0] for m in matrices]).tocsr()
+        x_test = hstack([m[1] for m in matrices]).tocsr()
+        for column in range(len(FRAMES)):
+            if labels[train, column].sum() < 3:
+                continue
+            model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=0)
+            model.fit(x_train, labels[train, column])
+            probabilities[test, column] = model.predict_proba(x_test)[:, 1]
+    return probabilities
+
+
+def scores(predicted: np.ndarray, labels: np.ndarray, rows: np.ndarray) -> tuple[float, float, float, float]:
+    """Micro-F1, micro precision, empowerment F1 and devolution F1 over ``rows``."""
+    hits = (predicted[rows] & labels[rows]).sum(axis=0)
+    said, true = predicted[rows].sum(axis=0), labels[rows].sum(axis=0)
+    f1 = 2 * hits / np.maximum(said + true, 1)
+    return 2 * hits.sum() / (said.sum() + true.sum()), hits.sum() / max(said.sum(), 1), f1[0], f1[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--build", type=Path, default=ROOT / "gold" / "build")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not args.shared.is_dir():
+        print(f"error: {args.shared}: no shared data folder; cannot materialise the gold", file=sys.stderr)
+        return 2
+    from sklearn.model_selection import GroupKFold
+
+    from policytext.evaluate import evaluate_codebook
+    from policytext.rhetoric.classifier import text_words
+
+    paths = train_classifier.materialise(args.shared, args.build, ROUNDS)
+    records = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            records += [{**json.loads(line), "part": path.stem} for line in handle]
+    every = args.build / "cv-all.jsonl"
+    with every.open("w", encoding="utf-8") as handle:
+        for r in records:
+            handle.write(json.dumps({k: r[k] for k in ("id", "text", "labels", "meta")}) + "\n")
+    text = train_classifier.DEFAULT_CODEBOOK.read_text(encoding="utf-8")
+    patterns_only = args.build / "codebook-patterns.toml"
+    patterns_only.write_text(re.sub(r"\n(?:#[^\n]*\n)*\[classifier\]\n(?:[^\[\n].*\n|\n)*", "\n", text))
+    tagged = evaluate_codebook(every, patterns_only).predictions
+    by_patterns = np.array([[f in {m.frame for m in p.matches} for f in FRAMES] for p in tagged])
+    labels = np.array([[f in r["labels"] for f in FRAMES] for r in records])
+    words = text_words([r["text"] for r in records])
+    groups = [r["meta"].get("source") or r["id"] for r in records]
+    folds = list(GroupKFold(args.folds).split(records, groups=groups))
+    parts = np.array([r["part"] for r in records])
+    fresh = np.isin(parts, FRESH)
+    print(f"{len(records)} sentences, {int(fresh.sum())} in rounds j-o; {args.folds} folds by document\n")
+    print("| variant | j-o micro-F1 (P) | j-o empowerment | j-o devolution | a-o micro-F1 (P) |")
+    print("|---|---|---|---|---|")
+    rows_all = np.ones(len(records), dtype=bool)
+    micro, precision, emp, dev = scores(by_patterns, labels, fresh)
+    every_micro, every_precision, _, _ = scores(by_patterns, labels, rows_all)
+    print(f"| patterns alone | {micro:.3f} ({precision:.2f}) | {emp:.3f} | {dev:.3f} "
+          f"| {every_micro:.3f} ({every_precision:.2f}) |")  # fmt: skip
+    per_round = {}
+    for variant in ("1.9's design", "every frame", "+ word classes", "+ character n-grams"):
+        probabilities = fold_probabilities(variant, words, labels, folds)
+        allowed = np.ones(len(FRAMES), dtype=bool)
+        if variant == "1.9's design":
+            allowed = np.isin(FRAMES, train_classifier.FRAMES)
+        predicted = by_patterns | ((probabilities >= THRESHOLD) & allowed)
+        micro, precision, emp, dev = scores(predicted, labels, fresh)
+        every_micro, every_precision, _, _ = scores(predicted, labels, rows_all)
+        print(f"| {variant} | {micro:.3f} ({precision:.2f}) | {emp:.3f} | {dev:.3f} "
+              f"| {every_micro:.3f} ({every_precision:.2f}) |", flush=True)  # fmt: skip
+        if variant in ("1.9's design", "every frame"):
+            per_round[variant] = {part: scores(predicted, labels, parts == part) for part in FRESH}
+    print("\n| round | 1.9's design: micro (P) / devolution | every frame: micro (P) / devolution |")
+    print("|---|---|---|")
+    for part in FRESH:
+        cells = [f"{m:.3f} ({p:.2f}) / {d:.3f}" for m, p, _, d in (per_round[v][part] for v in per_round)]
+        print(f"| {part[-1]} | {' | '.join(cells)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
