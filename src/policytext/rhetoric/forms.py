@@ -113,8 +113,11 @@ _ISE = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
 _IZE = re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$")
 
 
+@cache
 def lemma_forms(word: str) -> frozenset[str]:
     """Every lower-case form of the lemma of ``word`` (British and American -ise/-ize spellings).
+
+    Cached per process: every pipeline built compiles the codebook's lemmas again.
 
     Parameters
     ----------
