@@ -561,6 +561,17 @@ def test_topics_cli_writes_contract_files(runner, planted_store, db_path, tmp_pa
     assert list(table.columns) == ["id", "coherence", "seeded", "terms", "unit"] and len(table) == 4
 
 
+def test_topics_cli_stop_share_option(runner, planted_store, db_path):
+    base = ["topics", "--db", str(db_path), "--k", "4", "--format", "json", "--passage-size", "40"]
+    kept = runner.invoke(main, [*base, "--stop-share", "none", "--bootstrap", "0"])
+    assert kept.exit_code == 0, kept.output
+    assert len(json.loads(kept.stdout)) == 4
+    for bad in ("0", "1.5", "half"):
+        refused = runner.invoke(main, [*base, "--stop-share", bad])
+        assert refused.exit_code == 2
+        assert "give a share above 0 and at most 1" in refused.output
+
+
 def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path):
     result = runner.invoke(
         main,

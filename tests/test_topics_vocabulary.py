@@ -170,3 +170,31 @@ def test_find_phrases_counts_pairs_in_chunks_as_nltk_does(monkeypatch, chunk):
         assert phrases.find_phrases(runs, min_count=min_count, threshold=threshold) == expected
     assert ("big", "society") in phrases.find_phrases(runs)
     assert ("big", "big") not in phrases.find_phrases(runs, min_count=1, threshold=-1.0)
+
+
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+def test_a_stop_share_outside_zero_to_one_is_refused(share: float) -> None:
+    with pytest.raises(ModelError, match="stop share must be above 0 and at most 1"):
+        prepare_texts([_speech(i) for i in range(30)], unit="document", stop_share=share)
+
+
+def test_the_analysis_notes_its_stop_terms_and_records_the_share(tmp_path) -> None:
+    from policytext.store.corpus import Corpus, Document
+    from policytext.topics import analyse_topics
+
+    with Corpus.open(tmp_path / "c.db") as store:
+        store.add_many(Document(text=_speech(i), date=str(2000 + i % 5)) for i in range(30))
+        options = {"k": 3, "unit": "document", "min_df": 1, "bootstrap": 0}
+        default = analyse_topics(store, **options)
+        assert default.settings["stop_share"] == 0.5 and "people" in default.settings["stop_terms"]
+        stops = len(default.settings["stop_terms"])
+        assert any(
+            n.startswith(f"{stops} corpus stop terms (terms in at least 50% of the documents)")
+            for n in default.notes
+        )
+        everything = analyse_topics(store, stop_share=None, **options)
+        assert everything.settings["stop_share"] is None and everything.settings["stop_terms"] == []
+        assert not any("corpus stop terms" in n for n in everything.notes)
+        assert everything.settings["fingerprint"] != default.settings["fingerprint"]
+        assert any("people" in p.tokens for p in everything.prepared.passages)
+        assert not any("people" in p.tokens for p in default.prepared.passages)

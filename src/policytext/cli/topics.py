@@ -21,6 +21,25 @@ from policytext.cli._base import (
 from policytext.store.filters import GROUP_FIELDS
 
 
+class _StopShare(click.ParamType):  # type: ignore[type-arg]
+    """A share of documents above 0 and at most 1, or ``none`` (no corpus stop terms)."""
+
+    name = "share"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float | None:
+        if value is None or isinstance(value, float):
+            return value
+        if str(value).strip().lower() == "none":
+            return None
+        try:
+            share = float(value)
+        except ValueError:
+            share = -1.0
+        if not 0.0 < share <= 1.0:
+            self.fail(f"{value!r}: give a share above 0 and at most 1 (0.5: half the documents) or 'none'")
+        return share
+
+
 @main.command("topics")
 @click.option("--k", "k", type=int, default=10, show_default=True, help="Number of topics.")
 @click.option(
@@ -63,6 +82,15 @@ from policytext.store.filters import GROUP_FIELDS
     default=150,
     show_default=True,
     help="Terms per passage (about).",
+)
+@click.option(
+    "--stop-share",
+    type=_StopShare(),
+    default="0.5",
+    show_default=True,
+    metavar="SHARE|none",
+    help="Leave out as corpus stop terms the terms in at least this share of the documents "
+    "(corpora of 20 or more); 'none' keeps every term.",
 )
 @click.option("--online", is_flag=True, help="MiniBatchNMF / online LDA, for large corpora.")
 @seed_option("Random seed (0 or more).")
@@ -109,6 +137,7 @@ def topics_command(
     seeded: bool,
     unit: str,
     passage_size: int,
+    stop_share: float | None,
     online: bool,
     seed: int,
     bootstrap: int,
@@ -146,6 +175,7 @@ def topics_command(
                 method=method,
                 unit=unit,
                 passage_size=passage_size,
+                stop_share=stop_share,
                 random_state=seed,
                 documents=documents,
             )
@@ -166,6 +196,7 @@ def topics_command(
             seeded=seeded,
             unit=unit,
             passage_size=passage_size,
+            stop_share=stop_share,
             online=online,
             random_state=seed,
             bootstrap=bootstrap,

@@ -142,6 +142,7 @@ def analyse_topics(
     seed_terms: Mapping[str, Sequence[str]] | None = None,
     unit: str = "passage",
     passage_size: int = 150,
+    stop_share: float | None = 0.5,
     online: bool = False,
     n_top_terms: int = 10,
     bootstrap: int = 200,
@@ -175,6 +176,10 @@ def analyse_topics(
         Frame-seeded topics, from ``seed_terms`` or :data:`DEFAULT_FRAME_SEEDS`.
     unit, passage_size:
         Modelled unit (see :func:`prepare_texts`).
+    stop_share:
+        Terms in at least this share of the documents (in a corpus of 20 or more) are
+        corpus stop terms, left out (see :func:`prepare_texts`); None keeps them. A note
+        says how many were left out; ``settings.json`` lists them.
     bootstrap:
         Bootstrap resamples for prevalence and effect intervals.
     smooth:
@@ -199,6 +204,13 @@ def analyse_topics(
     if not prepared.passages:
         raise ModelError(no_passages_message(resolve_filter(documents, filters)))
     notes: list[str] = [prepared.describe_unit()]
+    if prepared.stop_terms:
+        known = not isinstance(source, TopicCorpus) and stop_share is not None
+        share = f" (terms in at least {stop_share:.0%} of the documents)" if known else ""
+        notes.append(
+            f"{len(prepared.stop_terms)} corpus stop terms{share} left out of the topics; "
+            "settings.json lists them (stop_share, --stop-share: another share, or none)"
+        )
     seeds = _seeds(prepared, seeded, seed_terms, notes)
     model = _fit_model(
         prepared,
@@ -248,6 +260,7 @@ def analyse_topics(
     )
     settings = {
         **_settings(prepared, model, prevalence, k_requested=k, by=by, seeded=bool(seeds)),
+        "stop_share": stop_share if not isinstance(source, TopicCorpus) else None,
         "dynamic": dynamic_model is not None,
         "effects": effects,
         "random_state": random_state,
@@ -280,7 +293,11 @@ def _prepared(
     fingerprint = topics_fingerprint(source, **options, documents=documents, **filters)
     flt = resolve_filter(documents, dict(filters))
     prepared = prepare_corpus(
-        source, documents=flt, unit=options["unit"], passage_size=options["passage_size"]
+        source,
+        documents=flt,
+        unit=options["unit"],
+        passage_size=options["passage_size"],
+        stop_share=options["stop_share"],
     )
     return prepared, fingerprint
 
@@ -328,6 +345,7 @@ _OPTION_NAMES = frozenset(
         "seed_terms",
         "unit",
         "passage_size",
+        "stop_share",
         "online",
         "n_top_terms",
         "bootstrap",

@@ -497,6 +497,10 @@ def _prepare(
 ) -> TopicCorpus:
     if unit not in ("passage", "document"):
         raise ModelError(f"unit must be 'passage' or 'document'; got {unit!r}")
+    if stop_share is not None and not 0.0 < stop_share <= 1.0:
+        raise ModelError(
+            f"stop share must be above 0 and at most 1 (or None: no corpus stop terms); got {stop_share}"
+        )
     records: list[dict[str, Any]] = []
 
     def texts() -> Iterable[str]:

@@ -120,6 +120,7 @@ def choose_k_table(
     method: str = "nmf",
     unit: str = "passage",
     passage_size: int = 150,
+    stop_share: float | None = 0.5,
     random_state: int = 0,
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
@@ -138,7 +139,11 @@ def choose_k_table(
         prepared = source
     else:
         prepared = prepare_corpus(
-            source, documents=resolve_filter(documents, filters), unit=unit, passage_size=passage_size
+            source,
+            documents=resolve_filter(documents, filters),
+            unit=unit,
+            passage_size=passage_size,
+            stop_share=stop_share,
         )
     if not prepared.passages:
         raise ModelError(no_passages_message(resolve_filter(documents, filters)))
