@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -87,8 +86,9 @@ def class_features(words: list[str]) -> list[str]:
 
 def word_features(words: list[str]) -> list[str]:
     """The default classifier's features as strings: words, last four and first five letters, pairs."""
-    out = [f"w:{w}" for w in words]
-    out += [f"s:{w[-4:]}" for w in words if len(w) > 4] + [f"p:{w[:5]}" for w in words if len(w) > 5]
+    from policytext.rhetoric.classifier import _word_features  # the classifier's own affix rule
+
+    out = [f"w:{w}" for w in words] + [f for w in words for f in _word_features(w)]
     return out + [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.write(json.dumps({k: r[k] for k in ("id", "text", "labels", "meta")}) + "\n")
     text = train_classifier.DEFAULT_CODEBOOK.read_text(encoding="utf-8")
     patterns_only = args.build / "codebook-patterns.toml"
-    patterns_only.write_text(re.sub(r"\n(?:#[^\n]*\n)*\[classifier\]\n(?:[^\[\n].*\n|\n)*", "\n", text))
+    patterns_only.write_text(train_classifier.without_classifier(text), encoding="utf-8")
     tagged = evaluate_codebook(every, patterns_only).predictions
     by_patterns = np.array([[f in {m.frame for m in p.matches} for f in FRAMES] for p in tagged])
     labels = np.array([[f in r["labels"] for f in FRAMES] for r in records])

@@ -46,6 +46,11 @@ THRESHOLD = 0.8  # chosen by document-grouped cross-validation, see docs/validat
 FRAMES = ("empowerment", "civil_society", "market_reform", "collaboration")
 
 
+def without_classifier(text: str) -> str:
+    """A codebook's TOML without its ``[classifier]`` table (and the comments just above it)."""
+    return re.sub(r"\n(?:#[^\n]*\n)*\[classifier\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
+
+
 def materialise(shared: Path, build: Path, parts: list[tuple[str, str, str]]) -> list[Path]:
     """Write each part's gold file into ``build`` with gold/materialise.py; return the paths."""
     build.mkdir(parents=True, exist_ok=True)
@@ -93,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = materialise(args.shared, args.build, parts)
     text = DEFAULT_CODEBOOK.read_text(encoding="utf-8")
     # The default codebook without its classifier (the frames to train; the base of --codebook-out).
-    patterns = re.sub(r"\n(?:#[^\n]*\n)*\[classifier\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
+    patterns = without_classifier(text)
     base = args.build / "codebook-patterns.toml"
     base.write_text(patterns, encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
