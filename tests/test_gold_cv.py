@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
+
+import numpy as np
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 
@@ -43,3 +46,31 @@ def test_refuses_without_shared_data(tmp_path: Path, capsys) -> None:  # type: i
     cv = _module()
     assert cv.main(["--shared", str(tmp_path / "absent")]) == 2
     assert "no shared data folder" in capsys.readouterr().err
+
+
+def test_unlabelled_sentences_leave_out_the_outside_checks_sources(tmp_path: Path) -> None:
+    cv = _module()
+    speeches = tmp_path / "ukpol_speeches" / "data" / "C"
+    speeches.mkdir(parents=True)
+    body = {"content": "<p>We will give power to local people.</p> And more."}
+    (speeches / "cameron-david-2010-speech.json").write_text(json.dumps(body), encoding="utf-8")
+    odd = {"content": "Odd years are for the checks and never read here."}
+    (speeches / "cameron-david-2011-speech.json").write_text(json.dumps(odd), encoding="utf-8")
+    leaders = tmp_path / "bps-leader-speeches" / "texts"
+    leaders.mkdir(parents=True)
+    (leaders / "speech.txt").write_text("Leaders' speeches are for the checks too.", encoding="utf-8")
+    manifestos = tmp_path / "quanteda_ukmanifestos" / "texts"
+    manifestos.mkdir(parents=True)
+    (manifestos / "Lab1997.txt").write_text("Decisions taken closer to people.\nA line.", encoding="utf-8")
+    assert cv.unlabelled_sentences(tmp_path) == [
+        ["we", "will", "give", "power", "to", "local", "people"],
+        ["decisions", "taken", "closer", "to", "people"],
+    ]
+
+
+def test_word_vectors_variant_is_skipped_without_gensim(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cv = _module()
+    monkeypatch.setitem(sys.modules, "gensim", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "gensim.models", None)
+    labels = np.zeros((2, len(cv.FRAMES)), dtype=bool)
+    assert cv.vector_probabilities([["a"], ["b"]], labels, [], tmp_path) is None
