@@ -258,6 +258,44 @@ def vector_probabilities(
     return probabilities
 
 
+def learning_curve(
+    words: list[list[str]],
+    labels: np.ndarray,
+    groups: list[str],
+    folds: list,
+    by_patterns: np.ndarray,
+    rows: np.ndarray,
+) -> list[tuple[float, int, tuple[float, float, float, float]]]:
+    """ "Every frame" trained on a share of each fold's training documents: ``(share, sentences, scores)``.
+
+    Shares 0.25, 0.5 and 0.75 are drawn three times (seeds 0-2, whole documents) and the
+    scores averaged; ``sentences`` is the mean number of training sentences per fold.
+    """
+    from policytext.rhetoric.classifier import fit_classifier
+
+    documents = np.array(groups)
+    out = []
+    for share in (0.25, 0.5, 0.75, 1.0):
+        results, sizes = [], []
+        for seed in range(3 if share < 1 else 1):
+            draw = np.random.default_rng(seed)
+            probabilities = np.zeros(labels.shape)
+            for train, test in folds:
+                names = np.unique(documents[train])
+                kept = draw.choice(names, int(len(names) * share), replace=False)
+                subset = train[np.isin(documents[train], kept)]
+                sizes.append(len(subset))
+                sets = [frozenset(f for f, on in zip(FRAMES, labels[i], strict=True) if on) for i in subset]
+                model = fit_classifier([words[i] for i in subset], sets, FRAMES, threshold=THRESHOLD)
+                got = model.probabilities([words[i] for i in test])
+                for column, frame in enumerate(model.frames):
+                    probabilities[test, FRAMES.index(frame)] = got[:, column]
+            results.append(scores(by_patterns | (probabilities >= THRESHOLD), labels, rows))
+        mean = np.mean(results, axis=0)
+        out.append((share, round(float(np.mean(sizes))), (mean[0], mean[1], mean[2], mean[3])))
+    return out
+
+
 def scores(predicted: np.ndarray, labels: np.ndarray, rows: np.ndarray) -> tuple[float, float, float, float]:
     """Micro-F1, micro precision, empowerment F1 and devolution F1 over ``rows``."""
     hits = (predicted[rows] & labels[rows]).sum(axis=0)
@@ -272,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, default=ROOT / "gold" / "build")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--slow", action="store_true", help="also spaCy textcat and corpus word vectors")
+    parser.add_argument(
+        "--learning-curve", action="store_true", help="also every frame trained on shares of the gold"
+    )
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
         print(f"error: {args.shared}: no shared data folder; cannot materialise the gold", file=sys.stderr)
@@ -337,6 +378,16 @@ def main(argv: list[str] | None = None) -> int:
     for part in FRESH:
         cells = [f"{m:.3f} ({p:.2f}) / {d:.3f}" for m, p, _, d in (per_round[v][part] for v in per_round)]
         print(f"| {part[-1]} | {' | '.join(cells)} |")
+    if args.learning_curve:
+        print("\n| every frame, share of each fold's training documents | training sentences | "
+              "j-o micro-F1 (P) | j-o empowerment | j-o devolution |\n|---|---|---|---|---|")  # fmt: skip
+        for share, size, (micro, precision, emp, dev) in learning_curve(
+            words, labels, groups, folds, by_patterns, fresh
+        ):
+            print(
+                f"| {share:.2f} | {size} | {micro:.3f} ({precision:.2f}) | {emp:.3f} | {dev:.3f} |",
+                flush=True,
+            )
     return 0
 
 

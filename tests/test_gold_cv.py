@@ -74,3 +74,24 @@ def test_word_vectors_variant_is_skipped_without_gensim(tmp_path: Path, monkeypa
     monkeypatch.setitem(sys.modules, "gensim.models", None)
     labels = np.zeros((2, len(cv.FRAMES)), dtype=bool)
     assert cv.vector_probabilities([["a"], ["b"]], labels, [], tmp_path) is None
+
+
+def test_learning_curve_trains_on_growing_shares_of_whole_documents() -> None:
+    cv = _module()
+    from sklearn.model_selection import GroupKFold
+
+    words, rows, groups = [], [], []
+    for document in range(16):
+        for sentence in range(5):
+            on = sentence % 2 == 0
+            words.append(["give", "power", "to", "people"] if on else ["the", "weather", "was", "fine"])
+            rows.append([on] + [False] * (len(cv.FRAMES) - 1))
+            groups.append(f"doc{document}")
+    labels = np.array(rows)
+    folds = list(GroupKFold(4).split(words, groups=groups))
+    none = np.zeros(labels.shape, dtype=bool)
+    curve = cv.learning_curve(words, labels, groups, folds, none, np.ones(len(words), dtype=bool))
+    assert [share for share, _, _ in curve] == [0.25, 0.5, 0.75, 1.0]
+    assert [size for _, size, _ in curve] == [15, 30, 45, 60]  # 3, 6, 9, 12 of a fold's 12 documents
+    micro, precision, empowerment, _ = curve[-1][2]
+    assert micro == precision == empowerment == 1.0  # the words tell the frame apart
