@@ -32,7 +32,7 @@ import policytext.report.interactive as ia
 from policytext.errors import InputError, PolicytextError
 from policytext.report.charts import plot_frame_heatmap, plot_government_shares, plot_rates_over_time
 from policytext.report.formats import corpus_summary, format_number, write_atomic, write_table
-from policytext.report.manifest import RATE_NOTE, RunManifest, run_manifest
+from policytext.report.manifest import RATE_NOTE, RunManifest, heldout_line, run_manifest
 from policytext.report.topics_section import topics_section
 from policytext.store.filters import DocumentFilter, FilterOptions, resolve_filter
 from policytext.tables import current_tagging, frequency_table
@@ -290,6 +290,7 @@ def write_report(
         "validation": _validation_rows(manifest),
         "estimates": _estimate_rows(manifest),
         "not_validated": NOT_VALIDATED,
+        "heldout": heldout_line(manifest.heldout) if manifest.heldout else "",
         "rate_note": RATE_NOTE,
         "bootstrap": bootstrap,
     }

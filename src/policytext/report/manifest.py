@@ -5,7 +5,9 @@ hash, the codebook (name, version, hash; for tags made with ``tag --model`` also
 they combine), the installed versions, the latest gold-set validation scores of the
 codebook and its corpus-level precision and recall estimates per frame (from coding
 sheets, :func:`policytext.store.evaluations.corpus_estimates`), or a line saying the
-rates are not validated on this corpus and how to validate them.
+rates are not validated on this corpus and how to validate them. Tags of the shipped
+default codebook also carry what it scored on held-out gold (:data:`DEFAULT_HELDOUT`):
+its recall there says by how much the rates may undercount.
 
 Example::
 
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from policytext.store.corpus import Corpus
     from policytext.tables import Tagging
 
-__all__ = ["RATE_NOTE", "RunManifest", "run_manifest", "validation_scores"]
+__all__ = ["DEFAULT_HELDOUT", "RATE_NOTE", "RunManifest", "heldout_line", "run_manifest", "validation_scores"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,19 @@ RATE_NOTE = (
     "F_per_10k = 10,000 x F_count / tokens; tokens = sum of documents.tokens "
     "(spaCy English tokens that are not punctuation or space) of the row's documents"
 )
+
+#: What the shipped default codebook scored on gold sentences never used to tune or train it:
+#: rounds l-o, 2,000 sentences coded twice and adjudicated (docs/validation.md, "Summary";
+#: ``policytext evaluate --gold`` on the four rounds pooled). Gold-set scores of half-random,
+#: half-enriched samples, not corpus estimates; ``version`` must be the default's (a test
+#: checks), so a new default codebook needs new figures here.
+DEFAULT_HELDOUT: dict[str, Any] = {
+    "version": "1.9",
+    "gold": "2,000 held-out gold sentences (rounds l-o; docs/validation.md)",
+    "micro": {"precision": 0.721, "recall": 0.610},
+    "empowerment": {"precision": 0.656, "recall": 0.541},
+    "devolution": {"precision": 0.787, "recall": 0.584},
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,9 @@ class RunManifest:
     tag_source:
         For tags made with ``policytext tag --model``: what they combine (base codebook
         hash, model name and sha256, mode); ``None`` for a codebook's own tags.
+    heldout:
+        :data:`DEFAULT_HELDOUT` when the tags are the shipped default codebook's own,
+        else ``None``.
     rate:
         What the rates are per (:data:`RATE_NOTE`).
     parameters:
@@ -96,6 +114,7 @@ class RunManifest:
     corpus_estimates: dict[str, dict[str, Any]] | None = None
     frames: tuple[str, ...] = ()
     tag_source: dict[str, str] | None = None
+    heldout: dict[str, Any] | None = None
     rate: str = RATE_NOTE
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -130,6 +149,7 @@ class RunManifest:
             f"codebook: {codebook}",
             *_source_line(self.tag_source),
             f"validated_with: {_validation_line(self.validation)}",
+            *([f"heldout_gold: {heldout_line(self.heldout)}"] if self.heldout else []),
             *self.estimate_lines(),
             f"rates: {self.rate}",
         ]
@@ -154,6 +174,44 @@ def _estimate_lines(manifest: RunManifest) -> list[str]:
     if manifest.codebook_hash is None or manifest.corpus_estimates is None:
         return []
     return [f"corpus_estimate: {line}" for line in estimate_lines(manifest.corpus_estimates, manifest.frames)]
+
+
+def heldout_line(heldout: dict[str, Any]) -> str:
+    """What the default codebook scored on held-out gold, in one line (see :data:`DEFAULT_HELDOUT`).
+
+    When its recall there is below its precision, the line says the rates likely undercount
+    (a frame's matches miss more of its sentences than they wrongly add).
+
+    Example::
+
+        >>> heldout_line(DEFAULT_HELDOUT)  # doctest: +ELLIPSIS
+        'default codebook 1.9 on 2,000 held-out gold sentences (...): precision 0.72, recall 0.61 ...'
+    """
+    frames = "; ".join(
+        f"{frame} P {scores['precision']:.2f} R {scores['recall']:.2f}"
+        for frame, scores in heldout.items()
+        if frame not in ("version", "gold", "micro")
+    )
+    micro = heldout["micro"]
+    line = (
+        f"default codebook {heldout['version']} on {heldout['gold']}: precision {micro['precision']:.2f}, "
+        f"recall {micro['recall']:.2f} over all frames ({frames})"
+    )
+    if micro["recall"] < micro["precision"]:
+        line += "; recall below precision, so the rates likely undercount"
+    return line + "; estimate both on this corpus with `policytext sample`"
+
+
+def _default_heldout(codebook_hash: str | None, tag_source: dict[str, str] | None) -> dict[str, Any] | None:
+    """:data:`DEFAULT_HELDOUT` when the tags are the shipped default codebook's own (no model took part)."""
+    if codebook_hash is None or tag_source:
+        return None
+    from policytext.codebook import load_codebook
+
+    default = load_codebook()
+    if codebook_hash != default.hash or default.version != DEFAULT_HELDOUT["version"]:
+        return None
+    return DEFAULT_HELDOUT
 
 
 def _validation_line(validation: dict[str, Any] | None) -> str:
@@ -257,6 +315,7 @@ def run_manifest(
         corpus_estimates=_corpus_estimates(corpus, codebook_hash),
         frames=tuple(tagging.frames) if tagging else (),
         tag_source=tagging.source if tagging else None,
+        heldout=_default_heldout(codebook_hash, tagging.source if tagging else None),
         parameters=params,
     )
 
