@@ -73,3 +73,17 @@ def test_report_says_how_far_default_rates_undercount(tmp_path: Path) -> None:
     assert "On held-out gold the default codebook found 61% of the frame sentences at precision 0.72" in page
     assert "so they likely undercount" in page
     assert "<code>policytext sample</code>" in page  # the backticks of the line become code
+
+
+def test_markdown_table_shows_the_heldout_line_below_the_table(tmp_path: Path) -> None:
+    from policytext.report import write_table
+    from policytext.tables import frequency_table
+
+    with _default_tagged(tmp_path / "c.db") as corpus:
+        table = frequency_table(corpus, by="year", bootstrap=0)
+        manifest = run_manifest(corpus, command="policytext table --by year --format md")
+    text = write_table(table, tmp_path / "t.md", fmt="md", manifest=manifest).read_text(encoding="utf-8")
+    comment, rendered = text.split("-->", 1)
+    assert "heldout_gold: default codebook 1.9" in comment
+    assert "\nOn held-out gold: default codebook 1.9" in rendered
+    assert rendered.index("Validation on this corpus:") < rendered.index("On held-out gold:")

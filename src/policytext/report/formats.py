@@ -239,6 +239,10 @@ def format_table(
         if shown:
             items = "".join(f"- {_markdown_text(line)}\n" for line in shown)
             footer = "\nValidation on this corpus:\n\n" + items
+        if manifest is not None and manifest.heldout:  # the default codebook's, on other texts
+            from policytext.report.manifest import heldout_line
+
+            footer += f"\nOn held-out gold: {_markdown_text(heldout_line(manifest.heldout))}\n"
         return header + _markdown(frame) + footer
     if fmt == "latex":
         return "".join(f"% {line}\n" for line in lines) + _latex(frame)
