@@ -38,6 +38,8 @@ ROUNDS = [
        ("g", "heldout_g"), ("h", "heldout_h"), ("i", "heldout_i"), ("j", "heldout_j"),
        ("k", "heldout_k"))],
 ]  # fmt: skip
+#: Rounds l-o too, for ``--through o`` (rounds a-o; what the every-frame candidate of round p uses).
+LATER_ROUNDS = [(f"pointers_{r}.jsonl", f"labels_{r}.jsonl", f"heldout_{r}") for r in "lmno"]
 PACKAGED = ROOT / "src" / "policytext" / "data" / "classifier.npz"
 DEFAULT_CODEBOOK = PACKAGED.with_name("codebook.toml")
 THRESHOLD = 0.8  # chosen by document-grouped cross-validation, see docs/validation.md
@@ -79,19 +81,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leave-out", action="append", default=[], metavar="PART",
                         help="a part to leave out of training (to score it afterwards)")  # fmt: skip
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
+    parser.add_argument("--through", choices=["k", "o"], default="k",
+                        help="train on rounds a-k (the default's) or a-o")  # fmt: skip
+    parser.add_argument("--every-frame", action="store_true",
+                        help="let the classifier add every frame (no frames line in the table)")  # fmt: skip
     parser.add_argument("--package", action="store_true",
                         help="write the shipped classifier and its sha256 into the codebook")  # fmt: skip
     args = parser.parse_args(argv)
-    if args.package and (args.leave_out or args.out or args.codebook_out or args.threshold != THRESHOLD):
-        parser.error("--package trains the shipped classifier: "
-                     "no --leave-out, --out, --codebook-out or --threshold")  # fmt: skip
+    custom = args.leave_out or args.out or args.codebook_out or args.threshold != THRESHOLD
+    if args.package and (custom or args.through != "k" or args.every_frame):
+        parser.error("--package trains the shipped classifier: no --leave-out, --out, "
+                     "--codebook-out, --threshold, --through or --every-frame")  # fmt: skip
     out = PACKAGED if args.package else args.out or args.build / "classifier.npz"
     codebook_out = args.codebook_out or out.with_name("codebook-classifier.toml")
 
     from policytext.codebook import load_codebook
     from policytext.training import train_classifier_file
 
-    parts = [r for r in ROUNDS if r[2] not in args.leave_out]
+    rounds = ROUNDS + (LATER_ROUNDS if args.through == "o" else [])
+    parts = [r for r in rounds if r[2] not in args.leave_out]
     if not args.shared.is_dir():
         print(f"error: {args.shared}: no shared data folder; cannot materialise the gold", file=sys.stderr)
         return 2
@@ -114,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {out} ({count} sentences); sha256 {digest} in {DEFAULT_CODEBOOK}")
         return 0
     file = os.path.relpath(out.resolve(), codebook_out.resolve().parent)
-    table = (f'[classifier]\nfile = "{file}"\nsha256 = "{digest}"\nthreshold = {args.threshold}\n'
-             f"frames = {json.dumps(list(FRAMES))}\n")  # fmt: skip
+    table = f'[classifier]\nfile = "{file}"\nsha256 = "{digest}"\nthreshold = {args.threshold}\n'
+    if not args.every_frame:
+        table += f"frames = {json.dumps(list(FRAMES))}\n"
     patterns = patterns.replace('name = "policytext-default"', 'name = "policytext-default+classifier"', 1)
     codebook_out.write_text(
         patterns.rstrip("\n") + "\n\n# Added by gold/train_classifier.py\n" + table, encoding="utf-8"
