@@ -47,6 +47,7 @@ ROUNDS: dict[str, dict[str, object]] = {
     "m": {"suffix": "_m", "coding": "coding/round_m", "parts": ("heldout_m",)},
     "n": {"suffix": "_n", "coding": "coding/round_n", "parts": ("heldout_n",)},
     "o": {"suffix": "_o", "coding": "coding/round_o", "parts": ("heldout_o",)},
+    "p": {"suffix": "_p", "coding": "coding/round_p", "parts": ("heldout_p",)},
 }
 
 

@@ -104,6 +104,7 @@ def main(argv=None) -> int:
             "heldout_m",
             "heldout_n",
             "heldout_o",
+            "heldout_p",
             "all",
         ],
         default="all",
