@@ -308,8 +308,7 @@ class SentenceClassifier:
                 row_cell[:-1][same][known] + positions[known].astype(row_cell.dtype),
             ]
         )
-        cell.sort(kind="stable")  # each cell's count is the length of its run; the halves are in row order,
-        # which the stable sort (timsort) uses: about three times faster than quicksort here
+        cell.sort()  # then each cell's count is the length of its run
         change = np.ones(len(cell), dtype=bool)
         np.not_equal(cell[1:], cell[:-1], out=change[1:])
         first = np.flatnonzero(change)
