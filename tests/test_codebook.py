@@ -338,6 +338,49 @@ def test_codebook_bad_regexes_are_rejected_with_file_and_line(
     assert fragment in problems[0].message
 
 
+def test_codebook_check_reports_every_broken_pattern_and_exclusion(tmp_path: Path) -> None:
+    text = (
+        REGEX_BOOK % "([unclosed"
+        + """
+[[patterns]]
+id = "dev-ok"
+frame = "devolution"
+phrase = "localism"
+
+[[patterns]]
+id = "dev-nested"
+frame = "devolution"
+tokens = [{LOWER = {REGEX = "(a+)+$"}}]
+
+[[patterns]]
+id = "dev-nowhere"
+frame = "nosuch"
+phrase = "devolve"
+
+[[exclusions]]
+id = "x-bad"
+frames = ["devolution"]
+tokens = [{LOWER = {REGEX = "(b*)*"}}]
+"""
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(CodebookError) as raised:
+        load_codebook(path)
+    # The message stays one line, the first error; every error is in .problems, in file order.
+    assert str(raised.value).startswith(f"{path}:17: token 1: LOWER REGEX '([unclosed'")
+    assert [problem.split(": ", 2)[0] for problem in raised.value.problems] == [
+        f"{path}:17", f"{path}:27", f"{path}:31", f"{path}:37",
+    ]  # fmt: skip
+    problems = check_codebook(path)
+    assert [(p.line, p.is_error) for p in problems] == [(17, True), (27, True), (31, True), (37, True)]
+    assert "nested quantifiers" in problems[1].message and "nested quantifiers" in problems[3].message
+    assert "frame 'nosuch' is not defined" in problems[2].message
+
+
+def test_codebook_error_problems_default_to_its_message() -> None:
+    assert CodebookError("cb.toml:3: bad").problems == ("cb.toml:3: bad",)
+
+
 @pytest.mark.parametrize("regex", ["^devol(ve|ution)s?$", "(ab{2})+", "(a+)++", "(?>a+)+$"])
 def test_codebook_safe_regexes_still_load(tmp_path: Path, regex: str) -> None:
     assert load_codebook(write(tmp_path, REGEX_BOOK % regex)).patterns[1].tokens[0]["LOWER"]["REGEX"] == regex

@@ -67,7 +67,17 @@ class MetadataError(InputError):
 
 
 class CodebookError(InputError):
-    """An invalid codebook; the message starts with ``FILE:LINE:`` where known."""
+    """An invalid codebook; the message starts with ``FILE:LINE:`` where known.
+
+    The message is the first error found. ``problems`` holds every error found, in
+    file order (the first included), when the loader could go on past the first: a
+    broken pattern or exclusion does not stop the others being checked, so
+    ``codebook check`` reports them all in one run.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = problems or (message,)
 
 
 class GoldFileError(InputError):

@@ -211,8 +211,13 @@ class _Builder:
             raise self.fail(self.lines.table("codebook"), "codebook version must be a string")
         frames = self.frames()
         frame_ids = {f.id for f in frames}
-        patterns = self.patterns(frame_ids)
-        exclusions = self.exclusions(frame_ids)
+        # A broken pattern or exclusion does not stop the others being checked: every such
+        # error is raised at once (CodebookError.problems; the message is the first).
+        broken: list[CodebookError] = []
+        patterns = self.patterns(frame_ids, broken)
+        exclusions = self.exclusions(frame_ids, broken)
+        if broken:
+            raise CodebookError(str(broken[0]), tuple(str(error) for error in broken))
         negation = self.data.get("negation", {})
         cues = negation.get("cues", list(DEFAULT_NEGATION_CUES))
         window = negation.get("window", 5)
@@ -425,7 +430,8 @@ class _Builder:
         seen.add(pattern_id)
         return pattern_id
 
-    def patterns(self, frame_ids: set[str]) -> list[Pattern]:
+    def patterns(self, frame_ids: set[str], broken: list[CodebookError]) -> list[Pattern]:
+        """Every valid pattern; each invalid one's error goes to ``broken`` instead."""
         patterns: list[Pattern] = []
         seen: set[str] = set()
         allowed = {
@@ -441,41 +447,50 @@ class _Builder:
             "note",
         }
         for index, item in enumerate(self._entries("patterns")):
-            start = self.lines.entry("patterns", index)[0]
-            if not isinstance(item, dict):
-                raise self.fail(start, "each pattern must be a table")
-            self._no_unknown(item, allowed, "patterns", index)
-            pattern_id = self._id(item, "patterns", index, seen)
-            frame = item.get("frame")
-            if frame not in frame_ids:
-                raise self.fail(
-                    self.lines.key("patterns", index, "frame"),
-                    f"pattern {pattern_id!r}: frame {frame!r} is not defined in [[frames]]",
-                )
-            kind = self._kind(item, "patterns", index, PATTERN_KINDS)
-            key_line = self.lines.key(
-                "patterns",
-                index,
-                {"phrase": "phrase", "tokens": "tokens", "dependency": "dependency"}.get(kind, "near"),
-            )
-            common: dict[str, Any] = {
-                "id": pattern_id,
-                "frame": str(frame),
-                "kind": kind,
-                "note": str(item.get("note", "")),
-                "line": start,
-                "gap": self._int(item, "gap", 0, self.lines.key("patterns", index, "gap"), 0),
-            }
-            if kind == "phrase":
-                common["terms"] = self._terms(item["phrase"], key_line, f"pattern {pattern_id!r}: phrase")
-            elif kind == "tokens":
-                common["tokens"] = self._tokens(item["tokens"], key_line)
-            elif kind == "dependency":
-                common["dependency"] = self._dependency(item["dependency"], key_line, pattern_id)
-            else:
-                common.update(self._near(item, index, key_line, pattern_id))
-            patterns.append(Pattern(**common))
+            try:
+                patterns.append(self._pattern(index, item, frame_ids, seen, allowed))
+            except CodebookError as error:
+                broken.append(error)
         return patterns
+
+    def _pattern(
+        self, index: int, item: Any, frame_ids: set[str], seen: set[str], allowed: set[str]
+    ) -> Pattern:
+        """One ``[[patterns]]`` entry, checked (its error raised)."""
+        start = self.lines.entry("patterns", index)[0]
+        if not isinstance(item, dict):
+            raise self.fail(start, "each pattern must be a table")
+        self._no_unknown(item, allowed, "patterns", index)
+        pattern_id = self._id(item, "patterns", index, seen)
+        frame = item.get("frame")
+        if frame not in frame_ids:
+            raise self.fail(
+                self.lines.key("patterns", index, "frame"),
+                f"pattern {pattern_id!r}: frame {frame!r} is not defined in [[frames]]",
+            )
+        kind = self._kind(item, "patterns", index, PATTERN_KINDS)
+        key_line = self.lines.key(
+            "patterns",
+            index,
+            {"phrase": "phrase", "tokens": "tokens", "dependency": "dependency"}.get(kind, "near"),
+        )
+        common: dict[str, Any] = {
+            "id": pattern_id,
+            "frame": str(frame),
+            "kind": kind,
+            "note": str(item.get("note", "")),
+            "line": start,
+            "gap": self._int(item, "gap", 0, self.lines.key("patterns", index, "gap"), 0),
+        }
+        if kind == "phrase":
+            common["terms"] = self._terms(item["phrase"], key_line, f"pattern {pattern_id!r}: phrase")
+        elif kind == "tokens":
+            common["tokens"] = self._tokens(item["tokens"], key_line)
+        elif kind == "dependency":
+            common["dependency"] = self._dependency(item["dependency"], key_line, pattern_id)
+        else:
+            common.update(self._near(item, index, key_line, pattern_id))
+        return Pattern(**common)
 
     def _near(self, item: dict[str, Any], index: int, key_line: int, pattern_id: str) -> dict[str, Any]:
         """The fields of a proximity pattern: ``near``, ``window``, ``ordered``."""
@@ -500,50 +515,56 @@ class _Builder:
             "ordered": ordered,
         }
 
-    def exclusions(self, frame_ids: set[str]) -> list[Exclusion]:
+    def exclusions(self, frame_ids: set[str], broken: list[CodebookError]) -> list[Exclusion]:
+        """Every valid exclusion; each invalid one's error goes to ``broken`` instead."""
         exclusions: list[Exclusion] = []
         seen: set[str] = set()
         allowed = {"id", "frames", "phrase", "tokens", "scope", "gap", "note"}
         for index, item in enumerate(self._entries("exclusions")):
-            start = self.lines.entry("exclusions", index)[0]
-            if not isinstance(item, dict):
-                raise self.fail(start, "each exclusion must be a table")
-            self._no_unknown(item, allowed, "exclusions", index)
-            exclusion_id = self._id(item, "exclusions", index, seen)
-            kind = self._kind(item, "exclusions", index, EXCLUSION_KINDS)
-            frames = item.get("frames", [])
-            frames_line = self.lines.key("exclusions", index, "frames")
-            if isinstance(frames, str):
-                frames = [frames]
-            if isinstance(frames, tuple):
-                frames = list(frames)
-            if not isinstance(frames, list):
-                raise self.fail(frames_line, "frames must be a list of frame ids")
-            for frame in frames:
-                if frame not in frame_ids:
-                    raise self.fail(
-                        frames_line, f"exclusion {exclusion_id!r}: frame {frame!r} is not defined"
-                    )
-            scope = item.get("scope", "overlap")
-            if scope not in ("overlap", "sentence"):
-                raise self.fail(
-                    self.lines.key("exclusions", index, "scope"),
-                    f"scope must be 'overlap' or 'sentence', not {scope!r}",
-                )
-            key_line = self.lines.key("exclusions", index, "phrase" if kind == "phrase" else "tokens")
-            exclusions.append(
-                Exclusion(
-                    id=exclusion_id,
-                    kind=kind,
-                    terms=self._terms(item["phrase"], key_line, f"exclusion {exclusion_id!r}: phrase")
-                    if kind == "phrase"
-                    else (),
-                    tokens=self._tokens(item["tokens"], key_line) if kind == "tokens" else (),
-                    frames=tuple(frames),
-                    scope=scope,
-                    gap=self._int(item, "gap", 0, self.lines.key("exclusions", index, "gap"), 0),
-                    note=str(item.get("note", "")),
-                    line=start,
-                )
-            )
+            try:
+                exclusions.append(self._exclusion(index, item, frame_ids, seen, allowed))
+            except CodebookError as error:
+                broken.append(error)
         return exclusions
+
+    def _exclusion(
+        self, index: int, item: Any, frame_ids: set[str], seen: set[str], allowed: set[str]
+    ) -> Exclusion:
+        """One ``[[exclusions]]`` entry, checked (its error raised)."""
+        start = self.lines.entry("exclusions", index)[0]
+        if not isinstance(item, dict):
+            raise self.fail(start, "each exclusion must be a table")
+        self._no_unknown(item, allowed, "exclusions", index)
+        exclusion_id = self._id(item, "exclusions", index, seen)
+        kind = self._kind(item, "exclusions", index, EXCLUSION_KINDS)
+        frames = item.get("frames", [])
+        frames_line = self.lines.key("exclusions", index, "frames")
+        if isinstance(frames, str):
+            frames = [frames]
+        if isinstance(frames, tuple):
+            frames = list(frames)
+        if not isinstance(frames, list):
+            raise self.fail(frames_line, "frames must be a list of frame ids")
+        for frame in frames:
+            if frame not in frame_ids:
+                raise self.fail(frames_line, f"exclusion {exclusion_id!r}: frame {frame!r} is not defined")
+        scope = item.get("scope", "overlap")
+        if scope not in ("overlap", "sentence"):
+            raise self.fail(
+                self.lines.key("exclusions", index, "scope"),
+                f"scope must be 'overlap' or 'sentence', not {scope!r}",
+            )
+        key_line = self.lines.key("exclusions", index, "phrase" if kind == "phrase" else "tokens")
+        return Exclusion(
+            id=exclusion_id,
+            kind=kind,
+            terms=self._terms(item["phrase"], key_line, f"exclusion {exclusion_id!r}: phrase")
+            if kind == "phrase"
+            else (),
+            tokens=self._tokens(item["tokens"], key_line) if kind == "tokens" else (),
+            frames=tuple(frames),
+            scope=scope,
+            gap=self._int(item, "gap", 0, self.lines.key("exclusions", index, "gap"), 0),
+            note=str(item.get("note", "")),
+            line=start,
+        )

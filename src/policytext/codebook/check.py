@@ -59,13 +59,14 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
     try:
         codebook = load_codebook(path)
     except CodebookError as exc:
-        message = str(exc)
-        found = re.match(r"^(.*?):(\d+): (.*)$", message)
-        if found:
-            error = CodebookProblem(found.group(1), int(found.group(2)), found.group(3))
-        else:
-            error = CodebookProblem(source, 0, message.split(": ", 1)[-1])
-        return [error, *character_problems(text, source=source)]
+        errors = []
+        for message in exc.problems:  # every broken pattern and exclusion, not only the first
+            found = re.match(r"^(.*?):(\d+): (.*)$", message)
+            if found:
+                errors.append(CodebookProblem(found.group(1), int(found.group(2)), found.group(3)))
+            else:
+                errors.append(CodebookProblem(source, 0, message.split(": ", 1)[-1]))
+        return [*errors, *character_problems(text, source=source)]
     tokenizer = blank_english().tokenizer
     problems: list[CodebookProblem] = []
     signatures: dict[str, str] = {}
