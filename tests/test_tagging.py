@@ -249,6 +249,33 @@ def test_tagging_cli_tag_and_rerun(runner: CliRunner, filled: Corpus, db_path: P
         assert conn.execute("SELECT count(*) FROM tagged_documents").fetchone() == (3,)
 
 
+def test_tagging_cli_workers_auto_uses_the_available_cpus(
+    runner: CliRunner, filled: Corpus, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policytext.cli.tagging as cli_tagging
+    import policytext.tagging
+
+    seen: list[int] = []
+    real = policytext.tagging.tag_corpus
+
+    def spy(*args: object, workers: int = 1, **kwargs: object) -> object:
+        seen.append(workers)
+        return real(*args, workers=workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(policytext.tagging, "tag_corpus", spy)
+    monkeypatch.setattr(cli_tagging.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    result = runner.invoke(main, ["tag", "--db", str(db_path), "--quiet", "--workers", "AUTO"])
+    assert result.exit_code == 0, result.output
+    assert "tagged 3 documents" in result.output and seen == [3]
+    assert cli_tagging.available_cpus() == 3
+    monkeypatch.delattr(cli_tagging.os, "sched_getaffinity")  # macOS, Windows: the CPU count
+    monkeypatch.setattr(cli_tagging.os, "cpu_count", lambda: None)
+    assert cli_tagging.available_cpus() == 1
+    bad = runner.invoke(main, ["tag", "--db", str(db_path), "--workers", "many"])
+    assert bad.exit_code == 2
+    assert "Invalid value for '--workers': 'many' is not a whole number or 'auto'" in bad.output
+
+
 def test_tagging_cli_errors_are_one_line(
     runner: CliRunner, filled: Corpus, db_path: Path, tmp_path: Path
 ) -> None:

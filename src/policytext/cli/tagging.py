@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,30 @@ from policytext.cli._codebook_option import codebook_option
 from policytext.errors import CodebookError, InputError
 
 
+class WorkersType(click.ParamType):  # type: ignore[type-arg]
+    """``--workers``: a whole number, or ``auto`` for the CPUs this process may run on."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return available_cpus()
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a whole number or 'auto'", param, ctx)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, as Slurm and taskset set it), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
 @main.command("tag")
 @click.option(
     "--codebook",
@@ -30,7 +55,13 @@ from policytext.errors import CodebookError, InputError
     default=None,
     help="Codebook (.toml, quanteda .yml, LIWC .dic); default: the shipped one.",
 )
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes to tag in.")
+@click.option(
+    "--workers",
+    type=WorkersType(),
+    default="1",
+    show_default=True,
+    help="Processes to tag in (N, or auto: the CPUs this process may use).",
+)
 @click.option(
     "--model",
     "model",
@@ -81,6 +112,7 @@ def tag_command(
     \b
     Example:
         policytext tag --workers 2
+        policytext tag --workers auto
         policytext tag --codebook my-codebook.toml
         policytext tag --model frames --combine union
         policytext tag --pipeline en_core_web_sm
