@@ -46,6 +46,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -105,11 +106,24 @@ def word_features(words: list[str]) -> list[str]:
     return out + [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def frame_regressions(x_train: Any, y_train: np.ndarray, x_test: Any) -> np.ndarray:
+    """One logistic regression per frame with 3 or more positives; each test row's probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = np.zeros((x_test.shape[0], y_train.shape[1]))
+    for column in range(y_train.shape[1]):
+        if y_train[:, column].sum() < 3:
+            continue
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=0)
+        model.fit(x_train, y_train[:, column])
+        out[:, column] = model.predict_proba(x_test)[:, 1]
+    return out
+
+
 def fold_probabilities(variant: str, words: list[list[str]], labels: np.ndarray, folds: list) -> np.ndarray:
     """Out-of-fold probability of every frame for every sentence under ``variant``."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     from policytext.rhetoric.classifier import fit_classifier
 
@@ -140,12 +154,7 @@ def fold_probabilities(variant: str, words: list[list[str]], labels: np.ndarray,
                              vectorizer.transform([block[i] for i in test])))  # fmt: skip
         x_train = hstack([m[0] for m in matrices]).tocsr()
         x_test = hstack([m[1] for m in matrices]).tocsr()
-        for column in range(len(FRAMES)):
-            if labels[train, column].sum() < 3:
-                continue
-            model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=0)
-            model.fit(x_train, labels[train, column])
-            probabilities[test, column] = model.predict_proba(x_test)[:, 1]
+        probabilities[test] = frame_regressions(x_train, labels[train], x_test)
     return probabilities
 
 
@@ -227,7 +236,6 @@ def vector_probabilities(
         return None
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     sentences = unlabelled_sentences(shared)
     print(f"  word2vec on {len(sentences)} sentences, {sum(map(len, sentences))} words", file=sys.stderr)
@@ -249,12 +257,7 @@ def vector_probabilities(
             [vectorizer.transform([features[i] for i in train]), csr_matrix(means[train])]
         ).tocsr()
         x_test = hstack([vectorizer.transform([features[i] for i in test]), csr_matrix(means[test])]).tocsr()
-        for column in range(len(FRAMES)):
-            if labels[train, column].sum() < 3:
-                continue
-            model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=0)
-            model.fit(x_train, labels[train, column])
-            probabilities[test, column] = model.predict_proba(x_test)[:, 1]
+        probabilities[test] = frame_regressions(x_train, labels[train], x_test)
     return probabilities
 
 
