@@ -215,6 +215,21 @@ def test_suggest_terms_ranks_words_around_matches_with_unmatched_lines(tagged: t
     assert "weather" not in terms
 
 
+def test_suggest_terms_leaves_out_the_patterns_own_words_not_a_classifiers(
+    tagged: tuple[Corpus, Path],
+) -> None:
+    corpus, _ = tagged
+    terms = [s["term"] for s in suggest_terms(corpus, "devolution", min_count=3)]
+    assert "localism" not in terms  # the pattern's own word: the codebook has it already
+    assert "neighbourhood councils" in terms
+    # A classifier's match is a whole sentence that no pattern found: its words all count.
+    with corpus.transaction() as conn:
+        conn.execute("UPDATE matches SET pattern_id = 'classifier@0123456789ab' WHERE frame = 'devolution'")
+    suggestions = suggest_terms(corpus, "devolution", min_count=3)
+    localism = [s for s in suggestions if s["term"] == "localism"]
+    assert localism and (localism[0]["target"], localism[0]["reference"]) == (6, 0)
+
+
 def test_cli_codebook_suggest_json(runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path) -> None:
     result = runner.invoke(
         main, ["codebook", "suggest", "devolution", "--format", "json", "--limit", "3", "--db", str(db_path)]

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from policytext._text import split_for_spacy
-from policytext.codebook import Codebook, load_codebook
+from policytext.codebook import MODEL_PATTERN_PREFIX, Codebook, load_codebook
 from policytext.errors import PolicytextError
 from policytext.rhetoric import sentence_starts
 from policytext.store.tags import DERIVED_MARK, tagging_source
@@ -555,7 +555,7 @@ class ModelTagging:
     @property
     def model_id(self) -> str:
         """The pattern id of the model's matches: ``model:NAME@SHA12``."""
-        return f"model:{self.name}@{self.sha256[:12]}"
+        return f"{MODEL_PATTERN_PREFIX}{self.name}@{self.sha256[:12]}"
 
     def apply(
         self, documents: Sequence[tuple[str, Sequence[Match], Sequence[tuple[int, int]]]]

@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import json
@@ -545,6 +546,26 @@ def _terms(text: str, stop: frozenset[str]) -> list[str]:
     return unigrams + bigrams
 
 
+def _around(text: str, start: int, end: int, words: Sequence[tuple[int, int]]) -> list[str]:
+    """The pieces of ``text[start:end]`` outside the ``words`` spans (sorted by start), in order.
+
+    Example::
+
+        >>> _around("We will devolve power to towns.", 0, 31, [(8, 21)])
+        ['We will ', ' to towns.']
+    """
+    pieces: list[str] = []
+    cursor = start
+    for low in range(bisect.bisect_left(words, (start, start)), len(words)):
+        word_start, word_end = words[low]
+        if word_start >= end:
+            break
+        pieces.append(text[cursor:word_start])
+        cursor = max(cursor, word_end)
+    pieces.append(text[cursor:end])
+    return [piece for piece in pieces if piece]
+
+
 def _g2(a: int, b: int, c: int, d: int) -> float:
     """Dunning's log-likelihood for term count a of c target words and b of d reference words."""
     e1 = c * (a + b) / (c + d)
@@ -566,9 +587,11 @@ def suggest_terms(
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
 ) -> list[dict[str, Any]]:
-    """Candidate terms for a frame: words and bigrams over-represented in its matched sentences.
+    """Candidate terms for a frame: words and bigrams over-represented around its matches.
 
-    The target is the sentences the codebook matched for ``frame``; the reference is
+    The target is the sentences the codebook matched for ``frame`` without the matched
+    words themselves (the codebook has those already; a classifier's or a model's
+    whole-sentence match keeps its words, which no pattern found); the reference is
     every other sentence of the same tagged documents. Terms (stop words left out)
     are ranked by Dunning's G2 among those more frequent in the target (log ratio
     > 0). Each comes with its counts and up to three concordance lines
@@ -577,6 +600,8 @@ def suggest_terms(
     Returns ``[{"term", "target", "reference", "g2", "log_ratio", "lines"}]``, best first.
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from policytext.codebook import is_sentence_decision
 
     flt = resolve_filter(documents, filters)
     codebook_hash = store.tagged_codebook_hash(corpus)
@@ -589,6 +614,10 @@ def suggest_terms(
     by_doc: dict[int, list[tuple[int, int]]] = {}
     for pk, _sentence, start, end in matched:
         by_doc.setdefault(pk, []).append((start, end))
+    words_of: dict[int, list[tuple[int, int]]] = {}  # per document, the frame's matched words
+    for pk, start, end, pattern_id in store.frame_match_spans(corpus, codebook_hash, frame, flt):
+        if not is_sentence_decision(pattern_id):
+            words_of.setdefault(pk, []).append((start, end))
     texts = store.document_texts(corpus, by_doc)
     target: Counter[str] = Counter()
     reference: Counter[str] = Counter()
@@ -597,7 +626,8 @@ def suggest_terms(
         text = texts[pk]["text"]
         cursor = 0
         for start, end in sorted(set(spans)):
-            target.update(_terms(text[start:end], stop))
+            for piece in _around(text, start, end, words_of.get(pk, [])):
+                target.update(_terms(piece, stop))
             rest.append(text[cursor:start])
             cursor = max(cursor, end)
         rest.append(text[cursor:])
@@ -643,7 +673,7 @@ def format_suggestions(frame: str, suggestions: Sequence[dict[str, Any]], *, fmt
     rows = [
         f"# Candidate terms for {frame}",
         "",
-        "| term | in matches | elsewhere | G2 | log2 ratio |",
+        "| term | around matches | elsewhere | G2 | log2 ratio |",
         "|---|---:|---:|---:|---:|",
     ]
     for s in suggestions:

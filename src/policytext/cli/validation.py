@@ -320,10 +320,11 @@ def codebook_suggest_command(
 ) -> None:
     """Propose candidate terms for FRAME from the tagged corpus.
 
-    Words and bigrams over-represented in the sentences the frame matches against
-    the rest of the corpus (Dunning's G2, log ratio), each with its counts and up
-    to three concordance lines from sentences the codebook does not yet match,
-    for you to accept or reject.
+    Words and bigrams over-represented around the frame's matches (in the sentences
+    it matches, leaving out the matched words, which the codebook has already)
+    against the rest of the corpus (Dunning's G2, log ratio), each with its counts
+    and up to three concordance lines from sentences the codebook does not yet
+    match, for you to accept or reject.
 
     \b
     Example:

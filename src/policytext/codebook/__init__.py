@@ -23,18 +23,21 @@ from policytext.codebook.load import READERS, default_codebook_path, load_codebo
 from policytext.codebook.model import (
     DEFAULT_NEGATION_CUES,
     EXCLUSION_KINDS,
+    MODEL_PATTERN_PREFIX,
     PATTERN_KINDS,
     Codebook,
     CodebookProblem,
     Exclusion,
     Frame,
     Pattern,
+    is_sentence_decision,
 )
 from policytext.codebook.toml_format import parse_toml_codebook
 
 __all__ = [
     "DEFAULT_NEGATION_CUES",
     "EXCLUSION_KINDS",
+    "MODEL_PATTERN_PREFIX",
     "PATTERN_KINDS",
     "READERS",
     "Codebook",
@@ -46,6 +49,7 @@ __all__ = [
     "codebook_from_dict",
     "default_codebook_path",
     "describe_codebook",
+    "is_sentence_decision",
     "load_codebook",
     "parse_toml_codebook",
 ]

@@ -26,7 +26,24 @@ __all__ = [
     "Exclusion",
     "Frame",
     "Pattern",
+    "MODEL_PATTERN_PREFIX",
+    "is_sentence_decision",
 ]
+
+#: How the pattern id of a trained model's matches begins (``model:NAME@SHA12``).
+MODEL_PATTERN_PREFIX = "model:"
+_CLASSIFIER_PATTERN_PREFIX = "classifier@"
+
+
+def is_sentence_decision(pattern_id: str) -> bool:
+    """Whether a match's pattern id is a classifier's or a model's: a whole sentence, not words.
+
+    Example::
+
+        >>> is_sentence_decision("classifier@1a2b3c4d5e6f"), is_sentence_decision("dev_localism")
+        (True, False)
+    """
+    return pattern_id.startswith((_CLASSIFIER_PATTERN_PREFIX, MODEL_PATTERN_PREFIX))
 
 
 PATTERN_KINDS = ("phrase", "tokens", "proximity", "dependency")
@@ -120,7 +137,7 @@ class ClassifierRef:
     @property
     def pattern_id(self) -> str:
         """The pattern id of the classifier's matches: ``classifier@SHA12``."""
-        return f"classifier@{self.sha256[:12]}"
+        return f"{_CLASSIFIER_PATTERN_PREFIX}{self.sha256[:12]}"
 
 
 @dataclass(frozen=True)

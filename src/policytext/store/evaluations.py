@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "corpus_estimates",
     "document_texts",
+    "frame_match_spans",
     "frame_sentences",
     "latest_evaluation",
     "latest_gold_evaluation_row",
@@ -174,6 +175,23 @@ def frame_sentences(
         [*params, codebook_hash, frame],
     ).fetchall()
     return [(int(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def frame_match_spans(
+    corpus: Corpus, codebook_hash: str, frame: str, documents: DocumentFilter | None = None
+) -> list[tuple[int, int, int, str]]:
+    """Every match of ``frame``, negated ones too: ``(doc_pk, start_char, end_char, pattern_id)``.
+
+    In text order (by document, then start).
+    """
+    where, params = _where(corpus, documents)
+    rows = corpus.conn.execute(
+        f"SELECT m.doc_pk, m.start_char, m.end_char, m.pattern_id FROM matches m "
+        f"JOIN documents d ON d.pk = m.doc_pk {where} {'AND' if where else 'WHERE'} "
+        f"m.codebook_hash = ? AND m.frame = ? ORDER BY m.doc_pk, m.start_char, m.end_char",
+        [*params, codebook_hash, frame],
+    ).fetchall()
+    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
 
 
 def document_texts(corpus: Corpus, pks: Iterable[int]) -> dict[int, dict[str, Any]]:
