@@ -219,7 +219,7 @@ def test_report_manifest_fields(small_tagged: Corpus) -> None:
 def test_report_manifest_without_evaluations_table(small_tagged: Corpus) -> None:
     manifest = run_manifest(small_tagged, command="x")
     assert manifest.validation is None
-    assert any("no evaluation stored" in line for line in manifest.comment_lines())
+    assert any("no gold-file evaluation stored" in line for line in manifest.comment_lines())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "latex", "json"])

@@ -216,7 +216,7 @@ def _default_heldout(codebook_hash: str | None, tag_source: dict[str, str] | Non
 
 def _validation_line(validation: dict[str, Any] | None) -> str:
     if not validation:
-        return "(no evaluation stored for this codebook)"
+        return "(no gold-file evaluation stored for this codebook; coding sheets give corpus_estimate)"
     parts = [f"gold {validation.get('gold')}"]
     for average in ("micro", "macro"):
         scores = validation.get(average) or {}
