@@ -377,6 +377,69 @@ tokens = [{LOWER = {REGEX = "(b*)*"}}]
     assert "frame 'nosuch' is not defined" in problems[2].message
 
 
+WHOLE_FILE_PROBLEMS = """\
+[codebook]
+name = "mini"
+version = "2"
+
+[extras]
+note = "a table the format does not have"
+
+[[frames]]
+id = "devolution"
+
+[[frames]]
+id = "Bad Id"
+
+[[frames]]
+id = "empowerment"
+colour = "red"
+
+[[patterns]]
+id = "dev-devolve"
+frame = "devolution"
+phrase = "devolve power"
+
+[[patterns]]
+id = "emp-regex"
+frame = "empowerment"
+tokens = [{LOWER = {REGEX = "([unclosed"}}]
+
+[negation]
+window = 0
+
+[classifier]
+file = "none.npz"
+sha256 = "not a digest"
+"""
+
+
+def test_codebook_check_reports_whole_file_problems_together(tmp_path: Path) -> None:
+    path = write(tmp_path, WHOLE_FILE_PROBLEMS)
+    problems = check_codebook(path)
+    assert [(p.line, p.is_error) for p in problems] == [
+        (5, True), (12, True), (16, True), (26, True), (28, True), (31, True),
+    ]  # fmt: skip
+    assert "unknown table 'extras'" in problems[0].message
+    assert "frame id 'Bad Id'" in problems[1].message
+    assert "'colour'" in problems[2].message
+    assert "invalid regular expression" in problems[3].message
+    assert "negation window must be a positive integer, not 0" in problems[4].message
+    assert "sha256 must be the file's SHA-256" in problems[5].message
+    # No cascade: the frame whose only pattern is broken is not also reported as having none.
+    assert not any("has no patterns" in p.message for p in problems)
+    with pytest.raises(CodebookError) as raised:
+        load_codebook(path)
+    assert str(raised.value) == f"{path}:5: unknown table 'extras'; " + str(raised.value).split("; ", 1)[1]
+    assert len(raised.value.problems) == 6
+
+
+def test_codebook_negation_that_is_not_a_table_is_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, 'negation = "not"\n' + MINIMAL)
+    with pytest.raises(CodebookError, match=r"cb.toml:\d+: \[negation\] must be a table"):
+        load_codebook(path)
+
+
 def test_codebook_error_problems_default_to_its_message() -> None:
     assert CodebookError("cb.toml:3: bad").problems == ("cb.toml:3: bad",)
 

@@ -185,6 +185,12 @@ _REL_OPS = frozenset({">", "<", ">>", "<<", ".", ".*", ";", ";*", "$+", "$-", "$
                       ">+", ">-", ">++", ">--", "<+", "<-", "<++", "<--"})  # fmt: skip
 
 
+def _line_of(error: CodebookError) -> int:
+    """The line a ``FILE:LINE: problem`` error names (0 when it names none)."""
+    found = re.search(r":(\d+): ", str(error))
+    return int(found.group(1)) if found else 0
+
+
 class _Builder:
     def __init__(self, data: dict[str, Any], source: str, lines: SourceLines) -> None:
         self.data = data
@@ -195,53 +201,82 @@ class _Builder:
         return CodebookError(f"{self.source}:{line or 1}: {message}")
 
     def build(self) -> Codebook:
+        # A problem does not stop the checks of the parts it leaves sound: every problem found
+        # is raised at once (CodebookError.problems, in file order; the message is the first),
+        # so ``codebook check`` reports them all in one run.
+        broken: list[CodebookError] = []
         known = {"codebook", "frames", "patterns", "exclusions", "negation", "classifier"}
         for key in self.data:
             if key not in known:
-                raise self.fail(
-                    self.lines.table(key),
-                    f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
+                broken.append(
+                    self.fail(
+                        self.lines.table(key),
+                        f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
+                    )
                 )
-        meta = self.data.get("codebook", {})
-        if not isinstance(meta, dict):
-            raise self.fail(self.lines.table("codebook"), "[codebook] must be a table")
-        name = str(meta.get("name") or Path(self.source).stem)
-        version = meta.get("version", "0")
-        if not isinstance(version, (str, int, float)):
-            raise self.fail(self.lines.table("codebook"), "codebook version must be a string")
-        frames = self.frames()
-        frame_ids = {f.id for f in frames}
-        # A broken pattern or exclusion does not stop the others being checked: every such
-        # error is raised at once (CodebookError.problems; the message is the first).
-        broken: list[CodebookError] = []
+        name, version, description = self._meta(broken)
+        frames = self.frames(broken)
+        frame_ids = self._declared_frame_ids()  # a frame with a bad key is still declared
+        before = len(broken)
         patterns = self.patterns(frame_ids, broken)
+        if len(broken) == before:  # else a broken pattern (a mistyped frame, say) is the problem
+            used = {p.frame for p in patterns}
+            broken.extend(
+                self.fail(self._frame_line(frame.id), f"frame {frame.id!r} has no patterns")
+                for frame in frames
+                if frame.id not in used
+            )
         exclusions = self.exclusions(frame_ids, broken)
+        cues, window = self._negation(broken)
+        classifier = None
+        try:
+            classifier = self.classifier()
+        except CodebookError as error:
+            broken.append(error)
         if broken:
+            broken.sort(key=_line_of)
             raise CodebookError(str(broken[0]), tuple(str(error) for error in broken))
-        negation = self.data.get("negation", {})
-        cues = negation.get("cues", list(DEFAULT_NEGATION_CUES))
-        window = negation.get("window", 5)
-        line = self.lines.table("negation")
-        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
-            raise self.fail(line, "negation cues must be a list of words")
-        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-            raise self.fail(line, f"negation window must be a positive integer, not {window!r}")
-        used = {p.frame for p in patterns}
-        for frame in frames:
-            if frame.id not in used:
-                raise self.fail(self._frame_line(frame.id), f"frame {frame.id!r} has no patterns")
         return Codebook(
             name=name,
-            version=str(version),
+            version=version,
             frame_defs=tuple(frames),
             patterns=tuple(patterns),
             exclusions=tuple(exclusions),
             negation_cues=tuple(c.strip().lower() for c in cues),
             negation_window=window,
-            description=str(meta.get("description", "")),
-            classifier=self.classifier(),
+            description=description,
+            classifier=classifier,
             source=self.source,
         )
+
+    def _meta(self, broken: list[CodebookError]) -> tuple[str, str, str]:
+        """``[codebook]``: name (default: the file's stem), version and description."""
+        meta = self.data.get("codebook", {})
+        if not isinstance(meta, dict):
+            broken.append(self.fail(self.lines.table("codebook"), "[codebook] must be a table"))
+            meta = {}
+        version = meta.get("version", "0")
+        if not isinstance(version, (str, int, float)):
+            broken.append(self.fail(self.lines.table("codebook"), "codebook version must be a string"))
+        name = str(meta.get("name") or Path(self.source).stem)
+        return name, str(version), str(meta.get("description", ""))
+
+    def _negation(self, broken: list[CodebookError]) -> tuple[list[str], int]:
+        """``[negation]``: its cues and window (the defaults where it leaves them out)."""
+        negation = self.data.get("negation", {})
+        line = self.lines.table("negation")
+        if not isinstance(negation, dict):
+            broken.append(self.fail(line, "[negation] must be a table with cues and window"))
+            negation = {}
+        cues = negation.get("cues", list(DEFAULT_NEGATION_CUES))
+        window = negation.get("window", 5)
+        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
+            broken.append(self.fail(line, "negation cues must be a list of words"))
+            cues = []
+        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+            broken.append(self.fail(line, f"negation window must be a positive integer, not {window!r}"))
+            window = 5
+        return cues, window
 
     def classifier(self) -> ClassifierRef | None:
         """The ``[classifier]`` table: ``file`` (beside the codebook), ``sha256``, ``threshold``.
@@ -291,29 +326,54 @@ class _Builder:
             raise self.fail(self.lines.table(table), f"{table} must be an array of tables [[{table}]]")
         return entries
 
-    def frames(self) -> list[Frame]:
-        frames: list[Frame] = []
-        entries = self._entries("frames")
+    def _raw_entries(self, table: str) -> list[Any]:
+        """The table's entries as written, or none when it is not an array (reported elsewhere)."""
+        entries = self.data.get(table, [])
+        return entries if isinstance(entries, list) else []
+
+    def _declared_frame_ids(self) -> set[str]:
+        return {
+            item["id"]
+            for item in self._raw_entries("frames")
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
+
+    def frames(self, broken: list[CodebookError]) -> list[Frame]:
+        """Every valid frame; each invalid one's error goes to ``broken`` instead."""
+        try:
+            entries = self._entries("frames")
+        except CodebookError as error:
+            broken.append(error)
+            return []
         if not entries:
-            raise self.fail(0, "no frames defined; add [[frames]] entries")
+            broken.append(self.fail(0, "no frames defined; add [[frames]] entries"))
+            return []
+        frames: list[Frame] = []
         seen: set[str] = set()
         for index, item in enumerate(entries):
-            line = self.lines.entry("frames", index)[0]
-            if not isinstance(item, dict):
-                raise self.fail(line, "each frame must be a table")
-            self._no_unknown(item, {"id", "label", "definition"}, "frames", index)
-            frame_id = item.get("id")
-            if not isinstance(frame_id, str) or not _ID.match(frame_id):
-                raise self.fail(
-                    self.lines.key("frames", index, "id"),
-                    f"frame id {frame_id!r} must be lower-case letters, digits and underscores",
-                )
-            if frame_id in seen:
-                raise self.fail(self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}")
-            seen.add(frame_id)
-            label = item.get("label", frame_id.replace("_", " ").capitalize())
-            frames.append(Frame(frame_id, str(label), str(item.get("definition", "")).strip()))
+            try:
+                frames.append(self._frame(index, item, seen))
+            except CodebookError as error:
+                broken.append(error)
         return frames
+
+    def _frame(self, index: int, item: Any, seen: set[str]) -> Frame:
+        """One ``[[frames]]`` entry, checked (its error raised)."""
+        line = self.lines.entry("frames", index)[0]
+        if not isinstance(item, dict):
+            raise self.fail(line, "each frame must be a table")
+        self._no_unknown(item, {"id", "label", "definition"}, "frames", index)
+        frame_id = item.get("id")
+        if not isinstance(frame_id, str) or not _ID.match(frame_id):
+            raise self.fail(
+                self.lines.key("frames", index, "id"),
+                f"frame id {frame_id!r} must be lower-case letters, digits and underscores",
+            )
+        if frame_id in seen:
+            raise self.fail(self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}")
+        seen.add(frame_id)
+        label = item.get("label", frame_id.replace("_", " ").capitalize())
+        return Frame(frame_id, str(label), str(item.get("definition", "")).strip())
 
     def _no_unknown(self, item: dict[str, Any], allowed: set[str], table: str, index: int) -> None:
         for key in item:
@@ -446,7 +506,12 @@ class _Builder:
             "ordered",
             "note",
         }
-        for index, item in enumerate(self._entries("patterns")):
+        try:
+            entries = self._entries("patterns")
+        except CodebookError as error:
+            broken.append(error)
+            return patterns
+        for index, item in enumerate(entries):
             try:
                 patterns.append(self._pattern(index, item, frame_ids, seen, allowed))
             except CodebookError as error:
@@ -520,7 +585,12 @@ class _Builder:
         exclusions: list[Exclusion] = []
         seen: set[str] = set()
         allowed = {"id", "frames", "phrase", "tokens", "scope", "gap", "note"}
-        for index, item in enumerate(self._entries("exclusions")):
+        try:
+            entries = self._entries("exclusions")
+        except CodebookError as error:
+            broken.append(error)
+            return exclusions
+        for index, item in enumerate(entries):
             try:
                 exclusions.append(self._exclusion(index, item, frame_ids, seen, allowed))
             except CodebookError as error:
