@@ -230,6 +230,36 @@ def test_suggest_terms_leaves_out_the_patterns_own_words_not_a_classifiers(
     assert localism and (localism[0]["target"], localism[0]["reference"]) == (6, 0)
 
 
+def test_cli_codebook_suggest_reads_the_tags_of_codebook(
+    runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path, tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    other = tmp_path / "councils.toml"
+    other.write_text(
+        CODEBOOK.replace('id = "dev-localism"', 'id = "dev-councils"').replace(
+            'phrase = "localism"', 'phrase = "neighbourhood councils"'
+        ),
+        encoding="utf-8",
+    )
+    tag_corpus(corpus, other)
+
+    def terms(path: Path) -> list[str]:
+        args = ["codebook", "suggest", "devolution", "--codebook", str(path), "--format", "json"]
+        result = runner.invoke(main, [*args, "--min-count", "1", "--db", str(db_path)])
+        assert result.exit_code == 0, result.output
+        return [s["term"] for s in json.loads(result.stdout)["suggestions"]]
+
+    assert "neighbourhood councils" in terms(book)
+    assert "localism" not in terms(book)
+    assert "neighbourhood councils" not in terms(other)  # that codebook's own words now
+    assert "localism" in terms(other)
+    result = runner.invoke(
+        main, ["codebook", "suggest", "social_action", "--codebook", str(book), "--db", str(db_path)]
+    )
+    assert result.exit_code == 1
+    assert "'social_action' is not a frame of the codebook (devolution, empowerment)" in result.output
+
+
 def test_cli_codebook_suggest_json(runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path) -> None:
     result = runner.invoke(
         main, ["codebook", "suggest", "devolution", "--format", "json", "--limit", "3", "--db", str(db_path)]

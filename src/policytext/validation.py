@@ -584,6 +584,7 @@ def suggest_terms(
     *,
     limit: int = 20,
     min_count: int = 3,
+    codebook: Codebook | None = None,
     documents: DocumentFilter | None = None,
     **filters: Unpack[FilterOptions],
 ) -> list[dict[str, Any]]:
@@ -597,6 +598,9 @@ def suggest_terms(
     > 0). Each comes with its counts and up to three concordance lines
     from sentences the codebook does not match, where adding it would raise recall.
 
+    ``codebook``: the stored codebook whose tags to read (default: the one most
+    documents carry).
+
     Returns ``[{"term", "target", "reference", "g2", "log_ratio", "lines"}]``, best first.
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -604,9 +608,11 @@ def suggest_terms(
     from policytext.codebook import is_sentence_decision
 
     flt = resolve_filter(documents, filters)
-    codebook_hash = store.tagged_codebook_hash(corpus)
+    codebook_hash = codebook.hash if codebook is not None else store.tagged_codebook_hash(corpus)
     if codebook_hash is None:
         raise PolicytextError(f"{corpus.path}: no tagged documents; run `policytext tag` first")
+    if codebook is not None and frame not in codebook.frames:
+        raise PolicytextError(f"{frame!r} is not a frame of the codebook ({', '.join(codebook.frames)})")
     matched = store.frame_sentences(corpus, codebook_hash, frame, flt)
     if not matched:
         raise PolicytextError(f"frame {frame!r}: no sentence of the selected documents matches it")

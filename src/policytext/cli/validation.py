@@ -312,11 +312,19 @@ def train_command(
 )
 @format_option("md", "json", default="md")
 @out_option
+@codebook_option
 @filter_options
 @db_option
 @reports_errors
 def codebook_suggest_command(
-    frame: str, limit: int, min_count: int, fmt: str, out: Path | None, db: Path, **kwargs: Any
+    frame: str,
+    limit: int,
+    min_count: int,
+    fmt: str,
+    out: Path | None,
+    codebook: str | None,
+    db: Path,
+    **kwargs: Any,
 ) -> None:
     """Propose candidate terms for FRAME from the tagged corpus.
 
@@ -324,7 +332,8 @@ def codebook_suggest_command(
     it matches, leaving out the matched words, which the codebook has already)
     against the rest of the corpus (Dunning's G2, log ratio), each with its counts
     and up to three concordance lines from sentences the codebook does not yet
-    match, for you to accept or reject.
+    match, for you to accept or reject. With --codebook, the suggestions come from
+    that stored codebook's tags.
 
     \b
     Example:
@@ -335,5 +344,8 @@ def codebook_suggest_command(
     documents = _pop_filters(kwargs)
     _require_db(db)
     with _open_corpus(db) as corpus:
-        suggestions = suggest_terms(corpus, frame, limit=limit, min_count=min_count, documents=documents)
+        tagged = _tagged_codebook(corpus, codebook)
+        suggestions = suggest_terms(
+            corpus, frame, limit=limit, min_count=min_count, codebook=tagged, documents=documents
+        )
     write_output(format_suggestions(frame, suggestions, fmt=fmt), out)
