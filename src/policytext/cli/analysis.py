@@ -41,7 +41,8 @@ from policytext.cli._codebook_option import codebook_option
     "--terms",
     default=None,
     help="Count these words or phrases, comma-separated, matched as 'kwic TERM' matches "
-    "(a final '*' for any ending); columns named by the term lower-cased, other characters as '_'.",
+    "(a final '*' for any ending); columns named by the term lower-cased, each run of other "
+    "characters as one '_', none at either end ('localis*': localis_count).",
 )
 @codebook_option
 @filter_options
