@@ -123,6 +123,8 @@ def test_recipes_ship_in_the_wheel(tmp_path: Path) -> None:
             "pip",
             "wheel",
             "-q",
+            "--disable-pip-version-check",
+            "--no-index",
             "--no-deps",
             "--no-build-isolation",
             "-w",

@@ -374,7 +374,8 @@ def test_tables_g2_williams_worked_example() -> None:
     g2, corrected = g2_williams(10, 0, 1000, 1000)
     assert g2 == pytest.approx(g2_hand)
     assert g2 == pytest.approx(13.9132, abs=1e-4)
-    assert q == pytest.approx(1.0500013, abs=1e-7)
+    assert q == pytest.approx(1.0500013, abs=1e-7)  # the hand formula, then the code's correction:
+    assert g2 / corrected == pytest.approx(q, abs=1e-7)
     assert corrected == pytest.approx(g2_hand / q)
     assert corrected == pytest.approx(13.2506, abs=1e-4)
 
