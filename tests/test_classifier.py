@@ -212,6 +212,32 @@ def test_tagger_adds_sentence_matches_where_patterns_miss(classifier_file: tuple
     assert (first.start_char, first.end_char) == (first.sent_start, first.sent_end)
 
 
+def test_classifier_frames_limit_what_the_codebook_must_define(tmp_path: Path) -> None:
+    shipped = load_codebook().classifier  # trained on all eight frames
+    assert shipped is not None
+    # A codebook of empowerment alone, with the shipped classifier (found by its sha256).
+    alone = CODEBOOK.replace('[[frames]]\nid = "devolution"\nlabel = "Devolution"\n', "").replace(
+        '[[patterns]]\nid = "dev-localism"\nframe = "devolution"\nphrase = "localism"\n', ""
+    )
+    table = f'\n[classifier]\nfile = "classifier.npz"\nsha256 = "{shipped.sha256}"\nthreshold = 0.5\n'
+    book = tmp_path / "alone.toml"
+    book.write_text(alone + table, encoding="utf-8")
+    with pytest.raises(
+        PolicytextError, match="predicts frame 'devolution', which the codebook does not define"
+    ):
+        build_pipeline(book)("Localism.")
+    book.write_text(alone + table + 'frames = ["empowerment"]\n', encoding="utf-8")
+    text = "Patients will have real control over their own care budgets. Councils will get new powers."
+    nlp = build_pipeline(book)
+    assert [m.frame for m in doc_matches(nlp(text))] == ["empowerment"]
+    extra = (
+        '\n[[frames]]\nid = "localism"\n\n[[patterns]]\nid = "loc"\nframe = "localism"\nphrase = "localism"\n'
+    )
+    book.write_text(alone + extra + table + 'frames = ["localism"]\n', encoding="utf-8")
+    with pytest.raises(PolicytextError, match="was not trained on frame 'localism'"):
+        build_pipeline(book)("Localism.")
+
+
 def test_tagger_scores_documents_with_no_known_feature(classifier_file: tuple[Path, str]) -> None:
     # Only spaces, or only words the model never saw: the classifier scores its intercepts
     # (no match at threshold 0.8) instead of failing on an empty feature table.

@@ -15,6 +15,7 @@ from policytext.codebook import (
     parse_toml_codebook,
 )
 from policytext.errors import CodebookError
+from policytext.rhetoric import build_pipeline, doc_matches
 
 MINIMAL = """\
 [codebook]
@@ -438,6 +439,60 @@ def test_codebook_negation_that_is_not_a_table_is_a_problem(tmp_path: Path) -> N
     path = write(tmp_path, 'negation = "not"\n' + MINIMAL)
     with pytest.raises(CodebookError, match=r"cb.toml:\d+: \[negation\] must be a table"):
         load_codebook(path)
+
+
+def test_codebook_check_warns_about_keys_an_entry_does_not_use(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + """
+[[patterns]]
+id = "dev-window"
+frame = "devolution"
+phrase = "devolve budget"
+window = 3
+
+[[patterns]]
+id = "dev-near-gap"
+frame = "devolution"
+near = [["power"], ["council"]]
+gap = 2
+ordered = true
+
+[[exclusions]]
+id = "x-tokens-gap"
+tokens = [{LOWER = "station"}]
+gap = 1
+"""
+    )
+    problems = check_codebook(write(tmp_path, text))
+    assert [(p.line, p.is_error, p.message) for p in problems] == [
+        (14, False, "'dev-window' is a phrase entry: window (proximity rules only) does nothing here"),
+        (20, False, "'dev-near-gap' is a proximity entry: gap (phrases only) does nothing here"),
+        (27, False, "'x-tokens-gap' is a tokens entry: gap (phrases only) does nothing here"),
+    ]
+
+
+def test_codebook_check_patterns_differing_only_in_gap_are_not_duplicates(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + """
+[[patterns]]
+id = "dev-devolve-gap"
+frame = "devolution"
+phrase = "devolve power"
+gap = 2
+"""
+    )
+    assert check_codebook(write(tmp_path, text)) == []
+    assert "duplicates 'dev-devolve'" in str(check_codebook(write(tmp_path, text.replace("gap = 2", ""))))
+
+
+def test_codebook_no_break_space_is_no_trap(tmp_path: Path) -> None:
+    # NFKC makes it a plain space, so the pattern matches text typed with either.
+    path = write(tmp_path, MINIMAL.replace("devolve power", "devolve\u00a0power"))
+    assert check_codebook(path) == []
+    nlp = build_pipeline(path)
+    assert [m.text for m in doc_matches(nlp("We devolve power."))] == ["devolve power"]
 
 
 def test_codebook_error_problems_default_to_its_message() -> None:

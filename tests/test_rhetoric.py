@@ -147,9 +147,37 @@ def test_rhetoric_matches_never_cross_a_sentence_boundary(nlp: Language) -> None
     ]
 
 
+@pytest.mark.parametrize("space", ["\n", "  ", "\n   ", " \n\n "])
+def test_rhetoric_words_match_across_line_breaks_and_runs_of_spaces(nlp: Language, space: str) -> None:
+    # Wrapped lines (a manifesto's text file, a PDF) put whitespace tokens inside sentences.
+    text = f"We will empower local{space}communities and devolve{space}powers."
+    assert [(p, t) for _, p, t, _ in found(nlp, text)] == [
+        ("phrase-empower-community", f"empower local{space}communities"),
+        ("tokens-devolve", f"devolve{space}powers"),
+    ]
+    assert found(nlp, f"The power{space}station employs people.") == []  # exclusions too
+
+
+def test_rhetoric_whitespace_only_docs_in_a_batch_keep_the_others_apart(nlp: Language) -> None:
+    texts = ["We empower", "\n\n", "communities.", "  \n", "They devolved budgets."]
+    docs = list(nlp.pipe(texts))
+    assert [[m.text for m in doc_matches(doc)] for doc in docs] == [[], [], [], [], ["devolved budgets"]]
+
+
 def test_rhetoric_exclusion_vetoes_overlapping_match(nlp: Language) -> None:
     assert found(nlp, "The power station employs people.") == []
     assert found(nlp, "We give power to people.")[0][:2] == ("empowerment", "near-power-people")
+
+
+def test_rhetoric_exclusion_never_runs_across_a_sentence_boundary(nlp: Language) -> None:
+    # "powers" ending one sentence and "Station" starting the next are not a "power station".
+    words = ["We", "devolve", "powers", "Station", "staff", "agree"]
+    starts = [True, False, False, True, False, False]
+    doc = nlp.get_pipe("policytext_rhetoric")(Doc(nlp.vocab, words=words, sent_starts=starts))
+    assert [(m.pattern_id, m.text) for m in doc_matches(doc)] == [("tokens-devolve", "devolve powers")]
+    words[3] = "stations"  # within one sentence the exclusion holds
+    doc = nlp.get_pipe("policytext_rhetoric")(Doc(nlp.vocab, words=words, sent_starts=[True] + [False] * 5))
+    assert doc_matches(doc) == []
 
 
 def test_rhetoric_sentence_exclusion_only_for_its_frames(nlp: Language) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
     problems: list[CodebookProblem] = []
     signatures: dict[str, str] = {}
     entries: list[Pattern | Exclusion] = [*codebook.patterns, *codebook.exclusions]
+    raw = _raw_entries(text, source)
     for entry in entries:
         frame = entry.frame if isinstance(entry, Pattern) else ",".join(entry.frames)
         signature = json.dumps(
@@ -81,6 +83,10 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                 entry.tokens,
                 getattr(entry, "near", None),
                 getattr(entry, "dependency", None),
+                entry.gap,
+                getattr(entry, "window", None),
+                getattr(entry, "ordered", None),
+                getattr(entry, "scope", None),
             ],
             sort_keys=True,
             default=list,
@@ -90,6 +96,7 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                 CodebookProblem(source, entry.line, f"{entry.id!r} duplicates {signatures[signature]!r}")
             )
         signatures[signature] = entry.id
+        problems += _idle_keys(source, entry, raw.get((type(entry), entry.id), {}))
         for position, token in enumerate(entry.tokens, start=1):
             for attr, value in token.items():
                 problems += _token_problems(source, entry, position, attr.upper(), value, tokenizer)
@@ -109,6 +116,34 @@ def check_codebook(path: str | Path | None = None) -> list[CodebookProblem]:
                         continue  # the pattern already needs a trained pipeline
                     problems += _token_problems(source, entry, position, attr.upper(), value, tokenizer)
     return problems + character_problems(text, source=source)
+
+
+def _raw_entries(text: str, source: str) -> dict[tuple[type, str], dict[str, Any]]:
+    """A TOML codebook's ``[[patterns]]`` and ``[[exclusions]]`` as written, by kind and id."""
+    if not source.endswith(".toml"):
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    out: dict[tuple[type, str], dict[str, Any]] = {}
+    for table, kind in (("patterns", Pattern), ("exclusions", Exclusion)):
+        entries = data.get(table, [])
+        for item in entries if isinstance(entries, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out[(kind, item["id"])] = item
+    return out
+
+
+def _idle_keys(source: str, entry: Pattern | Exclusion, given: dict[str, Any]) -> list[CodebookProblem]:
+    """Warnings for keys given to an entry they do nothing for (``gap`` off phrases, ...)."""
+    idle = []
+    if entry.kind != "phrase" and (entry.gap or "gap" in given):
+        idle.append("gap (phrases only)")
+    if isinstance(entry, Pattern) and entry.kind != "proximity":
+        idle += [f"{key} (proximity rules only)" for key in ("window", "ordered") if key in given]
+    what = f"{entry.id!r} is a {entry.kind} entry"
+    return [CodebookProblem(source, entry.line, f"{what}: {key} does nothing here", False) for key in idle]
 
 
 def _token_problems(
@@ -192,7 +227,8 @@ def _character_problem(char: str) -> str:
     if char.isascii():
         return ""
     name = unicodedata.name(char, "")
-    if unicodedata.category(char) == "Cf" or (char.isspace() and char not in "\t\n\r "):
+    # A space NFKC makes plain (no-break, thin, ideographic) is no trap: patterns are normalised.
+    if unicodedata.category(char) == "Cf" or (char.isspace() and _nfkc(char) not in "\t\n\r "):
         return "an invisible character: the pattern never matches text typed without it"
     if name.startswith(_LOOKALIKE_SCRIPTS) and char.isalpha():
         return "which looks like a Latin letter but never matches one"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IS_ASCII, LOWER, SENT_START
+from spacy.attrs import IS_ASCII, IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -239,11 +239,16 @@ class RhetoricTagger:
         self._classifier: SentenceClassifier | None = None
         if ref is not None:
             self._classifier = load_classifier(ref.path, ref.sha256)
-            unknown = sorted(set(self._classifier.frames) - set(codebook.frames))
+            where = f"{codebook.source or codebook.name}: classifier {Path(ref.path).name}"
+            untrained = [f for f in ref.frames if f not in self._classifier.frames]
+            if untrained:
+                raise InputError(f"{where} was not trained on frame {untrained[0]!r} ([classifier] frames)")
+            # The frames it may add must be the codebook's: with ``frames``, those it lists.
+            unknown = [f for f in self._classifier.frames if f not in codebook.frames and not ref.frames]
             if unknown:
                 raise InputError(
-                    f"{codebook.source or codebook.name}: classifier {Path(ref.path).name} predicts "
-                    f"frame {unknown[0]!r}, which the codebook does not define"
+                    f"{where} predicts frame {unknown[0]!r}, which the codebook does not define; "
+                    "list the frames it may add with frames = [...] in [classifier]"
                 )
 
     # -- running -----------------------------------------------------------------
@@ -271,20 +276,20 @@ class RhetoricTagger:
         # Words are compared after NFKC. Only spaCy's matchers need a normalised copy of a
         # Doc; the fast matcher, the classifier and the negation test take the normal
         # forms' values at the tokens NFKC changes. IS_ASCII (NFKC changes only non-ASCII
-        # words) and SENT_START come in the same array, after the columns the matcher reads.
+        # words), SENT_START and IS_SPACE come in the same array, after the columns the matcher reads.
         copies = len(self._matcher) > 0 or len(self._dependency) > 0
-        every = [*attrs, IS_ASCII, SENT_START]
+        every = [*attrs, IS_ASCII, SENT_START, IS_SPACE]
         views: list[Doc] = []
         arrays: list[np.ndarray] = []
         normal_lowers: list[dict[int, str]] = []
         starts_of: list[list[int]] = []
         for doc in docs:
             array = doc.to_array(every).reshape(len(doc), len(every))
-            changes = nfkc_changes(doc, array[:, -2])
+            changes = nfkc_changes(doc, array[:, -3])
             view = normalised(doc, changes) if changes and copies else doc
             if view is not doc:
                 array = view.to_array(every).reshape(len(view), len(every))
-            starts_of.append(sentence_starts(view, array[:, -1]))
+            starts_of.append(sentence_starts(view, array[:, -2]))
             if changes and view is doc:
                 patch_normal_forms(array, attrs, changes, self.vocab)
                 normal_lowers.append({index: normal.lower() for index, normal in changes.items()})
@@ -296,7 +301,7 @@ class RhetoricTagger:
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         segments = np.array(offsets[:-1], dtype="int64")
-        found = self._fast.groups_of(array, segments)
+        found = _groups_across_spaces(self._fast, array[:, : len(attrs)], array[:, -1], segments)
         pairs: list[list[tuple[int, int, Pattern]]] | None = None
         if not len(self._matcher):  # every proximity hit is the fast matcher's: pair them at once
             found, pairs = self._pair_batch(found, starts_of, offsets)
@@ -404,7 +409,9 @@ class RhetoricTagger:
             return bisect.bisect_right(sent_starts, token) - 1
 
         found, excluded = self._find(view, sent_starts, groups, pairs)
-        # The sentence is the unit of coding: a match may not run into the next sentence.
+        # The sentence is the unit of coding: a match may not run into the next sentence,
+        # and neither may an exclusion's.
+        excluded = [x for x in excluded if sentence_of(x[1] - 1) == sentence_of(x[0])]
         kept = [
             (start, end, pattern)
             for start, end, pattern in found
@@ -562,6 +569,27 @@ class RhetoricTagger:
         file = Path(path) / "codebook.json"
         self._compile(codebook_from_dict(json.loads(file.read_text(encoding="utf-8")), source=str(file)))
         return self
+
+
+def _groups_across_spaces(
+    fast: FastMatcher, array: np.ndarray, is_space: np.ndarray, segments: np.ndarray
+) -> list[tuple[int, list[int], list[int]]]:
+    """The fast matcher's groups with whitespace tokens passed over, in the tokens' own indices.
+
+    A line break or a run of spaces inside a sentence is a token of its own in spaCy
+    ("devolve\\npower" is three tokens); words are matched as if it were not there, so
+    a phrase matches across a wrapped line, and a match's span still covers it.
+    """
+    if not is_space.any():
+        return fast.groups_of(array, segments)
+    kept = np.flatnonzero(is_space == 0)
+    # Each Doc's first kept token; a Doc of nothing but whitespace is an empty segment.
+    groups = fast.groups_of(array[kept], np.searchsorted(kept, segments))
+    every = kept.tolist()
+    return [
+        (key, [every[start] for start in starts], [every[end - 1] + 1 for end in ends])
+        for key, starts, ends in groups
+    ]
 
 
 @Language.factory(
