@@ -296,9 +296,9 @@ def test_classifier_counts_in_the_hash_but_its_folder_does_not(
     from policytext.codebook import codebook_from_dict
 
     assert codebook_from_dict(json.loads(here.to_json())).hash == here.hash
-    # A classifier limited to a frame it does not know adds nothing for the others.
-    nlp = build_pipeline(limited)
-    assert doc_matches(nlp("We will give patients real control over budgets.")) == []
+    # A classifier limited to a frame it was not trained on could never add it: an error.
+    with pytest.raises(PolicytextError, match="was not trained on frame 'devolution'"):
+        build_pipeline(limited)("We will give patients real control over budgets.")
 
 
 def test_default_codebook_carries_the_shipped_classifier() -> None:

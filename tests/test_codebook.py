@@ -495,6 +495,33 @@ def test_codebook_no_break_space_is_no_trap(tmp_path: Path) -> None:
     assert [m.text for m in doc_matches(nlp("We devolve power."))] == ["devolve power"]
 
 
+@pytest.mark.parametrize(
+    ("tokens", "message"),
+    [
+        ('[{LOWER = {FOO = ["x"]}}]', "spaCy rejects the token pattern: token 1: LOWER -> FOO: Extra inputs"),
+        ('[{LOWER = "power"}, {IS_PUNCT = "yes"}]', "token 2: IS_PUNCT: Input should be a valid boolean"),
+        ('[{LOWER = "power", OP = "{}"}]', "token 1: OP: Input should be"),
+    ],
+)
+def test_codebook_token_patterns_spacy_would_reject_are_errors(
+    tmp_path: Path, tokens: str, message: str
+) -> None:
+    # Each passed the checks before and failed (a traceback) or never matched when tagging.
+    path = write(tmp_path, MINIMAL + f'\n[[patterns]]\nid = "odd"\nframe = "devolution"\ntokens = {tokens}\n')
+    with pytest.raises(CodebookError, match=r"cb\.toml:17: ") as raised:
+        load_codebook(path)
+    assert message in str(raised.value)
+
+
+def test_codebook_unknown_keys_in_codebook_and_negation_are_errors(tmp_path: Path) -> None:
+    text = MINIMAL.replace('version = "2"', 'versoin = "2"') + "\n[negation]\nwindw = 3\n"
+    problems = check_codebook(write(tmp_path, text))
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "unknown key 'versoin' in [codebook]; expected one of name, version, description"),
+        (14, "unknown key 'windw' in [negation]; expected one of cues, window"),
+    ]
+
+
 def test_codebook_error_problems_default_to_its_message() -> None:
     assert CodebookError("cb.toml:3: bad").problems == ("cb.toml:3: bad",)
 

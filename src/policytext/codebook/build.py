@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from spacy.schemas import validate_token_pattern
+
 from policytext.codebook.model import (
     _ID,
     _KNOWN_ATTRS,
@@ -185,6 +187,26 @@ _REL_OPS = frozenset({">", "<", ">>", "<<", ".", ".*", ";", ";*", "$+", "$-", "$
                       ">+", ">-", ">++", ">--", "<+", "<-", "<++", "<--"})  # fmt: skip
 
 
+#: The type names in spaCy's schema errors ("TokenPatternString", "str-enum[...]", "str").
+_SCHEMA_TYPE = re.compile(r"^(?:[A-Z][a-z]\w*|str|int|bool|constrained-\w+|[\w-]+\[.*\])$")
+
+
+def _schema_error(message: str) -> str:
+    """spaCy's schema error in the codebook's terms: the token, its attribute path and why.
+
+    Example::
+
+        >>> _schema_error("[pattern -> 0 -> LOWER -> TokenPatternString -> FOO] Extra inputs")
+        'token 1: LOWER -> FOO: Extra inputs'
+    """
+    found = re.match(r"^\[pattern -> (\d+) -> (.*?)\] (.*)$", message)
+    if not found:
+        return message
+    # Leave out the schema's own type names ("TokenPatternString", "str-enum[...]").
+    path = [part for part in found.group(2).split(" -> ") if not _SCHEMA_TYPE.match(part)]
+    return f"token {int(found.group(1)) + 1}: {' -> '.join(path)}: {found.group(3)}"
+
+
 def _line_of(error: CodebookError) -> int:
     """The line a ``FILE:LINE: problem`` error names (0 when it names none)."""
     found = re.search(r":(\d+): ", str(error))
@@ -255,11 +277,24 @@ class _Builder:
         if not isinstance(meta, dict):
             broken.append(self.fail(self.lines.table("codebook"), "[codebook] must be a table"))
             meta = {}
+        broken.extend(self._unknown_keys(meta, "codebook", ("name", "version", "description")))
         version = meta.get("version", "0")
         if not isinstance(version, (str, int, float)):
             broken.append(self.fail(self.lines.table("codebook"), "codebook version must be a string"))
         name = str(meta.get("name") or Path(self.source).stem)
         return name, str(version), str(meta.get("description", ""))
+
+    def _unknown_keys(
+        self, table: dict[str, Any], name: str, allowed: tuple[str, ...]
+    ) -> list[CodebookError]:
+        """An error per key of the single table ``[name]`` that the format does not have (a typo)."""
+        expected = ", ".join(allowed)
+        line = self.lines.table(name)
+        return [
+            self.fail(line, f"unknown key {key!r} in [{name}]; expected one of {expected}")
+            for key in table
+            if key not in allowed
+        ]
 
     def _negation(self, broken: list[CodebookError]) -> tuple[list[str], int]:
         """``[negation]``: its cues and window (the defaults where it leaves them out)."""
@@ -268,6 +303,7 @@ class _Builder:
         if not isinstance(negation, dict):
             broken.append(self.fail(line, "[negation] must be a table with cues and window"))
             negation = {}
+        broken.extend(self._unknown_keys(negation, "negation", ("cues", "window")))
         cues = negation.get("cues", list(DEFAULT_NEGATION_CUES))
         window = negation.get("window", 5)
         if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
@@ -420,6 +456,11 @@ class _Builder:
             op = token.get("OP")
             if op is not None and not (isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)):
                 raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
+        # spaCy's own schema: an unknown operator ({FOO = [...]}), a flag that is not a boolean,
+        # an empty {} would pass the checks above and fail (or never match) when tagging.
+        rejected = validate_token_pattern(value)
+        if rejected:
+            raise self.fail(line, f"spaCy rejects the token pattern: {_schema_error(rejected[0])}")
         return tuple({attr: nfkc(spec) for attr, spec in t.items()} for t in value)
 
     def _dependency(self, value: Any, line: int, pattern_id: str) -> tuple[dict[str, Any], ...]:
