@@ -301,7 +301,8 @@ class RhetoricTagger:
         offsets = np.cumsum([0, *lengths]).tolist()
         array = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         segments = np.array(offsets[:-1], dtype="int64")
-        found = _groups_across_spaces(self._fast, array[:, : len(attrs)], array[:, -1], segments)
+        words, sent_start, is_space = array[:, : len(attrs)], array[:, -2], array[:, -1]
+        found = _groups_across_spaces(self._fast, words, is_space, sent_start, segments)
         pairs: list[list[tuple[int, int, Pattern]]] | None = None
         if not len(self._matcher):  # every proximity hit is the fast matcher's: pair them at once
             found, pairs = self._pair_batch(found, starts_of, offsets)
@@ -572,15 +573,20 @@ class RhetoricTagger:
 
 
 def _groups_across_spaces(
-    fast: FastMatcher, array: np.ndarray, is_space: np.ndarray, segments: np.ndarray
+    fast: FastMatcher, array: np.ndarray, is_space: np.ndarray, sent_start: np.ndarray, segments: np.ndarray
 ) -> list[tuple[int, list[int], list[int]]]:
     """The fast matcher's groups with whitespace tokens passed over, in the tokens' own indices.
 
     A line break or a run of spaces inside a sentence is a token of its own in spaCy
     ("devolve\\npower" is three tokens); words are matched as if it were not there, so
-    a phrase matches across a wrapped line, and a match's span still covers it.
+    a phrase matches across a wrapped line, and a match's span still covers it. Where
+    whitespace stands only before a sentence's start (paragraph breaks), nothing changes.
     """
     if not is_space.any():
+        return fast.groups_of(array, segments)
+    starts = sent_start == 1
+    starts[segments[segments < len(starts)]] = True  # each Doc's first token (an empty Doc has none)
+    if not (is_space[:-1].astype(bool) & ~starts[1:]).any():
         return fast.groups_of(array, segments)
     kept = np.flatnonzero(is_space == 0)
     # Each Doc's first kept token; a Doc of nothing but whitespace is an empty segment.
