@@ -524,7 +524,8 @@ class _Builder:
         if not isinstance(pattern_id, str) or not _PATTERN_ID.match(pattern_id):
             raise self.fail(
                 line,
-                f"[[{table}]] entry needs an id of letters, digits, '-', '_' or '.', not {pattern_id!r}",
+                f"[[{table}]] entry needs an id of letters, digits, '-', '_', '.' or ':', starting with a "
+                f"letter or digit, not {pattern_id!r}",
             )
         if pattern_id in seen:
             raise self.fail(line, f"duplicate id {pattern_id!r}")
