@@ -217,3 +217,36 @@ def test_cli_train_threshold_is_checked(runner: CliRunner, gold: tuple[Path, Pat
     assert good.exit_code == 0, good.output
     meta = json.loads((tmp_path / "corpus" / "models" / "frames.json").read_text(encoding="utf-8"))
     assert meta["threshold"] == 0.7
+
+
+def test_cli_train_never_writes_over_the_corpus_or_a_non_classifier_file(
+    runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from policytext.store.corpus import Corpus, Document
+
+    book, path = gold
+    db = tmp_path / "c.db"
+    with Corpus.open(db) as corpus:
+        corpus.add(Document(id="d1", text="We will devolve power."))
+    before = db.read_bytes()
+    speech = tmp_path / "speech.txt"
+    speech.write_text("A speech.", encoding="utf-8")
+    base = ["train", "--gold", str(path), "--codebook", str(book), "--db", str(db)]
+    for target, message in ((db, "is the corpus database"), (speech, "a classifier file is a .npz file")):
+        result = runner.invoke(main, [*base, "--classifier", str(target)])
+        assert result.exit_code == 1 and message in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert db.read_bytes() == before and speech.read_text(encoding="utf-8") == "A speech."
+
+
+def test_cli_train_cv_needs_two_to_n_folds_before_writing_a_model(
+    runner: CliRunner, gold: tuple[Path, Path], tmp_path: Path
+) -> None:
+    book, path = gold
+    db = tmp_path / "corpus" / "policytext.db"
+    base = ["train", "--gold", str(path), "--codebook", str(book), "--db", str(db)]
+    one = runner.invoke(main, [*base, "--cv", "1"])
+    assert one.exit_code == 2 and "--cv" in one.output
+    many = runner.invoke(main, [*base, "--cv", "100000"])
+    assert many.exit_code == 1 and "--cv 100000: more folds than the" in many.output
+    assert "Traceback" not in many.output and not (tmp_path / "corpus" / "models").exists()

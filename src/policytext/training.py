@@ -52,6 +52,7 @@ __all__ = [
     "MODES",
     "FrameModel",
     "ModelTagging",
+    "check_folds",
     "codebook_frames",
     "combine",
     "cross_validate",
@@ -361,6 +362,25 @@ def load_model(name: str | Path, folder: str | Path | None = None) -> tuple[Fram
     return model, digest
 
 
+def check_folds(gold: Sequence[str | Path], folds: int) -> None:
+    """Raise a one-line error unless ``folds`` is a usable k for the gold's sentences.
+
+    Example::
+
+        >>> check_folds([], 1)
+        Traceback (most recent call last):
+        ...
+        policytext.errors.PolicytextError: --cv 1: k-fold cross-validation needs k >= 2
+    """
+    from policytext.evaluate import read_gold
+
+    if folds < 2:
+        raise PolicytextError(f"--cv {folds}: k-fold cross-validation needs k >= 2")
+    count = sum(len(read_gold(path)) for path in gold)
+    if folds > count:
+        raise PolicytextError(f"--cv {folds}: more folds than the {count} gold sentences")
+
+
 def cross_validate(
     gold: Sequence[str | Path],
     codebook: Codebook | str | Path | None = None,
@@ -397,6 +417,10 @@ def cross_validate(
         groups = [i for i, path in enumerate(gold) for _ in _read([path], loaded)[0]]
         splits = LeaveOneGroupOut().split(texts, groups=groups)
     else:
+        if not 2 <= folds <= len(texts):
+            raise PolicytextError(
+                f"--cv {folds}: k-fold cross-validation needs 2 <= k <= {len(texts)} sentences"
+            )
         splits = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
     for train_index, test_index in splits:
         plain: dict[str, Any] = {}

@@ -280,11 +280,20 @@ def train_command(
     printed here into the codebook; `tag` then uses it without --model.
     """
     from policytext.evaluate import format_scores
-    from policytext.training import cross_validate, models_folder, save_model, train_model
+    from policytext.training import check_folds, cross_validate, models_folder, save_model, train_model
 
     gold = (*gold, *more_gold)
+    if folds == 1:
+        raise click.BadParameter("k-fold cross-validation needs k >= 2 (0: none)", param_hint="--cv")
     if classifier_path is not None:
+        from policytext._io import check_output_path
         from policytext.training import train_classifier_file
+
+        check_output_path(classifier_path, protect=[db])  # before the training, not after
+        if classifier_path.suffix != ".npz":
+            raise PolicytextError(
+                f"{classifier_path}: a classifier file is a .npz file; give a name ending in .npz"
+            )
 
         digest, count = train_classifier_file(list(gold), classifier_path, codebook, threshold=threshold)
         click.echo(f"wrote {classifier_path} (trained on {count} sentences)", err=True)
@@ -293,6 +302,8 @@ def train_command(
         return
     if by_file and len(gold) < 2:
         raise PolicytextError("train --cv-by-file: give at least two --gold files (each is a fold)")
+    if folds:
+        check_folds(list(gold), folds)  # before a model is written
     model = train_model(list(gold), codebook, stacked=not plain, random_state=seed, threshold=threshold)
     path = save_model(model, name, models_folder(db))
     click.echo(f"wrote {path} ({len(model.classifiers)} frames)", err=True)

@@ -46,7 +46,8 @@ from typing import Any
 
 import numpy as np
 
-from policytext.errors import PolicytextError
+from policytext._io import atomic_write
+from policytext.errors import InputError, PolicytextError
 
 __all__ = [
     "FEATURES",
@@ -465,9 +466,10 @@ def save_classifier(classifier: SentenceClassifier, path: str | Path) -> str:
             archive.writestr(entry, array.getvalue())
     data = buffer.getvalue()
     target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    if target.suffix != ".npz":
+        raise InputError(f"{target}: a classifier file is a .npz file (name it *.npz)")
+    with atomic_write(target, mode="wb") as handle:  # never onto a database; whole or not at all
+        handle.write(data)  # type: ignore[arg-type]
     return hashlib.sha256(data).hexdigest()
 
 
