@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from policytext._text import count_tokens
 from policytext.cli import main
 from policytext.codebook import load_codebook, parse_toml_codebook
-from policytext.errors import InputError
+from policytext.errors import InputError, PolicytextError
 from policytext.store.corpus import Corpus, Document
 from policytext.tagging import tag_corpus, tag_text
 
@@ -162,6 +162,30 @@ def test_tagging_same_codebook_name_with_changed_content_replaces_its_tags(fille
     assert hashes == {load_codebook().hash, edited.hash}
     assert rows(filled, "SELECT count(*) FROM matches WHERE codebook_hash = ?", first.hash) == [(0,)]
     assert rows(filled, "SELECT text FROM matches WHERE codebook_hash = ?", edited.hash) == [("fine",)]
+
+
+def test_tagging_a_codebook_that_fails_to_build_changes_nothing_stored(
+    filled: Corpus, tmp_path: Path
+) -> None:
+    import hashlib
+
+    first = tmp_path / "mine.toml"
+    first.write_text('[codebook]\nname = "mine"\n' + OTHER, encoding="utf-8")
+    tag_corpus(filled, first)
+    before = rows(filled, "SELECT codebook_hash, doc_pk, start_char, text FROM matches ORDER BY 1, 2, 3")
+    codebooks = rows(filled, "SELECT hash FROM codebooks ORDER BY hash")
+    # The edited file (same name) carries a damaged classifier: it passes the codebook's
+    # checks (the sha256 matches) and fails only when the pipeline is built.
+    damaged = b"PK\x03\x04 not really a zip"
+    (tmp_path / "damaged.npz").write_bytes(damaged)
+    table = f'[classifier]\nfile = "damaged.npz"\nsha256 = "{hashlib.sha256(damaged).hexdigest()}"\n'
+    first.write_text('[codebook]\nname = "mine"\n' + OTHER + "\n" + table, encoding="utf-8")
+    with pytest.raises(PolicytextError):
+        tag_corpus(filled, first)
+    assert (
+        rows(filled, "SELECT codebook_hash, doc_pk, start_char, text FROM matches ORDER BY 1, 2, 3") == before
+    )
+    assert rows(filled, "SELECT hash FROM codebooks ORDER BY hash") == codebooks
 
 
 def test_tagging_new_document_version_drops_old_tags(filled: Corpus) -> None:

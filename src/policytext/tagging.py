@@ -366,6 +366,10 @@ def tag_corpus(
     model, spacy_model = _spacy_model_given_as_model(model, spacy_model, corpus, models_dir)
     combined = _model_tagging(corpus, loaded, model, combine, models_dir)
     key = combined.codebook if combined is not None else loaded
+    # Built before the store changes: a codebook that fails only here (a classifier file that
+    # is damaged or predicts frames the codebook lacks) leaves the store, and the tags of an
+    # earlier codebook of the same name, as they were.
+    nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=spacy_model)
     tags.store_codebook(corpus, key)
     tags.replace_same_name(corpus, key)
     tags.drop_superseded_tags(corpus)
@@ -375,7 +379,6 @@ def tag_corpus(
     spans = combined is not None
     try:
         if workers == 1 or len(batches) <= 1:
-            nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=spacy_model)
             for pks in batches:
                 state.store(list(_tag_pieces(nlp, state.texts(pks), count=False, spans=spans)))
         else:
