@@ -600,7 +600,6 @@ def test_topics_cli_markdown_by_government_seeded(runner, planted_store, db_path
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--k", "0"], "Error: TopicModel: parameter n_topics must be an integer >= 1; got 0"),
         (
             ["--method", "lda", "--seeded"],
             "Error: TopicModel: parameter seed_terms needs method='nmf'",
@@ -612,6 +611,14 @@ def test_topics_cli_bad_options_give_one_error_line(runner, planted_store, db_pa
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith(message)
+
+
+@pytest.mark.parametrize("k", ["0", "-3"])
+def test_topics_cli_k_below_one_is_a_usage_error_naming_the_option(runner, planted_store, db_path, k):
+    result = runner.invoke(main, ["topics", "--db", str(db_path), "--k", k])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "--k" in result.stderr and f"{k} is not in the range x>=1" in result.stderr
 
 
 def test_topics_cli_missing_or_empty_corpus(runner, tmp_path, corpus, db_path):

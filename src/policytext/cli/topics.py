@@ -41,7 +41,7 @@ class _StopShare(click.ParamType):  # type: ignore[type-arg]
 
 
 @main.command("topics")
-@click.option("--k", "k", type=int, default=10, show_default=True, help="Number of topics.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="Number of topics.")
 @click.option(
     "--method",
     type=click.Choice(["nmf", "lda"]),
