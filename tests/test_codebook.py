@@ -522,6 +522,47 @@ def test_codebook_unknown_keys_in_codebook_and_negation_are_errors(tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('name = "mini"', "name = {a = 1}", ":1: [codebook] name must be a string, not {'a': 1}"),
+        (
+            'name = "mini"',
+            'name = "mini"\ndescription = 3',
+            ":1: [codebook] description must be a string, not 3",
+        ),
+        (
+            'label = "Devolution"',
+            'label = ["x"]',
+            ":5: frame 'devolution': label must be a string, not ['x']",
+        ),
+        (
+            'label = "Devolution"',
+            "definition = 1",
+            ":5: frame 'devolution': definition must be a string, not 1",
+        ),
+        (
+            'phrase = "devolve power"',
+            'phrase = "devolve power"\nnote = 5',
+            ":9: pattern 'dev-devolve': note must",
+        ),
+        (
+            'phrase = "devolve power"',
+            'tokens = [{LOWER = "power", OP = "{5,2}"}]',
+            ":12: bad OP '{5,2}': at least 5 but at most 2 tokens",
+        ),
+    ],
+)
+def test_codebook_values_of_the_wrong_type_are_errors(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    # Each used to pass (stored as text) or, for the operator, never match.
+    path = write(tmp_path, MINIMAL.replace(old, new))
+    with pytest.raises(CodebookError) as raised:
+        load_codebook(path)
+    assert str(raised.value).startswith(f"{path}{message}")
+
+
 def test_codebook_error_problems_default_to_its_message() -> None:
     assert CodebookError("cb.toml:3: bad").problems == ("cb.toml:3: bad",)
 

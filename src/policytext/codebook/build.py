@@ -279,10 +279,16 @@ class _Builder:
             meta = {}
         broken.extend(self._unknown_keys(meta, "codebook", ("name", "version", "description")))
         version = meta.get("version", "0")
+        line = self.lines.table("codebook")
         if not isinstance(version, (str, int, float)):
-            broken.append(self.fail(self.lines.table("codebook"), "codebook version must be a string"))
-        name = str(meta.get("name") or Path(self.source).stem)
-        return name, str(version), str(meta.get("description", ""))
+            broken.append(self.fail(line, "codebook version must be a string"))
+        texts = {"name": "", "description": ""}
+        for key in texts:
+            try:
+                texts[key] = self._text(meta, key, "", line, "[codebook] ")
+            except CodebookError as error:
+                broken.append(error)
+        return texts["name"] or Path(self.source).stem, str(version), texts["description"]
 
     def _unknown_keys(
         self, table: dict[str, Any], name: str, allowed: tuple[str, ...]
@@ -408,8 +414,11 @@ class _Builder:
         if frame_id in seen:
             raise self.fail(self.lines.key("frames", index, "id"), f"duplicate frame id {frame_id!r}")
         seen.add(frame_id)
-        label = item.get("label", frame_id.replace("_", " ").capitalize())
-        return Frame(frame_id, str(label), str(item.get("definition", "")).strip())
+        label = self._text(
+            item, "label", frame_id.replace("_", " ").capitalize(), line, f"frame {frame_id!r}: "
+        )
+        definition = self._text(item, "definition", "", line, f"frame {frame_id!r}: ")
+        return Frame(frame_id, label, definition.strip())
 
     def _no_unknown(self, item: dict[str, Any], allowed: set[str], table: str, index: int) -> None:
         for key in item:
@@ -456,6 +465,10 @@ class _Builder:
             op = token.get("OP")
             if op is not None and not (isinstance(op, str) and re.match(r"^([!?+*]|\{\d*,?\d*\})$", op)):
                 raise self.fail(line, f"bad OP {op!r}; use one of ! ? + * or {{n,m}}")
+            bounds = re.match(r"^\{(\d+),(\d+)\}$", op or "")
+            if bounds and int(bounds.group(1)) > int(bounds.group(2)):
+                low, high = bounds.groups()
+                raise self.fail(line, f"bad OP {op!r}: at least {low} but at most {high} tokens")
         # spaCy's own schema: an unknown operator ({FOO = [...]}), a flag that is not a boolean,
         # an empty {} would pass the checks above and fail (or never match) when tagging.
         rejected = validate_token_pattern(value)
@@ -511,6 +524,13 @@ class _Builder:
                 line, f"pattern {pattern_id!r}: spaCy rejects the dependency pattern: {first}"
             ) from None
         return tuple(nodes)
+
+    def _text(self, item: dict[str, Any], key: str, default: str, line: int, what: str) -> str:
+        """A key whose value is text (a name, a label, a note), checked: not a table, list or number."""
+        value = item.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(line, f"{what}{key} must be a string, not {value!r}")
+        return value
 
     def _int(self, item: dict[str, Any], key: str, default: int, line: int, lowest: int) -> int:
         value = item.get(key, default)
@@ -585,7 +605,7 @@ class _Builder:
             "id": pattern_id,
             "frame": str(frame),
             "kind": kind,
-            "note": str(item.get("note", "")),
+            "note": self._text(item, "note", "", start, f"pattern {pattern_id!r}: "),
             "line": start,
             "gap": self._int(item, "gap", 0, self.lines.key("patterns", index, "gap"), 0),
         }
@@ -677,6 +697,6 @@ class _Builder:
             frames=tuple(frames),
             scope=scope,
             gap=self._int(item, "gap", 0, self.lines.key("exclusions", index, "gap"), 0),
-            note=str(item.get("note", "")),
+            note=self._text(item, "note", "", start, f"exclusion {exclusion_id!r}: "),
             line=start,
         )
