@@ -445,6 +445,19 @@ def test_corpus_takes_a_document_filter_everywhere(corpus: Corpus) -> None:
         corpus.count(coalition, government="Brown")
 
 
+def test_filter_rejects_a_broken_text_query_and_an_empty_date_range() -> None:
+    # Both used to pass: the first surfaced later as "database: unterminated string", the
+    # second gave an empty table with status 0.
+    with pytest.raises(
+        InputError, match=r"""^text: '"big society' is not a full-text query \(unterminated"""
+    ):
+        DocumentFilter(text='"big society')
+    with pytest.raises(InputError, match="^since: 2015 is after --until 2008"):
+        DocumentFilter(since="2015", until="2008")
+    assert DocumentFilter(since="2010-05", until="2010").until == "2010"  # the same year: fine
+    assert DocumentFilter(text='"big society" OR localis*').text == '"big society" OR localis*'
+
+
 def test_corpus_check_filter_names_the_closest_stored_values(corpus: Corpus) -> None:
     _three(corpus)
     corpus.check_filter(DocumentFilter(speaker=("Mr Cameron",), year=(2010,)))  # all match: no error

@@ -41,3 +41,11 @@ def test_io_refuses_databases_their_side_files_and_folders(tmp_path: Path) -> No
         check_output_path(tmp_path)
     assert check_output_path(tmp_path / "fine.jsonl") == tmp_path / "fine.jsonl"
     assert db.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_io_a_file_where_a_folder_should_be_is_named(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.csv: .*afile is a file, not a folder$"):
+        check_output_path(afile / "sub" / "x.csv")
+    assert afile.read_text(encoding="utf-8") == "x"

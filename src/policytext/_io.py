@@ -59,6 +59,11 @@ def check_output_path(path: str | Path, *, protect: Iterable[str | Path] = ()) -
     out = Path(path)
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give a file name for --out")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{out}: {parent} is a file, not a folder")
+            break
     for db in protect:
         db = Path(db)
         if str(db) == ":memory:":

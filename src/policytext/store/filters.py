@@ -22,6 +22,7 @@ import dataclasses
 import difflib
 import sqlite3
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -117,6 +118,12 @@ class DocumentFilter:
             if value is not None:
                 object.__setattr__(self, name, str(value) or None)
         object.__setattr__(self, "keep_duplicates", bool(self.keep_duplicates))
+        if self.since is not None and self.until is not None:
+            since, until = parse_date(self.since, where="since"), parse_date(self.until, where="until")
+            if since.first_day > until.last_day:
+                raise InputError(f"since: {self.since} is after --until {self.until}; no document can match")
+        if self.text:
+            _check_text_query(self.text)
 
     @classmethod
     def from_options(cls, **options: Any) -> DocumentFilter:
@@ -162,6 +169,29 @@ class FilterOptions(TypedDict, total=False):
     until: str
     text: str
     keep_duplicates: bool
+
+
+def _check_text_query(query: str) -> None:
+    """Raise a one-line error when ``query`` is not valid SQLite FTS5 syntax (an unclosed quote).
+
+    Checked on an empty in-memory index when the filter is made, so the error names the
+    option rather than surfacing later as a database error.
+
+    Example::
+
+        >>> _check_text_query('"big society"')
+        >>> _check_text_query('"big society')
+        Traceback (most recent call last):
+        ...
+        policytext.errors.InputError: text: '"big society' is not a full-text query (unterminated string)
+    """
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE VIRTUAL TABLE q USING fts5 (x, tokenize = 'porter unicode61')")
+        try:
+            conn.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            why = str(exc).removeprefix("fts5: ")
+            raise InputError(f"text: {query!r} is not a full-text query ({why})") from None
 
 
 def resolve_filter(

@@ -40,7 +40,7 @@ def _loads(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        raise ImportFormatError(f"{where}: invalid JSON ({_why(exc)})") from None
     except RecursionError:
         raise ImportFormatError(f"{where}: JSON nested too deeply to read") from None
 
@@ -154,9 +154,7 @@ def _decode_at(
     try:
         return decoder.raw_decode(text, index)
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(
-            f"{path}:{exc.lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
-        ) from None
+        raise ImportFormatError(f"{path}:{exc.lineno}: invalid JSON ({_why(exc)})") from None
     except RecursionError:
         raise ImportFormatError(f"{path}:{lines.line_at(index)}: JSON nested too deeply to read") from None
 
@@ -245,3 +243,8 @@ def read_json(
         seen[doc.id] = line
         documents.append(replace(doc, extractor_version=f"json/{EXTRACTOR_VERSION}"))
     return documents
+
+
+def _why(exc: json.JSONDecodeError) -> str:
+    """What the JSON parser found wrong and where on the line ("... starting at" has its "at")."""
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
