@@ -636,7 +636,7 @@ def test_importing_markdown_renders_text_and_reads_front_matter(corpus: Corpus) 
     [
         ("---\ntitle: [unclosed\n---\nText.\n", r"t.md:\d+: front matter is not valid YAML"),
         ("---\n- a list\n---\nText.\n", r"t.md:2: front matter must be a mapping of fields, got list"),
-        ("---\ndate: someday\n---\nText.\n", r"t.md:1: date: cannot read 'someday'"),
+        ("---\ndate: someday\n---\nText.\n", r"t.md:2: date: cannot read 'someday'"),
         ("---\ntitle: Empty\n---\n\n![only an image](x.png)\n", r"t.md:4: no text"),
     ],
 )
@@ -654,6 +654,100 @@ def test_importing_markdown_in_a_folder_is_imported_not_skipped(tmp_path: Path, 
     (tmp_path / "b.markdown").write_text("More text.\n")
     summary = import_paths(corpus, [tmp_path])
     assert (summary.added, summary.skipped) == (2, [])
+
+
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [
+        ("2012-13-45", "'2012-13-45' is not a calendar date"),
+        ("2012-02-30", "'2012-02-30' is not a calendar date"),
+        ("2010-07-19T25:00:00", "'2010-07-19T25:00:00' is not a valid time of day"),
+    ],
+)
+def test_importing_markdown_impossible_date_is_a_one_line_error(
+    runner: CliRunner, tmp_path: Path, date: str, problem: str
+) -> None:
+    # PyYAML made these timestamps with datetime() and its ValueError was a traceback.
+    path = tmp_path / "x.md"
+    path.write_text(f"---\ntitle: A speech\ndate: {date}\n---\nWe will devolve power.\n")
+    db = tmp_path / "c.db"
+    result = runner.invoke(main, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {path}:3: date: {problem}"]
+    if db.exists():
+        store = Corpus.open(db)
+        assert store.count(all_versions=True) == 0
+        store.close()
+
+
+def test_importing_folder_skips_markdown_with_impossible_date(tmp_path: Path, corpus: Corpus) -> None:
+    (tmp_path / "x.md").write_text("---\ntitle: A speech\ndate: 2012-13-45\n---\nWe will devolve power.\n")
+    (tmp_path / "ok.txt").write_text("Fine text.\n")
+    summary = import_paths(corpus, [tmp_path])
+    assert summary.added == 1
+    assert summary.skipped == [
+        (str(tmp_path / "x.md"), f"{tmp_path / 'x.md'}:3: date: '2012-13-45' is not a calendar date")
+    ]
+    assert corpus.get("x") is None and corpus.get("ok") is not None
+    with pytest.raises(ImportFormatError, match=r"x.md:3: date: '2012-13-45' is not a calendar date"):
+        import_paths(corpus, [tmp_path], strict=True)
+
+
+@pytest.mark.parametrize(
+    ("date", "stored"),
+    [
+        ("2012-02-29", "2012-02-29"),
+        ("'19 July 2010'", "2010-07-19"),
+        ("2010-07-19 23:30:00 -05:00", "2010-07-19"),  # the date as stated, not shifted to UTC
+        ("2010-7-9t8:00:00Z", "2010-07-09"),
+        ("!!timestamp 2011-05-01", "2011-05-01"),
+        ("2015", "2015"),
+    ],
+)
+def test_importing_markdown_valid_front_matter_date(
+    tmp_path: Path, corpus: Corpus, date: str, stored: str
+) -> None:
+    path = tmp_path / "x.md"
+    path.write_text(f"---\ntitle: A speech\ndate: {date}\n---\nWe will devolve power.\n")
+    import_paths(corpus, [path])
+    doc = corpus.get("x")
+    assert doc is not None and (doc.date, doc.title) == (stored, "A speech")
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("title: T\nspeaker: X\ndate: yesterday\n", r"t.md:4: date: cannot read 'yesterday'"),
+        ("title: T\nyear: 2012-13-45\n", r"t.md:3: date: '2012-13-45' is not a calendar date"),
+        ("title: T\ndoc_type: sermon\n", r"t.md:3: doc_type 'sermon' is not one of"),
+        ("title: T\nspeaker: [1, 2]\n", r"t.md:3: field 'speaker' \(key 'speaker'\) must be a string"),
+        (
+            "title: T\ndate: !!int abc\n",
+            r"t.md:3: front matter is not valid YAML \(cannot read 'abc' as !!int\)",
+        ),
+        (
+            "title: T\nx:\n  y: !!bool maybe\n",
+            r"t.md:4: front matter is not valid YAML \(cannot read 'maybe' as !!bool\)",
+        ),
+        ("title: T\ndate: !!timestamp 2012-13-45\n", r"t.md:3: date: '2012-13-45' is not a calendar date"),
+        ("title: T\ndate: 2010-07-19T10:00:00+99:00\n", r"t.md:3: date: .* has an impossible UTC offset"),
+    ],
+)
+def test_importing_markdown_front_matter_error_names_the_key_line(
+    tmp_path: Path, corpus: Corpus, front: str, message: str
+) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(f"---\n{front}---\nText.\n")
+    with pytest.raises(ImportFormatError, match=message):
+        import_paths(corpus, [path])
+    assert corpus.count(all_versions=True) == 0
+
+
+def test_importing_markdown_text_key_in_front_matter_names_its_line(tmp_path: Path, corpus: Corpus) -> None:
+    path = tmp_path / "t.md"
+    path.write_text("---\ntitle: T\nbody: Words.\n---\nText.\n")
+    with pytest.raises(ImportFormatError, match=r"t.md:3: front matter key 'body' would replace"):
+        import_paths(corpus, [path], fields=["text=body"])
 
 
 # -- TEI ---------------------------------------------------------------------------------------
