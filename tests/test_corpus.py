@@ -165,7 +165,7 @@ def test_corpus_query_filters(corpus: Corpus) -> None:
     assert [d.id for d in corpus.query(text="neighbourhood")] == ["d1"]  # stemmed
     assert [d.id for d in corpus.query(year=[2008, 2012])] == ["d1", "d3"]
     assert all(d.text == "" for d in corpus.query(include_text=False))
-    with pytest.raises(StoreError, match="query:"):
+    with pytest.raises(InputError, match="^text: .* is not a full-text query"):
         list(corpus.query(text='"unbalanced'))
 
 
@@ -371,10 +371,12 @@ def test_corpus_failing_progress_callback_does_not_retry_the_batch(corpus: Corpu
     assert corpus.count() == 0  # the failed batch was rolled back, not committed twice
 
 
-def test_corpus_bad_fulltext_query_in_count_is_a_store_error(corpus: Corpus) -> None:
-    with pytest.raises(StoreError, match="query: unterminated string"):
+def test_corpus_bad_fulltext_query_in_count_is_an_input_error_naming_the_option(corpus: Corpus) -> None:
+    with pytest.raises(
+        InputError, match="^text: '\"unbalanced' is not a full-text query \\(unterminated string\\)"
+    ):
         corpus.count(text='"unbalanced')
-    with pytest.raises(StoreError, match="query:"):
+    with pytest.raises(InputError, match="^text: "):
         list(corpus.iter_texts(text='"unbalanced'))
 
 
