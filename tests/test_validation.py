@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from policytext.validation import (
     draw_sample,
     estimate_from_sheet,
     read_sheet,
+    sheet_scores,
     suggest_terms,
     wilson,
     write_sheet,
@@ -139,7 +141,9 @@ def test_sheet_round_trip_and_label_errors(tagged: tuple[Corpus, Path], tmp_path
     for record in lines:
         record["label"] = "maybe"
     jsonl_path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
-    with pytest.raises(GoldFileError, match=r"sheet.jsonl:1: label is 'maybe' is not 1/0 or yes/no"):
+    with pytest.raises(
+        GoldFileError, match=r"sheet.jsonl:1: label 'maybe' is not 1/0 or yes/no: code every row"
+    ):
         read_sheet(jsonl_path)
     for i, record in enumerate(lines):
         record["label"] = "yes"
@@ -189,6 +193,263 @@ def test_cli_sample_then_evaluate_sheet_stores_corpus_estimates(
     stored = corpus_estimates(corpus, load_codebook(book).hash)
     assert stored["devolution"]["precision"] == estimate["precision"]
     assert stored["devolution"]["sheet"] == str(sheet)
+
+
+# -- reading a filled sheet: every error is one FILE:LINE line, nothing stored -------------------
+
+
+def _coded_sheet(runner: CliRunner, db_path: Path, tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
+    """A sheet drawn by `policytext sample` (3 matched, 6 unmatched rows), its labels filled."""
+    out = tmp_path / "sheets" / "dev"
+    args = [
+        "sample",
+        "--frame",
+        "devolution",
+        "--n",
+        "3",
+        "--unmatched",
+        "6",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(main, [*args, "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    sheet = out.with_suffix(".csv")
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    for record in records:
+        record["label"] = "1" if record["text"] in (LOCAL, MISS) else "0"
+    _write_records(sheet, records)
+    return sheet, records
+
+
+def _write_records(sheet: Path, records: list[dict[str, str]]) -> None:
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def _line_of(records: list[dict[str, str]], stratum: str) -> int:
+    """The file line of the first row of ``stratum`` (line 1 is the header)."""
+    return next(i for i, r in enumerate(records) if r["stratum"] == stratum) + 2
+
+
+def _evaluate_fails(runner: CliRunner, sheet: Path, db_path: Path, book: Path, corpus: Corpus) -> str:
+    """Run `evaluate --gold SHEET --db DB`: exit 1, one line of error, no estimate stored."""
+    result = runner.invoke(main, ["evaluate", "--gold", str(sheet), "--db", str(db_path)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"Error: {sheet}:")
+    assert corpus_estimates(corpus, load_codebook(book).hash) == {}
+    return lines[0].removeprefix("Error: ")
+
+
+@pytest.mark.parametrize(
+    ("stratum", "size", "message"),
+    [
+        ("unmatched", "-5", "stratum_size -5 is not a positive whole number"),
+        ("matched", "0", "stratum_size 0 is not a positive whole number"),
+        ("matched", "2", "stratum_size 2 is less than stratum_sample 3"),
+        ("unmatched", "many", "stratum_size 'many' is not a positive whole number"),
+        ("unmatched", "6.5", "stratum_size '6.5' is not a positive whole number"),
+    ],
+)
+def test_cli_evaluate_rejects_an_impossible_stratum_size(
+    runner: CliRunner,
+    tagged: tuple[Corpus, Path],
+    db_path: Path,
+    tmp_path: Path,
+    stratum: str,
+    size: str,
+    message: str,
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    for record in records:
+        if record["stratum"] == stratum:
+            record["stratum_size"] = size
+    _write_records(sheet, records)
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:{_line_of(records, stratum)}: {message}")
+
+
+def test_read_sheet_stratum_size_below_the_coded_rows(tmp_path: Path) -> None:
+    # A hand-written sheet without stratum_sample: 3 matched rows from a stratum of 2.
+    rows = [{"frame": "devolution", "stratum": "matched", "stratum_size": 2, "label": 1}] * 3
+    rows += [{"frame": "devolution", "stratum": "unmatched", "stratum_size": 50, "label": 0}]
+    sheet = tmp_path / "hand.jsonl"
+    sheet.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r"hand.jsonl:3: stratum_size 2 is less than the 3 matched rows"):
+        read_sheet(sheet)
+    rows[2] = {**rows[2], "stratum": "unmatched", "stratum_size": 50}
+    sheet.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [r["where"] for r in read_sheet(sheet)] == [f"{sheet}:{i}" for i in (1, 2, 3, 4)]
+
+
+def test_estimate_from_sheet_rejects_an_impossible_design() -> None:
+    # Before: prevalence -10.0 from a negative stratum size.
+    with pytest.raises(GoldFileError, match=r"^coding sheet row 4: stratum_size -5 is not a positive"):
+        estimate_from_sheet(_rows(3, 3, 3, -5, 0, 3))
+    with pytest.raises(
+        GoldFileError, match=r"^coding sheet row 3: stratum_size 2 is less than the 3 matched"
+    ):
+        estimate_from_sheet(_rows(2, 1, 3, 100, 0, 3))
+    with pytest.raises(GoldFileError, match=r"^coding sheet row 2: stratum_size 50 differs from 10"):
+        estimate_from_sheet([{"stratum": "matched", "stratum_size": s, "label": True} for s in (10, 50)])
+    with pytest.raises(GoldFileError, match=r"^coding sheet row 1: stratum 'other' must be"):
+        estimate_from_sheet([{"stratum": "other", "stratum_size": 10, "label": True}])
+
+
+def test_cli_evaluate_rejects_a_quote_left_open(
+    runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path, tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    lines = sheet.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The coder typed a quote before the fourth row's sentence and never closed it: before,
+    # the rest of the file became that sentence and the sheet was scored as 3 rows.
+    text = records[2]["text"]
+    lines[3] = lines[3].replace(f",{text},", ',"' + text + ",")
+    sheet.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(
+        GoldFileError, match=r"dev.csv:4: unbalanced quote: a quoted field opened on this row"
+    ):
+        read_sheet(sheet)
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:4: unbalanced quote")
+
+
+def test_read_sheet_rejects_a_quote_closed_rows_later(tagged: tuple[Corpus, Path], tmp_path: Path) -> None:
+    corpus, book = tagged
+    rows = draw_sample(corpus, "devolution", 3, unmatched=3, codebook=load_codebook(book))
+    csv_path, _ = write_sheet([replace(r, label="1") for r in rows], tmp_path / "sheet")
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # A quote opened in row 2's text and closed in row 4's speaker: one long "sentence".
+    lines[1] = lines[1].replace(f",{rows[0].text},", f',"{rows[0].text},')
+    lines[3] = lines[3].replace(",A Speaker,", ',A Speaker",')
+    csv_path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r"sheet.csv:2: column 'text' runs over several lines"):
+        read_sheet(csv_path)
+    # Closed in the middle of a value, or a row with more fields than the header.
+    lines[3] = lines[3].replace(',A Speaker",', ',A "Speaker,')
+    csv_path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r"sheet.csv:2: unbalanced quote \(',' expected after"):
+        read_sheet(csv_path)
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(f',"{rows[0].text},', f",{rows[0].text},")
+    lines[3] = lines[3].replace(',A "Speaker,', ",A Speaker,").rstrip("\n") + ",extra\n"
+    csv_path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r"sheet.csv:4: 17 fields, more than the header's 16 columns"):
+        read_sheet(csv_path)
+
+
+def test_read_sheet_allows_line_breaks_in_metadata_and_coder_columns(
+    tagged: tuple[Corpus, Path], tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    rows = draw_sample(corpus, "devolution", 2, unmatched=2, codebook=load_codebook(book))
+    rows = [replace(r, label="0", title="Two\nlines", speaker="A\u2028Speaker") for r in rows]
+    csv_path, jsonl_path = write_sheet(rows, tmp_path / "sheet")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    for record in records:
+        record["notes"] = "first thought\nsecond thought"
+    _write_records(csv_path, records)
+    assert len(read_sheet(csv_path)) == 4
+    assert len(read_sheet(jsonl_path)) == 4  # U+2028 in a JSON string does not end its line
+
+
+def test_read_sheet_frame_must_be_a_frame_id_and_one_frame(tmp_path: Path) -> None:
+    rows = [{"frame": "devolution", "stratum": "matched", "stratum_size": 10, "label": 1}] * 2
+    rows += [{"frame": "empowerment", "stratum": "matched", "stratum_size": 10, "label": 1}]
+    sheet = tmp_path / "mixed.jsonl"
+    sheet.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(
+        GoldFileError,
+        match=r"mixed.jsonl:3: frame 'empowerment' differs from 'devolution' on earlier rows "
+        r"\(a coding sheet codes one frame\)",
+    ):
+        read_sheet(sheet)
+    rows = [{**rows[0], "frame": "Not a frame!"}]
+    sheet.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r"mixed.jsonl:1: frame 'Not a frame!' is not a frame id"):
+        read_sheet(sheet)
+
+
+def test_sheet_scores_checks_the_frame_against_the_codebook(
+    tagged: tuple[Corpus, Path], tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    codebook = load_codebook(book)
+    rows = draw_sample(corpus, "devolution", 2, unmatched=2, codebook=codebook)
+    csv_path, _ = write_sheet([replace(r, label="1", frame="nonsense") for r in rows], tmp_path / "sheet")
+    sheet_rows = read_sheet(csv_path)  # a plausible frame id: only the codebook can tell
+    with pytest.raises(
+        GoldFileError,
+        match=r"sheet.csv:2: frame 'nonsense' is not a frame of the codebook \(devolution, empowerment\)",
+    ):
+        sheet_scores(sheet_rows, codebook=codebook)
+    good = read_sheet(write_sheet([replace(r, label="1") for r in rows], tmp_path / "good")[0])
+    assert "devolution" in sheet_scores(good, codebook=codebook)["corpus_estimates"]
+
+
+def test_cli_evaluate_rejects_a_frame_not_in_the_codebook(
+    runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path, tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    _write_records(sheet, [{**r, "frame": "nonsense"} for r in records])
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:2: frame 'nonsense' is not a frame of the codebook")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("frame", "Nonsense!", "frame 'Nonsense!' is not a frame id"),
+        ("stratum", "other", "stratum 'other' must be 'matched' or 'unmatched'"),
+        ("stratum_sample", "0", "stratum_sample 0 is not a positive whole number"),
+        ("stratum_sample", "-3", "stratum_sample -3 is not a positive whole number"),
+        ("stratum_sample", "three", "stratum_sample 'three' is not a positive whole number"),
+        ("stratum_sample", "", "stratum_sample '' is not a positive whole number"),
+        ("label", "maybe", "label 'maybe' is not 1/0 or yes/no: code every row"),
+    ],
+)
+def test_cli_evaluate_rejects_a_bad_value_with_file_and_line(
+    runner: CliRunner,
+    tagged: tuple[Corpus, Path],
+    db_path: Path,
+    tmp_path: Path,
+    column: str,
+    value: str,
+    message: str,
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    records[4][column] = value
+    _write_records(sheet, records)
+    assert _evaluate_fails(runner, sheet, db_path, book, corpus).startswith(f"{sheet}:6: {message}")
+
+
+def test_cli_evaluate_rejects_mixed_frames_and_repeated_rows(
+    runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path, tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    _write_records(sheet, [*records[:3], {**records[3], "frame": "empowerment"}, *records[4:]])
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert (
+        error
+        == f"{sheet}:5: frame 'empowerment' differs from 'devolution' on earlier rows (a coding sheet codes one frame)"
+    )
+    matched = [r for r in records if r["stratum"] == "matched"]
+    _write_records(sheet, [*records, matched[0]])  # a row pasted twice: 4 rows from a sample of 3
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:11: stratum_sample 3 is less than the 4 matched rows")
 
 
 def test_cli_sample_without_db_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
+import io
 import json
 import math
 import random
@@ -57,6 +58,7 @@ __all__ = [
     "NOT_VALIDATED",
     "SHEET_FIELDS",
     "SheetRow",
+    "check_sheet_frame",
     "draw_sample",
     "estimate_from_sheet",
     "estimate_lines",
@@ -313,80 +315,270 @@ def is_sheet(path: str | Path) -> bool:
     return isinstance(record, dict) and "stratum" in record and "labels" not in record
 
 
+# Columns of the sheet whose values may span lines: document metadata, copied as stored.
+# No other column of a sheet ever does (``sample`` writes each sentence on one line), so a
+# value there that does is a quote opened and not closed. Columns a coder adds (notes) may.
+_MULTILINE = frozenset({"title", "speaker"})
+# A frame id as a codebook must spell it (``policytext.codebook.model._ID``).
+_FRAME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_STRATA = ("matched", "unmatched")
+_WHOLE = re.compile(r"\s*([+-]?\d{1,18})(?:\.0*)?\s*")
+
+
 def read_sheet(path: str | Path) -> list[dict[str, Any]]:
     """Read a filled coding sheet (CSV or JSON Lines); every row must have a label.
 
-    Returns dicts with ``stratum``, ``stratum_size`` (int), ``predicted`` (bool),
-    ``label`` (bool), ``frame`` and ``codebook_hash``.
+    Returns dicts with ``id``, ``frame``, ``stratum``, ``stratum_size`` (int),
+    ``stratum_sample`` (int, or ``None`` when the sheet has no such column),
+    ``predicted`` (bool), ``label`` (bool), ``codebook_hash``, ``drawn_at`` and
+    ``where`` (``FILE:LINE`` of the row).
 
     Raises
     ------
     GoldFileError
-        ``FILE:LINE: problem`` for a missing column, an empty or unreadable label,
-        or strata whose recorded sizes disagree.
+        ``FILE:LINE: problem`` for the first problem in the file: an unbalanced
+        quote, a value running over lines or more fields than the header (CSV),
+        invalid JSON, a missing column, an empty or unreadable label, a stratum
+        other than matched or unmatched, a frame that is no frame id or differs
+        from earlier rows' (a sheet codes one frame), a ``stratum_size`` or
+        ``stratum_sample`` that is not a positive whole number, differs from
+        earlier rows of its stratum, or is smaller than the rows coded from the
+        stratum (or, for the sample, larger than the stratum).
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark allowed
     except FileNotFoundError:
         raise GoldFileError(f"{path}: no such coding sheet") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldFileError(f"{path}: cannot read coding sheet ({exc})") from None
-    if path.suffix.lower() == ".csv":
-        records = [(i + 2, r) for i, r in enumerate(csv.DictReader(text.splitlines()))]
-    else:
-        records = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    records.append((number, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    raise GoldFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+    records = _csv_records(path, text) if path.suffix.lower() == ".csv" else _jsonl_records(path, text)
     if not records:
         raise GoldFileError(f"{path}:1: the coding sheet has no rows")
+    design = _SheetDesign()
     rows: list[dict[str, Any]] = []
-    sizes: dict[str, int] = {}
     for number, record in records:
-        rows.append(_sheet_row(path, number, record, sizes))
-    frames = {r["frame"] for r in rows}
-    if len(frames) > 1:
-        raise GoldFileError(f"{path}: a coding sheet codes one frame; found {', '.join(sorted(frames))}")
+        row = _sheet_row(path, number, record)
+        design.add(row, row["where"])
+        rows.append(row)
     return rows
 
 
-def _sheet_row(path: Path, number: int, record: Any, sizes: dict[str, int]) -> dict[str, Any]:
+def _csv_records(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV sheet as ``(start line, {column: value})``, read strictly.
+
+    As the CSV importer (``policytext.collect.readers.table``) does: a quoted field
+    never closed, a row with more fields than the header or a sheet value running
+    over several lines (a quote left open that a later quote closed) is an error
+    naming the line where the row starts, so a broken quote cannot swallow rows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise GoldFileError(f"{path}:1: {_csv_problem(exc)}") from None
+    if not header or not any(cell.strip() for cell in header):
+        raise GoldFileError(f"{path}:1: the coding sheet has no header row")
+    columns = [cell.strip().lower() for cell in header]
+    for index, column in enumerate(columns):
+        if column in SHEET_FIELDS and column in columns[:index]:
+            raise GoldFileError(f"{path}:1: column {column!r} appears twice")
+    records: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    while True:
+        start = line + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            raise GoldFileError(f"{path}:{start}: {_csv_problem(exc)}") from None
+        if row is None:
+            return records
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            raise GoldFileError(
+                f"{path}:{start}: {len(row)} fields, more than the header's {len(columns)} columns "
+                "(a quote opened and not closed, or a comma in an unquoted value?)"
+            )
+        values = {column: value for column, value in zip(columns, row, strict=False) if column}
+        for column, value in values.items():
+            if ("\n" in value or "\r" in value) and column in SHEET_FIELDS and column not in _MULTILINE:
+                raise GoldFileError(
+                    f"{path}:{start}: column {column!r} runs over several lines "
+                    "(a quote opened and not closed?)"
+                )
+        records.append((start, values))
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    message = str(exc)
+    if "unexpected end of data" in message or "EOF" in message:
+        return "unbalanced quote: a quoted field opened on this row is never closed"
+    if "expected after" in message:
+        return f"unbalanced quote ({message})"
+    return message
+
+
+def _jsonl_records(path: Path, text: str) -> list[tuple[int, Any]]:
+    """The rows of a JSON Lines sheet as ``(line, record)``; lines end at ``\\n`` only."""
+    records = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            try:
+                records.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise GoldFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+    return records
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an int when it is a whole number (``12``, ``"12"``, ``12.0``), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and (match := _WHOLE.fullmatch(value)):
+        return int(match.group(1))
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: a whole number as it is (``-5``), anything else quoted (``'x'``)."""
+    number = _whole_number(value)
+    return str(number) if number is not None else repr(value)
+
+
+def _sheet_row(path: Path, number: int, record: Any) -> dict[str, Any]:
+    """One row, checked on its own (the checks against earlier rows: :class:`_SheetDesign`)."""
+    where = f"{path}:{number}"
     if not isinstance(record, dict):
-        raise GoldFileError(f"{path}:{number}: each row must be an object")
+        raise GoldFileError(f"{where}: each row must be an object")
     for column in ("frame", "stratum", "stratum_size", "label"):
         if column not in record or record[column] is None:
-            raise GoldFileError(f"{path}:{number}: missing column {column!r}")
+            raise GoldFileError(f"{where}: missing column {column!r}")
     label = str(record["label"]).strip().lower()
     if label not in _TRUE | _FALSE:
-        what = "empty" if not label else f"{record['label']!r} is not 1/0 or yes/no"
-        raise GoldFileError(f"{path}:{number}: label is {what}: code every row")
+        what = "is empty" if not label else f"{record['label']!r} is not 1/0 or yes/no"
+        raise GoldFileError(f"{where}: label {what}: code every row")
     stratum = str(record["stratum"])
-    if stratum not in ("matched", "unmatched"):
-        raise GoldFileError(f"{path}:{number}: stratum {stratum!r} must be 'matched' or 'unmatched'")
-    try:
-        size = int(record["stratum_size"])
-    except (TypeError, ValueError):
+    if stratum not in _STRATA:
+        raise GoldFileError(f"{where}: stratum {stratum!r} must be 'matched' or 'unmatched'")
+    frame = str(record["frame"]).strip()
+    if not _FRAME_ID.match(frame):
         raise GoldFileError(
-            f"{path}:{number}: stratum_size {record['stratum_size']!r} is not a number"
-        ) from None
-    if sizes.setdefault(stratum, size) != size:
-        raise GoldFileError(
-            f"{path}:{number}: stratum_size {size} differs from {sizes[stratum]} on earlier rows"
+            f"{where}: frame {frame!r} is not a frame id (lower-case letters, digits and underscores)"
         )
+    size = _whole_number(record["stratum_size"])
+    if size is None or size < 1:
+        raise GoldFileError(
+            f"{where}: stratum_size {_shown(record['stratum_size'])} is not a positive whole number "
+            f"(the number of {stratum} sentences in the corpus)"
+        )
+    sample = record.get("stratum_sample")
+    if sample is not None:  # hand-written sheets may leave the column out
+        sample = _whole_number(sample)
+        if sample is None or sample < 1:
+            raise GoldFileError(
+                f"{where}: stratum_sample {_shown(record['stratum_sample'])} is not a positive whole number "
+                f"(the number of {stratum} sentences drawn)"
+            )
     return {
         "id": str(record.get("id", number)),
-        "frame": str(record["frame"]),
+        "frame": frame,
         "stratum": stratum,
         "stratum_size": size,
+        "stratum_sample": sample,
         "predicted": stratum == "matched",
         "label": label in _TRUE,
         "codebook_hash": str(record.get("codebook_hash") or ""),
         "drawn_at": str(record.get("drawn_at") or ""),
+        "where": where,
     }
+
+
+class _SheetDesign:
+    """The sampling design the rows read so far record; each new row must agree with it.
+
+    One frame per sheet; per stratum one ``stratum_size`` and one ``stratum_sample``,
+    the sample no larger than the stratum, and no more rows than either.
+    """
+
+    def __init__(self) -> None:
+        self.frame: Any = None
+        self.size: dict[str, int] = {}
+        self.sample: dict[str, int] = {}
+        self.coded: Counter[str] = Counter()
+
+    def add(self, row: dict[str, Any], where: str) -> None:
+        frame, stratum, size = row.get("frame"), row["stratum"], row["stratum_size"]
+        if not self.coded:
+            self.frame = frame
+        elif frame != self.frame:
+            raise GoldFileError(
+                f"{where}: frame {frame!r} differs from {self.frame!r} on earlier rows "
+                "(a coding sheet codes one frame)"
+            )
+        if self.size.setdefault(stratum, size) != size:
+            raise GoldFileError(
+                f"{where}: stratum_size {size} differs from {self.size[stratum]} on earlier rows "
+                f"of the {stratum} stratum"
+            )
+        sample = row.get("stratum_sample")
+        if sample is not None:
+            if sample > size:
+                raise GoldFileError(
+                    f"{where}: stratum_size {size} is less than stratum_sample {sample} "
+                    "(a stratum holds at least the sentences drawn from it)"
+                )
+            if self.sample.setdefault(stratum, sample) != sample:
+                raise GoldFileError(
+                    f"{where}: stratum_sample {sample} differs from {self.sample[stratum]} on earlier "
+                    f"rows of the {stratum} stratum"
+                )
+        self.coded[stratum] += 1
+        coded = self.coded[stratum]
+        if coded > size:
+            raise GoldFileError(
+                f"{where}: stratum_size {size} is less than the {coded} {stratum} rows coded up to "
+                "this line (a stratum holds at least the sentences drawn from it)"
+            )
+        if coded > self.sample.get(stratum, coded):
+            raise GoldFileError(
+                f"{where}: stratum_sample {self.sample[stratum]} is less than the {coded} {stratum} rows "
+                "up to this line (a row repeated?)"
+            )
+
+
+def _check_rows(rows: Sequence[dict[str, Any]]) -> None:
+    """Check rows given as dicts (as :func:`read_sheet` returns them) before estimating.
+
+    Rows from :func:`read_sheet` pass (it made the same checks, naming FILE:LINE);
+    rows built otherwise get the same checks, named by their ``where`` or position.
+    """
+    design = _SheetDesign()
+    for index, row in enumerate(rows, start=1):
+        where = str(row.get("where") or f"coding sheet row {index}")
+        stratum = row.get("stratum")
+        if stratum not in _STRATA:
+            raise GoldFileError(f"{where}: stratum {stratum!r} must be 'matched' or 'unmatched'")
+        size = _whole_number(row.get("stratum_size"))
+        if size is None or size < 1:
+            raise GoldFileError(
+                f"{where}: stratum_size {_shown(row.get('stratum_size'))} is not a positive whole number "
+                f"(the number of {stratum} sentences in the corpus)"
+            )
+        sample = row.get("stratum_sample")
+        if sample is not None:
+            sample = _whole_number(sample)
+            if sample is None or sample < 1:
+                raise GoldFileError(
+                    f"{where}: stratum_sample {_shown(row.get('stratum_sample'))} is not a positive whole "
+                    f"number (the number of {stratum} sentences drawn)"
+                )
+        design.add({**row, "stratum_size": size, "stratum_sample": sample}, where)
 
 
 def estimate_from_sheet(
@@ -408,7 +600,16 @@ def estimate_from_sheet(
         >>> est = estimate_from_sheet(rows)
         >>> est["precision"][0], est["recall"][0]
         (0.9, 1.0)
+
+    Raises
+    ------
+    GoldFileError
+        When the rows' design cannot be: a stratum other than matched or unmatched,
+        a stratum size that is not a positive whole number, differs within the
+        stratum or is smaller than the stratum's rows, or more than one frame
+        (named by the row's ``where``, ``FILE:LINE`` for rows of :func:`read_sheet`).
     """
+    _check_rows(rows)
     matched = [bool(r["label"]) for r in rows if r["stratum"] == "matched"]
     unmatched = [bool(r["label"]) for r in rows if r["stratum"] == "unmatched"]
     size_m = next((int(r["stratum_size"]) for r in rows if r["stratum"] == "matched"), 0)
@@ -452,17 +653,45 @@ def estimate_from_sheet(
     return result
 
 
-def sheet_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Unweighted scores on the sheet itself plus ``corpus_estimates`` (what ``evaluate`` prints)."""
+def check_sheet_frame(rows: Sequence[dict[str, Any]], codebook: Codebook) -> None:
+    """Raise :class:`GoldFileError` (``FILE:LINE``) unless the sheet's frame is one of ``codebook``'s.
+
+    ``codebook`` is the codebook the sheet was drawn with (the stored one with the
+    sheet's ``codebook_hash``), or the one its estimates are recorded for.
+    """
+    frames = tuple(codebook.frames)
+    for index, row in enumerate(rows, start=1):
+        if row.get("frame") not in frames:
+            where = row.get("where") or f"coding sheet row {index}"
+            raise GoldFileError(
+                f"{where}: frame {row.get('frame')!r} is not a frame of the codebook ({', '.join(frames)})"
+            )
+
+
+def sheet_scores(rows: Sequence[dict[str, Any]], *, codebook: Codebook | None = None) -> dict[str, Any]:
+    """Unweighted scores on the sheet itself plus ``corpus_estimates`` (what ``evaluate`` prints).
+
+    With ``codebook`` (the codebook the sheet was drawn with), the sheet's frame
+    must be one of its frames (:func:`check_sheet_frame`).
+
+    Raises
+    ------
+    GoldFileError
+        No rows, a frame not in ``codebook``, or a design :func:`estimate_from_sheet` rejects.
+    """
     from policytext.evaluate import score_labels
 
+    if not rows:
+        raise GoldFileError("the coding sheet has no rows")
+    if codebook is not None:
+        check_sheet_frame(rows, codebook)
+    estimate = estimate_from_sheet(rows)  # checks the design first: nothing is scored from a bad sheet
     frame = rows[0]["frame"]
     scores = score_labels(
         [{frame} if r["label"] else set() for r in rows],
         [{frame} if r["predicted"] else set() for r in rows],
         frames=[frame],
     )
-    estimate = estimate_from_sheet(rows)
     estimate["coded"] = len(rows)
     estimate["drawn_at"] = next((r.get("drawn_at") for r in rows if r.get("drawn_at")), "")
     scores["corpus_estimates"] = {frame: estimate}

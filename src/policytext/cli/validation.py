@@ -104,7 +104,11 @@ def _evaluate_sheet(sheet: Path, codebook_path: Path | None, fmt: str, out: Path
     from policytext.store import evaluations
 
     rows = validation.read_sheet(sheet)
-    scores = validation.sheet_scores(rows)
+    codebook = None
+    if db.exists():  # the sheet's frame is checked against its codebook before anything is scored
+        with _open_corpus(db) as corpus:
+            codebook = _sheet_codebook(corpus, rows[0]["codebook_hash"], codebook_path, load_codebook)
+    scores = validation.sheet_scores(rows, codebook=codebook)
     frame = rows[0]["frame"]
     if fmt == "json":
         text = json.dumps(scores, indent=2)
@@ -112,10 +116,9 @@ def _evaluate_sheet(sheet: Path, codebook_path: Path | None, fmt: str, out: Path
         text = evaluate.format_scores(scores, fmt="md")
         text += "\n" + validation.format_estimate(frame, scores["corpus_estimates"][frame]) + "\n"
     write_output(text, out)
-    if not db.exists():
+    if codebook is None:
         return
     with _open_corpus(db) as corpus:
-        codebook = _sheet_codebook(corpus, rows[0]["codebook_hash"], codebook_path, load_codebook)
         evaluations.record_evaluation(corpus, codebook, str(sheet), scores)
 
 
