@@ -1,4 +1,4 @@
-"""The researcher's own validation: coding sheets, corpus-level estimates, term suggestions.
+"""The researcher's own validation: coding sheets and corpus-level estimates.
 
 Gold-set scores say how a codebook does on the gold sentences; they do not say how
 many frame sentences the tagger misses in *your* corpus. This module closes the
@@ -17,10 +17,8 @@ loop (Grimmer and Stewart: validate, validate, validate):
    stratum's positives weighted by its size) with 95% intervals: Wilson for
    precision, a stratified bootstrap for recall and prevalence.
 
-:func:`suggest_terms` proposes words and phrases over-represented in the
-sentences a frame matches against the rest of the corpus (Dunning's G2 and the
-log ratio), each with counts and three concordance lines from sentences the
-codebook does *not* yet match (where the term would add recall).
+:func:`policytext.suggestions.suggest_terms` (re-exported here) proposes terms
+the codebook lacks.
 
 Example::
 
@@ -30,10 +28,8 @@ Example::
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
-import io
 import json
 import math
 import random
@@ -46,9 +42,11 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
+from policytext._sheet_files import SHEET_FIELDS, csv_records, jsonl_records, shown, whole_number
 from policytext.errors import GoldFileError, PolicytextError
 from policytext.store import evaluations as store
 from policytext.store.filters import DocumentFilter, FilterOptions, resolve_filter
+from policytext.suggestions import format_suggestions, suggest_terms
 
 if TYPE_CHECKING:
     from policytext.codebook import Codebook
@@ -63,30 +61,13 @@ __all__ = [
     "estimate_from_sheet",
     "estimate_lines",
     "format_estimate",
+    "format_suggestions",
     "read_sheet",
     "suggest_terms",
     "wilson",
     "write_sheet",
 ]
 
-SHEET_FIELDS = (
-    "id",
-    "frame",
-    "stratum",
-    "stratum_size",
-    "stratum_sample",
-    "predicted",
-    "label",
-    "text",
-    "doc_id",
-    "sentence",
-    "speaker",
-    "date",
-    "title",
-    "codebook_hash",
-    "seed",
-    "drawn_at",
-)
 _TRUE = {"1", "y", "yes", "true", "t", "x"}
 _FALSE = {"0", "n", "no", "false", "f"}
 
@@ -318,11 +299,9 @@ def is_sheet(path: str | Path) -> bool:
 # Columns of the sheet whose values may span lines: document metadata, copied as stored.
 # No other column of a sheet ever does (``sample`` writes each sentence on one line), so a
 # value there that does is a quote opened and not closed. Columns a coder adds (notes) may.
-_MULTILINE = frozenset({"title", "speaker"})
 # A frame id as a codebook must spell it (``policytext.codebook.model._ID``).
 _FRAME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _STRATA = ("matched", "unmatched")
-_WHOLE = re.compile(r"\s*([+-]?\d{1,18})(?:\.0*)?\s*")
 
 
 def read_sheet(path: str | Path) -> list[dict[str, Any]]:
@@ -352,7 +331,7 @@ def read_sheet(path: str | Path) -> list[dict[str, Any]]:
         raise GoldFileError(f"{path}: no such coding sheet") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldFileError(f"{path}: cannot read coding sheet ({exc})") from None
-    records = _csv_records(path, text) if path.suffix.lower() == ".csv" else _jsonl_records(path, text)
+    records = csv_records(path, text) if path.suffix.lower() == ".csv" else jsonl_records(path, text)
     if not records:
         raise GoldFileError(f"{path}:1: the coding sheet has no rows")
     design = _SheetDesign()
@@ -362,93 +341,6 @@ def read_sheet(path: str | Path) -> list[dict[str, Any]]:
         design.add(row, row["where"])
         rows.append(row)
     return rows
-
-
-def _csv_records(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV sheet as ``(start line, {column: value})``, read strictly.
-
-    As the CSV importer (``policytext.collect.readers.table``) does: a quoted field
-    never closed, a row with more fields than the header or a sheet value running
-    over several lines (a quote left open that a later quote closed) is an error
-    naming the line where the row starts, so a broken quote cannot swallow rows.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise GoldFileError(f"{path}:1: {_csv_problem(exc)}") from None
-    if not header or not any(cell.strip() for cell in header):
-        raise GoldFileError(f"{path}:1: the coding sheet has no header row")
-    columns = [cell.strip().lower() for cell in header]
-    for index, column in enumerate(columns):
-        if column in SHEET_FIELDS and column in columns[:index]:
-            raise GoldFileError(f"{path}:1: column {column!r} appears twice")
-    records: list[tuple[int, dict[str, str]]] = []
-    line = 1
-    while True:
-        start = line + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            raise GoldFileError(f"{path}:{start}: {_csv_problem(exc)}") from None
-        if row is None:
-            return records
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(columns):
-            raise GoldFileError(
-                f"{path}:{start}: {len(row)} fields, more than the header's {len(columns)} columns "
-                "(a quote opened and not closed, or a comma in an unquoted value?)"
-            )
-        values = {column: value for column, value in zip(columns, row, strict=False) if column}
-        for column, value in values.items():
-            if ("\n" in value or "\r" in value) and column in SHEET_FIELDS and column not in _MULTILINE:
-                raise GoldFileError(
-                    f"{path}:{start}: column {column!r} runs over several lines "
-                    "(a quote opened and not closed?)"
-                )
-        records.append((start, values))
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    message = str(exc)
-    if "unexpected end of data" in message or "EOF" in message:
-        return "unbalanced quote: a quoted field opened on this row is never closed"
-    if "expected after" in message:
-        return f"unbalanced quote ({message})"
-    return message
-
-
-def _jsonl_records(path: Path, text: str) -> list[tuple[int, Any]]:
-    """The rows of a JSON Lines sheet as ``(line, record)``; lines end at ``\\n`` only."""
-    records = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            try:
-                records.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise GoldFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-    return records
-
-
-def _whole_number(value: Any) -> int | None:
-    """``value`` as an int when it is a whole number (``12``, ``"12"``, ``12.0``), else ``None``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and (match := _WHOLE.fullmatch(value)):
-        return int(match.group(1))
-    return None
-
-
-def _shown(value: Any) -> str:
-    """A value for a message: a whole number as it is (``-5``), anything else quoted (``'x'``)."""
-    number = _whole_number(value)
-    return str(number) if number is not None else repr(value)
 
 
 def _sheet_row(path: Path, number: int, record: Any) -> dict[str, Any]:
@@ -471,18 +363,18 @@ def _sheet_row(path: Path, number: int, record: Any) -> dict[str, Any]:
         raise GoldFileError(
             f"{where}: frame {frame!r} is not a frame id (lower-case letters, digits and underscores)"
         )
-    size = _whole_number(record["stratum_size"])
+    size = whole_number(record["stratum_size"])
     if size is None or size < 1:
         raise GoldFileError(
-            f"{where}: stratum_size {_shown(record['stratum_size'])} is not a positive whole number "
+            f"{where}: stratum_size {shown(record['stratum_size'])} is not a positive whole number "
             f"(the number of {stratum} sentences in the corpus)"
         )
     sample = record.get("stratum_sample")
     if sample is not None:  # hand-written sheets may leave the column out
-        sample = _whole_number(sample)
+        sample = whole_number(sample)
         if sample is None or sample < 1:
             raise GoldFileError(
-                f"{where}: stratum_sample {_shown(record['stratum_sample'])} is not a positive whole number "
+                f"{where}: stratum_sample {shown(record['stratum_sample'])} is not a positive whole number "
                 f"(the number of {stratum} sentences drawn)"
             )
     return {
@@ -564,18 +456,18 @@ def _check_rows(rows: Sequence[dict[str, Any]]) -> None:
         stratum = row.get("stratum")
         if stratum not in _STRATA:
             raise GoldFileError(f"{where}: stratum {stratum!r} must be 'matched' or 'unmatched'")
-        size = _whole_number(row.get("stratum_size"))
+        size = whole_number(row.get("stratum_size"))
         if size is None or size < 1:
             raise GoldFileError(
-                f"{where}: stratum_size {_shown(row.get('stratum_size'))} is not a positive whole number "
+                f"{where}: stratum_size {shown(row.get('stratum_size'))} is not a positive whole number "
                 f"(the number of {stratum} sentences in the corpus)"
             )
         sample = row.get("stratum_sample")
         if sample is not None:
-            sample = _whole_number(sample)
+            sample = whole_number(sample)
             if sample is None or sample < 1:
                 raise GoldFileError(
-                    f"{where}: stratum_sample {_shown(row.get('stratum_sample'))} is not a positive whole "
+                    f"{where}: stratum_sample {shown(row.get('stratum_sample'))} is not a positive whole "
                     f"number (the number of {stratum} sentences drawn)"
                 )
         design.add({**row, "stratum_size": size, "stratum_sample": sample}, where)
@@ -761,161 +653,3 @@ def estimate_lines(estimates: dict[str, dict[str, Any]], frames: Sequence[str]) 
         else f"{frame}: not validated on this corpus (no coding sheet evaluated for it)"
         for frame in ordered
     ]
-
-
-# -- suggesting terms ---------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
-
-
-def _terms(text: str, stop: frozenset[str]) -> list[str]:
-    words = _WORD.findall(text.lower())
-    unigrams = [w for w in words if w not in stop and len(w) > 2]
-    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in stop and b not in stop]
-    return unigrams + bigrams
-
-
-def _around(text: str, start: int, end: int, words: Sequence[tuple[int, int]]) -> list[str]:
-    """The pieces of ``text[start:end]`` outside the ``words`` spans (sorted by start), in order.
-
-    Example::
-
-        >>> _around("We will devolve power to towns.", 0, 31, [(8, 21)])
-        ['We will ', ' to towns.']
-    """
-    pieces: list[str] = []
-    cursor = start
-    for low in range(bisect.bisect_left(words, (start, start)), len(words)):
-        word_start, word_end = words[low]
-        if word_start >= end:
-            break
-        pieces.append(text[cursor:word_start])
-        cursor = max(cursor, word_end)
-    pieces.append(text[cursor:end])
-    return [piece for piece in pieces if piece]
-
-
-def _g2(a: int, b: int, c: int, d: int) -> float:
-    """Dunning's log-likelihood for term count a of c target words and b of d reference words."""
-    e1 = c * (a + b) / (c + d)
-    e2 = d * (a + b) / (c + d)
-    total = 0.0
-    if a:
-        total += a * math.log(a / e1)
-    if b:
-        total += b * math.log(b / e2)
-    return 2 * total
-
-
-def suggest_terms(
-    corpus: Corpus,
-    frame: str,
-    *,
-    limit: int = 20,
-    min_count: int = 3,
-    codebook: Codebook | None = None,
-    documents: DocumentFilter | None = None,
-    **filters: Unpack[FilterOptions],
-) -> list[dict[str, Any]]:
-    """Candidate terms for a frame: words and bigrams over-represented around its matches.
-
-    The target is the sentences the codebook matched for ``frame`` without the matched
-    words themselves (the codebook has those already; a classifier's or a model's
-    whole-sentence match keeps its words, which no pattern found); the reference is
-    every other sentence of the same tagged documents. Terms (stop words left out)
-    are ranked by Dunning's G2 among those more frequent in the target (log ratio
-    > 0). Each comes with its counts and up to three concordance lines
-    from sentences the codebook does not match, where adding it would raise recall.
-
-    ``codebook``: the stored codebook whose tags to read (default: the one most
-    documents carry).
-
-    Returns ``[{"term", "target", "reference", "g2", "log_ratio", "lines"}]``, best first.
-    """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from policytext.codebook import is_sentence_decision
-
-    flt = resolve_filter(documents, filters)
-    codebook_hash = codebook.hash if codebook is not None else store.tagged_codebook_hash(corpus)
-    if codebook_hash is None:
-        raise PolicytextError(f"{corpus.path}: no tagged documents; run `policytext tag` first")
-    if codebook is not None and frame not in codebook.frames:
-        raise PolicytextError(f"{frame!r} is not a frame of the codebook ({', '.join(codebook.frames)})")
-    matched = store.frame_sentences(corpus, codebook_hash, frame, flt)
-    if not matched:
-        raise PolicytextError(f"frame {frame!r}: no sentence of the selected documents matches it")
-    stop = frozenset(ENGLISH_STOP_WORDS)
-    by_doc: dict[int, list[tuple[int, int]]] = {}
-    for pk, _sentence, start, end in matched:
-        by_doc.setdefault(pk, []).append((start, end))
-    words_of: dict[int, list[tuple[int, int]]] = {}  # per document, the frame's matched words
-    for pk, start, end, pattern_id in store.frame_match_spans(corpus, codebook_hash, frame, flt):
-        if not is_sentence_decision(pattern_id):
-            words_of.setdefault(pk, []).append((start, end))
-    texts = store.document_texts(corpus, by_doc)
-    target: Counter[str] = Counter()
-    reference: Counter[str] = Counter()
-    rest: list[str] = []
-    for pk, spans in by_doc.items():
-        text = texts[pk]["text"]
-        cursor = 0
-        for start, end in sorted(set(spans)):
-            for piece in _around(text, start, end, words_of.get(pk, [])):
-                target.update(_terms(piece, stop))
-            rest.append(text[cursor:start])
-            cursor = max(cursor, end)
-        rest.append(text[cursor:])
-    for chunk in rest:
-        reference.update(_terms(chunk, stop))
-    size_t, size_r = sum(target.values()) or 1, sum(reference.values()) or 1
-    ranked = []
-    for term, a in target.items():
-        b = reference.get(term, 0)
-        if a < min_count:
-            continue
-        log_ratio = math.log2(((a + 0.5) / size_t) / ((b + 0.5) / size_r))
-        if log_ratio <= 0:
-            continue
-        ranked.append((_g2(a, b, size_t, size_r), log_ratio, term, a, b))
-    ranked.sort(key=lambda item: (-item[0], item[2]))
-    out = []
-    for g2, log_ratio, term, a, b in ranked[:limit]:
-        out.append(
-            {"term": term, "target": a, "reference": b, "g2": round(g2, 2), "log_ratio": round(log_ratio, 2),
-             "lines": _concordance(rest, term)}
-        )  # fmt: skip
-    return out
-
-
-def _concordance(chunks: Sequence[str], term: str, *, width: int = 60, count: int = 3) -> list[str]:
-    pattern = re.compile(r"\b" + re.escape(term).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE)
-    lines: list[str] = []
-    for chunk in chunks:
-        for hit in pattern.finditer(chunk):
-            left = " ".join(chunk[max(0, hit.start() - width) : hit.start()].split())
-            right = " ".join(chunk[hit.end() : hit.end() + width].split())
-            lines.append(f"{left} [{hit.group(0)}] {right}".strip())
-            if len(lines) == count:
-                return lines
-    return lines
-
-
-def format_suggestions(frame: str, suggestions: Sequence[dict[str, Any]], *, fmt: str = "md") -> str:
-    """Suggestions as JSON or Markdown (a table, then the concordance lines)."""
-    if fmt == "json":
-        return json.dumps({"frame": frame, "suggestions": list(suggestions)}, indent=2, ensure_ascii=False)
-    rows = [
-        f"# Candidate terms for {frame}",
-        "",
-        "| term | around matches | elsewhere | G2 | log2 ratio |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for s in suggestions:
-        rows.append(
-            f"| {s['term']} | {s['target']} | {s['reference']} | {s['g2']:.1f} | {s['log_ratio']:.2f} |"
-        )
-    for s in suggestions:
-        rows.append(f"\n## {s['term']}")
-        rows.extend(f"- {line}" for line in s["lines"]) if s["lines"] else rows.append("- (only in matches)")
-    return "\n".join(rows) + "\n"
