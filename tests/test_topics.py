@@ -933,3 +933,11 @@ def test_topics_release_memory_trims_the_heap_where_glibc_allows(monkeypatch):
     monkeypatch.setattr(_memory, "_libc", lambda: None)
     _memory.release_memory()
     assert calls == [0]
+
+
+def test_topics_cli_out_under_a_file_fails_before_printing(runner, planted_store, db_path, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    result = runner.invoke(main, ["topics", "--db", str(db_path), "--k", "4", "--out", str(afile / "sub")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"Error: {afile / 'sub'}: {afile} is a file, not a folder"

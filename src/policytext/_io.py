@@ -27,7 +27,7 @@ from typing import IO
 
 from policytext.errors import InputError
 
-__all__ = ["SQLITE_HEADER", "atomic_write", "check_output_path", "is_sqlite_file"]
+__all__ = ["SQLITE_HEADER", "atomic_write", "check_output_folder", "check_output_path", "is_sqlite_file"]
 
 #: The first 16 bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -76,6 +76,30 @@ def check_output_path(path: str | Path, *, protect: Iterable[str | Path] = ()) -
     for suffix in _SIDE_FILES:
         if out.name.endswith(suffix) and is_sqlite_file(out.with_name(out.name[: -len(suffix)])):
             raise InputError(f"{out}: belongs to an SQLite database; refusing to overwrite it")
+    return out
+
+
+def check_output_folder(path: str | Path) -> Path:
+    """``path`` as a :class:`Path` when a folder of outputs can be made there; else an :class:`InputError`.
+
+    Checked before long work, so a bad ``--out DIR`` fails before anything is printed.
+
+    Example::
+
+        >>> import tempfile, pathlib
+        >>> afile = pathlib.Path(tempfile.mkdtemp()) / "afile"
+        >>> _ = afile.write_text("x")
+        >>> check_output_folder(afile / "sub")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        policytext.errors.InputError: .../afile/sub: .../afile is a file, not a folder
+    """
+    out = Path(path)
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise InputError(f"{out}: {folder} is a file, not a folder")
+            break
     return out
 
 

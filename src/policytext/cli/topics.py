@@ -161,12 +161,15 @@ def topics_command(
         policytext topics --k 12 --by government --dynamic --out results/topics
         policytext topics --since 1997 --party Labour --party Conservative --effects "party + s(year)"
     """
+    from policytext._io import check_output_folder
     from policytext.report import format_table
     from policytext.store.corpus import Corpus
     from policytext.topics import analyse_topics, choose_k_table, format_topics, write_topic_outputs
 
     _require_db(db)
     documents = _pop_filters(filters)
+    if out is not None:
+        check_output_folder(out)  # before the fit, not after its results are printed
     if choose_k is not None:
         with Corpus.open(db) as corpus:
             table = choose_k_table(
