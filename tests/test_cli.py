@@ -129,6 +129,18 @@ def test_cli_bad_input_is_one_error_line(
     assert lines[0].startswith(message.format(tmp=tmp_path))
 
 
+@pytest.mark.parametrize("command", [["corpus"], ["export"], ["table"]])
+def test_cli_reading_commands_leave_an_empty_file_alone(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = runner.invoke(main, [*command, "--db", str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {empty}: an empty file, not a corpus database"
+    assert empty.stat().st_size == 0  # no schema written into it
+
+
 def test_cli_bad_database_file(runner: CliRunner, tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database" * 200)

@@ -315,3 +315,5 @@ def _require_db(db: Path) -> None:
         raise PolicytextError(
             f"{db}: no corpus database here; create one with 'policytext import' or 'policytext scrape'"
         )
+    if db.is_file() and db.stat().st_size == 0:  # a reading command must not make it one
+        raise PolicytextError(f"{db}: an empty file, not a corpus database")
