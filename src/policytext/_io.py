@@ -59,11 +59,7 @@ def check_output_path(path: str | Path, *, protect: Iterable[str | Path] = ()) -
     out = Path(path)
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give a file name for --out")
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise InputError(f"{out}: {parent} is a file, not a folder")
-            break
+    _no_file_in_the_way(out, out.parents)
     for db in protect:
         db = Path(db)
         if str(db) == ":memory:":
@@ -95,12 +91,17 @@ def check_output_folder(path: str | Path) -> Path:
         policytext.errors.InputError: .../afile/sub: .../afile is a file, not a folder
     """
     out = Path(path)
-    for folder in (out, *out.parents):
+    _no_file_in_the_way(out, (out, *out.parents))
+    return out
+
+
+def _no_file_in_the_way(out: Path, folders: Iterable[Path]) -> None:
+    """Raise when the first of ``folders`` (innermost first) that exists is a file, not a folder."""
+    for folder in folders:
         if folder.exists():
             if not folder.is_dir():
                 raise InputError(f"{out}: {folder} is a file, not a folder")
-            break
-    return out
+            return
 
 
 @contextmanager
