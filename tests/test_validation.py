@@ -449,6 +449,9 @@ def test_cli_evaluate_rejects_mixed_frames_and_repeated_rows(
     matched = [r for r in records if r["stratum"] == "matched"]
     _write_records(sheet, [*records, matched[0]])  # a row pasted twice: 4 rows from a sample of 3
     error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:11: id {matched[0]['id']!r} is also on {sheet}:")
+    _write_records(sheet, [*records, {**matched[0], "id": "another"}])  # the same, under a new id
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
     assert error.startswith(f"{sheet}:11: stratum_sample 3 is less than the 4 matched rows")
 
 
@@ -533,3 +536,17 @@ def test_cli_codebook_suggest_json(runner: CliRunner, tagged: tuple[Corpus, Path
     missing = runner.invoke(main, ["codebook", "suggest", "empowerment", "--db", str(db_path)])
     assert missing.exit_code == 1
     assert "no sentence of the selected documents matches it" in missing.output
+
+
+def test_cli_evaluate_rejects_a_repeated_sentence_and_rows_of_two_sheets(
+    runner: CliRunner, tagged: tuple[Corpus, Path], db_path: Path, tmp_path: Path
+) -> None:
+    corpus, book = tagged
+    sheet, records = _coded_sheet(runner, db_path, tmp_path)
+    last = len(records) + 1  # the file line of the last row
+    _write_records(sheet, [*records[:-1], {**records[-1], "id": records[0]["id"]}])
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error == f"{sheet}:{last}: id {records[0]['id']!r} is also on {sheet}:2 (a row repeated?)"
+    _write_records(sheet, [*records[:-1], {**records[-1], "codebook_hash": "f" * 64}])
+    error = _evaluate_fails(runner, sheet, db_path, book, corpus)
+    assert error.startswith(f"{sheet}:{last}: codebook_hash ffffffffffff differs from ")

@@ -394,8 +394,9 @@ def _sheet_row(path: Path, number: int, record: Any) -> dict[str, Any]:
 class _SheetDesign:
     """The sampling design the rows read so far record; each new row must agree with it.
 
-    One frame per sheet; per stratum one ``stratum_size`` and one ``stratum_sample``,
-    the sample no larger than the stratum, and no more rows than either.
+    One frame and one codebook per sheet, each sentence id once; per stratum one
+    ``stratum_size`` and one ``stratum_sample``, the sample no larger than the stratum,
+    and no more rows than either.
     """
 
     def __init__(self) -> None:
@@ -403,9 +404,22 @@ class _SheetDesign:
         self.size: dict[str, int] = {}
         self.sample: dict[str, int] = {}
         self.coded: Counter[str] = Counter()
+        self.ids: dict[str, str] = {}  # sentence id -> where it was first
+        self.codebook_hash = ""
 
     def add(self, row: dict[str, Any], where: str) -> None:
         frame, stratum, size = row.get("frame"), row["stratum"], row["stratum_size"]
+        sentence = row.get("id") or ""
+        if sentence and sentence in self.ids:
+            raise GoldFileError(f"{where}: id {sentence!r} is also on {self.ids[sentence]} (a row repeated?)")
+        self.ids.setdefault(sentence, where)
+        drawn_with = row.get("codebook_hash") or ""
+        if drawn_with and self.codebook_hash and drawn_with != self.codebook_hash:
+            raise GoldFileError(
+                f"{where}: codebook_hash {drawn_with[:12]} differs from {self.codebook_hash[:12]} on earlier "
+                "rows (rows of two sheets?)"
+            )
+        self.codebook_hash = self.codebook_hash or drawn_with
         if not self.coded:
             self.frame = frame
         elif frame != self.frame:
