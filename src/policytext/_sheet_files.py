@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from policytext.collect.readers.table import csv_problem
 from policytext.errors import GoldFileError
 
 __all__ = ["SHEET_FIELDS", "csv_records", "jsonl_records", "shown", "whole_number"]
@@ -54,7 +55,7 @@ def csv_records(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise GoldFileError(f"{path}:1: {_csv_problem(exc)}") from None
+        raise GoldFileError(f"{path}:1: {csv_problem(exc)}") from None
     if not header or not any(cell.strip() for cell in header):
         raise GoldFileError(f"{path}:1: the coding sheet has no header row")
     columns = [cell.strip().lower() for cell in header]
@@ -68,7 +69,7 @@ def csv_records(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
         try:
             row = next(reader, None)
         except csv.Error as exc:
-            raise GoldFileError(f"{path}:{start}: {_csv_problem(exc)}") from None
+            raise GoldFileError(f"{path}:{start}: {csv_problem(exc)}") from None
         if row is None:
             return records
         line = reader.line_num
@@ -87,15 +88,6 @@ def csv_records(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
                     "(a quote opened and not closed?)"
                 )
         records.append((start, values))
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    message = str(exc)
-    if "unexpected end of data" in message or "EOF" in message:
-        return "unbalanced quote: a quoted field opened on this row is never closed"
-    if "expected after" in message:
-        return f"unbalanced quote ({message})"
-    return message
 
 
 def jsonl_records(path: Path, text: str) -> list[tuple[int, Any]]:

@@ -19,7 +19,7 @@ from policytext.collect.readers._records import FieldMap, ReadOptions, document_
 from policytext.errors import ImportFormatError
 from policytext.store.corpus import Document
 
-__all__ = ["read_rows", "read_table"]
+__all__ = ["csv_problem", "read_rows", "read_table"]
 
 # A speech in one cell can be far longer than the csv module's default 128 KiB limit.
 _FIELD_LIMIT = 256 * 1024 * 1024
@@ -63,7 +63,7 @@ def read_rows(
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise ImportFormatError(f"{path}:1: {_csv_problem(exc)}") from None
+        raise ImportFormatError(f"{path}:1: {csv_problem(exc)}") from None
     if not header:
         raise ImportFormatError(f"{path}:1: no header row")
     columns = [c.strip().lower() for c in header]
@@ -84,7 +84,7 @@ def _rows(
         try:
             row = next(reader, None)
         except csv.Error as exc:
-            raise ImportFormatError(f"{path}:{start}: {_csv_problem(exc)}") from None
+            raise ImportFormatError(f"{path}:{start}: {csv_problem(exc)}") from None
         if row is None:
             return
         line_num = reader.line_num  # type: ignore[attr-defined]
@@ -102,7 +102,8 @@ def _rows(
         yield start, values
 
 
-def _csv_problem(exc: csv.Error) -> str:
+def csv_problem(exc: csv.Error) -> str:
+    """What a strict csv reader's error means for the person who wrote the file."""
     message = str(exc)
     if "unexpected end of data" in message or "EOF" in message:
         return "unbalanced quote: a quoted field opened on this row is never closed"
