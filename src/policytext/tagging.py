@@ -369,7 +369,12 @@ def tag_corpus(
     # Built before the store changes: a codebook that fails only here (a classifier file that
     # is damaged or predicts frames the codebook lacks) leaves the store, and the tags of an
     # earlier codebook of the same name, as they were.
-    nlp = pipeline if pipeline is not None else build_pipeline(loaded, model=spacy_model)
+    # (With workers a blank pipeline is enough for that: the workers load a trained one.)
+    nlp = (
+        pipeline
+        if pipeline is not None
+        else build_pipeline(loaded, model=spacy_model if workers == 1 else None)
+    )
     tags.store_codebook(corpus, key)
     tags.replace_same_name(corpus, key)
     tags.drop_superseded_tags(corpus)
@@ -379,6 +384,8 @@ def tag_corpus(
     spans = combined is not None
     try:
         if workers == 1 or len(batches) <= 1:
+            if pipeline is None and workers > 1 and spacy_model is not None:
+                nlp = build_pipeline(loaded, model=spacy_model)  # one batch: tagged here after all
             for pks in batches:
                 state.store(list(_tag_pieces(nlp, state.texts(pks), count=False, spans=spans)))
         else:
